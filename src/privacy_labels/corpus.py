@@ -1,0 +1,67 @@
+"""The raw corpus layout: where policies, sidecars and annotation documents live.
+
+data/raw/policies/<policy_id>.txt               policy text, UTF-8, LF
+data/raw/policies/<policy_id>.json              provenance sidecar
+data/raw/annotations/<policy_id>/<annotator>.json
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+SLUG_MAX_LENGTH = 64
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_LABELED = Path("data/labeled")
+
+
+def is_slug(value: object) -> bool:
+    """Lowercase slug: safe as a file name, never a path (no '/', no '..')."""
+    return (
+        isinstance(value, str)
+        and len(value) <= SLUG_MAX_LENGTH
+        and SLUG.fullmatch(value) is not None
+    )
+
+
+@dataclass(frozen=True)
+class RawCorpus:
+    root: Path
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.root / "policies"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    def text_path(self, policy_id: str) -> Path:
+        return self.policies_dir / f"{policy_id}.txt"
+
+    def sidecar_path(self, policy_id: str) -> Path:
+        return self.policies_dir / f"{policy_id}.json"
+
+    def annotation_path(self, policy_id: str, annotator: str) -> Path:
+        return self.annotations_dir / policy_id / f"{annotator}.json"
+
+    def policy_ids(self) -> list[str]:
+        """Policies that have a sidecar, sorted."""
+        return sorted(p.stem for p in self.policies_dir.glob("*.json"))
+
+    def annotation_paths(self, policy_id: str | None = None) -> list[Path]:
+        """Annotation documents, of one policy or all, sorted."""
+        pattern = f"{policy_id}/*.json" if policy_id else "*/*.json"
+        return sorted(self.annotations_dir.glob(pattern))
+
+    @classmethod
+    def containing(cls, path: Path) -> RawCorpus | None:
+        """The corpus a file belongs to by its place in the layout, if it is in one."""
+        path = path.resolve()
+        if path.parent.name == "policies":
+            return cls(path.parent.parent)
+        if path.parent.parent.name == "annotations":
+            return cls(path.parent.parent.parent)
+        return None

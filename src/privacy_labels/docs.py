@@ -1,0 +1,99 @@
+"""Generate the reference pages in `docs/` from the schema; never edit them by hand.
+
+    privacy-labels docs            # rewrite docs/
+    privacy-labels docs --check    # exit 1 if docs/ differs from the schema
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from privacy_labels.schema import schema_version, taxonomy
+from privacy_labels.tables import TABLES
+
+GENERATED = "<!-- Generated from schema/ by `privacy-labels docs`. Do not edit by hand. -->\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_taxonomy() -> str:
+    tax = taxonomy()
+    n_slots = len(tax.slots)
+    lines = [
+        GENERATED,
+        "# Taxonomy reference",
+        "",
+        f"Schema version {schema_version()}. The OPP-115 annotation scheme (Wilson et al., ACL 2016):",
+        f"{len(tax.categories)} categories, {len(tax.attribute_ids)} attributes, "
+        f"{n_slots} category–attribute slots, {sum(len(a.values) for _, a in tax.slots)} "
+        "slot values. Ids are what the tables and annotation documents hold; names are "
+        "OPP-115's display names.",
+        "",
+        "## Categories",
+        "",
+        "| id | name | attributes (required in bold) |",
+        "|---|---|---|",
+    ]
+    for c in tax.categories:
+        attrs = ", ".join(f"**{a.id}**" if a.is_required else a.id for a in c.attributes)
+        lines.append(f"| [`{c.id}`](#{c.id}) | {_cell(c.name)} | {attrs} |")
+    for c in tax.categories:
+        lines += ["", f'<a id="{c.id}"></a>', f"## {c.name} (`{c.id}`)", "", _cell(c.description)]
+        for a in c.attributes:
+            need = "required" if a.is_required else "optional"
+            default = f", default `{a.default}`" if a.default else (
+                "" if a.is_required else ", absent when not selected"
+            )
+            lines += [
+                "",
+                f"### {a.name} (`{a.id}`): {need}{default}",
+                "",
+                _cell(a.description),
+                "",
+                "| value id | name | description |",
+                "|---|---|---|",
+            ]
+            lines += [f"| `{v.id}` | {_cell(v.name)} | {_cell(v.description)} |" for v in a.values]
+    return "\n".join(lines) + "\n"
+
+
+def render_tables() -> str:
+    lines = [
+        GENERATED,
+        "# Tables",
+        "",
+        "Each table is written as `<table>.parquet` and `<table>.csv`. Offsets are character "
+        "offsets into the policy's full `text` (Python string indexing), end exclusive. "
+        "Label columns hold taxonomy ids (see [taxonomy.md](taxonomy.md)); `load()` returns "
+        "them as ordered categoricals over the full lists.",
+    ]
+    for t in TABLES:
+        lines += ["", f"## `{t.name}`", "", t.description, "",
+                  f"Primary key: {', '.join(f'`{k}`' for k in t.primary_key)}."]
+        for fk in t.foreign_keys:
+            lines.append(
+                f"Foreign key: ({', '.join(fk.columns)}) → `{fk.table}` ({', '.join(fk.references)})."
+            )
+        lines += ["", "| column | type | nullable | description |", "|---|---|---|---|"]
+        for c in t.columns:
+            kind = f"label ({c.labels})" if c.type == "label" else c.type
+            lines.append(
+                f"| `{c.name}` | {kind} | {'yes' if c.is_nullable else 'no'} | {_cell(c.description)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def generated_docs() -> dict[str, str]:
+    """File name in docs/ → its content."""
+    return {"taxonomy.md": render_taxonomy(), "tables.md": render_tables()}
+
+
+def stale_docs(folder: Path) -> list[str]:
+    """Names of generated files that are missing from `folder` or differ from the schema."""
+    return [
+        name
+        for name, content in generated_docs().items()
+        if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != content
+    ]

@@ -1,0 +1,119 @@
+"""Add a policy to the raw corpus: normalise its text, segment it, write its sidecar.
+
+    privacy-labels add-policy policy.txt --policy-id acme --organisation "Acme, Inc."
+
+Segments are stored in the sidecar, so annotations keep pointing at the same
+text even if the segmentation rule changes later.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
+from privacy_labels.corpus import RawCorpus, is_slug
+from privacy_labels.schema import schema_version
+
+NORMALISATION = (
+    "Line ends converted to LF; leading and trailing whitespace removed from every line "
+    "and from the text; runs of blank lines reduced to one; one final LF. Wording unchanged."
+)
+# A block whose lines run longer than this is prose written one paragraph per
+# line, so each line is a paragraph; shorter lines (addresses, lists) stay together.
+PROSE_LINE_CHARS = 200
+# Paragraphs shorter than this (headings, labels) are joined to the next one,
+# as OPP-115's segments keep a heading with the text it introduces.
+MIN_SEGMENT_CHARS = 100
+
+
+class PolicyError(Exception):
+    """A policy cannot be added; the message says why and what to do."""
+
+
+def normalise_text(raw: str) -> str:
+    """Normalise line ends and surrounding whitespace only; see NORMALISATION."""
+    lines = [line.strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text + "\n"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    paragraphs = []
+    for block in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        lines = list(re.finditer(r"[^\n]+", block.group()))
+        if len(lines) > 1 and max(len(line.group()) for line in lines) > PROSE_LINE_CHARS:
+            paragraphs += [(block.start() + ln.start(), block.start() + ln.end()) for ln in lines]
+        else:
+            paragraphs.append(block.span())
+    return paragraphs
+
+
+def segment_text(text: str) -> list[tuple[int, int]]:
+    """Paragraph-like segments as (start, end) offsets, end exclusive, in text order."""
+    segments: list[tuple[int, int]] = []
+    pending_start = None
+    for start, end in _paragraphs(text):
+        start = start if pending_start is None else pending_start
+        if end - start < MIN_SEGMENT_CHARS:
+            pending_start = start
+            continue
+        segments.append((start, end))
+        pending_start = None
+    if pending_start is not None:  # a short tail joins the segment before it
+        if segments:
+            segments[-1] = (segments[-1][0], len(text.rstrip("\n")))
+        else:
+            segments.append((pending_start, len(text.rstrip("\n"))))
+    return segments
+
+
+def add_policy(
+    corpus: RawCorpus,
+    source_file: Path,
+    policy_id: str,
+    organisation: str,
+    *,
+    source: str | None = None,
+    url: str | None = None,
+    retrieved_date: str | None = None,
+    effective_date: str | None = None,
+    license: str,
+    language: str = "en",
+    notes: str | None = None,
+) -> dict:
+    """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar."""
+    if not is_slug(policy_id):
+        raise PolicyError(
+            f"policy id {policy_id!r} is not a lowercase slug; use a-z, 0-9 and single '-' or '_'"
+        )
+    if corpus.sidecar_path(policy_id).exists():
+        raise PolicyError(
+            f"{corpus.sidecar_path(policy_id)}: policy {policy_id!r} exists already; "
+            "its annotations point into its text, so choose another id"
+        )
+    try:
+        raw = source_file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PolicyError(
+            f"{source_file}: byte {error.start} is not UTF-8; convert the file to UTF-8 first"
+        ) from None
+    text = normalise_text(raw)
+    sidecar = {
+        "schema_version": schema_version(),
+        "policy_id": policy_id,
+        "organisation": organisation,
+        "source": source or source_file.name,
+        "url": url,
+        "retrieved_date": retrieved_date,
+        "effective_date": effective_date,
+        "language": language,
+        "license": license,
+        "text_sha256": sha256_bytes(text.encode("utf-8")),
+        "normalisation": NORMALISATION,
+        **({"notes": notes} if notes else {}),
+        "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
+    }
+    write_text_atomic(corpus.text_path(policy_id), text)
+    write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
+    return sidecar

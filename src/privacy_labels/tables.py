@@ -1,0 +1,169 @@
+"""The tables: the public data contract, with their Arrow and pandas types derived from the schema.
+
+Column types are logical: `string`, `integer`, or a `label` whose categories
+are one of the taxonomy's ordered lists (category, attribute or value ids).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from privacy_labels.schema import taxonomy
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "string" | "integer" | "label"
+    description: str
+    is_nullable: bool = False
+    labels: str | None = None  # for type "label": "category" | "attribute" | "value"
+
+    def label_ids(self) -> list[str]:
+        """The ordered categories of a label column, from the taxonomy."""
+        tax = taxonomy()
+        return {
+            "category": tax.category_ids,
+            "attribute": tax.attribute_ids,
+            "value": tax.value_ids,
+        }[self.labels]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    table: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+POLICY_ID = Column("policy_id", "string", "Policy id, a lowercase slug.")
+PRACTICE_ID = Column("practice_id", "string", "Practice id, unique across the corpus.")
+SEGMENT_ID = Column("segment_id", "integer", "0-based position of the segment in its policy.")
+TEXT_SHA256 = Column("text_sha256", "string", "sha256 of the policy text (UTF-8).")
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "policies",
+        "One row per policy: provenance and full text.",
+        (
+            POLICY_ID,
+            Column("organisation", "string", "Organisation whose policy it is."),
+            Column("source", "string", "Where the text was obtained."),
+            Column("url", "string", "Web address of the policy, when known.", is_nullable=True),
+            Column("retrieved_date", "string", "Collection date (ISO 8601), when known.", True),
+            Column("effective_date", "string", "Effective date the text states (ISO 8601).", True),
+            Column("language", "string", "ISO 639-1 language code."),
+            Column("license", "string", "Terms under which the text is redistributed."),
+            TEXT_SHA256,
+            Column("n_chars", "integer", "Length of the text in characters."),
+            Column("n_segments", "integer", "Number of segments."),
+            Column("text", "string", "Full policy text; all offsets index into it."),
+        ),
+        primary_key=("policy_id",),
+    ),
+    Table(
+        "segments",
+        "One row per segment of a policy: paragraph-like units that annotators label.",
+        (
+            POLICY_ID,
+            SEGMENT_ID,
+            Column("start", "integer", "Offset of the first character in the policy text."),
+            Column("end", "integer", "Offset after the last character (exclusive)."),
+            Column("text", "string", "The segment's text: the policy text from start to end."),
+        ),
+        primary_key=("policy_id", "segment_id"),
+        foreign_keys=(ForeignKey(("policy_id",), "policies", ("policy_id",)),),
+    ),
+    Table(
+        "practices",
+        "One row per annotated data practice: who found it, where, and its category.",
+        (
+            PRACTICE_ID,
+            POLICY_ID,
+            SEGMENT_ID,
+            Column("annotator", "string", "Annotator id."),
+            Column("category", "label", "Practice category.", labels="category"),
+            Column("source_id", "string", "Id in the source corpus, when imported.", True),
+        ),
+        primary_key=("practice_id",),
+        foreign_keys=(
+            ForeignKey(("policy_id",), "policies", ("policy_id",)),
+            ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id")),
+        ),
+    ),
+    Table(
+        "attribute_values",
+        "One row per attribute value of a practice, with its evidence span when it has one.",
+        (
+            PRACTICE_ID,
+            Column("category", "label", "Category of the practice.", labels="category"),
+            Column("attribute", "label", "Attribute id.", labels="attribute"),
+            Column(
+                "value", "label", "Value id, within the (category, attribute) slot.", False, "value"
+            ),
+            Column("span_start", "integer", "Evidence span start offset in the policy text.", True),
+            Column("span_end", "integer", "Evidence span end offset (exclusive).", True),
+            Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
+        ),
+        primary_key=("practice_id", "attribute"),
+        foreign_keys=(ForeignKey(("practice_id",), "practices", ("practice_id",)),),
+    ),
+)
+
+
+def table(name: str) -> Table:
+    """A table's definition by name; unknown names get the list of known ones."""
+    for t in TABLES:
+        if t.name == name:
+            return t
+    known = ", ".join(t.name for t in TABLES)
+    raise KeyError(f"unknown table {name!r}; the tables are: {known}")
+
+
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "label": pa.string()}
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Parquet schema: labels are stored as plain strings so every reader gets text."""
+    return pa.schema(
+        [
+            pa.field(
+                c.name,
+                _ARROW_TYPES[c.type],
+                nullable=c.is_nullable,
+                metadata={"description": c.description},
+            )
+            for c in table(name).columns
+        ]
+    )
+
+
+def pandas_dtypes(name: str) -> dict[str, object]:
+    """pandas dtypes: nullable strings and integers, ordered categoricals for labels."""
+    return {
+        c.name: (
+            pd.CategoricalDtype(c.label_ids(), ordered=True)
+            if c.type == "label"
+            else {"string": pd.StringDtype(), "integer": pd.Int64Dtype()}[c.type]
+        )
+        for c in table(name).columns
+    }

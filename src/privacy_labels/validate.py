@@ -1,0 +1,448 @@
+"""Validate annotation documents and policy sidecars, reporting every problem at once.
+
+    privacy-labels validate data/raw                      # the whole corpus
+    privacy-labels validate my-annotation.json --raw data/raw
+
+JSON Schema checks structure and labels; the checks here add what a schema
+cannot: the policy and segment exist, offsets lie inside them, the span text
+equals the policy text, the text has not changed since it was annotated, and
+ids are unique. Each problem names the file, the JSON path and a fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from privacy_labels._files import DuplicateKeyError, parse_json, sha256_bytes
+from privacy_labels.corpus import DEFAULT_RAW, RawCorpus
+from privacy_labels.schema import load_schema, registry, taxonomy
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str  # JSON path such as $.practices[3].category, or "line 4, column 9"
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        place = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{place}: {self.message}" + (f"\n    hint: {self.hint}" if self.hint else "")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def json_path(parts: Iterable[object]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def closest(given: object, choices: list[str]) -> str | None:
+    """The closest valid id to a misspelt or display-name label, if any is close."""
+    if not isinstance(given, str):
+        return None
+    as_id = re.sub(r"[^a-z0-9]+", "_", given.lower().replace("'", "")).strip("_")
+    if as_id in choices:
+        return as_id
+    match = difflib.get_close_matches(as_id, choices, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def did_you_mean(given: object, choices: list[str]) -> str:
+    best = closest(given, choices)
+    if best:
+        return f"did you mean {best!r}?"
+    return "choose one of: " + ", ".join(choices)
+
+
+@cache
+def _schema_validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        load_schema(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def read_json(path: Path) -> tuple[object, Problem | None]:
+    """Read a JSON file strictly; a file that cannot be read gives one clear problem."""
+    name = str(path)
+    if path.is_dir():
+        return None, Problem(name, "", "is a folder where a JSON file is expected")
+    data = path.read_bytes()
+    if not data.strip():
+        return None, Problem(name, "", "file is empty", "write a JSON document into it")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, Problem(
+            name, "", "file starts with a byte-order mark", "save it as UTF-8 without BOM"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(
+            name,
+            f"line {line}",
+            f"byte {error.start} (0x{data[error.start]:02x}) is not UTF-8",
+            "save the file as UTF-8",
+        )
+    try:
+        return parse_json(text), None
+    except json.JSONDecodeError as error:
+        return None, Problem(
+            name,
+            f"line {error.lineno}, column {error.colno}",
+            f"malformed JSON: {error.msg}",
+            "fix the JSON syntax at that place (a missing bracket, quote or comma?)",
+        )
+    except (DuplicateKeyError, ValueError) as error:
+        return None, Problem(name, "", f"malformed JSON: {error}", "keep each key once per object")
+
+
+def _schema_problem(file: str, doc: object, error: ValidationError) -> Problem:
+    """Turn a JSON Schema error into a message in the taxonomy's words, with a hint."""
+    path = list(error.absolute_path)
+    where = json_path(path)
+    instance = error.instance
+    if error.validator == "enum" and path[-1:] == ["category"]:
+        return Problem(
+            file,
+            where,
+            f"unknown category {instance!r}",
+            did_you_mean(instance, taxonomy().category_ids),
+        )
+    category = _category_at(doc, path)
+    if error.validator == "oneOf" and path[-1:] == ["value"] and "attributes" in path:
+        attribute = path[-2]
+        choices = [s["const"] for s in error.validator_value]
+        return Problem(
+            file,
+            where,
+            f"value {instance!r} is not allowed for attribute {attribute!r} of category {category!r}",
+            did_you_mean(instance, choices),
+        )
+    if error.validator == "additionalProperties" and path[-1:] == ["attributes"]:
+        allowed = list(error.schema["properties"])
+        extra = sorted(set(instance) - set(allowed))
+        return Problem(
+            file,
+            json_path([*path, extra[0]]),
+            f"attribute {extra[0]!r} is not allowed for category {category!r}",
+            did_you_mean(extra[0], allowed),
+        )
+    if error.validator == "required" and path[-1:] == ["attributes"]:
+        missing = next(a for a in error.validator_value if a not in instance)
+        return Problem(
+            file,
+            json_path([*path, missing]),
+            f"required attribute {missing!r} of category {category!r} is missing",
+            'add it; use {"value": "unspecified"} when the text does not say',
+        )
+    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[a-z0-9]+"):
+        return Problem(
+            file,
+            where,
+            f"{instance!r} is not a lowercase slug",
+            "use a-z, 0-9 and single '-' or '_' between them",
+        )
+    return Problem(file, where, error.message, _generic_hint(error))
+
+
+def _category_at(doc: object, path: list) -> object:
+    """The category of the practice at `path`, for messages."""
+    if path[:1] == ["practices"] and len(path) > 1:
+        practice = doc["practices"][path[1]]
+        return practice.get("category") if isinstance(practice, dict) else None
+    return None
+
+
+def _generic_hint(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(error.schema.get("properties", {}))
+        return f"remove the unknown field; allowed fields: {allowed}"
+    if error.validator == "required":
+        return "add the missing field"
+    if error.validator == "type":
+        return f"use a JSON {error.validator_value}"
+    if error.validator == "dependentRequired":
+        return "a span needs span_start, span_end and span_text together"
+    return ""
+
+
+@dataclass
+class Validator:
+    """Collects problems over many files; remembers ids to catch duplicates across files."""
+
+    default_raw: Path = DEFAULT_RAW
+    problems: list[Problem] = field(default_factory=list)
+    n_files: int = 0
+    n_practices: int = 0
+    _practice_ids: dict[str, str] = field(default_factory=dict)
+
+    # -- entry points ------------------------------------------------------
+    def check_paths(self, paths: Iterable[Path]) -> list[Problem]:
+        for path in paths:
+            if not path.exists():
+                self._add(str(path), "", "no such file or folder", "check the path")
+            elif path.is_dir():
+                self._check_folder(path)
+            else:
+                self.check_file(path)
+        return self.problems
+
+    def check_corpus(self, corpus: RawCorpus) -> list[Problem]:
+        """Every sidecar, text and annotation document of a raw corpus."""
+        if not corpus.policies_dir.is_dir():
+            self._add(
+                str(corpus.root),
+                "",
+                "has no policies/ folder",
+                "point to a raw corpus: a folder with policies/ and annotations/",
+            )
+            return self.problems
+        for text in sorted(corpus.policies_dir.glob("*.txt")):
+            if not corpus.sidecar_path(text.stem).exists():
+                self._add(
+                    str(text),
+                    "",
+                    "policy text has no sidecar",
+                    f"add {text.stem}.json, e.g. with `privacy-labels add-policy`",
+                )
+        for sidecar in sorted(corpus.policies_dir.glob("*.json")):
+            self.check_file(sidecar)
+        for folder in sorted(corpus.annotations_dir.glob("*")):
+            if folder.is_dir() and not any(folder.glob("*.json")):
+                self._add(
+                    str(folder),
+                    "",
+                    "annotation folder holds no .json documents",
+                    "remove the folder or add an annotation document",
+                )
+            for document in sorted(folder.glob("*")) if folder.is_dir() else [folder]:
+                self.check_file(document)
+        return self.problems
+
+    def check_file(self, path: Path) -> None:
+        self.n_files += 1
+        doc, problem = read_json(path)
+        if problem:
+            self.problems.append(problem)
+            return
+        corpus = RawCorpus.containing(path) or RawCorpus(self.default_raw)
+        if path.parent.name == "policies":
+            self._check_sidecar(path, doc, corpus)
+        else:
+            self._check_annotation(path, doc, corpus)
+
+    # -- internals ---------------------------------------------------------
+    def _add(self, file: str, path: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(file, path, message, hint))
+
+    def _check_folder(self, folder: Path) -> None:
+        if (folder / "policies").is_dir():
+            self.check_corpus(RawCorpus(folder))
+            return
+        files = sorted(p for p in folder.rglob("*.json") if p.is_file())
+        if not files:
+            self._add(
+                str(folder),
+                "",
+                "folder holds no .json files",
+                "give annotation documents, sidecars or a raw corpus folder",
+            )
+        for file in files:
+            self.check_file(file)
+
+    def _schema_errors(self, name: str, file: str, doc: object) -> bool:
+        errors = sorted(
+            _schema_validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
+        )
+        self.problems += [_schema_problem(file, doc, e) for e in errors]
+        return bool(errors)
+
+    def _check_sidecar(self, path: Path, doc: object, corpus: RawCorpus) -> None:
+        file = str(path)
+        if self._schema_errors("policy", file, doc):
+            return
+        if doc["policy_id"] != path.stem:
+            self._add(
+                file,
+                "$.policy_id",
+                f"policy_id {doc['policy_id']!r} differs from the file name",
+                f"name the files {doc['policy_id']}.json/.txt or set policy_id to {path.stem!r}",
+            )
+        text = self._policy_text(corpus, path.stem, file)
+        if text is None:
+            return
+        if sha256_bytes(text.encode("utf-8")) != doc["text_sha256"]:
+            self._add(
+                file,
+                "$.text_sha256",
+                "does not match the sha256 of the policy text",
+                "the text was edited: restore it, or re-annotate and update the sha256",
+            )
+        previous_end = 0
+        for i, segment in enumerate(doc["segments"]):
+            start, end = segment["start"], segment["end"]
+            if not previous_end <= start < end <= len(text):
+                self._add(
+                    file,
+                    json_path(["segments", i]),
+                    f"segment [{start}, {end}) is not in order inside the text "
+                    f"(previous segment ends at {previous_end}, text has {len(text)} characters)",
+                    "segments must be non-empty, non-overlapping and in text order",
+                )
+            previous_end = max(previous_end, end)
+
+    def _policy_text(self, corpus: RawCorpus, policy_id: str, file: str) -> str | None:
+        path = corpus.text_path(policy_id)
+        if not path.is_file():
+            self._add(
+                file,
+                "",
+                f"policy text {path} is missing",
+                "add the policy's .txt beside its sidecar",
+            )
+            return None
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self._add(
+                str(path), "", f"byte {error.start} is not UTF-8", "save the policy text as UTF-8"
+            )
+            return None
+        for bad, fix in (
+            ("\ufeff", "remove the byte-order mark"),
+            ("\r", "use LF line ends"),
+            ("\x00", "remove NUL characters"),
+        ):
+            if bad in text:
+                self._add(
+                    str(path), f"character {text.index(bad)}", f"policy text contains {bad!r}", fix
+                )
+                return None
+        return text
+
+    def _check_annotation(self, path: Path, doc: object, corpus: RawCorpus) -> None:
+        file = str(path)
+        if self._schema_errors("annotation", file, doc):
+            return
+        policy_id, annotator = doc["policy_id"], doc["annotator"]
+        if RawCorpus.containing(path):
+            if path.parent.name != policy_id:
+                self._add(
+                    file,
+                    "$.policy_id",
+                    f"policy_id {policy_id!r} differs from its folder {path.parent.name!r}",
+                    "move the file into the folder of its policy",
+                )
+            if path.stem != annotator:
+                self._add(
+                    file,
+                    "$.annotator",
+                    f"annotator {annotator!r} differs from the file name {path.name!r}",
+                    f"name the file {annotator}.json",
+                )
+        sidecar_path = corpus.sidecar_path(policy_id)
+        sidecar, problem = read_json(sidecar_path) if sidecar_path.is_file() else (None, None)
+        if sidecar is None:
+            self._add(
+                file,
+                "$.policy_id",
+                f"policy {policy_id!r} does not exist in {corpus.root}",
+                problem.message
+                if problem
+                else "add the policy first (privacy-labels add-policy), or fix the id",
+            )
+            return
+        text = self._policy_text(corpus, policy_id, file)
+        if text is None:
+            return
+        if doc["text_sha256"] != sha256_bytes(text.encode("utf-8")):
+            self._add(
+                file,
+                "$.text_sha256",
+                f"the policy text {corpus.text_path(policy_id)} changed since this document was annotated",
+                "its offsets may point at other words: re-check every span, then update text_sha256",
+            )
+            return
+        segments = sidecar.get("segments", [])
+        for i, practice in enumerate(doc["practices"]):
+            self.n_practices += 1
+            here = ["practices", i]
+            practice_id = practice["practice_id"]
+            where = f"{file} {json_path(here)}"
+            if practice_id in self._practice_ids:
+                self._add(
+                    file,
+                    json_path([*here, "practice_id"]),
+                    f"practice_id {practice_id!r} is used already at {self._practice_ids[practice_id]}",
+                    "give every practice its own id, e.g. <policy_id>-<annotator>-<number>",
+                )
+            else:
+                self._practice_ids[practice_id] = where
+            segment_id = practice["segment_id"]
+            if segment_id >= len(segments):
+                self._add(
+                    file,
+                    json_path([*here, "segment_id"]),
+                    f"policy {policy_id!r} has no segment {segment_id}",
+                    f"segment ids run from 0 to {len(segments) - 1}",
+                )
+                continue
+            seg_start, seg_end = segments[segment_id]["start"], segments[segment_id]["end"]
+            for attribute, chosen in practice["attributes"].items():
+                if "span_start" in chosen:
+                    self._check_span(
+                        file,
+                        [*here, "attributes", attribute],
+                        chosen,
+                        text,
+                        segment_id,
+                        seg_start,
+                        seg_end,
+                    )
+
+    def _check_span(self, file, parts, chosen, text, segment_id, seg_start, seg_end) -> None:
+        start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]
+        if not start < end:
+            self._add(
+                file,
+                json_path([*parts, "span_end"]),
+                f"span_end {end} is not after span_start {start}",
+                "span_end is exclusive: span_end = span_start + len(span_text)",
+            )
+        elif end > len(text):
+            self._add(
+                file,
+                json_path([*parts, "span_end"]),
+                f"span [{start}, {end}) runs past the end of the policy text ({len(text)} characters)",
+                "offsets are character offsets into the full policy text",
+            )
+        elif not seg_start <= start < end <= seg_end:
+            self._add(
+                file,
+                json_path([*parts, "span_start"]),
+                f"span [{start}, {end}) lies outside segment {segment_id} [{seg_start}, {seg_end})",
+                "choose evidence inside the practice's segment, or fix segment_id",
+            )
+        elif text[start:end] != span_text:
+            found = text.find(span_text, seg_start, seg_end)
+            hint = (
+                f"the text is at [{found}, {found + len(span_text)})"
+                if found >= 0
+                else f"the policy text there reads {text[start:end]!r}"
+            )
+            self._add(
+                file,
+                json_path([*parts, "span_text"]),
+                "span_text differs from the policy text at [span_start, span_end)",
+                hint,
+            )
