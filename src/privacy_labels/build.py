@@ -55,8 +55,12 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
     )
     for segment_id, seg in enumerate(segments):
         rows["segments"].append(
-            {"policy_id": policy_id, "segment_id": segment_id, **seg,
-             "text": text[seg["start"] : seg["end"]]}
+            {
+                "policy_id": policy_id,
+                "segment_id": segment_id,
+                **seg,
+                "text": text[seg["start"] : seg["end"]],
+            }
         )
     attribute_order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
     for path in corpus.annotation_paths(policy_id):
@@ -77,9 +81,15 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
                 practice["attributes"].items(), key=lambda item: attribute_order[item[0]]
             ):
                 rows["attribute_values"].append(
-                    {"practice_id": practice_id, "category": category, "attribute": attribute,
-                     "value": chosen["value"], "span_start": chosen.get("span_start"),
-                     "span_end": chosen.get("span_end"), "span_text": chosen.get("span_text")}
+                    {
+                        "practice_id": practice_id,
+                        "category": category,
+                        "attribute": attribute,
+                        "value": chosen["value"],
+                        "span_start": chosen.get("span_start"),
+                        "span_end": chosen.get("span_end"),
+                        "span_text": chosen.get("span_text"),
+                    }
                 )
     # Attribute rows are already in taxonomy order within a practice; a stable
     # sort on practice_id keeps that order.
@@ -96,7 +106,9 @@ class TableWriter:
         self.schema = arrow_schema(name)
         self.columns = self.schema.names
         self.parquet = pq.ParquetWriter(
-            folder / f"{name}.parquet", self.schema, compression="zstd",
+            folder / f"{name}.parquet",
+            self.schema,
+            compression="zstd",
             store_schema=True,
         )
         self._csv_file = open(folder / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -163,16 +175,12 @@ def _quiet(progress: bool | None) -> bool | None:
 
 def _manifest(corpus: RawCorpus, built: Path, n_rows: dict[str, int]) -> dict:
     """sha256 of every output and input, so a build can be traced to what made it."""
-    inputs = sorted(
-        p for p in corpus.root.rglob("*") if p.is_file() and not p.name.startswith(".")
-    )
+    inputs = sorted(p for p in corpus.root.rglob("*") if p.is_file() and not p.name.startswith("."))
     return {
         "package_version": privacy_labels.__version__,
         "schema_version": schema_version(),
         "n_rows": n_rows,
-        "outputs": {
-            p.name: sha256_file(p) for p in sorted(built.iterdir()) if p.name != MANIFEST
-        },
+        "outputs": {p.name: sha256_file(p) for p in sorted(built.iterdir()) if p.name != MANIFEST},
         "inputs": {p.relative_to(corpus.root).as_posix(): sha256_file(p) for p in inputs},
         "schema": {f"{name}.schema.json": sha256_file(schema_path(name)) for name in SCHEMA_NAMES},
     }

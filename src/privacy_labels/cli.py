@@ -70,9 +70,15 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         sidecar = add_policy(
-            RawCorpus(args.raw), args.file, args.policy_id, args.organisation,
-            source=args.source, url=args.url, retrieved_date=args.retrieved_date,
-            effective_date=args.effective_date, license=args.license,
+            RawCorpus(args.raw),
+            args.file,
+            args.policy_id,
+            args.organisation,
+            source=args.source,
+            url=args.url,
+            retrieved_date=args.retrieved_date,
+            effective_date=args.effective_date,
+            license=args.license,
         )
     except PolicyError as error:
         print(error, file=sys.stderr)
@@ -91,8 +97,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
     stale = stale_docs(args.out)
     if args.check:
         for name in stale:
-            print(f"{args.out / name} differs from the schema; run `privacy-labels docs`",
-                  file=sys.stderr)
+            print(
+                f"{args.out / name} differs from the schema; run `privacy-labels docs`",
+                file=sys.stderr,
+            )
         return EXIT_INVALID if stale else EXIT_OK
     for name, content in generated_docs().items():
         write_text_atomic(args.out / name, content)
@@ -109,14 +117,25 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     fmt = argparse.ArgumentParser(add_help=False)
-    fmt.add_argument("--format", choices=("text", "json"), default="text",
-                     help="report format (json for CI); default: text")
+    fmt.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report format (json for CI); default: text",
+    )
     raw = argparse.ArgumentParser(add_help=False)
-    raw.add_argument("--raw", type=Path, default=DEFAULT_RAW, metavar="DIR",
-                     help=f"raw corpus folder (default: {DEFAULT_RAW})")
+    raw.add_argument(
+        "--raw",
+        type=Path,
+        default=DEFAULT_RAW,
+        metavar="DIR",
+        help=f"raw corpus folder (default: {DEFAULT_RAW})",
+    )
 
     p = sub.add_parser(
-        "validate", parents=[fmt, raw], help="check annotation documents and policy sidecars",
+        "validate",
+        parents=[fmt, raw],
+        help="check annotation documents and policy sidecars",
         description="Check annotation documents, sidecars or whole raw corpora and report every "
         "problem with file, JSON path and a hint. Files outside the data/raw layout are "
         "checked against the corpus given by --raw.",
@@ -125,17 +144,26 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser(
-        "build", parents=[fmt, raw], help="build the tables from the raw corpus",
+        "build",
+        parents=[fmt, raw],
+        help="build the tables from the raw corpus",
         description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
         "and manifest.json. Writes nothing if any input is invalid.",
     )
-    p.add_argument("--out", type=Path, default=DEFAULT_LABELED, metavar="DIR",
-                   help=f"output folder, replaced when complete (default: {DEFAULT_LABELED})")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"output folder, replaced when complete (default: {DEFAULT_LABELED})",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser(
-        "add-policy", parents=[raw], help="add a policy text with its provenance sidecar",
+        "add-policy",
+        parents=[raw],
+        help="add a policy text with its provenance sidecar",
         description="Normalise line ends and surrounding whitespace, segment the text into "
         "paragraphs, and write <policy_id>.txt and <policy_id>.json into the raw corpus.",
     )
@@ -150,13 +178,22 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_add_policy)
 
     p = sub.add_parser(
-        "docs", help="generate the taxonomy and table reference in docs/",
+        "docs",
+        help="generate the taxonomy and table reference in docs/",
         description="Write docs/taxonomy.md and docs/tables.md from the schema.",
     )
-    p.add_argument("--out", type=Path, default=Path("docs"), metavar="DIR",
-                   help="folder to write (default: docs)")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if the files differ from the schema")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs"),
+        metavar="DIR",
+        help="folder to write (default: docs)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the files differ from the schema",
+    )
     p.set_defaults(run=cmd_docs)
     return top
 

@@ -1,7 +1,7 @@
 """Generate the reference pages in `docs/` from the schema; never edit them by hand.
 
-    privacy-labels docs            # rewrite docs/
-    privacy-labels docs --check    # exit 1 if docs/ differs from the schema
+privacy-labels docs            # rewrite docs/
+privacy-labels docs --check    # exit 1 if docs/ differs from the schema
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ def render_taxonomy() -> str:
         lines += ["", f'<a id="{c.id}"></a>', f"## {c.name} (`{c.id}`)", "", _cell(c.description)]
         for a in c.attributes:
             need = "required" if a.is_required else "optional"
-            default = f", default `{a.default}`" if a.default else (
-                "" if a.is_required else ", absent when not selected"
+            default = (
+                f", default `{a.default}`"
+                if a.default
+                else ("" if a.is_required else ", absent when not selected")
             )
             lines += [
                 "",
@@ -70,8 +72,14 @@ def render_tables() -> str:
         "them as ordered categoricals over the full lists.",
     ]
     for t in TABLES:
-        lines += ["", f"## `{t.name}`", "", t.description, "",
-                  f"Primary key: {', '.join(f'`{k}`' for k in t.primary_key)}."]
+        lines += [
+            "",
+            f"## `{t.name}`",
+            "",
+            t.description,
+            "",
+            f"Primary key: {', '.join(f'`{k}`' for k in t.primary_key)}.",
+        ]
         for fk in t.foreign_keys:
             lines.append(
                 f"Foreign key: ({', '.join(fk.columns)}) → `{fk.table}` ({', '.join(fk.references)})."

@@ -22,7 +22,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, ValidationError
 
 from privacy_labels._files import DuplicateKeyError, parse_json, sha256_bytes
-from privacy_labels.corpus import DEFAULT_RAW, RawCorpus
+from privacy_labels.corpus import DEFAULT_RAW, RawCorpus, is_slug
 from privacy_labels.schema import load_schema, registry, taxonomy
 
 
@@ -160,6 +160,16 @@ def _category_at(doc: object, path: list) -> object:
         practice = doc["practices"][path[1]]
         return practice.get("category") if isinstance(practice, dict) else None
     return None
+
+
+def _is_span(chosen: object) -> bool:
+    """A value whose span fields are all present and well-typed (the schema reports the rest)."""
+    return (
+        isinstance(chosen, dict)
+        and all(type(chosen.get(k)) is int for k in ("span_start", "span_end"))
+        and chosen["span_start"] >= 0
+        and isinstance(chosen.get("span_text"), str)
+    )
 
 
 def _generic_hint(error: ValidationError) -> str:
@@ -332,40 +342,37 @@ class Validator:
 
     def _check_annotation(self, path: Path, doc: object, corpus: RawCorpus) -> None:
         file = str(path)
-        if self._schema_errors("annotation", file, doc):
+        has_schema_errors = self._schema_errors("annotation", file, doc)
+        # Go on past schema errors wherever the document is sound enough to check
+        # against the policy, so that every problem is reported in one run.
+        if not isinstance(doc, dict) or not all(
+            isinstance(doc.get(k), t) for k, t in (("policy_id", str), ("practices", list))
+        ):
             return
-        policy_id, annotator = doc["policy_id"], doc["annotator"]
+        policy_id = doc["policy_id"]
         if RawCorpus.containing(path):
-            if path.parent.name != policy_id:
+            self._check_place_in_layout(path, doc)
+        sidecar_path = corpus.sidecar_path(policy_id)
+        sidecar, problem = (
+            read_json(sidecar_path)
+            if is_slug(policy_id) and sidecar_path.is_file()
+            else (None, None)
+        )
+        if not isinstance(sidecar, dict):
+            if not has_schema_errors:
                 self._add(
                     file,
                     "$.policy_id",
-                    f"policy_id {policy_id!r} differs from its folder {path.parent.name!r}",
-                    "move the file into the folder of its policy",
+                    f"policy {policy_id!r} does not exist in {corpus.root}",
+                    problem.message
+                    if problem
+                    else "add the policy first (privacy-labels add-policy), or fix the id",
                 )
-            if path.stem != annotator:
-                self._add(
-                    file,
-                    "$.annotator",
-                    f"annotator {annotator!r} differs from the file name {path.name!r}",
-                    f"name the file {annotator}.json",
-                )
-        sidecar_path = corpus.sidecar_path(policy_id)
-        sidecar, problem = read_json(sidecar_path) if sidecar_path.is_file() else (None, None)
-        if sidecar is None:
-            self._add(
-                file,
-                "$.policy_id",
-                f"policy {policy_id!r} does not exist in {corpus.root}",
-                problem.message
-                if problem
-                else "add the policy first (privacy-labels add-policy), or fix the id",
-            )
             return
         text = self._policy_text(corpus, policy_id, file)
         if text is None:
             return
-        if doc["text_sha256"] != sha256_bytes(text.encode("utf-8")):
+        if "text_sha256" in doc and doc["text_sha256"] != sha256_bytes(text.encode("utf-8")):
             self._add(
                 file,
                 "$.text_sha256",
@@ -375,10 +382,30 @@ class Validator:
             return
         segments = sidecar.get("segments", [])
         for i, practice in enumerate(doc["practices"]):
-            self.n_practices += 1
-            here = ["practices", i]
-            practice_id = practice["practice_id"]
-            where = f"{file} {json_path(here)}"
+            if isinstance(practice, dict):
+                self._check_practice(file, ["practices", i], practice, policy_id, text, segments)
+
+    def _check_place_in_layout(self, path: Path, doc: dict) -> None:
+        file = str(path)
+        if path.parent.name != doc["policy_id"]:
+            self._add(
+                file,
+                "$.policy_id",
+                f"policy_id {doc['policy_id']!r} differs from its folder {path.parent.name!r}",
+                "move the file into the folder of its policy",
+            )
+        if isinstance(doc.get("annotator"), str) and path.stem != doc["annotator"]:
+            self._add(
+                file,
+                "$.annotator",
+                f"annotator {doc['annotator']!r} differs from the file name {path.name!r}",
+                f"name the file {doc['annotator']}.json",
+            )
+
+    def _check_practice(self, file, here, practice, policy_id, text, segments) -> None:
+        self.n_practices += 1
+        practice_id = practice.get("practice_id")
+        if isinstance(practice_id, str):
             if practice_id in self._practice_ids:
                 self._add(
                     file,
@@ -387,28 +414,31 @@ class Validator:
                     "give every practice its own id, e.g. <policy_id>-<annotator>-<number>",
                 )
             else:
-                self._practice_ids[practice_id] = where
-            segment_id = practice["segment_id"]
-            if segment_id >= len(segments):
-                self._add(
+                self._practice_ids[practice_id] = f"{file} {json_path(here)}"
+        segment_id = practice.get("segment_id")
+        if not isinstance(segment_id, int) or isinstance(segment_id, bool) or segment_id < 0:
+            return
+        if segment_id >= len(segments):
+            self._add(
+                file,
+                json_path([*here, "segment_id"]),
+                f"policy {policy_id!r} has no segment {segment_id}",
+                f"segment ids run from 0 to {len(segments) - 1}",
+            )
+            return
+        segment = segments[segment_id]
+        attributes = practice.get("attributes")
+        for attribute, chosen in attributes.items() if isinstance(attributes, dict) else ():
+            if _is_span(chosen):
+                self._check_span(
                     file,
-                    json_path([*here, "segment_id"]),
-                    f"policy {policy_id!r} has no segment {segment_id}",
-                    f"segment ids run from 0 to {len(segments) - 1}",
+                    [*here, "attributes", attribute],
+                    chosen,
+                    text,
+                    segment_id,
+                    segment["start"],
+                    segment["end"],
                 )
-                continue
-            seg_start, seg_end = segments[segment_id]["start"], segments[segment_id]["end"]
-            for attribute, chosen in practice["attributes"].items():
-                if "span_start" in chosen:
-                    self._check_span(
-                        file,
-                        [*here, "attributes", attribute],
-                        chosen,
-                        text,
-                        segment_id,
-                        seg_start,
-                        seg_end,
-                    )
 
     def _check_span(self, file, parts, chosen, text, segment_id, seg_start, seg_end) -> None:
         start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]

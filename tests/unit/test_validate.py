@@ -1,0 +1,119 @@
+"""validate: every problem reported at once, with file, JSON path and hint; exit 0/1/2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURE_RAW, FIXTURES, read_json
+
+INVALID = sorted(
+    p for p in (FIXTURES / "invalid").glob("*.json") if not p.name.endswith(".expected.json")
+)
+VALID = sorted((FIXTURES / "valid").glob("*annotation.json"))
+
+
+def test_the_catalogue_has_at_least_15_distinct_faults():
+    assert len(INVALID) >= 15
+    for fixture in INVALID:
+        assert fixture.with_suffix(".expected.json").is_file(), (
+            f"{fixture.name} has no .expected.json"
+        )
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.stem)
+def test_valid_fixture_passes(run, fixture):
+    code, out, err = run("validate", "--raw", FIXTURE_RAW, fixture)
+    assert (code, err) == (0, "")
+    assert out.startswith("valid: 1 file(s)")
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_fixture_names_file_place_and_fault(run, fixture):
+    expected = read_json(fixture.with_suffix(".expected.json"))
+    code, out, err = run("validate", "--raw", FIXTURE_RAW, fixture)
+    assert code == 1
+    assert "Traceback" not in out + err
+    first = err.splitlines()[0]
+    assert first.startswith(f"{fixture}: {expected['path']}")
+    assert expected["message"] in first
+
+
+def test_misspelling_gets_the_closest_label_as_hint(run):
+    _, _, err = run(
+        "validate", "--raw", FIXTURE_RAW, FIXTURES / "invalid" / "misspelled-value.json"
+    )
+    assert "hint: did you mean 'marketing'?" in err
+
+
+def test_display_name_hints_the_id(run):
+    _, _, err = run(
+        "validate", "--raw", FIXTURE_RAW, FIXTURES / "invalid" / "display-name-value.json"
+    )
+    assert "hint: did you mean 'contact'?" in err
+
+
+def test_every_problem_is_reported_at_once(run, tmp_path):
+    doc = read_json(FIXTURES / "valid" / "annotation.json")
+    doc["practices"][0]["category"] = "first_party"
+    doc["practices"][1]["attributes"]["purpose"]["value"] = "advertisment"
+    doc["practices"][2]["attributes"]["choice_type"]["span_text"] = "elsewhere"
+    path = tmp_path / "three-faults.json"
+    path.write_text(json.dumps(doc))
+    code, out, _ = run("validate", "--format", "json", "--raw", FIXTURE_RAW, path)
+    report = json.loads(out)
+    assert code == 1 and report["is_valid"] is False and report["n_problems"] == 3
+    assert [p["path"] for p in report["problems"]] == [
+        "$.practices[0].category",
+        "$.practices[1].attributes.purpose.value",
+        "$.practices[2].attributes.choice_type.span_text",
+    ]
+    assert all(p["file"] == str(path) and p["hint"] for p in report["problems"])
+
+
+def test_a_raw_corpus_folder_is_checked_whole(run):
+    code, out, _ = run("validate", "--format", "json", FIXTURE_RAW)
+    report = json.loads(out)
+    assert code == 0
+    assert (report["n_files"], report["n_practices"]) == (2, 7)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: tmp / "missing.json", "no such file or folder"),
+        (lambda tmp: tmp, "folder holds no .json files"),
+    ],
+    ids=["missing-path", "empty-folder"],
+)
+def test_unusable_paths_get_one_clear_message(run, tmp_path, make, message):
+    code, _, err = run("validate", make(tmp_path))
+    assert code == 1
+    assert message in err and "Traceback" not in err
+
+
+def test_a_folder_where_a_file_is_expected(run, tmp_path):
+    corpus = tmp_path / "raw"
+    (corpus / "policies").mkdir(parents=True)
+    (corpus / "annotations" / "example" / "alice.json").mkdir(parents=True)
+    code, _, err = run("validate", corpus)
+    assert code == 1
+    assert "alice.json: is a folder where a JSON file is expected" in err
+
+
+def test_usage_error_exits_2(run):
+    code, _, err = run("validate")
+    assert code == 2 and "usage:" in err
+
+
+def test_annotator_must_match_file_name(run, tmp_path):
+    import shutil
+
+    corpus = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, corpus)
+    alice = corpus / "annotations" / "example" / "alice.json"
+    alice.rename(alice.with_name("carol.json"))
+    code, _, err = run("validate", corpus)
+    assert code == 1
+    assert "$.annotator: annotator 'alice' differs from the file name 'carol.json'" in err
