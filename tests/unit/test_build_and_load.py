@@ -1,0 +1,93 @@
+"""build and load on the small fixture corpus: deterministic, atomic, typed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import privacy_labels as pl
+from privacy_labels.build import MANIFEST
+from privacy_labels.schema import taxonomy
+from tests.conftest import FIXTURE_RAW, FIXTURES
+
+
+@pytest.fixture
+def built(tmp_path, run):
+    out = tmp_path / "labeled"
+    assert run("build", "--quiet", "--raw", FIXTURE_RAW, "--out", out)[0] == 0
+    return out
+
+
+def file_bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(built):
+    names = {p.name for p in built.iterdir()}
+    assert names == {f"{t}.{ext}" for t in pl.tables() for ext in ("parquet", "csv")} | {MANIFEST}
+    manifest = json.loads((built / MANIFEST).read_text())
+    assert manifest["n_rows"] == {
+        "policies": 1,
+        "segments": 3,
+        "practices": 7,
+        "attribute_values": 27,
+    }
+    assert set(manifest["outputs"]) == names - {MANIFEST}
+    assert "policies/example.txt" in manifest["inputs"]
+    assert manifest["schema_version"] == "1.0.0"
+
+
+def test_two_builds_give_identical_bytes(built, tmp_path, run):
+    again = tmp_path / "again"
+    run("build", "--quiet", "--raw", FIXTURE_RAW, "--out", again)
+    assert file_bytes(again) == file_bytes(built)
+
+
+def test_invalid_input_leaves_the_output_untouched(built, tmp_path, run):
+    before = file_bytes(built)
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    broken = (FIXTURES / "invalid" / "misspelled-value.json").read_text()
+    (raw / "annotations" / "example" / "alice.json").write_text(broken)
+    code, _, err = run("build", "--raw", raw, "--out", built)
+    assert code == 1
+    assert "value 'marketting' is not allowed" in err and "is unchanged" in err
+    assert file_bytes(built) == before
+    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_load_applies_the_schemas_dtypes(built):
+    practices = pl.load("practices", built)
+    assert list(practices["category"].cat.categories) == taxonomy().category_ids
+    assert practices["category"].cat.ordered
+    values = pl.load("attribute_values", built)
+    assert list(values["value"].cat.categories) == taxonomy().value_ids
+    assert values["span_start"].dtype == pd.Int64Dtype()
+    assert values["span_start"].isna().sum() == 3  # the three values without evidence spans
+
+
+def test_spans_index_the_policy_text(built):
+    text = pl.load("policies", built).set_index("policy_id").loc["example", "text"]
+    values = pl.load("attribute_values", built).dropna(subset=["span_start"])
+    for row in values.itertuples():
+        assert text[row.span_start : row.span_end] == row.span_text
+
+
+def test_csv_and_parquet_hold_the_same_rows(built):
+    for name in pl.tables():
+        from_parquet = pl.load(name, built)
+        from_csv = pd.read_csv(
+            built / f"{name}.csv", keep_default_na=False, na_values=[""], dtype=str
+        )
+        assert list(from_csv.columns) == list(from_parquet.columns)
+        assert len(from_csv) == len(from_parquet)
+
+
+def test_load_names_unknown_tables_and_missing_builds(tmp_path):
+    with pytest.raises(KeyError, match="the tables are: policies, segments"):
+        pl.load("practise")
+    with pytest.raises(FileNotFoundError, match="privacy-labels build"):
+        pl.load("practices", tmp_path)
