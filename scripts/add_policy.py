@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/add_policy.py ...` is `privacy-labels add-policy ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["add-policy", *sys.argv[1:]]))

@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/build.py ...` is `privacy-labels build ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["build", *sys.argv[1:]]))

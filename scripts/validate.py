@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/validate.py ...` is `privacy-labels validate ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["validate", *sys.argv[1:]]))

@@ -1,0 +1,98 @@
+"""The committed tables in data/labeled/: the data contract a user relies on."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import privacy_labels as pl
+from privacy_labels._files import sha256_file
+from privacy_labels.build import MANIFEST
+from privacy_labels.schema import taxonomy
+from privacy_labels.tables import TABLES
+from tests.conftest import REPO
+
+LABELED = REPO / "data" / "labeled"
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return {name: pl.load(name, LABELED) for name in pl.tables()}
+
+
+@pytest.mark.parametrize("spec", TABLES, ids=lambda t: t.name)
+def test_primary_keys_are_unique_and_complete(frames, spec):
+    frame = frames[spec.name]
+    key = list(spec.primary_key)
+    assert frame[key].notna().all().all()
+    assert not frame.duplicated(key).any()
+
+
+@pytest.mark.parametrize("spec", [t for t in TABLES if t.foreign_keys], ids=lambda t: t.name)
+def test_every_foreign_key_resolves(frames, spec):
+    for fk in spec.foreign_keys:
+        child = frames[spec.name][list(fk.columns)].astype(str)
+        parent = frames[fk.table][list(fk.references)].astype(str)
+        parent.columns = list(fk.columns)
+        missing = child.merge(parent.drop_duplicates(), how="left", indicator=True)
+        assert (missing["_merge"] == "both").all(), f"{spec.name}{fk.columns} → {fk.table}"
+
+
+def test_every_span_is_the_policy_text_at_its_offsets(frames):
+    texts = frames["policies"].set_index("policy_id")["text"]
+    values = frames["attribute_values"].merge(frames["practices"][["practice_id", "policy_id"]])
+    spans = values.dropna(subset=["span_start"])
+    assert len(spans) > 0
+    for row in spans.itertuples():
+        assert texts[row.policy_id][row.span_start : row.span_end] == row.span_text, row.practice_id
+
+
+def test_segments_are_slices_of_their_policy(frames):
+    texts = frames["policies"].set_index("policy_id")["text"]
+    for row in frames["segments"].itertuples():
+        assert texts[row.policy_id][row.start : row.end] == row.text
+
+
+def test_every_label_is_in_its_taxonomy_slot(frames):
+    tax = taxonomy()
+    for row in frames["attribute_values"].itertuples():
+        attribute = tax.category(row.category).attribute(row.attribute)
+        assert attribute is not None, (row.practice_id, row.attribute)
+        assert row.value in attribute.value_ids, (row.practice_id, row.value)
+
+
+def test_every_practice_has_its_required_attributes(frames):
+    present = frames["attribute_values"].groupby("practice_id", observed=True)["attribute"].agg(set)
+    for row in frames["practices"].itertuples():
+        required = {a.id for a in taxonomy().category(row.category).attributes if a.is_required}
+        assert required <= present.get(row.practice_id, set()), row.practice_id
+
+
+def test_the_seed_corpus_is_annotated_throughout(frames):
+    practices = frames["practices"]
+    assert len(frames["policies"]) == 5
+    assert len(practices) >= 150
+    assert practices["category"].nunique() >= 8
+    labeled_segments = set(zip(practices["policy_id"], practices["segment_id"]))
+    all_segments = set(zip(frames["segments"]["policy_id"], frames["segments"]["segment_id"]))
+    assert labeled_segments == all_segments, "every segment carries at least one practice"
+
+
+def test_manifest_lists_the_sha256_of_every_output():
+    manifest = json.loads((LABELED / MANIFEST).read_text())
+    on_disk = {p.name for p in LABELED.iterdir() if p.name != MANIFEST}
+    assert set(manifest["outputs"]) == on_disk
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(LABELED / name) == digest, name
+
+
+def test_committed_tables_equal_a_fresh_build(tmp_path, run):
+    code, _, _ = run(
+        "build", "--quiet", "--raw", REPO / "data" / "raw", "--out", tmp_path / "fresh"
+    )
+    assert code == 0
+    for path in sorted(LABELED.iterdir()):
+        fresh = tmp_path / "fresh" / path.name
+        assert fresh.read_bytes() == path.read_bytes(), f"{path.name}: run `make build` and commit"
