@@ -75,8 +75,10 @@ def test_the_seed_corpus_is_annotated_throughout(frames):
     assert len(frames["policies"]) == 5
     assert len(practices) >= 150
     assert practices["category"].nunique() >= 8
-    labeled_segments = set(zip(practices["policy_id"], practices["segment_id"]))
-    all_segments = set(zip(frames["segments"]["policy_id"], frames["segments"]["segment_id"]))
+    labeled_segments = set(zip(practices["policy_id"], practices["segment_id"], strict=True))
+    all_segments = set(
+        zip(frames["segments"]["policy_id"], frames["segments"]["segment_id"], strict=True)
+    )
     assert labeled_segments == all_segments, "every segment carries at least one practice"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.policies import MIN_SEGMENT_CHARS, normalise_text, segment_text
 from tests.conftest import read_json
@@ -36,7 +38,7 @@ def test_one_paragraph_per_line_prose_is_split_by_line_but_addresses_stay_whole(
 def test_segments_are_ordered_disjoint_and_cover_every_word():
     text = normalise_text(f"A\n\n{PROSE}\n\nB\n\n{PROSE}\n\nshort tail")
     segments = segment_text(text)
-    assert all(a[1] <= b[0] for a, b in zip(segments, segments[1:]))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(segments))
     covered = " ".join(text[s:e] for s, e in segments)
     assert covered.split() == text.split()
 
