@@ -63,6 +63,9 @@ def did_you_mean(given: object, choices: list[str]) -> str:
     return "choose one of: " + ", ".join(choices)
 
 
+_SLUG_PATTERN = load_schema("annotation")["$defs"]["slug"]["pattern"]
+
+
 @cache
 def _schema_validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(
@@ -101,57 +104,69 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
             f"malformed JSON: {error.msg}",
             "fix the JSON syntax at that place (a missing bracket, quote or comma?)",
         )
-    except (DuplicateKeyError, ValueError) as error:
+    except DuplicateKeyError as error:
         return None, Problem(name, "", f"malformed JSON: {error}", "keep each key once per object")
+    except ValueError as error:  # NaN, Infinity
+        return None, Problem(name, "", f"malformed JSON: {error}", "use a number or null")
 
 
-def _schema_problem(file: str, doc: object, error: ValidationError) -> Problem:
-    """Turn a JSON Schema error into a message in the taxonomy's words, with a hint."""
+def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Problem]:
+    """Turn a JSON Schema error into messages in the taxonomy's words, with hints."""
     path = list(error.absolute_path)
     where = json_path(path)
     instance = error.instance
     if error.validator == "enum" and path[-1:] == ["category"]:
-        return Problem(
-            file,
-            where,
-            f"unknown category {instance!r}",
-            did_you_mean(instance, taxonomy().category_ids),
-        )
+        return [
+            Problem(
+                file,
+                where,
+                f"unknown category {instance!r}",
+                did_you_mean(instance, taxonomy().category_ids),
+            )
+        ]
     category = _category_at(doc, path)
     if error.validator == "oneOf" and path[-1:] == ["value"] and "attributes" in path:
         attribute = path[-2]
         choices = [s["const"] for s in error.validator_value]
-        return Problem(
-            file,
-            where,
-            f"value {instance!r} is not allowed for attribute {attribute!r} of category {category!r}",
-            did_you_mean(instance, choices),
-        )
+        return [
+            Problem(
+                file,
+                where,
+                f"value {instance!r} is not allowed for attribute {attribute!r} of category {category!r}",
+                did_you_mean(instance, choices),
+            )
+        ]
     if error.validator == "additionalProperties" and path[-1:] == ["attributes"]:
         allowed = list(error.schema["properties"])
-        extra = sorted(set(instance) - set(allowed))
-        return Problem(
-            file,
-            json_path([*path, extra[0]]),
-            f"attribute {extra[0]!r} is not allowed for category {category!r}",
-            did_you_mean(extra[0], allowed),
-        )
+        return [
+            Problem(
+                file,
+                json_path([*path, extra]),
+                f"attribute {extra!r} is not allowed for category {category!r}",
+                did_you_mean(extra, allowed),
+            )
+            for extra in sorted(set(instance) - set(allowed))
+        ]
     if error.validator == "required" and path[-1:] == ["attributes"]:
         missing = next(a for a in error.validator_value if a not in instance)
-        return Problem(
-            file,
-            json_path([*path, missing]),
-            f"required attribute {missing!r} of category {category!r} is missing",
-            'add it; use {"value": "unspecified"} when the text does not say',
-        )
-    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[a-z0-9]+"):
-        return Problem(
-            file,
-            where,
-            f"{instance!r} is not a lowercase slug",
-            "use a-z, 0-9 and single '-' or '_' between them",
-        )
-    return Problem(file, where, error.message, _generic_hint(error))
+        return [
+            Problem(
+                file,
+                json_path([*path, missing]),
+                f"required attribute {missing!r} of category {category!r} is missing",
+                'add it; use {"value": "unspecified"} when the text does not say',
+            )
+        ]
+    if error.validator == "pattern" and error.schema.get("pattern") == _SLUG_PATTERN:
+        return [
+            Problem(
+                file,
+                where,
+                f"{instance!r} is not a lowercase slug",
+                "use a-z, 0-9 and single '-' or '_' between them",
+            )
+        ]
+    return [Problem(file, where, error.message, _generic_hint(error))]
 
 
 def _category_at(doc: object, path: list) -> object:
@@ -273,7 +288,7 @@ class Validator:
         errors = sorted(
             _schema_validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
         )
-        self.problems += [_schema_problem(file, doc, e) for e in errors]
+        self.problems += [p for e in errors for p in _schema_problems(file, doc, e)]
         return bool(errors)
 
     def _check_sidecar(self, path: Path, doc: object, corpus: RawCorpus) -> None:
@@ -342,7 +357,7 @@ class Validator:
 
     def _check_annotation(self, path: Path, doc: object, corpus: RawCorpus) -> None:
         file = str(path)
-        has_schema_errors = self._schema_errors("annotation", file, doc)
+        self._schema_errors("annotation", file, doc)
         # Go on past schema errors wherever the document is sound enough to check
         # against the policy, so that every problem is reported in one run.
         if not isinstance(doc, dict) or not all(
@@ -352,22 +367,25 @@ class Validator:
         policy_id = doc["policy_id"]
         if RawCorpus.containing(path):
             self._check_place_in_layout(path, doc)
+        if not is_slug(policy_id):
+            return  # reported by the schema
         sidecar_path = corpus.sidecar_path(policy_id)
-        sidecar, problem = (
-            read_json(sidecar_path)
-            if is_slug(policy_id) and sidecar_path.is_file()
-            else (None, None)
-        )
-        if not isinstance(sidecar, dict):
-            if not has_schema_errors:
-                self._add(
-                    file,
-                    "$.policy_id",
-                    f"policy {policy_id!r} does not exist in {corpus.root}",
-                    problem.message
-                    if problem
-                    else "add the policy first (privacy-labels add-policy), or fix the id",
-                )
+        if not sidecar_path.is_file():
+            self._add(
+                file,
+                "$.policy_id",
+                f"policy {policy_id!r} does not exist in {corpus.root}",
+                "add the policy first (privacy-labels add-policy), or fix the id",
+            )
+            return
+        sidecar, problem = read_json(sidecar_path)
+        if problem or not _schema_validator("policy").is_valid(sidecar):
+            self._add(
+                file,
+                "$.policy_id",
+                f"the sidecar of policy {policy_id!r} is invalid",
+                f"run `privacy-labels validate {sidecar_path}` and fix it first",
+            )
             return
         text = self._policy_text(corpus, policy_id, file)
         if text is None:

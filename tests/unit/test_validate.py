@@ -117,3 +117,18 @@ def test_annotator_must_match_file_name(run, tmp_path):
     code, _, err = run("validate", corpus)
     assert code == 1
     assert "$.annotator: annotator 'alice' differs from the file name 'carol.json'" in err
+
+
+def test_each_unknown_attribute_is_its_own_problem(run, tmp_path):
+    doc = read_json(FIXTURES / "valid" / "annotation.json")
+    doc["practices"][3]["attributes"]["collection_mode"] = {"value": "explicit"}
+    doc["practices"][3]["attributes"]["retention_period"] = {"value": "limited"}
+    path = tmp_path / "two-unknown.json"
+    path.write_text(json.dumps(doc))
+    code, out, _ = run("validate", "--format", "json", "--raw", FIXTURE_RAW, path)
+    paths = [p["path"] for p in json.loads(out)["problems"]]
+    assert code == 1
+    assert paths == [
+        "$.practices[3].attributes.collection_mode",
+        "$.practices[3].attributes.retention_period",
+    ]
