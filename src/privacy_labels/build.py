@@ -109,7 +109,7 @@ class TableWriter:
             folder / f"{name}.parquet",
             self.schema,
             compression="zstd",
-            store_schema=True,
+            store_schema=True,  # keeps the column descriptions for Arrow-based readers
         )
         self._csv_file = open(folder / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.csv = csv.writer(self._csv_file, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -157,7 +157,9 @@ def build(raw: Path, out: Path, *, progress: bool | None = None) -> BuildResult:
     with replace_dir_when_done(out) as staging:
         writers = {t.name: TableWriter(staging, t.name) for t in TABLES}
         policy_ids = corpus.policy_ids()
-        for policy_id in tqdm(policy_ids, desc="build", unit="policy", disable=_quiet(progress)):
+        # tqdm's disable=None means: show the bar only on a terminal.
+        quiet = None if progress is None else not progress
+        for policy_id in tqdm(policy_ids, desc="build", unit="policy", disable=quiet):
             for name, rows in policy_rows(corpus, policy_id).items():
                 writers[name].write(rows)
         for writer in writers.values():
@@ -167,10 +169,6 @@ def build(raw: Path, out: Path, *, progress: bool | None = None) -> BuildResult:
             dump_json(_manifest(corpus, staging, n_rows)), encoding="utf-8"
         )
     return BuildResult(out, n_rows)
-
-
-def _quiet(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
 
 
 def _manifest(corpus: RawCorpus, built: Path, n_rows: dict[str, int]) -> dict:

@@ -43,56 +43,30 @@ def test_segments_are_ordered_disjoint_and_cover_every_word():
     assert covered.split() == text.split()
 
 
+def add_policy(run, source, raw, policy_id="acme", organisation="Acme, Inc."):
+    return run(
+        "add-policy", source, "--raw", raw, "--policy-id", policy_id,
+        "--organisation", organisation, "--license", "CC0-1.0",
+    )  # fmt: skip
+
+
 def test_add_policy_writes_text_and_valid_sidecar(tmp_path, run):
     source = tmp_path / "acme.txt"
     source.write_bytes(f"Acme Privacy\r\n\r\n{PROSE}\r\n".encode())
     raw = tmp_path / "raw"
-    code, out, _ = run(
-        "add-policy",
-        source,
-        "--raw",
-        raw,
-        "--policy-id",
-        "acme",
-        "--organisation",
-        "Acme, Inc.",
-        "--license",
-        "CC0-1.0",
-    )
+    code, out, _ = add_policy(run, source, raw)
     assert code == 0 and "added acme: 1 segments" in out
     corpus = RawCorpus(raw)
     assert "\r" not in corpus.text_path("acme").read_text(encoding="utf-8")
     assert read_json(corpus.sidecar_path("acme"))["source"] == "acme.txt"
     assert run("validate", raw)[0] == 0
-    code, _, err = run(
-        "add-policy",
-        source,
-        "--raw",
-        raw,
-        "--policy-id",
-        "acme",
-        "--organisation",
-        "Acme",
-        "--license",
-        "CC0-1.0",
-    )
+    code, _, err = add_policy(run, source, raw, organisation="Acme")
     assert code == 1 and "exists already" in err
 
 
 def test_add_policy_refuses_an_id_that_is_not_a_slug(tmp_path, run):
     source = tmp_path / "x.txt"
     source.write_text(PROSE)
-    code, _, err = run(
-        "add-policy",
-        source,
-        "--raw",
-        tmp_path,
-        "--policy-id",
-        "../evil",
-        "--organisation",
-        "X",
-        "--license",
-        "CC0-1.0",
-    )
+    code, _, err = add_policy(run, source, tmp_path, policy_id="../evil")
     assert code == 1 and "not a lowercase slug" in err
     assert not any(tmp_path.rglob("*.json"))
