@@ -12,6 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def package_data(name: str, repo_path: str) -> Path:
+    """A data folder: bundled in the installed wheel, else the source checkout's `repo_path`."""
+    bundled = Path(__file__).parent / "_bundled" / name
+    return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2] / repo_path
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -95,7 +95,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from privacy_labels._files import write_text_atomic
     from privacy_labels.docs import generated_docs, stale_docs
 
-    stale = stale_docs(args.out)
+    docs = generated_docs()
+    stale = stale_docs(args.out, docs)
     if args.check:
         for name in stale:
             print(
@@ -103,9 +104,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return EXIT_INVALID if stale else EXIT_OK
-    for name, content in generated_docs().items():
+    for name, content in docs.items():
         write_text_atomic(args.out / name, content)
-    print(f"wrote {', '.join(generated_docs())} in {args.out} ({len(stale)} changed)")
+    print(f"wrote {', '.join(docs)} in {args.out} ({len(stale)} changed)")
     return EXIT_OK
 
 

@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
-SLUG_MAX_LENGTH = 64
+from privacy_labels.schema import load_schema
+
+# The slug rule is the schema's; ids that pass it are safe file names (no '/', no '..').
+SLUG_SCHEMA = load_schema("annotation")["$defs"]["slug"]
+_SLUG = re.compile(SLUG_SCHEMA["pattern"])
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LABELED = Path("data/labeled")
 
@@ -21,8 +24,8 @@ def is_slug(value: object) -> bool:
     """Lowercase slug: safe as a file name, never a path (no '/', no '..')."""
     return (
         isinstance(value, str)
-        and len(value) <= SLUG_MAX_LENGTH
-        and SLUG.fullmatch(value) is not None
+        and len(value) <= SLUG_SCHEMA["maxLength"]
+        and _SLUG.fullmatch(value) is not None
     )
 
 
@@ -43,9 +46,6 @@ class RawCorpus:
 
     def sidecar_path(self, policy_id: str) -> Path:
         return self.policies_dir / f"{policy_id}.json"
-
-    def annotation_path(self, policy_id: str, annotator: str) -> Path:
-        return self.annotations_dir / policy_id / f"{annotator}.json"
 
     def policy_ids(self) -> list[str]:
         """Policies that have a sidecar, sorted."""

@@ -98,10 +98,10 @@ def generated_docs() -> dict[str, str]:
     return {"taxonomy.md": render_taxonomy(), "tables.md": render_tables()}
 
 
-def stale_docs(folder: Path) -> list[str]:
+def stale_docs(folder: Path, docs: dict[str, str] | None = None) -> list[str]:
     """Names of generated files that are missing from `folder` or differ from the schema."""
     return [
         name
-        for name, content in generated_docs().items()
+        for name, content in (docs or generated_docs()).items()
         if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != content
     ]

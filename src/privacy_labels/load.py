@@ -14,18 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from privacy_labels._files import package_data
 from privacy_labels.tables import TABLES, pandas_dtypes, table
 
 
 def tables() -> list[str]:
     """Names of the tables `load` accepts."""
     return [t.name for t in TABLES]
-
-
-def labeled_dir() -> Path:
-    """The built tables: bundled in the installed package, or the repository's `data/labeled/`."""
-    bundled = Path(__file__).parent / "_bundled" / "labeled"
-    return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2] / "data" / "labeled"
 
 
 def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
@@ -35,7 +30,7 @@ def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
     by default the tables that ship with the package.
     """
     table(name)  # unknown names fail here, listing the known ones
-    file = Path(path or labeled_dir()) / f"{name}.parquet"
+    file = Path(path or package_data("labeled", "data/labeled")) / f"{name}.parquet"
     if not file.is_file():
         raise FileNotFoundError(
             f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"

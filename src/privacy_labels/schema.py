@@ -17,17 +17,13 @@ from pathlib import Path
 
 from referencing import Registry, Resource
 
+from privacy_labels._files import package_data
+
 SCHEMA_NAMES = ("annotation", "policy", "taxonomy")
 
 
-def schema_dir() -> Path:
-    """The folder holding the schema files: bundled in the wheel, or the repository's."""
-    bundled = Path(__file__).parent / "_bundled" / "schema"
-    return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2] / "schema"
-
-
 def schema_path(name: str) -> Path:
-    return schema_dir() / f"{name}.schema.json"
+    return package_data("schema", "schema") / f"{name}.schema.json"
 
 
 @cache

@@ -22,7 +22,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, ValidationError
 
 from privacy_labels._files import DuplicateKeyError, parse_json, sha256_bytes
-from privacy_labels.corpus import DEFAULT_RAW, RawCorpus, is_slug
+from privacy_labels.corpus import DEFAULT_RAW, SLUG_SCHEMA, RawCorpus, is_slug
 from privacy_labels.schema import load_schema, registry, taxonomy
 
 
@@ -61,9 +61,6 @@ def did_you_mean(given: object, choices: list[str]) -> str:
     if best:
         return f"did you mean {best!r}?"
     return "choose one of: " + ", ".join(choices)
-
-
-_SLUG_PATTERN = load_schema("annotation")["$defs"]["slug"]["pattern"]
 
 
 @cache
@@ -148,7 +145,8 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
             for extra in sorted(set(instance) - set(allowed))
         ]
     if error.validator == "required" and path[-1:] == ["attributes"]:
-        missing = next(a for a in error.validator_value if a not in instance)
+        # jsonschema raises one error per missing attribute, all alike: list every
+        # missing one here and let _schema_errors merge the repeats.
         return [
             Problem(
                 file,
@@ -156,8 +154,10 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
                 f"required attribute {missing!r} of category {category!r} is missing",
                 'add it; use {"value": "unspecified"} when the text does not say',
             )
+            for missing in error.validator_value
+            if missing not in instance
         ]
-    if error.validator == "pattern" and error.schema.get("pattern") == _SLUG_PATTERN:
+    if error.validator == "pattern" and error.schema.get("pattern") == SLUG_SCHEMA["pattern"]:
         return [
             Problem(
                 file,
@@ -209,6 +209,9 @@ class Validator:
     n_files: int = 0
     n_practices: int = 0
     _practice_ids: dict[str, str] = field(default_factory=dict)
+    # The last policy text read, with its sha256: a corpus is checked policy by
+    # policy, so its sidecar and every annotation document share one read.
+    _last_text: tuple[Path, tuple[str, str] | None] | None = None
 
     # -- entry points ------------------------------------------------------
     def check_paths(self, paths: Iterable[Path]) -> list[Problem]:
@@ -288,7 +291,8 @@ class Validator:
         errors = sorted(
             _schema_validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
         )
-        self.problems += [p for e in errors for p in _schema_problems(file, doc, e)]
+        problems = [p for e in errors for p in _schema_problems(file, doc, e)]
+        self.problems += dict.fromkeys(problems)  # in order, each once
         return bool(errors)
 
     def _check_sidecar(self, path: Path, doc: object, corpus: RawCorpus) -> None:
@@ -302,10 +306,11 @@ class Validator:
                 f"policy_id {doc['policy_id']!r} differs from the file name",
                 f"name the files {doc['policy_id']}.json/.txt or set policy_id to {path.stem!r}",
             )
-        text = self._policy_text(corpus, path.stem, file)
-        if text is None:
+        policy_text = self._policy_text(corpus, path.stem, file)
+        if policy_text is None:
             return
-        if sha256_bytes(text.encode("utf-8")) != doc["text_sha256"]:
+        text, text_sha256 = policy_text
+        if text_sha256 != doc["text_sha256"]:
             self._add(
                 file,
                 "$.text_sha256",
@@ -325,8 +330,14 @@ class Validator:
                 )
             previous_end = max(previous_end, end)
 
-    def _policy_text(self, corpus: RawCorpus, policy_id: str, file: str) -> str | None:
+    def _policy_text(self, corpus: RawCorpus, policy_id: str, file: str) -> tuple[str, str] | None:
+        """The policy's text and its sha256, or None (reported once) if it is unusable."""
         path = corpus.text_path(policy_id)
+        if self._last_text is None or self._last_text[0] != path:
+            self._last_text = (path, self._read_policy_text(path, file))
+        return self._last_text[1]
+
+    def _read_policy_text(self, path: Path, file: str) -> tuple[str, str] | None:
         if not path.is_file():
             self._add(
                 file,
@@ -353,7 +364,7 @@ class Validator:
                     str(path), f"character {text.index(bad)}", f"policy text contains {bad!r}", fix
                 )
                 return None
-        return text
+        return text, sha256_bytes(data)
 
     def _check_annotation(self, path: Path, doc: object, corpus: RawCorpus) -> None:
         file = str(path)
@@ -387,10 +398,11 @@ class Validator:
                 f"run `privacy-labels validate {sidecar_path}` and fix it first",
             )
             return
-        text = self._policy_text(corpus, policy_id, file)
-        if text is None:
+        policy_text = self._policy_text(corpus, policy_id, file)
+        if policy_text is None:
             return
-        if "text_sha256" in doc and doc["text_sha256"] != sha256_bytes(text.encode("utf-8")):
+        text, text_sha256 = policy_text
+        if "text_sha256" in doc and doc["text_sha256"] != text_sha256:
             self._add(
                 file,
                 "$.text_sha256",

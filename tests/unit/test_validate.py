@@ -132,3 +132,17 @@ def test_each_unknown_attribute_is_its_own_problem(run, tmp_path):
         "$.practices[3].attributes.collection_mode",
         "$.practices[3].attributes.retention_period",
     ]
+
+
+def test_each_missing_required_attribute_is_named_once(run, tmp_path):
+    doc = read_json(FIXTURES / "valid" / "annotation.json")
+    for attribute in ("retention_period", "retention_purpose"):
+        doc["practices"][5]["attributes"].pop(attribute)
+    path = tmp_path / "two-missing.json"
+    path.write_text(json.dumps(doc))
+    code, out, _ = run("validate", "--format", "json", "--raw", FIXTURE_RAW, path)
+    assert code == 1
+    assert [p["path"] for p in json.loads(out)["problems"]] == [
+        "$.practices[5].attributes.retention_period",
+        "$.practices[5].attributes.retention_purpose",
+    ]
