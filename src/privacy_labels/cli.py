@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 from privacy_labels import __version__
-from privacy_labels.corpus import DEFAULT_LABELED, DEFAULT_RAW, RawCorpus
+from privacy_labels.corpus import (
+    DEFAULT_CHANGELOG,
+    DEFAULT_CITATION,
+    DEFAULT_LABELED,
+    DEFAULT_RAW,
+    DEFAULT_RELEASES,
+    DEFAULT_REPORT,
+    RawCorpus,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -61,6 +69,82 @@ def cmd_build(args: argparse.Namespace) -> int:
         rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
         print(f"built {result.out}: {rows} rows")
     return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from privacy_labels.check import MissingTables, check, summary
+
+    try:
+        result = check(args.dir, report=args.report)
+    except MissingTables as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps({**result.to_dict(), "report": str(args.report)}, indent=2))
+    else:
+        print(summary(result), file=sys.stdout if result.success else sys.stderr)
+        print(
+            f"report: {args.report / 'result.json'}, data docs: {args.report / 'data_docs/index.html'}"
+        )
+    return EXIT_OK if result.success else EXIT_INVALID
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from privacy_labels.build import InvalidInputs
+    from privacy_labels.check import summary
+    from privacy_labels.release import GateFailed, ReleaseError, release
+
+    try:
+        result = release(
+            args.version,
+            raw=args.raw,
+            releases=args.releases,
+            changelog=args.changelog,
+            citation=args.citation,
+            progress=False if args.quiet else None,
+        )
+    except InvalidInputs as error:
+        _print_problems(error.problems, "text", {})
+        print(f"release stopped: {error}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except GateFailed as error:
+        print(summary(error.result), file=sys.stderr)
+        print(f"release stopped: {error}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except ReleaseError as error:
+        print(f"release stopped: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    summary_ = {"version": result.version, "date": result.date, "folder": str(result.folder)}
+    if args.format == "json":
+        print(json.dumps({**summary_, "n_rows": result.n_rows}))
+    else:
+        rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
+        print(f"released {result.version} ({result.date}) in {result.folder}: {rows} rows")
+        print(f"updated {args.citation}; check it with `privacy-labels verify {result.folder}`")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from privacy_labels.checksums import ChecksumError, verify
+
+    try:
+        mismatches = verify(args.dir)
+    except ChecksumError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"is_intact": not mismatches, "mismatches": [vars(m) for m in mismatches]},
+                indent=2,
+            )
+        )
+    else:
+        for mismatch in mismatches:
+            print(f"{args.dir / mismatch.path}: {str(mismatch).split(': ', 1)[1]}", file=sys.stderr)
+        verdict = f"{len(mismatches)} file(s) differ" if mismatches else "intact"
+        print(f"{args.dir}: {verdict}", file=sys.stderr if mismatches else sys.stdout)
+    return EXIT_INVALID if mismatches else EXIT_OK
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
@@ -113,7 +197,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="privacy-labels",
-        description="Validate, build and document the privacy-labels dataset.",
+        description="Validate, build, check, release and document the privacy-labels dataset.",
         epilog="Exit codes: 0 success, 1 invalid input, 2 usage error.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -161,6 +245,77 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser(
+        "check",
+        parents=[fmt],
+        help="run the quality gate on built tables",
+        description="Run the great-expectations suites generated from the schema, and the "
+        "project checks, on the tables in DIR. Prints each failed check with examples, and "
+        "writes result.json and Data Docs (HTML) to the report folder. Exit 1 on any failure.",
+    )
+    p.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULT_REPORT,
+        metavar="DIR",
+        help=f"report folder, replaced when complete (default: {DEFAULT_REPORT})",
+    )
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser(
+        "release",
+        parents=[fmt, raw],
+        help="cut an immutable release into releases/VERSION",
+        description="Rebuild from the raw corpus, run the quality gate, and write "
+        "releases/VERSION with the tables, metadata (datapackage.json, croissant.json, "
+        "dataset card, CITATION.cff), schema, quality report and SHA256SUMS. Needs a "
+        "'## [VERSION] - YYYY-MM-DD' entry in the changelog; never overwrites a release. "
+        "Semver for data: patch = docs only, minor = new or corrected data, major = renamed "
+        "or removed tables, columns or labels.",
+    )
+    p.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH")
+    p.add_argument(
+        "--releases",
+        type=Path,
+        default=DEFAULT_RELEASES,
+        metavar="DIR",
+        help=f"folder of releases (default: {DEFAULT_RELEASES})",
+    )
+    p.add_argument(
+        "--changelog",
+        type=Path,
+        default=DEFAULT_CHANGELOG,
+        metavar="FILE",
+        help=f"changelog with the version's entry (default: {DEFAULT_CHANGELOG})",
+    )
+    p.add_argument(
+        "--citation",
+        type=Path,
+        default=DEFAULT_CITATION,
+        metavar="FILE",
+        help=f"the repository's citation file to update (default: {DEFAULT_CITATION})",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_release)
+
+    p = sub.add_parser(
+        "verify",
+        parents=[fmt],
+        help="check a release folder against its SHA256SUMS",
+        description="Recompute the sha256 of every file in DIR and report each changed, "
+        "missing or extra file. Exit 1 on any.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="a release folder, e.g. releases/0.1.0")
+    p.set_defaults(run=cmd_verify)
 
     p = sub.add_parser(
         "add-policy",

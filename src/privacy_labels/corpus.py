@@ -16,8 +16,13 @@ from privacy_labels.schema import load_schema
 # The slug rule is the schema's; ids that pass it are safe file names (no '/', no '..').
 SLUG_SCHEMA = load_schema("annotation")["$defs"]["slug"]
 _SLUG = re.compile(SLUG_SCHEMA["pattern"])
+# Where the pipeline's stages read and write, relative to the repository root.
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LABELED = Path("data/labeled")
+DEFAULT_REPORT = Path("reports/quality")
+DEFAULT_RELEASES = Path("releases")
+DEFAULT_CHANGELOG = Path("CHANGELOG.md")
+DEFAULT_CITATION = Path("CITATION.cff")
 
 
 def is_slug(value: object) -> bool:

@@ -84,6 +84,10 @@ def render_tables() -> str:
             lines.append(
                 f"Foreign key: ({', '.join(fk.columns)}) → `{fk.table}` ({', '.join(fk.references)})."
             )
+        for span in t.spans:
+            lines.append(
+                f"Span: `{span.text}` is the policy text from `{span.start}` to `{span.end}`."
+            )
         lines += ["", "| column | type | nullable | description |", "|---|---|---|---|"]
         for c in t.columns:
             kind = f"label ({c.labels})" if c.type == "label" else c.type

@@ -1,21 +1,38 @@
-"""Load the tables into pandas with the schema's dtypes.
+"""Load the tables into pandas with the schema's dtypes: the current build or a release.
 
     >>> import privacy_labels as pl
-    >>> practices = pl.load("practices")
+    >>> practices = pl.load("practices")                    # the tables shipped with the package
+    >>> practices = pl.load("practices", version="0.1.0")   # an exact release, sha256-checked
     >>> practices["category"].cat.categories  # every category of the taxonomy, in order
 
-Needs only pandas and pyarrow.
+A release is read from `releases/<version>/` of the source checkout or the
+installed package, or fetched from `url` (a release folder or a .tar.gz/.zip of
+one) into a local cache. Every file is checked against the release's SHA256SUMS.
+
+Local loading needs only pandas and pyarrow; fetching uses pooch.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from privacy_labels._files import package_data
+from privacy_labels._files import package_data, sha256_file
+from privacy_labels.checksums import SHA256SUMS, read_checksums
 from privacy_labels.tables import TABLES, pandas_dtypes, table
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
+
+
+class ReleaseNotFound(LookupError):
+    """No release of that version is available from the given place."""
+
+
+class IntegrityError(ValueError):
+    """A release file's sha256 differs from the one its SHA256SUMS records."""
 
 
 def tables() -> list[str]:
@@ -23,16 +40,128 @@ def tables() -> list[str]:
     return [t.name for t in TABLES]
 
 
-def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
+def releases_dir() -> Path:
+    """The releases shipped with the installed package, else the source checkout's releases/."""
+    return package_data("releases", "releases")
+
+
+def versions() -> list[str]:
+    """Versions of the releases available locally, oldest first."""
+    folder = releases_dir()
+    found = (
+        [p.name for p in folder.iterdir() if (p / SHA256SUMS).is_file()] if folder.is_dir() else []
+    )
+    return sorted(found, key=lambda v: tuple(int(part) for part in v.split(".")))
+
+
+def load(
+    name: str,
+    path: str | Path | None = None,
+    *,
+    version: str | None = None,
+    url: str | None = None,
+    sha256: str | None = None,
+) -> pd.DataFrame:
     """One table as a DataFrame.
 
-    `path` is a folder of built tables (the output of `privacy-labels build`);
+    `path`: a folder of built tables (the output of `privacy-labels build`);
     by default the tables that ship with the package.
+    `version`: read that release instead, checked against its SHA256SUMS.
+    `url`: where to fetch the release from, a folder (ending in "/") or an
+    archive; `sha256` pins the archive (or the folder's SHA256SUMS) and is
+    optional when the version is also available locally.
     """
     table(name)  # unknown names fail here, listing the known ones
-    file = Path(path or package_data("labeled", "data/labeled")) / f"{name}.parquet"
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"
-        )
+    if version is None and url is None:
+        file = Path(path or package_data("labeled", "data/labeled")) / f"{name}.parquet"
+        if not file.is_file():
+            raise FileNotFoundError(
+                f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"
+            )
+    elif url is None:
+        file = _local_release_file(version, f"{name}.parquet")
+    else:
+        file = _fetched_release_file(url, version, f"{name}.parquet", sha256)
     return pq.read_table(file).to_pandas().astype(pandas_dtypes(name))
+
+
+def _checked(folder: Path, filename: str, sums: dict[str, str]) -> Path:
+    file = folder / filename
+    if filename not in sums:
+        raise IntegrityError(f"{folder / SHA256SUMS} does not list {filename}")
+    if not file.is_file():
+        raise IntegrityError(f"{file} is missing; the release is incomplete")
+    if sha256_file(file) != sums[filename]:
+        raise IntegrityError(
+            f"{file} does not match its sha256 in {SHA256SUMS}; the file was changed or "
+            "damaged (run `privacy-labels verify` on the folder, or fetch the release again)"
+        )
+    return file
+
+
+def _local_release_file(version: str, filename: str) -> Path:
+    folder = releases_dir() / version
+    if not (folder / SHA256SUMS).is_file():
+        known = ", ".join(versions()) or "none"
+        raise ReleaseNotFound(
+            f"no release {version!r} in {releases_dir()} (available: {known}); "
+            "pass url= to fetch it"
+        )
+    return _checked(folder, filename, read_checksums(folder / SHA256SUMS))
+
+
+def cache_dir() -> Path:
+    """Where fetched releases are kept: $PRIVACY_LABELS_CACHE, else the user cache folder."""
+    import pooch
+
+    return Path(os.environ.get("PRIVACY_LABELS_CACHE") or pooch.os_cache("privacy-labels"))
+
+
+def _local_sums_file(version: str | None) -> Path | None:
+    """The SHA256SUMS of a locally available release, which pins the same release fetched."""
+    file = releases_dir() / version / SHA256SUMS if version else None
+    return file if file is not None and file.is_file() else None
+
+
+def _fetched_release_file(url: str, version: str | None, filename: str, sha256: str | None) -> Path:
+    """Fetch a release (folder or archive) into the cache, checking every step by sha256."""
+    import pooch
+
+    known_file = _local_sums_file(version)
+    known = read_checksums(known_file) if known_file else None
+    subfolder = cache_dir() / (version or "unversioned")
+    if url.endswith(ARCHIVE_SUFFIXES):
+        processor = pooch.Unzip() if url.endswith(".zip") else pooch.Untar()
+        members = pooch.retrieve(
+            url, known_hash=sha256, path=subfolder, processor=processor, progressbar=False
+        )
+        sums_files = [Path(m) for m in members if Path(m).name == SHA256SUMS]
+        if len(sums_files) != 1:
+            raise IntegrityError(f"{url} is not a release archive: it has no single {SHA256SUMS}")
+        folder = sums_files[0].parent
+        sums = read_checksums(sums_files[0])
+    else:
+        base = url if url.endswith("/") else url + "/"
+        sums_hash = sha256 or (f"sha256:{sha256_file(known_file)}" if known_file else None)
+        sums_file = pooch.retrieve(
+            base + SHA256SUMS,
+            known_hash=sums_hash,
+            fname=SHA256SUMS,
+            path=subfolder,
+            progressbar=False,
+        )
+        folder = Path(sums_file).parent
+        sums = read_checksums(Path(sums_file))
+        if filename in sums:
+            pooch.retrieve(
+                base + filename,
+                known_hash=f"sha256:{sums[filename]}",
+                fname=filename,
+                path=folder,
+                progressbar=False,
+            )
+    if known is not None and sums != known:
+        raise IntegrityError(
+            f"the release at {url} differs from release {version} shipped with the package"
+        )
+    return _checked(folder, filename, sums)

@@ -40,12 +40,22 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Offset columns into the policy text, end exclusive, and the column holding that text."""
+
+    start: str
+    end: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
+    spans: tuple[Span, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -92,6 +102,7 @@ TABLES: tuple[Table, ...] = (
         ),
         primary_key=("policy_id", "segment_id"),
         foreign_keys=(ForeignKey(("policy_id",), "policies", ("policy_id",)),),
+        spans=(Span("start", "end", "text"),),
     ),
     Table(
         "practices",
@@ -125,7 +136,11 @@ TABLES: tuple[Table, ...] = (
             Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
         ),
         primary_key=("practice_id", "attribute"),
-        foreign_keys=(ForeignKey(("practice_id",), "practices", ("practice_id",)),),
+        # The category is repeated for filtering without a join; the key keeps it consistent.
+        foreign_keys=(
+            ForeignKey(("practice_id", "category"), "practices", ("practice_id", "category")),
+        ),
+        spans=(Span("span_start", "span_end", "span_text"),),
     ),
 )
 

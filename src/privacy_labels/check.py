@@ -1,0 +1,494 @@
+"""The quality gate: great-expectations suites generated from the schema, plus project checks.
+
+    privacy-labels check [data/labeled] [--report reports/quality] [--format json]
+
+For every table the suite expects, from `tables.TABLES` and the taxonomy, never
+listed by hand: the columns in order and their types, non-null columns, unique
+(compound) keys, non-negative integers, label values in the taxonomy's sets
+per (category, attribute), and span offsets in order. Each table is then joined
+to the tables its foreign keys name, and a second suite expects every key to
+resolve and every span to lie inside the policy text (and inside its segment)
+and equal the text at its offsets. What GX cannot express over one frame runs
+as project checks (required attributes per practice, policy text hashes and
+lengths) and is reported in the same result.
+
+The result is a JSON document without timestamps or paths, so a release can
+ship it; GX Data Docs (static HTML) go to the report folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels.schema import taxonomy
+from privacy_labels.tables import TABLES, table
+
+N_EXAMPLES = 5
+RESULT = "result.json"
+DATA_DOCS = "data_docs"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One expectation or project check on one frame."""
+
+    frame: str  # a table, or "<table>+parents" for the table joined to its parents
+    check: str  # the GX expectation type, or the project check's name
+    target: str  # columns and condition, human-readable
+    success: bool
+    n_rows: int
+    n_failed: int
+    examples: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        examples = "; ".join(str(e) for e in self.examples)
+        return f"{self.frame}: {self.check} [{self.target}] failed for {self.n_failed:,} row(s): {examples}"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    checks: list[CheckResult]
+    gx_version: str
+
+    @property
+    def success(self) -> bool:
+        return all(c.success for c in self.checks)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success]
+
+    def to_dict(self) -> dict:
+        return {
+            "success": self.success,
+            "n_checks": len(self.checks),
+            "n_failed": len(self.failures),
+            "great_expectations_version": self.gx_version,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+class MissingTables(Exception):
+    """The folder lacks table files; the gate cannot run."""
+
+
+# ---------------------------------------------------------------------------
+# Load: the tables as written, without imposing the contract's types on them.
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every table from its Parquet file, labels as plain strings (so unknown labels survive)."""
+    missing = [t.name for t in TABLES if not (folder / f"{t.name}.parquet").is_file()]
+    if missing:
+        raise MissingTables(
+            f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
+            "build the tables first with `privacy-labels build`"
+        )
+    # Only the Arrow types the contract uses map to pandas' nullable dtypes; any
+    # other type keeps its default dtype and fails the type expectation.
+    types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}
+    return {
+        t.name: pq.read_table(folder / f"{t.name}.parquet").to_pandas(types_mapper=types.get)
+        for t in TABLES
+    }
+
+
+def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """A table left-joined to every table its foreign keys reach, directly or through others.
+
+    A parent's columns are prefixed with its name (`policies.text`); `has_<parent>`
+    says whether the row's key found its parent.
+    """
+    frame = frames[name].copy()
+    pending = [(fk, "") for fk in table(name).foreign_keys]
+    joined: set[str] = set()
+    while pending:
+        fk, via = pending.pop(0)
+        if fk.table in joined:
+            continue
+        joined.add(fk.table)
+        parent = frames[fk.table].drop_duplicates(list(fk.references)).add_prefix(f"{fk.table}.")
+        parent[f"has_{fk.table}"] = True
+        frame = frame.merge(
+            parent,
+            how="left",
+            left_on=[f"{via}{c}" for c in fk.columns],
+            right_on=[f"{fk.table}.{c}" for c in fk.references],
+        )
+        frame[f"has_{fk.table}"] = frame[f"has_{fk.table}"].fillna(False).astype(bool)
+        pending += [(parent_fk, f"{fk.table}.") for parent_fk in table(fk.table).foreign_keys]
+    for span in table(name).spans:
+        text = frame["policies.text"]
+        frame[f"{span.text}@policy"] = pd.array(
+            [
+                None if pd.isna(t) or pd.isna(s) or pd.isna(e) else t[int(s) : int(e)]
+                for t, s, e in zip(text, frame[span.start], frame[span.end], strict=True)
+            ],
+            dtype=pd.StringDtype(),
+        )
+    return frame
+
+
+# ---------------------------------------------------------------------------
+# Project checks: rules across rows or tables that no single expectation states.
+
+
+def _project_check(
+    frame: str, check: str, target: str, n_rows: int, failed: list[str]
+) -> CheckResult:
+    return CheckResult(
+        frame, check, target, not failed, n_rows, len(failed), sorted(failed)[:N_EXAMPLES]
+    )
+
+
+def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    policies, segments = frames["policies"], frames["segments"]
+    practices, values = frames["practices"], frames["attribute_values"]
+    results = []
+
+    def per_policy(check: str, target: str, expected: Callable[[pd.Series], object]):
+        failed = [
+            f"{row.policy_id}: {target} is {row[target]}, expected {expected(row)}"
+            for _, row in policies.iterrows()
+            if pd.isna(row.text) or row[target] != expected(row)
+        ]
+        results.append(_project_check("policies", check, target, len(policies), failed))
+
+    n_segments = segments.groupby("policy_id").size()
+    per_policy(
+        "text_sha256_matches_text", "text_sha256", lambda r: sha256_bytes(str(r.text).encode())
+    )
+    per_policy("n_chars_matches_text", "n_chars", lambda r: len(str(r.text)))
+    per_policy(
+        "n_segments_matches_segments", "n_segments", lambda r: int(n_segments.get(r.policy_id, 0))
+    )
+
+    required = {c.id: [a.id for a in c.attributes if a.is_required] for c in taxonomy().categories}
+    present = values.groupby("practice_id")["attribute"].agg(set)
+    failed = []
+    for _, row in practices.iterrows():
+        missing = [
+            a
+            for a in required.get(row.category, [])
+            if a not in present.get(row.practice_id, set())
+        ]
+        if missing:
+            failed.append(f"{row.practice_id} ({row.category}): no {', '.join(missing)}")
+    results.append(
+        _project_check(
+            "practices+attribute_values",
+            "required_attributes_present",
+            "practice_id, category → attribute",
+            len(practices),
+            failed,
+        )
+    )
+
+    for spec in TABLES:
+        for span in spec.spans:
+            columns = frames[spec.name][[span.start, span.end, span.text]]
+            n_set = columns.notna().sum(axis=1)
+            partial = frames[spec.name][(n_set > 0) & (n_set < 3)]
+            failed = [
+                ", ".join(f"{k}={row[k]}" for k in spec.primary_key)
+                for _, row in partial.iterrows()
+            ]
+            results.append(
+                _project_check(
+                    spec.name,
+                    "span_columns_set_together",
+                    f"{span.start}, {span.end}, {span.text}",
+                    len(columns),
+                    failed,
+                )
+            )
+    return results
+
+
+# ---------------------------------------------------------------------------
+# The expectation suites, generated from the table contract and the taxonomy.
+
+
+def _gx():
+    """Import great-expectations quietly: it logs hundreds of lines at import time."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.expectations.row_conditions import Column
+    return gx, gxe, Column
+
+
+def _described(expectation, target: str):
+    expectation.meta = {"target": target}  # shown in Data Docs and in our summary
+    return expectation
+
+
+def table_suite(name: str) -> list:
+    """Expectations on one table as written: columns, types, nulls, keys, labels, offsets."""
+    _, gxe, Column = _gx()
+    spec, tax = table(name), taxonomy()
+    suite = [
+        _described(
+            gxe.ExpectTableColumnsToMatchOrderedList(column_list=spec.column_names),
+            ", ".join(spec.column_names),
+        )
+    ]
+    for c in spec.columns:
+        dtype = "Int64" if c.type == "integer" else "string"
+        suite.append(_described(gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name))
+        if not c.is_nullable:
+            suite.append(_described(gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name))
+        if c.type == "integer":
+            suite.append(
+                _described(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=0), c.name)
+            )
+    key = list(spec.primary_key)
+    unique = (
+        gxe.ExpectColumnValuesToBeUnique(column=key[0])
+        if len(key) == 1
+        else gxe.ExpectCompoundColumnsToBeUnique(column_list=key)
+    )
+    suite.append(_described(unique, ", ".join(key)))
+    labels = {c.labels: c.name for c in spec.columns if c.type == "label"}
+    # Each label's allowed values depend on the labels above it: attributes on the
+    # category, values on the (category, attribute) slot.
+    if "category" in labels:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=labels["category"], value_set=tax.category_ids
+                ),
+                labels["category"],
+            )
+        )
+    for category in tax.categories if "attribute" in labels else ():
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=labels["attribute"],
+                    value_set=category.attribute_ids,
+                    row_condition=Column(labels["category"]) == category.id,
+                ),
+                f"{labels['attribute']} | {labels['category']}={category.id}",
+            )
+        )
+    for category, attribute in tax.slots if "value" in labels else ():
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=labels["value"],
+                    value_set=attribute.value_ids,
+                    row_condition=(Column(labels["category"]) == category.id)
+                    & (Column(labels["attribute"]) == attribute.id),
+                ),
+                f"{labels['value']} | {category.id}, {attribute.id}",
+            )
+        )
+    for span in spec.spans:
+        suite.append(
+            _described(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=span.end, column_B=span.start, ignore_row_if="either_value_is_missing"
+                ),
+                f"{span.end} > {span.start}",
+            )
+        )
+    return suite
+
+
+def parents_suite(name: str) -> list:
+    """Expectations on a table joined to its parents: keys resolve, spans lie in their text."""
+    _, gxe, _ = _gx()
+    spec = table(name)
+    suite = []
+    for fk in spec.foreign_keys:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(column=f"has_{fk.table}", value_set=[True]),
+                f"({', '.join(fk.columns)}) → {fk.table}",
+            )
+        )
+    in_segment = name != "segments" and "segments" in _ancestors(name)
+    for span in spec.spans:
+        pairs = [(("policies.n_chars", span.end), f"{span.end} <= policies.n_chars")]
+        if in_segment:
+            pairs += [
+                ((span.start, "segments.start"), f"{span.start} >= segments.start"),
+                (("segments.end", span.end), f"{span.end} <= segments.end"),
+            ]
+        for (a, b), target in pairs:
+            suite.append(
+                _described(
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A=a,
+                        column_B=b,
+                        or_equal=True,
+                        ignore_row_if="either_value_is_missing",
+                    ),
+                    target,
+                )
+            )
+        suite.append(
+            _described(
+                gxe.ExpectColumnPairValuesToBeEqual(
+                    column_A=span.text,
+                    column_B=f"{span.text}@policy",
+                    ignore_row_if="either_value_is_missing",
+                ),
+                f"{span.text} == policies.text[{span.start}:{span.end}]",
+            )
+        )
+    return suite
+
+
+def _ancestors(name: str) -> set[str]:
+    found, pending = set(), [fk.table for fk in table(name).foreign_keys]
+    while pending:
+        parent = pending.pop()
+        if parent not in found:
+            found.add(parent)
+            pending += [fk.table for fk in table(parent).foreign_keys]
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Run: every suite on its frame in one GX context, then the project checks.
+
+
+@contextlib.contextmanager
+def _gx_context(data_docs: Path | None) -> Iterator:
+    gx, _, _ = _gx()
+    context = gx.get_context(mode="ephemeral")  # in-memory stores: nothing written to cwd
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    context.delete_data_docs_site("local_site")  # the default site points at a temp folder
+    if data_docs is not None:
+        context.add_data_docs_site(
+            "quality",
+            {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(data_docs.resolve()),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    yield context
+
+
+def _examples(result: dict, exception: str | None) -> list:
+    if exception:
+        return [exception]
+    return (
+        result.get("partial_unexpected_index_list")
+        or result.get("partial_unexpected_list")
+        or result.get("details", {}).get("mismatched")
+        or ([f"observed {result['observed_value']}"] if "observed_value" in result else [])
+    )[:N_EXAMPLES]
+
+
+def _exception(validation) -> str | None:
+    info = validation.exception_info or {}
+    if info.get("raised_exception"):
+        return info.get("exception_message")
+    for value in info.values():  # raised while computing a metric: {metric id: info}
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return value.get("exception_message")
+    return None
+
+
+def _validate(context, frame_name: str, frame: pd.DataFrame, key: list[str], suite: list):
+    gx, _, _ = _gx()
+    source = context.data_sources.add_or_update_pandas(f"{frame_name}_source")
+    batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe("all")
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(
+            name=frame_name,
+            data=batch,
+            suite=context.suites.add(gx.ExpectationSuite(name=frame_name, expectations=suite)),
+        )
+    )
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": N_EXAMPLES}
+    if all(k in frame.columns for k in key):  # examples then name the rows by their key
+        result_format["unexpected_index_column_names"] = key
+    run = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format=result_format,
+        run_id=gx.RunIdentifier(run_name="privacy-labels-check"),
+    )
+    order = {e.id: i for i, e in enumerate(definition.suite.expectations)}
+    checks = []
+    for validation in sorted(run.results, key=lambda r: order[r.expectation_config.id]):
+        config, result = validation.expectation_config, validation.to_json_dict()["result"]
+        checks.append(
+            CheckResult(
+                frame=frame_name,
+                check=config.type,
+                target=config.meta["target"],
+                success=bool(validation.success),
+                n_rows=result.get("element_count", len(frame)),
+                n_failed=0 if validation.success else result.get("unexpected_count") or len(frame),
+                examples=[] if validation.success else _examples(result, _exception(validation)),
+            )
+        )
+    return checks
+
+
+def check(folder: Path, *, report: Path | None = None) -> GateResult:
+    """Run the quality gate on the built tables in `folder`.
+
+    With `report`, write `result.json` and GX Data Docs (`data_docs/index.html`)
+    there, replacing the folder only when complete.
+    """
+    frames = read_tables(folder)
+    gx, _, _ = _gx()
+    with contextlib.ExitStack() as stack:
+        report_staging = stack.enter_context(replace_dir_when_done(report)) if report else None
+        data_docs = report_staging / DATA_DOCS if report_staging else None
+        context = stack.enter_context(_gx_context(data_docs))
+        checks: list[CheckResult] = []
+        for spec in TABLES:
+            key = list(spec.primary_key)
+            checks += _validate(context, spec.name, frames[spec.name], key, table_suite(spec.name))
+            if spec.foreign_keys:
+                name = f"{spec.name}+parents"
+                try:
+                    joined = with_parents(spec.name, frames)
+                except (KeyError, ValueError, TypeError) as error:
+                    checks.append(
+                        CheckResult(
+                            name, "join_parents", "foreign keys", False, 0, 1, [repr(error)]
+                        )
+                    )
+                    continue
+                checks += _validate(context, name, joined, key, parents_suite(spec.name))
+        try:
+            checks += project_checks(frames)
+        except (KeyError, AttributeError, ValueError, TypeError) as error:
+            checks.append(CheckResult("all", "project_checks", "", False, 0, 1, [repr(error)]))
+        result = GateResult(checks, gx.__version__)
+        if report_staging is not None:
+            context.build_data_docs()
+            (report_staging / RESULT).write_text(dump_json(result.to_dict()), encoding="utf-8")
+    return result
+
+
+def summary(result: GateResult) -> str:
+    """A short terminal report: the verdict, then each failed check with a few examples."""
+    lines = [str(c) for c in result.failures]
+    verdict = "passed" if result.success else f"FAILED {len(result.failures)} of"
+    lines.append(f"quality gate {verdict} {len(result.checks)} checks")
+    return "\n".join(lines)

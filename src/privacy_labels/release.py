@@ -1,0 +1,126 @@
+"""Cut an immutable, citable release: rebuild, gate, describe, checksum.
+
+    privacy-labels release 0.2.0
+
+Versions follow semver for data: patch = documentation only; minor = new or
+corrected data; major = renamed or removed tables, columns or labels. A
+release needs a `## [VERSION] - YYYY-MM-DD` entry in CHANGELOG.md, whose date
+becomes the release date (so a rebuilt release has the same bytes). It
+rebuilds the tables from `data/raw/`, runs the quality gate, and writes
+`releases/VERSION/`: the tables, `manifest.json`, the schema, the gate's
+`quality/result.json`, `datapackage.json`, `croissant.json`, a dataset card
+`README.md`, `CITATION.cff` and `SHA256SUMS`. An existing version is never
+touched; the repository's `CITATION.cff` is updated to the new release.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from privacy_labels._files import dump_json, replace_dir_when_done, write_text_atomic
+from privacy_labels.build import build
+from privacy_labels.check import RESULT, GateResult, check
+from privacy_labels.checksums import SHA256SUMS, write_checksums
+from privacy_labels.corpus import DEFAULT_CHANGELOG, DEFAULT_CITATION, DEFAULT_RELEASES
+from privacy_labels.metadata import Release, citation_cff, write_metadata
+from privacy_labels.schema import SCHEMA_NAMES, schema_path
+
+QUALITY = "quality"
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+
+
+class ReleaseError(Exception):
+    """The release cannot be cut; nothing was written."""
+
+
+class GateFailed(ReleaseError):
+    def __init__(self, result: GateResult):
+        super().__init__(f"the quality gate failed {len(result.failures)} check(s)")
+        self.result = result
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    match = _SEMVER.fullmatch(version)
+    if match is None:
+        raise ReleaseError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 0.2.0)")
+    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+
+
+def changelog_entry(changelog: Path, version: str) -> tuple[str, str]:
+    """The (date, text) of the `## [VERSION] - YYYY-MM-DD` section of a Keep-a-Changelog file."""
+    if not changelog.is_file():
+        raise ReleaseError(f"{changelog} does not exist; a release needs a changelog entry")
+    text = changelog.read_text(encoding="utf-8")
+    heading = re.compile(
+        rf"^## \[{re.escape(version)}\] - (?P<date>\d{{4}}-\d{{2}}-\d{{2}})[ \t]*$", re.MULTILINE
+    )
+    match = heading.search(text)
+    if match is None:
+        raise ReleaseError(
+            f"{changelog} has no entry for {version}; add a section headed "
+            f"'## [{version}] - YYYY-MM-DD' saying what changed, then release again"
+        )
+    following = re.compile(r"^## ", re.MULTILINE).search(text, match.end())
+    notes = text[match.end() : following.start() if following else len(text)].strip()
+    if not notes:
+        raise ReleaseError(f"{changelog}: the entry for {version} is empty; say what changed")
+    return match["date"], notes
+
+
+def released_versions(releases: Path) -> list[str]:
+    """Versions already released under `releases`, oldest first."""
+    found = [
+        p.name
+        for p in releases.glob("*")
+        if _SEMVER.fullmatch(p.name) and (p / SHA256SUMS).exists()
+    ]
+    return sorted(found, key=parse_version)
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    folder: Path
+    version: str
+    date: str
+    n_rows: dict[str, int]
+    gate: GateResult
+
+
+def release(
+    version: str,
+    *,
+    raw: Path,
+    releases: Path = DEFAULT_RELEASES,
+    changelog: Path = DEFAULT_CHANGELOG,
+    citation: Path = DEFAULT_CITATION,
+    progress: bool | None = None,
+) -> ReleaseResult:
+    """Write `releases/<version>/`; raises ReleaseError, writing nothing, when it cannot."""
+    parse_version(version)
+    target = releases / version
+    if target.exists():
+        raise ReleaseError(
+            f"{target} already exists and releases are immutable; "
+            "add a CHANGELOG.md entry for a new version and release that"
+        )
+    newer = [v for v in released_versions(releases) if parse_version(v) >= parse_version(version)]
+    if newer:
+        raise ReleaseError(f"{version} is not above the latest release, {newer[-1]}")
+    date, notes = changelog_entry(changelog, version)
+    with replace_dir_when_done(target) as staging:
+        built = build(raw, staging, progress=progress)
+        gate = check(staging)
+        if not gate.success:
+            raise GateFailed(gate)
+        (staging / QUALITY).mkdir()
+        (staging / QUALITY / RESULT).write_text(dump_json(gate.to_dict()), encoding="utf-8")
+        (staging / "schema").mkdir()
+        for name in SCHEMA_NAMES:
+            shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
+        write_metadata(Release(staging, version, date, notes, built.n_rows))
+        write_checksums(staging)
+    write_text_atomic(citation, citation_cff(version, date))
+    return ReleaseResult(target, version, date, built.n_rows, gate)
