@@ -1,26 +1,40 @@
-# Two commands set everything up on a fresh machine with Python 3.10+ and make:
-#   make build   environment, pinned dependencies, validate, build the tables
-#   make test    the test suite
+# Two commands set everything up on a fresh machine with Python 3.11+ and make:
+#   make build   environment, pinned dependencies, validate, build the tables, quality gate
+#   make test    the test suite, including the tools that read a release
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# cffconvert pins jsonschema<4, so it lives in a venv of its own.
+CFFCONVERT := $(VENV)/cffconvert/bin/cffconvert
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test lint format docs clean
+.PHONY: build check test lint format docs clean
 
 $(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[check,dev]'
+	@touch $@
+
+$(VENV)/.test-stamp: $(STAMP) constraints-cffconvert.txt
+	$(BIN)/python -m pip install --quiet -e '.[check,dev,test]'
+	$(PYTHON) -m venv $(VENV)/cffconvert
+	PIP_CONSTRAINT=$(CURDIR)/constraints-cffconvert.txt \
+		$(VENV)/cffconvert/bin/python -m pip install --quiet cffconvert
 	@touch $@
 
 build: $(STAMP)
 	$(BIN)/privacy-labels validate data/raw
 	$(BIN)/privacy-labels build --raw data/raw --out data/labeled
+	$(BIN)/privacy-labels check data/labeled
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+check: $(STAMP)
+	$(BIN)/privacy-labels check data/labeled
+
+test: $(VENV)/.test-stamp
+	CFFCONVERT=$(CFFCONVERT) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,4 +48,4 @@ docs: $(STAMP)
 	$(BIN)/privacy-labels docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from privacy_labels._files import package_data, sha256_file
+from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.checksums import SHA256SUMS, read_checksums
 from privacy_labels.tables import TABLES, pandas_dtypes, table
 
@@ -123,18 +123,29 @@ def _local_sums_file(version: str | None) -> Path | None:
     return file if file is not None and file.is_file() else None
 
 
+def _retrieve(url: str, **kwargs) -> str | list[str]:
+    """pooch.retrieve, with its errors told in the loader's terms."""
+    import pooch
+
+    try:
+        return pooch.retrieve(url, progressbar=False, **kwargs)
+    except ValueError as error:  # pooch's word for a hash mismatch
+        raise IntegrityError(f"{url}: {error}") from None
+    except OSError as error:  # network and HTTP errors (requests' are OSErrors)
+        raise ReleaseNotFound(f"could not fetch {url}: {error}") from None
+
+
 def _fetched_release_file(url: str, version: str | None, filename: str, sha256: str | None) -> Path:
     """Fetch a release (folder or archive) into the cache, checking every step by sha256."""
     import pooch
 
     known_file = _local_sums_file(version)
     known = read_checksums(known_file) if known_file else None
-    subfolder = cache_dir() / (version or "unversioned")
+    # One cache folder per (version, url), so releases fetched from elsewhere never mix.
+    subfolder = cache_dir() / f"{version or 'unversioned'}-{sha256_bytes(url.encode())[:12]}"
     if url.endswith(ARCHIVE_SUFFIXES):
         processor = pooch.Unzip() if url.endswith(".zip") else pooch.Untar()
-        members = pooch.retrieve(
-            url, known_hash=sha256, path=subfolder, processor=processor, progressbar=False
-        )
+        members = _retrieve(url, known_hash=sha256, path=subfolder, processor=processor)
         sums_files = [Path(m) for m in members if Path(m).name == SHA256SUMS]
         if len(sums_files) != 1:
             raise IntegrityError(f"{url} is not a release archive: it has no single {SHA256SUMS}")
@@ -143,22 +154,14 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
     else:
         base = url if url.endswith("/") else url + "/"
         sums_hash = sha256 or (f"sha256:{sha256_file(known_file)}" if known_file else None)
-        sums_file = pooch.retrieve(
-            base + SHA256SUMS,
-            known_hash=sums_hash,
-            fname=SHA256SUMS,
-            path=subfolder,
-            progressbar=False,
+        sums_file = _retrieve(
+            base + SHA256SUMS, known_hash=sums_hash, fname=SHA256SUMS, path=subfolder
         )
         folder = Path(sums_file).parent
         sums = read_checksums(Path(sums_file))
         if filename in sums:
-            pooch.retrieve(
-                base + filename,
-                known_hash=f"sha256:{sums[filename]}",
-                fname=filename,
-                path=folder,
-                progressbar=False,
+            _retrieve(
+                base + filename, known_hash=f"sha256:{sums[filename]}", fname=filename, path=folder
             )
     if known is not None and sums != known:
         raise IntegrityError(
