@@ -4,15 +4,18 @@
 >>> pl.tables()
 ['policies', 'segments', 'practices', 'attribute_values']
 >>> practices = pl.load("practices")
+>>> pl.versions()  # the releases available locally
+['0.1.0']
+>>> practices = pl.load("practices", version="0.1.0")
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from privacy_labels.load import load, tables
+from privacy_labels.load import load, tables, versions
 
 try:
     __version__ = version("privacy-labels")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "load", "tables"]
+__all__ = ["__version__", "load", "tables", "versions"]

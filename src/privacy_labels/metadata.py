@@ -123,7 +123,7 @@ def datapackage(release: Release) -> dict:
         "title": TITLE,
         "description": DESCRIPTION,
         "version": release.version,
-        "created": release.date,
+        "created": f"{release.date}T00:00:00Z",  # a datetime in Data Package v2
         "keywords": KEYWORDS,
         "licenses": [{"name": LICENSE, "path": LICENSE_URL, "title": "CC BY 4.0"}],
         "contributors": [{"title": AUTHOR, "roles": ["creator"]}],

@@ -1,0 +1,34 @@
+"""The committed releases: intact, listed in the changelog, and cited by the repository."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacy_labels.checksums import verify
+from privacy_labels.release import changelog_entry, released_versions
+from tests.conftest import REPO
+
+RELEASES = REPO / "releases"
+VERSIONS = released_versions(RELEASES)
+
+
+def test_there_is_a_release():
+    assert "0.1.0" in VERSIONS
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_committed_release_is_intact(version):
+    assert verify(RELEASES / version) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_release_has_its_changelog_entry(version):
+    date, notes = changelog_entry(REPO / "CHANGELOG.md", version)
+    card = (RELEASES / version / "README.md").read_text(encoding="utf-8")
+    assert f"Released {date}." in card
+    assert notes in card
+
+
+def test_the_repository_cites_the_latest_release():
+    latest = RELEASES / VERSIONS[-1] / "CITATION.cff"
+    assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == latest.read_text(encoding="utf-8")

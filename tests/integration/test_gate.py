@@ -1,0 +1,160 @@
+"""The quality gate: passes on the built tables, and names each fault injected into a copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from privacy_labels.check import table_suite
+from privacy_labels.schema import taxonomy
+from privacy_labels.tables import TABLES, arrow_schema
+from tests.conftest import REPO, read_json
+
+LABELED = REPO / "data" / "labeled"
+pytestmark = pytest.mark.slow  # each run of the gate takes a few seconds
+
+
+def test_the_suite_is_generated_from_the_schema():
+    tax = taxonomy()
+    expected = {
+        # columns in order + a type per column + not-null per required column + the key
+        t.name: 1
+        + len(t.columns)
+        + sum(not c.is_nullable for c in t.columns)
+        + 1
+        # non-negative integers, ordered spans
+        + sum(c.type == "integer" for c in t.columns)
+        + len(t.spans)
+        for t in TABLES
+    }
+    expected["practices"] += 1  # category in the taxonomy
+    expected["attribute_values"] += 1 + len(tax.categories) + len(tax.slots)
+    assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
+
+
+def test_the_built_tables_pass_with_a_report(run, tmp_path):
+    report = tmp_path / "report"
+    code, out, err = run("check", LABELED, "--report", report)
+    assert code == 0, err
+    assert "quality gate passed" in out
+    result = read_json(report / "result.json")
+    assert result["success"] and result["n_failed"] == 0
+    assert result["n_checks"] == len(result["checks"]) > 100
+    index = (report / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "attribute_values+parents" in index
+
+
+def _edit(folder, name, change):
+    """Rewrite one table of `folder` after `change(rows)` edits its rows in place."""
+    rows = pq.read_table(folder / f"{name}.parquet").to_pylist()
+    change(rows)
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=arrow_schema(name)), folder / f"{name}.parquet"
+    )
+
+
+def _unknown_label(rows):
+    rows[0]["value"] = "advertisment"
+
+
+def _duplicate_practice_id(rows):
+    rows[1]["practice_id"] = rows[0]["practice_id"]
+
+
+def _orphan_practice(rows):
+    rows[2]["policy_id"] = "nosuchpolicy"
+
+
+def _shifted_span(rows):
+    row = next(r for r in rows if r["span_start"] is not None)
+    row["span_start"] += 3
+    row["span_end"] += 3
+
+
+def _missing_required_attribute(rows):
+    rows.remove(next(r for r in rows if r["attribute"] == "purpose"))
+
+
+FAULTS = {
+    "label outside the taxonomy": (
+        "attribute_values",
+        _unknown_label,
+        "expect_column_values_to_be_in_set",
+        "'advertisment'",
+    ),
+    "duplicate practice_id": (
+        "practices",
+        _duplicate_practice_id,
+        "expect_column_values_to_be_unique [practice_id]",
+        "",
+    ),
+    "practice of a missing policy": (
+        "practices",
+        _orphan_practice,
+        "[(policy_id) → policies]",
+        "has_policies",
+    ),
+    "shifted span": (
+        "attribute_values",
+        _shifted_span,
+        "[span_text == policies.text[span_start:span_end]]",
+        "span_text@policy",
+    ),
+    "missing required attribute": (
+        "attribute_values",
+        _missing_required_attribute,
+        "required_attributes_present",
+        "no purpose",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_an_injected_fault_fails_the_gate_and_is_named(run, tmp_path, fault):
+    name, change, check, example = FAULTS[fault]
+    folder = tmp_path / "labeled"
+    shutil.copytree(LABELED, folder)
+    _edit(folder, name, change)
+    code, out, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 1
+    failed = [line for line in err.splitlines() if check in line]
+    assert failed, err
+    assert example in failed[0]
+    assert "quality gate FAILED" in err
+    result = read_json(tmp_path / "report" / "result.json")
+    assert not result["success"]
+
+
+def test_json_output_for_ci(run, tmp_path):
+    folder = tmp_path / "labeled"
+    shutil.copytree(LABELED, folder)
+    _edit(folder, "practices", _duplicate_practice_id)
+    code, out, _ = run("check", folder, "--report", tmp_path / "report", "--format", "json")
+    assert code == 1
+    result = json.loads(out)
+    assert result["success"] is False
+    failures = {(c["frame"], c["check"]): c for c in result["checks"] if not c["success"]}
+    unique = failures["practices", "expect_column_values_to_be_unique"]
+    assert unique["n_failed"] == 2
+    assert unique["examples"][0] == {"practice_id": "smartjac-claude-001"}
+
+
+def test_a_folder_without_tables_is_a_clear_error(run, tmp_path):
+    code, _, err = run("check", tmp_path)
+    assert code == 1
+    assert "no policies.parquet" in err and "privacy-labels build" in err
+
+
+def test_a_wrong_column_type_is_caught(run, tmp_path):
+    folder = tmp_path / "labeled"
+    shutil.copytree(LABELED, folder)
+    segments = pq.read_table(folder / "segments.parquet")
+    as_text = segments.set_column(2, "start", segments["start"].cast(pa.string()))
+    pq.write_table(as_text, folder / "segments.parquet")
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 1
+    assert "expect_column_type_to_be [start]" in err

@@ -1,0 +1,176 @@
+"""`privacy-labels release`: immutable, gated, described, checksummed; and reproducible."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from privacy_labels._files import sha256_file
+from privacy_labels.release import ReleaseError, changelog_entry, parse_version
+from tests.conftest import FIXTURE_RAW, REPO
+
+pytestmark = pytest.mark.slow
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.1.0] - 2026-12-01
+
+- Corrected spans.
+
+## [1.0.0] - 2026-11-30
+
+- First release of the example corpus.
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository-shaped folder: the fixture corpus, a changelog, no releases yet."""
+    shutil.copytree(FIXTURE_RAW, tmp_path / "data" / "raw")
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+    return tmp_path
+
+
+def _release(run, repo, version, *extra):
+    return run(
+        "release",
+        version,
+        "--raw",
+        repo / "data" / "raw",
+        "--releases",
+        repo / "releases",
+        "--changelog",
+        repo / "CHANGELOG.md",
+        "--citation",
+        repo / "CITATION.cff",
+        "--quiet",
+        *extra,
+    )
+
+
+def _tree(folder):
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_release_has_every_file_and_verifies(run, repo):
+    code, out, err = _release(run, repo, "1.0.0")
+    assert code == 0, err
+    folder = repo / "releases" / "1.0.0"
+    files = set(_tree(folder))
+    tables = {
+        f"{t}.{ext}"
+        for t in ("policies", "segments", "practices", "attribute_values")
+        for ext in ("parquet", "csv")
+    }
+    metadata = {"SHA256SUMS", "README.md", "CITATION.cff", "datapackage.json", "croissant.json"}
+    schema = {f"schema/{n}.schema.json" for n in ("annotation", "policy", "taxonomy")}
+    assert files == tables | metadata | schema | {"manifest.json", "quality/result.json"}
+    assert run("verify", folder)[0] == 0
+    cff = (repo / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'version: "1.0.0"' in cff and 'date-released: "2026-11-30"' in cff
+    assert cff == (folder / "CITATION.cff").read_text(encoding="utf-8")
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "- First release of the example corpus." in card
+
+
+def test_a_second_release_of_a_version_changes_nothing(run, repo):
+    assert _release(run, repo, "1.0.0")[0] == 0
+    before = _tree(repo)
+    code, _, err = _release(run, repo, "1.0.0")
+    assert code == 1
+    assert "already exists and releases are immutable" in err
+    assert _tree(repo) == before
+
+
+def test_versions_only_go_up(run, repo):
+    assert _release(run, repo, "1.1.0")[0] == 0
+    code, _, err = _release(run, repo, "1.0.0")
+    assert code == 1
+    assert "not above the latest release, 1.1.0" in err
+    assert not (repo / "releases" / "1.0.0").exists()
+
+
+def test_a_version_without_a_changelog_entry_is_refused(run, repo):
+    code, _, err = _release(run, repo, "2.0.0")
+    assert code == 1
+    assert "has no entry for 2.0.0" in err and "## [2.0.0] - YYYY-MM-DD" in err
+    assert not (repo / "releases").exists()
+    assert not (repo / "CITATION.cff").exists()
+
+
+def test_invalid_inputs_stop_the_release(run, repo):
+    annotation = next((repo / "data" / "raw" / "annotations").rglob("*.json"))
+    annotation.write_text("{", encoding="utf-8")
+    code, _, err = _release(run, repo, "1.0.0")
+    assert code == 1
+    assert "malformed JSON" in err and "nothing was written" in err
+    assert not (repo / "releases" / "1.0.0").exists()
+
+
+def test_changelog_entries_and_versions_are_parsed(tmp_path):
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(CHANGELOG, encoding="utf-8")
+    assert changelog_entry(changelog, "1.1.0") == ("2026-12-01", "- Corrected spans.")
+    assert parse_version("10.0.3") == (10, 0, 3)
+    for bad in ("1.0", "v1.0.0", "01.0.0", "1.0.0-rc1"):
+        with pytest.raises(ReleaseError, match="MAJOR.MINOR.PATCH"):
+            parse_version(bad)
+    changelog.write_text("## [3.0.0] - 2026-12-02\n\n## [2.0.0] - 2026-12-01\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="empty"):
+        changelog_entry(changelog, "3.0.0")
+
+
+def _release_commit(version: str) -> str | None:
+    """The commit that added a release's SHA256SUMS, when the repository is a git checkout."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        return None
+    done = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", f"releases/{version}/SHA256SUMS"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    commits = done.stdout.split() if done.returncode == 0 else []
+    return commits[0] if commits else None  # newest first: the last time it was (re)cut
+
+
+@pytest.mark.parametrize(
+    "version", sorted(p.name for p in (REPO / "releases").iterdir() if p.is_dir())
+)
+def test_a_fresh_clone_reproduces_the_committed_release(tmp_path, version):
+    """Rebuild the release from a clone at the commit that cut it, with that commit's code."""
+    commit = _release_commit(version)
+    if commit is None:
+        pytest.skip(f"releases/{version} is not in a git history here")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", REPO, clone], check=True)
+    subprocess.run(["git", "checkout", "--quiet", commit], cwd=clone, check=True)
+    out = tmp_path / "rebuilt"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "privacy_labels.cli",
+            "release",
+            version,
+            "--quiet",
+            "--releases",
+            out,
+            "--citation",
+            tmp_path / "CITATION.cff",
+        ],
+        cwd=clone,
+        env={"PYTHONPATH": str(clone / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    committed = (REPO / "releases" / version / "SHA256SUMS").read_text(encoding="utf-8")
+    assert (out / version / "SHA256SUMS").read_text(encoding="utf-8") == committed

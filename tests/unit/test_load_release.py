@@ -1,0 +1,126 @@
+"""`load(table, version=...)`: a release from the package, a folder URL or an archive, sha256-checked."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib
+import shutil
+import tarfile
+import threading
+
+import pandas as pd
+import pytest
+
+import privacy_labels as pl
+from privacy_labels._files import sha256_file
+from privacy_labels.load import IntegrityError, ReleaseNotFound
+from tests.conftest import REPO
+
+load_module = importlib.import_module("privacy_labels.load")  # `pl.load` is the function
+VERSION = "0.1.0"
+RELEASE = REPO / "releases" / VERSION
+
+
+def test_a_release_loads_with_the_contract_dtypes():
+    practices = pl.load("practices", version=VERSION)
+    assert practices["category"].dtype.name == "category"
+    assert practices["segment_id"].dtype.name == "Int64"
+    assert len(practices) == 324
+    assert VERSION in pl.versions()
+
+
+def test_an_unknown_version_lists_the_available_ones():
+    with pytest.raises(ReleaseNotFound, match=r"no release '9\.9\.9'.*available: .*0\.1\.0"):
+        pl.load("practices", version="9.9.9")
+
+
+@pytest.fixture
+def local_copy(tmp_path, monkeypatch):
+    """A copy of the releases folder that the loader reads instead of the real one."""
+    releases = tmp_path / "releases"
+    shutil.copytree(RELEASE, releases / VERSION)
+    monkeypatch.setattr(load_module, "releases_dir", lambda: releases)
+    return releases / VERSION
+
+
+def test_a_changed_release_file_is_refused(local_copy):
+    with open(local_copy / "practices.parquet", "r+b") as f:
+        f.seek(100)
+        byte = f.read(1)
+        f.seek(100)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(IntegrityError, match="practices.parquet does not match its sha256"):
+        pl.load("practices", version=VERSION)
+    assert len(pl.load("segments", version=VERSION)) == 114  # the other files still load
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A static file server on loopback over `tmp_path/site`; yields its base URL."""
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = functools.partial(
+        type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
+        directory=site,
+    )
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield site, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRIVACY_LABELS_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_a_release_folder_is_fetched_checked_and_cached(server, cache):
+    site, base = server
+    shutil.copytree(RELEASE, site / VERSION)
+    fetched = pl.load("attribute_values", version=VERSION, url=f"{base}/{VERSION}/")
+    pd.testing.assert_frame_equal(fetched, pl.load("attribute_values", version=VERSION))
+    shutil.rmtree(site / VERSION)  # the cache answers from now on
+    again = pl.load("attribute_values", version=VERSION, url=f"{base}/{VERSION}/")
+    pd.testing.assert_frame_equal(again, fetched)
+
+
+def test_a_tampered_served_file_is_refused(server, cache):
+    site, base = server
+    shutil.copytree(RELEASE, site / VERSION)
+    (site / VERSION / "practices.parquet").write_bytes(b"not the released file")
+    with pytest.raises(IntegrityError):
+        pl.load("practices", version=VERSION, url=f"{base}/{VERSION}/")
+
+
+def test_a_served_release_that_differs_from_the_shipped_one_is_refused(server, cache):
+    site, base = server
+    shutil.copytree(RELEASE, site / VERSION)
+    sums = site / VERSION / "SHA256SUMS"
+    sums.write_text(sums.read_text().replace("README.md", "README.txt"), encoding="utf-8")
+    with pytest.raises(IntegrityError, match="SHA256SUMS"):
+        pl.load("practices", version=VERSION, url=f"{base}/{VERSION}/")
+
+
+def _archive(site, name="privacy-labels-0.1.0.tar.gz"):
+    with tarfile.open(site / name, "w:gz") as tar:
+        tar.add(RELEASE, arcname=f"privacy-labels-{VERSION}")
+    return site / name
+
+
+def test_an_archive_is_fetched_pinned_by_its_sha256(server, cache):
+    site, base = server
+    archive = _archive(site)
+    url = f"{base}/{archive.name}"
+    fetched = pl.load("segments", url=url, sha256=sha256_file(archive))
+    pd.testing.assert_frame_equal(fetched, pl.load("segments", version=VERSION))
+    with pytest.raises(IntegrityError, match="hash"):
+        pl.load("segments", url=url, sha256="0" * 64, version="9.9.9")
+
+
+def test_an_unreachable_url_is_reported(cache):
+    with pytest.raises(ReleaseNotFound, match="could not fetch"):
+        pl.load("segments", url="http://127.0.0.1:9/0.1.0/", version="9.9.9")
