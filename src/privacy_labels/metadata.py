@@ -313,16 +313,23 @@ Schemas in `schema/`.
 
 ## Load
 
+With the privacy-labels package (pandas dtypes from the schema, sha256-checked):
+
 ```python
-import privacy_labels as pl                      # pip install privacy-labels
+import privacy_labels as pl
+
 practices = pl.load("practices", version="{release.version}")
-
-from datasets import load_dataset                # or with Hugging Face datasets
-practices = load_dataset("<this folder>", "practices", split="train")
-
-import duckdb                                    # or with DuckDB
-duckdb.sql("select category, count(*) from 'practices.parquet' group by 1")
 ```
+
+With Hugging Face `datasets`, one config per table:
+
+```python
+from datasets import load_dataset
+
+practices = load_dataset("<this folder>", "practices", split="train")
+```
+
+With DuckDB: `duckdb.sql("select category, count(*) from 'practices.parquet' group by 1")`.
 
 ## Changes in {release.version}
 

@@ -119,7 +119,7 @@ def test_an_injected_fault_fails_the_gate_and_is_named(run, tmp_path, fault):
     folder = tmp_path / "labeled"
     shutil.copytree(LABELED, folder)
     _edit(folder, name, change)
-    code, out, err = run("check", folder, "--report", tmp_path / "report")
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     failed = [line for line in err.splitlines() if check in line]
     assert failed, err

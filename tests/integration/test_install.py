@@ -1,4 +1,4 @@
-"""A user's view: `pip install <clone>`, then load the data from any folder."""
+"""A user's view: `pip install <clone>`, then load the data and its releases from any folder."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def test_load_works_outside_the_repo_after_pip_install(tmp_path):
     )
     code = (
         "import privacy_labels as pl; d = pl.load('practices'); "
-        "print(d.dtypes['category'], len(d), pl.load('attribute_values').shape[0])"
+        "r = pl.load('practices', version='0.1.0'); "
+        "print(d.dtypes['category'], len(d), pl.load('attribute_values').shape[0], len(r))"
     )
     out = subprocess.run(
         [venv / "bin" / "python", "-c", code],
@@ -32,3 +33,4 @@ def test_load_works_outside_the_repo_after_pip_install(tmp_path):
     ).stdout.split()
     assert out[0] == "category"
     assert int(out[1]) >= 150
+    assert int(out[3]) == 324  # release 0.1.0 ships inside the package

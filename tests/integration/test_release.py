@@ -60,7 +60,7 @@ def _tree(folder):
 
 
 def test_a_release_has_every_file_and_verifies(run, repo):
-    code, out, err = _release(run, repo, "1.0.0")
+    code, _, err = _release(run, repo, "1.0.0")
     assert code == 0, err
     folder = repo / "releases" / "1.0.0"
     files = set(_tree(folder))
@@ -120,7 +120,7 @@ def test_changelog_entries_and_versions_are_parsed(tmp_path):
     assert changelog_entry(changelog, "1.1.0") == ("2026-12-01", "- Corrected spans.")
     assert parse_version("10.0.3") == (10, 0, 3)
     for bad in ("1.0", "v1.0.0", "01.0.0", "1.0.0-rc1"):
-        with pytest.raises(ReleaseError, match="MAJOR.MINOR.PATCH"):
+        with pytest.raises(ReleaseError, match=r"MAJOR\.MINOR\.PATCH"):
             parse_version(bad)
     changelog.write_text("## [3.0.0] - 2026-12-02\n\n## [2.0.0] - 2026-12-01\n", encoding="utf-8")
     with pytest.raises(ReleaseError, match="empty"):

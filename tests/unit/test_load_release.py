@@ -50,7 +50,7 @@ def test_a_changed_release_file_is_refused(local_copy):
         byte = f.read(1)
         f.seek(100)
         f.write(bytes([byte[0] ^ 0xFF]))
-    with pytest.raises(IntegrityError, match="practices.parquet does not match its sha256"):
+    with pytest.raises(IntegrityError, match=r"practices\.parquet does not match its sha256"):
         pl.load("practices", version=VERSION)
     assert len(pl.load("segments", version=VERSION)) == 114  # the other files still load
 
