@@ -128,17 +128,16 @@ def test_changelog_entries_and_versions_are_parsed(tmp_path):
 
 
 def _release_commit(version: str) -> str | None:
-    """The commit that added a release's SHA256SUMS, when the repository is a git checkout."""
+    """The commit that cut a release (releases are never edited after), in a git checkout."""
     if shutil.which("git") is None or not (REPO / ".git").exists():
         return None
     done = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", f"releases/{version}/SHA256SUMS"],
+        ["git", "log", "-1", "--format=%H", "--", f"releases/{version}/SHA256SUMS"],
         cwd=REPO,
         capture_output=True,
         text=True,
     )
-    commits = done.stdout.split() if done.returncode == 0 else []
-    return commits[0] if commits else None  # newest first: the last time it was (re)cut
+    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 @pytest.mark.parametrize(
