@@ -51,8 +51,12 @@ class CheckResult:
     examples: list = field(default_factory=list)
 
     def __str__(self) -> str:
-        examples = "; ".join(str(e) for e in self.examples)
+        examples = "; ".join(_shorten(str(e)) for e in self.examples)
         return f"{self.frame}: {self.check} [{self.target}] failed for {self.n_failed:,} row(s): {examples}"
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)

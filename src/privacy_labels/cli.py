@@ -194,6 +194,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
+    parser.add_argument(
+        flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="privacy-labels",
@@ -210,13 +216,7 @@ def parser() -> argparse.ArgumentParser:
         help="report format (json for CI); default: text",
     )
     raw = argparse.ArgumentParser(add_help=False)
-    raw.add_argument(
-        "--raw",
-        type=Path,
-        default=DEFAULT_RAW,
-        metavar="DIR",
-        help=f"raw corpus folder (default: {DEFAULT_RAW})",
-    )
+    _path_option(raw, "--raw", DEFAULT_RAW, "raw corpus folder")
 
     p = sub.add_parser(
         "validate",
@@ -236,13 +236,7 @@ def parser() -> argparse.ArgumentParser:
         description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
         "and manifest.json. Writes nothing if any input is invalid.",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"output folder, replaced when complete (default: {DEFAULT_LABELED})",
-    )
+    _path_option(p, "--out", DEFAULT_LABELED, "output folder, replaced when complete")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_build)
 
@@ -262,13 +256,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"folder of built tables (default: {DEFAULT_LABELED})",
     )
-    p.add_argument(
-        "--report",
-        type=Path,
-        default=DEFAULT_REPORT,
-        metavar="DIR",
-        help=f"report folder, replaced when complete (default: {DEFAULT_REPORT})",
-    )
+    _path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser(
@@ -283,26 +271,16 @@ def parser() -> argparse.ArgumentParser:
         "or removed tables, columns or labels.",
     )
     p.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH")
-    p.add_argument(
-        "--releases",
-        type=Path,
-        default=DEFAULT_RELEASES,
-        metavar="DIR",
-        help=f"folder of releases (default: {DEFAULT_RELEASES})",
+    _path_option(p, "--releases", DEFAULT_RELEASES, "folder of releases")
+    _path_option(
+        p, "--changelog", DEFAULT_CHANGELOG, "changelog with the version's entry", metavar="FILE"
     )
-    p.add_argument(
-        "--changelog",
-        type=Path,
-        default=DEFAULT_CHANGELOG,
-        metavar="FILE",
-        help=f"changelog with the version's entry (default: {DEFAULT_CHANGELOG})",
-    )
-    p.add_argument(
+    _path_option(
+        p,
         "--citation",
-        type=Path,
-        default=DEFAULT_CITATION,
+        DEFAULT_CITATION,
+        "the repository's citation file to update",
         metavar="FILE",
-        help=f"the repository's citation file to update (default: {DEFAULT_CITATION})",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_release)
@@ -339,13 +317,7 @@ def parser() -> argparse.ArgumentParser:
         help="generate the taxonomy and table reference in docs/",
         description="Write docs/taxonomy.md and docs/tables.md from the schema.",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("docs"),
-        metavar="DIR",
-        help="folder to write (default: docs)",
-    )
+    _path_option(p, "--out", Path("docs"), "folder to write")
     p.add_argument(
         "--check",
         action="store_true",

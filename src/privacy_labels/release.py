@@ -9,12 +9,15 @@ becomes the release date (so a rebuilt release has the same bytes). It
 rebuilds the tables from `data/raw/`, runs the quality gate, and writes
 `releases/VERSION/`: the tables, `manifest.json`, the schema, the gate's
 `quality/result.json`, `datapackage.json`, `croissant.json`, a dataset card
-`README.md`, `CITATION.cff` and `SHA256SUMS`. An existing version is never
-touched; the repository's `CITATION.cff` is updated to the new release.
+`README.md`, `CITATION.cff` and `SHA256SUMS`. An existing or lower version is
+refused, and so is a bump smaller than the changes since the last release
+need; the repository's `CITATION.cff` is updated to the new release.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -23,12 +26,13 @@ from pathlib import Path
 from privacy_labels._files import dump_json, replace_dir_when_done, write_text_atomic
 from privacy_labels.build import build
 from privacy_labels.check import RESULT, GateResult, check
-from privacy_labels.checksums import SHA256SUMS, write_checksums
+from privacy_labels.checksums import SHA256SUMS, read_checksums, write_checksums
 from privacy_labels.corpus import DEFAULT_CHANGELOG, DEFAULT_CITATION, DEFAULT_RELEASES
 from privacy_labels.metadata import Release, citation_cff, write_metadata
 from privacy_labels.schema import SCHEMA_NAMES, schema_path
 
 QUALITY = "quality"
+_BUMPS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
@@ -63,11 +67,50 @@ def changelog_entry(changelog: Path, version: str) -> tuple[str, str]:
             f"{changelog} has no entry for {version}; add a section headed "
             f"'## [{version}] - YYYY-MM-DD' saying what changed, then release again"
         )
+    try:
+        datetime.date.fromisoformat(match["date"])
+    except ValueError:
+        raise ReleaseError(
+            f"{changelog}: {match['date']} in the {version} heading is not a date"
+        ) from None
     following = re.compile(r"^## ", re.MULTILINE).search(text, match.end())
     notes = text[match.end() : following.start() if following else len(text)].strip()
     if not notes:
         raise ReleaseError(f"{changelog}: the entry for {version} is empty; say what changed")
     return match["date"], notes
+
+
+def required_bump(previous: Path, new: Path) -> str:
+    """The smallest semver bump from release folder `previous` to `new`.
+
+    "major" when a table, column or label of `previous` is gone from `new`
+    (as their datapackage.json describe them), "minor" when any table's bytes
+    changed or a table, column or label was added, else "patch".
+    """
+
+    def contract(folder: Path) -> set[tuple]:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        return {
+            (resource["name"], field["name"], label)
+            for resource in package["resources"]
+            for field in resource["schema"]["fields"]
+            for label in field.get("constraints", {}).get("enum", [None])
+        }
+
+    def tables(folder: Path) -> dict[str, str]:
+        sums = read_checksums(folder / SHA256SUMS)
+        return {path: digest for path, digest in sums.items() if path.endswith(".parquet")}
+
+    before, after = contract(previous), contract(new)
+    if before - after:
+        return "major"
+    return "minor" if after - before or tables(previous) != tables(new) else "patch"
+
+
+def bump(previous: str, version: str) -> str:
+    """Which part of `previous` the new `version` raises: "major", "minor" or "patch"."""
+    old, new = parse_version(previous), parse_version(version)
+    return "major" if new[0] > old[0] else "minor" if new[1] > old[1] else "patch"
 
 
 def released_versions(releases: Path) -> list[str]:
@@ -106,9 +149,9 @@ def release(
             f"{target} already exists and releases are immutable; "
             "add a CHANGELOG.md entry for a new version and release that"
         )
-    newer = [v for v in released_versions(releases) if parse_version(v) >= parse_version(version)]
-    if newer:
-        raise ReleaseError(f"{version} is not above the latest release, {newer[-1]}")
+    previous = released_versions(releases)
+    if previous and parse_version(previous[-1]) >= parse_version(version):
+        raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
     date, notes = changelog_entry(changelog, version)
     with replace_dir_when_done(target) as staging:
         built = build(raw, staging, progress=progress)
@@ -122,5 +165,16 @@ def release(
             shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
         write_metadata(Release(staging, version, date, notes, built.n_rows))
         write_checksums(staging)
+        if previous:
+            needed, given = (
+                required_bump(releases / previous[-1], staging),
+                bump(previous[-1], version),
+            )
+            if _BUMPS.index(given) > _BUMPS.index(needed):
+                raise ReleaseError(
+                    f"the changes since {previous[-1]} need a {needed} release (semver for data: "
+                    "major = a table, column or label removed or renamed; minor = new or "
+                    f"corrected data), not a {given} one; release a higher version"
+                )
     write_text_atomic(citation, citation_cff(version, date))
     return ReleaseResult(target, version, date, built.n_rows, gate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pytest
 
 from privacy_labels._files import sha256_file
-from privacy_labels.release import ReleaseError, changelog_entry, parse_version
+from privacy_labels.release import ReleaseError, changelog_entry, parse_version, required_bump
 from tests.conftest import FIXTURE_RAW, REPO
 
 pytestmark = pytest.mark.slow
@@ -21,6 +22,10 @@ CHANGELOG = """# Changelog
 ## [1.1.0] - 2026-12-01
 
 - Corrected spans.
+
+## [1.0.1] - 2026-11-30
+
+- Clearer dataset card.
 
 ## [1.0.0] - 2026-11-30
 
@@ -95,6 +100,40 @@ def test_versions_only_go_up(run, repo):
     assert code == 1
     assert "not above the latest release, 1.1.0" in err
     assert not (repo / "releases" / "1.0.0").exists()
+
+
+def _change_data(repo):
+    sidecar = repo / "data" / "raw" / "policies" / "example.json"
+    doc = json.loads(sidecar.read_text(encoding="utf-8"))
+    doc["url"] = "https://example.org/privacy-moved"
+    sidecar.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def test_unchanged_data_can_be_a_patch_release(run, repo):
+    assert _release(run, repo, "1.0.0")[0] == 0
+    assert _release(run, repo, "1.0.1")[0] == 0
+
+
+def test_changed_data_needs_a_minor_release(run, repo):
+    assert _release(run, repo, "1.0.0")[0] == 0
+    _change_data(repo)
+    code, _, err = _release(run, repo, "1.0.1")
+    assert code == 1
+    assert "need a minor release" in err and "not a patch one" in err
+    assert not (repo / "releases" / "1.0.1").exists()
+    assert _release(run, repo, "1.1.0")[0] == 0
+
+
+def test_a_removed_column_needs_a_major_release(run, repo, tmp_path):
+    assert _release(run, repo, "1.0.0")[0] == 0
+    old = repo / "releases" / "1.0.0"
+    new = shutil.copytree(old, tmp_path / "new")
+    assert required_bump(old, new) == "patch"
+    package = json.loads((new / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"][0]["schema"]["fields"].pop()
+    (new / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    assert required_bump(old, new) == "major"
+    assert required_bump(new, old) == "minor"  # a column added
 
 
 def test_a_version_without_a_changelog_entry_is_refused(run, repo):
