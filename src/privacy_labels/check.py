@@ -82,8 +82,8 @@ class GateResult:
         }
 
 
-class MissingTables(Exception):
-    """The folder lacks table files; the gate cannot run."""
+class UnreadableTables(Exception):
+    """A table file is missing or is not Parquet; the gate cannot run."""
 
 
 # ---------------------------------------------------------------------------
@@ -94,17 +94,23 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     """Every table from its Parquet file, labels as plain strings (so unknown labels survive)."""
     missing = [t.name for t in TABLES if not (folder / f"{t.name}.parquet").is_file()]
     if missing:
-        raise MissingTables(
+        raise UnreadableTables(
             f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
             "build the tables first with `privacy-labels build`"
         )
     # Only the Arrow types the contract uses map to pandas' nullable dtypes; any
     # other type keeps its default dtype and fails the type expectation.
     types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}
-    return {
-        t.name: pq.read_table(folder / f"{t.name}.parquet").to_pandas(types_mapper=types.get)
-        for t in TABLES
-    }
+    frames = {}
+    for t in TABLES:
+        file = folder / f"{t.name}.parquet"
+        try:
+            frames[t.name] = pq.read_table(file).to_pandas(types_mapper=types.get)
+        except (pa.ArrowException, OSError) as error:
+            raise UnreadableTables(
+                f"{file}: not a readable Parquet file ({error}); rebuild with `privacy-labels build`"
+            ) from None
+    return frames
 
 
 def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -72,11 +72,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from privacy_labels.check import MissingTables, check, summary
+    from privacy_labels.check import UnreadableTables, check, summary
 
     try:
         result = check(args.dir, report=args.report)
-    except MissingTables as error:
+    except UnreadableTables as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":

@@ -149,6 +149,14 @@ def test_a_folder_without_tables_is_a_clear_error(run, tmp_path):
     assert "no policies.parquet" in err and "privacy-labels build" in err
 
 
+def test_a_file_that_is_not_parquet_is_a_clear_error(run, tmp_path):
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    (folder / "segments.parquet").write_bytes(b"PAR1 truncated")
+    code, _, err = run("check", folder)
+    assert code == 1
+    assert "segments.parquet: not a readable Parquet file" in err
+
+
 def test_a_wrong_column_type_is_caught(run, tmp_path):
     folder = tmp_path / "labeled"
     shutil.copytree(LABELED, folder)
