@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from privacy_labels.checksums import verify
@@ -32,3 +34,21 @@ def test_a_release_has_its_changelog_entry(version):
 def test_the_repository_cites_the_latest_release():
     latest = RELEASES / VERSIONS[-1] / "CITATION.cff"
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == latest.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p.relative_to(RELEASES).as_posix() for p in RELEASES.rglob("*") if p.is_file()),
+)
+def test_verify_names_any_file_with_a_flipped_byte(path, tmp_path, run):
+    version, name = path.split("/", 1)
+    copy = shutil.copytree(RELEASES / version, tmp_path / version)
+    data = bytearray((copy / name).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (copy / name).write_bytes(bytes(data))
+    code, _, err = run("verify", copy)
+    assert code == 1
+    if name == "SHA256SUMS":  # a damaged manifest: a line no longer parses or no longer matches
+        assert "SHA256SUMS" in err or "changed" in err or "missing" in err
+    else:
+        assert f"{name}: changed" in err
