@@ -15,6 +15,7 @@ from pathlib import Path
 from privacy_labels._files import sha256_file
 
 SHA256SUMS = "SHA256SUMS"
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _LINE = re.compile(r"(?P<sha256>[0-9a-f]{64}) [ *](?P<path>\S.*)")
 
 
@@ -78,3 +79,13 @@ def verify(folder: Path) -> list[Mismatch]:
     ]
     mismatches += [Mismatch(path, "extra") for path in sorted(present - expected.keys())]
     return sorted(mismatches, key=lambda m: m.path)
+
+
+def release_versions(releases: Path) -> list[str]:
+    """Versions released under `releases` (MAJOR.MINOR.PATCH folders with a SHA256SUMS), oldest first."""
+    found = [
+        p.name
+        for p in releases.glob("*")
+        if SEMVER.fullmatch(p.name) and (p / SHA256SUMS).is_file()
+    ]
+    return sorted(found, key=lambda v: tuple(int(part) for part in v.split(".")))

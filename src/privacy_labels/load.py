@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
-from privacy_labels.checksums import SHA256SUMS, read_checksums
+from privacy_labels.checksums import SHA256SUMS, read_checksums, release_versions
 from privacy_labels.tables import TABLES, pandas_dtypes, table
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
@@ -47,11 +47,7 @@ def releases_dir() -> Path:
 
 def versions() -> list[str]:
     """Versions of the releases available locally, oldest first."""
-    folder = releases_dir()
-    found = (
-        [p.name for p in folder.iterdir() if (p / SHA256SUMS).is_file()] if folder.is_dir() else []
-    )
-    return sorted(found, key=lambda v: tuple(int(part) for part in v.split(".")))
+    return release_versions(releases_dir())
 
 
 def load(

@@ -26,14 +26,19 @@ from pathlib import Path
 from privacy_labels._files import dump_json, replace_dir_when_done, write_text_atomic
 from privacy_labels.build import build
 from privacy_labels.check import RESULT, GateResult, check
-from privacy_labels.checksums import SHA256SUMS, read_checksums, write_checksums
+from privacy_labels.checksums import (
+    SEMVER,
+    SHA256SUMS,
+    read_checksums,
+    release_versions,
+    write_checksums,
+)
 from privacy_labels.corpus import DEFAULT_CHANGELOG, DEFAULT_CITATION, DEFAULT_RELEASES
 from privacy_labels.metadata import Release, citation_cff, write_metadata
 from privacy_labels.schema import SCHEMA_NAMES, schema_path
 
 QUALITY = "quality"
 _BUMPS = ("major", "minor", "patch")
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 
 class ReleaseError(Exception):
@@ -47,7 +52,7 @@ class GateFailed(ReleaseError):
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
-    match = _SEMVER.fullmatch(version)
+    match = SEMVER.fullmatch(version)
     if match is None:
         raise ReleaseError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 0.2.0)")
     return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
@@ -113,16 +118,6 @@ def bump(previous: str, version: str) -> str:
     return "major" if new[0] > old[0] else "minor" if new[1] > old[1] else "patch"
 
 
-def released_versions(releases: Path) -> list[str]:
-    """Versions already released under `releases`, oldest first."""
-    found = [
-        p.name
-        for p in releases.glob("*")
-        if _SEMVER.fullmatch(p.name) and (p / SHA256SUMS).exists()
-    ]
-    return sorted(found, key=parse_version)
-
-
 @dataclass(frozen=True)
 class ReleaseResult:
     folder: Path
@@ -149,7 +144,7 @@ def release(
             f"{target} already exists and releases are immutable; "
             "add a CHANGELOG.md entry for a new version and release that"
         )
-    previous = released_versions(releases)
+    previous = release_versions(releases)
     if previous and parse_version(previous[-1]) >= parse_version(version):
         raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
     date, notes = changelog_entry(changelog, version)

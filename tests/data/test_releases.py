@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from privacy_labels.checksums import verify
-from privacy_labels.release import changelog_entry, released_versions
+from privacy_labels.checksums import release_versions, verify
+from privacy_labels.release import changelog_entry
 from tests.conftest import REPO
 
 RELEASES = REPO / "releases"
-VERSIONS = released_versions(RELEASES)
+VERSIONS = release_versions(RELEASES)
 
 
 def test_there_is_a_release():
