@@ -51,11 +51,15 @@ class CheckResult:
     examples: list = field(default_factory=list)
 
     def __str__(self) -> str:
-        examples = "; ".join(_shorten(str(e)) for e in self.examples)
+        examples = "; ".join(_shorten(e) for e in self.examples)
         return f"{self.frame}: {self.check} [{self.target}] failed for {self.n_failed:,} row(s): {examples}"
 
 
-def _shorten(text: str, width: int = 160) -> str:
+def _shorten(example: object, width: int = 60) -> str:
+    """An example for the terminal: long values cut, so each failure stays a line or two."""
+    if isinstance(example, dict):
+        return "{" + ", ".join(f"{k}: {_shorten(v, width)}" for k, v in example.items()) + "}"
+    text = str(example)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
