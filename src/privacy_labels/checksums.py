@@ -60,11 +60,12 @@ class Mismatch:
     path: str
     status: str  # "changed" | "missing" | "extra"
 
-    def __str__(self) -> str:
+    @property
+    def reason(self) -> str:
         return {
-            "changed": f"{self.path}: changed (its sha256 differs from SHA256SUMS)",
-            "missing": f"{self.path}: missing (listed in SHA256SUMS)",
-            "extra": f"{self.path}: extra (not listed in SHA256SUMS)",
+            "changed": "changed (its sha256 differs from SHA256SUMS)",
+            "missing": "missing (listed in SHA256SUMS)",
+            "extra": "extra (not listed in SHA256SUMS)",
         }[self.status]
 
 

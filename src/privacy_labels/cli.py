@@ -141,7 +141,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     else:
         for mismatch in mismatches:
-            print(f"{args.dir / mismatch.path}: {str(mismatch).split(': ', 1)[1]}", file=sys.stderr)
+            print(f"{args.dir / mismatch.path}: {mismatch.reason}", file=sys.stderr)
         verdict = f"{len(mismatches)} file(s) differ" if mismatches else "intact"
         print(f"{args.dir}: {verdict}", file=sys.stderr if mismatches else sys.stdout)
     return EXIT_INVALID if mismatches else EXIT_OK

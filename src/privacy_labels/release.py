@@ -124,7 +124,6 @@ class ReleaseResult:
     version: str
     date: str
     n_rows: dict[str, int]
-    gate: GateResult
 
 
 def release(
@@ -172,4 +171,4 @@ def release(
                     f"corrected data), not a {given} one; release a higher version"
                 )
     write_text_atomic(citation, citation_cff(version, date))
-    return ReleaseResult(target, version, date, built.n_rows, gate)
+    return ReleaseResult(target, version, date, built.n_rows)
