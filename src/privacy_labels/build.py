@@ -26,6 +26,7 @@ from privacy_labels.corpus import RawCorpus
 from privacy_labels.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.tables import TABLES, arrow_schema, table
 from privacy_labels.validate import Problem, Validator
+from privacy_labels.views import segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
 MANIFEST = "manifest.json"
@@ -63,8 +64,10 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
             }
         )
     attribute_order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
+    annotators = []
     for path in corpus.annotation_paths(policy_id):
         doc = json.loads(path.read_text(encoding="utf-8"))
+        annotators.append(doc["annotator"])
         for practice in doc["practices"]:
             practice_id, category = practice["practice_id"], practice["category"]
             rows["practices"].append(
@@ -95,6 +98,8 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
     # sort on practice_id keeps that order.
     rows["practices"].sort(key=lambda r: r["practice_id"])
     rows["attribute_values"].sort(key=lambda r: r["practice_id"])
+    rows["segment_labels"] = segment_label_rows(rows["segments"], rows["practices"], annotators)
+    rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
     return rows
 
 

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, table
+from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
 RESULT = "result.json"
@@ -104,7 +105,11 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
         )
     # Only the Arrow types the contract uses map to pandas' nullable dtypes; any
     # other type keeps its default dtype and fails the type expectation.
-    types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}
+    types = {
+        pa.string(): pd.StringDtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
     frames = {}
     for t in TABLES:
         file = folder / f"{t.name}.parquet"
@@ -226,6 +231,53 @@ def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
                     failed,
                 )
             )
+    results += view_checks(frames)
+    return results
+
+
+def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """The derived views hold what their tables imply, recomputed here independently of views.py."""
+    key = ["policy_id", "segment_id"]
+    labels = frames["segment_labels"].set_index(key)
+    segments = frames["segments"].set_index(key)
+    annotators = frames["practices"].groupby([*key, "category"])["annotator"].nunique().to_dict()
+    failed = [
+        f"{policy_id} segment {segment_id}: in only one of segments and segment_labels"
+        for policy_id, segment_id in segments.index.symmetric_difference(labels.index)
+    ]
+    for (policy_id, segment_id), row in labels.loc[labels.index.isin(segments.index)].iterrows():
+        where = f"{policy_id} segment {segment_id}"
+        if row["text"] != segments.at[(policy_id, segment_id), "text"]:
+            failed.append(f"{where}: text differs from segments.text")
+        for category_id in taxonomy().category_ids:
+            n = annotators.get((policy_id, segment_id, category_id), 0)
+            is_more = 2 * n > row["n_annotators"]
+            if (row[count_column(category_id)], row[majority_column(category_id)]) != (n, is_more):
+                failed.append(
+                    f"{where}: {category_id} expected {n} annotator(s), majority {is_more}"
+                )
+    results = [
+        _project_check(
+            "segment_labels",
+            "labels_match_practices",
+            "n_*, is_majority_*, text",
+            len(labels),
+            failed,
+        )
+    ]
+    splits = frames["splits"].set_index("policy_id")["split"]
+    policy_ids = pd.Index(frames["policies"]["policy_id"])
+    failed = [
+        f"{policy_id}: in only one of policies and splits"
+        for policy_id in policy_ids.symmetric_difference(splits.index)
+    ] + [
+        f"{policy_id}: split is {split}, expected {split_of(policy_id)}"
+        for policy_id, split in splits.items()
+        if split != split_of(policy_id)
+    ]
+    results.append(
+        _project_check("splits", "split_matches_seeded_hash", "split", len(splits), failed)
+    )
     return results
 
 
@@ -260,7 +312,7 @@ def table_suite(name: str) -> list:
         )
     ]
     for c in spec.columns:
-        dtype = "Int64" if c.type == "integer" else "string"
+        dtype = {"integer": "Int64", "boolean": "boolean"}.get(c.type, "string")
         suite.append(_described(gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name))
         if not c.is_nullable:
             suite.append(_described(gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name))
@@ -276,6 +328,13 @@ def table_suite(name: str) -> list:
     )
     suite.append(_described(unique, ", ".join(key)))
     labels = {c.labels: c.name for c in spec.columns if c.type == "label"}
+    for c in spec.columns:
+        if c.labels not in (None, "category", "attribute", "value"):  # a fixed list, as splits
+            suite.append(
+                _described(
+                    gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=c.label_ids()), c.name
+                )
+            )
     # Each label's allowed values depend on the labels above it: attributes on the
     # category, values on the (category, attribute) slot.
     if "category" in labels:

@@ -147,6 +147,59 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_INVALID if mismatches else EXIT_OK
 
 
+def cmd_import_opp115(args: argparse.Namespace) -> int:
+    from privacy_labels.importers.opp115 import InvalidImport, SourceError, import_opp115
+
+    if not args.src.is_dir():
+        print(f"{args.src}: no such folder; give the OPP-115 corpus root", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = import_opp115(
+            args.src,
+            args.out,
+            consolidation=args.consolidation,
+            progress=False if args.quiet else None,
+        )
+    except SourceError as error:
+        print(f"import stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    except InvalidImport as error:
+        _print_problems(error.problems, args.format, {"is_valid": False})
+        print(f"import stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    summary_ = result.to_dict()
+    if args.format == "json":
+        print(json.dumps(summary_, indent=2))
+        return EXIT_OK
+    spans = summary_["spans"]
+    print(
+        f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
+        f"{result.n_practices:,} practices, {result.n_values:,} values "
+        f"({result.n_not_selected:,} optional attributes not selected, so no value)"
+    )
+    print(
+        f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
+        f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
+        f"listed in {result.out / 'import-report.json'}"
+    )
+    if result.n_required_defaulted:
+        print(f"{result.n_required_defaulted:,} required attributes absent, set to unspecified")
+    print(f"next: privacy-labels build --raw {result.out} --out OUT")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from privacy_labels.agreement import AgreementError, agreement, table
+
+    try:
+        result = agreement(args.dir, args.annotators)
+    except AgreementError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
+    return EXIT_OK
+
+
 def cmd_add_policy(args: argparse.Namespace) -> int:
     from privacy_labels.policies import PolicyError, add_policy
 
@@ -201,6 +254,8 @@ def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DI
 
 
 def parser() -> argparse.ArgumentParser:
+    from privacy_labels.importers.opp115 import CONSOLIDATION_THRESHOLDS
+
     top = argparse.ArgumentParser(
         prog="privacy-labels",
         description="Validate, build, check, release and document the privacy-labels dataset.",
@@ -294,6 +349,58 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="a release folder, e.g. releases/0.1.0")
     p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser(
+        "import",
+        help="import an existing corpus into the raw layout",
+        description="Convert an existing annotated corpus into a raw corpus (policies, "
+        "sidecars, annotation documents) that validate, build and check take as is.",
+    )
+    sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    p = sources.add_parser(
+        "opp115",
+        parents=[fmt],
+        help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
+        description="Import every policy and practice of OPP-115 v1.0: text from "
+        "sanitized_policies/ with markup removed, segments kept, labels mapped to the "
+        "taxonomy's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
+        "listed in import-report.json). OPP-115 is for research only: import it into a folder "
+        "of your own, never into data/.",
+    )
+    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.add_argument(
+        "--consolidation",
+        choices=CONSOLIDATION_THRESHOLDS,
+        help="import the consolidated layer at this overlap threshold instead of the "
+        "annotators' practices",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_import_opp115)
+
+    p = sub.add_parser(
+        "agreement",
+        parents=[fmt],
+        help="inter-annotator agreement per category",
+        description="Segment-level Fleiss' kappa per category over the policies with the same "
+        "number of annotators, and the number of segments labeled by at least one, a "
+        "majority, and all annotators. Reads segment_labels from DIR.",
+    )
+    p.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
+    p.add_argument(
+        "--annotators",
+        type=int,
+        metavar="N",
+        help="use the policies with N annotators (default: the most common number)",
+    )
+    p.set_defaults(run=cmd_agreement)
 
     p = sub.add_parser(
         "add-policy",

@@ -66,7 +66,12 @@ def _yaml(text: str) -> str:
 
 # --- Frictionless Data Package -------------------------------------------------------------
 
-_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "label": "string"}
+_FRICTIONLESS_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "boolean": "boolean",
+    "label": "string",
+}
 
 
 def datapackage(release: Release) -> dict:
@@ -172,7 +177,12 @@ _CROISSANT_CONTEXT = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "label": "sc:Text"}
+_CROISSANT_TYPES = {
+    "string": "sc:Text",
+    "integer": "sc:Integer",
+    "boolean": "sc:Boolean",
+    "label": "sc:Text",
+}
 
 
 def croissant(release: Release) -> dict:

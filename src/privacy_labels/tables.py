@@ -1,7 +1,8 @@
 """The tables: the public data contract, with their Arrow and pandas types derived from the schema.
 
-Column types are logical: `string`, `integer`, or a `label` whose categories
-are one of the taxonomy's ordered lists (category, attribute or value ids).
+Column types are logical: `string`, `integer`, `boolean`, or a `label` whose
+categories are an ordered list: the taxonomy's category, attribute or value
+ids, or the dataset splits.
 """
 
 from __future__ import annotations
@@ -12,18 +13,21 @@ import pandas as pd
 import pyarrow as pa
 
 from privacy_labels.schema import taxonomy
+from privacy_labels.views import SPLITS, count_column, majority_column
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # "string" | "integer" | "label"
+    type: str  # "string" | "integer" | "boolean" | "label"
     description: str
     is_nullable: bool = False
-    labels: str | None = None  # for type "label": "category" | "attribute" | "value"
+    labels: str | None = None  # for type "label": "category" | "attribute" | "value" | "split"
 
     def label_ids(self) -> list[str]:
-        """The ordered categories of a label column, from the taxonomy."""
+        """The ordered categories of a label column."""
+        if self.labels == "split":
+            return list(SPLITS)
         tax = taxonomy()
         return {
             "category": tax.category_ids,
@@ -70,6 +74,9 @@ PRACTICE_ID = Column("practice_id", "string", "Practice id, unique across the co
 SEGMENT_ID = Column("segment_id", "integer", "0-based position of the segment in its policy.")
 TEXT_SHA256 = Column("text_sha256", "string", "sha256 of the policy text (UTF-8).")
 
+SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
+POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
+
 TABLES: tuple[Table, ...] = (
     Table(
         "policies",
@@ -101,7 +108,7 @@ TABLES: tuple[Table, ...] = (
             Column("text", "string", "The segment's text: the policy text from start to end."),
         ),
         primary_key=("policy_id", "segment_id"),
-        foreign_keys=(ForeignKey(("policy_id",), "policies", ("policy_id",)),),
+        foreign_keys=(POLICY_KEY,),
         spans=(Span("start", "end", "text"),),
     ),
     Table(
@@ -116,10 +123,7 @@ TABLES: tuple[Table, ...] = (
             Column("source_id", "string", "Id in the source corpus, when imported.", True),
         ),
         primary_key=("practice_id",),
-        foreign_keys=(
-            ForeignKey(("policy_id",), "policies", ("policy_id",)),
-            ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id")),
-        ),
+        foreign_keys=(POLICY_KEY, SEGMENT_KEY),
     ),
     Table(
         "attribute_values",
@@ -142,6 +146,43 @@ TABLES: tuple[Table, ...] = (
         ),
         spans=(Span("span_start", "span_end", "span_text"),),
     ),
+    # Derived views (see views.py): computed from the tables above by build.
+    Table(
+        "segment_labels",
+        "One row per segment: its text and, per category, how many annotators labeled it "
+        "and whether a majority did. For segment classification.",
+        (
+            POLICY_ID,
+            SEGMENT_ID,
+            Column("n_annotators", "integer", "Annotators of the policy (annotation documents)."),
+            Column("text", "string", "The segment's text."),
+            *(
+                Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
+                    majority_column(c.id),
+                    "boolean",
+                    f"More than half of the annotators labeled {c.name} here.",
+                )
+                for c in taxonomy().categories
+            ),
+        ),
+        primary_key=("policy_id", "segment_id"),
+        foreign_keys=(SEGMENT_KEY,),
+    ),
+    Table(
+        "splits",
+        "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
+        "policy_id; whole policies, stable as the corpus grows).",
+        (
+            POLICY_ID,
+            Column("split", "label", "train, validation or test.", labels="split"),
+        ),
+        primary_key=("policy_id",),
+        foreign_keys=(POLICY_KEY,),
+    ),
 )
 
 
@@ -154,7 +195,17 @@ def table(name: str) -> Table:
     raise KeyError(f"unknown table {name!r}; the tables are: {known}")
 
 
-_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "label": pa.string()}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "boolean": pa.bool_(),
+    "label": pa.string(),
+}
+_PANDAS_TYPES = {
+    "string": pd.StringDtype(),
+    "integer": pd.Int64Dtype(),
+    "boolean": pd.BooleanDtype(),
+}
 
 
 def arrow_schema(name: str) -> pa.Schema:
@@ -173,12 +224,12 @@ def arrow_schema(name: str) -> pa.Schema:
 
 
 def pandas_dtypes(name: str) -> dict[str, object]:
-    """pandas dtypes: nullable strings and integers, ordered categoricals for labels."""
+    """pandas dtypes: nullable strings, integers and booleans, ordered categoricals for labels."""
     return {
         c.name: (
             pd.CategoricalDtype(c.label_ids(), ordered=True)
             if c.type == "label"
-            else {"string": pd.StringDtype(), "integer": pd.Int64Dtype()}[c.type]
+            else _PANDAS_TYPES[c.type]
         )
         for c in table(name).columns
     }

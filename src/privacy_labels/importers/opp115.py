@@ -282,6 +282,11 @@ def layer_folder(root: Path, consolidation: str | None) -> Path:
     return root / "consolidation" / f"threshold-{consolidation}-overlap-similarity"
 
 
+def consolidated(threshold: str) -> str:
+    """The annotator id of a consolidated layer: `consolidated-0-75`."""
+    return f"consolidated-{threshold.replace('.', '-')}"
+
+
 def policy_id_of(stem: str) -> str:
     """`105_amazon.com` → `opp115-105-amazon-com`: a slug, namespaced so corpora can be merged."""
     return "opp115-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
@@ -339,8 +344,9 @@ def import_opp115(
             f"{folder}: no annotation CSVs; SRC must be the OPP-115 corpus root folder "
             "(with annotations/, consolidation/, sanitized_policies/, documentation/)"
         )
-    layer = "annotations" if consolidation is None else f"consolidated-{consolidation}"
-    summary = ImportSummary(out, layer)
+    summary = ImportSummary(
+        out, "annotations" if consolidation is None else consolidated(consolidation)
+    )
     metadata, errata, labels = read_policy_metadata(root), read_errata(root), Labels()
     with replace_dir_when_done(out) as staging:
         corpus = RawCorpus(staging)
@@ -421,11 +427,7 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
     documents: dict[str, list[dict]] = defaultdict(list)
     batches: dict[str, set[str]] = defaultdict(set)
     for row in read_rows(source):
-        annotator = (
-            row.annotator_id
-            if consolidation is None
-            else f"consolidated-{consolidation.replace('.', '-')}"
-        )
+        annotator = row.annotator_id if consolidation is None else consolidated(consolidation)
         practice = _practice(row, policy_id, segments, offsets, errata, labels, summary)
         documents[annotator].append(practice)
         batches[annotator].add(row.batch_id)

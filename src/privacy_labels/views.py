@@ -1,0 +1,74 @@
+"""Derived views for machine learning, built with the tables from any corpus.
+
+- `segment_labels`: one row per segment of a policy, with its text and, for
+  every category, how many of the policy's annotators labeled a practice of
+  that category in the segment (`n_<category>`) and whether that is a
+  majority, more than half of them (`is_majority_<category>`). This is the
+  segment-classification task of OPP-115 papers, ready to train on.
+- `splits`: a policy-level train/validation/test assignment. Whole policies go
+  to one split, so no policy's wording leaks from training into evaluation.
+  A policy's split depends on its id only (a seeded hash), so it never moves
+  when the corpus grows: `u = int(sha256(SPLIT_SEED + ":" + policy_id)[:16], 16) / 16**16`,
+  train if `u < 0.8`, validation if `u < 0.9`, else test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from privacy_labels.schema import taxonomy
+
+SPLIT_SEED = "privacy-labels-splits-v1"
+# Cumulative bounds, in order: the first split whose bound exceeds u.
+SPLIT_RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
+SPLITS = tuple(SPLIT_RATIOS)
+
+
+def split_of(policy_id: str) -> str:
+    """The split of a policy: see the module docstring."""
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{policy_id}".encode()).hexdigest()
+    u = int(digest[:16], 16) / 16**16
+    bound = 0.0
+    for split, ratio in SPLIT_RATIOS.items():
+        bound += ratio
+        if u < bound:
+            return split
+    return SPLITS[-1]  # u is below 1, but float sums of ratios may fall short of it
+
+
+def count_column(category_id: str) -> str:
+    return f"n_{category_id}"
+
+
+def majority_column(category_id: str) -> str:
+    return f"is_majority_{category_id}"
+
+
+def is_majority(n_labeled: int, n_annotators: int) -> bool:
+    """More than half of the annotators: 2 of 3, 1 of 1, 3 of 4."""
+    return 2 * n_labeled > n_annotators
+
+
+def segment_label_rows(
+    segment_rows: list[dict], practice_rows: list[dict], annotators: list[str]
+) -> list[dict]:
+    """The `segment_labels` rows of one policy, from its segments, practices and annotators."""
+    labeled: dict[tuple[int, str], set[str]] = {}
+    for practice in practice_rows:
+        key = (practice["segment_id"], practice["category"])
+        labeled.setdefault(key, set()).add(practice["annotator"])
+    n_annotators = len(annotators)
+    rows = []
+    for segment in segment_rows:
+        row = {
+            "policy_id": segment["policy_id"],
+            "segment_id": segment["segment_id"],
+            "n_annotators": n_annotators,
+            "text": segment["text"],
+        }
+        for category_id in taxonomy().category_ids:
+            n = len(labeled.get((segment["segment_id"], category_id), ()))
+            row[count_column(category_id)] = n
+            row[majority_column(category_id)] = is_majority(n, n_annotators)
+        rows.append(row)
+    return rows
