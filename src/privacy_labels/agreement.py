@@ -117,7 +117,7 @@ def table(result: Agreement) -> str:
         f"{'category':<38} {'kappa':>6} {'≥1':>7} {'majority':>9} {'all':>7}",
     ]
     for c in result.categories:
-        kappa = "n/a" if c.kappa is None else f"{c.kappa:.3f}"
+        kappa = "n/a" if c.kappa is None else f"{round(c.kappa, 3) + 0.0:.3f}"  # no "-0.000"
         lines.append(
             f"{c.category:<38} {kappa:>6} {c.n_at_least_one:>7,} {c.n_majority:>9,} {c.n_all:>7,}"
         )

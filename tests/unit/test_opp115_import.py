@@ -1,0 +1,227 @@
+"""The OPP-115 importer on tests/fixtures/opp115: a corpus in OPP-115's layout written for the tests.
+
+Planted in the fixture: markup and entities (`&amp;`, `&quot;`, `&nbsp;`, `<ul><li>`),
+a wrong offset listed in the errata (5004), a wrong offset nearer another
+occurrence of the same words (5006), a selected text that is not in its segment
+(5010), `not-selected` optional attributes, a value without a `selectedText`
+key, and the spelling variant `User Profile`.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+import privacy_labels as pl
+from privacy_labels.importers.opp115 import anchor_span, html_to_text
+from tests.conftest import FIXTURES, read_json
+
+OPP115_FIXTURE = FIXTURES / "opp115"
+POLICY = "opp115-7-example-org"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The fixture imported once, with the CLI's JSON summary."""
+    from privacy_labels.cli import main
+
+    out = tmp_path_factory.mktemp("opp115") / "raw"
+    assert main(["import", "opp115", str(OPP115_FIXTURE), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def practice(raw, annotator, source_id, policy=POLICY):
+    doc = read_json(raw / "annotations" / policy / f"{annotator}.json")
+    return next(p for p in doc["practices"] if p["source_id"] == source_id), doc
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def test_markup_is_removed_and_each_character_remembers_its_source():
+    html = "<strong>Our Policy</strong> <br> <br> Smith &amp; Co. <ul> <li> one </li> </ul>"
+    segment = html_to_text(html)
+    assert segment.text == "Our Policy\nSmith & Co.\none"
+    assert len(segment.sources) == len(segment.text)
+    assert html[segment.sources[segment.text.index("Smith")] :].startswith("Smith")
+    assert html[segment.sources[segment.text.index("&")] :].startswith("&amp;")
+    start = html.index("Smith")
+    assert segment.locate(start, start + len("Smith &amp; Co.")) == (11, 22)
+
+
+def test_a_span_at_its_offsets_is_exact_even_across_markup():
+    html = "<strong>Cookies</strong> <br> We use cookies."
+    selected = "Cookies We use"  # how the annotation tool wrote a selection across a line break
+    anchor = anchor_span(html_to_text(html), selected, 8, html.index("use") + 3)
+    assert (anchor.outcome, anchor.start, anchor.end) == ("exact", 0, 14)
+
+
+def test_a_wrong_offset_is_relocated_to_the_nearest_occurrence_never_kept():
+    segment = html_to_text("We share data. Later, we share data again.")
+    anchor = anchor_span(segment, "share data", 27, 37)  # the second one, shifted by 2
+    assert anchor.outcome == "relocated"
+    assert segment.text[anchor.start : anchor.end] == "share data"
+    assert anchor.start == 25  # the second occurrence, nearest to where the offset pointed
+
+
+def test_a_text_not_in_its_segment_is_never_anchored():
+    anchor = anchor_span(html_to_text("We keep logs."), "We delete logs", 0, 13)
+    assert (anchor.outcome, anchor.start, anchor.end) == ("unanchorable", None, None)
+
+
+# -- the whole import ------------------------------------------------------------------------
+
+
+def test_the_summary_counts_policies_practices_values_and_span_outcomes(run, tmp_path):
+    code, out, err = run(
+        "import", "opp115", OPP115_FIXTURE, "--out", tmp_path / "raw", "--quiet", "--format", "json"
+    )
+    assert code == 0, err
+    summary = __import__("json").loads(out)
+    assert (summary["n_policies"], summary["n_practices"], summary["n_values"]) == (2, 14, 39)
+    assert summary["n_not_selected"] == 6
+    assert summary["spans"] == {"exact": 27, "relocated": 2, "unanchorable": 1}
+    assert summary["errata_spans"] == {"exact": 0, "relocated": 1, "unanchorable": 0}
+    sources = (OPP115_FIXTURE / "annotations").glob("*.csv")
+    assert summary["n_practices"] == sum(
+        len(list(csv.reader(f.read_text().splitlines()))) for f in sources
+    )
+
+
+def test_the_text_sidecar_and_provenance(imported):
+    text = (imported / "policies" / f"{POLICY}.txt").read_text()
+    assert 'Example.org & its affiliates ("we")' in text  # entities decoded
+    assert "<" not in text and "&amp;" not in text
+    assert "open. Questions?" in text  # &nbsp; is a space
+    sidecar = read_json(imported / "policies" / f"{POLICY}.json")
+    assert len(sidecar["segments"]) == 3  # OPP-115's segments, ids kept
+    assert text[sidecar["segments"][2]["start"] :].startswith("Sharing\nWe share")
+    assert sidecar["url"] == "http://example.org/privacy"
+    assert (sidecar["retrieved_date"], sidecar["effective_date"]) == ("2015-07-02", "2015-05-01")
+    assert "research" in sidecar["license"] and "Wilson" in sidecar["notes"]
+    assert read_json(imported / "policies" / "opp115-12-sample-net.json")["effective_date"] is None
+
+
+def test_annotators_ids_and_labels_are_kept(imported):
+    assert sorted(p.stem for p in (imported / "annotations" / POLICY).iterdir()) == [
+        "201",
+        "202",
+        "203",
+    ]
+    found, doc = practice(imported, "201", "5003")
+    assert found["practice_id"] == "opp115-5003" and found["segment_id"] == 1
+    assert "OPP-115 annotator 201" in doc["method"] and "fixture_batch_a" in doc["method"]
+    assert found["category"] == "first_party_collection_use"
+    # not-selected optional attributes are absent; Unspecified and Does are kept.
+    assert set(found["attributes"]) == {
+        "does_does_not",
+        "collection_mode",
+        "action_first_party",
+        "personal_information_type",
+        "purpose",
+        "user_type",
+    }
+    assert found["attributes"]["purpose"] == {"value": "unspecified"}
+    assert found["attributes"]["does_does_not"] == {"value": "does"}
+    variant, _ = practice(imported, "201", "5007")
+    assert variant["attributes"]["personal_information_type"]["value"] == "user_profile"
+
+
+def test_spans_hold_the_policy_text_and_wrong_offsets_are_relocated(imported):
+    text = (imported / "policies" / f"{POLICY}.txt").read_text()
+    entity, _ = practice(imported, "201", "5001")
+    span = entity["attributes"]["other_type"]
+    assert (
+        span["span_text"]
+        == 'This policy explains how Example.org & its affiliates ("we") handle your information.'
+    )
+    relocated, _ = practice(imported, "202", "5004")
+    span = relocated["attributes"]["action_first_party"]
+    assert text[span["span_start"] : span["span_end"]] == span["span_text"] == "We collect"
+    unanchorable, _ = practice(imported, "203", "5010")
+    assert unanchorable["attributes"]["other_type"] == {"value": "privacy_contact_information"}
+    listed = read_json(imported / "import-report.json")["spans_not_exact"]
+    assert [(s["source_id"], s["outcome"]) for s in listed] == [
+        ("5004", "relocated"),
+        ("5006", "relocated"),
+        ("5010", "unanchorable"),
+    ]
+
+
+def test_the_import_builds_and_loads(imported, tmp_path, run):
+    out = tmp_path / "labeled"
+    assert run("build", "--quiet", "--raw", imported, "--out", out)[0] == 0
+    practices = pl.load("practices", out)
+    assert len(practices) == 14
+    assert practices.set_index("practice_id").loc["opp115-5004", "source_id"] == "5004"
+    policies = pl.load("policies", out).set_index("policy_id")
+    values = pl.load("attribute_values", out).merge(practices[["practice_id", "policy_id"]])
+    spans = values.dropna(subset=["span_start"])
+    assert len(spans) == 29  # 27 exact + 2 relocated
+    for row in spans.itertuples():
+        assert policies.at[row.policy_id, "text"][row.span_start : row.span_end] == row.span_text
+
+
+def test_the_consolidated_layer_keeps_its_ids_as_its_own_annotator(run, tmp_path):
+    out = tmp_path / "raw"
+    code, _, err = run(
+        "import", "opp115", OPP115_FIXTURE, "--out", out, "--consolidation", "0.5", "--quiet"
+    )
+    assert code == 0, err
+    doc = read_json(out / "annotations" / POLICY / "consolidated-0-5.json")
+    assert [p["source_id"] for p in doc["practices"]] == [
+        "C901",
+        "C902",
+        "5006",
+        "C903",
+        "5009",
+        "5010",
+    ]
+    assert doc["practices"][0]["practice_id"] == "opp115-c901"
+    assert "consolidation" in doc["method"]
+    assert [p.name for p in (out / "annotations").iterdir()] != []
+
+
+def test_a_broken_source_is_a_clear_error_and_leaves_the_output_alone(run, tmp_path):
+    source = tmp_path / "opp115"
+    shutil.copytree(OPP115_FIXTURE, source)
+    out = tmp_path / "raw"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous output")
+    csv_file = source / "annotations" / "12_sample.net.csv"
+    csv_file.write_text(csv_file.read_text().replace("Data Security", "Data Securty", 1))
+    code, _, err = run("import", "opp115", source, "--out", out, "--quiet")
+    assert code == 1
+    assert f"{csv_file}: line 1 (annotation 5011): unknown category 'Data Securty'" in err
+    assert "Traceback" not in err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda s: shutil.rmtree(s / "annotations"), "no annotation CSVs"),
+        (lambda s: (s / "sanitized_policies" / "12_sample.net.html").unlink(), "is missing"),
+        (
+            lambda s: (s / "documentation" / "policies_opp115.csv").unlink(),
+            "policies_opp115.csv: missing",
+        ),
+        (
+            lambda s: (s / "annotations" / "12_sample.net.csv").write_text(
+                '1,b,2,3,0,Other,"{nope",x,y\n'
+            ),
+            "line 1, column G: attribute values are not JSON",
+        ),
+    ],
+    ids=["no-annotations", "no-policy-html", "no-metadata", "bad-json-column"],
+)
+def test_every_missing_or_malformed_source_file_is_named(run, tmp_path, breakage, message):
+    source = tmp_path / "opp115"
+    shutil.copytree(OPP115_FIXTURE, source)
+    breakage(source)
+    code, _, err = run("import", "opp115", source, "--out", tmp_path / "raw", "--quiet")
+    assert code == 1 and message in err and "Traceback" not in err
+    assert not (tmp_path / "raw").exists()
