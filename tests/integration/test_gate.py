@@ -33,6 +33,7 @@ def test_the_suite_is_generated_from_the_schema():
     }
     expected["practices"] += 1  # category in the taxonomy
     expected["attribute_values"] += 1 + len(tax.categories) + len(tax.slots)
+    expected["splits"] += 1  # split in train, validation, test
     assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
 
 
@@ -79,6 +80,14 @@ def _missing_required_attribute(rows):
     rows.remove(next(r for r in rows if r["attribute"] == "purpose"))
 
 
+def _miscounted_segment_label(rows):
+    rows[0]["n_other"] += 1
+
+
+def _moved_split(rows):
+    rows[0]["split"] = "test" if rows[0]["split"] != "test" else "train"
+
+
 FAULTS = {
     "label outside the taxonomy": (
         "attribute_values",
@@ -109,6 +118,18 @@ FAULTS = {
         _missing_required_attribute,
         "required_attributes_present",
         "no purpose",
+    ),
+    "segment label that practices do not support": (
+        "segment_labels",
+        _miscounted_segment_label,
+        "labels_match_practices",
+        "other expected",
+    ),
+    "split that is not the seeded hash's": (
+        "splits",
+        _moved_split,
+        "split_matches_seeded_hash",
+        "expected",
     ),
 }
 

@@ -148,7 +148,7 @@ def html_to_text(segment: str) -> SegmentText:
     return SegmentText("".join(chars), sources)
 
 
-def _loose_pattern(text: str) -> re.Pattern | None:
+def loose_pattern(text: str) -> re.Pattern | None:
     """A pattern for `text` that lets any whitespace stand for any whitespace."""
     words = text.split()
     return re.compile(r"\s+".join(map(re.escape, words))) if words else None
@@ -163,7 +163,7 @@ class Anchor:
 
 def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_end: int) -> Anchor:
     """Place OPP-115's selected text in the segment's plain text; see the module docstring."""
-    pattern = _loose_pattern(html_to_text(selected_text).text)
+    pattern = loose_pattern(html_to_text(selected_text).text)
     if pattern is None:
         return Anchor("unanchorable")
     guess = 0
