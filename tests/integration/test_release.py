@@ -71,7 +71,14 @@ def test_a_release_has_every_file_and_verifies(run, repo):
     files = set(_tree(folder))
     tables = {
         f"{t}.{ext}"
-        for t in ("policies", "segments", "practices", "attribute_values")
+        for t in (
+            "policies",
+            "segments",
+            "practices",
+            "attribute_values",
+            "segment_labels",
+            "splits",
+        )
         for ext in ("parquet", "csv")
     }
     metadata = {"SHA256SUMS", "README.md", "CITATION.cff", "datapackage.json", "croissant.json"}

@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/agreement.py ...` is `privacy-labels agreement ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["agreement", *sys.argv[1:]]))

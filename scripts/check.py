@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/check.py ...` is `privacy-labels check ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["check", *sys.argv[1:]]))

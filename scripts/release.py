@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/release.py ...` is `privacy-labels release ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["release", *sys.argv[1:]]))

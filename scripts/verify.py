@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/verify.py ...` is `privacy-labels verify ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["verify", *sys.argv[1:]]))
