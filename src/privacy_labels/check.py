@@ -125,8 +125,9 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """A table left-joined to every table its foreign keys reach, directly or through others.
 
-    A parent's columns are prefixed with its name (`policies.text`); `has_<parent>`
-    says whether the row's key found its parent.
+    A parent's columns but its text are prefixed with its name (`policies.n_chars`);
+    `has_<parent>` says whether the row's key found its parent, and `<span text>@policy`
+    holds the policy text at each span's offsets.
     """
     frame = frames[name].copy()
     pending = [(fk, "") for fk in table(name).foreign_keys]
@@ -136,7 +137,13 @@ def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if fk.table in joined:
             continue
         joined.add(fk.table)
-        parent = frames[fk.table].drop_duplicates(list(fk.references)).add_prefix(f"{fk.table}.")
+        # Texts stay out of the join: copied onto every row they would take gigabytes.
+        parent = (
+            frames[fk.table]
+            .drop(columns="text", errors="ignore")
+            .drop_duplicates(list(fk.references))
+            .add_prefix(f"{fk.table}.")
+        )
         parent[f"has_{fk.table}"] = True
         frame = frame.merge(
             parent,
@@ -146,12 +153,16 @@ def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
         frame[f"has_{fk.table}"] = frame[f"has_{fk.table}"].fillna(False).astype(bool)
         pending += [(parent_fk, f"{fk.table}.") for parent_fk in table(fk.table).foreign_keys]
+    texts = dict(zip(frames["policies"]["policy_id"], frames["policies"]["text"], strict=True))
     for span in table(name).spans:
-        text = frame["policies.text"]
         frame[f"{span.text}@policy"] = pd.array(
             [
-                None if pd.isna(t) or pd.isna(s) or pd.isna(e) else t[int(s) : int(e)]
-                for t, s, e in zip(text, frame[span.start], frame[span.end], strict=True)
+                None
+                if pd.isna(s) or pd.isna(e) or texts.get(p) is None
+                else texts[p][int(s) : int(e)]
+                for p, s, e in zip(
+                    frame["policies.policy_id"], frame[span.start], frame[span.end], strict=True
+                )
             ],
             dtype=pd.StringDtype(),
         )
