@@ -38,6 +38,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from tqdm import tqdm
@@ -154,15 +155,16 @@ class Anchor:
 
 def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_end: int) -> Anchor:
     """Place OPP-115's selected text in the segment's plain text; see the module docstring."""
-    pattern = loose_pattern(html_to_text(selected_text).text)
-    if pattern is None:
+    words = html_to_text(selected_text).text.split()
+    if not words:
         return Anchor("unanchorable")
     guess = 0
     if 0 <= html_start < html_end:
         start, end = segment.locate(html_start, html_end)
-        if pattern.fullmatch(segment.text, start, end):
+        if segment.text[start:end].split() == words:  # equal up to whitespace
             return Anchor("exact", start, end)
         guess = start
+    pattern = loose_pattern(" ".join(words))
     found = min(pattern.finditer(segment.text), key=lambda m: abs(m.start() - guess), default=None)
     if found is None:
         return Anchor("unanchorable")
@@ -173,6 +175,7 @@ def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_
 # Labels: OPP-115 display names to taxonomy ids.
 
 
+@cache  # a few dozen names, looked up for every value of every practice
 def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
