@@ -16,6 +16,8 @@ The source is the corpus root (`annotations/`, `consolidation/`,
 - **Labels.** Display names map to the taxonomy's ids within their slot,
   whatever their case (`User Profile` and `User profile` are one value). An
   optional attribute left `not-selected` gets no value; every other value is kept.
+  A required attribute missing from a practice (none is in the five-policy
+  sample) is set to `unspecified` and counted in the summary.
 - **Spans.** OPP-115's offsets index the raw HTML segment, and some are wrong
   (see `documentation/errant_span_indexes/`). Each span is mapped through the
   markup removal and kept where the text there equals its `selectedText`
@@ -369,9 +371,11 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
             f"{root / 'documentation' / 'policies_opp115.csv'}: no row for policy UID {uid} "
             f"({source.name}); restore the file from the corpus archive"
         )
-    segments = [
-        html_to_text(s) for s in html_path.read_text(encoding="utf-8").split(SEGMENT_SEPARATOR)
-    ]
+    try:
+        html_text = html_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{html_path}: byte {error.start} is not UTF-8; restore it") from None
+    segments = [html_to_text(s) for s in html_text.split(SEGMENT_SEPARATOR)]
     offsets, position = [], 0
     for i, segment in enumerate(segments):
         if not segment.text:
