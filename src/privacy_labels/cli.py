@@ -249,6 +249,17 @@ def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DI
     )
 
 
+def _labeled_argument(parser) -> None:
+    parser.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     from privacy_labels.importers.opp115 import CONSOLIDATION_THRESHOLDS
 
@@ -299,14 +310,7 @@ def parser() -> argparse.ArgumentParser:
         "project checks, on the tables in DIR. Prints each failed check with examples, and "
         "writes result.json and Data Docs (HTML) to the report folder. Exit 1 on any failure.",
     )
-    p.add_argument(
-        "dir",
-        type=Path,
-        nargs="?",
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )
+    _labeled_argument(p)
     _path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
     p.set_defaults(run=cmd_check)
 
@@ -382,14 +386,7 @@ def parser() -> argparse.ArgumentParser:
         "number of annotators, and the number of segments labeled by at least one, a "
         "majority, and all annotators. Reads segment_labels from DIR.",
     )
-    p.add_argument(
-        "dir",
-        type=Path,
-        nargs="?",
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )
+    _labeled_argument(p)
     p.add_argument(
         "--annotators",
         type=int,
