@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import privacy_labels as pl
 from privacy_labels._files import sha256_file
 from privacy_labels.release import ReleaseError, changelog_entry, parse_version, required_bump
 from tests.conftest import FIXTURE_RAW, REPO
@@ -90,6 +91,24 @@ def test_a_release_has_every_file_and_verifies(run, repo):
     assert cff == (folder / "CITATION.cff").read_text(encoding="utf-8")
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "- First release of the example corpus." in card
+
+
+def test_a_release_offers_every_table_as_a_datasets_config(run, repo, tmp_path, monkeypatch):
+    from tests.integration.test_consumers import require
+
+    assert _release(run, repo, "1.0.0")[0] == 0
+    folder = repo / "releases" / "1.0.0"
+    for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.setenv(var, "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    datasets = require("datasets")
+    assert datasets.get_dataset_config_names(str(folder)) == pl.tables()
+    n_rows = json.loads((folder / "manifest.json").read_text())["n_rows"]
+    for view in ("segment_labels", "splits"):
+        loaded = datasets.load_dataset(
+            str(folder), view, split="train", cache_dir=str(tmp_path / "cache")
+        )
+        assert len(loaded) == n_rows[view] > 0
 
 
 def test_a_second_release_of_a_version_changes_nothing(run, repo):
