@@ -66,11 +66,12 @@ def _yaml(text: str) -> str:
 
 # --- Frictionless Data Package -------------------------------------------------------------
 
-_FRICTIONLESS_TYPES = {
-    "string": "string",
-    "integer": "integer",
-    "boolean": "boolean",
-    "label": "string",
+# Each logical column type as (Frictionless type, Croissant dataType).
+_TYPES = {
+    "string": ("string", "sc:Text"),
+    "integer": ("integer", "sc:Integer"),
+    "boolean": ("boolean", "sc:Boolean"),
+    "label": ("string", "sc:Text"),
 }
 
 
@@ -88,7 +89,7 @@ def datapackage(release: Release) -> dict:
             fields.append(
                 {
                     "name": c.name,
-                    "type": _FRICTIONLESS_TYPES[c.type],
+                    "type": _TYPES[c.type][0],
                     "description": c.description,
                     "constraints": constraints,
                 }
@@ -177,12 +178,6 @@ _CROISSANT_CONTEXT = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_CROISSANT_TYPES = {
-    "string": "sc:Text",
-    "integer": "sc:Integer",
-    "boolean": "sc:Boolean",
-    "label": "sc:Text",
-}
 
 
 def croissant(release: Release) -> dict:
@@ -221,7 +216,7 @@ def croissant(release: Release) -> dict:
                         "@id": f"{t.name}/{c.name}",
                         "name": c.name,
                         "description": c.description,
-                        "dataType": _CROISSANT_TYPES[c.type],
+                        "dataType": _TYPES[c.type][1],
                         "source": {
                             "fileObject": {"@id": parquet.name},
                             "extract": {"column": c.name},
