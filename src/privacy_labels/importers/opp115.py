@@ -403,7 +403,8 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
         "normalisation": NORMALISATION,
         "notes": (
             f"Imported from the {CORPUS} (released {RELEASE_DATE}), policy UID {uid}, by "
-            f"privacy-labels {privacy_labels.__version__}. Organisation is the site's domain. "
+            f"privacy-labels {privacy_labels.__version__}. Organisation is the site's domain; "
+            "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
             f"Cite: {CITATION}"
         ),
         "segments": [
