@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 
@@ -92,7 +93,16 @@ def test_split_ratios_hold_over_many_policies_and_never_depend_on_the_corpus():
     counts = Counter(split_of(f"policy-{i}") for i in range(20_000))
     for split, ratio in SPLIT_RATIOS.items():
         assert counts[split] / 20_000 == pytest.approx(ratio, abs=0.01)
-    assert split_of("opp115-105-amazon-com") == split_of("opp115-105-amazon-com")
+
+
+def test_a_split_is_the_documented_hash_of_the_policy_id_alone():
+    # The README's rule, computed here: a policy's split never depends on the rest of the corpus.
+    for policy_id in ("smartjac", "opp115-105-amazon-com", "acme"):
+        u = int(
+            hashlib.sha256(f"privacy-labels-splits-v1:{policy_id}".encode()).hexdigest()[:16], 16
+        )
+        u /= 16**16
+        assert split_of(policy_id) == ("train" if u < 0.8 else "validation" if u < 0.9 else "test")
 
 
 # -- agreement -------------------------------------------------------------------------------

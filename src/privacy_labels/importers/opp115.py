@@ -40,7 +40,6 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from tqdm import tqdm
@@ -177,30 +176,32 @@ def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_
 # Labels: OPP-115 display names to taxonomy ids.
 
 
-@cache  # a few dozen names, looked up for every value of every practice
 def _name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
-@dataclass
 class Labels:
-    """Looks up categories, attributes and values by display name, ignoring case and punctuation."""
+    """Finds categories, attributes and values by display name, ignoring case and punctuation."""
 
-    categories: dict[str, Category] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.categories = {_name_key(c.name): c for c in taxonomy().categories}
+    def __init__(self) -> None:
+        categories = taxonomy().categories
+        self._categories = {_name_key(c.name): c for c in categories}
+        self._attributes = {(c.id, _name_key(a.name)): a for c in categories for a in c.attributes}
+        self._values = {
+            (c.id, a.id, _name_key(v.name)): v.id
+            for c in categories
+            for a in c.attributes
+            for v in a.values
+        }
 
     def category(self, name: str) -> Category | None:
-        return self.categories.get(_name_key(name))
+        return self._categories.get(_name_key(name))
 
-    @staticmethod
-    def attribute(category: Category, name: str) -> Attribute | None:
-        return next((a for a in category.attributes if _name_key(a.name) == _name_key(name)), None)
+    def attribute(self, category: Category, name: str) -> Attribute | None:
+        return self._attributes.get((category.id, _name_key(name)))
 
-    @staticmethod
-    def value(attribute: Attribute, name: str) -> str | None:
-        return next((v.id for v in attribute.values if _name_key(v.name) == _name_key(name)), None)
+    def value(self, category: Category, attribute: Attribute, name: str) -> str | None:
+        return self._values.get((category.id, attribute.id, _name_key(name)))
 
 
 # ---------------------------------------------------------------------------
@@ -486,7 +487,7 @@ def _practice(row, policy_id, segments, offsets, errata, labels, summary) -> dic
         if given == NOT_SELECTED and not attribute.is_required:
             summary.n_not_selected += 1
             continue
-        value = labels.value(attribute, given) if isinstance(given, str) else None
+        value = labels.value(category, attribute, given) if isinstance(given, str) else None
         if value is None:
             raise SourceError(
                 f"{where}: {name} value {given!r} is not in the scheme for {row.category!r}; "
