@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno as _errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+try:
+    _libc = ctypes.CDLL(None, use_errno=True)  # the C library this Python runs on
+except (OSError, TypeError):  # Windows has no such handle
+    _libc = None
 
 
 def package_data(name: str, repo_path: str) -> Path:
@@ -72,23 +85,93 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+class Busy(Exception):
+    """Another run is writing the same output."""
+
+
 @contextlib.contextmanager
-def replace_dir_when_done(target: Path) -> Iterator[Path]:
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold the lock of `target` (the file `.<name>.lock` beside it), or raise Busy at once.
+
+    An flock dies with its process, so a killed run never leaves a stale lock.
+    """
+    lock = target.with_name(f".{target.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+", encoding="utf-8") as handle:
+        if fcntl is not None:  # no fcntl on Windows: runs there are not locked
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise Busy(
+                    f"{target} is being written by another run (process {holder}); "
+                    "wait for it to finish, then run again"
+                ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+
+
+@contextlib.contextmanager
+def replace_dir_when_done(target: Path, *, lock: bool = True) -> Iterator[Path]:
     """Yield a fresh staging folder beside `target`; on success it replaces `target`.
 
+    Readers of `target` see the old folder or the new one, whole, never a mix
+    and never nothing; the swap is one atomic rename where the system has one.
     On any error the staging folder is removed and `target` is left as it was.
+    With `lock`, a second run on the same target fails with Busy; pass False
+    only when the caller holds a lock that covers `target`.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    previous = target.with_name(f".{target.name}.old")
+    with exclusive(target) if lock else contextlib.nullcontext():
+        _clear_interrupted_runs(target)
+        staging = Path(
+            tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        )
+        staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
+        try:
+            yield staging
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        if not target.exists():
+            os.rename(staging, target)
+        elif _exchange(staging, target):
+            shutil.rmtree(staging)  # it now holds the previous folder
+        else:
+            previous = _previous(target)
+            os.rename(target, previous)
+            os.rename(staging, target)
+            shutil.rmtree(previous)
+
+
+def _previous(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _clear_interrupted_runs(target: Path) -> None:
+    """Remove what a killed run left beside `target`: staging folders and a half-done swap."""
+    previous = _previous(target)
+    if previous.exists() and not target.exists():
+        os.rename(previous, target)  # killed between the two renames of the fallback swap
     shutil.rmtree(previous, ignore_errors=True)
-    if target.exists():
-        os.replace(target, previous)
-    os.replace(staging, target)
-    shutil.rmtree(previous, ignore_errors=True)
+    staging = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+    for leftover in target.parent.iterdir():
+        if staging.fullmatch(leftover.name):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where it is unavailable."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (_errno.EINVAL, _errno.ENOSYS, _errno.ENOTSUP):
+        return False  # a file system or kernel without RENAME_EXCHANGE
+    raise OSError(errno, os.strerror(errno), str(b))

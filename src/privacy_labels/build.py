@@ -152,28 +152,32 @@ class BuildResult:
 def build(raw: Path, out: Path, *, progress: bool | None = None) -> BuildResult:
     """Validate the raw corpus at `raw` and write the tables to `out`.
 
-    Raises InvalidInputs, writing nothing, when any input has a problem.
-    `progress=None` shows a progress bar only on a terminal.
+    Raises InvalidInputs, writing nothing, when any input has a problem, and
+    Busy when another run is writing `out`. `progress=None` shows a progress
+    bar only on a terminal.
     """
+    with replace_dir_when_done(out) as staging:
+        result = write_tables(raw, staging, progress=progress)
+    return BuildResult(out, result.n_rows)
+
+
+def write_tables(raw: Path, folder: Path, *, progress: bool | None = None) -> BuildResult:
+    """Validate the raw corpus and write the tables into the empty `folder`."""
     corpus = RawCorpus(raw)
     problems = Validator(default_raw=raw).check_corpus(corpus)
     if problems:
         raise InvalidInputs(problems)
-    with replace_dir_when_done(out) as staging:
-        writers = {t.name: TableWriter(staging, t.name) for t in TABLES}
-        policy_ids = corpus.policy_ids()
-        # tqdm's disable=None means: show the bar only on a terminal.
-        quiet = None if progress is None else not progress
-        for policy_id in tqdm(policy_ids, desc="build", unit="policy", disable=quiet):
-            for name, rows in policy_rows(corpus, policy_id).items():
-                writers[name].write(rows)
-        for writer in writers.values():
-            writer.close()
-        n_rows = {name: w.n_rows for name, w in writers.items()}
-        (staging / MANIFEST).write_text(
-            dump_json(_manifest(corpus, staging, n_rows)), encoding="utf-8"
-        )
-    return BuildResult(out, n_rows)
+    writers = {t.name: TableWriter(folder, t.name) for t in TABLES}
+    # tqdm's disable=None means: show the bar only on a terminal.
+    quiet = None if progress is None else not progress
+    for policy_id in tqdm(corpus.policy_ids(), desc="build", unit="policy", disable=quiet):
+        for name, rows in policy_rows(corpus, policy_id).items():
+            writers[name].write(rows)
+    for writer in writers.values():
+        writer.close()
+    n_rows = {name: w.n_rows for name, w in writers.items()}
+    (folder / MANIFEST).write_text(dump_json(_manifest(corpus, folder, n_rows)), encoding="utf-8")
+    return BuildResult(folder, n_rows)
 
 
 def _manifest(corpus: RawCorpus, built: Path, n_rows: dict[str, int]) -> dict:

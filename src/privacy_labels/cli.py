@@ -116,7 +116,20 @@ def cmd_release(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     summary_ = {"version": result.version, "date": result.date, "folder": str(result.folder)}
     if args.format == "json":
-        print(json.dumps({**summary_, "n_rows": result.n_rows}))
+        print(
+            json.dumps(
+                {
+                    **summary_,
+                    "n_rows": result.n_rows,
+                    "finished_interrupted": result.finished_interrupted,
+                }
+            )
+        )
+    elif result.finished_interrupted:
+        print(
+            f"{result.folder} was complete but an interrupted run had not updated "
+            f"{args.citation}; updated it now"
+        )
     else:
         rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
         print(f"released {result.version} ({result.date}) in {result.folder}: {rows} rows")
@@ -428,9 +441,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from privacy_labels._files import Busy
+
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except Busy as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted; outputs are unchanged", file=sys.stderr)
         return 130

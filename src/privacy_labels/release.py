@@ -23,14 +23,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import dump_json, replace_dir_when_done, write_text_atomic
-from privacy_labels.build import build
+from privacy_labels._files import dump_json, exclusive, replace_dir_when_done, write_text_atomic
+from privacy_labels.build import MANIFEST, write_tables
 from privacy_labels.check import RESULT, GateResult, check
 from privacy_labels.checksums import (
     SEMVER,
     SHA256SUMS,
     read_checksums,
     release_versions,
+    verify,
     write_checksums,
 )
 from privacy_labels.corpus import DEFAULT_CHANGELOG, DEFAULT_CITATION, DEFAULT_RELEASES
@@ -124,6 +125,7 @@ class ReleaseResult:
     version: str
     date: str
     n_rows: dict[str, int]
+    finished_interrupted: bool = False  # only CITATION.cff was left to write
 
 
 def release(
@@ -135,40 +137,71 @@ def release(
     citation: Path = DEFAULT_CITATION,
     progress: bool | None = None,
 ) -> ReleaseResult:
-    """Write `releases/<version>/`; raises ReleaseError, writing nothing, when it cannot."""
+    """Write `releases/<version>/`; raises ReleaseError, writing nothing, when it cannot.
+
+    One release runs at a time per releases folder (Busy otherwise). A run
+    killed after the folder was in place but before CITATION.cff was updated
+    is finished by running it again.
+    """
     parse_version(version)
     target = releases / version
-    if target.exists():
+    with exclusive(releases):
+        if target.exists():
+            return _finish_interrupted(target, version, changelog, citation)
+        previous = release_versions(releases)
+        if previous and parse_version(previous[-1]) >= parse_version(version):
+            raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
+        date, notes = changelog_entry(changelog, version)
+        # The lock on the releases folder covers the new release's folder.
+        with replace_dir_when_done(target, lock=False) as staging:
+            built = write_tables(raw, staging, progress=progress)
+            gate = check(staging)
+            if not gate.success:
+                raise GateFailed(gate)
+            (staging / QUALITY).mkdir()
+            (staging / QUALITY / RESULT).write_text(dump_json(gate.to_dict()), encoding="utf-8")
+            (staging / "schema").mkdir()
+            for name in SCHEMA_NAMES:
+                shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
+            write_metadata(Release(staging, version, date, notes, built.n_rows))
+            write_checksums(staging)
+            if previous:
+                needed, given = (
+                    required_bump(releases / previous[-1], staging),
+                    bump(previous[-1], version),
+                )
+                if _BUMPS.index(given) > _BUMPS.index(needed):
+                    raise ReleaseError(
+                        f"the changes since {previous[-1]} need a {needed} release (semver for "
+                        "data: major = a table, column or label removed or renamed; minor = new "
+                        f"or corrected data), not a {given} one; release a higher version"
+                    )
+        write_text_atomic(citation, citation_cff(version, date))
+    return ReleaseResult(target, version, date, built.n_rows)
+
+
+def _finish_interrupted(
+    target: Path, version: str, changelog: Path, citation: Path
+) -> ReleaseResult:
+    """Finish a release whose run was killed between its folder and CITATION.cff; else refuse.
+
+    Its own CITATION.cff is what the repository's must become, so the folder,
+    once intact and the latest release, holds all that is left to do.
+    """
+    own = target / "CITATION.cff"
+    own_citation = own.read_bytes() if own.is_file() else None
+    is_latest = release_versions(target.parent)[-1:] == [version]
+    if (
+        own_citation is None
+        or not is_latest
+        or verify(target)
+        or (citation.is_file() and citation.read_bytes() == own_citation)
+    ):
         raise ReleaseError(
             f"{target} already exists and releases are immutable; "
             "add a CHANGELOG.md entry for a new version and release that"
         )
-    previous = release_versions(releases)
-    if previous and parse_version(previous[-1]) >= parse_version(version):
-        raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
-    date, notes = changelog_entry(changelog, version)
-    with replace_dir_when_done(target) as staging:
-        built = build(raw, staging, progress=progress)
-        gate = check(staging)
-        if not gate.success:
-            raise GateFailed(gate)
-        (staging / QUALITY).mkdir()
-        (staging / QUALITY / RESULT).write_text(dump_json(gate.to_dict()), encoding="utf-8")
-        (staging / "schema").mkdir()
-        for name in SCHEMA_NAMES:
-            shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
-        write_metadata(Release(staging, version, date, notes, built.n_rows))
-        write_checksums(staging)
-        if previous:
-            needed, given = (
-                required_bump(releases / previous[-1], staging),
-                bump(previous[-1], version),
-            )
-            if _BUMPS.index(given) > _BUMPS.index(needed):
-                raise ReleaseError(
-                    f"the changes since {previous[-1]} need a {needed} release (semver for data: "
-                    "major = a table, column or label removed or renamed; minor = new or "
-                    f"corrected data), not a {given} one; release a higher version"
-                )
-    write_text_atomic(citation, citation_cff(version, date))
-    return ReleaseResult(target, version, date, built.n_rows)
+    write_text_atomic(citation, own_citation.decode("utf-8"))
+    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    date, _ = changelog_entry(changelog, version)
+    return ReleaseResult(target, version, date, manifest["n_rows"], finished_interrupted=True)

@@ -58,7 +58,9 @@ def test_invalid_input_leaves_the_output_untouched(built, tmp_path, run):
     assert code == 1
     assert "value 'marketting' is not allowed" in err and "is unchanged" in err
     assert file_bytes(built) == before
-    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
+    # No staging folder is left behind; only the (released) lock file of the output.
+    hidden = [p.name for p in built.parent.iterdir() if p.name.startswith(".")]
+    assert hidden == [f".{built.name}.lock"]
 
 
 def test_load_applies_the_schemas_dtypes(built):

@@ -198,7 +198,7 @@ def test_a_broken_source_is_a_clear_error_and_leaves_the_output_alone(run, tmp_p
     assert f"{csv_file}: line 1 (annotation 5011): unknown category 'Data Securty'" in err
     assert "Traceback" not in err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 @pytest.mark.parametrize(

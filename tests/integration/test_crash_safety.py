@@ -1,0 +1,261 @@
+"""`build` and `release` killed with SIGKILL at random moments, and run twice at once.
+
+After every kill the output path holds the previous output or the complete new
+one, byte for byte, never a part; and the next run succeeds.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from privacy_labels._files import exclusive
+from tests.conftest import REPO
+
+TRIALS = 20
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+
+
+def cli(*args: object) -> list[str]:
+    return [sys.executable, "-m", "privacy_labels.cli", *map(str, args)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path; {} when it does not exist."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def leftovers(target: Path) -> list[str]:
+    """Staging folders of interrupted runs beside `target` (hidden, never at its path)."""
+    return sorted(p.name for p in target.parent.glob(f".{target.name}.*.tmp"))
+
+
+def timed_run(command: list[str], target: Path) -> tuple[float, float]:
+    """Run `command` whole: its duration, and how long its staging folder beside `target` lived."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    staged = unstaged = None
+    while process.poll() is None:
+        now, staging = time.monotonic(), leftovers(target)
+        if staging and staged is None:
+            staged = now
+        if not staging and staged is not None and unstaged is None:
+            unstaged = now
+        time.sleep(0.002)
+    assert process.returncode == 0
+    ended = time.monotonic()
+    assert staged is not None, "the run never staged its output"
+    return ended - started, (unstaged or ended) - staged
+
+
+def kill_at_random(
+    command: list[str], target: Path, rng: random.Random, *, duration: float, window: float | None
+) -> None:
+    """Start `command` and SIGKILL it at a random moment: of its whole run, or with
+    `window`, of the time its staging folder lives (writing and swap, not start-up).
+    """
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if window is None:
+        time.sleep(rng.uniform(0, duration))
+    else:
+        while not leftovers(target) and process.poll() is None:
+            time.sleep(0.001)
+        time.sleep(rng.uniform(0, window))
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
+    raw, raw_old = tmp_path / "raw", tmp_path / "raw-old"
+    shutil.copytree(REPO / "data" / "raw", raw)
+    # The previous output lacks one policy, so old and new differ in every table.
+    shutil.copytree(raw, raw_old)
+    dropped = sorted((raw_old / "policies").glob("*.json"))[0].stem
+    for path in (raw_old / "policies").glob(f"{dropped}.*"):
+        path.unlink()
+    shutil.rmtree(raw_old / "annotations" / dropped)
+
+    pristine, expected, out = (
+        tmp_path / "pristine",
+        tmp_path / "expected",
+        tmp_path / "work" / "out",
+    )
+    subprocess.run(
+        cli("build", "--quiet", "--raw", raw_old, "--out", pristine),
+        check=True,
+        capture_output=True,
+    )
+    duration, window = timed_run(cli("build", "--quiet", "--raw", raw, "--out", expected), expected)
+    old, new = snapshot(pristine), snapshot(expected)
+    assert old != new
+
+    rng = random.Random(20261122)
+    outcomes = {"old": 0, "new": 0, "killed while writing": 0}
+    for trial in range(TRIALS):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(pristine, out)
+        build = cli("build", "--quiet", "--raw", raw, "--out", out)
+        kill_at_random(build, out, rng, duration=duration, window=window if trial % 2 else None)
+
+        after = snapshot(out)
+        assert after in (old, new), f"trial {trial}: {out} holds neither the old nor the new output"
+        outcomes["old" if after == old else "new"] += 1
+        outcomes["killed while writing"] += bool(leftovers(out))
+        visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
+        assert visible == ["out"]
+
+        rerun = subprocess.run(build, capture_output=True, text=True)
+        assert rerun.returncode == 0, rerun.stderr
+        assert snapshot(out) == new
+        assert leftovers(out) == []
+    print(f"build kill trials: {outcomes}")
+    assert outcomes["killed while writing"] >= TRIALS // 4
+
+
+@pytest.fixture
+def release_repo(tmp_path):
+    """A repository's release inputs: raw corpus, releases/0.1.0, a changelog with 0.2.0, CITATION.cff."""
+
+    def make(root: Path) -> Path:
+        shutil.copytree(REPO / "data" / "raw", root / "raw")
+        shutil.copytree(REPO / "releases" / "0.1.0", root / "releases" / "0.1.0")
+        changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+        entry = "## [0.2.0] - 2026-11-23\n\n- The kill test's release.\n\n"
+        (root / "CHANGELOG.md").write_text(changelog.replace("## [0.1.0]", entry + "## [0.1.0]"))
+        shutil.copyfile(REPO / "CITATION.cff", root / "CITATION.cff")
+        return root
+
+    return make
+
+
+def release_command(root: Path) -> list[str]:
+    return cli(
+        "release",
+        "0.2.0",
+        "--quiet",
+        "--raw",
+        root / "raw",
+        "--releases",
+        root / "releases",
+        "--changelog",
+        root / "CHANGELOG.md",
+        "--citation",
+        root / "CITATION.cff",
+    )
+
+
+def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo):
+    reference = release_repo(tmp_path / "reference")
+    duration, window = timed_run(release_command(reference), reference / "releases" / "0.2.0")
+    new_release = snapshot(reference / "releases" / "0.2.0")
+    new_citation = (reference / "CITATION.cff").read_bytes()
+
+    root = release_repo(tmp_path / "repo")
+    releases, citation = root / "releases", root / "CITATION.cff"
+    old_release, old_citation = snapshot(releases / "0.1.0"), citation.read_bytes()
+    command = release_command(root)
+
+    rng = random.Random(20261123)
+    outcomes = {"none": 0, "released": 0, "citation updated": 0, "killed while writing": 0}
+    for trial in range(TRIALS):
+        staging_window = window if trial % 2 else None
+        kill_at_random(command, releases / "0.2.0", rng, duration=duration, window=staging_window)
+
+        assert snapshot(releases / "0.1.0") == old_release
+        assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) in (
+            ["0.1.0"],
+            ["0.1.0", "0.2.0"],
+        )
+        released = snapshot(releases / "0.2.0")
+        assert released in ({}, new_release), f"trial {trial}: releases/0.2.0 is partial"
+        assert citation.read_bytes() in (old_citation, new_citation)
+        if citation.read_bytes() == new_citation:
+            assert released == new_release
+        outcomes["none" if not released else "released"] += 1
+        outcomes["citation updated"] += citation.read_bytes() == new_citation
+        outcomes["killed while writing"] += bool(leftovers(releases / "0.2.0"))
+
+        rerun = subprocess.run(command, capture_output=True, text=True)
+        if released and citation.read_bytes() == new_citation:
+            assert rerun.returncode == 1 and "releases are immutable" in rerun.stderr
+        else:
+            assert rerun.returncode == 0, rerun.stderr
+        assert snapshot(releases / "0.2.0") == new_release
+        assert citation.read_bytes() == new_citation
+        assert leftovers(releases / "0.2.0") == []
+
+        shutil.rmtree(releases / "0.2.0")
+        citation.write_bytes(old_citation)
+    print(f"release kill trials: {outcomes}")
+    assert outcomes["killed while writing"] >= TRIALS // 4
+
+
+def test_a_release_killed_before_its_citation_is_finished_by_the_next_run(tmp_path, release_repo):
+    root = release_repo(tmp_path / "repo")
+    citation = root / "CITATION.cff"
+    old_citation = citation.read_bytes()
+    subprocess.run(release_command(root), check=True, capture_output=True)
+    new_citation = citation.read_bytes()
+    citation.write_bytes(old_citation)  # as if killed between the folder and CITATION.cff
+
+    finished = subprocess.run(release_command(root), capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert "was complete but an interrupted run had not updated" in finished.stdout
+    assert citation.read_bytes() == new_citation
+
+    # A release folder that is not intact is never taken as finished.
+    citation.write_bytes(old_citation)
+    (root / "releases" / "0.2.0" / "README.md").write_text("edited")
+    refused = subprocess.run(release_command(root), capture_output=True, text=True)
+    assert refused.returncode == 1 and "releases are immutable" in refused.stderr
+    assert citation.read_bytes() == old_citation
+
+
+def test_a_second_run_on_a_locked_output_is_refused(tmp_path):
+    out = tmp_path / "out"
+    subprocess.run(
+        cli("build", "--quiet", "--raw", REPO / "tests/fixtures/raw", "--out", out), check=True
+    )
+    before = snapshot(out)
+    with exclusive(out):  # as a running build holds it
+        second = subprocess.run(
+            cli("build", "--quiet", "--raw", REPO / "data" / "raw", "--out", out),
+            capture_output=True,
+            text=True,
+        )
+    assert second.returncode == 1
+    assert f"{out} is being written by another run (process " in second.stderr
+    assert "Traceback" not in second.stderr
+    assert snapshot(out) == before
+
+
+def test_concurrent_builds_never_interleave(tmp_path):
+    out = tmp_path / "out"
+    expected = tmp_path / "expected"
+    raw = REPO / "data" / "raw"
+    subprocess.run(
+        cli("build", "--quiet", "--raw", raw, "--out", expected), check=True, capture_output=True
+    )
+    runs = [
+        subprocess.Popen(
+            cli("build", "--quiet", "--raw", raw, "--out", out), stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    results = [(run.wait(), run.stderr.read()) for run in runs]
+    for code, err in results:
+        assert code == 0 or (code == 1 and "is being written by another run" in err), err
+    assert any(code == 0 for code, _ in results)
+    assert snapshot(out) == snapshot(expected)
+    assert leftovers(out) == []

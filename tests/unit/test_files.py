@@ -1,0 +1,55 @@
+"""Folder swaps that never show half an output, also where no atomic exchange exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacy_labels import _files
+from privacy_labels._files import Busy, exclusive, replace_dir_when_done
+
+
+def write(target, text):
+    with replace_dir_when_done(target) as staging:
+        (staging / "table.csv").write_text(text)
+
+
+@pytest.mark.parametrize("atomic_exchange", [True, False], ids=["exchange", "two-renames"])
+def test_each_run_replaces_the_whole_folder(tmp_path, monkeypatch, atomic_exchange):
+    if not atomic_exchange:
+        monkeypatch.setattr(_files, "_exchange", lambda a, b: False)
+    target = tmp_path / "out"
+    write(target, "first")
+    (target / "stale.csv").write_text("from an older run")
+    write(target, "second")
+    assert sorted(p.name for p in target.iterdir()) == ["table.csv"]
+    assert (target / "table.csv").read_text() == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_an_error_keeps_the_old_folder_and_removes_the_staging(tmp_path):
+    target = tmp_path / "out"
+    write(target, "first")
+    with pytest.raises(RuntimeError), replace_dir_when_done(target) as staging:
+        (staging / "table.csv").write_text("half")
+        raise RuntimeError("stopped")
+    assert (target / "table.csv").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_the_next_run_undoes_a_swap_killed_between_its_two_renames(tmp_path):
+    target = tmp_path / "out"
+    write(target, "first")
+    target.rename(tmp_path / ".out.old")  # killed after the first rename of the fallback
+    (tmp_path / ".out.abcd1234.tmp").mkdir()  # and its staging folder left behind
+    with replace_dir_when_done(target) as staging:
+        assert (target / "table.csv").read_text() == "first"  # restored before anything else
+        (staging / "table.csv").write_text("second")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_a_held_lock_refuses_a_second_writer(tmp_path):
+    target = tmp_path / "out"
+    with exclusive(target), pytest.raises(Busy, match="being written by another run"):
+        write(target, "second")
+    write(target, "after")  # the lock is free again
+    assert (target / "table.csv").read_text() == "after"
