@@ -63,10 +63,14 @@ class RawCorpus:
 
     @classmethod
     def containing(cls, path: Path) -> RawCorpus | None:
-        """The corpus a file belongs to by its place in the layout, if it is in one."""
-        path = path.resolve()
-        if path.parent.name == "policies":
-            return cls(path.parent.parent)
-        if path.parent.parent.name == "annotations":
-            return cls(path.parent.parent.parent)
+        """The corpus a file belongs to by its place in the layout, if it is in one.
+
+        The path is kept as given, so messages name files as the user did; it is
+        resolved only when too short to show its place (e.g. `alice.json`).
+        """
+        for candidate in (path, path.resolve()):
+            if candidate.parent.name == "policies":
+                return cls(candidate.parent.parent)
+            if candidate.parent.parent.name == "annotations":
+                return cls(candidate.parent.parent.parent)
         return None

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import json.decoder
+import json.scanner
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from privacy_labels._files import DuplicateKeyError, parse_json, sha256_bytes
+from privacy_labels._files import parse_json, sha256_bytes
 from privacy_labels.corpus import DEFAULT_RAW, SLUG_SCHEMA, RawCorpus, is_slug
 from privacy_labels.schema import load_schema, registry, taxonomy
 
@@ -74,10 +76,17 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
     """Read a JSON file strictly; a file that cannot be read gives one clear problem."""
     name = str(path)
     if path.is_dir():
-        return None, Problem(name, "", "is a folder where a JSON file is expected")
+        return None, Problem(
+            name,
+            "",
+            "is a folder where a JSON file is expected",
+            "remove the folder or point to a file",
+        )
     data = path.read_bytes()
     if not data.strip():
         return None, Problem(name, "", "file is empty", "write a JSON document into it")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(name, "", "file is UTF-16, not UTF-8", "save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         return None, Problem(
             name, "", "file starts with a byte-order mark", "save it as UTF-8 without BOM"
@@ -85,26 +94,104 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
         return None, Problem(
             name,
-            f"line {line}",
+            _line_column(data.decode("utf-8", errors="replace"), _char_at(data, error.start)),
             f"byte {error.start} (0x{data[error.start]:02x}) is not UTF-8",
             "save the file as UTF-8",
+        )
+    if "\x00" in text:
+        return None, Problem(
+            name,
+            _line_column(text, text.index("\x00")),
+            "file contains a NUL byte",
+            "remove it; a file full of NUL bytes is UTF-16: save it as UTF-8",
         )
     try:
         return parse_json(text), None
     except json.JSONDecodeError as error:
-        return None, Problem(
-            name,
-            f"line {error.lineno}, column {error.colno}",
-            f"malformed JSON: {error.msg}",
-            "fix the JSON syntax at that place (a missing bracket, quote or comma?)",
+        message, hint = _syntax_fault(text, error.pos, error.msg)
+        return None, Problem(name, _line_column(text, error.pos), message, hint)
+    except ValueError:  # a duplicate key or a NaN/Infinity, which json does not place
+        position, message, hint = _strictness_fault(text)
+        return None, Problem(name, _line_column(text, position), message, hint)
+
+
+def _char_at(data: bytes, byte: int) -> int:
+    """The character index of a byte offset in undecodable bytes (bad bytes count as one)."""
+    return len(data[:byte].decode("utf-8", errors="replace"))
+
+
+def _line_column(text: str, position: int) -> str:
+    line = text.count("\n", 0, position) + 1
+    return f"line {line}, column {position - (text.rfind(chr(10), 0, position) + 1) + 1}"
+
+
+def _syntax_fault(text: str, position: int, json_message: str) -> tuple[str, str]:
+    """Name the common syntax faults in words that do not depend on the Python version."""
+    before = text[:position].rstrip()
+    if not text[position:].strip():
+        return (
+            "malformed JSON: the file ends inside the document (truncated?)",
+            "restore the missing end of the file; close every bracket and brace",
         )
-    except DuplicateKeyError as error:
-        return None, Problem(name, "", f"malformed JSON: {error}", "keep each key once per object")
-    except ValueError as error:  # NaN, Infinity
-        return None, Problem(name, "", f"malformed JSON: {error}", "use a number or null")
+    if text[position] == "," and before.endswith((",", "{", "[")):
+        return "malformed JSON: a comma with no item before it", "remove the extra comma"
+    if text.startswith(("//", "/*"), position):
+        return "malformed JSON: comments are not allowed", "remove the comment"
+    if before.endswith(",") and text[position] in "]}":
+        return (
+            f"malformed JSON: trailing comma before {text[position]!r}",
+            "remove the comma after the last item",
+        )
+    return (
+        f"malformed JSON: {json_message}",
+        "fix the JSON syntax at that place (a missing bracket, quote or comma?)",
+    )
+
+
+def _strictness_fault(text: str) -> tuple[int, str, str]:
+    """The place of the first repeated key or NaN/Infinity in JSON that parses otherwise."""
+    scan = json.scanner.py_make_scanner(json.JSONDecoder())
+    blank = re.compile(r"[ \t\n\r]*")
+
+    def skip(i: int) -> int:
+        return blank.match(text, i).end()
+
+    def walk(i: int) -> int:  # parses the value at i and returns where it ends
+        i = skip(i)
+        if text[i] in "{[":
+            closing, seen = "}" if text[i] == "{" else "]", set()
+            i = skip(i + 1)
+            while text[i] != closing:
+                if closing == "}":
+                    key, after = json.decoder.scanstring(text, i + 1)
+                    if key in seen:
+                        raise _Found(
+                            i,
+                            f"duplicate key {key!r} in one object",
+                            "keep each key once per object: JSON readers silently keep only the last",
+                        )
+                    seen.add(key)
+                    i = skip(after) + 1  # past the colon
+                i = skip(walk(i))
+                if text[i] == ",":
+                    i = skip(i + 1)
+            return i + 1
+        for constant in ("NaN", "Infinity", "-Infinity"):
+            if text.startswith(constant, i):
+                raise _Found(i, f"{constant} is not valid JSON", "use a number or null")
+        return scan(text, i)[1]
+
+    try:
+        walk(0)
+    except _Found as found:
+        return found.args
+    return 0, "malformed JSON", "fix the JSON syntax"  # not reached for text parse_json refused
+
+
+class _Found(Exception):
+    """Where _strictness_fault found the fault."""
 
 
 def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Problem]:
@@ -146,7 +233,9 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
         ]
     if error.validator == "required" and path[-1:] == ["attributes"]:
         # jsonschema raises one error per missing attribute, all alike: list every
-        # missing one here and let _schema_errors merge the repeats.
+        # missing one here and let _schema_errors merge the repeats. One given
+        # under a misspelt name is reported once, as that unknown attribute.
+        misspelt = {closest(given, error.validator_value) for given in instance}
         return [
             Problem(
                 file,
@@ -155,7 +244,7 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
                 'add it; use {"value": "unspecified"} when the text does not say',
             )
             for missing in error.validator_value
-            if missing not in instance
+            if missing not in instance and missing not in misspelt
         ]
     if error.validator == "pattern" and error.schema.get("pattern") == SLUG_SCHEMA["pattern"]:
         return [
@@ -166,7 +255,93 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
                 "use a-z, 0-9 and single '-' or '_' between them",
             )
         ]
-    return [Problem(file, where, error.message, _generic_hint(error))]
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        return [
+            Problem(
+                file,
+                json_path([*path, extra]),
+                f"unknown field {extra!r}",
+                f"remove it, or {did_you_mean(extra, allowed)}"
+                if closest(extra, allowed)
+                else "remove it; allowed fields: " + ", ".join(allowed),
+            )
+            for extra in sorted(set(instance) - set(allowed))
+        ]
+    if error.validator == "required" and isinstance(instance, dict):
+        return [
+            Problem(
+                file,
+                json_path([*path, missing]),
+                f"required field {missing!r} is missing",
+                "add it",
+            )
+            for missing in error.validator_value
+            if missing not in instance
+        ]
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return [
+            Problem(
+                file,
+                where,
+                f"expected {_a(expected)}, got {_a(_json_type(instance))}"
+                + ("" if isinstance(instance, (dict, list)) else f" ({json.dumps(instance)})"),
+                f"write it as a JSON {expected}",
+            )
+        ]
+    if error.validator == "dependentRequired" and isinstance(instance, dict):
+        missing = {
+            needed
+            for given, needs in error.validator_value.items()
+            if given in instance
+            for needed in needs
+            if needed not in instance
+        }
+        return [
+            Problem(
+                file,
+                json_path([*path, field]),
+                f"{field} is missing",
+                "a span needs span_start, span_end and span_text together",
+            )
+            for field in sorted(missing)
+        ]
+    if error.validator == "maxLength":
+        return [
+            Problem(
+                file,
+                where,
+                f"{path[-1] if path else 'value'} is {len(instance)} characters long, "
+                f"more than the {error.validator_value} allowed",
+                "shorten it",
+            )
+        ]
+    if error.validator == "minimum":
+        return [
+            Problem(
+                file,
+                where,
+                f"{instance} is less than the minimum of {error.validator_value}",
+                "offsets and segment ids count from 0",
+            )
+        ]
+    return [Problem(file, where, error.message)]
+
+
+def _a(json_type: str) -> str:
+    return ("an " if json_type[0] in "aeiou" else "a ") + json_type
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array", str: "string", int: "integer", float: "number"}[
+        type(value)
+    ]
 
 
 def _category_at(doc: object, path: list) -> object:
@@ -187,17 +362,15 @@ def _is_span(chosen: object) -> bool:
     )
 
 
-def _generic_hint(error: ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        allowed = ", ".join(error.schema.get("properties", {}))
-        return f"remove the unknown field; allowed fields: {allowed}"
-    if error.validator == "required":
-        return "add the missing field"
-    if error.validator == "type":
-        return f"use a JSON {error.validator_value}"
-    if error.validator == "dependentRequired":
-        return "a span needs span_start, span_end and span_text together"
-    return ""
+def _segment_holding_all(spans: Iterable[dict], segments: list[dict]) -> int | None:
+    """The one segment that holds every span, if there are spans and one does."""
+    spans = list(spans)
+    for segment_id, segment in enumerate(segments):
+        if spans and all(
+            segment["start"] <= s["span_start"] < s["span_end"] <= segment["end"] for s in spans
+        ):
+            return segment_id
+    return None
 
 
 @dataclass
@@ -350,19 +523,27 @@ class Validator:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
+            place = _line_column(
+                data.decode("utf-8", errors="replace"), _char_at(data, error.start)
+            )
             self._add(
-                str(path), "", f"byte {error.start} is not UTF-8", "save the policy text as UTF-8"
+                str(path),
+                place,
+                f"byte {error.start} (0x{data[error.start]:02x}) is not UTF-8",
+                "save the policy text as UTF-8",
             )
             return None
-        for bad, fix in (
-            ("\ufeff", "remove the byte-order mark"),
-            ("\r", "use LF line ends"),
-            ("\x00", "remove NUL characters"),
+        for bad, message, fix in (
+            ("\ufeff", "policy text starts with a byte-order mark", "save it as UTF-8 without BOM"),
+            (
+                "\r",
+                "policy text has CR or CRLF line ends",
+                "convert them to LF: offsets count one character per line end",
+            ),
+            ("\x00", "policy text contains a NUL character", "remove it"),
         ):
             if bad in text:
-                self._add(
-                    str(path), f"character {text.index(bad)}", f"policy text contains {bad!r}", fix
-                )
+                self._add(str(path), _line_column(text, text.index(bad)), message, fix)
                 return None
         return text, sha256_bytes(data)
 
@@ -458,17 +639,31 @@ class Validator:
             return
         segment = segments[segment_id]
         attributes = practice.get("attributes")
-        for attribute, chosen in attributes.items() if isinstance(attributes, dict) else ():
-            if _is_span(chosen):
-                self._check_span(
-                    file,
-                    [*here, "attributes", attribute],
-                    chosen,
-                    text,
-                    segment_id,
-                    segment["start"],
-                    segment["end"],
-                )
+        spans = {
+            attribute: chosen
+            for attribute, chosen in (attributes.items() if isinstance(attributes, dict) else ())
+            if _is_span(chosen)
+        }
+        home = _segment_holding_all(spans.values(), segments)
+        if home is not None and home != segment_id:
+            # Every span lies in one other segment: the segment_id is what is wrong.
+            self._add(
+                file,
+                json_path([*here, "segment_id"]),
+                f"the practice's spans all lie in segment {home}, not in segment {segment_id}",
+                f"set segment_id to {home}",
+            )
+            return
+        for attribute, chosen in spans.items():
+            self._check_span(
+                file,
+                [*here, "attributes", attribute],
+                chosen,
+                text,
+                segment_id,
+                segment["start"],
+                segment["end"],
+            )
 
     def _check_span(self, file, parts, chosen, text, segment_id, seg_start, seg_end) -> None:
         start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]

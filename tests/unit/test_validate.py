@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURE_RAW, FIXTURES, read_json
 
-INVALID = sorted(
-    p for p in (FIXTURES / "invalid").glob("*.json") if not p.name.endswith(".expected.json")
-)
+CATALOGUE = FIXTURES / "invalid"
+# An entry is a file or a small raw corpus; its expected problems are in <name>.expected.json.
+INVALID = sorted(p for p in CATALOGUE.iterdir() if not p.name.endswith(".expected.json"))
 VALID = sorted((FIXTURES / "valid").glob("*annotation.json"))
 
 
-def test_the_catalogue_has_at_least_15_distinct_faults():
-    assert len(INVALID) >= 15
-    for fixture in INVALID:
-        assert fixture.with_suffix(".expected.json").is_file(), (
-            f"{fixture.name} has no .expected.json"
-        )
+def expected_problems(entry: Path) -> list[dict]:
+    return read_json(CATALOGUE / f"{entry.name.removesuffix('.json')}.expected.json")
+
+
+def test_the_catalogue_has_at_least_40_distinct_faults():
+    assert len(INVALID) >= 40
+    for entry in INVALID:
+        problems = expected_problems(entry)
+        assert problems and all(p["message"] and p["hint"] for p in problems), entry.name
+    messages = [tuple(p["message"] for p in expected_problems(e)) for e in INVALID]
+    assert len(set(messages)) >= 40
 
 
 @pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.stem)
@@ -29,15 +35,26 @@ def test_valid_fixture_passes(run, fixture):
     assert out.startswith("valid: 1 file(s)")
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_invalid_fixture_names_file_place_and_fault(run, fixture):
-    expected = read_json(fixture.with_suffix(".expected.json"))
-    code, out, err = run("validate", "--raw", FIXTURE_RAW, fixture)
-    assert code == 1
-    assert "Traceback" not in out + err
-    first = err.splitlines()[0]
-    assert first.startswith(f"{fixture}: {expected['path']}")
-    assert expected["message"] in first
+@pytest.mark.parametrize("entry", INVALID, ids=lambda p: p.name)
+def test_catalogue_entry_gets_exactly_its_expected_messages(run, entry):
+    """One problem per fault, naming file, JSON path (line and column for syntax) and fix."""
+
+    def relative(text: str) -> str:  # messages name files as given; compare them from FIXTURES
+        return text.replace(f"{FIXTURES}/", "")
+
+    code, out, err = run("validate", "--format", "json", "--raw", FIXTURE_RAW, entry)
+    assert code == 1 and err == ""
+    report = json.loads(out)
+    problems = [{k: relative(v) for k, v in p.items()} for p in report["problems"]]
+    assert problems == expected_problems(entry)
+
+    code, out, err = run("validate", "--raw", FIXTURE_RAW, entry)
+    assert code == 1 and "Traceback" not in out + err
+    for problem in expected_problems(entry):
+        place = (
+            f"{problem['file']}: {problem['path']}: " if problem["path"] else f"{problem['file']}: "
+        )
+        assert f"{place}{problem['message']}\n    hint: {problem['hint']}" in relative(err)
 
 
 def test_misspelling_gets_the_closest_label_as_hint(run):
