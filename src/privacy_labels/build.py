@@ -29,6 +29,8 @@ from privacy_labels.validate import Problem, Validator
 from privacy_labels.views import segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
+# What an annotation document says about itself, kept in the `annotations` table.
+_DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
 MANIFEST = "manifest.json"
 
 
@@ -68,6 +70,9 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
     for path in corpus.annotation_paths(policy_id):
         doc = json.loads(path.read_text(encoding="utf-8"))
         annotators.append(doc["annotator"])
+        rows["annotations"].append(
+            {"policy_id": policy_id, **{c: doc[c] for c in _DOCUMENT_COLUMNS}}
+        )
         for practice in doc["practices"]:
             practice_id, category = practice["practice_id"], practice["category"]
             rows["practices"].append(

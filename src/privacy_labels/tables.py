@@ -112,6 +112,21 @@ TABLES: tuple[Table, ...] = (
         spans=(Span("start", "end", "text"),),
     ),
     Table(
+        "annotations",
+        "One row per annotation document: who annotated a policy, when and how.",
+        (
+            POLICY_ID,
+            Column("annotator", "string", "Annotator id; the document's file name."),
+            Column("annotated_date", "string", "When the annotation was finished (ISO 8601)."),
+            Column("method", "string", "How it was made: who, with which guidelines and tools."),
+            Column(
+                "schema_version", "string", "The schema version the document was written against."
+            ),
+        ),
+        primary_key=("policy_id", "annotator"),
+        foreign_keys=(POLICY_KEY,),
+    ),
+    Table(
         "practices",
         "One row per annotated data practice: who found it, where, and its category.",
         (
@@ -123,7 +138,11 @@ TABLES: tuple[Table, ...] = (
             Column("source_id", "string", "Id in the source corpus, when imported.", True),
         ),
         primary_key=("practice_id",),
-        foreign_keys=(POLICY_KEY, SEGMENT_KEY),
+        foreign_keys=(
+            POLICY_KEY,
+            SEGMENT_KEY,
+            ForeignKey(("policy_id", "annotator"), "annotations", ("policy_id", "annotator")),
+        ),
     ),
     Table(
         "attribute_values",

@@ -32,6 +32,7 @@ def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(built):
     assert manifest["n_rows"] == {
         "policies": 1,
         "segments": 3,
+        "annotations": 1,
         "practices": 7,
         "attribute_values": 27,
         "segment_labels": 3,

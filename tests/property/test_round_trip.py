@@ -1,0 +1,292 @@
+"""Property tests, seeded: random valid corpora survive build losslessly, and the validator
+reports every broken document and never raises.
+
+Each property runs on 1,000 generated examples (derandomize=True: the same ones each run).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from privacy_labels._files import dump_json
+from privacy_labels.build import build
+from privacy_labels.corpus import RawCorpus
+from privacy_labels.documents import annotation_documents
+from privacy_labels.schema import taxonomy
+from privacy_labels.validate import Validator
+
+EXAMPLES = settings(
+    max_examples=1000,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+slugs = st.from_regex(r"[a-z0-9]{1,8}(?:[-_][a-z0-9]{1,8}){0,2}", fullmatch=True)
+# Any text a policy may hold (no CR, NUL or BOM), often starting like a spreadsheet formula.
+characters = st.characters(exclude_categories=["Cs"], exclude_characters="\r\x00\ufeff")
+segment_texts = st.builds(
+    str.__add__,
+    st.sampled_from(["", "=", "+", "-", "@", " ", '"']),
+    st.text(characters, min_size=1, max_size=40),
+)
+dates = st.dates(datetime.date(1990, 1, 1), datetime.date(2100, 12, 31)).map(
+    datetime.date.isoformat
+)
+free_text = st.text(characters, min_size=1, max_size=30)
+
+
+@st.composite
+def practices(draw, text: str, segments: list[dict], practice_id: str) -> dict:
+    category = draw(st.sampled_from(taxonomy().categories))
+    segment_id = draw(st.integers(0, len(segments) - 1))
+    start, end = segments[segment_id]["start"], segments[segment_id]["end"]
+    attributes = {}
+    for attribute in category.attributes:
+        if not (attribute.is_required or draw(st.booleans())):
+            continue
+        chosen = {"value": draw(st.sampled_from(attribute.values)).id}
+        if draw(st.booleans()):
+            span_start = draw(st.integers(start, end - 1))
+            span_end = draw(st.integers(span_start + 1, end))
+            chosen |= {
+                "span_start": span_start,
+                "span_end": span_end,
+                "span_text": text[span_start:span_end],
+            }
+        attributes[attribute.id] = chosen
+    practice = {
+        "practice_id": practice_id,
+        "segment_id": segment_id,
+        "category": category.id,
+        "attributes": attributes,
+    }
+    if draw(st.booleans()):
+        practice["source_id"] = draw(free_text)
+    return practice
+
+
+@st.composite
+def corpora(draw, max_policies: int = 3) -> list[dict]:
+    """Policies, each {"sidecar", "text", "documents"}, valid against the schema and each other."""
+    policy_ids = draw(st.lists(slugs, min_size=1, max_size=max_policies, unique=True))
+    n_practices = 0
+    corpus = []
+    for policy_id in policy_ids:
+        pieces = draw(st.lists(segment_texts, min_size=1, max_size=4))
+        separator = draw(st.sampled_from(["\n\n", "\n", " "]))
+        text, segments = "", []
+        for piece in pieces:
+            text += separator if text else ""
+            segments.append({"start": len(text), "end": len(text) + len(piece)})
+            text += piece
+        text_sha256 = hashlib.sha256(text.encode()).hexdigest()
+        sidecar = {
+            "schema_version": "1.0.0",
+            "policy_id": policy_id,
+            "organisation": draw(free_text),
+            "source": draw(free_text),
+            "url": draw(st.none() | slugs.map(lambda s: f"https://example.org/{s}")),
+            "retrieved_date": draw(st.none() | dates),
+            "effective_date": draw(st.none() | dates),
+            "language": "en",
+            "license": "CC0-1.0",
+            "text_sha256": text_sha256,
+            "segments": segments,
+        }
+        documents = []
+        for annotator in draw(st.lists(slugs, max_size=3, unique=True)):
+            items = []
+            for _ in range(draw(st.integers(0, 4))):
+                n_practices += 1  # a corpus-wide counter keeps practice ids unique
+                items.append(draw(practices(text, segments, f"{draw(slugs)}-{n_practices}")))
+            documents.append(
+                {
+                    "schema_version": draw(st.sampled_from(["1.0.0", "1.0.1"])),
+                    "policy_id": policy_id,
+                    "annotator": annotator,
+                    "text_sha256": text_sha256,
+                    "annotated_date": draw(dates),
+                    "method": draw(free_text),
+                    "practices": draw(st.permutations(items)),
+                }
+            )
+        corpus.append({"sidecar": sidecar, "text": text, "documents": documents})
+    return corpus
+
+
+def write_corpus(root: Path, corpus: list[dict]) -> RawCorpus:
+    raw = RawCorpus(root)
+    raw.policies_dir.mkdir(parents=True)
+    for policy in corpus:
+        policy_id = policy["sidecar"]["policy_id"]
+        raw.text_path(policy_id).write_text(policy["text"], encoding="utf-8", newline="\n")
+        raw.sidecar_path(policy_id).write_text(dump_json(policy["sidecar"]), encoding="utf-8")
+        for document in policy["documents"]:
+            path = raw.annotations_dir / policy_id / f"{document['annotator']}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(dump_json(document), encoding="utf-8")
+    return raw
+
+
+@EXAMPLES
+@given(corpora())
+def test_documents_rebuilt_from_the_tables_equal_the_inputs(corpus):
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_corpus(Path(tmp) / "raw", corpus)
+        labeled = Path(tmp) / "labeled"
+        build(raw.root, labeled, progress=False)
+        rebuilt = annotation_documents(labeled)
+        policies = pq.read_table(labeled / "policies.parquet").to_pylist()
+
+    inputs = {}
+    for policy in corpus:
+        for document in policy["documents"]:
+            ordered = sorted(document["practices"], key=lambda p: p["practice_id"])
+            inputs[document["policy_id"], document["annotator"]] = {
+                **document,
+                "practices": ordered,
+            }
+    assert rebuilt == inputs
+    assert {p["policy_id"]: p["text"] for p in policies} == {
+        p["sidecar"]["policy_id"]: p["text"] for p in corpus
+    }
+
+
+def _mutations(doc: dict, text: str, draw) -> list:
+    """Edits that make any valid document invalid, each as a function of the document."""
+    practices_ = doc["practices"]
+
+    def drop_field(d):
+        d.pop(draw(st.sampled_from(sorted(d))))
+
+    def unknown_field(d):
+        d[draw(st.sampled_from(["comment", "notes", "Policy_ID"]))] = "x"
+
+    def wrong_type(d):
+        d[draw(st.sampled_from(["policy_id", "annotator", "method", "practices"]))] = 42
+
+    edits = [drop_field, unknown_field, wrong_type]
+    if practices_:
+        index = draw(st.integers(0, len(practices_) - 1))
+        practice = practices_[index]
+        spans = [a for a in practice["attributes"].values() if "span_start" in a]
+
+        def unknown_category(d):
+            d["practices"][index]["category"] = draw(
+                st.text(min_size=1, max_size=12).filter(lambda c: c not in taxonomy().category_ids)
+            )
+
+        def foreign_value(d):
+            attribute = draw(st.sampled_from(sorted(practice["attributes"])))
+            slot = taxonomy().category(practice["category"]).attribute(attribute)
+            d["practices"][index]["attributes"][attribute]["value"] = draw(
+                st.text(max_size=12).filter(lambda v: v not in slot.value_ids)
+            )
+
+        def duplicate_practice(d):
+            d["practices"].append(copy.deepcopy(practice))
+
+        def missing_segment(d):
+            d["practices"][index]["segment_id"] = 10_000
+
+        def negative_segment(d):
+            d["practices"][index]["segment_id"] = -1
+
+        edits += [unknown_category, duplicate_practice, missing_segment, negative_segment]
+        if practice["attributes"]:
+            edits.append(foreign_value)
+        if spans:
+            span = draw(st.sampled_from(spans))
+
+            def past_the_text(d):
+                span["span_end"] = len(text) + draw(st.integers(1, 100))
+                d["practices"][index] = practice
+
+            def reversed_span(d):
+                span["span_end"] = span["span_start"]
+                d["practices"][index] = practice
+
+            def other_words(d):
+                span["span_text"] += draw(st.text(min_size=1, max_size=5))
+                d["practices"][index] = practice
+
+            edits += [past_the_text, reversed_span, other_words]
+    return edits
+
+
+def first_document(policy: dict) -> dict:
+    """The policy's first annotation document, added (with no practices) if it has none."""
+    if not policy["documents"]:
+        policy["documents"].append(
+            {
+                "schema_version": "1.0.0",
+                "policy_id": policy["sidecar"]["policy_id"],
+                "annotator": "alice",
+                "text_sha256": policy["sidecar"]["text_sha256"],
+                "annotated_date": "2026-11-22",
+                "method": "generated",
+                "practices": [],
+            }
+        )
+    return policy["documents"][0]
+
+
+@EXAMPLES
+@given(corpora(max_policies=1), st.data())
+def test_every_invalidating_mutation_is_reported(corpus, data):
+    policy = corpus[0]
+    document = copy.deepcopy(first_document(policy))
+    annotator = document["annotator"]
+    mutate = data.draw(st.sampled_from(_mutations(document, policy["text"], data.draw)))
+    mutate(document)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_corpus(Path(tmp) / "raw", corpus)
+        path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
+        path.write_text(dump_json(document), encoding="utf-8")  # in the valid one's place
+        problems = Validator(default_raw=raw.root).check_corpus(raw)
+    assert problems, f"{mutate.__name__} went unreported"
+
+
+@EXAMPLES
+@given(corpora(max_policies=1), st.data())
+def test_the_validator_never_raises_on_damaged_bytes(corpus, data):
+    """Random byte edits (cut, insert, overwrite, truncate) anywhere: a report, never an exception."""
+    policy = corpus[0]
+    document = first_document(policy)
+    annotator = document["annotator"]
+    original = json.dumps(document, indent=2, ensure_ascii=data.draw(st.booleans())).encode()
+    damaged = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(damaged)))
+        edit = data.draw(st.sampled_from(["cut", "insert", "overwrite", "truncate"]))
+        junk = data.draw(st.binary(min_size=1, max_size=4))
+        if edit == "cut":
+            del damaged[at : at + len(junk)]
+        elif edit == "insert":
+            damaged[at:at] = junk
+        elif edit == "overwrite":
+            damaged[at : at + len(junk)] = junk
+        else:
+            del damaged[at:]
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = write_corpus(Path(tmp) / "raw", corpus)
+        path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
+        path.write_bytes(bytes(damaged))
+        problems = Validator(default_raw=raw.root).check_corpus(raw)
+    try:
+        meaning = json.loads(bytes(damaged).decode("utf-8"))
+    except ValueError:  # not JSON, or not UTF-8
+        assert problems, "a file that is not JSON went unreported"
+    else:
+        if meaning == document:  # only whitespace changed: still the same valid document
+            assert problems == []
