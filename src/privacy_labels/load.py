@@ -14,14 +14,17 @@ Local loading needs only pandas and pyarrow; fetching uses pooch.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
-from privacy_labels.checksums import SHA256SUMS, read_checksums, release_versions
+from privacy_labels.checksums import SEMVER, SHA256SUMS, read_checksums, release_versions
 from privacy_labels.tables import TABLES, pandas_dtypes, table
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
@@ -68,6 +71,9 @@ def load(
     optional when the version is also available locally.
     """
     table(name)  # unknown names fail here, listing the known ones
+    if version is not None and not SEMVER.fullmatch(version):
+        # A version names a folder: only MAJOR.MINOR.PATCH, never a path such as "../x".
+        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. '0.1.0')")
     if version is None and url is None:
         file = Path(path or package_data("labeled", "data/labeled")) / f"{name}.parquet"
         if not file.is_file():
@@ -131,6 +137,19 @@ def _retrieve(url: str, **kwargs) -> str | list[str]:
         raise ReleaseNotFound(f"could not fetch {url}: {error}") from None
 
 
+@contextlib.contextmanager
+def _tar_data_filter() -> Iterator[None]:
+    """Extract tar archives with tarfile's "data" filter, as Python 3.14 does by default:
+    no member may land outside the cache folder, be a device, or link out of it.
+    """
+    previous = tarfile.TarFile.extraction_filter
+    tarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)
+    try:
+        yield
+    finally:
+        tarfile.TarFile.extraction_filter = previous
+
+
 def _fetched_release_file(url: str, version: str | None, filename: str, sha256: str | None) -> Path:
     """Fetch a release (folder or archive) into the cache, checking every step by sha256."""
     import pooch
@@ -141,7 +160,11 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
     subfolder = cache_dir() / f"{version or 'unversioned'}-{sha256_bytes(url.encode())[:12]}"
     if url.endswith(ARCHIVE_SUFFIXES):
         processor = pooch.Unzip() if url.endswith(".zip") else pooch.Untar()
-        members = _retrieve(url, known_hash=sha256, path=subfolder, processor=processor)
+        try:
+            with _tar_data_filter():
+                members = _retrieve(url, known_hash=sha256, path=subfolder, processor=processor)
+        except tarfile.FilterError as error:
+            raise IntegrityError(f"{url} is not a safe release archive: {error}") from None
         sums_files = [Path(m) for m in members if Path(m).name == SHA256SUMS]
         if len(sums_files) != 1:
             raise IntegrityError(f"{url} is not a release archive: it has no single {SHA256SUMS}")

@@ -36,19 +36,46 @@ def test_the_repository_cites_the_latest_release():
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == latest.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(p.relative_to(RELEASES).as_posix() for p in RELEASES.rglob("*") if p.is_file()),
+def _flip_a_byte(file):
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    file.write_bytes(bytes(data))
+
+
+def _truncate(file):
+    file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+
+
+DAMAGES = {"flipped-byte": _flip_a_byte, "truncated": _truncate, "missing": lambda f: f.unlink()}
+RELEASE_FILES = sorted(
+    p.relative_to(RELEASES).as_posix() for p in RELEASES.rglob("*") if p.is_file()
 )
-def test_verify_names_any_file_with_a_flipped_byte(path, tmp_path, run):
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("path", RELEASE_FILES)
+def test_verify_names_every_damaged_file(path, damage, tmp_path, run):
     version, name = path.split("/", 1)
     copy = shutil.copytree(RELEASES / version, tmp_path / version)
-    data = bytearray((copy / name).read_bytes())
-    data[len(data) // 2] ^= 0x01
-    (copy / name).write_bytes(bytes(data))
+    DAMAGES[damage](copy / name)
+    code, out, err = run("verify", copy)
+    assert code == 1 and "Traceback" not in out + err
+    if name == "SHA256SUMS":  # the manifest itself: its loss or damage is named
+        assert "SHA256SUMS" in err
+    else:
+        status = "missing" if damage == "missing" else "changed"
+        assert err.splitlines()[0] == f"{copy / name}: {status}" + (
+            " (listed in SHA256SUMS)"
+            if status == "missing"
+            else " (its sha256 differs from SHA256SUMS)"
+        )
+
+
+@pytest.mark.parametrize("version", sorted({p.split("/")[0] for p in RELEASE_FILES}))
+def test_verify_names_an_extra_file(version, tmp_path, run):
+    copy = shutil.copytree(RELEASES / version, tmp_path / version)
+    (copy / "data" / "extra.csv").parent.mkdir(exist_ok=True)
+    (copy / "data" / "extra.csv").write_text("smuggled")
     code, _, err = run("verify", copy)
     assert code == 1
-    if name == "SHA256SUMS":  # a damaged manifest: a line no longer parses or no longer matches
-        assert "SHA256SUMS" in err or "changed" in err or "missing" in err
-    else:
-        assert f"{name}: changed" in err
+    assert f"{copy / 'data' / 'extra.csv'}: extra (not listed in SHA256SUMS)" in err

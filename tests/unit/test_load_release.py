@@ -124,3 +124,23 @@ def test_an_archive_is_fetched_pinned_by_its_sha256(server, cache):
 def test_an_unreachable_url_is_reported(cache):
     with pytest.raises(ReleaseNotFound, match="could not fetch"):
         pl.load("segments", url="http://127.0.0.1:9/0.1.0/", version="9.9.9")
+
+
+def test_an_archive_member_outside_its_folder_is_never_written(server, cache):
+    site, base = server
+    archive = site / "evil.tar.gz"
+    escape = site / "escaped.txt"
+    escape.write_text("written outside the cache")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(RELEASE, arcname=f"privacy-labels-{VERSION}")
+        tar.add(escape, arcname="../../escaped.txt")
+    escape.unlink()
+    with pytest.raises(IntegrityError, match="not a safe release archive"):
+        pl.load("segments", url=f"{base}/{archive.name}", sha256=sha256_file(archive))
+    assert not any(p.name == "escaped.txt" for p in cache.parent.rglob("*"))
+
+
+@pytest.mark.parametrize("version", ["../0.1.0", "0.1.0/../../x", "/etc", "0.1"])
+def test_a_version_is_never_a_path(version):
+    with pytest.raises(ValueError, match=r"is not MAJOR\.MINOR\.PATCH"):
+        pl.load("segments", version=version)
