@@ -20,7 +20,10 @@ from privacy_labels._files import exclusive
 from tests.conftest import REPO
 
 TRIALS = 20
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX"),
+]
 
 
 def cli(*args: object) -> list[str]:

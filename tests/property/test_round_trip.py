@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES
 from privacy_labels.validate import Validator
 
+pytestmark = pytest.mark.slow  # minutes: 1,000 corpora per property
 EXAMPLES = settings(
     max_examples=1000,
     derandomize=True,
