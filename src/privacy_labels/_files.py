@@ -125,6 +125,7 @@ def replace_dir_when_done(target: Path, *, lock: bool = True) -> Iterator[Path]:
     With `lock`, a second run on the same target fails with Busy; pass False
     only when the caller holds a lock that covers `target`.
     """
+    target.parent.mkdir(parents=True, exist_ok=True)
     with exclusive(target) if lock else contextlib.nullcontext():
         _clear_interrupted_runs(target)
         staging = Path(

@@ -75,6 +75,7 @@ def test_a_release_has_every_file_and_verifies(run, repo):
         for t in (
             "policies",
             "segments",
+            "annotations",
             "practices",
             "attribute_values",
             "segment_labels",
