@@ -235,7 +235,10 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
         # jsonschema raises one error per missing attribute, all alike: list every
         # missing one here and let _schema_errors merge the repeats. One given
         # under a misspelt name is reported once, as that unknown attribute.
-        misspelt = {closest(given, error.validator_value) for given in instance}
+        allowed = error.schema.get("properties", {})
+        misspelt = {
+            closest(given, error.validator_value) for given in instance if given not in allowed
+        }
         return [
             Problem(
                 file,
