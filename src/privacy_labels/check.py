@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels.policy_labels import QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, table
 from privacy_labels.views import count_column, majority_column, split_of
@@ -292,7 +293,62 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     results.append(
         _project_check("splits", "split_matches_seeded_hash", "split", len(splits), failed)
     )
+    results.append(_policy_labels_check(frames))
     return results
+
+
+def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
+    """Each policy_labels cell: its practice_ids are exactly the policy's practices that give
+    the answer, and its status follows from their polarity (does / does_not / mixed / silent)."""
+    labels = frames["policy_labels"].set_index("policy_id")
+    practices = frames["practices"].set_index("practice_id")
+    values = frames["attribute_values"]
+    negative = set(
+        values.loc[
+            (values["attribute"] == "does_does_not") & (values["value"] == "does_not"),
+            "practice_id",
+        ]
+    )
+    answers = values.join(practices["policy_id"], on="practice_id")
+    policy_ids = pd.Index(frames["policies"]["policy_id"])
+    failed = [
+        f"{policy_id}: in only one of policies and policy_labels"
+        for policy_id in policy_ids.symmetric_difference(labels.index)
+    ]
+    for q in QUESTIONS:
+        in_slots = pd.Series(False, index=answers.index)
+        for category, attribute in q.slots:
+            in_slots |= (answers["category"] == category) & (answers["attribute"] == attribute)
+        expected: dict[tuple[str, str], set[str]] = {}
+        for row in answers[in_slots].itertuples():
+            expected.setdefault((row.policy_id, row.value), set()).add(row.practice_id)
+        for v in q.values:
+            status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
+            for policy_id, row in labels.iterrows():
+                ids = expected.get((policy_id, v.id), set())
+                polarity = {practice_id in negative for practice_id in ids}
+                want = {
+                    frozenset(): "not_stated",
+                    frozenset({False}): "does",
+                    frozenset({True}): "does_not",
+                }.get(frozenset(polarity), "mixed")
+                given = set() if pd.isna(row[evidence]) else set(row[evidence].split(" "))
+                if given != ids:
+                    unknown = sorted(given - set(practices.index))
+                    failed.append(
+                        f"{policy_id}: unknown practice(s) {' '.join(unknown)} in {evidence}"
+                        if unknown
+                        else f"{policy_id} {evidence}: expected {' '.join(sorted(ids)) or 'none'}"
+                    )
+                elif row[status] != want:
+                    failed.append(f"{policy_id} {status}: is {row[status]}, expected {want}")
+    return _project_check(
+        "policy_labels",
+        "labels_match_practices",
+        "<question>_<value>[_practice_ids]",
+        len(labels),
+        failed,
+    )
 
 
 # ---------------------------------------------------------------------------

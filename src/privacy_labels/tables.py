@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from privacy_labels.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.views import SPLITS, count_column, majority_column
 
@@ -22,12 +23,13 @@ class Column:
     type: str  # "string" | "integer" | "boolean" | "label"
     description: str
     is_nullable: bool = False
-    labels: str | None = None  # for type "label": "category" | "attribute" | "value" | "split"
+    # for type "label": "category" | "attribute" | "value" | "split" | "status"
+    labels: str | None = None
 
     def label_ids(self) -> list[str]:
         """The ordered categories of a label column."""
-        if self.labels == "split":
-            return list(SPLITS)
+        if self.labels in ("split", "status"):
+            return list(SPLITS if self.labels == "split" else STATUSES)
         tax = taxonomy()
         return {
             "category": tax.category_ids,
@@ -198,6 +200,37 @@ TABLES: tuple[Table, ...] = (
         (
             POLICY_ID,
             Column("split", "label", "train, validation or test.", labels="split"),
+        ),
+        primary_key=("policy_id",),
+        foreign_keys=(POLICY_KEY,),
+    ),
+    Table(
+        "policy_labels",
+        "One row per policy: its privacy label. For each question and answer, whether the "
+        "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
+        "(not_stated), with the supporting practice_ids.",
+        (
+            POLICY_ID,
+            Column("n_annotators", "integer", "Annotators of the policy (annotation documents)."),
+            *(
+                column
+                for q in QUESTIONS
+                for v in q.values
+                for column in (
+                    Column(
+                        cell_column(q.id, v.id),
+                        "label",
+                        f"{q.title}: {v.name}. does, does_not, mixed or not_stated.",
+                        labels="status",
+                    ),
+                    Column(
+                        evidence_column(q.id, v.id),
+                        "string",
+                        f"{q.title}: {v.name}. Supporting practice_ids, space-separated.",
+                        is_nullable=True,
+                    ),
+                )
+            ),
         ),
         primary_key=("policy_id",),
         foreign_keys=(POLICY_KEY,),

@@ -11,7 +11,7 @@ import pytest
 
 from privacy_labels.check import table_suite
 from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, arrow_schema
+from privacy_labels.tables import TABLES, arrow_schema, table
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"
@@ -34,6 +34,8 @@ def test_the_suite_is_generated_from_the_schema():
     expected["practices"] += 1  # category in the taxonomy
     expected["attribute_values"] += 1 + len(tax.categories) + len(tax.slots)
     expected["splits"] += 1  # split in train, validation, test
+    # each answer's status in does, does_not, mixed, not_stated
+    expected["policy_labels"] += sum(c.labels == "status" for c in table("policy_labels").columns)
     assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
 
 
@@ -88,6 +90,14 @@ def _moved_split(rows):
     rows[0]["split"] = "test" if rows[0]["split"] != "test" else "train"
 
 
+def _silenced_policy_label(rows):
+    rows[0]["collected_contact"] = "not_stated"
+
+
+def _invented_evidence(rows):
+    rows[0]["collected_health_practice_ids"] = "no-such-practice"
+
+
 FAULTS = {
     "label outside the taxonomy": (
         "attribute_values",
@@ -130,6 +140,18 @@ FAULTS = {
         _moved_split,
         "split_matches_seeded_hash",
         "expected",
+    ),
+    "policy label that its practices contradict": (
+        "policy_labels",
+        _silenced_policy_label,
+        "labels_match_practices",
+        "collected_contact: is not_stated, expected does",
+    ),
+    "policy label citing a practice that does not exist": (
+        "policy_labels",
+        _invented_evidence,
+        "labels_match_practices",
+        "unknown practice(s) no-such-practice",
     ),
 }
 

@@ -80,6 +80,7 @@ def test_a_release_has_every_file_and_verifies(run, repo):
             "attribute_values",
             "segment_labels",
             "splits",
+            "policy_labels",
         )
         for ext in ("parquet", "csv")
     }

@@ -37,6 +37,7 @@ def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(built):
         "attribute_values": 27,
         "segment_labels": 3,
         "splits": 1,
+        "policy_labels": 1,
     }
     assert set(manifest["outputs"]) == names - {MANIFEST}
     assert "policies/example.txt" in manifest["inputs"]

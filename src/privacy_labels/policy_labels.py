@@ -1,0 +1,174 @@
+"""Policy-level privacy labels: the answers a policy gives, each backed by the practices that state it.
+
+The `policy_labels` table has one row per policy. For each question (what the
+first party collects, for which purposes, what it shares, with whom, ...) and
+each possible answer, a taxonomy value, it holds two columns:
+
+- `<question>_<value>`: `does` when some practice states it, `does_not` when
+  practices state only the opposite (OPP-115's `Does Not`, as in "we do not
+  sell your contact information"), `mixed` when practices state both, and
+  `not_stated` when the policy is silent. Silence is never read as a denial.
+- `<question>_<value>_practice_ids`: the supporting practices, space-separated
+  and sorted; empty when not stated.
+
+All annotators' practices count: a cell is `does` if any annotator found the
+statement, and its practice_ids say who (practice ids name their annotator).
+`grid()` crosses two questions' answers for the per-policy report
+(information type × purpose, information type × recipient), by the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from privacy_labels.schema import Value, taxonomy
+
+STATUSES = ("does", "does_not", "mixed", "not_stated")
+POLARITY = "does_does_not"  # the attribute that turns a collection or sharing practice negative
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    title: str
+    slots: tuple[tuple[str, str], ...]  # (category, attribute) whose values answer it
+
+    @property
+    def values(self) -> list[Value]:
+        """The possible answers: the slots' values, in taxonomy order."""
+        tax = taxonomy()
+        values = [v for c, a in self.slots for v in tax.category(c).attribute(a).values]
+        return list({v.id: v for v in values}.values())
+
+
+FIRST_PARTY, THIRD_PARTY = "first_party_collection_use", "third_party_sharing_collection"
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "collected",
+        "Information collected by the first party",
+        ((FIRST_PARTY, "personal_information_type"),),
+    ),
+    Question(
+        "collected_for", "Why the first party collects or uses it", ((FIRST_PARTY, "purpose"),)
+    ),
+    Question(
+        "shared",
+        "Information shared with or collected by third parties",
+        ((THIRD_PARTY, "personal_information_type"),),
+    ),
+    Question(
+        "shared_with",
+        "Third parties that receive or collect it",
+        ((THIRD_PARTY, "third_party_entity"),),
+    ),
+    Question("shared_for", "Why third parties receive or collect it", ((THIRD_PARTY, "purpose"),)),
+    Question(
+        "choice",
+        "Choices offered",
+        (
+            ("user_choice_control", "choice_type"),
+            (FIRST_PARTY, "choice_type"),
+            (THIRD_PARTY, "choice_type"),
+        ),
+    ),
+    Question(
+        "access", "Access, edit and deletion", (("user_access_edit_and_deletion", "access_type"),)
+    ),
+    Question("retention", "How long it is kept", (("data_retention", "retention_period"),)),
+    Question("security", "Security measures", (("data_security", "security_measure"),)),
+    Question(
+        "audience",
+        "Special audiences",
+        (("international_and_specific_audiences", "audience_type"),),
+    ),
+    Question(
+        "change_notice",
+        "How policy changes are announced",
+        (("policy_change", "notification_type"),),
+    ),
+    Question("do_not_track", "Do Not Track", (("do_not_track", "do_not_track_policy"),)),
+)
+
+
+def question(question_id: str) -> Question:
+    return next(q for q in QUESTIONS if q.id == question_id)
+
+
+def cell_column(question_id: str, value_id: str) -> str:
+    return f"{question_id}_{value_id}"
+
+
+def evidence_column(question_id: str, value_id: str) -> str:
+    return f"{cell_column(question_id, value_id)}_practice_ids"
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What the labels need of a practice: its id, category and attribute values."""
+
+    practice_id: str
+    category: str
+    values: dict[str, str]  # attribute -> value
+
+    @property
+    def is_negative(self) -> bool:
+        return self.values.get(POLARITY) == "does_not"
+
+    def answers(self, q: Question) -> list[str]:
+        return [self.values[a] for c, a in q.slots if c == self.category and a in self.values]
+
+
+def status(supporting: Iterable[Practice]) -> str:
+    """`does`, `does_not`, `mixed` or `not_stated`, from the practices that give an answer."""
+    kinds = {p.is_negative for p in supporting}
+    if not kinds:
+        return "not_stated"
+    if kinds == {True}:
+        return "does_not"
+    return "does" if kinds == {False} else "mixed"
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    practice_ids: tuple[str, ...]
+
+
+def cells(practices: Iterable[Practice], q: Question) -> dict[str, Cell]:
+    """Every answer to one question: its status and supporting practices."""
+    supporting: dict[str, list[Practice]] = {v.id: [] for v in q.values}
+    for practice in practices:
+        for value_id in practice.answers(q):
+            supporting[value_id].append(practice)
+    return {
+        value_id: Cell(status(found), tuple(sorted({p.practice_id for p in found})))
+        for value_id, found in supporting.items()
+    }
+
+
+def grid(
+    practices: Iterable[Practice], rows: Question, columns: Question
+) -> dict[tuple[str, str], Cell]:
+    """Answers crossed: (row value, column value) → the practices that state both together."""
+    supporting: dict[tuple[str, str], list[Practice]] = {
+        (r.id, c.id): [] for r in rows.values for c in columns.values
+    }
+    for practice in practices:
+        for row_value in practice.answers(rows):
+            for column_value in practice.answers(columns):
+                supporting[row_value, column_value].append(practice)
+    return {
+        key: Cell(status(found), tuple(sorted({p.practice_id for p in found})))
+        for key, found in supporting.items()
+    }
+
+
+def policy_label_row(policy_id: str, n_annotators: int, practices: list[Practice]) -> dict:
+    """The `policy_labels` row of one policy."""
+    row: dict = {"policy_id": policy_id, "n_annotators": n_annotators}
+    for q in QUESTIONS:
+        for value_id, cell in cells(practices, q).items():
+            row[cell_column(q.id, value_id)] = cell.status
+            row[evidence_column(q.id, value_id)] = " ".join(cell.practice_ids) or None
+    return row

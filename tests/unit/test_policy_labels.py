@@ -1,0 +1,130 @@
+"""Policy-level privacy labels: one row per policy, each answer backed by practices that state it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import privacy_labels as pl
+from privacy_labels.build import build
+from privacy_labels.policy_labels import QUESTIONS, Practice, grid, question
+from tests.conftest import FIXTURE_RAW, REPO
+
+
+def _answers(labels: pd.DataFrame, policy_id: str) -> dict[str, tuple[str, str | None]]:
+    """{"<question>_<value>": (status, practice_ids)} of the stated answers of one policy."""
+    row = labels.set_index("policy_id").loc[policy_id]
+    return {
+        f"{q.id}_{v.id}": (row[f"{q.id}_{v.id}"], row[f"{q.id}_{v.id}_practice_ids"])
+        for q in QUESTIONS
+        for v in q.values
+        if row[f"{q.id}_{v.id}"] != "not_stated"
+    }
+
+
+@pytest.fixture(scope="module")
+def fixture_labeled(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("labels")
+    build(FIXTURE_RAW, folder, progress=False)
+    return folder
+
+
+def test_the_example_policy_gets_the_label_its_text_states(fixture_labeled):
+    labels = pl.load("policy_labels", fixture_labeled)
+    assert len(labels) == 1
+    # "We collect your name and email address ... to run the service and to send you
+    # our newsletter." "We share your order history with ... PayPal". "We do not sell
+    # your personal information." "You can delete your account at any time".
+    assert _answers(labels, "example") == {
+        "collected_contact": ("does", "example-alice-001 example-alice-002"),
+        "collected_for_basic_service_feature": ("does", "example-alice-001"),
+        "collected_for_marketing": ("does", "example-alice-002"),
+        "shared_user_online_activities": ("does", "example-alice-004"),
+        "shared_generic_personal_information": ("does_not", "example-alice-005"),
+        "shared_with_named_third_party": ("does", "example-alice-004"),
+        "shared_with_unnamed_third_party": ("does_not", "example-alice-005"),
+        "shared_for_basic_service_feature": ("does", "example-alice-004"),
+        "shared_for_unspecified": ("does_not", "example-alice-005"),
+        "choice_opt_out_link": ("does", "example-alice-003"),
+        "access_delete_account_full": ("does", "example-alice-007"),
+        "retention_limited": ("does", "example-alice-006"),
+    }
+    # Silence is its own status, never a denial.
+    row = labels.iloc[0]
+    assert row["collected_health"] == "not_stated" and pd.isna(row["collected_health_practice_ids"])
+    assert labels["collected_health"].dtype == pd.CategoricalDtype(
+        ["does", "does_not", "mixed", "not_stated"], ordered=True
+    )
+
+
+def test_a_does_and_a_does_not_statement_make_a_mixed_answer(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    doc_path = raw / "annotations" / "example" / "alice.json"
+    doc = json.loads(doc_path.read_text(encoding="utf-8"))
+    # The denial ("We do not sell ...") now names the same recipient as the sharing with PayPal.
+    denial = next(p for p in doc["practices"] if p["practice_id"] == "example-alice-005")
+    denial["attributes"]["third_party_entity"]["value"] = "named_third_party"
+    doc_path.write_text(json.dumps(doc), encoding="utf-8")
+    build(raw, tmp_path / "labeled", progress=False)
+    answers = _answers(pl.load("policy_labels", tmp_path / "labeled"), "example")
+    assert answers["shared_with_named_third_party"] == (
+        "mixed",
+        "example-alice-004 example-alice-005",
+    )
+    assert "shared_with_unnamed_third_party" not in answers  # now silent
+
+
+def test_every_supporting_practice_exists_and_gives_that_answer():
+    """On the committed tables: the acceptance criterion, checked row by row."""
+    labeled = REPO / "data" / "labeled"
+    labels = pl.load("policy_labels", labeled)
+    policies = pl.load("policies", labeled)
+    assert sorted(labels["policy_id"]) == sorted(policies["policy_id"])
+    practices = pl.load("practices", labeled).set_index("practice_id")
+    values = pl.load("attribute_values", labeled)
+    given = {
+        (r.practice_id, r.category, r.attribute, r.value) for r in values.itertuples(index=False)
+    }
+    n_checked = 0
+    for row in labels.itertuples(index=False):
+        row = row._asdict()
+        for q in QUESTIONS:
+            for v in q.values:
+                ids = row[f"{q.id}_{v.id}_practice_ids"]
+                for practice_id in [] if pd.isna(ids) else ids.split(" "):
+                    assert practices.at[practice_id, "policy_id"] == row["policy_id"]
+                    assert any((practice_id, c, a, v.id) in given for c, a in q.slots)
+                    n_checked += 1
+    assert n_checked > 300
+
+
+def test_grid_crosses_two_answers_of_the_same_practices():
+    practices = [
+        Practice(
+            "p1",
+            "first_party_collection_use",
+            {"personal_information_type": "contact", "purpose": "marketing"},
+        ),
+        Practice(
+            "p2",
+            "first_party_collection_use",
+            {
+                "personal_information_type": "location",
+                "purpose": "advertising",
+                "does_does_not": "does_not",
+            },
+        ),
+        Practice(
+            "p3",
+            "third_party_sharing_collection",
+            {"personal_information_type": "contact", "purpose": "marketing"},
+        ),
+    ]
+    crossed = grid(practices, question("collected"), question("collected_for"))
+    assert crossed["contact", "marketing"].practice_ids == ("p1",)  # p3 is sharing, not collection
+    assert crossed["location", "advertising"].status == "does_not"
+    assert crossed["contact", "advertising"].status == "not_stated"
