@@ -197,6 +197,57 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export_label_studio(args: argparse.Namespace) -> int:
+    from privacy_labels.label_studio import CONFIG, TASKS, export_label_studio
+
+    if not RawCorpus(args.raw).policies_dir.is_dir():
+        print(f"{args.raw}: no policies/ folder; give a raw corpus with --raw", file=sys.stderr)
+        return EXIT_USAGE
+    result = export_label_studio(args.raw, args.out, with_predictions=not args.no_predictions)
+    if args.format == "json":
+        print(json.dumps(vars(result) | {"out": str(result.out)}))
+        return EXIT_OK
+    print(
+        f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
+        f"{result.n_predictions:,} annotation documents as predictions"
+    )
+    print(
+        "next: create a Label Studio project with config.xml as its labeling interface, "
+        "import tasks.json, annotate, export as JSON, then `privacy-labels import label-studio`"
+    )
+    return EXIT_OK
+
+
+def cmd_import_label_studio(args: argparse.Namespace) -> int:
+    from privacy_labels.label_studio import ImportProblems, import_label_studio
+
+    if not args.export.is_file():
+        print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = import_label_studio(
+            args.export,
+            args.out,
+            raw=args.raw,
+            annotator=args.annotator,
+            annotated_date=args.annotated_date,
+            **({"method": args.method} if args.method else {}),
+        )
+    except ImportProblems as error:
+        _print_problems(error.problems, args.format, {"is_valid": False})
+        print(f"import stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
+        return EXIT_OK
+    print(
+        f"imported {result.n_documents:,} annotation documents ({result.n_practices:,} "
+        f"practices) into {result.out}; they validate"
+    )
+    print(f"next: copy {result.out / 'annotations'}/* into {args.raw / 'annotations'}/, then build")
+    return EXIT_OK
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from privacy_labels.agreement import AgreementError, agreement, table
 
@@ -390,6 +441,50 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_import_opp115)
+    p = sources.add_parser(
+        "label-studio",
+        parents=[fmt, raw],
+        help="a Label Studio JSON export of tasks made by `export label-studio`",
+        description="Convert the annotations of a Label Studio JSON export into annotation "
+        "documents, one per task and annotator, with offsets mapped back to the policy text "
+        "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
+        "annotated policies, copied from --raw, and the documents; validated before anything "
+        "is written.",
+    )
+    p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.add_argument(
+        "--annotator",
+        help="annotator id (a lowercase slug) for every annotation; by default the local part "
+        "of the Label Studio user's e-mail, when the export has it",
+    )
+    p.add_argument(
+        "--annotated-date",
+        metavar="YYYY-MM-DD",
+        help="date of the annotations (default: each annotation's last update)",
+    )
+    p.add_argument("--method", help="how the annotations were made, kept in each document")
+    p.set_defaults(run=cmd_import_label_studio)
+
+    p = sub.add_parser(
+        "export",
+        help="export the corpus to an annotation tool",
+        description="Write the corpus in an annotation tool's formats, with its annotations.",
+    )
+    targets = p.add_subparsers(dest="target", required=True, metavar="TOOL")
+    p = targets.add_parser(
+        "label-studio",
+        parents=[fmt, raw],
+        help="a Label Studio labeling configuration and tasks",
+        description="Write config.xml, a Label Studio labeling configuration generated from the "
+        "schema (categories, and per category only its attributes and their values), and "
+        "tasks.json, one task per policy with its annotation documents as predictions.",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    p.add_argument(
+        "--no-predictions", action="store_true", help="tasks without the existing annotations"
+    )
+    p.set_defaults(run=cmd_export_label_studio)
 
     p = sub.add_parser(
         "agreement",
