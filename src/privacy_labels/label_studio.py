@@ -59,14 +59,15 @@ class Offsets:
     def __init__(self, task_text: str):
         self.text = task_text.replace("\r\n", "\n")
         to_ours, to_theirs = [0], [0]
-        position = 0
+        position, dropped = 0, 0
         for k, char in enumerate(task_text):
             units = 2 if ord(char) > 0xFFFF else 1  # UTF-16 code units, as JavaScript counts
-            if not (char == "\r" and task_text[k + 1 : k + 2] == "\n"):
-                position += 1
-                to_theirs.append(to_theirs[-1] + units)
+            if char == "\r" and task_text[k + 1 : k + 2] == "\n":
+                dropped += units  # the \r of \r\n: it counts with the \n that follows
             else:
-                to_theirs[-1] += units  # the \r belongs before the \n's offset
+                position += 1
+                to_theirs.append(to_theirs[-1] + dropped + units)
+                dropped = 0
             to_ours.extend([position] * units)
         self._to_ours, self._to_theirs = to_ours, to_theirs
 
@@ -491,6 +492,12 @@ def convert_export(
                 annotated_date
                 or str(annotation.get("updated_at") or annotation.get("created_at") or "")[:10]
             )
+            if not date:
+                conv.add(
+                    f"{here}.updated_at",
+                    "the annotation has no date",
+                    "pass --annotated-date YYYY-MM-DD",
+                )
             documents[policy_id, name] = {
                 "schema_version": schema_version(),
                 "policy_id": policy_id,

@@ -1,0 +1,218 @@
+"""Label Studio round trip: configuration from the schema, tasks out, exports back in unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from privacy_labels.label_studio import CATEGORY, NO_SPAN, PRACTICE_ID, Offsets, slot_control
+from privacy_labels.schema import taxonomy
+from tests.conftest import FIXTURE_RAW, REPO, read_json
+
+SEED_RAW = REPO / "data" / "raw"
+
+
+def as_export(tasks: list[dict], email_of=lambda annotator: f"{annotator}@example.org") -> list:
+    """Tasks whose predictions were accepted as annotations, in Label Studio's JSON export shape."""
+    tasks = json.loads(json.dumps(tasks))  # a copy: tests edit the export
+    return [
+        {
+            "id": n,
+            "data": task["data"],
+            "annotations": [
+                {
+                    "id": k,
+                    "completed_by": {"id": k, "email": email_of(prediction["model_version"])},
+                    "result": prediction["result"],
+                    "was_cancelled": False,
+                    "updated_at": "2026-11-22T09:30:00.000000Z",
+                }
+                for k, prediction in enumerate(task["predictions"], 1)
+            ],
+            "predictions": [],
+        }
+        for n, task in enumerate(tasks, 1)
+    ]
+
+
+def exported(run, raw, folder) -> list[dict]:
+    code, _, err = run("export", "label-studio", "--raw", raw, "--out", folder)
+    assert code == 0, err
+    return read_json(folder / "tasks.json")
+
+
+def documents(raw) -> dict:
+    return {p.relative_to(raw).as_posix(): read_json(p) for p in raw.glob("annotations/*/*.json")}
+
+
+def test_the_configuration_offers_exactly_the_schema_labels(run, tmp_path):
+    exported(run, FIXTURE_RAW, tmp_path / "ls")
+    root = ET.parse(tmp_path / "ls" / "config.xml").getroot()
+    tax = taxonomy()
+    labels = root.find(f"Labels[@name='{CATEGORY}']")
+    assert [label.get("value") for label in labels] == tax.category_ids
+    for category, attribute in tax.slots:
+        view = root.find(f"View[@whenLabelValue='{category.id}']")
+        assert view.get("visibleWhen") == "region-selected"
+        choices = view.find(f"Choices[@name='{slot_control(category.id, attribute.id)}']")
+        assert choices.get("perRegion") == "true" and choices.get("choice") == "single"
+        assert [c.get("value") for c in choices] == attribute.value_ids
+    n_slot_controls = len(root.findall("View/Choices")) - 1  # the no_span choices
+    assert n_slot_controls == len(tax.slots)
+    assert root.find(f".//TextArea[@name='{PRACTICE_ID}']").get("perRegion") == "true"
+    assert root.find(f".//Choices[@name='{NO_SPAN}']").get("choice") == "multiple"
+
+
+@pytest.mark.parametrize(
+    "policy_id", sorted(p.stem for p in (SEED_RAW / "policies").glob("*.json"))
+)
+def test_seed_annotations_survive_the_round_trip(run, tmp_path, policy_id):
+    raw = tmp_path / "raw"
+    (raw / "annotations").mkdir(parents=True)
+    shutil.copytree(SEED_RAW / "policies", raw / "policies")
+    shutil.copytree(SEED_RAW / "annotations" / policy_id, raw / "annotations" / policy_id)
+    tasks = exported(run, raw, tmp_path / "ls")
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export(tasks)), encoding="utf-8")
+    original = read_json(raw / "annotations" / policy_id / "claude.json")
+    code, out, err = run(
+        "import", "label-studio", export, "--raw", raw, "--out", tmp_path / "back",
+        "--annotated-date", original["annotated_date"], "--method", original["method"],
+    )  # fmt: skip
+    assert code == 0, err
+    assert "they validate" in out
+    assert documents(tmp_path / "back") == documents(raw)
+
+
+def _crlf(task: dict) -> dict:
+    """The task as Label Studio holds a text with Windows line ends: offsets count \\r\\n as two."""
+    text = task["data"]["text"]
+
+    def units(offset: int) -> int:
+        return offset + text.count("\n", 0, offset)
+
+    for prediction in task["predictions"]:
+        for result in prediction["result"]:
+            value = result["value"]
+            value["start"], value["end"] = units(value["start"]), units(value["end"])
+            if isinstance(value.get("text"), str):
+                value["text"] = value["text"].replace("\n", "\r\n")
+    task["data"]["text"] = text.replace("\n", "\r\n")
+    return task
+
+
+def test_offsets_of_a_text_with_windows_line_ends_map_back(run, tmp_path):
+    tasks = [_crlf(task) for task in exported(run, FIXTURE_RAW, tmp_path / "ls")]
+    assert "\r\n" in tasks[0]["data"]["text"]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export(tasks)), encoding="utf-8")
+    original = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
+    code, _, err = run(
+        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back",
+        "--annotated-date", original["annotated_date"], "--method", original["method"],
+    )  # fmt: skip
+    assert code == 0, err
+    assert documents(tmp_path / "back") == documents(FIXTURE_RAW)
+
+
+def test_offsets_count_as_javascript_does():
+    task_text = "Hi 😀\r\nWe collect\r\n\r\nyour 𝔢mail."
+    offsets = Offsets(task_text)
+    assert offsets.text == task_text.replace("\r\n", "\n")
+    for ours in range(len(offsets.text) + 1):
+        # JavaScript's offset: UTF-16 code units of the task text before the character.
+        raw_prefix = offsets.text[:ours].replace("\n", "\r\n")
+        js = len(raw_prefix.encode("utf-16-le")) // 2
+        assert offsets.theirs(ours) == js
+        assert offsets.ours(js) == ours
+    assert offsets.ours(len(task_text.encode("utf-16-le")) // 2 + 1) is None
+
+
+def _import(run, tmp_path, export, *args):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    return run(
+        "import", "label-studio", path, "--raw", FIXTURE_RAW, "--out", tmp_path / "back", *args
+    )
+
+
+def test_regions_without_practice_ids_group_by_relations(run, tmp_path):
+    text = (FIXTURE_RAW / "policies" / "example.txt").read_text(encoding="utf-8")
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+
+    def region(region_id, phrase, control, value):
+        start = text.index(phrase)
+        span = {"start": start, "end": start + len(phrase)}
+        return [
+            {"id": region_id, "from_name": CATEGORY, "to_name": "text", "type": "labels",
+             "value": {**span, "text": phrase, "labels": ["first_party_collection_use"]}},
+            {"id": region_id, "from_name": f"first_party_collection_use__{control}",
+             "to_name": "text", "type": "choices", "value": {**span, "choices": [value]}},
+        ]  # fmt: skip
+
+    result = [
+        *region("a", "We collect", "action_first_party", "collect_on_website"),
+        *region("b", "your name and email address", "personal_information_type", "contact"),
+        *region("c", "to run the service", "purpose", "basic_service_feature"),
+        {"from_id": "b", "to_id": "a", "type": "relation", "direction": "right"},
+        {"from_id": "c", "to_id": "b", "type": "relation", "direction": "right"},
+    ]
+    export = [{"data": task["data"], "annotations": [{"result": result, "completed_by": 3}]}]
+    code, _, err = _import(run, tmp_path, export, "--annotator", "bob")
+    assert code == 1 and "has no date" in err and "pass --annotated-date" in err
+    code, _, err = _import(
+        run, tmp_path, export, "--annotator", "bob", "--annotated-date", "2026-11-01"
+    )
+    assert code == 0, err
+    doc = read_json(tmp_path / "back" / "annotations" / "example" / "bob.json")
+    assert (doc["annotator"], doc["annotated_date"]) == ("bob", "2026-11-01")
+    [practice] = doc["practices"]
+    assert practice["practice_id"] == "example-bob-ls001"
+    assert practice["segment_id"] == 0  # the segment holding all three phrases
+    assert {a: v["span_text"] for a, v in practice["attributes"].items()} == {
+        "action_first_party": "We collect",
+        "personal_information_type": "your name and email address",
+        "purpose": "to run the service",
+    }
+
+
+def test_problems_name_the_place_in_the_export_and_nothing_is_written(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    export = as_export([task])
+    results = export[0]["annotations"][0]["result"]
+    results[0]["value"]["labels"] = ["first_party_colection_use"]
+    code, _, err = _import(run, tmp_path, export)
+    assert code == 1
+    assert "$[0].annotations[0].result[0].value.labels: expected one category" in err
+    assert "did you mean 'first_party_collection_use'?" in err
+    assert not (tmp_path / "back").exists()
+
+    changed = as_export([task])
+    changed[0]["data"]["text"] = task["data"]["text"].replace("We collect", "We gather")
+    code, _, err = _import(run, tmp_path, changed)
+    assert code == 1 and "$[0].data.text: the task text is not the text of policy example" in err
+
+    anonymous = as_export([task])
+    anonymous[0]["annotations"][0]["completed_by"] = 1  # what a real export holds
+    code, _, err = _import(run, tmp_path, anonymous)
+    assert code == 1 and "completed_by: cannot tell who annotated" in err
+    assert "pass --annotator" in err
+
+
+def test_documents_that_do_not_validate_are_not_written(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    export = as_export([task])
+    results = export[0]["annotations"][0]["result"]
+    # Drop the purpose of the first practice: a required attribute of its category.
+    results[:] = [r for r in results if r["from_name"] != "first_party_collection_use__purpose"]
+    code, _, err = _import(run, tmp_path, export)
+    assert code == 1
+    document = tmp_path / "back" / "annotations" / "example" / "alice.json"
+    assert (
+        f"{document}: $.practices[0].attributes.purpose: required attribute 'purpose' of "
+        "category 'first_party_collection_use' is missing"
+    ) in err
+    assert not (tmp_path / "back").exists()
