@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# cffconvert pins jsonschema<4, so it lives in a venv of its own.
+# cffconvert pins jsonschema<4, so it lives in a venv of its own; so does Label Studio
+# (a Django app with its own pins), used only by the test that runs a real server.
 CFFCONVERT := $(VENV)/cffconvert/bin/cffconvert
+LABEL_STUDIO := $(VENV)/label-studio/bin/label-studio
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build check test lint format docs clean
+.PHONY: build check test test-tools lint format docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
@@ -34,7 +36,19 @@ check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
 
 test: $(VENV)/.test-stamp
-	CFFCONVERT=$(CFFCONVERT) $(BIN)/python -m pytest
+	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(LABEL_STUDIO) $(BIN)/python -m pytest
+
+# Optional tools the slow tests use when present (CI installs them; tests skip without):
+# Label Studio in a venv of its own, and Debian's chromium for the report (needs root).
+test-tools: $(LABEL_STUDIO)
+	command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+$(LABEL_STUDIO): constraints-label-studio.txt
+	$(PYTHON) -m venv $(VENV)/label-studio
+	PIP_CONSTRAINT=$(CURDIR)/constraints-label-studio.txt \
+		$(VENV)/label-studio/bin/python -m pip install --quiet label-studio
+	@touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
