@@ -19,6 +19,7 @@ from privacy_labels.corpus import (
     DEFAULT_RAW,
     DEFAULT_RELEASES,
     DEFAULT_REPORT,
+    DEFAULT_SITE,
     RawCorpus,
 )
 
@@ -245,6 +246,27 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
         f"practices) into {result.out}; they validate"
     )
     print(f"next: copy {result.out / 'annotations'}/* into {args.raw / 'annotations'}/, then build")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from privacy_labels.report import write_report
+
+    missing = [
+        n for n in ("policies", "policy_labels") if not (args.dir / f"{n}.parquet").is_file()
+    ]
+    if missing:
+        print(
+            f"{args.dir}: no {', '.join(f'{m}.parquet' for m in missing)}; build the tables "
+            "first with `privacy-labels build`",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    result = write_report(args.dir, args.out)
+    if args.format == "json":
+        print(json.dumps({"out": str(result.out), "n_pages": result.n_pages}))
+    else:
+        print(f"wrote {result.n_pages} pages to {result.out}; open {result.out / 'index.html'}")
     return EXIT_OK
 
 
@@ -502,6 +524,20 @@ def parser() -> argparse.ArgumentParser:
         help="use the policies with N annotators (default: the most common number)",
     )
     p.set_defaults(run=cmd_agreement)
+
+    p = sub.add_parser(
+        "report",
+        parents=[fmt],
+        help="write a static HTML report with a privacy label per policy",
+        description="Write index.html (counts per category, attribute and value, with bar "
+        "charts, and agreement when policies have several annotators) and "
+        "policies/<policy_id>.html (the policy's privacy label: a grid of information types "
+        "against uses and recipients whose cells link to the evidence, highlighted in the "
+        "policy text) from the tables in DIR.",
+    )
+    _labeled_argument(p)
+    _path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
+    p.set_defaults(run=cmd_report)
 
     p = sub.add_parser(
         "add-policy",

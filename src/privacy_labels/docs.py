@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from privacy_labels.crosswalk import ATTRIBUTES, MATCHES, TARGETS, attribute_values, crosswalk
 from privacy_labels.schema import schema_version, taxonomy
 from privacy_labels.tables import TABLES
 
@@ -97,9 +98,61 @@ def render_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_crosswalk() -> str:
+    cw = crosswalk()
+    tax = taxonomy()
+
+    def concepts(target: str, names: tuple[str, ...]) -> str:
+        if target == "dpv":
+            return ", ".join(f"[`{c}`]({cw.iri(c)})" for c in names)
+        return ", ".join(_cell(c) for c in names)
+
+    lines = [
+        GENERATED,
+        "# Crosswalk to the Apple privacy label and W3C DPV",
+        "",
+        f"Crosswalk version {cw.version}, from `schema/crosswalk.json`. For every value of "
+        f"{len(ATTRIBUTES)} attributes, the closest concepts of the "
+        f"[{cw.target_names['apple']}]({cw.target_urls['apple']}) (data types and purposes) "
+        f"and of the [{cw.target_names['dpv']}]({cw.target_urls['dpv']}) (prefixes "
+        + ", ".join(f"`{p}:` = <{iri}>" for p, iri in cw.prefixes.items())
+        + "). **exact**: the same meaning; **approximate**: the concepts overlap but one side "
+        "is broader, narrower or split differently (the note says how); **none**: no "
+        "counterpart. Read it from Python with `privacy_labels.crosswalk.crosswalk()`.",
+        "",
+        "| target | " + " | ".join(MATCHES) + " |",
+        "|---|" + "---|" * len(MATCHES),
+    ]
+    for target in TARGETS:
+        counts = [sum(m.target(target).match == match for m in cw.mappings) for match in MATCHES]
+        lines.append(f"| {target} | " + " | ".join(str(n) for n in counts) + " |")
+    for attribute_id in ATTRIBUTES:
+        names = {v.id: v.name for v in attribute_values(attribute_id)}
+        lines += [
+            "",
+            f"## {tax.attribute_name(attribute_id)} (`{attribute_id}`)",
+            "",
+            "| value id | name | Apple | Apple concepts | Apple note "
+            "| DPV | DPV concepts | DPV note |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for m in cw.for_attribute(attribute_id):
+            cells = [f"`{m.value}`", _cell(names[m.value])]
+            for target in TARGETS:
+                t = m.target(target)
+                cells += [t.match, concepts(target, t.concepts), _cell(t.note)]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "## Sources", ""] + [f"- {_cell(s)}" for s in cw.sources]
+    return "\n".join(lines) + "\n"
+
+
 def generated_docs() -> dict[str, str]:
     """File name in docs/ → its content."""
-    return {"taxonomy.md": render_taxonomy(), "tables.md": render_tables()}
+    return {
+        "taxonomy.md": render_taxonomy(),
+        "tables.md": render_tables(),
+        "crosswalk.md": render_crosswalk(),
+    }
 
 
 def stale_docs(folder: Path, docs: dict[str, str] | None = None) -> list[str]:

@@ -1,0 +1,127 @@
+"""The report in a real browser: headless Chromium opens every page, and each label cell's
+link lands on its evidence, highlighted in the policy text.
+
+Needs Debian's chromium (`make test-tools` installs it) and playwright (test extra); skips
+without them.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import privacy_labels as pl
+from tests.conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Flags for a closed network and a root user, as the machine's own checks use them.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium; run `make test-tools`"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from privacy_labels.report import write_report
+
+    out = tmp_path_factory.mktemp("site") / "labels"
+    write_report(REPO / "data" / "labeled", out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _evidence(policy_id: str) -> dict[str, set[str]]:
+    """The texts each practice of a policy is evidenced by, from the tables."""
+    labeled = REPO / "data" / "labeled"
+    practices = pl.load("practices", labeled)
+    ids = set(practices.loc[practices["policy_id"] == policy_id, "practice_id"])
+    values = pl.load("attribute_values", labeled)
+    texts: dict[str, set[str]] = {i: set() for i in ids}
+    for row in values[values["practice_id"].isin(ids)].itertuples():
+        if isinstance(row.span_text, str):
+            texts[row.practice_id].add(row.span_text)
+    return texts
+
+
+def test_the_corpus_page_shows_counts_and_charts(browser, site, tmp_path):
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.screenshot(path=tmp_path / "index.png", full_page=True)
+    assert (tmp_path / "index.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.locator("svg[role=img]").count() == 2  # categories, attributes
+    assert page.locator("svg[role=img]").first.locator("rect").count() == 10  # categories
+    links = page.locator("a[href^='policies/']")
+    assert links.count() == 5
+    links.first.click()
+    assert page.url.endswith("policies/smartjac.html")
+    assert page.locator("table.label").is_visible()
+
+
+@pytest.mark.parametrize(
+    "policy_id",
+    sorted(p.stem for p in (REPO / "data" / "raw" / "policies").glob("*.json")),
+)
+def test_every_label_cell_links_to_its_highlighted_evidence(browser, site, tmp_path, policy_id):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((site / "policies" / f"{policy_id}.html").as_uri())
+    page.screenshot(path=tmp_path / f"{policy_id}.png", full_page=True)
+    assert (tmp_path / f"{policy_id}.png").stat().st_size > 10_000
+    grid = page.locator("table.label")
+    assert grid.locator("tbody tr").count() == 16  # the types of information
+    evidence = _evidence(policy_id)
+    cells = grid.locator("td.cell a")
+    n_cells = cells.count()
+    assert n_cells > 10
+    for i in range(n_cells):
+        link = cells.nth(i)
+        practice_id = link.get_attribute("href").removeprefix("#practice-")
+        assert practice_id in evidence
+        link.click()
+        assert page.evaluate("location.hash") == f"#practice-{practice_id}"
+        # The page highlights on the hashchange event, which comes after the click returns:
+        # wait until the highlighted marks are all, and only, this practice's.
+        page.wait_for_function(
+            """id => {
+                const marks = [...document.querySelectorAll("mark.evidence.current")];
+                return marks.length > 0
+                    && marks.every(mark => mark.dataset.practices.split(" ").includes(id));
+            }""",
+            arg=practice_id,
+            timeout=5_000,
+        )
+        marks = page.locator("mark.evidence.current")
+        assert marks.first.is_visible()
+        assert page.evaluate(  # the browser scrolled to the evidence
+            """id => {
+                const top = document.getElementById("practice-" + id).getBoundingClientRect().top;
+                return 0 <= top && top < window.innerHeight;
+            }""",
+            practice_id,
+        )
+        # Highlighted is exactly the practice's evidence: each span whole, nothing else
+        # (a practice without spans highlights its segment).
+        pieces = marks.evaluate_all("marks => marks.map(mark => mark.textContent)")
+        spans = evidence[practice_id]
+        assert all(span in "".join(pieces) for span in spans), practice_id
+        assert not spans or all(any(piece in span for span in spans) for piece in pieces)
+        page.evaluate("window.scrollTo(0, 0)")
