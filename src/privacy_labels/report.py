@@ -85,6 +85,7 @@ th { background: #f2f2f2; text-align: left; font-weight: 600; }
 .apple { color: #555; font-size: 11px; font-weight: 400; }
 .policy-text { white-space: pre-wrap; border-top: 1px solid #ccc; padding-top: 1rem; }
 mark.evidence { background: #fff1a8; }
+a.anchor { scroll-margin-top: 4rem; }  /* keep the line above the evidence in view */
 mark.evidence.current { background: #ff9d00; outline: 2px solid #c25e00; }
 .answers li { margin: .15rem 0; }
 .status { display: inline-block; padding: 0 .35rem; border-radius: .2rem; font-size: 13px; }

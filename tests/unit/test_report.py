@@ -1,0 +1,66 @@
+"""The HTML report, read as text: evidence marks, the label grid's links, agreement, errors."""
+
+from __future__ import annotations
+
+import re
+
+from privacy_labels.build import build
+from privacy_labels.importers.opp115 import import_opp115
+from privacy_labels.report import highlighted_text
+from tests.conftest import FIXTURE_RAW, FIXTURES
+
+
+def test_overlapping_evidence_is_marked_once_per_piece_with_every_practice():
+    text = "We collect your email address."
+    html = highlighted_text(text, {"p1": [(3, 10), (11, 29)], "p2": [(16, 29)]})
+    assert html == (
+        'We <a class="anchor" id="practice-p1"></a>'
+        '<mark class="evidence" data-practices="p1">collect</mark> '
+        '<mark class="evidence" data-practices="p1">your </mark>'
+        '<a class="anchor" id="practice-p2"></a>'
+        '<mark class="evidence" data-practices="p1 p2">email address</mark>.'
+    )
+
+
+def test_text_is_escaped():
+    assert highlighted_text("a <b> & c", {"p": [(2, 5)]}) == (
+        'a <a class="anchor" id="practice-p"></a>'
+        '<mark class="evidence" data-practices="p">&lt;b&gt;</mark> &amp; c'
+    )
+
+
+def test_each_filled_cell_links_to_an_anchor_before_its_marks(run, tmp_path):
+    build(FIXTURE_RAW, tmp_path / "labeled", progress=False)
+    code, out, err = run("report", tmp_path / "labeled", "--out", tmp_path / "site")
+    assert code == 0, err
+    assert "wrote 2 pages" in out
+    page = (tmp_path / "site" / "policies" / "example.html").read_text(encoding="utf-8")
+    grid = page[page.index('<table class="label">') : page.index("</table>")]
+    linked = set(re.findall(r'href="#practice-([a-z0-9-]+)"', grid))
+    # Contact collected (001, 002), for basic service (001) and marketing (002); order
+    # history shared with PayPal (004); "we do not sell" (005) shared with no one named.
+    assert linked == {
+        "example-alice-001",
+        "example-alice-002",
+        "example-alice-004",
+        "example-alice-005",
+    }
+    for practice_id in linked:
+        assert f'id="practice-{practice_id}"' in page
+        assert re.search(rf'data-practices="[^"]*\b{practice_id}\b', page)
+    assert 'class="cell does_not"' in grid  # the denial is shown as such, not as silence
+
+
+def test_agreement_is_reported_when_policies_have_several_annotators(run, tmp_path):
+    import_opp115(FIXTURES / "opp115", tmp_path / "raw", progress=False)
+    build(tmp_path / "raw", tmp_path / "labeled", progress=False)
+    assert run("report", tmp_path / "labeled", "--out", tmp_path / "site")[0] == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Fleiss' kappa per category" in index and "3 annotators each" in index
+
+
+def test_missing_tables_are_named(run, tmp_path):
+    code, _, err = run("report", tmp_path, "--out", tmp_path / "site")
+    assert code == 1
+    assert "no policies.parquet, policy_labels.parquet; build the tables first" in err
+    assert not (tmp_path / "site").exists()
