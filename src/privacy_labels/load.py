@@ -34,6 +34,10 @@ class ReleaseNotFound(LookupError):
     """No release of that version is available from the given place."""
 
 
+class TableNotInRelease(LookupError):
+    """The release predates the table: it was added in a later version."""
+
+
 class IntegrityError(ValueError):
     """A release file's sha256 differs from the one its SHA256SUMS records."""
 
@@ -89,6 +93,13 @@ def load(
 
 def _checked(folder: Path, filename: str, sums: dict[str, str]) -> Path:
     file = folder / filename
+    if filename not in sums and not file.exists():
+        listed = sorted(n.removesuffix(".parquet") for n in sums if n.endswith(".parquet"))
+        raise TableNotInRelease(
+            f"{folder.name} has no {filename.removesuffix('.parquet')} table (it has "
+            f"{', '.join(listed)}); the table came in a later version: load a newer release "
+            "or the current build"
+        )
     if filename not in sums:
         raise IntegrityError(f"{folder / SHA256SUMS} does not list {filename}")
     if not file.is_file():

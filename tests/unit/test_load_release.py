@@ -14,7 +14,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
-from privacy_labels.load import IntegrityError, ReleaseNotFound
+from privacy_labels.load import IntegrityError, ReleaseNotFound, TableNotInRelease
 from tests.conftest import REPO
 
 load_module = importlib.import_module("privacy_labels.load")  # `pl.load` is the function
@@ -33,6 +33,12 @@ def test_a_release_loads_with_the_contract_dtypes():
 def test_an_unknown_version_lists_the_available_ones():
     with pytest.raises(ReleaseNotFound, match=r"no release '9\.9\.9'.*available: .*0\.1\.0"):
         pl.load("practices", version="9.9.9")
+
+
+def test_a_table_newer_than_the_release_is_named_as_such():
+    # 0.1.0 predates policy_labels.
+    with pytest.raises(TableNotInRelease, match=r"0\.1\.0 has no policy_labels table .*later"):
+        pl.load("policy_labels", version=VERSION)
 
 
 @pytest.fixture
