@@ -2,7 +2,7 @@
 
 >>> import privacy_labels as pl
 >>> pl.tables()
-['policies', 'segments', 'practices', 'attribute_values']
+['policies', 'segments', 'annotations', 'practices', 'attribute_values', 'segment_labels', 'splits', 'policy_labels']
 >>> practices = pl.load("practices")
 >>> pl.versions()  # the releases available locally
 ['0.1.0']

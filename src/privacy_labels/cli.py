@@ -558,8 +558,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "docs",
-        help="generate the taxonomy and table reference in docs/",
-        description="Write docs/taxonomy.md and docs/tables.md from the schema.",
+        help="generate the taxonomy, table and crosswalk reference in docs/",
+        description="Write docs/taxonomy.md, docs/tables.md and docs/crosswalk.md from the schema.",
     )
     _path_option(p, "--out", Path("docs"), "folder to write")
     p.add_argument(
