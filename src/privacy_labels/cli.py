@@ -199,12 +199,18 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
 
 
 def cmd_export_label_studio(args: argparse.Namespace) -> int:
+    from privacy_labels.build import InvalidInputs
     from privacy_labels.label_studio import CONFIG, TASKS, export_label_studio
 
     if not RawCorpus(args.raw).policies_dir.is_dir():
         print(f"{args.raw}: no policies/ folder; give a raw corpus with --raw", file=sys.stderr)
         return EXIT_USAGE
-    result = export_label_studio(args.raw, args.out, with_predictions=not args.no_predictions)
+    try:
+        result = export_label_studio(args.raw, args.out, with_predictions=not args.no_predictions)
+    except InvalidInputs as error:
+        _print_problems(error.problems, args.format, {"is_valid": False})
+        print(f"export stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
     if args.format == "json":
         print(json.dumps(vars(result) | {"out": str(result.out)}))
         return EXIT_OK

@@ -202,8 +202,15 @@ class ExportSummary:
 
 
 def export_label_studio(raw: Path, out: Path, *, with_predictions: bool = True) -> ExportSummary:
-    """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete."""
+    """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete.
+
+    Raises InvalidInputs, writing nothing, when the corpus does not validate."""
+    from privacy_labels.build import InvalidInputs
+
     corpus = RawCorpus(raw)
+    problems = Validator(default_raw=raw).check_corpus(corpus)
+    if problems:
+        raise InvalidInputs(problems)
     tasks = [task(corpus, p, with_predictions=with_predictions) for p in corpus.policy_ids()]
     with replace_dir_when_done(out) as staging:
         (staging / CONFIG).write_text(labeling_config(), encoding="utf-8")

@@ -216,3 +216,14 @@ def test_documents_that_do_not_validate_are_not_written(run, tmp_path):
         "category 'first_party_collection_use' is missing"
     ) in err
     assert not (tmp_path / "back").exists()
+
+
+def test_an_invalid_corpus_is_not_exported(run, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    document = raw / "annotations" / "example" / "alice.json"
+    document.write_text(document.read_text(encoding="utf-8").replace('"contact"', '"contacts"'))
+    code, _, err = run("export", "label-studio", "--raw", raw, "--out", tmp_path / "ls")
+    assert code == 1
+    assert "did you mean 'contact'?" in err and "export stopped" in err
+    assert not (tmp_path / "ls").exists()
