@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/export_label_studio.py --out DIR` is `privacy-labels export label-studio ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["export", "label-studio", *sys.argv[1:]]))

@@ -1,0 +1,7 @@
+"""Thin wrapper: `python scripts/report.py ...` is `privacy-labels report ...`."""
+
+import sys
+
+from privacy_labels.cli import main
+
+sys.exit(main(["report", *sys.argv[1:]]))
