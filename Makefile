@@ -36,7 +36,7 @@ check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
 
 test: $(VENV)/.test-stamp
-	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(LABEL_STUDIO) $(BIN)/python -m pytest
+	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(BIN)/python -m pytest
 
 # Optional tools the slow tests use when present (CI installs them; tests skip without):
 # Label Studio in a venv of its own, and Debian's chromium for the report (needs root).
