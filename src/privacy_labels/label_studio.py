@@ -263,9 +263,26 @@ def _label_id(given: object, category: Category | None, attribute_id: str | None
     return options.get(given) if isinstance(given, str) else None
 
 
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    """A list as Label Studio writes it; anything else is taken as empty (and reported)."""
+    return value if isinstance(value, list) else []
+
+
+def _id(value: object) -> str | None:
+    """A region id as Label Studio writes it (a string; a number is taken as one), or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
+
+
 def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> tuple[dict, list]:
     """The regions of one annotation, by id, and its relations as (from_id, to_id)."""
     regions: dict[str, _Region] = {}
+    rejected = set()  # regions already reported: their per-region results say nothing more
     relations = []
     pending = []  # per-region results, applied once every region's category is known
     for i, result in enumerate(results):
@@ -273,11 +290,11 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
         if not isinstance(result, dict):
             conv.add(here, "expected an object")
             continue
-        kind = result.get("type")
+        kind, region_id = result.get("type"), _id(result.get("id"))
         if kind == "relation":
-            relations.append((result.get("from_id"), result.get("to_id")))
+            relations.append((_id(result.get("from_id")), _id(result.get("to_id"))))
             continue
-        value = result.get("value") or {}
+        value = _object(result.get("value"))
         if kind == "labels" and result.get("from_name") == CATEGORY:
             start, end = offsets.ours(value.get("start")), offsets.ours(value.get("end"))
             if start is None or end is None or start >= end:
@@ -287,8 +304,9 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
                     f"of the task text ({len(offsets.text)} characters)",
                     "the export does not belong to this task's text; export the project again",
                 )
+                rejected.add(region_id)
                 continue
-            labels = value.get("labels") or []
+            labels = _list(value.get("labels"))
             category_id = _label_id(labels[0], None, None) if len(labels) == 1 else None
             if category_id is None:
                 names = taxonomy().category_ids
@@ -299,6 +317,7 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
                     if len(labels) == 1 and closest(labels[0], names)
                     else "label the region with one category",
                 )
+                rejected.add(region_id)
                 continue
             text = offsets.text[start:end]
             given_text = value.get("text")
@@ -309,25 +328,33 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
                     f"({text[:40]!r})",
                     "the task text was changed after annotation; re-import the policy text",
                 )
-            regions[result.get("id")] = _Region(
-                result.get("id"), start, end, text, here, category_id
-            )
+            if region_id is None:
+                conv.add(here + ".id", "the region has no id", "export the project again")
+                continue
+            regions[region_id] = _Region(region_id, start, end, text, here, category_id)
         else:
             pending.append((here, result))
     for here, result in pending:
-        region = regions.get(result.get("id"))
+        region = regions.get(_id(result.get("id")))
         if region is None:
-            conv.add(here, f"per-region result of unknown region {result.get('id')!r}", "")
+            if _id(result.get("id")) not in rejected:
+                conv.add(
+                    here,
+                    f"no labeled region {result.get('id')!r} for this {result.get('type')} result",
+                    "give every region a category label",
+                )
             continue
-        name, value = result.get("from_name"), result.get("value") or {}
+        name, value = result.get("from_name"), _object(result.get("value"))
         if name == PRACTICE_ID:
-            typed = [t.strip() for t in value.get("text") or [] if t.strip()]
+            typed = [
+                t.strip() for t in _list(value.get("text")) if isinstance(t, str) and t.strip()
+            ]
             region.practice_id = typed[0] if typed else None
         elif name == NO_SPAN:
-            region.no_span |= set(value.get("choices") or [])
+            region.no_span |= {c for c in _list(value.get("choices")) if isinstance(c, str)}
         else:
-            category, _, attribute_id = (name or "").partition("__")
-            choices = value.get("choices") or []
+            category, _, attribute_id = (name if isinstance(name, str) else "").partition("__")
+            choices = _list(value.get("choices"))
             cat = taxonomy().category(region.category)
             if category != region.category or cat.attribute(attribute_id) is None:
                 conv.add(
@@ -467,7 +494,11 @@ def convert_export(
                 f"annotate the text of {corpus.text_path(policy_id)} unchanged",
             )
             continue
-        annotations = [a for a in item.get("annotations") or [] if not a.get("was_cancelled")]
+        annotations = [
+            a
+            for a in _list(item.get("annotations"))
+            if isinstance(a, dict) and not a.get("was_cancelled")
+        ]
         if annotator and len(annotations) > 1:
             conv.add(
                 f"{where}.annotations",
@@ -485,7 +516,7 @@ def convert_export(
                     "pass --annotator with the annotator's id, a lowercase slug",
                 )
                 continue
-            regions, relations = _regions(annotation.get("result") or [], offsets, here, conv)
+            regions, relations = _regions(_list(annotation.get("result")), offsets, here, conv)
             practices, n_new = [], 0
             for group in _practices(regions, relations, conv):
                 practice_id = next((r.practice_id for r in group if r.practice_id), None)

@@ -7,8 +7,19 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from privacy_labels.label_studio import CATEGORY, NO_SPAN, PRACTICE_ID, Offsets, slot_control
+from privacy_labels.corpus import RawCorpus
+from privacy_labels.label_studio import (
+    CATEGORY,
+    NO_SPAN,
+    PRACTICE_ID,
+    Offsets,
+    convert_export,
+    slot_control,
+    task,
+)
 from privacy_labels.schema import taxonomy
 from tests.conftest import FIXTURE_RAW, REPO, read_json
 
@@ -188,6 +199,7 @@ def test_problems_name_the_place_in_the_export_and_nothing_is_written(run, tmp_p
     assert code == 1
     assert "$[0].annotations[0].result[0].value.labels: expected one category" in err
     assert "did you mean 'first_party_collection_use'?" in err
+    assert "no labeled region" not in err  # the region's choices are not reported again
     assert not (tmp_path / "back").exists()
 
     changed = as_export([task])
@@ -227,3 +239,46 @@ def test_an_invalid_corpus_is_not_exported(run, tmp_path):
     assert code == 1
     assert "did you mean 'contact'?" in err and "export stopped" in err
     assert not (tmp_path / "ls").exists()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _places(node, path=()):
+    """Every place in a JSON document, as a path of keys and indexes."""
+    yield path
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in children:
+        yield from _places(child, (*path, key))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_any_damage_to_an_export_is_reported_never_raised(data):
+    """Whatever a hand-edited or foreign export holds, import reports problems; it never crashes."""
+    export = as_export([task(RawCorpus(FIXTURE_RAW), "example")])
+    places = list(_places(export))[1:]
+    for _ in range(data.draw(st.integers(1, 3))):
+        *parent, key = data.draw(st.sampled_from(places))
+        node = export
+        for step in parent:
+            node = node[step]
+        node[key] = data.draw(JSON)
+        places = list(_places(export))[1:]
+        if not places:
+            break
+    documents, problems = convert_export(export, "export.json", RawCorpus(FIXTURE_RAW))
+    assert all(isinstance(p.message, str) and p.path.startswith("$") for p in problems)
+    assert all(isinstance(d["practices"], list) for d in documents.values())
