@@ -23,7 +23,7 @@ from tqdm import tqdm
 import privacy_labels
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_file
 from privacy_labels.corpus import RawCorpus
-from privacy_labels.policy_labels import Practice, policy_label_row
+from privacy_labels.policy_labels import policy_label_row, practices_from_rows
 from privacy_labels.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.tables import TABLES, arrow_schema, table
 from privacy_labels.validate import Problem, Validator
@@ -106,13 +106,7 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
     rows["attribute_values"].sort(key=lambda r: r["practice_id"])
     rows["segment_labels"] = segment_label_rows(rows["segments"], rows["practices"], annotators)
     rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
-    values: dict[str, dict[str, str]] = {}
-    for row in rows["attribute_values"]:
-        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
-    practices = [
-        Practice(p["practice_id"], p["category"], values.get(p["practice_id"], {}))
-        for p in rows["practices"]
-    ]
+    practices = practices_from_rows(rows["practices"], rows["attribute_values"])
     rows["policy_labels"].append(policy_label_row(policy_id, len(annotators), practices))
     return rows
 

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
-from privacy_labels.policy_labels import QUESTIONS, cell_column, evidence_column
+from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, table
 from privacy_labels.views import count_column, majority_column, split_of
@@ -305,7 +305,7 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     values = frames["attribute_values"]
     negative = set(
         values.loc[
-            (values["attribute"] == "does_does_not") & (values["value"] == "does_not"),
+            (values["attribute"] == POLARITY) & (values["value"] == "does_not"),
             "practice_id",
         ]
     )
@@ -326,7 +326,7 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
             for policy_id, row in labels.iterrows():
                 ids = expected.get((policy_id, v.id), set())
-                polarity = {practice_id in negative for practice_id in ids}
+                polarity = {q.is_negatable and practice_id in negative for practice_id in ids}
                 want = {
                     frozenset(): "not_stated",
                     frozenset({False}): "does",

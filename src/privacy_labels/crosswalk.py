@@ -19,36 +19,16 @@ from functools import cache
 from pathlib import Path
 
 from privacy_labels._files import package_data, parse_json
-from privacy_labels.schema import Value, taxonomy
+from privacy_labels.policy_labels import QUESTIONS
 
-ATTRIBUTES = (
-    "personal_information_type",
-    "purpose",
-    "third_party_entity",
-    "choice_type",
-    "access_type",
-    "retention_period",
-    "security_measure",
-    "audience_type",
-    "notification_type",
-    "do_not_track_policy",
-)
+# The attributes whose values answer the policy-label questions.
+ATTRIBUTES = tuple(dict.fromkeys(a for q in QUESTIONS for _, a in q.slots))
 TARGETS = ("apple", "dpv")
 MATCHES = ("exact", "approximate", "none")
 
 
 def crosswalk_path() -> Path:
     return package_data("schema", "schema") / "crosswalk.json"
-
-
-def attribute_values(attribute_id: str) -> list[Value]:
-    """The values of an attribute over every slot that has it, in taxonomy order."""
-    values: dict[str, Value] = {}
-    for _, attribute in taxonomy().slots:
-        if attribute.id == attribute_id:
-            for value in attribute.values:
-                values.setdefault(value.id, value)
-    return list(values.values())
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_labels.crosswalk import ATTRIBUTES, MATCHES, TARGETS, attribute_values, crosswalk
+from privacy_labels.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.schema import schema_version, taxonomy
 from privacy_labels.tables import TABLES
 
@@ -127,7 +127,7 @@ def render_crosswalk() -> str:
         counts = [sum(m.target(target).match == match for m in cw.mappings) for match in MATCHES]
         lines.append(f"| {target} | " + " | ".join(str(n) for n in counts) + " |")
     for attribute_id in ATTRIBUTES:
-        names = {v.id: v.name for v in attribute_values(attribute_id)}
+        names = {v.id: v.name for v in tax.values_of(attribute_id)}
         lines += [
             "",
             f"## {tax.attribute_name(attribute_id)} (`{attribute_id}`)",

@@ -8,6 +8,8 @@ each possible answer, a taxonomy value, it holds two columns:
   practices state only the opposite (OPP-115's `Does Not`, as in "we do not
   sell your contact information"), `mixed` when practices state both, and
   `not_stated` when the policy is silent. Silence is never read as a denial.
+  Only what is collected or shared, with whom and why, can be denied: a choice
+  stated within a denial ("not without your consent") is still offered.
 - `<question>_<value>_practice_ids`: the supporting practices, space-separated
   and sorted; empty when not stated.
 
@@ -33,6 +35,9 @@ class Question:
     id: str
     title: str
     slots: tuple[tuple[str, str], ...]  # (category, attribute) whose values answer it
+    # Whether a practice's `does_not` denies the answer: true for what is collected or
+    # shared and why; not for a choice offered within a denial ("not without your consent").
+    is_negatable: bool = False
 
     @property
     def values(self) -> list[Value]:
@@ -48,21 +53,32 @@ QUESTIONS: tuple[Question, ...] = (
         "collected",
         "Information collected by the first party",
         ((FIRST_PARTY, "personal_information_type"),),
+        is_negatable=True,
     ),
     Question(
-        "collected_for", "Why the first party collects or uses it", ((FIRST_PARTY, "purpose"),)
+        "collected_for",
+        "Why the first party collects or uses it",
+        ((FIRST_PARTY, "purpose"),),
+        is_negatable=True,
     ),
     Question(
         "shared",
         "Information shared with or collected by third parties",
         ((THIRD_PARTY, "personal_information_type"),),
+        is_negatable=True,
     ),
     Question(
         "shared_with",
         "Third parties that receive or collect it",
         ((THIRD_PARTY, "third_party_entity"),),
+        is_negatable=True,
     ),
-    Question("shared_for", "Why third parties receive or collect it", ((THIRD_PARTY, "purpose"),)),
+    Question(
+        "shared_for",
+        "Why third parties receive or collect it",
+        ((THIRD_PARTY, "purpose"),),
+        is_negatable=True,
+    ),
     Question(
         "choice",
         "Choices offered",
@@ -119,9 +135,22 @@ class Practice:
         return [self.values[a] for c, a in q.slots if c == self.category and a in self.values]
 
 
-def status(supporting: Iterable[Practice]) -> str:
+def practices_from_rows(
+    practice_rows: Iterable[dict], value_rows: Iterable[dict]
+) -> list[Practice]:
+    """Practices from rows of the `practices` and `attribute_values` tables."""
+    values: dict[str, dict[str, str]] = {}
+    for row in value_rows:
+        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
+    return [
+        Practice(p["practice_id"], p["category"], values.get(p["practice_id"], {}))
+        for p in practice_rows
+    ]
+
+
+def status(supporting: Iterable[Practice], is_negatable: bool) -> str:
     """`does`, `does_not`, `mixed` or `not_stated`, from the practices that give an answer."""
-    kinds = {p.is_negative for p in supporting}
+    kinds = {is_negatable and p.is_negative for p in supporting}
     if not kinds:
         return "not_stated"
     if kinds == {True}:
@@ -142,7 +171,7 @@ def cells(practices: Iterable[Practice], q: Question) -> dict[str, Cell]:
         for value_id in practice.answers(q):
             supporting[value_id].append(practice)
     return {
-        value_id: Cell(status(found), tuple(sorted({p.practice_id for p in found})))
+        value_id: Cell(status(found, q.is_negatable), tuple(sorted({p.practice_id for p in found})))
         for value_id, found in supporting.items()
     }
 
@@ -159,7 +188,10 @@ def grid(
             for column_value in practice.answers(columns):
                 supporting[row_value, column_value].append(practice)
     return {
-        key: Cell(status(found), tuple(sorted({p.practice_id for p in found})))
+        key: Cell(
+            status(found, rows.is_negatable or columns.is_negatable),
+            tuple(sorted({p.practice_id for p in found})),
+        )
         for key, found in supporting.items()
     }
 

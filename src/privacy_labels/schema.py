@@ -114,6 +114,11 @@ class Taxonomy:
         """Every value id of every slot, in order of first appearance."""
         return list(dict.fromkeys(v.id for _, a in self.slots for v in a.values))
 
+    def values_of(self, attribute_id: str) -> list[Value]:
+        """An attribute's values over every slot that has it, in order of first appearance."""
+        values = [v for _, a in self.slots if a.id == attribute_id for v in a.values]
+        return list({v.id: v for v in values}.values())
+
     def attribute_name(self, attribute_id: str) -> str:
         return next(a.name for _, a in self.slots if a.id == attribute_id)
 

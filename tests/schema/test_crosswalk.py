@@ -11,10 +11,10 @@ from privacy_labels.crosswalk import (
     MATCHES,
     TARGETS,
     Target,
-    attribute_values,
     crosswalk,
 )
 from privacy_labels.docs import generated_docs
+from privacy_labels.schema import taxonomy
 
 APPLE_DATA_TYPES = {
     "Contact Info",
@@ -52,7 +52,7 @@ def _targets():
 @pytest.mark.parametrize("attribute", ATTRIBUTES)
 def test_covers_every_value_of_the_attribute_once_in_taxonomy_order(attribute):
     mapped = [m.value for m in crosswalk().for_attribute(attribute)]
-    assert mapped == [v.id for v in attribute_values(attribute)]
+    assert mapped == [v.id for v in taxonomy().values_of(attribute)]
 
 
 def test_maps_only_the_crosswalk_attributes_in_their_order():

@@ -10,7 +10,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.build import build
-from privacy_labels.policy_labels import QUESTIONS, Practice, grid, question
+from privacy_labels.policy_labels import QUESTIONS, Practice, cells, grid, question
 from tests.conftest import FIXTURE_RAW, REPO
 
 
@@ -128,3 +128,19 @@ def test_grid_crosses_two_answers_of_the_same_practices():
     assert crossed["contact", "marketing"].practice_ids == ("p1",)  # p3 is sharing, not collection
     assert crossed["location", "advertising"].status == "does_not"
     assert crossed["contact", "advertising"].status == "not_stated"
+
+
+def test_a_choice_stated_within_a_denial_is_still_offered():
+    # "We do not sell your information without your explicit consent": the sale is denied,
+    # the opt-in is offered.
+    denial = Practice(
+        "p1",
+        "third_party_sharing_collection",
+        {
+            "does_does_not": "does_not",
+            "third_party_entity": "unnamed_third_party",
+            "choice_type": "opt_in",
+        },
+    )
+    assert cells([denial], question("shared_with"))["unnamed_third_party"].status == "does_not"
+    assert cells([denial], question("choice"))["opt_in"].status == "does"
