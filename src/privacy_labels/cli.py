@@ -577,10 +577,33 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _clash(args: argparse.Namespace) -> str | None:
+    """Why writing args.out would damage an input (the out folder is replaced whole), if so."""
+    out = getattr(args, "out", None)
+    if out is None:
+        return None
+    for name in ("raw", "dir", "src", "export"):
+        given = getattr(args, name, None)
+        if given is None:
+            continue
+        a, b = Path(out).resolve(), Path(given).resolve()
+        if a == b or a in b.parents or b in a.parents:
+            flag = "--raw" if name == "raw" else name.upper()
+            return (
+                f"--out {out} overlaps the input {flag} {given}, and the output folder is "
+                "replaced whole; write to a folder of its own"
+            )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from privacy_labels._files import Busy
 
     args = parser().parse_args(argv)
+    clash = _clash(args)
+    if clash:
+        print(clash, file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args)
     except Busy as error:

@@ -26,6 +26,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -133,7 +134,7 @@ def labeling_config() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _region_results(practice: dict, offsets: Offsets, segment: dict, first_id: int) -> list[dict]:
+def _region_results(practice: dict, offsets: Offsets, segment: dict, n_before: int) -> list[dict]:
     """The Label Studio results (regions, their choices and practice id) of one practice."""
     regions: dict[tuple[int, int], dict] = {}  # span → {attribute: value}
     no_span: dict[str, str] = {}
@@ -154,7 +155,7 @@ def _region_results(practice: dict, offsets: Offsets, segment: dict, first_id: i
 
         def result(from_name: str, kind: str, value: dict, region=region, n=n) -> dict:
             return {
-                "id": f"r{first_id + n}",
+                "id": f"r{n_before + n}",
                 "from_name": from_name,
                 "to_name": TEXT,
                 "type": kind,
@@ -188,7 +189,8 @@ def task(corpus: RawCorpus, policy_id: str, *, with_predictions: bool = True) ->
         results: list[dict] = []
         for practice in doc["practices"]:
             segment = sidecar["segments"][practice["segment_id"]]
-            results += _region_results(practice, offsets, segment, len(results))
+            n_regions = len({r["id"] for r in results})
+            results += _region_results(practice, offsets, segment, n_regions)
         predictions.append({"model_version": doc["annotator"], "result": results})
     data = {TEXT: text, "policy_id": policy_id, "text_sha256": sidecar["text_sha256"]}
     return {"data": data, "predictions": predictions}
@@ -374,27 +376,26 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
     return regions, relations
 
 
-def _practices(
-    regions: dict[str, _Region], relations: list, conv: _Conversion
-) -> list[list[_Region]]:
-    """Regions grouped into practices: by practice_id; a region without one joins the practice
-    of a region it is related to, else stands alone."""
-    group_of: dict[str, str] = {}  # region id -> the id of the first region of its practice
-    first_with: dict[str, str] = {}
+def _practices(regions: dict[str, _Region], relations: list) -> list[list[_Region]]:
+    """Regions grouped into practices: the same practice_id, or related, directly or through
+    other regions (Label Studio's relations)."""
+    parent = {region_id: region_id for region_id in regions}
+
+    def root(region_id: str) -> str:
+        while parent[region_id] != region_id:
+            region_id = parent[region_id] = parent[parent[region_id]]
+        return region_id
+
+    first_with: dict[str, str] = {}  # practice_id -> a region that has it
     for region in regions.values():
         if region.practice_id:
-            group_of[region.id] = first_with.setdefault(region.practice_id, region.id)
+            parent[root(region.id)] = root(first_with.setdefault(region.practice_id, region.id))
     for a, b in relations:
-        if a not in regions or b not in regions:
-            continue
-        for loose, anchored in ((a, b), (b, a)):
-            if loose not in group_of and anchored in group_of:
-                group_of[loose] = group_of[anchored]
-            elif loose not in group_of and anchored not in group_of:
-                group_of[loose] = group_of[anchored] = anchored
+        if a in regions and b in regions:
+            parent[root(a)] = root(b)
     groups: dict[str, list[_Region]] = {}
     for region in sorted(regions.values(), key=lambda r: (r.start, r.end, r.id)):
-        groups.setdefault(group_of.get(region.id, region.id), []).append(region)
+        groups.setdefault(root(region.id), []).append(region)
     return list(groups.values())
 
 
@@ -423,6 +424,13 @@ def _document_practice(
         return None
     attributes: dict[str, dict] = {}
     for region in group:
+        for attribute in sorted(region.no_span - set(region.values)):
+            conv.add(
+                region.where,
+                f"practice {practice_id}: {NO_SPAN} lists {attribute}, which has no value on "
+                "this region",
+                f"choose a value of {attribute} on the region, or untick it in {NO_SPAN}",
+            )
         for attribute, value in region.values.items():
             chosen = {"value": value}
             if attribute not in region.no_span:
@@ -447,6 +455,14 @@ def _document_practice(
     }
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 def _annotator(annotation: dict, given: str | None) -> str | None:
     if given:
         return given
@@ -469,6 +485,12 @@ def convert_export(
     """Annotation documents, keyed by (policy_id, annotator), from a Label Studio JSON export."""
     conv = _Conversion(file)
     documents: dict[tuple[str, str], dict] = {}
+    # Practice ids already in the corpus, but those of the documents an import replaces
+    # (the same policy and annotator): new ids must not collide with them.
+    taken_by: dict[tuple[str, str], set[str]] = {}
+    for path in corpus.annotation_paths():
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        taken_by[doc["policy_id"], doc["annotator"]] = {p["practice_id"] for p in doc["practices"]}
     if not isinstance(export, list):
         conv.add(
             "$", "expected a list of tasks", "export the project as JSON (not JSON-MIN or CSV)"
@@ -516,24 +538,45 @@ def convert_export(
                     "pass --annotator with the annotator's id, a lowercase slug",
                 )
                 continue
+            if (policy_id, name) in documents:
+                conv.add(
+                    here,
+                    f"a second annotation of {policy_id} by {name}",
+                    "keep one annotation per task and annotator, or pass distinct annotators",
+                )
+                continue
+            taken = set().union(*(ids for key, ids in taken_by.items() if key != (policy_id, name)))
             regions, relations = _regions(_list(annotation.get("result")), offsets, here, conv)
             practices, n_new = [], 0
-            for group in _practices(regions, relations, conv):
-                practice_id = next((r.practice_id for r in group if r.practice_id), None)
-                if practice_id is None:
+            own = f"{policy_id}-{name}-"
+            for group in _practices(regions, relations):
+                given = sorted({r.practice_id for r in group if r.practice_id})
+                if len(given) > 1:
+                    conv.add(
+                        group[0].where,
+                        f"related regions carry different practice ids: {', '.join(given)}",
+                        "a relation joins regions of one practice; remove it or give the "
+                        "regions one practice_id",
+                    )
+                    continue
+                # Ids of another annotator's practices (accepted predictions) are not kept:
+                # practice ids are unique in the corpus.
+                if given and given[0].startswith(own) and given[0] not in taken:
+                    practice_id = given[0]
+                else:
                     n_new += 1
-                    practice_id = f"{policy_id}-{name}-ls{n_new:03d}"
+                    practice_id = f"{own}ls{n_new:03d}"
                 practice = _document_practice(group, practice_id, sidecar["segments"], conv)
                 if practice:
                     practices.append(practice)
-            date = (
+            annotated = (
                 annotated_date
                 or str(annotation.get("updated_at") or annotation.get("created_at") or "")[:10]
             )
-            if not date:
+            if not _is_date(annotated):
                 conv.add(
                     f"{here}.updated_at",
-                    "the annotation has no date",
+                    f"no date of the form YYYY-MM-DD ({annotated!r})",
                     "pass --annotated-date YYYY-MM-DD",
                 )
             documents[policy_id, name] = {
@@ -541,7 +584,7 @@ def convert_export(
                 "policy_id": policy_id,
                 "annotator": name,
                 "text_sha256": sidecar["text_sha256"],
-                "annotated_date": date,
+                "annotated_date": annotated,
                 "method": method,
                 "practices": sorted(practices, key=lambda p: p["practice_id"]),
             }
@@ -568,6 +611,9 @@ def import_label_studio(
     from `raw`, and the documents), validated; raises ImportProblems, writing nothing."""
     from privacy_labels.validate import read_json
 
+    problems = Validator(default_raw=raw).check_corpus(RawCorpus(raw))
+    if problems:  # the policies and annotations the export is checked against
+        raise ImportProblems(problems)
     export, problem = read_json(export_path)
     if problem:
         raise ImportProblems([problem])

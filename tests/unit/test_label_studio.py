@@ -164,16 +164,23 @@ def test_regions_without_practice_ids_group_by_relations(run, tmp_path):
              "to_name": "text", "type": "choices", "value": {**span, "choices": [value]}},
         ]  # fmt: skip
 
+    def related(a, b):
+        return {"from_id": a, "to_id": b, "type": "relation", "direction": "right"}
+
     result = [
         *region("a", "We collect", "action_first_party", "collect_on_website"),
         *region("b", "your name and email address", "personal_information_type", "contact"),
         *region("c", "to run the service", "purpose", "basic_service_feature"),
-        {"from_id": "b", "to_id": "a", "type": "relation", "direction": "right"},
-        {"from_id": "c", "to_id": "b", "type": "relation", "direction": "right"},
+        *region("d", "when you create an account", "user_type", "user_with_account"),
+        # a–b and c–d first: the two pairs become one practice only through b–c.
+        related("a", "b"),
+        related("c", "d"),
+        related("b", "c"),
     ]
     export = [{"data": task["data"], "annotations": [{"result": result, "completed_by": 3}]}]
     code, _, err = _import(run, tmp_path, export, "--annotator", "bob")
-    assert code == 1 and "has no date" in err and "pass --annotated-date" in err
+    assert code == 1 and "no date of the form YYYY-MM-DD ('')" in err
+    assert "pass --annotated-date" in err
     code, _, err = _import(
         run, tmp_path, export, "--annotator", "bob", "--annotated-date", "2026-11-01"
     )
@@ -187,6 +194,7 @@ def test_regions_without_practice_ids_group_by_relations(run, tmp_path):
         "action_first_party": "We collect",
         "personal_information_type": "your name and email address",
         "purpose": "to run the service",
+        "user_type": "when you create an account",
     }
 
 
@@ -282,3 +290,38 @@ def test_any_damage_to_an_export_is_reported_never_raised(data):
     documents, problems = convert_export(export, "export.json", RawCorpus(FIXTURE_RAW))
     assert all(isinstance(p.message, str) and p.path.startswith("$") for p in problems)
     assert all(isinstance(d["practices"], list) for d in documents.values())
+
+
+def test_accepted_predictions_of_another_annotator_get_new_practice_ids(run, tmp_path):
+    # Bob accepted Alice's predictions: the ids stay unique in the corpus.
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    code, _, err = _import(run, tmp_path, as_export([task]), "--annotator", "bob")
+    assert code == 0, err
+    bob = read_json(tmp_path / "back" / "annotations" / "example" / "bob.json")
+    alice = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
+    assert [p["practice_id"] for p in bob["practices"]] == [
+        f"example-bob-ls{n:03d}" for n in range(1, len(alice["practices"]) + 1)
+    ]
+    assert sorted(json.dumps(p["attributes"], sort_keys=True) for p in bob["practices"]) == sorted(
+        json.dumps(p["attributes"], sort_keys=True) for p in alice["practices"]
+    )
+
+
+def test_two_annotations_of_one_policy_by_one_annotator_are_refused(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    code, _, err = _import(run, tmp_path, as_export([task, task]))
+    assert code == 1
+    assert "$[1].annotations[0]: a second annotation of example by alice" in err
+
+
+def test_a_no_span_tick_without_a_value_is_reported(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    export = as_export([task])
+    first = export[0]["annotations"][0]["result"][0]
+    export[0]["annotations"][0]["result"].append(
+        {"id": first["id"], "from_name": NO_SPAN, "to_name": "text", "type": "choices",
+         "value": {"start": 0, "end": 1, "choices": ["retention_period"]}}
+    )  # fmt: skip
+    code, _, err = _import(run, tmp_path, export)
+    assert code == 1
+    assert "no_span lists retention_period, which has no value on this region" in err
