@@ -256,19 +256,14 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from privacy_labels.check import UnreadableTables
     from privacy_labels.report import write_report
 
-    missing = [
-        n for n in ("policies", "policy_labels") if not (args.dir / f"{n}.parquet").is_file()
-    ]
-    if missing:
-        print(
-            f"{args.dir}: no {', '.join(f'{m}.parquet' for m in missing)}; build the tables "
-            "first with `privacy-labels build`",
-            file=sys.stderr,
-        )
+    try:
+        result = write_report(args.dir, args.out)
+    except UnreadableTables as error:
+        print(f"{error}; {args.out} is unchanged", file=sys.stderr)
         return EXIT_INVALID
-    result = write_report(args.dir, args.out)
     if args.format == "json":
         print(json.dumps({"out": str(result.out), "n_pages": result.n_pages}))
     else:
@@ -476,15 +471,16 @@ def parser() -> argparse.ArgumentParser:
         description="Convert the annotations of a Label Studio JSON export into annotation "
         "documents, one per task and annotator, with offsets mapped back to the policy text "
         "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
-        "annotated policies, copied from --raw, and the documents; validated before anything "
-        "is written.",
+        "annotated policies, copied from --raw, and the documents, validated with the corpus "
+        "in --raw; nothing is written while a problem remains.",
     )
     p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
     p.add_argument(
         "--annotator",
-        help="annotator id (a lowercase slug) for every annotation; by default the local part "
-        "of the Label Studio user's e-mail, when the export has it",
+        help="annotator id (a lowercase slug) for every annotation; without it, the local part "
+        "of the user's e-mail when the export carries one (Label Studio's JSON export names "
+        "users by number only)",
     )
     p.add_argument(
         "--annotated-date",

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from privacy_labels._files import replace_dir_when_done
 from privacy_labels.agreement import AgreementError, agreement
+from privacy_labels.check import UnreadableTables, read_tables
 from privacy_labels.crosswalk import crosswalk
 from privacy_labels.policy_labels import (
     Cell,
@@ -33,9 +32,11 @@ from privacy_labels.policy_labels import (
     cell_column,
     evidence_column,
     grid,
+    practices_from_rows,
     question,
 )
 from privacy_labels.schema import taxonomy
+from privacy_labels.tables import table
 
 STYLE = "style.css"
 SYMBOLS = {"does": "●", "does_not": "✕", "mixed": "◐", "not_stated": ""}
@@ -47,7 +48,8 @@ STATUS_WORDS = {
 }
 # The label's rows, and its column groups: uses by the first party, then sharing.
 ROWS = "collected"
-# (the question of its first column, the question crossed with the rows, group title, first column title)
+# (the question of the group's first column, the question crossed with the rows,
+#  the group's title, its first column's title)
 COLUMN_GROUPS = (
     ("collected", "collected_for", "Collected and used by the first party for", "collected"),
     ("shared", "shared_with", "Shared with", "shared"),
@@ -82,7 +84,7 @@ th { background: #f2f2f2; text-align: left; font-weight: 600; }
 .not_stated { background: #fff; }
 .na { background: #eee; color: #999; }
 .legend span { display: inline-block; min-width: 1.4rem; text-align: center; border: 1px solid #bbb; margin-right: .3rem; }
-.apple { color: #555; font-size: 11px; font-weight: 400; }
+.crosswalk { color: #555; font-size: 11px; font-weight: 400; }
 .policy-text { white-space: pre-wrap; border-top: 1px solid #ccc; padding-top: 1rem; }
 mark.evidence { background: #fff1a8; }
 a.anchor { scroll-margin-top: 4rem; }  /* keep the line above the evidence in view */
@@ -148,6 +150,7 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> str:
 @dataclass(frozen=True)
 class Tables:
     policies: list[dict]
+    segments: dict[tuple[str, int], dict]  # (policy_id, segment_id) -> segment row
     annotations: list[dict]
     practices: list[dict]
     values: list[dict]
@@ -155,16 +158,31 @@ class Tables:
 
     @classmethod
     def read(cls, folder: Path) -> Tables:
-        def rows(name: str) -> list[dict]:
-            return pq.read_table(folder / f"{name}.parquet").to_pylist()
+        """The tables of a build; raises UnreadableTables, naming what to do, when they are
+        missing, unreadable or do not belong together."""
+        frames = read_tables(folder)
 
-        return cls(
+        def rows(name: str) -> list[dict]:
+            frame = frames[name].astype(object)
+            return frame.where(frame.notna(), None).to_dict("records")
+
+        tables = cls(
             rows("policies"),
+            {(r["policy_id"], r["segment_id"]): r for r in rows("segments")},
             rows("annotations"),
             rows("practices"),
             rows("attribute_values"),
-            {row["policy_id"]: row for row in rows("policy_labels")},
+            {r["policy_id"]: r for r in rows("policy_labels")},
         )
+        unlabeled = sorted({p["policy_id"] for p in tables.policies} - set(tables.labels))
+        columns = set(table("policy_labels").column_names) - set(frames["policy_labels"].columns)
+        if unlabeled or columns:
+            raise UnreadableTables(
+                f"{folder / 'policy_labels.parquet'} does not match the other tables (no "
+                f"{'row for ' + ', '.join(unlabeled) if unlabeled else 'column ' + min(columns)}); "
+                "rebuild with `privacy-labels build`"
+            )
+        return tables
 
 
 # -- The corpus page -------------------------------------------------------------------
@@ -205,7 +223,7 @@ def index_page(tables: Tables, folder: Path) -> str:
         "<h2>Values per attribute</h2>",
     ]
     for attribute_id in tax.attribute_ids:
-        slot_values = {v.id: v.name for _, a in tax.slots if a.id == attribute_id for v in a.values}
+        slot_values = {v.id: v.name for v in tax.values_of(attribute_id)}
         top = max((values[attribute_id, v] for v in slot_values), default=0) or 1
         parts.append(
             f'<h3 id="attribute-{attribute_id}">{_e(tax.attribute_name(attribute_id))}</h3>'
@@ -246,7 +264,7 @@ def _agreement_section(folder: Path) -> str:
 # -- The policy pages ------------------------------------------------------------------
 
 
-def _link(cell: Cell, what: str) -> str:
+def _cell_html(cell: Cell, what: str) -> str:
     """A label cell: its symbol, linking to the first supporting practice's evidence."""
     if cell.status == "not_stated":
         return f'<td class="cell not_stated" title="{_e(what)}: not stated"></td>'
@@ -265,21 +283,23 @@ def _crosswalk(q: Question, value_id: str) -> str:
         if mapped.match != "none":
             sign = "≈ " if mapped.match == "approximate" else ""
             words.append(f"{name}: {sign}{', '.join(mapped.concepts)}")
-    return f'<br><span class="apple" title="see docs/crosswalk.md">{_e(" · ".join(words))}</span>'
+    return (
+        f'<br><span class="crosswalk" title="see docs/crosswalk.md">{_e(" · ".join(words))}</span>'
+    )
 
 
 def label_grid(practices: list[Practice], label_row: dict) -> str:
     """The nutrition-label grid: information types × (first-party uses, recipients)."""
     rows = question(ROWS)
-    groups = [(question(r), question(c), title, own) for r, c, title, own in COLUMN_GROUPS]
+    groups = [(question(r), question(c), title, first) for r, c, title, first in COLUMN_GROUPS]
     head_groups = "".join(
         f'<th class="group" colspan="{1 + len(c.values)}">{_e(title)}</th>'
         for _, c, title, _ in groups
     )
     head_answers = "".join(
-        f'<th class="answer">{_e(own)}</th>'
+        f'<th class="answer">{_e(first)}</th>'
         + "".join(f'<th class="answer">{_e(v.name)}</th>' for v in c.values)
-        for _, c, _, own in groups
+        for _, c, _, first in groups
     )
     crossed = {r.id: grid(practices, r, c) for r, c, _, _ in groups}
     body = []
@@ -294,9 +314,9 @@ def label_grid(practices: list[Practice], label_row: dict) -> str:
                 label_row[cell_column(r.id, value.id)],
                 tuple((label_row[evidence_column(r.id, value.id)] or "").split()),
             )
-            cells.append(_link(own, f"{value.name} {r.id}"))
+            cells.append(_cell_html(own, f"{value.name} {r.id}"))
             cells += [
-                _link(crossed[r.id][value.id, v.id], f"{value.name} {r.id}: {v.name}")
+                _cell_html(crossed[r.id][value.id, v.id], f"{value.name} {r.id}: {v.name}")
                 for v in c.values
             ]
         body.append(
@@ -352,24 +372,20 @@ def highlighted_text(text: str, ranges: dict[str, list[tuple[int, int]]]) -> str
     return "".join(out)
 
 
-def policy_page(policy: dict, tables: Tables, segments: list[dict]) -> str:
+def policy_page(policy: dict, tables: Tables) -> str:
     pid = policy["policy_id"]
     rows = [p for p in tables.practices if p["policy_id"] == pid]
     ids = {p["practice_id"] for p in rows}
     values = [v for v in tables.values if v["practice_id"] in ids]
-    chosen: dict[str, dict[str, str]] = {}
     ranges: dict[str, list[tuple[int, int]]] = {p["practice_id"]: [] for p in rows}
     for v in values:
-        chosen.setdefault(v["practice_id"], {})[v["attribute"]] = v["value"]
         if v["span_start"] is not None:
             ranges[v["practice_id"]].append((v["span_start"], v["span_end"]))
     for p in rows:  # a practice without spans points to its whole segment
         if not ranges[p["practice_id"]]:
-            segment = segments[p["segment_id"]]
+            segment = tables.segments[pid, p["segment_id"]]
             ranges[p["practice_id"]].append((segment["start"], segment["end"]))
-    practices = [
-        Practice(p["practice_id"], p["category"], chosen.get(p["practice_id"], {})) for p in rows
-    ]
+    practices = practices_from_rows(rows, values)
     label_row = tables.labels[pid]
     annotators = [a for a in tables.annotations if a["policy_id"] == pid]
     legend = " ".join(
@@ -377,7 +393,7 @@ def policy_page(policy: dict, tables: Tables, segments: list[dict]) -> str:
     )
     source = (
         f'<a href="{_e(policy["url"])}">{_e(policy["url"])}</a>'
-        if policy.get("url")
+        if str(policy.get("url")).startswith(("https://", "http://"))  # never javascript:
         else _e(policy["source"])
     )
     body = "\n".join(
@@ -414,15 +430,12 @@ class ReportResult:
 def write_report(folder: Path, out: Path) -> ReportResult:
     """Write the report for the built tables in `folder` to `out`, replaced when complete."""
     tables = Tables.read(folder)
-    segments: dict[str, list[dict]] = {}
-    for row in pq.read_table(folder / "segments.parquet").to_pylist():
-        segments.setdefault(row["policy_id"], []).append(row)
     with replace_dir_when_done(out) as staging:
         (staging / STYLE).write_text(CSS.lstrip(), encoding="utf-8")
         (staging / "index.html").write_text(index_page(tables, folder), encoding="utf-8")
         (staging / "policies").mkdir()
         for policy in tables.policies:
-            page = policy_page(policy, tables, segments.get(policy["policy_id"], []))
+            page = policy_page(policy, tables)
             (staging / "policies" / f"{policy['policy_id']}.html").write_text(
                 page, encoding="utf-8"
             )

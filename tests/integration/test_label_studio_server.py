@@ -127,6 +127,12 @@ def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
     (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
     assert sum(len(t["annotations"]) for t in export) == 5
 
+    # A real export names the user by number only: the annotator must be given.
+    code, _, err = run(
+        "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,
+        "--out", tmp_path / "back",
+    )  # fmt: skip
+    assert code == 1 and "cannot tell who annotated" in err and "pass --annotator" in err
     seed = read_json(next(SEED_RAW.glob("annotations/*/claude.json")))
     code, _, err = run(
         "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,

@@ -12,8 +12,11 @@ import shutil
 import pytest
 
 import privacy_labels as pl
+from privacy_labels.policy_labels import question
+from privacy_labels.schema import taxonomy
 from tests.conftest import REPO
 
+LABELED = REPO / "data" / "labeled"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags for a closed network and a root user, as the machine's own checks use them.
 CHROMIUM_ARGS = [
@@ -37,7 +40,7 @@ def site(tmp_path_factory):
     from privacy_labels.report import write_report
 
     out = tmp_path_factory.mktemp("site") / "labels"
-    write_report(REPO / "data" / "labeled", out)
+    write_report(LABELED, out)
     return out
 
 
@@ -51,15 +54,18 @@ def browser():
 
 
 def _evidence(policy_id: str) -> dict[str, set[str]]:
-    """The texts each practice of a policy is evidenced by, from the tables."""
-    labeled = REPO / "data" / "labeled"
-    practices = pl.load("practices", labeled)
-    ids = set(practices.loc[practices["policy_id"] == policy_id, "practice_id"])
-    values = pl.load("attribute_values", labeled)
-    texts: dict[str, set[str]] = {i: set() for i in ids}
-    for row in values[values["practice_id"].isin(ids)].itertuples():
+    """The texts each practice of a policy is evidenced by, from the tables: its spans, or
+    its segment when it has none."""
+    practices = pl.load("practices", LABELED)
+    practices = practices[practices["policy_id"] == policy_id]
+    values = pl.load("attribute_values", LABELED)
+    segments = pl.load("segments", LABELED).set_index(["policy_id", "segment_id"])["text"]
+    texts: dict[str, set[str]] = {p: set() for p in practices["practice_id"]}
+    for row in values[values["practice_id"].isin(texts)].itertuples():
         if isinstance(row.span_text, str):
             texts[row.practice_id].add(row.span_text)
+    for row in practices.itertuples():
+        texts[row.practice_id] = texts[row.practice_id] or {segments[policy_id, row.segment_id]}
     return texts
 
 
@@ -69,11 +75,14 @@ def test_the_corpus_page_shows_counts_and_charts(browser, site, tmp_path):
     page.screenshot(path=tmp_path / "index.png", full_page=True)
     assert (tmp_path / "index.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.locator("svg[role=img]").count() == 2  # categories, attributes
-    assert page.locator("svg[role=img]").first.locator("rect").count() == 10  # categories
+    charted = page.locator("svg[role=img]").first.locator("rect title").all_text_contents()
+    categories = pl.load("practices", LABELED)["category"].value_counts()
+    assert charted == [f"{c.name}: {categories[c.id]:,}" for c in taxonomy().categories]
     links = page.locator("a[href^='policies/']")
-    assert links.count() == 5
+    policy_ids = sorted(pl.load("policies", LABELED)["policy_id"])
+    assert links.all_text_contents() == policy_ids
     links.first.click()
-    assert page.url.endswith("policies/smartjac.html")
+    assert page.url.endswith(f"policies/{policy_ids[0]}.html")
     assert page.locator("table.label").is_visible()
 
 
@@ -87,9 +96,9 @@ def test_every_label_cell_links_to_its_highlighted_evidence(browser, site, tmp_p
     page.screenshot(path=tmp_path / f"{policy_id}.png", full_page=True)
     assert (tmp_path / f"{policy_id}.png").stat().st_size > 10_000
     grid = page.locator("table.label")
-    assert grid.locator("tbody tr").count() == 16  # the types of information
+    assert grid.locator("tbody tr").count() == len(question("collected").values)
     evidence = _evidence(policy_id)
-    cells = grid.locator("td.cell a")
+    cells = page.locator("table.label td.cell a, .answers a")  # the grid, then the lists
     n_cells = cells.count()
     assert n_cells > 10
     for i in range(n_cells):
@@ -119,11 +128,11 @@ def test_every_label_cell_links_to_its_highlighted_evidence(browser, site, tmp_p
             arg=practice_id,
             timeout=5_000,
         )
-        # Highlighted is exactly the practice's evidence: each span whole, nothing else
-        # (a practice without spans highlights its segment).
+        # Highlighted is exactly the practice's evidence: each span whole, and nothing
+        # outside its spans (or its segment, when it has none).
         pieces = marks.evaluate_all("marks => marks.map(mark => mark.textContent)")
         spans = evidence[practice_id]
         assert all(span in "".join(pieces) for span in spans), practice_id
-        assert not spans or all(any(piece in span for span in spans) for piece in pieces)
+        assert all(any(piece in span for span in spans) for piece in pieces), practice_id
         # Back to the top with no fragment, so the next link is followed afresh.
         page.evaluate("history.replaceState(null, '', location.pathname); window.scrollTo(0, 0)")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
 
 from privacy_labels.build import build
 from privacy_labels.importers.opp115 import import_opp115
-from privacy_labels.report import highlighted_text
+from privacy_labels.report import highlighted_text, write_report
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 
@@ -59,8 +64,41 @@ def test_agreement_is_reported_when_policies_have_several_annotators(run, tmp_pa
     assert "Fleiss' kappa per category" in index and "3 annotators each" in index
 
 
-def test_missing_tables_are_named(run, tmp_path):
-    code, _, err = run("report", tmp_path, "--out", tmp_path / "site")
+@pytest.mark.parametrize(
+    "damage",
+    ["no tables", "no segments", "a corrupt table", "a policy without its label"],
+)
+def test_tables_that_cannot_make_a_report_are_named(run, tmp_path, damage):
+    labeled = tmp_path / "labeled"
+    build(FIXTURE_RAW, labeled, progress=False)
+    if damage == "no tables":
+        for table in labeled.glob("*.parquet"):
+            table.unlink()
+        expected = "no policies.parquet, segments.parquet"
+    elif damage == "no segments":
+        (labeled / "segments.parquet").unlink()
+        expected = "no segments.parquet; build the tables first"
+    elif damage == "a corrupt table":
+        (labeled / "practices.parquet").write_bytes(b"PAR1 not really")
+        expected = "practices.parquet: not a readable Parquet file"
+    else:
+        labels = pq.read_table(labeled / "policy_labels.parquet")
+        pq.write_table(labels.slice(0, 0), labeled / "policy_labels.parquet")
+        expected = "policy_labels.parquet does not match the other tables (no row for example)"
+    code, _, err = run("report", labeled, "--out", tmp_path / "site")
     assert code == 1
-    assert "no policies.parquet, policy_labels.parquet; build the tables first" in err
+    assert expected in err and "is unchanged" in err
     assert not (tmp_path / "site").exists()
+
+
+def test_only_web_addresses_are_linked(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    sidecar = raw / "policies" / "example.json"
+    doc = json.loads(sidecar.read_text(encoding="utf-8"))
+    doc["url"] = "javascript:alert(1)"
+    sidecar.write_text(json.dumps(doc), encoding="utf-8")
+    build(raw, tmp_path / "labeled", progress=False)
+    write_report(tmp_path / "labeled", tmp_path / "site")
+    page = (tmp_path / "site" / "policies" / "example.html").read_text(encoding="utf-8")
+    assert 'href="javascript:' not in page
