@@ -315,6 +315,12 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         f"{policy_id}: in only one of policies and policy_labels"
         for policy_id in policy_ids.symmetric_difference(labels.index)
     ]
+    n_annotators = frames["annotations"].groupby("policy_id").size()
+    failed += [
+        f"{policy_id} n_annotators: is {n}, expected {n_annotators.get(policy_id, 0)}"
+        for policy_id, n in labels["n_annotators"].items()
+        if n != n_annotators.get(policy_id, 0)
+    ]
     for q in QUESTIONS:
         in_slots = pd.Series(False, index=answers.index)
         for category, attribute in q.slots:
@@ -345,7 +351,7 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     return _project_check(
         "policy_labels",
         "labels_match_practices",
-        "<question>_<value>[_practice_ids]",
+        "n_annotators, <question>_<value>[_practice_ids]",
         len(labels),
         failed,
     )

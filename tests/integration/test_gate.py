@@ -94,6 +94,10 @@ def _silenced_policy_label(rows):
     rows[0]["collected_contact"] = "not_stated"
 
 
+def _miscounted_label_annotators(rows):
+    rows[0]["n_annotators"] = 3
+
+
 def _invented_evidence(rows):
     rows[0]["collected_health_practice_ids"] = "no-such-practice"
 
@@ -146,6 +150,12 @@ FAULTS = {
         _silenced_policy_label,
         "labels_match_practices",
         "collected_contact: is not_stated, expected does",
+    ),
+    "policy label with a wrong annotator count": (
+        "policy_labels",
+        _miscounted_label_annotators,
+        "labels_match_practices",
+        "n_annotators: is 3, expected 1",
     ),
     "policy label citing a practice that does not exist": (
         "policy_labels",
