@@ -34,6 +34,13 @@ def _print_problems(problems, fmt: str, summary: dict) -> None:
         print(problem, file=sys.stderr)
 
 
+def _stopped(verb: str, error, args: argparse.Namespace) -> int:
+    """Report the problems that stopped a command; its output folder was left as it was."""
+    _print_problems(error.problems, args.format, {"is_valid": False})
+    print(f"{verb} stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+    return EXIT_INVALID
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from privacy_labels.validate import Validator
 
@@ -61,9 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(args.raw, args.out, progress=False if args.quiet else None)
     except InvalidInputs as error:
-        _print_problems(error.problems, args.format, {"is_valid": False})
-        print(f"build stopped: {error}; {args.out} is unchanged", file=sys.stderr)
-        return EXIT_INVALID
+        return _stopped("build", error, args)
     if args.format == "json":
         print(json.dumps({"is_valid": True, "out": str(result.out), "n_rows": result.n_rows}))
     else:
@@ -208,9 +213,7 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
     try:
         result = export_label_studio(args.raw, args.out, with_predictions=not args.no_predictions)
     except InvalidInputs as error:
-        _print_problems(error.problems, args.format, {"is_valid": False})
-        print(f"export stopped: {error}; {args.out} is unchanged", file=sys.stderr)
-        return EXIT_INVALID
+        return _stopped("export", error, args)
     if args.format == "json":
         print(json.dumps(vars(result) | {"out": str(result.out)}))
         return EXIT_OK
@@ -226,7 +229,8 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
-    from privacy_labels.label_studio import ImportProblems, import_label_studio
+    from privacy_labels.build import InvalidInputs
+    from privacy_labels.label_studio import import_label_studio
 
     if not args.export.is_file():
         print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)
@@ -240,10 +244,8 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
             annotated_date=args.annotated_date,
             **({"method": args.method} if args.method else {}),
         )
-    except ImportProblems as error:
-        _print_problems(error.problems, args.format, {"is_valid": False})
-        print(f"import stopped: {error}; {args.out} is unchanged", file=sys.stderr)
-        return EXIT_INVALID
+    except InvalidInputs as error:
+        return _stopped("import", error, args)
     if args.format == "json":
         print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
         return EXIT_OK

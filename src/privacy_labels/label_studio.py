@@ -31,6 +31,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels.build import InvalidInputs
 from privacy_labels.corpus import RawCorpus, is_slug
 from privacy_labels.schema import Category, schema_version, taxonomy
 from privacy_labels.validate import Problem, Validator, closest
@@ -207,8 +208,6 @@ def export_label_studio(raw: Path, out: Path, *, with_predictions: bool = True) 
     """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete.
 
     Raises InvalidInputs, writing nothing, when the corpus does not validate."""
-    from privacy_labels.build import InvalidInputs
-
     corpus = RawCorpus(raw)
     problems = Validator(default_raw=raw).check_corpus(corpus)
     if problems:
@@ -221,14 +220,6 @@ def export_label_studio(raw: Path, out: Path, *, with_predictions: bool = True) 
 
 
 # -- Import ----------------------------------------------------------------------------
-
-
-class ImportProblems(Exception):
-    """The export cannot be converted, or converts to invalid documents; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass
@@ -608,15 +599,15 @@ def import_label_studio(
     method: str = DEFAULT_METHOD,
 ) -> ImportSummary:
     """Convert a Label Studio JSON export into a raw corpus at `out` (the policies annotated,
-    from `raw`, and the documents), validated; raises ImportProblems, writing nothing."""
+    from `raw`, and the documents), validated; raises InvalidInputs, writing nothing."""
     from privacy_labels.validate import read_json
 
     problems = Validator(default_raw=raw).check_corpus(RawCorpus(raw))
     if problems:  # the policies and annotations the export is checked against
-        raise ImportProblems(problems)
+        raise InvalidInputs(problems)
     export, problem = read_json(export_path)
     if problem:
-        raise ImportProblems([problem])
+        raise InvalidInputs([problem])
     documents, problems = convert_export(
         export,
         str(export_path),
@@ -626,7 +617,7 @@ def import_label_studio(
         method=method,
     )
     if problems:
-        raise ImportProblems(problems)
+        raise InvalidInputs(problems)
     with replace_dir_when_done(out) as staging:
         source, corpus = RawCorpus(raw), RawCorpus(staging)
         corpus.policies_dir.mkdir()
@@ -639,7 +630,7 @@ def import_label_studio(
             path.write_text(dump_json(document), encoding="utf-8")
         problems = Validator(default_raw=staging).check_corpus(corpus)
         if problems:  # named as they would be in `out`; the staging folder is dropped
-            raise ImportProblems(
+            raise InvalidInputs(
                 [replace(p, file=p.file.replace(str(staging), str(out), 1)) for p in problems]
             )
     return ImportSummary(out, len(documents), sum(len(d["practices"]) for d in documents.values()))
