@@ -164,16 +164,17 @@ class Cell:
     practice_ids: tuple[str, ...]
 
 
+def _cell(found: list[Practice], is_negatable: bool) -> Cell:
+    return Cell(status(found, is_negatable), tuple(sorted({p.practice_id for p in found})))
+
+
 def cells(practices: Iterable[Practice], q: Question) -> dict[str, Cell]:
     """Every answer to one question: its status and supporting practices."""
     supporting: dict[str, list[Practice]] = {v.id: [] for v in q.values}
     for practice in practices:
         for value_id in practice.answers(q):
             supporting[value_id].append(practice)
-    return {
-        value_id: Cell(status(found, q.is_negatable), tuple(sorted({p.practice_id for p in found})))
-        for value_id, found in supporting.items()
-    }
+    return {value_id: _cell(found, q.is_negatable) for value_id, found in supporting.items()}
 
 
 def grid(
@@ -187,13 +188,8 @@ def grid(
         for row_value in practice.answers(rows):
             for column_value in practice.answers(columns):
                 supporting[row_value, column_value].append(practice)
-    return {
-        key: Cell(
-            status(found, rows.is_negatable or columns.is_negatable),
-            tuple(sorted({p.practice_id for p in found})),
-        )
-        for key, found in supporting.items()
-    }
+    is_negatable = rows.is_negatable or columns.is_negatable
+    return {key: _cell(found, is_negatable) for key, found in supporting.items()}
 
 
 def policy_label_row(policy_id: str, n_annotators: int, practices: list[Practice]) -> dict:
