@@ -59,6 +59,24 @@ def documents(raw) -> dict:
     return {p.relative_to(raw).as_posix(): read_json(p) for p in raw.glob("annotations/*/*.json")}
 
 
+def test_tasks_carry_the_annotations_as_predictions_only_when_asked(run, tmp_path):
+    [task] = exported(run, FIXTURE_RAW, tmp_path / "ls")
+    assert task["data"]["policy_id"] == "example"
+    assert [p["model_version"] for p in task["predictions"]] == ["alice"]
+    code, _, err = run(
+        "export",
+        "label-studio",
+        "--raw",
+        FIXTURE_RAW,
+        "--out",
+        tmp_path / "bare",
+        "--no-predictions",
+    )
+    assert code == 0, err
+    [bare] = read_json(tmp_path / "bare" / "tasks.json")
+    assert bare == {"data": task["data"], "predictions": []}
+
+
 def test_the_configuration_offers_exactly_the_schema_labels(run, tmp_path):
     exported(run, FIXTURE_RAW, tmp_path / "ls")
     root = ET.parse(tmp_path / "ls" / "config.xml").getroot()
