@@ -48,11 +48,12 @@ class DuplicateKeyError(ValueError):
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [k for k, _ in pairs]
-    repeated = sorted({k for k in keys if keys.count(k) > 1})
-    if repeated:
+    obj = dict(pairs)
+    if len(obj) < len(pairs):  # the common case costs one comparison
+        keys = [k for k, _ in pairs]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
         raise DuplicateKeyError(f"duplicate key {repeated[0]!r}")
-    return dict(pairs)
+    return obj
 
 
 def _refuse_constant(name: str) -> None:

@@ -10,26 +10,37 @@ give the same bytes: rows sorted by their keys, no timestamps, fixed CSV dialect
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 import privacy_labels
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_file
+from privacy_labels._parallel import map_in_order
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.policy_labels import policy_label_row, practices_from_rows
 from privacy_labels.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.tables import TABLES, arrow_schema, table
-from privacy_labels.validate import Problem, Validator
+from privacy_labels.validate import (
+    PolicyInputs,
+    Problem,
+    Validator,
+    chunked,
+    plain_policy_ids,
+    practice_keys,
+    read_valid_policy,
+    repeats_any,
+)
 from privacy_labels.views import segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
+BYTES_PER_FLUSH = 64 << 20
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
 MANIFEST = "manifest.json"
@@ -43,10 +54,9 @@ class InvalidInputs(Exception):
         self.problems = problems
 
 
-def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
+def policy_rows(inputs: PolicyInputs) -> dict[str, list[dict]]:
     """All rows one policy contributes to each table, sorted by the tables' keys."""
-    sidecar = json.loads(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
-    text = corpus.text_path(policy_id).read_text(encoding="utf-8")
+    policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
     rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
     rows["policies"].append(
@@ -68,8 +78,7 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
         )
     attribute_order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
     annotators = []
-    for path in corpus.annotation_paths(policy_id):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    for doc in inputs.documents:
         annotators.append(doc["annotator"])
         rows["annotations"].append(
             {"policy_id": policy_id, **{c: doc[c] for c in _DOCUMENT_COLUMNS}}
@@ -111,44 +120,80 @@ def policy_rows(corpus: RawCorpus, policy_id: str) -> dict[str, list[dict]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Part:
+    """What a run of policies contributes: each table's rows, and what the checks need."""
+
+    policy_ids: list[str]
+    tables: dict[str, pa.Table]
+    input_sha256: dict[str, str]
+    practice_keys: np.ndarray
+    is_valid: bool = True
+
+
+def build_part(root: str, policy_ids: list[str]) -> Part:
+    """Check and turn a run of policies into rows; the unit of work of a parallel build."""
+    corpus = RawCorpus(Path(root))
+    rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
+    input_sha256: dict[str, str] = {}
+    for policy_id in policy_ids:
+        inputs = read_valid_policy(corpus, policy_id)
+        if inputs is None:
+            return Part(policy_ids, {}, {}, np.array([], np.uint64), is_valid=False)
+        input_sha256.update(inputs.sha256)
+        for name, policy_table_rows in policy_rows(inputs).items():
+            rows[name] += policy_table_rows
+    return Part(
+        policy_ids,
+        {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t.name)) for t in TABLES},
+        input_sha256,
+        practice_keys(row["practice_id"] for row in rows["practices"]),
+    )
+
+
 class TableWriter:
-    """Streams rows of one table into `<name>.parquet` and `<name>.csv`."""
+    """Streams one table into `<name>.parquet` and `<name>.csv`.
+
+    Row groups end where a part makes the buffer reach ROWS_PER_FLUSH rows or
+    BYTES_PER_FLUSH bytes, which depends on the data only, never on how the
+    work was spread: the same inputs give the same bytes.
+    """
 
     def __init__(self, folder: Path, name: str):
         self.name = name
         self.schema = arrow_schema(name)
-        self.columns = self.schema.names
         self.parquet = pq.ParquetWriter(
             folder / f"{name}.parquet",
             self.schema,
             compression="zstd",
             store_schema=True,  # keeps the column descriptions for Arrow-based readers
         )
-        self._csv_file = open(folder / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self.csv = csv.writer(self._csv_file, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        self.csv.writerow(self.columns)
-        self.buffer: list[dict] = []
+        # Every string quoted, null an empty cell: null and "" stay apart. LF line ends.
+        self.csv = pa_csv.CSVWriter(folder / f"{name}.csv", self.schema)
+        self.buffer: list[pa.Table] = []
+        self.n_buffered_rows = self.n_buffered_bytes = 0
         self.n_rows = 0
 
-    def write(self, rows: Iterable[dict]) -> None:
-        self.buffer.extend(rows)
-        if len(self.buffer) >= ROWS_PER_FLUSH:
+    def write(self, rows: pa.Table) -> None:
+        self.buffer.append(rows)
+        self.n_buffered_rows += rows.num_rows
+        self.n_buffered_bytes += rows.nbytes
+        if self.n_buffered_rows >= ROWS_PER_FLUSH or self.n_buffered_bytes >= BYTES_PER_FLUSH:
             self.flush()
 
     def flush(self) -> None:
-        if not self.buffer:
-            return
-        self.parquet.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
-        self.csv.writerows(
-            ["" if row.get(c) is None else row[c] for c in self.columns] for row in self.buffer
-        )
-        self.n_rows += len(self.buffer)
+        if self.n_buffered_rows:
+            rows = pa.concat_tables(self.buffer).combine_chunks()
+            self.parquet.write_table(rows, row_group_size=rows.num_rows)
+            self.csv.write_table(rows)
+            self.n_rows += rows.num_rows
         self.buffer = []
+        self.n_buffered_rows = self.n_buffered_bytes = 0
 
     def close(self) -> None:
         self.flush()
         self.parquet.close()
-        self._csv_file.close()
+        self.csv.close()
 
 
 @dataclass(frozen=True)
@@ -157,45 +202,105 @@ class BuildResult:
     n_rows: dict[str, int]
 
 
-def build(raw: Path, out: Path, *, progress: bool | None = None) -> BuildResult:
+def build(
+    raw: Path,
+    out: Path,
+    *,
+    progress: bool | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> BuildResult:
     """Validate the raw corpus at `raw` and write the tables to `out`.
 
-    Raises InvalidInputs, writing nothing, when any input has a problem, and
-    Busy when another run is writing `out`. `progress=None` shows a progress
-    bar only on a terminal.
+    The per-policy work runs in `workers` processes, or on the Dask cluster at
+    `scheduler`; the output is the same bytes either way. Raises InvalidInputs,
+    writing nothing, when any input has a problem, and Busy when another run is
+    writing `out`. `progress=None` shows a progress bar only on a terminal.
     """
     with replace_dir_when_done(out) as staging:
-        result = write_tables(raw, staging, progress=progress)
+        result = write_tables(raw, staging, progress=progress, workers=workers, scheduler=scheduler)
     return BuildResult(out, result.n_rows)
 
 
-def write_tables(raw: Path, folder: Path, *, progress: bool | None = None) -> BuildResult:
-    """Validate the raw corpus and write the tables into the empty `folder`."""
+def write_tables(
+    raw: Path,
+    folder: Path,
+    *,
+    progress: bool | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> BuildResult:
+    """Validate the raw corpus and write the tables into the empty `folder`.
+
+    Each policy is checked as it is turned into rows (see validate.quick_check);
+    at the first problem the build stops and Validator explains every problem.
+    """
     corpus = RawCorpus(raw)
-    problems = Validator(default_raw=raw).check_corpus(corpus)
-    if problems:
-        raise InvalidInputs(problems)
+    policy_ids = plain_policy_ids(corpus)
+    if policy_ids is None:
+        raise InvalidInputs(_explained(corpus))
     writers = {t.name: TableWriter(folder, t.name) for t in TABLES}
+    input_sha256: dict[str, str] = {}
+    keys = []
+    is_valid = True
+    parts = chunked(policy_ids)
     # tqdm's disable=None means: show the bar only on a terminal.
     quiet = None if progress is None else not progress
-    for policy_id in tqdm(corpus.policy_ids(), desc="build", unit="policy", disable=quiet):
-        for name, rows in policy_rows(corpus, policy_id).items():
-            writers[name].write(rows)
+    with tqdm(total=len(policy_ids), desc="build", unit="policy", disable=quiet) as bar:
+        for part in map_in_order(
+            functools.partial(build_part, str(corpus.root)),
+            parts,
+            workers=min(workers, len(parts)),
+            scheduler=scheduler,
+        ):
+            if not part.is_valid:
+                is_valid = False
+                break
+            for name, writer in writers.items():
+                writer.write(part.tables[name])
+            input_sha256.update(part.input_sha256)
+            keys.append(part.practice_keys)
+            bar.update(len(part.policy_ids))
     for writer in writers.values():
         writer.close()
+    if not is_valid or repeats_any(keys):
+        raise InvalidInputs(_explained(corpus))
     n_rows = {name: w.n_rows for name, w in writers.items()}
-    (folder / MANIFEST).write_text(dump_json(_manifest(corpus, folder, n_rows)), encoding="utf-8")
+    manifest = _manifest(corpus, folder, n_rows, input_sha256)
+    (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
     return BuildResult(folder, n_rows)
 
 
-def _manifest(corpus: RawCorpus, built: Path, n_rows: dict[str, int]) -> dict:
-    """sha256 of every output and input, so a build can be traced to what made it."""
-    inputs = sorted(p for p in corpus.root.rglob("*") if p.is_file() and not p.name.startswith("."))
+def _explained(corpus: RawCorpus) -> list[Problem]:
+    """Every problem of a corpus the quick check refused, from Validator."""
+    problems = Validator(default_raw=corpus.root).explain_corpus(corpus)
+    return problems or [
+        Problem(
+            str(corpus.root),
+            "",
+            "the quick check refused the corpus, but the full check finds no problem",
+            "this is a bug in privacy-labels: please report it with the corpus",
+        )
+    ]
+
+
+def _manifest(
+    corpus: RawCorpus, built: Path, n_rows: dict[str, int], input_sha256: dict[str, str]
+) -> dict:
+    """sha256 of every output and input, so a build can be traced to what made it.
+
+    `input_sha256` holds the files the build read; any other file is hashed here.
+    """
+    inputs = sorted(
+        p.relative_to(corpus.root).as_posix()
+        for p in corpus.root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
     return {
         "package_version": privacy_labels.__version__,
         "schema_version": schema_version(),
         "n_rows": n_rows,
         "outputs": {p.name: sha256_file(p) for p in sorted(built.iterdir()) if p.name != MANIFEST},
-        "inputs": {p.relative_to(corpus.root).as_posix(): sha256_file(p) for p in inputs},
+        "inputs": {p: input_sha256.get(p) or sha256_file(corpus.root / p) for p in inputs},
         "schema": {f"{name}.schema.json": sha256_file(schema_path(name)) for name in SCHEMA_NAMES},
     }

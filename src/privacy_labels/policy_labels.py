@@ -21,6 +21,7 @@ statement, and its practice_ids say who (practice ids name their annotator).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,12 +40,17 @@ class Question:
     # shared and why; not for a choice offered within a denial ("not without your consent").
     is_negatable: bool = False
 
-    @property
+    @functools.cached_property
     def values(self) -> list[Value]:
         """The possible answers: the slots' values, in taxonomy order."""
         tax = taxonomy()
         values = [v for c, a in self.slots for v in tax.category(c).attribute(a).values]
         return list({v.id: v for v in values}.values())
+
+    @functools.cached_property
+    def attributes_in(self) -> dict[str, tuple[str, ...]]:
+        """category -> the attributes whose values answer the question."""
+        return {c: tuple(a for c2, a in self.slots if c2 == c) for c, _ in self.slots}
 
 
 FIRST_PARTY, THIRD_PARTY = "first_party_collection_use", "third_party_sharing_collection"
@@ -132,7 +138,7 @@ class Practice:
         return self.values.get(POLARITY) == "does_not"
 
     def answers(self, q: Question) -> list[str]:
-        return [self.values[a] for c, a in q.slots if c == self.category and a in self.values]
+        return [self.values[a] for a in q.attributes_in.get(self.category, ()) if a in self.values]
 
 
 def practices_from_rows(
@@ -168,12 +174,26 @@ def _cell(found: list[Practice], is_negatable: bool) -> Cell:
     return Cell(status(found, is_negatable), tuple(sorted({p.practice_id for p in found})))
 
 
+def _supporting(
+    practices: Iterable[Practice], questions: Iterable[Question]
+) -> dict[str, dict[str, list[Practice]]]:
+    """question -> answer -> the practices that give it, in one pass over the practices."""
+    supporting = {q.id: {v.id: [] for v in q.values} for q in questions}
+    asked: dict[str, list[tuple[str, str]]] = {}  # category -> (question, attribute)
+    for q in questions:
+        for category, attributes in q.attributes_in.items():
+            asked.setdefault(category, []).extend((q.id, a) for a in attributes)
+    for practice in practices:
+        for question_id, attribute in asked.get(practice.category, ()):
+            value_id = practice.values.get(attribute)
+            if value_id is not None:
+                supporting[question_id][value_id].append(practice)
+    return supporting
+
+
 def cells(practices: Iterable[Practice], q: Question) -> dict[str, Cell]:
     """Every answer to one question: its status and supporting practices."""
-    supporting: dict[str, list[Practice]] = {v.id: [] for v in q.values}
-    for practice in practices:
-        for value_id in practice.answers(q):
-            supporting[value_id].append(practice)
+    supporting = _supporting(practices, [q])[q.id]
     return {value_id: _cell(found, q.is_negatable) for value_id, found in supporting.items()}
 
 
@@ -195,8 +215,10 @@ def grid(
 def policy_label_row(policy_id: str, n_annotators: int, practices: list[Practice]) -> dict:
     """The `policy_labels` row of one policy."""
     row: dict = {"policy_id": policy_id, "n_annotators": n_annotators}
+    supporting = _supporting(practices, QUESTIONS)
     for q in QUESTIONS:
-        for value_id, cell in cells(practices, q).items():
+        for value_id, found in supporting[q.id].items():
+            cell = _cell(found, q.is_negatable)
             row[cell_column(q.id, value_id)] = cell.status
             row[evidence_column(q.id, value_id)] = " ".join(cell.practice_ids) or None
     return row

@@ -12,20 +12,26 @@ ids are unique. Each problem names the file, the JSON path and a fix.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import json
 import json.decoder
 import json.scanner
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, ValidationError
+import jsonschema_rs
+import numpy as np
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from privacy_labels._files import parse_json, sha256_bytes
+from privacy_labels._parallel import map_in_order
 from privacy_labels.corpus import DEFAULT_RAW, SLUG_SCHEMA, RawCorpus, is_slug
-from privacy_labels.schema import load_schema, registry, taxonomy
+from privacy_labels.schema import SCHEMA_NAMES, load_schema, registry, taxonomy
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,19 @@ def did_you_mean(given: object, choices: list[str]) -> str:
     return "choose one of: " + ", ".join(choices)
 
 
+# JSON Schema counts 1.0 as an integer; offsets and ids index into Python strings
+# and lists, so only true integers are accepted (as the quick check does).
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: type(value) is int
+    ),
+)
+
+
 @cache
 def _schema_validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(
+    return _StrictValidator(
         load_schema(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
@@ -390,18 +406,34 @@ class Validator:
     _last_text: tuple[Path, tuple[str, str] | None] | None = None
 
     # -- entry points ------------------------------------------------------
-    def check_paths(self, paths: Iterable[Path]) -> list[Problem]:
+    def check_paths(self, paths: Iterable[Path], *, workers: int = 1) -> list[Problem]:
+        paths = list(paths)
         for path in paths:
             if not path.exists():
                 self._add(str(path), "", "no such file or folder", "check the path")
+            elif (path / "policies").is_dir() and len(paths) == 1:
+                self.check_corpus(RawCorpus(path), workers=workers)
             elif path.is_dir():
                 self._check_folder(path)
             else:
                 self.check_file(path)
         return self.problems
 
-    def check_corpus(self, corpus: RawCorpus) -> list[Problem]:
-        """Every sidecar, text and annotation document of a raw corpus."""
+    def check_corpus(self, corpus: RawCorpus, *, workers: int = 1) -> list[Problem]:
+        """Every sidecar, text and annotation document of a raw corpus.
+
+        A valid corpus passes the quick check (in `workers` processes); only a
+        corpus with a problem is read again, file by file, to explain each one.
+        """
+        if not self.n_files:  # ids seen in earlier files must be checked against these
+            counts = quick_check(corpus, workers=workers)
+            if counts is not None:
+                self.n_files, self.n_practices = counts
+                return self.problems
+        return self.explain_corpus(corpus)
+
+    def explain_corpus(self, corpus: RawCorpus) -> list[Problem]:
+        """Every problem of a raw corpus, each with its file, place and fix."""
         if not corpus.policies_dir.is_dir():
             self._add(
                 str(corpus.root),
@@ -450,7 +482,7 @@ class Validator:
 
     def _check_folder(self, folder: Path) -> None:
         if (folder / "policies").is_dir():
-            self.check_corpus(RawCorpus(folder))
+            self.explain_corpus(RawCorpus(folder))
             return
         files = sorted(p for p in folder.rglob("*.json") if p.is_file())
         if not files:
@@ -704,3 +736,205 @@ class Validator:
                 "span_text differs from the policy text at [span_start, span_end)",
                 hint,
             )
+
+
+# -- the quick check -----------------------------------------------------------
+# Most corpora are valid. For them a compiled schema validator (jsonschema-rs)
+# and the plain checks below decide in one pass, policy by policy, without
+# building a single message. A corpus with any problem goes through Validator,
+# which explains every problem. Both accept exactly the same inputs
+# (tests/unit/test_quick_check.py).
+
+
+class _Refused(Exception):
+    """The quick check found a problem; Validator will say which."""
+
+
+@dataclass(frozen=True)
+class PolicyInputs:
+    """A policy's inputs, read once and found valid: what build needs of them."""
+
+    policy_id: str
+    sidecar: dict
+    text: str
+    documents: list[dict]  # annotation documents, in file-name order
+    sha256: dict[str, str]  # each file read (path relative to the corpus) -> sha256
+
+
+@cache
+def _compiled_schema(name: str) -> jsonschema_rs.Validator:
+    schemas = jsonschema_rs.Registry(
+        [(load_schema(n)["$id"], load_schema(n)) for n in SCHEMA_NAMES]
+    )
+    return jsonschema_rs.Draft202012Validator(
+        load_schema(name), registry=schemas, validate_formats=True
+    )
+
+
+def _conforms(name: str, doc: object) -> bool:
+    try:
+        return _compiled_schema(name).is_valid(doc)
+    except (ValueError, OverflowError):  # e.g. an integer too large for the compiled validator
+        return False
+
+
+def plain_policy_ids(corpus: RawCorpus) -> list[str] | None:
+    """The corpus's policy ids if its folders hold nothing unexpected, else None.
+
+    Expected: a sidecar for every text, and under annotations/ only folders of
+    existing policies, each with at least one document and nothing but `.json` files.
+    """
+    try:
+        policy_files = os.listdir(corpus.policies_dir)
+        folders = os.listdir(corpus.annotations_dir) if corpus.annotations_dir.exists() else []
+    except OSError:
+        return None
+    ids = {name[:-5] for name in policy_files if name.endswith(".json")}
+    if any(name[:-4] not in ids for name in policy_files if name.endswith(".txt")):
+        return None
+    for name in folders:
+        folder = corpus.annotations_dir / name
+        if name not in ids or not folder.is_dir():
+            return None
+        documents = list(os.scandir(folder))
+        if not documents or not all(d.name.endswith(".json") and d.is_file() for d in documents):
+            return None
+    return sorted(ids)
+
+
+def read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | None:
+    """A policy's sidecar, text and annotation documents if all are valid, else None.
+
+    Practice ids are checked within the policy only; `repeats_any` checks them
+    across policies.
+    """
+    try:
+        return _read_valid_policy(corpus, policy_id)
+    except (_Refused, OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
+    sha256: dict[str, str] = {}
+
+    def read(path: Path) -> bytes:
+        data = path.read_bytes()
+        sha256[path.relative_to(corpus.root).as_posix()] = sha256_bytes(data)
+        return data
+
+    def read_json_file(path: Path) -> object:
+        data = read(path)
+        if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            raise _Refused
+        text = data.decode("utf-8")
+        if "\x00" in text:
+            raise _Refused
+        return parse_json(text)
+
+    def require(condition: bool) -> None:
+        if not condition:
+            raise _Refused
+
+    sidecar = read_json_file(corpus.sidecar_path(policy_id))
+    require(_conforms("policy", sidecar) and sidecar["policy_id"] == policy_id)
+    text_path = corpus.text_path(policy_id)
+    text = read(text_path).decode("utf-8")
+    require(not any(bad in text for bad in ("\ufeff", "\r", "\x00")))
+    text_sha256 = sha256[text_path.relative_to(corpus.root).as_posix()]
+    require(sidecar["text_sha256"] == text_sha256)
+    segments = [(s["start"], s["end"]) for s in sidecar["segments"]]
+    previous_end = 0
+    for start, end in segments:
+        require(previous_end <= start < end <= len(text))
+        previous_end = end
+    documents = []
+    practice_ids: set[str] = set()
+    for path in corpus.annotation_paths(policy_id):
+        doc = read_json_file(path)
+        require(_conforms("annotation", doc))
+        require(doc["policy_id"] == policy_id and doc["annotator"] == path.stem)
+        require(doc["text_sha256"] == text_sha256)
+        for practice in doc["practices"]:
+            require(practice["practice_id"] not in practice_ids)
+            practice_ids.add(practice["practice_id"])
+            segment_id = practice["segment_id"]
+            require(segment_id < len(segments))
+            seg_start, seg_end = segments[segment_id]
+            for chosen in practice["attributes"].values():
+                if "span_start" in chosen:  # the schema requires span_end and span_text with it
+                    start, end = chosen["span_start"], chosen["span_end"]
+                    require(seg_start <= start < end <= seg_end)
+                    require(text[start:end] == chosen["span_text"])
+        documents.append(doc)
+    return PolicyInputs(policy_id, sidecar, text, documents, sha256)
+
+
+def practice_keys(practice_ids: Iterable[str]) -> np.ndarray:
+    """64-bit digests of practice ids: a corpus-wide uniqueness check in 8 bytes per id."""
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(i.encode(), digest_size=8).digest(), "little")
+            for i in practice_ids
+        ],
+        dtype=np.uint64,
+    )
+
+
+def repeats_any(keys: list[np.ndarray]) -> bool:
+    """Whether two practices may share an id. A digest collision, vanishingly rare,
+    only sends the corpus through Validator, which compares the ids themselves.
+    """
+    merged = np.sort(np.concatenate(keys)) if keys else np.array([], dtype=np.uint64)
+    return bool((merged[1:] == merged[:-1]).any())
+
+
+@dataclass(frozen=True)
+class _Counts:
+    is_valid: bool
+    n_files: int = 0
+    n_practices: int = 0
+    keys: np.ndarray | None = None
+
+
+def _quick_check_policies(root: str, policy_ids: list[str]) -> _Counts:
+    corpus = RawCorpus(Path(root))
+    n_files = n_practices = 0
+    keys = []
+    for policy_id in policy_ids:
+        inputs = read_valid_policy(corpus, policy_id)
+        if inputs is None:
+            return _Counts(False)
+        n_files += 1 + len(inputs.documents)
+        ids = [p["practice_id"] for doc in inputs.documents for p in doc["practices"]]
+        n_practices += len(ids)
+        keys.append(practice_keys(ids))
+    return _Counts(True, n_files, n_practices, np.concatenate(keys) if keys else None)
+
+
+POLICIES_PER_CHUNK = 25
+
+
+def chunked(items: list, size: int = POLICIES_PER_CHUNK) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def quick_check(
+    corpus: RawCorpus, *, workers: int = 1, scheduler: str | None = None
+) -> tuple[int, int] | None:
+    """(files, practices) checked if the whole corpus is valid, else None."""
+    policy_ids = plain_policy_ids(corpus)
+    if policy_ids is None:
+        return None
+    n_files = n_practices = 0
+    keys = []
+    work = functools.partial(_quick_check_policies, str(corpus.root))
+    chunks = chunked(policy_ids)
+    for counts in map_in_order(
+        work, chunks, workers=min(workers, len(chunks)), scheduler=scheduler
+    ):
+        if not counts.is_valid:
+            return None
+        n_files += counts.n_files
+        n_practices += counts.n_practices
+        keys += [] if counts.keys is None else [counts.keys]
+    return None if repeats_any(keys) else (n_files, n_practices)

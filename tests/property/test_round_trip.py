@@ -147,10 +147,17 @@ def csv_cells(path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
+def csv_cell(value: object) -> str:
+    """A value as the CSV holds it: verbatim, "" for null, booleans as JSON writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def parquet_cells(path: Path) -> list[list[str]]:
-    """A Parquet table as its CSV must hold it: every value verbatim, "" for null."""
+    """A Parquet table as its CSV must hold it."""
     data = pq.read_table(path)
-    rows = [["" if v is None else str(v) for v in row.values()] for row in data.to_pylist()]
+    rows = [[csv_cell(v) for v in row.values()] for row in data.to_pylist()]
     return [data.column_names, *rows]
 
 

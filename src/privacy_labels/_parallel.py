@@ -1,0 +1,73 @@
+"""Run per-policy work in this process, in a process pool, or on a Dask cluster, in order.
+
+    for result in map_in_order(work, chunks, workers=2):          # a local process pool
+    for result in map_in_order(work, chunks, scheduler="tcp://host:8786"):  # Dask
+
+Results come back in the order of the items, whichever worker made them, so
+the output does not depend on how the work was spread. At most a few items
+per worker are in flight, so memory stays bounded however many items there are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+IN_FLIGHT_PER_WORKER = 2
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_in_order(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Iterator[R]:
+    """fn(item) for each item, in order: in this process when `workers` is 1 and there is
+    no `scheduler`, else in `workers` processes, or on the Dask cluster at `scheduler`.
+    """
+    if scheduler is None and workers <= 1:
+        yield from map(fn, items)
+        return
+    with _executor(workers, scheduler) as (executor, n_workers):
+        pending: deque = deque()
+        try:
+            for item in items:
+                pending.append(executor.submit(fn, item))
+                if len(pending) >= IN_FLIGHT_PER_WORKER * n_workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:  # the caller stopped early: drop the work not yet done
+                future.cancel()
+
+
+@contextlib.contextmanager
+def _executor(workers: int, scheduler: str | None):
+    if scheduler is None:
+        with ProcessPoolExecutor(workers) as pool:
+            yield pool, workers
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError(
+            "--scheduler needs Dask: pip install 'privacy-labels[distributed]'"
+        ) from None
+    with Client(scheduler) as client:
+        yield client, max(1, sum(client.nthreads().values()))
