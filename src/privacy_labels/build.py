@@ -11,6 +11,7 @@ give the same bytes: rows sorted by their keys, no timestamps, fixed CSV dialect
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,15 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 import privacy_labels
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_file
+from privacy_labels._files import (
+    dump_json,
+    replace_dir_when_done,
+    sha256_file,
+    without_cycle_collector,
+)
 from privacy_labels._parallel import map_in_order
 from privacy_labels.corpus import RawCorpus
-from privacy_labels.policy_labels import policy_label_row, practices_from_rows
+from privacy_labels.policy_labels import Practice, policy_label_row
 from privacy_labels.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.tables import TABLES, arrow_schema, table
 from privacy_labels.validate import (
@@ -54,69 +60,78 @@ class InvalidInputs(Exception):
         self.problems = problems
 
 
-def policy_rows(inputs: PolicyInputs) -> dict[str, list[dict]]:
-    """All rows one policy contributes to each table, sorted by the tables' keys."""
+@functools.cache
+def _attribute_order(category: str) -> tuple[str, ...]:
+    """A category's attributes in the taxonomy's attribute order: the order of its rows."""
+    own = set(taxonomy().category(category).attribute_ids)
+    return tuple(a for a in taxonomy().attribute_ids if a in own)
+
+
+@functools.cache
+def _columns(name: str) -> operator.itemgetter:
+    """Picks a table's row, as a tuple in column order, out of a dict."""
+    return operator.itemgetter(*table(name).column_names)
+
+
+def policy_rows(inputs: PolicyInputs) -> dict[str, list[tuple]]:
+    """All rows one policy contributes to each table, as tuples in column order,
+    sorted by the tables' keys.
+    """
     policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
-    rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
-    rows["policies"].append(
-        {
-            **{c: sidecar.get(c) for c in table("policies").column_names if c in sidecar},
-            "n_chars": len(text),
-            "n_segments": len(segments),
-            "text": text,
-        }
-    )
-    for segment_id, seg in enumerate(segments):
-        rows["segments"].append(
-            {
-                "policy_id": policy_id,
-                "segment_id": segment_id,
-                **seg,
-                "text": text[seg["start"] : seg["end"]],
-            }
-        )
-    attribute_order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
-    annotators = []
+    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
+    policy = {**sidecar, "n_chars": len(text), "n_segments": len(segments), "text": text}
+    rows["policies"].append(tuple(policy.get(c) for c in table("policies").column_names))
+    rows["segments"] = [
+        (policy_id, segment_id, seg["start"], seg["end"], text[seg["start"] : seg["end"]])
+        for segment_id, seg in enumerate(segments)
+    ]
+    practices, values = rows["practices"], rows["attribute_values"]
+    labelled: list[Practice] = []
     for doc in inputs.documents:
-        annotators.append(doc["annotator"])
-        rows["annotations"].append(
-            {"policy_id": policy_id, **{c: doc[c] for c in _DOCUMENT_COLUMNS}}
-        )
+        annotator = doc["annotator"]
+        rows["annotations"].append((policy_id, *(doc[c] for c in _DOCUMENT_COLUMNS)))
         for practice in doc["practices"]:
             practice_id, category = practice["practice_id"], practice["category"]
-            rows["practices"].append(
-                {
-                    "practice_id": practice_id,
-                    "policy_id": policy_id,
-                    "segment_id": practice["segment_id"],
-                    "annotator": doc["annotator"],
-                    "category": category,
-                    "source_id": practice.get("source_id"),
-                }
+            segment_id, attributes = practice["segment_id"], practice["attributes"]
+            practices.append(
+                (practice_id, policy_id, segment_id, annotator, category, practice.get("source_id"))
             )
-            for attribute, chosen in sorted(
-                practice["attributes"].items(), key=lambda item: attribute_order[item[0]]
-            ):
-                rows["attribute_values"].append(
-                    {
-                        "practice_id": practice_id,
-                        "category": category,
-                        "attribute": attribute,
-                        "value": chosen["value"],
-                        "span_start": chosen.get("span_start"),
-                        "span_end": chosen.get("span_end"),
-                        "span_text": chosen.get("span_text"),
-                    }
+            for attribute in _attribute_order(category):
+                chosen = attributes.get(attribute)
+                if chosen is not None:
+                    values.append(
+                        (
+                            practice_id,
+                            category,
+                            attribute,
+                            chosen["value"],
+                            chosen.get("span_start"),
+                            chosen.get("span_end"),
+                            chosen.get("span_text"),
+                        )
+                    )
+            labelled.append(
+                Practice(
+                    practice_id,
+                    category,
+                    {a: chosen["value"] for a, chosen in attributes.items()},
+                    segment_id,
+                    annotator,
                 )
-    # Attribute rows are already in taxonomy order within a practice; a stable
-    # sort on practice_id keeps that order.
-    rows["practices"].sort(key=lambda r: r["practice_id"])
-    rows["attribute_values"].sort(key=lambda r: r["practice_id"])
-    rows["segment_labels"] = segment_label_rows(rows["segments"], rows["practices"], annotators)
-    rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
-    practices = practices_from_rows(rows["practices"], rows["attribute_values"])
-    rows["policy_labels"].append(policy_label_row(policy_id, len(annotators), practices))
+            )
+    # Attribute rows are in taxonomy order within a practice; a stable sort on
+    # practice_id keeps that order.
+    practices.sort(key=operator.itemgetter(0))
+    values.sort(key=operator.itemgetter(0))
+    annotators = [doc["annotator"] for doc in inputs.documents]
+    rows["segment_labels"] = [
+        _columns("segment_labels")(row)
+        for row in segment_label_rows(policy_id, rows["segments"], labelled, annotators)
+    ]
+    rows["splits"].append((policy_id, split_of(policy_id)))
+    label_row = policy_label_row(policy_id, len(annotators), labelled)
+    rows["policy_labels"].append(_columns("policy_labels")(label_row))
     return rows
 
 
@@ -131,10 +146,11 @@ class Part:
     is_valid: bool = True
 
 
+@without_cycle_collector
 def build_part(root: str, policy_ids: list[str]) -> Part:
     """Check and turn a run of policies into rows; the unit of work of a parallel build."""
     corpus = RawCorpus(Path(root))
-    rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
+    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
     input_sha256: dict[str, str] = {}
     for policy_id in policy_ids:
         inputs = read_valid_policy(corpus, policy_id)
@@ -145,9 +161,18 @@ def build_part(root: str, policy_ids: list[str]) -> Part:
             rows[name] += policy_table_rows
     return Part(
         policy_ids,
-        {t.name: pa.Table.from_pylist(rows[t.name], schema=arrow_schema(t.name)) for t in TABLES},
+        {t.name: _arrow_table(t.name, rows[t.name]) for t in TABLES},
         input_sha256,
-        practice_keys(row["practice_id"] for row in rows["practices"]),
+        practice_keys(row[0] for row in rows["practices"]),
+    )
+
+
+def _arrow_table(name: str, rows: list[tuple]) -> pa.Table:
+    schema = arrow_schema(name)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
+        schema=schema,
     )
 
 

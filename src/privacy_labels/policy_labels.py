@@ -132,6 +132,8 @@ class Practice:
     practice_id: str
     category: str
     values: dict[str, str]  # attribute -> value
+    segment_id: int | None = None
+    annotator: str | None = None
 
     @property
     def is_negative(self) -> bool:

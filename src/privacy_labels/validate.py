@@ -28,7 +28,7 @@ import jsonschema_rs
 import numpy as np
 from jsonschema import Draft202012Validator, ValidationError, validators
 
-from privacy_labels._files import parse_json, sha256_bytes
+from privacy_labels._files import parse_json, sha256_bytes, without_cycle_collector
 from privacy_labels._parallel import map_in_order
 from privacy_labels.corpus import DEFAULT_RAW, SLUG_SCHEMA, RawCorpus, is_slug
 from privacy_labels.schema import SCHEMA_NAMES, load_schema, registry, taxonomy
@@ -896,6 +896,7 @@ class _Counts:
     keys: np.ndarray | None = None
 
 
+@without_cycle_collector
 def _quick_check_policies(root: str, policy_ids: list[str]) -> _Counts:
     corpus = RawCorpus(Path(root))
     n_files = n_practices = 0

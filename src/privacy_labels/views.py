@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 
+from privacy_labels.policy_labels import Practice
 from privacy_labels.schema import taxonomy
 
 SPLIT_SEED = "privacy-labels-splits-v1"
@@ -50,24 +51,29 @@ def is_majority(n_labeled: int, n_annotators: int) -> bool:
 
 
 def segment_label_rows(
-    segment_rows: list[dict], practice_rows: list[dict], annotators: list[str]
+    policy_id: str,
+    segments: list[tuple],
+    practices: list[Practice],
+    annotators: list[str],
 ) -> list[dict]:
-    """The `segment_labels` rows of one policy, from its segments, practices and annotators."""
+    """The `segment_labels` rows of one policy, from its `segments` rows, its
+    practices and its annotators.
+    """
     labeled: dict[tuple[int, str], set[str]] = {}
-    for practice in practice_rows:
-        key = (practice["segment_id"], practice["category"])
-        labeled.setdefault(key, set()).add(practice["annotator"])
+    for practice in practices:
+        key = (practice.segment_id, practice.category)
+        labeled.setdefault(key, set()).add(practice.annotator)
     n_annotators = len(annotators)
     rows = []
-    for segment in segment_rows:
+    for _, segment_id, _, _, text in segments:
         row = {
-            "policy_id": segment["policy_id"],
-            "segment_id": segment["segment_id"],
+            "policy_id": policy_id,
+            "segment_id": segment_id,
             "n_annotators": n_annotators,
-            "text": segment["text"],
+            "text": text,
         }
         for category_id in taxonomy().category_ids:
-            n = len(labeled.get((segment["segment_id"], category_id), ()))
+            n = len(labeled.get((segment_id, category_id), ()))
             row[count_column(category_id)] = n
             row[majority_column(category_id)] = is_majority(n, n_annotators)
         rows.append(row)
