@@ -20,6 +20,11 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 2
+CONNECT_SECONDS = 10
+
+
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be used: Dask is missing or the address does not answer."""
 
 
 def default_workers() -> int:
@@ -66,8 +71,15 @@ def _executor(workers: int, scheduler: str | None):
     try:
         from distributed import Client
     except ImportError:
-        raise RuntimeError(
-            "--scheduler needs Dask: pip install 'privacy-labels[distributed]'"
+        raise SchedulerError(
+            "a Dask scheduler needs Dask: pip install 'privacy-labels[distributed]'"
         ) from None
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({error}); "
+            "check the address (e.g. tcp://10.0.0.5:8786) and that the scheduler runs"
+        ) from None
+    with client:
         yield client, max(1, sum(client.nthreads().values()))

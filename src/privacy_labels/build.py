@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from tqdm import tqdm
@@ -47,6 +48,10 @@ from privacy_labels.views import segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
 BYTES_PER_FLUSH = 64 << 20
+# With `partitioned`, the tables with a row per practice or attribute value are
+# written as Parquet datasets partitioned by category.
+PARTITIONED_TABLES = ("practices", "attribute_values")
+PARTITION_COLUMN = "category"
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
 MANIFEST = "manifest.json"
@@ -176,48 +181,77 @@ def _arrow_table(name: str, rows: list[tuple]) -> pa.Table:
     )
 
 
-class TableWriter:
-    """Streams one table into `<name>.parquet` and `<name>.csv`.
-
-    Row groups end where a part makes the buffer reach ROWS_PER_FLUSH rows or
-    BYTES_PER_FLUSH bytes, which depends on the data only, never on how the
-    work was spread: the same inputs give the same bytes.
+class ParquetSink:
+    """Streams rows into one Parquet file in row groups of ROWS_PER_FLUSH rows or
+    BYTES_PER_FLUSH bytes, ended where a part fills them: where they end depends
+    on the data only, never on how the work was spread, so the bytes are the same.
     """
 
-    def __init__(self, folder: Path, name: str):
-        self.name = name
-        self.schema = arrow_schema(name)
-        self.parquet = pq.ParquetWriter(
-            folder / f"{name}.parquet",
-            self.schema,
-            compression="zstd",
-            store_schema=True,  # keeps the column descriptions for Arrow-based readers
-        )
-        # Every string quoted, null an empty cell: null and "" stay apart. LF line ends.
-        self.csv = pa_csv.CSVWriter(folder / f"{name}.csv", self.schema)
+    def __init__(self, path: Path, schema: pa.Schema):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # store_schema keeps the column descriptions for Arrow-based readers.
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd", store_schema=True)
         self.buffer: list[pa.Table] = []
-        self.n_buffered_rows = self.n_buffered_bytes = 0
-        self.n_rows = 0
+        self.n_rows = self.n_bytes = 0
 
     def write(self, rows: pa.Table) -> None:
         self.buffer.append(rows)
-        self.n_buffered_rows += rows.num_rows
-        self.n_buffered_bytes += rows.nbytes
-        if self.n_buffered_rows >= ROWS_PER_FLUSH or self.n_buffered_bytes >= BYTES_PER_FLUSH:
+        self.n_rows += rows.num_rows
+        self.n_bytes += rows.nbytes
+        if self.n_rows >= ROWS_PER_FLUSH or self.n_bytes >= BYTES_PER_FLUSH:
             self.flush()
 
     def flush(self) -> None:
-        if self.n_buffered_rows:
+        if self.n_rows:
             rows = pa.concat_tables(self.buffer).combine_chunks()
-            self.parquet.write_table(rows, row_group_size=rows.num_rows)
-            self.csv.write_table(rows)
-            self.n_rows += rows.num_rows
+            self.writer.write_table(rows, row_group_size=rows.num_rows)
         self.buffer = []
-        self.n_buffered_rows = self.n_buffered_bytes = 0
+        self.n_rows = self.n_bytes = 0
 
     def close(self) -> None:
         self.flush()
-        self.parquet.close()
+        self.writer.close()
+
+
+class TableWriter:
+    """Streams one table into `<name>.csv` and `<name>.parquet`, or, partitioned,
+    into the Hive-style dataset `<name>/category=<category_id>/part-0.parquet`.
+    """
+
+    def __init__(self, folder: Path, name: str, *, partitioned: bool = False):
+        self.folder, self.name = folder, name
+        self.schema = arrow_schema(name)
+        # Every string quoted, null an empty cell: null and "" stay apart. LF line ends.
+        self.csv = pa_csv.CSVWriter(folder / f"{name}.csv", self.schema)
+        self.partition_by = PARTITION_COLUMN if partitioned else None
+        self.sinks: dict[str, ParquetSink] = {}
+        if not partitioned:
+            self.sinks[""] = ParquetSink(folder / f"{name}.parquet", self.schema)
+        self.n_rows = 0
+
+    def write(self, rows: pa.Table) -> None:
+        self.csv.write_table(rows)
+        self.n_rows += rows.num_rows
+        if self.partition_by is None:
+            self.sinks[""].write(rows)
+            return
+        # The key is a category id: an ASCII slug, safe in a path and the same in every reader.
+        keys = rows[self.partition_by]
+        for key in pc.unique(keys).to_pylist():
+            self._partition(key).write(
+                rows.filter(pc.equal(keys, key)).drop_columns([self.partition_by])
+            )
+
+    def _partition(self, key: str) -> ParquetSink:
+        if key not in self.sinks:
+            path = self.folder / self.name / f"{self.partition_by}={key}" / "part-0.parquet"
+            schema = self.schema.remove(self.schema.get_field_index(self.partition_by))
+            self.sinks[key] = ParquetSink(path, schema)
+        return self.sinks[key]
+
+    def close(self) -> None:
+        for sink in self.sinks.values():
+            sink.close()
         self.csv.close()
 
 
@@ -234,16 +268,26 @@ def build(
     progress: bool | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    partitioned: bool = False,
 ) -> BuildResult:
     """Validate the raw corpus at `raw` and write the tables to `out`.
 
     The per-policy work runs in `workers` processes, or on the Dask cluster at
-    `scheduler`; the output is the same bytes either way. Raises InvalidInputs,
+    `scheduler`; the output is the same bytes either way. `partitioned` writes
+    the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
+    corpora too large to read whole. Raises InvalidInputs,
     writing nothing, when any input has a problem, and Busy when another run is
     writing `out`. `progress=None` shows a progress bar only on a terminal.
     """
     with replace_dir_when_done(out) as staging:
-        result = write_tables(raw, staging, progress=progress, workers=workers, scheduler=scheduler)
+        result = write_tables(
+            raw,
+            staging,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+            partitioned=partitioned,
+        )
     return BuildResult(out, result.n_rows)
 
 
@@ -254,6 +298,7 @@ def write_tables(
     progress: bool | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    partitioned: bool = False,
 ) -> BuildResult:
     """Validate the raw corpus and write the tables into the empty `folder`.
 
@@ -264,7 +309,12 @@ def write_tables(
     policy_ids = plain_policy_ids(corpus)
     if policy_ids is None:
         raise InvalidInputs(_explained(corpus))
-    writers = {t.name: TableWriter(folder, t.name) for t in TABLES}
+    writers = {
+        t.name: TableWriter(
+            folder, t.name, partitioned=partitioned and t.name in PARTITIONED_TABLES
+        )
+        for t in TABLES
+    }
     input_sha256: dict[str, str] = {}
     keys = []
     is_valid = True
@@ -325,7 +375,11 @@ def _manifest(
         "package_version": privacy_labels.__version__,
         "schema_version": schema_version(),
         "n_rows": n_rows,
-        "outputs": {p.name: sha256_file(p) for p in sorted(built.iterdir()) if p.name != MANIFEST},
+        "outputs": {
+            p.relative_to(built).as_posix(): sha256_file(p)
+            for p in sorted(built.rglob("*"))
+            if p.is_file() and p.name != MANIFEST
+        },
         "inputs": {p: input_sha256.get(p) or sha256_file(corpus.root / p) for p in inputs},
         "schema": {f"{name}.schema.json": sha256_file(schema_path(name)) for name in SCHEMA_NAMES},
     }

@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, table
+from privacy_labels.tables import TABLES, parquet_path, read_parquet, table
 from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
@@ -98,7 +97,7 @@ class UnreadableTables(Exception):
 
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     """Every table from its Parquet file, labels as plain strings (so unknown labels survive)."""
-    missing = [t.name for t in TABLES if not (folder / f"{t.name}.parquet").is_file()]
+    missing = [t.name for t in TABLES if not parquet_path(folder, t.name).exists()]
     if missing:
         raise UnreadableTables(
             f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
@@ -113,9 +112,9 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     }
     frames = {}
     for t in TABLES:
-        file = folder / f"{t.name}.parquet"
+        file = parquet_path(folder, t.name)
         try:
-            frames[t.name] = pq.read_table(file).to_pandas(types_mapper=types.get)
+            frames[t.name] = read_parquet(folder, t.name).to_pandas(types_mapper=types.get)
         except (pa.ArrowException, OSError) as error:
             raise UnreadableTables(
                 f"{file}: not a readable Parquet file ({error}); rebuild with `privacy-labels build`"

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from privacy_labels import __version__
+from privacy_labels._parallel import SchedulerError, default_workers
 from privacy_labels.corpus import (
     DEFAULT_CHANGELOG,
     DEFAULT_CITATION,
@@ -45,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from privacy_labels.validate import Validator
 
     validator = Validator(default_raw=args.raw)
-    problems = validator.check_paths(args.paths)
+    problems = validator.check_paths(args.paths, workers=args.workers)
     summary = {
         "is_valid": not problems,
         "n_files": validator.n_files,
@@ -66,9 +67,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     from privacy_labels.build import InvalidInputs, build
 
     try:
-        result = build(args.raw, args.out, progress=False if args.quiet else None)
+        result = build(
+            args.raw,
+            args.out,
+            progress=False if args.quiet else None,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            partitioned=args.partitioned,
+        )
     except InvalidInputs as error:
         return _stopped("build", error, args)
+    except SchedulerError as error:
+        print(f"build stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_USAGE
     if args.format == "json":
         print(json.dumps({"is_valid": True, "out": str(result.out), "n_rows": result.n_rows}))
     else:
@@ -332,6 +343,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
     parser.add_argument(
         flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
@@ -368,10 +385,19 @@ def parser() -> argparse.ArgumentParser:
     )
     raw = argparse.ArgumentParser(add_help=False)
     _path_option(raw, "--raw", DEFAULT_RAW, "raw corpus folder")
+    workers = argparse.ArgumentParser(add_help=False)
+    workers.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=default_workers(),
+        metavar="N",
+        help="processes that check policies in parallel; default: the cores here "
+        f"({default_workers()})",
+    )
 
     p = sub.add_parser(
         "validate",
-        parents=[fmt, raw],
+        parents=[fmt, raw, workers],
         help="check annotation documents and policy sidecars",
         description="Check annotation documents, sidecars or whole raw corpora and report every "
         "problem with file, JSON path and a hint. Files outside the data/raw layout are "
@@ -382,13 +408,28 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "build",
-        parents=[fmt, raw],
+        parents=[fmt, raw, workers],
         help="build the tables from the raw corpus",
         description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
-        "and manifest.json. Writes nothing if any input is invalid.",
+        "and manifest.json. Writes nothing if any input is invalid. Policies are checked and "
+        "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
+        "output is the same bytes however the work is spread.",
     )
     _path_option(p, "--out", DEFAULT_LABELED, "output folder, replaced when complete")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the per-policy work on the Dask distributed cluster at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786; its workers must see --raw at the same path); "
+        "needs the 'distributed' extra",
+    )
+    p.add_argument(
+        "--partitioned",
+        action="store_true",
+        help="write practices and attribute_values as Parquet datasets partitioned by "
+        "category (<table>/category=<id>/part-0.parquet), for corpora too large to read whole",
+    )
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser(

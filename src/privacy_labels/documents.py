@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
+from privacy_labels.tables import read_parquet
 
 SPAN_FIELDS = ("span_start", "span_end", "span_text")
 
 
 def _rows(folder: Path, name: str) -> list[dict]:
-    return pq.read_table(Path(folder) / f"{name}.parquet").to_pylist()
+    return read_parquet(Path(folder), name).to_pylist()
 
 
 def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.checksums import SEMVER, SHA256SUMS, read_checksums, release_versions
-from privacy_labels.tables import TABLES, pandas_dtypes, table
+from privacy_labels.tables import TABLES, pandas_dtypes, parquet_path, read_parquet, table
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 
@@ -79,12 +79,13 @@ def load(
         # A version names a folder: only MAJOR.MINOR.PATCH, never a path such as "../x".
         raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. '0.1.0')")
     if version is None and url is None:
-        file = Path(path or package_data("labeled", "data/labeled")) / f"{name}.parquet"
-        if not file.is_file():
+        file = parquet_path(Path(path or package_data("labeled", "data/labeled")), name)
+        if not file.exists():
             raise FileNotFoundError(
                 f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"
             )
-    elif url is None:
+        return read_parquet(file.parent, name).to_pandas().astype(pandas_dtypes(name))
+    if url is None:
         file = _local_release_file(version, f"{name}.parquet")
     else:
         file = _fetched_release_file(url, version, f"{name}.parquet", sha256)

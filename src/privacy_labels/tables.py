@@ -8,9 +8,11 @@ ids, or the dataset splits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from privacy_labels.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
@@ -285,3 +287,24 @@ def pandas_dtypes(name: str) -> dict[str, object]:
         )
         for c in table(name).columns
     }
+
+
+def parquet_path(folder: Path, name: str) -> Path:
+    """A table's Parquet in a folder of built tables: the file `<name>.parquet`, or the
+    folder `<name>/` of a dataset partitioned by category (`build --partitioned`).
+    """
+    file = Path(folder) / f"{name}.parquet"
+    dataset = Path(folder) / name
+    return dataset if not file.exists() and dataset.is_dir() else file
+
+
+def read_parquet(folder: Path, name: str) -> pa.Table:
+    """A table as Arrow, from its Parquet file or partitioned dataset; the partition
+    key comes back as the column it was, in its place.
+    """
+    path = parquet_path(folder, name)
+    data = pq.read_table(path)
+    if path.is_dir():  # the partition key comes back last and dictionary-encoded
+        schema = arrow_schema(name)
+        data = data.select(schema.names).cast(schema)
+    return data
