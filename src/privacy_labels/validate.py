@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jsonschema_rs
 import numpy as np
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, ValidationError
 
 from privacy_labels._files import parse_json, sha256_bytes, without_cycle_collector
 from privacy_labels._parallel import map_in_order
@@ -71,19 +71,9 @@ def did_you_mean(given: object, choices: list[str]) -> str:
     return "choose one of: " + ", ".join(choices)
 
 
-# JSON Schema counts 1.0 as an integer; offsets and ids index into Python strings
-# and lists, so only true integers are accepted (as the quick check does).
-_StrictValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _, value: type(value) is int
-    ),
-)
-
-
 @cache
 def _schema_validator(name: str) -> Draft202012Validator:
-    return _StrictValidator(
+    return Draft202012Validator(
         load_schema(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
@@ -527,6 +517,8 @@ class Validator:
             )
         previous_end = 0
         for i, segment in enumerate(doc["segments"]):
+            if self._whole_numbers(file, ["segments", i], segment, ("start", "end")):
+                continue
             start, end = segment["start"], segment["end"]
             if not previous_end <= start < end <= len(text):
                 self._add(
@@ -662,6 +654,14 @@ class Validator:
             else:
                 self._practice_ids[practice_id] = f"{file} {json_path(here)}"
         segment_id = practice.get("segment_id")
+        attributes = practice.get("attributes")
+        for attribute, chosen in attributes.items() if isinstance(attributes, dict) else ():
+            if isinstance(chosen, dict):
+                self._whole_numbers(
+                    file, [*here, "attributes", attribute], chosen, ("span_start", "span_end")
+                )
+        if self._whole_numbers(file, here, practice, ("segment_id",)):
+            return
         if not isinstance(segment_id, int) or isinstance(segment_id, bool) or segment_id < 0:
             return
         if segment_id >= len(segments):
@@ -673,7 +673,6 @@ class Validator:
             )
             return
         segment = segments[segment_id]
-        attributes = practice.get("attributes")
         spans = {
             attribute: chosen
             for attribute, chosen in (attributes.items() if isinstance(attributes, dict) else ())
@@ -699,6 +698,20 @@ class Validator:
                 segment["start"],
                 segment["end"],
             )
+
+    def _whole_numbers(self, file: str, here: list, obj: dict, keys: tuple[str, ...]) -> bool:
+        """Report offsets and ids written with a fraction, as 39.0: JSON Schema counts
+        them as integers, but they cannot index a text. True if there were any.
+        """
+        found = [k for k in keys if isinstance(obj.get(k), float)]
+        for key in found:
+            self._add(
+                file,
+                json_path([*here, key]),
+                f"expected an integer, got a number ({json.dumps(obj[key])})",
+                "write it as a JSON integer, without a decimal point",
+            )
+        return bool(found)
 
     def _check_span(self, file, parts, chosen, text, segment_id, seg_start, seg_end) -> None:
         start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]
@@ -766,8 +779,13 @@ def _compiled_schema(name: str) -> jsonschema_rs.Validator:
     schemas = jsonschema_rs.Registry(
         [(load_schema(n)["$id"], load_schema(n)) for n in SCHEMA_NAMES]
     )
+    # Python's jsonschema checks "uri" only with an optional package installed, so
+    # neither validator checks it: both must accept exactly the same documents.
     return jsonschema_rs.Draft202012Validator(
-        load_schema(name), registry=schemas, validate_formats=True
+        load_schema(name),
+        registry=schemas,
+        validate_formats=True,
+        formats={"uri": lambda _: True},
     )
 
 
@@ -845,6 +863,7 @@ def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
     segments = [(s["start"], s["end"]) for s in sidecar["segments"]]
     previous_end = 0
     for start, end in segments:
+        require(type(start) is int and type(end) is int)
         require(previous_end <= start < end <= len(text))
         previous_end = end
     documents = []
@@ -858,11 +877,12 @@ def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
             require(practice["practice_id"] not in practice_ids)
             practice_ids.add(practice["practice_id"])
             segment_id = practice["segment_id"]
-            require(segment_id < len(segments))
+            require(type(segment_id) is int and segment_id < len(segments))
             seg_start, seg_end = segments[segment_id]
             for chosen in practice["attributes"].values():
                 if "span_start" in chosen:  # the schema requires span_end and span_text with it
                     start, end = chosen["span_start"], chosen["span_end"]
+                    require(type(start) is int and type(end) is int)
                     require(seg_start <= start < end <= seg_end)
                     require(text[start:end] == chosen["span_text"])
         documents.append(doc)

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
-import sys
 from pathlib import Path
 
 import pytest
+from benchmarks import synthetic
 
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.policies import normalise_text, segment_text
 from privacy_labels.validate import Validator
-from tests.conftest import REPO
-
-
-def _load_synthetic():
-    spec = importlib.util.spec_from_file_location(
-        "benchmarks_synthetic", REPO / "benchmarks" / "synthetic.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    # Worker processes unpickle the module's functions by its name.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _load_synthetic()
 
 
 def files(root: Path) -> dict[str, bytes]:

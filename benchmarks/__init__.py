@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic corpora and the scale benchmark (`python -m benchmarks.run`)."""

@@ -1,0 +1,98 @@
+"""Randomly damaged corpora: the quick check refuses exactly those Validator finds problems in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from privacy_labels.corpus import RawCorpus
+from privacy_labels.validate import Validator, quick_check
+from tests.conftest import FIXTURE_RAW
+
+pytestmark = pytest.mark.slow
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 10**20)
+    | st.floats(-1e3, 1e3)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def places(value: object, path: tuple = ()) -> list[tuple]:
+    """Every path to a value inside a JSON document."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += places(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += places(item, (*path, i))
+    return found
+
+
+def damaged(value: object, data) -> object:
+    """The value changed the way hand edits and tools go wrong."""
+    if isinstance(value, bool) or value is None:
+        return data.draw(JSON_VALUES)
+    if isinstance(value, int):
+        return data.draw(st.sampled_from([value + 1, value - 1, float(value), str(value), -1]))
+    if isinstance(value, str):
+        return data.draw(
+            st.sampled_from([value.upper(), value + " ", value[:-1], "", value.replace("_", " ")])
+            | st.text(max_size=8)
+        )
+    return data.draw(JSON_VALUES)
+
+
+def damage(root: Path, data) -> None:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    file = data.draw(st.sampled_from(files))
+    if file.suffix == ".txt":
+        text = file.read_text(encoding="utf-8")
+        at = data.draw(st.integers(0, len(text) - 1))
+        file.write_text(
+            text[:at] + data.draw(st.sampled_from(["x", "\r", "\ufeff", ""])) + text[at + 1 :],
+            encoding="utf-8",
+            newline="",
+        )
+        return
+    doc = json.loads(file.read_text(encoding="utf-8"))
+    path = data.draw(st.sampled_from(places(doc)))
+    if not path:
+        doc = damaged(doc, data)
+    else:
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        how = data.draw(st.sampled_from(["change", "remove", "add"]))
+        if how == "remove":
+            del parent[path[-1]]
+        elif how == "add" and isinstance(parent, dict):
+            parent[data.draw(st.text(max_size=12))] = data.draw(JSON_VALUES)
+        else:
+            parent[path[-1]] = damaged(parent[path[-1]], data)
+    file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_quick_check_refuses_exactly_the_corpora_with_problems(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "raw"
+        shutil.copytree(FIXTURE_RAW, root)
+        damage(root, data)
+        corpus = RawCorpus(root)
+        problems = Validator(default_raw=root).explain_corpus(corpus)
+        assert (quick_check(corpus) is None) == bool(problems), problems

@@ -1,0 +1,97 @@
+"""The quick check (for valid corpora) and Validator (which explains) accept exactly the same corpora."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from privacy_labels.build import InvalidInputs, build
+from privacy_labels.corpus import RawCorpus, is_slug
+from privacy_labels.validate import Validator, quick_check
+from tests.conftest import FIXTURE_RAW, FIXTURES
+
+CATALOGUE = FIXTURES / "invalid"
+# Every fixture that is a corpus or a file; a bare folder of documents is no corpus.
+ENTRIES = sorted(
+    p
+    for p in [*CATALOGUE.iterdir(), *(FIXTURES / "valid").iterdir()]
+    if not p.name.endswith(".expected.json") and (p.is_file() or (p / "policies").is_dir())
+)
+
+
+def as_corpus(entry: Path, tmp_path: Path) -> RawCorpus:
+    """The fixture as a raw corpus: a corpus entry as it is, a file put where it belongs
+    in a copy of the fixture corpus.
+    """
+    if entry.is_dir():
+        return RawCorpus(entry)
+    root = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, root)
+    try:
+        doc = json.loads(entry.read_bytes())
+    except ValueError:  # unparseable: it stands in for alice's document
+        doc = None
+    fields = doc if isinstance(doc, dict) else {}
+    policy_id = fields.get("policy_id") if is_slug(fields.get("policy_id")) else "example"
+    if "segments" in fields:  # a sidecar, in place of the example policy's
+        shutil.copyfile(entry, root / "policies" / f"{policy_id}.json")
+    else:
+        name = fields.get("annotator") if is_slug(fields.get("annotator")) else "alice"
+        (root / "annotations" / "example" / "alice.json").unlink()
+        target = root / "annotations" / policy_id / f"{name}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry, target)
+    return RawCorpus(root)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_quick_check_and_validator_agree_on_the_fixtures(entry, tmp_path):
+    corpus = as_corpus(entry, tmp_path)
+    problems = Validator(default_raw=corpus.root).explain_corpus(corpus)
+    assert (quick_check(corpus) is None) == bool(problems)
+    assert bool(problems) == (entry.parent.name == "invalid")
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e.parent.name == "invalid"], ids=lambda p: p.name
+)
+def test_build_refuses_with_the_full_report(entry, tmp_path):
+    corpus = as_corpus(entry, tmp_path)
+    with pytest.raises(InvalidInputs) as refused:
+        build(corpus.root, tmp_path / "labeled", progress=False, workers=2)
+    assert refused.value.problems == Validator(default_raw=corpus.root).explain_corpus(corpus)
+    assert not (tmp_path / "labeled").exists()
+
+
+def test_a_valid_corpus_counts_what_it_checked():
+    corpus = RawCorpus(FIXTURE_RAW)
+    validator = Validator(default_raw=FIXTURE_RAW)
+    assert validator.check_corpus(corpus) == []
+    n_practices = sum(
+        len(json.loads(p.read_text(encoding="utf-8"))["practices"])
+        for p in corpus.annotation_paths()
+    )
+    assert quick_check(corpus) == (validator.n_files, validator.n_practices)
+    assert validator.n_practices == n_practices > 0
+
+
+def test_a_practice_id_repeated_in_another_policy_is_found(tmp_path):
+    """Ids are unique within a policy by the quick check, across policies by their digests."""
+    root = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, root)
+    for name in ("example.json", "example.txt"):
+        text = (root / "policies" / name).read_text(encoding="utf-8")
+        (root / "policies" / name.replace("example", "second")).write_text(
+            text.replace('"policy_id": "example"', '"policy_id": "second"'), encoding="utf-8"
+        )
+    (root / "annotations" / "second").mkdir()
+    doc = json.loads((root / "annotations" / "example" / "alice.json").read_text(encoding="utf-8"))
+    doc["policy_id"] = "second"
+    (root / "annotations" / "second" / "alice.json").write_text(json.dumps(doc), encoding="utf-8")
+    corpus = RawCorpus(root)
+    assert quick_check(corpus) is None
+    problems = Validator(default_raw=root).explain_corpus(corpus)
+    assert problems and all("is used already" in p.message for p in problems)
