@@ -1,0 +1,123 @@
+"""Both cores, a Dask cluster and partitioned output give the tables the serial build gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from benchmarks import synthetic
+
+import privacy_labels as pl
+from privacy_labels.build import PARTITIONED_TABLES, build
+from privacy_labels.check import check
+from privacy_labels.tables import pandas_dtypes, table
+from privacy_labels.validate import POLICIES_PER_CHUNK
+
+pytestmark = pytest.mark.slow
+
+N_POLICIES = 3 * POLICIES_PER_CHUNK + 4  # several parts, the last one short
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic") / "raw"
+    synthetic.generate(root, N_POLICIES, seed=7)
+    return root
+
+
+@pytest.fixture(scope="module")
+def serial(raw, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial") / "labeled"
+    build(raw, out, progress=False, workers=1)
+    return out
+
+
+def test_a_process_pool_writes_the_same_bytes(raw, serial, tmp_path):
+    build(raw, tmp_path / "labeled", progress=False, workers=2)
+    assert files(tmp_path / "labeled") == files(serial)
+
+
+def test_a_dask_cluster_of_two_workers_writes_the_same_bytes(raw, serial, tmp_path, run):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        client = distributed.Client(cluster)
+        code, _, err = run(
+            "build", "--raw", raw, "--out", tmp_path / "labeled", "--quiet",
+            "--scheduler", cluster.scheduler_address,
+        )  # fmt: skip
+        assert code == 0, err
+        # The work ran on the cluster's workers, not here.
+        assert len(client.run(lambda: None)) == 2
+        assert sum(client.run(_tasks_done).values()) >= N_POLICIES // POLICIES_PER_CHUNK
+        client.close()
+    assert files(tmp_path / "labeled") == files(serial)
+
+
+def _tasks_done(dask_worker) -> int:
+    return sum(1 for event in dask_worker.state.log if event[1:2] == ("memory",))
+
+
+@pytest.fixture(scope="module")
+def partitioned(raw, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("partitioned") / "labeled"
+    build(raw, out, progress=False, workers=2, partitioned=True)
+    return out
+
+
+def plain(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A reader's frame in the contract's dtypes, labels as strings, rows sorted by key."""
+    frame = frame.astype(pandas_dtypes(name))
+    labels = {c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.astype(labels).sort_values(list(table(name).primary_key)).reset_index(drop=True)
+
+
+def test_partitions_are_ascii_slug_folders_of_the_category(partitioned):
+    for name in PARTITIONED_TABLES:
+        assert not (partitioned / f"{name}.parquet").exists()
+        folders = sorted(p.name for p in (partitioned / name).iterdir())
+        assert folders == sorted(
+            f"category={c}" for c in set(pl.load(name, partitioned)["category"])
+        )
+        assert all(f.isascii() and "/" not in f and " " not in f for f in folders)
+
+
+@pytest.mark.parametrize("name", PARTITIONED_TABLES)
+def test_load_gives_the_same_table_partitioned_or_not(partitioned, serial, name):
+    whole, parts = pl.load(name, serial), pl.load(name, partitioned)
+    assert parts.dtypes.equals(whole.dtypes)
+    pd.testing.assert_frame_equal(plain(parts, name), plain(whole, name))
+
+
+@pytest.mark.parametrize("name", PARTITIONED_TABLES)
+def test_duckdb_reads_the_partitioned_dataset_unchanged(partitioned, serial, name):
+    duckdb = pytest.importorskip("duckdb")
+    whole = pl.load(name, serial)
+    read = duckdb.sql(
+        f"select {', '.join(whole.columns)} "
+        f"from read_parquet('{partitioned / name}/*/*.parquet', hive_partitioning = true)"
+    ).df()
+    pd.testing.assert_frame_equal(plain(read, name), plain(whole, name), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", PARTITIONED_TABLES)
+def test_dask_reads_the_partitioned_dataset_unchanged(partitioned, serial, name):
+    dd = pytest.importorskip("dask.dataframe")
+    whole = pl.load(name, serial)
+    read = dd.read_parquet(partitioned / name).compute()[list(whole.columns)]
+    pd.testing.assert_frame_equal(plain(read, name), plain(whole, name), check_dtype=False)
+
+
+def test_the_quality_gate_passes_a_partitioned_build(partitioned):
+    result = check(partitioned, report=None)
+    assert result.success, result.to_dict()
