@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
@@ -35,6 +37,8 @@ from privacy_labels.tables import TABLES, parquet_path, read_parquet, table
 from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
+# Larger corpora are checked this many policies at a time, in bounded memory.
+POLICIES_PER_BATCH = 250
 RESULT = "result.json"
 DATA_DOCS = "data_docs"
 
@@ -95,8 +99,10 @@ class UnreadableTables(Exception):
 # Load: the tables as written, without imposing the contract's types on them.
 
 
-def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every table from its Parquet file, labels as plain strings (so unknown labels survive)."""
+def read_tables(folder: Path, policy_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table from its Parquet file, labels as plain strings (so unknown labels survive);
+    with `policy_ids`, only the rows of those policies.
+    """
     missing = [t.name for t in TABLES if not parquet_path(folder, t.name).exists()]
     if missing:
         raise UnreadableTables(
@@ -113,8 +119,15 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     frames = {}
     for t in TABLES:
         file = parquet_path(folder, t.name)
+        filters = None
+        if policy_ids is not None and "policy_id" in t.column_names:
+            filters = [("policy_id", "in", policy_ids)]
+        elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
+            filters = [("practice_id", "in", list(frames["practices"]["practice_id"].dropna()))]
         try:
-            frames[t.name] = read_parquet(folder, t.name).to_pandas(types_mapper=types.get)
+            frames[t.name] = read_parquet(folder, t.name, filters=filters).to_pandas(
+                types_mapper=types.get
+            )
         except (pa.ArrowException, OSError) as error:
             raise UnreadableTables(
                 f"{file}: not a readable Parquet file ({error}); rebuild with `privacy-labels build`"
@@ -558,15 +571,18 @@ def _exception(validation) -> str | None:
     return None
 
 
-def _validate(context, frame_name: str, frame: pd.DataFrame, key: list[str], suite: list):
+def _validate(
+    context, frame_name: str, frame: pd.DataFrame, key: list[str], suite: list, part: str = ""
+):
     gx, _, _ = _gx()
-    source = context.data_sources.add_or_update_pandas(f"{frame_name}_source")
-    batch = source.add_dataframe_asset(frame_name).add_batch_definition_whole_dataframe("all")
+    name = frame_name + part  # GX names must differ from batch to batch
+    source = context.data_sources.add_or_update_pandas(f"{name}_source")
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(
-            name=frame_name,
+            name=name,
             data=batch,
-            suite=context.suites.add(gx.ExpectationSuite(name=frame_name, expectations=suite)),
+            suite=context.suites.add(gx.ExpectationSuite(name=name, expectations=suite)),
         )
     )
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": N_EXAMPLES}
@@ -595,43 +611,127 @@ def _validate(context, frame_name: str, frame: pd.DataFrame, key: list[str], sui
     return checks
 
 
-def check(folder: Path, *, report: Path | None = None) -> GateResult:
+def check(
+    folder: Path, *, report: Path | None = None, policies_per_batch: int = POLICIES_PER_BATCH
+) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
-    With `report`, write `result.json` and GX Data Docs (`data_docs/index.html`)
-    there, replacing the folder only when complete.
+    A corpus of more than `policies_per_batch` policies is checked in batches of
+    that many policies, so memory stays bounded; the results of the batches are
+    added up, and what spans batches (unique practice ids, rows outside every
+    policy) is checked over the whole corpus. With `report`, write `result.json`
+    and GX Data Docs (`data_docs/index.html`) there, replacing the folder only
+    when complete.
     """
-    frames = read_tables(folder)
+    batches = _batches(folder, policies_per_batch)
     gx, _, _ = _gx()
     with contextlib.ExitStack() as stack:
         report_staging = stack.enter_context(replace_dir_when_done(report)) if report else None
         data_docs = report_staging / DATA_DOCS if report_staging else None
         context = stack.enter_context(_gx_context(data_docs))
-        checks: list[CheckResult] = []
-        for spec in TABLES:
-            key = list(spec.primary_key)
-            checks += _validate(context, spec.name, frames[spec.name], key, table_suite(spec.name))
-            if spec.foreign_keys:
-                name = f"{spec.name}+parents"
-                try:
-                    joined = with_parents(spec.name, frames)
-                except (KeyError, ValueError, TypeError) as error:
-                    checks.append(
-                        CheckResult(
-                            name, "join_parents", "foreign keys", False, 0, 1, [repr(error)]
-                        )
-                    )
-                    continue
-                checks += _validate(context, name, joined, key, parents_suite(spec.name))
-        try:
-            checks += project_checks(frames)
-        except (KeyError, AttributeError, ValueError, TypeError) as error:
-            checks.append(CheckResult("all", "project_checks", "", False, 0, 1, [repr(error)]))
-        result = GateResult(checks, gx.__version__)
+        checks: dict[tuple[str, str, str], CheckResult] = {}
+        n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
+        for i, policy_ids in enumerate(batches):
+            frames = read_tables(folder, policy_ids)
+            for name, frame in frames.items():
+                n_rows_seen[name] += len(frame)
+            part = f"@{i}" if len(batches) > 1 else ""
+            for result in _frame_checks(context, frames, part):
+                key = (result.frame, result.check, result.target)
+                checks[key] = _added(checks[key], result) if key in checks else result
+        results = list(checks.values())
+        if len(batches) > 1:
+            results += corpus_checks(folder, n_rows_seen)
+        result = GateResult(results, gx.__version__)
         if report_staging is not None:
             context.build_data_docs()
             (report_staging / RESULT).write_text(dump_json(result.to_dict()), encoding="utf-8")
     return result
+
+
+def _batches(folder: Path, policies_per_batch: int) -> list[list[str] | None]:
+    """The runs of policies checked together; [None] for one run of whole tables."""
+    if not parquet_path(folder, "policies").exists():
+        read_tables(folder)  # names every missing table
+    try:
+        ids = read_parquet(folder, "policies", columns=["policy_id"])["policy_id"]
+    except (pa.ArrowException, OSError, KeyError):
+        return [None]  # read_tables names what is wrong with it
+    if len(ids) <= policies_per_batch or ids.null_count:
+        return [None]
+    ids = sorted(set(ids.to_pylist()))
+    return [ids[i : i + policies_per_batch] for i in range(0, len(ids), policies_per_batch)]
+
+
+def _frame_checks(context, frames: dict[str, pd.DataFrame], part: str) -> list[CheckResult]:
+    """Every suite on its frame, each table joined to its parents, and the project checks."""
+    checks: list[CheckResult] = []
+    for spec in TABLES:
+        key = list(spec.primary_key)
+        checks += _validate(
+            context, spec.name, frames[spec.name], key, table_suite(spec.name), part
+        )
+        if spec.foreign_keys:
+            name = f"{spec.name}+parents"
+            try:
+                joined = with_parents(spec.name, frames)
+            except (KeyError, ValueError, TypeError) as error:
+                checks.append(
+                    CheckResult(name, "join_parents", "foreign keys", False, 0, 1, [repr(error)])
+                )
+                continue
+            checks += _validate(context, name, joined, key, parents_suite(spec.name), part)
+    try:
+        checks += project_checks(frames)
+    except (KeyError, AttributeError, ValueError, TypeError) as error:
+        checks.append(CheckResult("all", "project_checks", "", False, 0, 1, [repr(error)]))
+    return checks
+
+
+def _added(a: CheckResult, b: CheckResult) -> CheckResult:
+    """One check's results over two batches."""
+    return CheckResult(
+        a.frame,
+        a.check,
+        a.target,
+        a.success and b.success,
+        a.n_rows + b.n_rows,
+        a.n_failed + b.n_failed,
+        (a.examples + b.examples)[:N_EXAMPLES],
+    )
+
+
+def corpus_checks(folder: Path, n_rows_seen: dict[str, int]) -> list[CheckResult]:
+    """What batches of policies cannot see: ids unique across policies, and rows that
+    belong to no policy (or no practice), which no batch reads.
+    """
+    ids = read_parquet(folder, "practices", columns=["practice_id"])["practice_id"]
+    counts = pc.value_counts(ids)
+    repeated = [
+        f"{v['values']} appears {v['counts']} times"
+        for v in counts.filter(pc.greater(counts.field("counts"), 1)).to_pylist()
+    ]
+    results = [
+        _project_check(
+            "practices", "practice_id_unique_across_policies", "practice_id", len(ids), repeated
+        )
+    ]
+    for spec in TABLES:
+        n_rows = pq.ParquetDataset(parquet_path(folder, spec.name)).read(columns=[]).num_rows
+        outside = n_rows - n_rows_seen[spec.name]
+        owner = "policy_id" if "policy_id" in spec.column_names else "practice_id"
+        results.append(
+            CheckResult(
+                spec.name,
+                "rows_belong_to_the_corpus",
+                f"{owner} names a {owner.removesuffix('_id')} of the corpus",
+                outside == 0,
+                n_rows,
+                abs(outside),
+                [] if outside == 0 else [f"{outside:+,} row(s) outside every batch of policies"],
+            )
+        )
+    return results
 
 
 def summary(result: GateResult) -> str:

@@ -298,12 +298,17 @@ def parquet_path(folder: Path, name: str) -> Path:
     return dataset if not file.exists() and dataset.is_dir() else file
 
 
-def read_parquet(folder: Path, name: str) -> pa.Table:
+def read_parquet(
+    folder: Path, name: str, *, columns: list[str] | None = None, filters: list | None = None
+) -> pa.Table:
     """A table as Arrow, from its Parquet file or partitioned dataset; the partition
-    key comes back as the column it was, in its place.
+    key comes back as the column it was, in its place. `columns` and `filters` are
+    pyarrow's: read only those columns, or only the rows that pass.
     """
     path = parquet_path(folder, name)
-    data = pq.read_table(path)
+    data = pq.read_table(path, columns=columns, filters=filters)
+    if columns is not None:
+        return data
     if path.is_dir():  # the partition key comes back last and dictionary-encoded
         schema = arrow_schema(name)
         data = data.select(schema.names).cast(schema)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from benchmarks import synthetic
 
 import privacy_labels as pl
 from privacy_labels.build import PARTITIONED_TABLES, build
 from privacy_labels.check import check
-from privacy_labels.tables import pandas_dtypes, table
+from privacy_labels.tables import arrow_schema, pandas_dtypes, table
 from privacy_labels.validate import POLICIES_PER_CHUNK
 
 pytestmark = pytest.mark.slow
@@ -121,3 +124,66 @@ def test_dask_reads_the_partitioned_dataset_unchanged(partitioned, serial, name)
 def test_the_quality_gate_passes_a_partitioned_build(partitioned):
     result = check(partitioned, report=None)
     assert result.success, result.to_dict()
+
+
+def test_the_quality_gate_passes_a_partitioned_build_in_batches(partitioned):
+    result = check(partitioned, report=None, policies_per_batch=POLICIES_PER_CHUNK)
+    assert result.success, [str(c) for c in result.failures]
+    assert {"practice_id_unique_across_policies", "rows_belong_to_the_corpus"} <= {
+        c.check for c in result.checks
+    }
+
+
+def _tampered(serial: Path, folder: Path, name: str, change) -> Path:
+    shutil.copytree(serial, folder)
+    frame = pq.read_table(folder / f"{name}.parquet").to_pandas()
+    pq.write_table(
+        pa.Table.from_pandas(change(frame), schema=arrow_schema(name), preserve_index=False),
+        folder / f"{name}.parquet",
+    )
+    return folder
+
+
+def _last_policy_row(frame: pd.DataFrame) -> int:
+    return frame.index[frame["practice_id"].str.startswith(LAST_POLICY)][0]
+
+
+LAST_POLICY = f"synthetic-{N_POLICIES:06d}"
+
+
+def _unknown_category(frame):
+    frame.loc[_last_policy_row(frame), "category"] = "bogus"
+    return frame
+
+
+def _orphan_value(frame):
+    frame.loc[_last_policy_row(frame), "practice_id"] = "nobody-knows-this-practice"
+    return frame
+
+
+def _id_of_another_policy(frame):
+    frame.loc[_last_policy_row(frame), "practice_id"] = frame.loc[0, "practice_id"]
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "corpus_check"),
+    [
+        ("practices", _unknown_category, None),
+        ("attribute_values", _orphan_value, "rows_belong_to_the_corpus"),
+        ("practices", _id_of_another_policy, "practice_id_unique_across_policies"),
+    ],
+    ids=["label-in-last-batch", "orphan-row", "id-repeated-across-batches"],
+)
+def test_the_gate_in_batches_fails_what_the_whole_gate_fails(
+    serial, tmp_path, name, change, corpus_check
+):
+    folder = _tampered(serial, tmp_path / "labeled", name, change)
+    whole = check(folder, report=None, policies_per_batch=N_POLICIES)
+    batched = check(folder, report=None, policies_per_batch=N_POLICIES // 2 + 1)
+    assert not whole.success and not batched.success
+    missed = {(c.frame, c.check, c.target) for c in whole.failures} - {
+        (c.frame, c.check, c.target) for c in batched.failures
+    }
+    # A fault across batches is named by the corpus-wide check instead.
+    assert not missed or corpus_check in {c.check for c in batched.failures}

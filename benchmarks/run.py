@@ -1,0 +1,514 @@
+"""Measure validate, build, the quality gate and load() at 1×, 10× and 100× OPP-115's size.
+
+    make bench                                   # all three scales, a table on stdout
+    .venv/bin/python -m benchmarks.run --scales 1,10 --format json
+
+Each scale is a synthetic corpus (benchmarks/synthetic.py, seed 0) of 115 ×
+scale policies. Beside our stages the run measures two anchors on the same
+corpus: a naive baseline (each document parsed and checked with `jsonschema`;
+pandas rows appended one by one, then written; OPP-115-style CSV with a column
+of JSON, parsed row by row) and a floor (pyarrow reads each JSON file and
+writes it to Parquet: no checks, no tables). Each time is printed with its
+ratio to both.
+
+Each measurement runs in a fresh process. Its time is taken inside it, around
+the work alone (interpreter start-up and imports excluded, for every stage
+alike); its peak RSS is the largest sum of the resident memory of the process
+and its workers, sampled every 20 ms (pages shared by forked workers count
+once per process, so this overstates). The naive baseline runs at full size
+on the 1× corpus, or on its first policies where it would take minutes, and is
+scaled linearly to the size measured: appending rows one by one costs more
+than linearly, so the scaled figures flatter the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+OPP115_POLICIES = 115
+NAIVE_BUILD_POLICIES = 5  # appending rows one by one takes about a second per policy
+TARGETS = {
+    "validate + build at the largest scale, practices/s": 100_000,
+    "validate + build at the largest scale, × floor at most": 5.0,
+    "peak RSS at the largest scale, MB under": 1_500,
+    "validate, × faster than naive at least": 20.0,
+    "load(attribute_values) at 1×, × faster than CSV with JSON at least": 20.0,
+}
+STAGES = {}  # name -> function(args) -> the number of items done, run in a child process
+
+
+def stage(fn):
+    STAGES[fn.__name__.replace("_", "-")] = fn
+    return fn
+
+
+# -- the stages, each run in a process of its own ---------------------------------
+
+
+@stage
+def validate(args) -> None:
+    from privacy_labels.corpus import RawCorpus
+    from privacy_labels.validate import Validator
+
+    problems = Validator(default_raw=args.raw).check_corpus(RawCorpus(args.raw), workers=2)
+    assert not problems, problems[:3]
+
+
+@stage
+def build(args) -> None:
+    from privacy_labels.build import build as build_tables
+
+    build_tables(args.raw, args.out, progress=False, workers=2, partitioned=args.partitioned)
+
+
+@stage
+def gate(args) -> None:
+    from privacy_labels.check import check
+
+    result = check(args.out, report=None)
+    assert result.success, "the quality gate failed"
+
+
+@stage
+def load(args) -> None:
+    import privacy_labels as pl
+
+    pl.load("attribute_values", args.out)
+
+
+@stage
+def naive_validate(args) -> None:
+    """Each document read with json and checked with jsonschema, one by one."""
+    from jsonschema import Draft202012Validator
+
+    from privacy_labels.schema import load_schema, registry
+
+    validators = {
+        name: Draft202012Validator(
+            load_schema(name),
+            registry=registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        for name in ("policy", "annotation")
+    }
+    for path in _inputs(args.raw, args.limit):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        kind = "policy" if path.parent.name == "policies" else "annotation"
+        assert not list(validators[kind].iter_errors(doc))
+
+
+@stage
+def naive_build(args) -> None:
+    """pandas rows appended one by one, then written as Parquet and CSV."""
+    import pandas as pd
+
+    practices = pd.DataFrame(columns=["practice_id", "policy_id", "segment_id", "category"])
+    values = pd.DataFrame(
+        columns=["practice_id", "attribute", "value", "span_start", "span_end", "span_text"]
+    )
+    for path in _inputs(args.raw, args.limit):
+        if path.parent.name == "policies":
+            continue
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for p in doc["practices"]:
+            practices.loc[len(practices)] = [
+                p["practice_id"],
+                doc["policy_id"],
+                p["segment_id"],
+                p["category"],
+            ]
+            for attribute, v in p["attributes"].items():
+                values.loc[len(values)] = [
+                    p["practice_id"],
+                    attribute,
+                    v["value"],
+                    v.get("span_start"),
+                    v.get("span_end"),
+                    v.get("span_text"),
+                ]
+    args.out.mkdir(parents=True)
+    for name, frame in (("practices", practices), ("attribute_values", values)):
+        frame.to_parquet(args.out / f"{name}.parquet")
+        frame.to_csv(args.out / f"{name}.csv", index=False)
+
+
+@stage
+def naive_load(args) -> None:
+    """OPP-115's way: a CSV per policy, the attributes of a practice as a JSON column."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(args.out.glob("*.csv")):
+        frame = pd.read_csv(path, header=None, names=OPP115_COLUMNS, dtype=str)
+        for practice_id, attributes in zip(frame["annotation_id"], frame["attributes"]):
+            for attribute, chosen in json.loads(attributes).items():
+                rows.append(
+                    {
+                        "practice_id": practice_id,
+                        "attribute": attribute,
+                        "value": chosen["value"],
+                        "span_start": chosen["startIndexInSegment"],
+                        "span_end": chosen["endIndexInSegment"],
+                        "span_text": chosen["selectedText"],
+                    }
+                )
+    pd.DataFrame(rows)
+
+
+@stage
+def floor(args) -> None:
+    """pyarrow reads each JSON file and writes it to Parquet: no checks, no tables."""
+    import pyarrow.json as pa_json
+    import pyarrow.parquet as pq
+
+    args.out.mkdir(parents=True)
+    options = pa_json.ParseOptions(newlines_in_values=True)
+    for i, path in enumerate(_inputs(args.raw, args.limit)):
+        pq.write_table(
+            pa_json.read_json(path, parse_options=options), args.out / f"{i}.parquet"
+        )
+
+
+def _inputs(raw: Path, limit: int | None) -> list[Path]:
+    """The JSON inputs (sidecars and annotation documents) of the first `limit` policies."""
+    policy_ids = sorted(p.stem for p in (raw / "policies").glob("*.json"))[:limit]
+    return [
+        path
+        for policy_id in policy_ids
+        for path in [
+            raw / "policies" / f"{policy_id}.json",
+            *sorted((raw / "annotations" / policy_id).glob("*.json")),
+        ]
+    ]
+
+
+OPP115_COLUMNS = [
+    "annotation_id",
+    "batch_id",
+    "annotator_id",
+    "policy_id",
+    "segment_id",
+    "category",
+    "attributes",
+    "policy_url",
+    "date",
+]
+
+
+def write_opp115_csv(labeled: Path, out: Path) -> int:
+    """The built tables in OPP-115's layout: a CSV per policy, attributes as JSON; bytes."""
+    import privacy_labels as pl
+
+    values = pl.load("attribute_values", labeled)
+    practices = pl.load("practices", labeled)
+    attributes: dict[str, dict] = {}
+    for row in values.itertuples(index=False):
+        attributes.setdefault(row.practice_id, {})[str(row.attribute)] = {
+            "endIndexInSegment": -1 if pd_isna(row.span_end) else int(row.span_end),
+            "startIndexInSegment": -1 if pd_isna(row.span_start) else int(row.span_start),
+            "selectedText": "null" if pd_isna(row.span_text) else row.span_text,
+            "value": str(row.value),
+        }
+    out.mkdir(parents=True)
+    files: dict[str, list] = {}
+    for row in practices.itertuples(index=False):
+        files.setdefault(row.policy_id, []).append(
+            [
+                row.practice_id,
+                "batch",
+                row.annotator,
+                row.policy_id,
+                row.segment_id,
+                str(row.category),
+                json.dumps(attributes.get(row.practice_id, {})),
+                "https://example.com/privacy",
+                "1/1/15",
+            ]
+        )
+    for policy_id, rows in files.items():
+        with open(out / f"{policy_id}.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+    return folder_bytes(out)
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+# -- measuring ----------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    scale: int
+    stage: str
+    seconds: float
+    peak_rss_mb: float
+    n_practices: int
+    input_bytes: int
+    # the share of the corpus the stage ran on; its time is scaled from that share
+    measured_share: float = 1.0
+
+    @property
+    def practices_per_second(self) -> float:
+        return self.n_practices / self.seconds
+
+    @property
+    def input_mb_per_second(self) -> float:
+        return self.input_bytes / 1e6 / self.seconds
+
+
+def measure(name: str, **options) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one stage run in a fresh process."""
+    import psutil
+
+    command = [sys.executable, "-m", "benchmarks.run", "--stage", name]
+    for key, value in options.items():
+        if value is True:
+            command.append(f"--{key}")
+        elif value not in (None, False):
+            command += [f"--{key}", str(value)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process, peak = psutil.Process(child.pid), 0
+    while child.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.Error:  # a worker ended between listing and reading
+            pass
+        time.sleep(0.02)
+    out = child.stdout.read()
+    if child.returncode != 0:
+        raise SystemExit(f"stage {name} failed (exit {child.returncode}); see above")
+    return json.loads(out.splitlines()[-1])["seconds"], peak / 1e6
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def parquet_bytes(folder: Path, name: str | None = None) -> int:
+    pattern = f"{name}*" if name else "*"
+    return sum(
+        p.stat().st_size for p in folder.glob(pattern) for p in ([p] if p.is_file() else p.rglob("*"))
+        if p.suffix == ".parquet"
+    )
+
+
+def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> list[Measurement]:
+    from benchmarks import synthetic
+
+    n_policies = OPP115_POLICIES * scale
+    raw, out = work / f"x{scale}" / "raw", work / f"x{scale}" / "labeled"
+    log(f"{scale}×: generating {n_policies:,} policies ...")
+    stats = synthetic.generate(raw, n_policies, seed=0, workers=2)
+    n, raw_bytes = stats.n_practices, folder_bytes(raw)
+    # Corpora of a million practices and more are written partitioned, as users should.
+    partitioned = n >= 1_000_000
+    results = []
+
+    def record(stage_name: str, seconds: float, rss: float, input_bytes: int, share=1.0):
+        m = Measurement(scale, stage_name, seconds, rss, n, input_bytes, share)
+        results.append(m)
+        log(
+            f"{scale}×: {stage_name:<26} {seconds:8.2f} s  {m.practices_per_second:>10,.0f} "
+            f"practices/s  {rss:7,.0f} MB"
+        )
+
+    record("validate", *measure("validate", raw=raw), raw_bytes)
+    record(
+        "build" + (" (partitioned)" if partitioned else ""),
+        *measure("build", raw=raw, out=out, partitioned=partitioned),
+        raw_bytes,
+    )
+    record("quality gate", *measure("gate", out=out), parquet_bytes(out))
+    record("load(attribute_values)", *measure("load", out=out), parquet_bytes(out, "attribute_values"))
+    record("floor: pyarrow JSON → Parquet", *measure("floor", raw=raw, out=work / f"x{scale}" / "floor"), raw_bytes)
+    shutil.rmtree(work / f"x{scale}" / "floor")
+    if not naive:  # the naive baseline runs once, on the first corpus
+        for stage_name, limit in (("naive-validate", None), ("naive-build", NAIVE_BUILD_POLICIES)):
+            share = 1.0 if limit is None else min(1.0, limit / n_policies)
+            seconds, rss = measure(stage_name, raw=raw, out=work / "naive", limit=limit)
+            shutil.rmtree(work / "naive", ignore_errors=True)
+            naive[stage_name] = Measurement(scale, stage_name, seconds / share, rss, n, raw_bytes, share)
+        csv_bytes = write_opp115_csv(out, work / "opp115-csv")
+        seconds, rss = measure("naive-load", out=work / "opp115-csv")
+        naive["naive-load"] = Measurement(scale, "naive-load", seconds, rss, n, csv_bytes)
+        shutil.rmtree(work / "opp115-csv")
+        for m in naive.values():
+            log(f"{scale}×: {m.stage:<26} {m.seconds:8.2f} s (scaled from {m.measured_share:.0%})")
+    for stage_name, m in naive.items():  # the baseline at this size, scaled linearly
+        factor = n / m.n_practices
+        results.append(
+            Measurement(
+                scale, stage_name, m.seconds * factor, m.peak_rss_mb, n, int(m.input_bytes * factor),
+                m.measured_share / factor,
+            )
+        )
+    shutil.rmtree(work / f"x{scale}")
+    return results
+
+
+# -- the report ---------------------------------------------------------------------
+
+# Our stage -> the naive stage it replaces.
+NAIVE_OF = {
+    "validate": "naive-validate",
+    "build": "naive-build",
+    "build (partitioned)": "naive-build",
+    "load(attribute_values)": "naive-load",
+}
+
+
+def with_sums(results: list[Measurement]) -> list[Measurement]:
+    """Add 'validate + build' (and its naive and floor counterparts) per scale."""
+    out = []
+    for scale in sorted({m.scale for m in results}):
+        rows = [m for m in results if m.scale == scale]
+        by = {m.stage.removesuffix(" (partitioned)"): m for m in rows}
+        both = Measurement(
+            scale,
+            "validate + build",
+            by["validate"].seconds + by["build"].seconds,
+            max(by["validate"].peak_rss_mb, by["build"].peak_rss_mb),
+            by["build"].n_practices,
+            by["build"].input_bytes,
+        )
+        naive_both = Measurement(
+            scale,
+            "naive-validate + build",
+            by["naive-validate"].seconds + by["naive-build"].seconds,
+            max(by["naive-validate"].peak_rss_mb, by["naive-build"].peak_rss_mb),
+            both.n_practices,
+            both.input_bytes,
+            by["naive-build"].measured_share,
+        )
+        out += [*rows, both, naive_both]
+    return out
+
+
+def ratios(m: Measurement, rows: dict[str, Measurement]) -> tuple[float | None, float | None]:
+    """(naive ÷ ours, ours ÷ floor) for one of our stages."""
+    naive_name = "naive-validate + build" if m.stage == "validate + build" else NAIVE_OF.get(m.stage)
+    naive = rows[naive_name].seconds / m.seconds if naive_name in rows else None
+    is_build = m.stage.startswith(("build", "validate"))
+    floor = m.seconds / rows["floor: pyarrow JSON → Parquet"].seconds if is_build else None
+    return naive, floor
+
+
+def table(results: list[Measurement]) -> str:
+    lines = [
+        "| scale | policies | practices | stage | seconds | practices/s | input MB/s | peak RSS MB "
+        "| naive ÷ ours | ours ÷ floor |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale in sorted({m.scale for m in results}):
+        rows = {m.stage: m for m in results if m.scale == scale}
+        for m in rows.values():
+            naive, floor = (None, None) if m.stage.startswith(("naive", "floor")) else ratios(m, rows)
+            scaled = " (scaled)" if m.measured_share < 1 else ""
+            lines.append(
+                f"| {scale}× | {OPP115_POLICIES * scale:,} | {m.n_practices:,} | {m.stage}{scaled} "
+                f"| {m.seconds:,.2f} | {m.practices_per_second:,.0f} | {m.input_mb_per_second:,.1f} "
+                f"| {'' if scaled else f'{m.peak_rss_mb:,.0f}'} "
+                f"| {'' if naive is None else f'{naive:,.1f}×'} "
+                f"| {'' if floor is None else f'{floor:,.2f}×'} |"
+            )
+    return "\n".join(lines)
+
+
+def verdicts(results: list[Measurement]) -> list[dict]:
+    """Each target with the figure measured and whether it is met."""
+    largest = max(m.scale for m in results)
+    at = {(m.scale, m.stage.removesuffix(" (partitioned)")): m for m in results}
+    rows = {m.stage: m for m in results if m.scale == largest}
+    both = at[largest, "validate + build"]
+    _, floor_ratio = ratios(both, rows)
+    smallest = min(m.scale for m in results)
+    small = {m.stage: m for m in results if m.scale == smallest}
+    ours = [m for m in results if m.scale == largest and not m.stage.startswith(("naive", "floor"))]
+    figures = [
+        (list(TARGETS)[0], both.practices_per_second, ">="),
+        (list(TARGETS)[1], floor_ratio, "<="),
+        (list(TARGETS)[2], max(m.peak_rss_mb for m in ours), "<"),
+        (list(TARGETS)[3], min(ratios(at[s, "validate"], {m.stage: m for m in results if m.scale == s})[0] for s in {m.scale for m in results}), ">="),
+        (list(TARGETS)[4], ratios(small["load(attribute_values)"], small)[0], ">="),
+    ]
+    checks = []
+    for name, value, relation in figures:
+        target = TARGETS[name]
+        met = {">=": value >= target, "<=": value <= target, "<": value < target}[relation]
+        checks.append({"target": name, "goal": target, "measured": round(value, 2), "is_met": met})
+    build_rss = {s: at[s, "build"].peak_rss_mb for s in sorted({m.scale for m in results})}
+    scales = sorted(build_rss)
+    if len(scales) >= 2:
+        a, b = scales[-2], scales[-1]
+        growth = build_rss[b] / build_rss[a]
+        checks.append(
+            {
+                "target": f"build peak RSS grows slower than the corpus from {a}× to {b}×",
+                "goal": b / a,
+                "measured": round(growth, 2),
+                "is_met": growth < (b / a) / 2,
+            }
+        )
+    return checks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10,100", help="multiples of OPP-115 (default: 1,10,100)")
+    parser.add_argument("--workdir", type=Path, help="where corpora go (default: a temporary folder)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    # The child-process side: one stage.
+    parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--partitioned", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        start = time.perf_counter()
+        STAGES[args.stage](args)
+        print(json.dumps({"seconds": time.perf_counter() - start}))
+        return 0
+    try:
+        scales = sorted({int(s) for s in args.scales.split(",")})
+    except ValueError:
+        parser.error(f"--scales {args.scales!r}: give whole numbers, e.g. 1,10,100")
+    try:
+        import psutil  # noqa: F401
+    except ImportError:
+        parser.error("the benchmark needs psutil: pip install -e '.[bench]'")
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(dir=args.workdir, prefix="privacy-labels-bench-") as tmp:
+        naive: dict[str, Measurement] = {}
+        results = [m for scale in scales for m in run_scale(scale, Path(tmp), naive, log)]
+    results = with_sums(results)
+    checks = verdicts(results)
+    if args.format == "json":
+        print(json.dumps({"results": [asdict(m) for m in results], "targets": checks}, indent=2))
+    else:
+        print(table(results))
+        print()
+        for c in checks:
+            print(f"{'met   ' if c['is_met'] else 'MISSED'} {c['target']}: {c['measured']:,} (goal {c['goal']:,})")
+    return 0 if all(c["is_met"] for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
