@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import shutil
 import subprocess
@@ -34,15 +35,19 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 OPP115_POLICIES = 115
 NAIVE_BUILD_POLICIES = 5  # appending rows one by one takes about a second per policy
-TARGETS = {
-    "validate + build at the largest scale, practices/s": 100_000,
-    "validate + build at the largest scale, × floor at most": 5.0,
-    "peak RSS at the largest scale, MB under": 1_500,
-    "validate, × faster than naive at least": 20.0,
-    "load(attribute_values) at 1×, × faster than CSV with JSON at least": 20.0,
-}
+WARM_IMPORTS = (
+    "pandas",
+    "pyarrow.json",
+    "pyarrow.parquet",
+    "jsonschema",
+    "privacy_labels",
+    "privacy_labels.build",
+    "privacy_labels.check",
+    "privacy_labels.schema",
+)
 STAGES = {}  # name -> function(args) -> the number of items done, run in a child process
 
 
@@ -149,7 +154,9 @@ def naive_load(args) -> None:
     rows = []
     for path in sorted(args.out.glob("*.csv")):
         frame = pd.read_csv(path, header=None, names=OPP115_COLUMNS, dtype=str)
-        for practice_id, attributes in zip(frame["annotation_id"], frame["attributes"]):
+        for practice_id, attributes in zip(
+            frame["annotation_id"], frame["attributes"], strict=True
+        ):
             for attribute, chosen in json.loads(attributes).items():
                 rows.append(
                     {
@@ -173,9 +180,7 @@ def floor(args) -> None:
     args.out.mkdir(parents=True)
     options = pa_json.ParseOptions(newlines_in_values=True)
     for i, path in enumerate(_inputs(args.raw, args.limit)):
-        pq.write_table(
-            pa_json.read_json(path, parse_options=options), args.out / f"{i}.parquet"
-        )
+        pq.write_table(pa_json.read_json(path, parse_options=options), args.out / f"{i}.parquet")
 
 
 def _inputs(raw: Path, limit: int | None) -> list[Path]:
@@ -279,7 +284,7 @@ def measure(name: str, **options) -> tuple[float, float]:
             command.append(f"--{key}")
         elif value not in (None, False):
             command += [f"--{key}", str(value)]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
     process, peak = psutil.Process(child.pid), 0
     while child.poll() is None:
         try:
@@ -299,10 +304,11 @@ def folder_bytes(folder: Path) -> int:
 
 
 def parquet_bytes(folder: Path, name: str | None = None) -> int:
-    pattern = f"{name}*" if name else "*"
+    """Bytes of every Parquet file, or of one table's (a file or a partitioned dataset)."""
     return sum(
-        p.stat().st_size for p in folder.glob(pattern) for p in ([p] if p.is_file() else p.rglob("*"))
-        if p.suffix == ".parquet"
+        f.stat().st_size
+        for f in folder.rglob("*.parquet")
+        if name is None or f.relative_to(folder).parts[0] in (name, f"{name}.parquet")
     )
 
 
@@ -333,15 +339,23 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
         raw_bytes,
     )
     record("quality gate", *measure("gate", out=out), parquet_bytes(out))
-    record("load(attribute_values)", *measure("load", out=out), parquet_bytes(out, "attribute_values"))
-    record("floor: pyarrow JSON → Parquet", *measure("floor", raw=raw, out=work / f"x{scale}" / "floor"), raw_bytes)
+    record(
+        "load(attribute_values)", *measure("load", out=out), parquet_bytes(out, "attribute_values")
+    )
+    record(
+        "floor: pyarrow JSON → Parquet",
+        *measure("floor", raw=raw, out=work / f"x{scale}" / "floor"),
+        raw_bytes,
+    )
     shutil.rmtree(work / f"x{scale}" / "floor")
     if not naive:  # the naive baseline runs once, on the first corpus
         for stage_name, limit in (("naive-validate", None), ("naive-build", NAIVE_BUILD_POLICIES)):
             share = 1.0 if limit is None else min(1.0, limit / n_policies)
             seconds, rss = measure(stage_name, raw=raw, out=work / "naive", limit=limit)
             shutil.rmtree(work / "naive", ignore_errors=True)
-            naive[stage_name] = Measurement(scale, stage_name, seconds / share, rss, n, raw_bytes, share)
+            naive[stage_name] = Measurement(
+                scale, stage_name, seconds / share, rss, n, raw_bytes, share
+            )
         csv_bytes = write_opp115_csv(out, work / "opp115-csv")
         seconds, rss = measure("naive-load", out=work / "opp115-csv")
         naive["naive-load"] = Measurement(scale, "naive-load", seconds, rss, n, csv_bytes)
@@ -352,7 +366,12 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
         factor = n / m.n_practices
         results.append(
             Measurement(
-                scale, stage_name, m.seconds * factor, m.peak_rss_mb, n, int(m.input_bytes * factor),
+                scale,
+                stage_name,
+                m.seconds * factor,
+                m.peak_rss_mb,
+                n,
+                int(m.input_bytes * factor),
                 m.measured_share / factor,
             )
         )
@@ -362,114 +381,133 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
 
 # -- the report ---------------------------------------------------------------------
 
+FLOOR = "floor: pyarrow JSON → Parquet"
 # Our stage -> the naive stage it replaces.
 NAIVE_OF = {
     "validate": "naive-validate",
     "build": "naive-build",
-    "build (partitioned)": "naive-build",
+    "validate + build": "naive-validate + build",
     "load(attribute_values)": "naive-load",
 }
 
 
 def with_sums(results: list[Measurement]) -> list[Measurement]:
-    """Add 'validate + build' (and its naive and floor counterparts) per scale."""
+    """Add 'validate + build' and its naive counterpart at each scale."""
     out = []
     for scale in sorted({m.scale for m in results}):
         rows = [m for m in results if m.scale == scale]
-        by = {m.stage.removesuffix(" (partitioned)"): m for m in rows}
-        both = Measurement(
-            scale,
-            "validate + build",
-            by["validate"].seconds + by["build"].seconds,
-            max(by["validate"].peak_rss_mb, by["build"].peak_rss_mb),
-            by["build"].n_practices,
-            by["build"].input_bytes,
-        )
-        naive_both = Measurement(
-            scale,
-            "naive-validate + build",
-            by["naive-validate"].seconds + by["naive-build"].seconds,
-            max(by["naive-validate"].peak_rss_mb, by["naive-build"].peak_rss_mb),
-            both.n_practices,
-            both.input_bytes,
-            by["naive-build"].measured_share,
-        )
-        out += [*rows, both, naive_both]
+        by = {_name(m): m for m in rows}
+        for name, first, second in (
+            ("validate + build", "validate", "build"),
+            ("naive-validate + build", "naive-validate", "naive-build"),
+        ):
+            a, b = by[first], by[second]
+            share = min(a.measured_share, b.measured_share)
+            rss = max(a.peak_rss_mb, b.peak_rss_mb)
+            rows.append(
+                Measurement(
+                    scale, name, a.seconds + b.seconds, rss, b.n_practices, b.input_bytes, share
+                )
+            )
+        out += rows
     return out
 
 
-def ratios(m: Measurement, rows: dict[str, Measurement]) -> tuple[float | None, float | None]:
-    """(naive ÷ ours, ours ÷ floor) for one of our stages."""
-    naive_name = "naive-validate + build" if m.stage == "validate + build" else NAIVE_OF.get(m.stage)
-    naive = rows[naive_name].seconds / m.seconds if naive_name in rows else None
-    is_build = m.stage.startswith(("build", "validate"))
-    floor = m.seconds / rows["floor: pyarrow JSON → Parquet"].seconds if is_build else None
+def _name(m: Measurement) -> str:
+    return m.stage.removesuffix(" (partitioned)")
+
+
+def ratios(results: list[Measurement], scale: int, stage: str) -> tuple[float | None, float | None]:
+    """(naive time ÷ ours, our time ÷ floor's) for one of our stages at one scale."""
+    by = {_name(m): m for m in results if m.scale == scale}
+    ours = by[stage]
+    naive = by[NAIVE_OF[stage]].seconds / ours.seconds if stage in NAIVE_OF else None
+    is_build = stage in ("validate", "build", "validate + build")
+    floor = ours.seconds / by[FLOOR].seconds if is_build else None
     return naive, floor
 
 
 def table(results: list[Measurement]) -> str:
     lines = [
-        "| scale | policies | practices | stage | seconds | practices/s | input MB/s | peak RSS MB "
+        "| scale | practices | stage | seconds | practices/s | input MB/s | peak RSS MB "
         "| naive ÷ ours | ours ÷ floor |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for scale in sorted({m.scale for m in results}):
-        rows = {m.stage: m for m in results if m.scale == scale}
-        for m in rows.values():
-            naive, floor = (None, None) if m.stage.startswith(("naive", "floor")) else ratios(m, rows)
-            scaled = " (scaled)" if m.measured_share < 1 else ""
-            lines.append(
-                f"| {scale}× | {OPP115_POLICIES * scale:,} | {m.n_practices:,} | {m.stage}{scaled} "
-                f"| {m.seconds:,.2f} | {m.practices_per_second:,.0f} | {m.input_mb_per_second:,.1f} "
-                f"| {'' if scaled else f'{m.peak_rss_mb:,.0f}'} "
-                f"| {'' if naive is None else f'{naive:,.1f}×'} "
-                f"| {'' if floor is None else f'{floor:,.2f}×'} |"
-            )
+    for m in results:
+        naive, floor = ratios(results, m.scale, _name(m))
+        scaled = m.measured_share < 1
+        lines.append(
+            f"| {m.scale}× | {m.n_practices:,} | {m.stage}{' (scaled)' if scaled else ''} "
+            f"| {m.seconds:,.2f} | {m.practices_per_second:,.0f} | {m.input_mb_per_second:,.1f} "
+            f"| {'' if scaled else f'{m.peak_rss_mb:,.0f}'} "
+            f"| {'' if naive is None else f'{naive:,.1f}×'} "
+            f"| {'' if floor is None else f'{floor:,.2f}×'} |"
+        )
     return "\n".join(lines)
 
 
 def verdicts(results: list[Measurement]) -> list[dict]:
-    """Each target with the figure measured and whether it is met."""
-    largest = max(m.scale for m in results)
-    at = {(m.scale, m.stage.removesuffix(" (partitioned)")): m for m in results}
-    rows = {m.stage: m for m in results if m.scale == largest}
-    both = at[largest, "validate + build"]
-    _, floor_ratio = ratios(both, rows)
-    smallest = min(m.scale for m in results)
-    small = {m.stage: m for m in results if m.scale == smallest}
-    ours = [m for m in results if m.scale == largest and not m.stage.startswith(("naive", "floor"))]
-    figures = [
-        (list(TARGETS)[0], both.practices_per_second, ">="),
-        (list(TARGETS)[1], floor_ratio, "<="),
-        (list(TARGETS)[2], max(m.peak_rss_mb for m in ours), "<"),
-        (list(TARGETS)[3], min(ratios(at[s, "validate"], {m.stage: m for m in results if m.scale == s})[0] for s in {m.scale for m in results}), ">="),
-        (list(TARGETS)[4], ratios(small["load(attribute_values)"], small)[0], ">="),
+    """Each target of the issue with the figure measured and whether it is met."""
+    scales = sorted({m.scale for m in results})
+    top, first = scales[-1], scales[0]
+    at = {(m.scale, _name(m)): m for m in results}
+    ours = [m for m in results if m.scale == top and not m.stage.startswith(("naive", "floor"))]
+    checks = [
+        (
+            f"validate + build at {top}×, practices/s",
+            ">=",
+            100_000,
+            at[top, "validate + build"].practices_per_second,
+        ),
+        (
+            f"validate + build at {top}×, time ÷ floor",
+            "<=",
+            5.0,
+            ratios(results, top, "validate + build")[1],
+        ),
+        (f"peak RSS of every stage at {top}×, MB", "<", 1_500, max(m.peak_rss_mb for m in ours)),
+        (
+            "validate, times faster than naive jsonschema (worst scale)",
+            ">=",
+            20.0,
+            min(ratios(results, s, "validate")[0] for s in scales),
+        ),
+        (
+            f"load(attribute_values) at {first}×, times faster than CSV with JSON",
+            ">=",
+            20.0,
+            ratios(results, first, "load(attribute_values)")[0],
+        ),
     ]
-    checks = []
-    for name, value, relation in figures:
-        target = TARGETS[name]
-        met = {">=": value >= target, "<=": value <= target, "<": value < target}[relation]
-        checks.append({"target": name, "goal": target, "measured": round(value, 2), "is_met": met})
-    build_rss = {s: at[s, "build"].peak_rss_mb for s in sorted({m.scale for m in results})}
-    scales = sorted(build_rss)
     if len(scales) >= 2:
-        a, b = scales[-2], scales[-1]
-        growth = build_rss[b] / build_rss[a]
+        a = scales[-2]
         checks.append(
-            {
-                "target": f"build peak RSS grows slower than the corpus from {a}× to {b}×",
-                "goal": b / a,
-                "measured": round(growth, 2),
-                "is_met": growth < (b / a) / 2,
-            }
+            (
+                f"build peak RSS growth from {a}× to {top}× (the corpus grows {top // a}×)",
+                "<=",
+                top / a / 2,  # "clearly slower": at most half as fast as the corpus
+                at[top, "build"].peak_rss_mb / at[a, "build"].peak_rss_mb,
+            )
         )
-    return checks
+    meets = {">=": float.__ge__, "<=": float.__le__, "<": float.__lt__}
+    return [
+        {
+            "target": f"{name} {relation} {goal:,}",
+            "measured": round(value, 2),
+            "is_met": meets[relation](float(value), float(goal)),
+        }
+        for name, relation, goal, value in checks
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1,10,100", help="multiples of OPP-115 (default: 1,10,100)")
-    parser.add_argument("--workdir", type=Path, help="where corpora go (default: a temporary folder)")
+    parser.add_argument(
+        "--scales", default="1,10,100", help="multiples of OPP-115 (default: 1,10,100)"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="where corpora go (default: a temporary folder)"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     # The child-process side: one stage.
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
@@ -479,6 +517,13 @@ def main() -> int:
     parser.add_argument("--partitioned", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
+        # Imports happen before the clock starts, the same for every stage.
+        for module in WARM_IMPORTS:
+            importlib.import_module(module)
+        if args.stage == "gate":
+            from privacy_labels.check import _gx
+
+            _gx()  # great-expectations takes seconds to import
         start = time.perf_counter()
         STAGES[args.stage](args)
         print(json.dumps({"seconds": time.perf_counter() - start}))
@@ -506,7 +551,9 @@ def main() -> int:
         print(table(results))
         print()
         for c in checks:
-            print(f"{'met   ' if c['is_met'] else 'MISSED'} {c['target']}: {c['measured']:,} (goal {c['goal']:,})")
+            print(
+                f"{'met   ' if c['is_met'] else 'MISSED'} {c['target']}: measured {c['measured']:,}"
+            )
     return 0 if all(c["is_met"] for c in checks) else 1
 
 

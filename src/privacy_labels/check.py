@@ -593,6 +593,7 @@ def _validate(
         result_format=result_format,
         run_id=gx.RunIdentifier(run_name="privacy-labels-check"),
     )
+    context.data_sources.delete(f"{name}_source")  # lets the frame go: batches stay bounded
     order = {e.id: i for i, e in enumerate(definition.suite.expectations)}
     checks = []
     for validation in sorted(run.results, key=lambda r: order[r.expectation_config.id]):

@@ -7,11 +7,13 @@ ids, or the dataset splits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from privacy_labels.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
@@ -277,6 +279,7 @@ def arrow_schema(name: str) -> pa.Schema:
     )
 
 
+@functools.cache
 def pandas_dtypes(name: str) -> dict[str, object]:
     """pandas dtypes: nullable strings, integers and booleans, ordered categoricals for labels."""
     return {
@@ -287,6 +290,31 @@ def pandas_dtypes(name: str) -> dict[str, object]:
         )
         for c in table(name).columns
     }
+
+
+_PANDAS_OF_ARROW = {
+    pa.string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
+    """A table as pandas in the contract's dtypes; label columns become ordered
+    categoricals straight from Arrow, as codes into the schema's value list.
+    """
+    columns = {}
+    for column, dtype in pandas_dtypes(name).items():
+        values = data[column]
+        if isinstance(dtype, pd.CategoricalDtype):
+            codes = pc.index_in(values, value_set=pa.array(dtype.categories, pa.string()))
+            columns[column] = pd.Categorical.from_codes(
+                codes.fill_null(-1).to_numpy(), dtype=dtype
+            )  # a label outside the schema's list becomes missing, as with astype
+        else:
+            series = values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get)
+            columns[column] = series if series.dtype == dtype else series.astype(dtype)
+    return pd.DataFrame(columns)
 
 
 def parquet_path(folder: Path, name: str) -> Path:
