@@ -12,7 +12,7 @@ LABEL_STUDIO := $(VENV)/label-studio/bin/label-studio
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build check test test-tools lint format docs clean
+.PHONY: build check test test-tools bench lint format docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
@@ -34,6 +34,10 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
+
+# The scale benchmark (README, Performance): 1x, 10x and 100x OPP-115; about 25 minutes.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES))
 
 test: $(VENV)/.test-stamp
 	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(BIN)/python -m pytest

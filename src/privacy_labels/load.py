@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.checksums import SEMVER, SHA256SUMS, read_checksums, release_versions
-from privacy_labels.tables import TABLES, parquet_path, read_parquet, table, to_pandas
+from privacy_labels.tables import TABLES, parquet_path, read_labels_encoded, table, to_pandas
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 
@@ -84,12 +83,12 @@ def load(
             raise FileNotFoundError(
                 f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"
             )
-        return to_pandas(read_parquet(file.parent, name), name)
+        return to_pandas(read_labels_encoded(file, name), name)
     if url is None:
         file = _local_release_file(version, f"{name}.parquet")
     else:
         file = _fetched_release_file(url, version, f"{name}.parquet", sha256)
-    return to_pandas(pq.read_table(file), name)
+    return to_pandas(read_labels_encoded(file, name), name)
 
 
 def _checked(folder: Path, filename: str, sums: dict[str, str]) -> Path:

@@ -307,9 +307,14 @@ def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
     for column, dtype in pandas_dtypes(name).items():
         values = data[column]
         if isinstance(dtype, pd.CategoricalDtype):
-            codes = pc.index_in(values, value_set=pa.array(dtype.categories, pa.string()))
+            categories = pa.array(dtype.categories, pa.string())
+            if pa.types.is_dictionary(values.type):  # look up each distinct label once
+                values = values.combine_chunks()
+                codes = pc.index_in(values.dictionary, value_set=categories).take(values.indices)
+            else:
+                codes = pc.index_in(values, value_set=categories)
             columns[column] = pd.Categorical.from_codes(
-                codes.fill_null(-1).to_numpy(), dtype=dtype
+                codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
             )  # a label outside the schema's list becomes missing, as with astype
         else:
             series = values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get)
@@ -333,11 +338,25 @@ def read_parquet(
     key comes back as the column it was, in its place. `columns` and `filters` are
     pyarrow's: read only those columns, or only the rows that pass.
     """
-    path = parquet_path(folder, name)
-    data = pq.read_table(path, columns=columns, filters=filters)
+    return _read(parquet_path(folder, name), name, columns=columns, filters=filters)
+
+
+def read_labels_encoded(path: Path, name: str) -> pa.Table:
+    """A table's Parquet file or dataset with its label columns dictionary-encoded,
+    as Parquet stores them: several times faster to read, for `to_pandas`.
+    """
+    labels = [c.name for c in table(name).columns if c.type == "label"]
+    return _read(path, name, read_dictionary=labels)
+
+
+def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
+    data = pq.read_table(path, columns=columns, **options)
     if columns is not None:
         return data
-    if path.is_dir():  # the partition key comes back last and dictionary-encoded
-        schema = arrow_schema(name)
-        data = data.select(schema.names).cast(schema)
+    if path.is_dir():  # a Hive partition key comes back last and dictionary-encoded
+        data = data.select(arrow_schema(name).names)
+        encoded = set(options.get("read_dictionary") or ())
+        for i, field in enumerate(data.schema):
+            if pa.types.is_dictionary(field.type) and field.name not in encoded:
+                data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
     return data
