@@ -40,6 +40,7 @@ OPP115_POLICIES = 115
 NAIVE_BUILD_POLICIES = 5  # appending rows one by one takes about a second per policy
 WARM_IMPORTS = (
     "pandas",
+    "pyarrow.dataset",
     "pyarrow.json",
     "pyarrow.parquet",
     "jsonschema",

@@ -275,9 +275,9 @@ def build(
     The per-policy work runs in `workers` processes, or on the Dask cluster at
     `scheduler`; the output is the same bytes either way. `partitioned` writes
     the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
-    corpora too large to read whole. Raises InvalidInputs,
-    writing nothing, when any input has a problem, and Busy when another run is
-    writing `out`. `progress=None` shows a progress bar only on a terminal.
+    corpora too large to read whole. Raises InvalidInputs, writing nothing,
+    when any input has a problem, and Busy when another run is writing `out`.
+    `progress=None` shows a progress bar only on a terminal.
     """
     with replace_dir_when_done(out) as staging:
         result = write_tables(

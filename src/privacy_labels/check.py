@@ -38,7 +38,7 @@ from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
 # Larger corpora are checked this many policies at a time, in bounded memory.
-POLICIES_PER_BATCH = 250
+POLICIES_PER_BATCH = 200
 RESULT = "result.json"
 DATA_DOCS = "data_docs"
 
@@ -121,9 +121,9 @@ def read_tables(folder: Path, policy_ids: list[str] | None = None) -> dict[str, 
         file = parquet_path(folder, t.name)
         filters = None
         if policy_ids is not None and "policy_id" in t.column_names:
-            filters = [("policy_id", "in", policy_ids)]
+            filters = _among("policy_id", policy_ids)
         elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
-            filters = [("practice_id", "in", list(frames["practices"]["practice_id"].dropna()))]
+            filters = _among("practice_id", list(frames["practices"]["practice_id"].dropna()))
         try:
             frames[t.name] = read_parquet(folder, t.name, filters=filters).to_pandas(
                 types_mapper=types.get
@@ -133,6 +133,15 @@ def read_tables(folder: Path, policy_ids: list[str] | None = None) -> dict[str, 
                 f"{file}: not a readable Parquet file ({error}); rebuild with `privacy-labels build`"
             ) from None
     return frames
+
+
+def _among(column: str, ids: list[str]) -> list[tuple]:
+    """A filter for the rows whose `column` is one of `ids`. The range it implies lets
+    Parquet skip the row groups outside it, as rows are written in id order.
+    """
+    if not ids:
+        return [(column, "in", [])]
+    return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
 
 
 def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -67,7 +67,9 @@ def render_tables() -> str:
         GENERATED,
         "# Tables",
         "",
-        "Each table is written as `<table>.parquet` and `<table>.csv`. Offsets are character "
+        "Each table is written as `<table>.parquet` and `<table>.csv`; `build --partitioned` "
+        "writes the Parquet of `practices` and `attribute_values` as datasets partitioned by "
+        "category instead (`<table>/category=<category_id>/part-0.parquet`). Offsets are character "
         "offsets into the policy's full `text` (Python string indexing), end exclusive. "
         "Label columns hold taxonomy ids (see [taxonomy.md](taxonomy.md)); `load()` returns "
         "them as ordered categoricals over the full lists.",
