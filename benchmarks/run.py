@@ -452,7 +452,8 @@ def verdicts(results: list[Measurement]) -> list[dict]:
     scales = sorted({m.scale for m in results})
     top, first = scales[-1], scales[0]
     at = {(m.scale, _name(m)): m for m in results}
-    ours = [m for m in results if m.scale == top and not m.stage.startswith(("naive", "floor"))]
+    # Loading a whole table holds it in memory: its RSS is the table's size, not a bound.
+    pipeline = [at[top, name] for name in ("validate", "build", "quality gate")]
     checks = [
         (
             f"validate + build at {top}×, practices/s",
@@ -466,7 +467,12 @@ def verdicts(results: list[Measurement]) -> list[dict]:
             5.0,
             ratios(results, top, "validate + build")[1],
         ),
-        (f"peak RSS of every stage at {top}×, MB", "<", 1_500, max(m.peak_rss_mb for m in ours)),
+        (
+            f"peak RSS of validate, build and the gate at {top}×, MB",
+            "<",
+            1_500,
+            max(m.peak_rss_mb for m in pipeline),
+        ),
         (
             "validate, times faster than naive jsonschema (worst scale)",
             ">=",
