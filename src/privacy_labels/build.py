@@ -10,8 +10,10 @@ give the same bytes: rows sorted by their keys, no timestamps, fixed CSV dialect
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,13 +154,13 @@ class Part:
 
 
 @without_cycle_collector
-def build_part(root: str, policy_ids: list[str]) -> Part:
+def build_part(root: str, policy_ids: list[str], *, check: bool = True) -> Part:
     """Check and turn a run of policies into rows; the unit of work of a parallel build."""
     corpus = RawCorpus(Path(root))
     rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
     input_sha256: dict[str, str] = {}
     for policy_id in policy_ids:
-        inputs = read_valid_policy(corpus, policy_id)
+        inputs = read_valid_policy(corpus, policy_id, check=check)
         if inputs is None:
             return Part(policy_ids, {}, {}, np.array([], np.uint64), is_valid=False)
         input_sha256.update(inputs.sha256)
@@ -225,9 +227,17 @@ class TableWriter:
         self.csv = pa_csv.CSVWriter(folder / f"{name}.csv", self.schema)
         self.partition_by = PARTITION_COLUMN if partitioned else None
         self.sinks: dict[str, ParquetSink] = {}
-        if not partitioned:
+        if partitioned:
+            (folder / name).mkdir()  # there even when no row comes: an empty table
+        else:
             self.sinks[""] = ParquetSink(folder / f"{name}.parquet", self.schema)
         self.n_rows = 0
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def write(self, rows: pa.Table) -> None:
         self.csv.write_table(rows)
@@ -302,61 +312,86 @@ def write_tables(
 ) -> BuildResult:
     """Validate the raw corpus and write the tables into the empty `folder`.
 
-    Each policy is checked as it is turned into rows (see validate.quick_check);
-    at the first problem the build stops and Validator explains every problem.
+    Each policy is checked as it is turned into rows (see validate.quick_check).
+    At the first problem the build stops and Validator explains every problem.
+    Validator has the last word: should it find none (the quick check is stricter
+    in a corner, or two ids share a digest), the corpus is built all the same.
     """
-    corpus = RawCorpus(raw)
+    corpus = RawCorpus(Path(raw).resolve())  # workers elsewhere need the whole path
+    write = functools.partial(
+        _write_parts,
+        corpus,
+        folder,
+        progress=progress,
+        workers=workers,
+        scheduler=scheduler,
+        partitioned=partitioned,
+    )
     policy_ids = plain_policy_ids(corpus)
-    if policy_ids is None:
-        raise InvalidInputs(_explained(corpus))
-    writers = {
-        t.name: TableWriter(
-            folder, t.name, partitioned=partitioned and t.name in PARTITIONED_TABLES
-        )
-        for t in TABLES
-    }
+    written = write(policy_ids) if policy_ids is not None else None
+    if written is None or repeats_any(written.practice_keys):
+        problems = Validator(default_raw=raw).explain_corpus(RawCorpus(raw))
+        if problems:
+            raise InvalidInputs(problems)
+        if written is None:
+            for leftover in folder.iterdir():
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+            written = write(corpus.policy_ids(), check=False)
+    manifest = _manifest(corpus, folder, written.n_rows, written.input_sha256)
+    (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    return BuildResult(folder, written.n_rows)
+
+
+@dataclass(frozen=True)
+class _Written:
+    n_rows: dict[str, int]
+    input_sha256: dict[str, str]
+    practice_keys: list[np.ndarray]
+
+
+def _write_parts(
+    corpus: RawCorpus,
+    folder: Path,
+    policy_ids: list[str],
+    *,
+    check: bool = True,
+    progress: bool | None,
+    workers: int,
+    scheduler: str | None,
+    partitioned: bool,
+) -> _Written | None:
+    """Every table of the policies into `folder`; None at the first policy with a problem."""
     input_sha256: dict[str, str] = {}
     keys = []
-    is_valid = True
     parts = chunked(policy_ids)
     # tqdm's disable=None means: show the bar only on a terminal.
     quiet = None if progress is None else not progress
-    with tqdm(total=len(policy_ids), desc="build", unit="policy", disable=quiet) as bar:
+    with contextlib.ExitStack() as stack:
+        writers = {
+            t.name: stack.enter_context(
+                TableWriter(
+                    folder, t.name, partitioned=partitioned and t.name in PARTITIONED_TABLES
+                )
+            )
+            for t in TABLES
+        }
+        bar = stack.enter_context(
+            tqdm(total=len(policy_ids), desc="build", unit="policy", disable=quiet)
+        )
         for part in map_in_order(
-            functools.partial(build_part, str(corpus.root)),
+            functools.partial(build_part, str(corpus.root), check=check),
             parts,
             workers=min(workers, len(parts)),
             scheduler=scheduler,
         ):
             if not part.is_valid:
-                is_valid = False
-                break
+                return None
             for name, writer in writers.items():
                 writer.write(part.tables[name])
             input_sha256.update(part.input_sha256)
             keys.append(part.practice_keys)
             bar.update(len(part.policy_ids))
-    for writer in writers.values():
-        writer.close()
-    if not is_valid or repeats_any(keys):
-        raise InvalidInputs(_explained(corpus))
-    n_rows = {name: w.n_rows for name, w in writers.items()}
-    manifest = _manifest(corpus, folder, n_rows, input_sha256)
-    (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
-    return BuildResult(folder, n_rows)
-
-
-def _explained(corpus: RawCorpus) -> list[Problem]:
-    """Every problem of a corpus the quick check refused, from Validator."""
-    problems = Validator(default_raw=corpus.root).explain_corpus(corpus)
-    return problems or [
-        Problem(
-            str(corpus.root),
-            "",
-            "the quick check refused the corpus, but the full check finds no problem",
-            "this is a bug in privacy-labels: please report it with the corpus",
-        )
-    ]
+    return _Written({name: w.n_rows for name, w in writers.items()}, input_sha256, keys)
 
 
 def _manifest(

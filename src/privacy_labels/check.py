@@ -28,12 +28,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, parquet_path, read_parquet, table
+from privacy_labels.tables import TABLES, count_rows, parquet_path, read_parquet, table
 from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
@@ -713,7 +712,8 @@ def _added(a: CheckResult, b: CheckResult) -> CheckResult:
 
 def corpus_checks(folder: Path, n_rows_seen: dict[str, int]) -> list[CheckResult]:
     """What batches of policies cannot see: ids unique across policies, and rows that
-    belong to no policy (or no practice), which no batch reads.
+    belong to no policy (or no practice), which no batch reads. The practice_id
+    column is read whole for this: about 300 MB at 2.3 million practices.
     """
     ids = read_parquet(folder, "practices", columns=["practice_id"])["practice_id"]
     counts = pc.value_counts(ids)
@@ -727,7 +727,7 @@ def corpus_checks(folder: Path, n_rows_seen: dict[str, int]) -> list[CheckResult
         )
     ]
     for spec in TABLES:
-        n_rows = pq.ParquetDataset(parquet_path(folder, spec.name)).read(columns=[]).num_rows
+        n_rows = count_rows(folder, spec.name)
         outside = n_rows - n_rows_seen[spec.name]
         owner = "policy_id" if "policy_id" in spec.column_names else "practice_id"
         results.append(

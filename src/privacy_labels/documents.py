@@ -42,7 +42,8 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
         }
         for row in _rows(folder, "annotations")
     }
-    for row in _rows(folder, "practices"):  # sorted by practice_id
+    # A partitioned table comes back category by category: sort as the documents list them.
+    for row in sorted(_rows(folder, "practices"), key=lambda r: r["practice_id"]):
         practice = {
             "practice_id": row["practice_id"],
             "segment_id": row["segment_id"],

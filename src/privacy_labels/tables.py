@@ -349,7 +349,17 @@ def read_labels_encoded(path: Path, name: str) -> pa.Table:
     return _read(path, name, read_dictionary=labels)
 
 
+def count_rows(folder: Path, name: str) -> int:
+    """A table's number of rows, from the Parquet footers alone."""
+    path = parquet_path(folder, name)
+    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
 def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
+    if path.is_dir() and not any(path.rglob("*.parquet")):  # a dataset of no rows
+        empty = arrow_schema(name).empty_table()
+        return empty.select(columns) if columns is not None else empty
     data = pq.read_table(path, columns=columns, **options)
     if columns is not None:
         return data

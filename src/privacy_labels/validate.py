@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jsonschema_rs
 import numpy as np
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from privacy_labels._files import parse_json, sha256_bytes, without_cycle_collector
 from privacy_labels._parallel import map_in_order
@@ -71,10 +71,15 @@ def did_you_mean(given: object, choices: list[str]) -> str:
     return "choose one of: " + ", ".join(choices)
 
 
+# The formats both validators check, whatever optional packages are installed: the
+# quick check must accept exactly what this one does. "uri" is checked by neither.
+CHECKED_FORMATS = ("date",)
+
+
 @cache
 def _schema_validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(
-        load_schema(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        load_schema(name), registry=registry(), format_checker=FormatChecker(CHECKED_FORMATS)
     )
 
 
@@ -114,13 +119,25 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
             "remove it; a file full of NUL bytes is UTF-16: save it as UTF-8",
         )
     try:
-        return parse_json(text), None
+        doc = parse_json(text)
     except json.JSONDecodeError as error:
         message, hint = _syntax_fault(text, error.pos, error.msg)
         return None, Problem(name, _line_column(text, error.pos), message, hint)
     except ValueError:  # a duplicate key or a NaN/Infinity, which json does not place
         position, message, hint = _strictness_fault(text)
         return None, Problem(name, _line_column(text, position), message, hint)
+    try:
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # an escape that decodes to half a character
+        escape = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+        return None, Problem(
+            name,
+            _line_column(text, escape.start() if escape else 0),
+            f"{escape.group() if escape else 'an escape'} is half of a UTF-16 surrogate pair, "
+            "not a character; UTF-8 cannot hold it",
+            "write the character itself, or both halves of its pair",
+        )
+    return doc, None
 
 
 def _char_at(data: bytes, byte: int) -> int:
@@ -451,6 +468,15 @@ class Validator:
                     "remove the folder or add an annotation document",
                 )
             for document in sorted(folder.glob("*")) if folder.is_dir() else [folder]:
+                if document.is_file() and document.suffix != ".json":
+                    self._add(
+                        str(document),
+                        "",
+                        "is not a .json file, so build would leave it out",
+                        f"name it {document.stem}.json if it is an annotation document, "
+                        "else move it out of annotations/",
+                    )
+                    continue
                 self.check_file(document)
         return self.problems
 
@@ -779,13 +805,12 @@ def _compiled_schema(name: str) -> jsonschema_rs.Validator:
     schemas = jsonschema_rs.Registry(
         [(load_schema(n)["$id"], load_schema(n)) for n in SCHEMA_NAMES]
     )
-    # Python's jsonschema checks "uri" only with an optional package installed, so
-    # neither validator checks it: both must accept exactly the same documents.
+    unchecked = {"uri", "email", "hostname", "ipv4", "ipv6", "uuid", "regex"} - set(CHECKED_FORMATS)
     return jsonschema_rs.Draft202012Validator(
         load_schema(name),
         registry=schemas,
         validate_formats=True,
-        formats={"uri": lambda _: True},
+        formats=dict.fromkeys(unchecked, lambda _: True),
     )
 
 
@@ -820,19 +845,23 @@ def plain_policy_ids(corpus: RawCorpus) -> list[str] | None:
     return sorted(ids)
 
 
-def read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | None:
+def read_valid_policy(
+    corpus: RawCorpus, policy_id: str, *, check: bool = True
+) -> PolicyInputs | None:
     """A policy's sidecar, text and annotation documents if all are valid, else None.
 
     Practice ids are checked within the policy only; `repeats_any` checks them
-    across policies.
+    across policies. `check=False` reads inputs Validator has passed, unchecked.
     """
     try:
-        return _read_valid_policy(corpus, policy_id)
+        return _read_policy(corpus, policy_id, check)
     except (_Refused, OSError, ValueError, KeyError, TypeError, IndexError):
+        if not check:
+            raise
         return None
 
 
-def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
+def _read_policy(corpus: RawCorpus, policy_id: str, check: bool) -> PolicyInputs:
     sha256: dict[str, str] = {}
 
     def read(path: Path) -> bytes:
@@ -842,19 +871,17 @@ def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
 
     def read_json_file(path: Path) -> object:
         data = read(path)
-        if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            raise _Refused
+        require(not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))
         text = data.decode("utf-8")
-        if "\x00" in text:
-            raise _Refused
+        require("\x00" not in text)
         return parse_json(text)
 
     def require(condition: bool) -> None:
-        if not condition:
+        if check and not condition:
             raise _Refused
 
     sidecar = read_json_file(corpus.sidecar_path(policy_id))
-    require(_conforms("policy", sidecar) and sidecar["policy_id"] == policy_id)
+    require(check and _conforms("policy", sidecar) and sidecar["policy_id"] == policy_id)
     text_path = corpus.text_path(policy_id)
     text = read(text_path).decode("utf-8")
     require(not any(bad in text for bad in ("\ufeff", "\r", "\x00")))
@@ -870,7 +897,7 @@ def _read_valid_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs:
     practice_ids: set[str] = set()
     for path in corpus.annotation_paths(policy_id):
         doc = read_json_file(path)
-        require(_conforms("annotation", doc))
+        require(check and _conforms("annotation", doc))
         require(doc["policy_id"] == policy_id and doc["annotator"] == path.stem)
         require(doc["text_sha256"] == text_sha256)
         for practice in doc["practices"]:

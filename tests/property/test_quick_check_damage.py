@@ -1,4 +1,5 @@
-"""Randomly damaged corpora: the quick check refuses exactly those Validator finds problems in."""
+"""Randomly damaged corpora: the quick check never passes what Validator refuses, and
+build gives Validator's verdict."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from privacy_labels.build import InvalidInputs, build
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.validate import Validator, quick_check
 from tests.conftest import FIXTURE_RAW
@@ -50,7 +52,9 @@ def damaged(value: object, data) -> object:
         return data.draw(st.sampled_from([value + 1, value - 1, float(value), str(value), -1]))
     if isinstance(value, str):
         return data.draw(
-            st.sampled_from([value.upper(), value + " ", value[:-1], "", value.replace("_", " ")])
+            st.sampled_from(
+                [value.upper(), value + " ", value + "\n", value[:-1], "", value.replace("_", " ")]
+            )
             | st.text(max_size=8)
         )
     return data.draw(JSON_VALUES)
@@ -59,6 +63,15 @@ def damaged(value: object, data) -> object:
 def damage(root: Path, data) -> None:
     files = sorted(p for p in root.rglob("*") if p.is_file())
     file = data.draw(st.sampled_from(files))
+    layout = data.draw(st.sampled_from(["content", "content", "content", "rename", "stray"]))
+    if layout == "rename":  # a document or sidecar under another name
+        file.rename(file.with_name(data.draw(st.sampled_from(["x.JSON", "x", "x.json.bak"]))))
+        return
+    if layout == "stray":  # an extra file beside it
+        (
+            file.parent / data.draw(st.sampled_from(["notes.txt", "copy.json", ".DS_Store"]))
+        ).write_text("{}")
+        return
     if file.suffix == ".txt":
         text = file.read_text(encoding="utf-8")
         at = data.draw(st.integers(0, len(text) - 1))
@@ -83,16 +96,23 @@ def damage(root: Path, data) -> None:
             parent[data.draw(st.text(max_size=12))] = data.draw(JSON_VALUES)
         else:
             parent[path[-1]] = damaged(parent[path[-1]], data)
-    file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    file.write_text(json.dumps(doc), encoding="utf-8")  # \u escapes: lone surrogates too
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_quick_check_refuses_exactly_the_corpora_with_problems(data):
+def test_quick_check_passes_nothing_validator_refuses_and_build_agrees(data):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "raw"
         shutil.copytree(FIXTURE_RAW, root)
         damage(root, data)
         corpus = RawCorpus(root)
         problems = Validator(default_raw=root).explain_corpus(corpus)
-        assert (quick_check(corpus) is None) == bool(problems), problems
+        if quick_check(corpus) is not None:
+            assert not problems, problems
+        try:
+            build(root, Path(tmp) / "labeled", progress=False)
+        except InvalidInputs as refused:
+            assert refused.problems == problems
+        else:
+            assert not problems, problems

@@ -1,4 +1,5 @@
-"""The quick check (for valid corpora) and Validator (which explains) accept exactly the same corpora."""
+"""The quick check (for valid corpora) and Validator (which explains) agree on every fixture;
+where the quick check is stricter, Validator decides."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import privacy_labels as pl
 from privacy_labels.build import InvalidInputs, build
 from privacy_labels.corpus import RawCorpus, is_slug
+from privacy_labels.tables import table
 from privacy_labels.validate import Validator, quick_check
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
@@ -95,3 +98,28 @@ def test_a_practice_id_repeated_in_another_policy_is_found(tmp_path):
     assert quick_check(corpus) is None
     problems = Validator(default_raw=root).explain_corpus(corpus)
     assert problems and all("is used already" in p.message for p in problems)
+
+
+def test_where_the_quick_check_is_stricter_validator_decides_and_build_goes_on(tmp_path):
+    """Python's `$` lets a final newline through the schema's patterns, jsonschema-rs does not."""
+    root = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, root)
+    sidecar = root / "policies" / "example.json"
+    doc = json.loads(sidecar.read_text(encoding="utf-8"))
+    doc["language"] = "en\n"
+    sidecar.write_text(json.dumps(doc), encoding="utf-8")
+    corpus = RawCorpus(root)
+    assert quick_check(corpus) is None
+    assert Validator(default_raw=root).check_corpus(corpus) == []
+    build(root, tmp_path / "labeled", progress=False)
+    assert pl.load("policies", tmp_path / "labeled")["language"].tolist() == ["en\n"]
+
+
+def test_a_partitioned_build_without_practices_loads_as_empty_tables(tmp_path):
+    root = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, root)
+    shutil.rmtree(root / "annotations")
+    build(root, tmp_path / "labeled", progress=False, partitioned=True)
+    for name in ("practices", "attribute_values"):
+        loaded = pl.load(name, tmp_path / "labeled")
+        assert loaded.empty and list(loaded.columns) == table(name).column_names
