@@ -49,7 +49,7 @@ WARM_IMPORTS = (
     "privacy_labels.check",
     "privacy_labels.schema",
 )
-STAGES = {}  # name -> function(args) -> the number of items done, run in a child process
+STAGES = {}  # name -> function(args), each run in a child process of its own
 
 
 def stage(fn):

@@ -15,6 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -24,7 +25,9 @@ CONNECT_SECONDS = 10
 
 
 class SchedulerError(RuntimeError):
-    """The Dask scheduler cannot be used: Dask is missing or the address does not answer."""
+    """The Dask scheduler cannot be used: Dask is missing or the address does not answer,
+    or a worker died (killed, e.g. out of memory) before it finished its part.
+    """
 
 
 def default_workers() -> int:
@@ -54,12 +57,23 @@ def map_in_order(
             for item in items:
                 pending.append(executor.submit(fn, item))
                 if len(pending) >= IN_FLIGHT_PER_WORKER * n_workers:
-                    yield pending.popleft().result()
+                    yield _result(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield _result(pending.popleft())
         finally:
             for future in pending:  # the caller stopped early: drop the work not yet done
                 future.cancel()
+
+
+def _result(future):
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise SchedulerError("a worker process died (out of memory?) before it finished") from None
+    except Exception as error:
+        if type(error).__name__ == "KilledWorker":  # Dask's, without importing Dask here
+            raise SchedulerError(f"a Dask worker died before it finished: {error}") from None
+        raise
 
 
 @contextlib.contextmanager

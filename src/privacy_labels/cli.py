@@ -77,7 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except InvalidInputs as error:
         return _stopped("build", error, args)
-    except SchedulerError as error:
+    except SchedulerError as error:  # an address that does not answer, or a worker lost
         print(f"build stopped: {error}; {args.out} is unchanged", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "json":
