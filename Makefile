@@ -17,11 +17,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench,baseline]'
 	@touch $@
 
 $(VENV)/.test-stamp: $(STAMP) constraints-cffconvert.txt
-	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench,test]'
+	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench,baseline,test]'
 	$(PYTHON) -m venv $(VENV)/cffconvert
 	PIP_CONSTRAINT=$(CURDIR)/constraints-cffconvert.txt \
 		$(VENV)/cffconvert/bin/python -m pip install --quiet cffconvert

@@ -14,13 +14,17 @@ For a category, with N items and y_i yes-votes on item i:
     P_e   = p² + (1 - p)²                             agreement expected by chance
     kappa = (P̄ - P_e) / (1 - P_e)                     undefined when P_e = 1
 
-It reads `segment_labels`, so it needs nothing but the built tables.
+It reads `segment_labels`, so it needs nothing but the built tables. With
+`practices`, it also gives each pair of annotators' segment-level F1 over the
+10 categories on the policies both annotated: micro F1 = 2TP / (2TP + FP + FN),
+symmetric in the two, computed by `score` (the same as `privacy-labels score A B
+--labels 10`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -56,12 +60,22 @@ class CategoryAgreement:
 
 
 @dataclass(frozen=True)
+class PairwiseF1:
+    annotator_a: str
+    annotator_b: str
+    n_policies: int  # annotated by both
+    n_segments: int
+    f1: float | None  # segment-level micro F1 over the 10 categories; None when neither labels
+
+
+@dataclass(frozen=True)
 class Agreement:
     n_annotators: int
     n_policies: int
     n_segments: int
     n_policies_left_out: int  # policies with another number of annotators
     categories: list[CategoryAgreement]
+    pairwise: list[PairwiseF1] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -99,8 +113,30 @@ def agreement(folder: Path, n_annotators: int | None = None) -> Agreement:
             )
         )
     return Agreement(
-        n_annotators, len(included), len(items), len(per_policy) - len(included), categories
+        n_annotators,
+        len(included),
+        len(items),
+        len(per_policy) - len(included),
+        categories,
+        pairwise_f1(folder),
     )
+
+
+def pairwise_f1(folder: Path) -> list[PairwiseF1]:
+    """Segment-level F1 of every pair of annotators who annotated a policy in common."""
+    from itertools import combinations
+
+    from privacy_labels.score import annotator_layers, score
+
+    layers = annotator_layers(folder)
+    pairs = []
+    for a, b in combinations(layers, 2):
+        common = layers[a].segments & layers[b].segments
+        if not common:
+            continue
+        result = score(layers[a], layers[b], label_set="10", gold="any")
+        pairs.append(PairwiseF1(a, b, result.n_policies, result.n_segments, result.micro.f1))
+    return pairs
 
 
 def table(result: Agreement) -> str:
@@ -121,4 +157,15 @@ def table(result: Agreement) -> str:
         lines.append(
             f"{c.category:<38} {kappa:>6} {c.n_at_least_one:>7,} {c.n_majority:>9,} {c.n_all:>7,}"
         )
+    if result.pairwise:
+        lines += [
+            "",
+            "pairwise segment-level F1 (10 categories, micro), on the policies both annotated:",
+        ]
+        for pair in result.pairwise:
+            f1 = "n/a" if pair.f1 is None else f"{pair.f1:.3f}"
+            lines.append(
+                f"{pair.annotator_a + ' / ' + pair.annotator_b:<38} {f1:>6} "
+                f"({pair.n_segments:,} segments of {pair.n_policies} policies)"
+            )
     return "\n".join(lines)

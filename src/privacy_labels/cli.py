@@ -222,7 +222,12 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
         print(f"{args.raw}: no policies/ folder; give a raw corpus with --raw", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = export_label_studio(args.raw, args.out, with_predictions=not args.no_predictions)
+        result = export_label_studio(
+            args.raw,
+            args.out,
+            with_predictions=not args.no_predictions,
+            predictions=args.predictions,
+        )
     except InvalidInputs as error:
         return _stopped("export", error, args)
     if args.format == "json":
@@ -231,6 +236,7 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
     print(
         f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
         f"{result.n_predictions:,} annotation documents as predictions"
+        + (f", {result.n_suggestions:,} model suggestions" if args.predictions else "")
     )
     print(
         "next: create a Label Studio project with config.xml as its labeling interface, "
@@ -551,6 +557,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-predictions", action="store_true", help="tasks without the existing annotations"
     )
+    p.add_argument(
+        "--predictions",
+        type=Path,
+        metavar="FILE",
+        help="a predictions file (`baseline predict`): its labels become pre-annotations, one "
+        "region per segment and label, attributes left to the annotator",
+    )
     p.set_defaults(run=cmd_export_label_studio)
 
     p = sub.add_parser(
@@ -569,6 +582,10 @@ def parser() -> argparse.ArgumentParser:
         help="use the policies with N annotators (default: the most common number)",
     )
     p.set_defaults(run=cmd_agreement)
+
+    from privacy_labels.benchmark_cli import add_commands
+
+    add_commands(sub, fmt)
 
     p = sub.add_parser(
         "report",

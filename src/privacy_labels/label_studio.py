@@ -202,21 +202,35 @@ class ExportSummary:
     out: Path
     n_tasks: int
     n_predictions: int
+    n_suggestions: int = 0  # regions suggested by a model's predictions file
 
 
-def export_label_studio(raw: Path, out: Path, *, with_predictions: bool = True) -> ExportSummary:
-    """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete.
+def export_label_studio(
+    raw: Path, out: Path, *, with_predictions: bool = True, predictions: Path | None = None
+) -> ExportSummary:
+    """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete;
+    with `predictions` (a predictions file), its labels as pre-annotations (see preannotate).
 
-    Raises InvalidInputs, writing nothing, when the corpus does not validate."""
+    Raises InvalidInputs, writing nothing, when the corpus or predictions do not validate."""
     corpus = RawCorpus(raw)
     problems = Validator(default_raw=raw).check_corpus(corpus)
     if problems:
         raise InvalidInputs(problems)
     tasks = [task(corpus, p, with_predictions=with_predictions) for p in corpus.policy_ids()]
+    n_documents = sum(len(t["predictions"]) for t in tasks)
+    n_suggestions = 0
+    if predictions is not None:
+        from privacy_labels.preannotate import add_model_predictions
+
+        sidecars = {
+            p: json.loads(corpus.sidecar_path(p).read_text(encoding="utf-8"))
+            for p in corpus.policy_ids()
+        }
+        n_suggestions = add_model_predictions(tasks, predictions, sidecars)
     with replace_dir_when_done(out) as staging:
         (staging / CONFIG).write_text(labeling_config(), encoding="utf-8")
         (staging / TASKS).write_text(dump_json(tasks), encoding="utf-8")
-    return ExportSummary(out, len(tasks), sum(len(t["predictions"]) for t in tasks))
+    return ExportSummary(out, len(tasks), n_documents, n_suggestions)
 
 
 # -- Import ----------------------------------------------------------------------------
