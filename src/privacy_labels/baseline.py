@@ -69,7 +69,7 @@ class TrainSummary:
     n_segments: int
     n_policies: int
     n_features: int
-    labels_without_positives: list[str]
+    constant_labels: list[str]
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _tfidf(counts, idf: np.ndarray, sublinear: bool):
 def _is_model_file(path: Path) -> bool:
     try:
         with np.load(path, allow_pickle=False) as data:
-            return json.loads(str(data["settings"]))["format"] == MODEL_FORMAT
+            return json.loads(data["settings"].item())["format"] == MODEL_FORMAT
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return False
 
@@ -141,7 +141,9 @@ def _save(model: Model, out: Path) -> None:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, array in arrays.items():
             entry = io.BytesIO()
-            np.lib.format.write_array(entry, np.ascontiguousarray(array), allow_pickle=False)
+            np.lib.format.write_array(
+                entry, np.require(array, requirements="C"), allow_pickle=False
+            )
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, entry.getvalue())
@@ -160,7 +162,7 @@ def load_model(path: Path) -> Model:
         raise BaselineError(f"{path}: not a model written by `privacy-labels baseline train`")
     with np.load(path, allow_pickle=False) as data:
         return Model(
-            json.loads(str(data["settings"])),
+            json.loads(data["settings"].item()),
             [str(x) for x in data["labels"]],
             [str(x) for x in data["terms"]],
             data["idf"],

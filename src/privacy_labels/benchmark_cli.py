@@ -104,11 +104,10 @@ def cmd_baseline_train(args: argparse.Namespace) -> int:
         f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments of "
         f"{result.n_policies:,} policies (train split), {result.n_features:,} features"
     )
-    if result.labels_without_positives:
+    if result.constant_labels:
         print(
-            "no training segment has (or every one has): "
-            + ", ".join(result.labels_without_positives)
-            + "; the model gives those a constant score"
+            "one class only in the training segments (a constant score): "
+            + ", ".join(result.constant_labels)
         )
     print(f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE")
     return EXIT_OK

@@ -455,7 +455,8 @@ def table(result: Score) -> str:
     lines = [
         f"{result.candidate} against {result.reference}",
         f"{result.label_set} labels, gold: {result.gold}, split: {result.split}; "
-        f"{result.n_segments:,} segments of {result.n_policies:,} policies",
+        f"{result.n_segments:,} segments of {result.n_policies:,} "
+        + ("policy" if result.n_policies == 1 else "policies"),
         "",
         f"{'label':<38} {'P':>6} {'R':>6} {'F1':>6} {'support':>8} {'predicted':>9}",
     ]

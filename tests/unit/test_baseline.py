@@ -1,0 +1,224 @@
+"""The baseline (train, predict), the predictions format, and the chain on an OPP-115-format corpus."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from privacy_labels.build import InvalidInputs
+from privacy_labels.predictions import (
+    check_predictions,
+    labels_of,
+    predictions_schema,
+    read_predictions,
+)
+from privacy_labels.schema import taxonomy
+from tests.conftest import FIXTURES, REPO
+
+SEED_LABELED, SEED_RAW = REPO / "data" / "labeled", REPO / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    from privacy_labels.baseline import predict, train
+
+    folder = tmp_path_factory.mktemp("baseline")
+    summary = train(SEED_LABELED, folder / "model.npz")
+    predict(folder / "model.npz", SEED_RAW, folder / "predictions.json")
+    return folder, summary
+
+
+def test_training_uses_the_train_split_only(trained):
+    import privacy_labels as pl
+
+    _, summary = trained
+    splits = pl.load("splits", SEED_LABELED)
+    train_ids = set(splits.policy_id[splits.split == "train"])
+    segments = pl.load("segments", SEED_LABELED)
+    assert summary.n_segments == segments.policy_id.isin(train_ids).sum()
+    assert summary.n_policies == len(train_ids) < 5
+    assert summary.constant_labels == ["do_not_track"]  # no seed policy mentions it
+
+
+def test_train_and_predict_are_deterministic(trained, tmp_path):
+    from privacy_labels.baseline import predict, train
+
+    folder, _ = trained
+    train(SEED_LABELED, tmp_path / "again.npz")
+    assert (tmp_path / "again.npz").read_bytes() == (folder / "model.npz").read_bytes()
+    predict(tmp_path / "again.npz", SEED_RAW, tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_bytes() == (folder / "predictions.json").read_bytes()
+
+
+def test_the_model_is_arrays_without_pickle(trained):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from privacy_labels.baseline import _ngram_vectorizer, _tfidf, load_model
+
+    folder, _ = trained
+    with np.load(folder / "model.npz", allow_pickle=False) as data:
+        assert sorted(data.files) == ["coef", "idf", "intercept", "labels", "settings", "terms"]
+        assert all(data[name].dtype != object for name in data.files)
+    model = load_model(folder / "model.npz")
+    assert model.labels == labels_of("12")
+    # The stored vocabulary and idf give what scikit-learn's vectoriser, fitted on the
+    # training segments, gives.
+    import privacy_labels as pl
+
+    labels = pl.load("segment_labels", SEED_LABELED).merge(pl.load("splits", SEED_LABELED))
+    fitted = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, min_df=model.settings["vectorizer"]["min_df"]
+    ).fit(list(labels.text[labels.split == "train"]))
+    assert fitted.get_feature_names_out().tolist() == model.terms
+    vocabulary = {term: i for i, term in enumerate(model.terms)}
+    texts = list(labels.text)
+    ours = _tfidf(_ngram_vectorizer(model.settings, vocabulary).transform(texts), model.idf, True)
+    assert np.allclose(ours.toarray(), fitted.transform(texts).toarray())
+
+
+def test_a_pickled_or_foreign_model_is_refused(tmp_path, run):
+    np.savez(tmp_path / "object.npz", settings=np.array([{"format": 1}], dtype=object))
+    (tmp_path / "text.npz").write_text("not a model", encoding="utf-8")
+    for name in ("object.npz", "text.npz", "missing.npz"):
+        code, _, err = run(
+            "baseline", "predict", "--model", tmp_path / name, "--raw", SEED_RAW,
+            "--out", tmp_path / "p.json",
+        )  # fmt: skip
+        assert code == 1 and str(tmp_path / name) in err and "Traceback" not in err
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_outputs_are_owned(trained, tmp_path, run):
+    folder, _ = trained
+    mine = tmp_path / "notes.txt"
+    mine.write_text("my notes", encoding="utf-8")
+    code, _, err = run("baseline", "train", "--labeled", SEED_LABELED, "--out", mine)
+    assert code == 1 and "is not a model written by privacy-labels" in err
+    code, _, err = run(
+        "baseline", "predict", "--model", folder / "model.npz", "--raw", SEED_RAW, "--out", mine
+    )
+    assert code == 1 and "is not a predictions file" in err
+    assert mine.read_text(encoding="utf-8") == "my notes"
+    # Over its own earlier output: fine.
+    (tmp_path / "p.json").write_bytes((folder / "predictions.json").read_bytes())
+    code, out, err = run(
+        "baseline", "predict", "--model", folder / "model.npz", "--raw", SEED_RAW,
+        "--out", tmp_path / "p.json", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["n_segments"] == 114
+
+
+def test_the_predictions_file_validates_and_scores(trained, run):
+    folder, _ = trained
+    predictions = read_predictions(folder / "predictions.json")
+    assert predictions.label_set == "12" and len(predictions.segments) == 114
+    for labels in predictions.segments.values():
+        assert all(score >= 0.5 for score in labels.values())
+    code, out, err = run(
+        "score", SEED_LABELED, folder / "predictions.json", "--split", "test", "--format", "json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["split"] == "test" and result["n_policies"] == 1
+    assert result["attribute_values"] is None and result["span_tokens"] is None
+    assert 0 <= result["micro"]["f1"] <= 1
+    assert [row["label"] for row in result["labels"]] == labels_of("12")
+
+
+# -- The predictions format ------------------------------------------------------------------
+
+
+def test_the_schema_label_enum_is_the_taxonomys():
+    enum = predictions_schema()["$defs"]["label"]["enum"]
+    assert enum == taxonomy().category_ids + labels_of("12")[-3:]
+
+
+def test_the_schema_is_valid_against_its_metaschema():
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(predictions_schema())
+
+
+def test_invalid_predictions_are_named_with_file_and_json_path(tmp_path, run):
+    sha = "0" * 64
+    doc = {
+        "schema_version": "1.0.0",
+        "model": "hand-written",
+        "label_set": "12",
+        "policies": {"p": sha},
+        "segments": [
+            {"policy_id": "p", "segment_id": 0, "labels": [{"label": "other", "score": 0.9}]},
+            {"policy_id": "p", "segment_id": 0, "labels": []},
+            {"policy_id": "q", "segment_id": 1, "labels": [
+                {"label": "data_security", "score": 0.7}, {"label": "data_security", "score": 0.7},
+            ]},
+        ],
+    }  # fmt: skip
+    problems = [(p.path, p.message) for p in check_predictions(doc, "f.json")]
+    assert problems == [
+        ("$.segments[0].labels[0].label", "'other' is not a label of the 12-label set"),
+        ("$.segments[1]", "segment 0 of p is listed twice"),
+        ("$.segments[2].policy_id", "policy 'q' has no text sha256 in $.policies"),
+        ("$.segments[2].labels[1]", "label 'data_security' is given twice"),
+    ]
+    doc["segments"] = [
+        {"policy_id": "p", "segment_id": -1, "labels": [{"label": "Data Security", "score": 2}]}
+    ]
+    problems = check_predictions(doc, "f.json")
+    assert [p.path for p in problems] == [
+        "$.segments[0].labels[0].label",
+        "$.segments[0].labels[0].score",
+        "$.segments[0].segment_id",
+    ]
+    assert problems[0].hint == "did you mean 'data_security'?"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInputs):
+        read_predictions(path)
+    code, _, err = run("score", SEED_LABELED, path)
+    assert code == 1 and f"{path}: $.segments[0].labels[0].label" in err
+    assert "did you mean 'data_security'?" in err
+
+
+def test_predictions_of_another_text_are_refused(trained, tmp_path, run):
+    folder, _ = trained
+    doc = json.loads((folder / "predictions.json").read_text(encoding="utf-8"))
+    doc["policies"]["smartjac"] = "f" * 64
+    doc["segments"][1]["segment_id"] = 999
+    path = tmp_path / "other-text.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("score", SEED_LABELED, path)
+    assert code == 1
+    assert f"{path}: $.policies.smartjac: predictions were made on another text" in err
+    assert f"{path}: $.segments[1].segment_id: smartjac has no segment 999" in err
+
+
+# -- The chain on the repo's OPP-115-format fixture (always runs) ----------------------------
+
+
+def test_import_build_train_predict_score_on_an_opp115_format_corpus(tmp_path, run):
+    raw, labeled = tmp_path / "raw", tmp_path / "labeled"
+    assert run("import", "opp115", FIXTURES / "opp115", "--out", raw, "--quiet")[0] == 0
+    assert run("build", "--quiet", "--raw", raw, "--out", labeled)[0] == 0
+    code, out, err = run(
+        "baseline", "train", "--labeled", labeled, "--out", tmp_path / "m.npz", "--format", "json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["n_segments"] == 5  # both policies are in train
+    code, _, err = run(
+        "baseline", "predict", "--model", tmp_path / "m.npz", "--raw", raw,
+        "--out", tmp_path / "p.json",
+    )  # fmt: skip
+    assert code == 0, err
+    # Neither policy is in the test split: said plainly, exit 1.
+    code, _, err = run("score", labeled, tmp_path / "p.json", "--split", "test")
+    assert code == 1 and "no segment in the test split" in err and "--split all" in err
+    code, out, err = run(
+        "score", labeled, tmp_path / "p.json", "--labels", "12", "--gold", "majority",
+        "--split", "train",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "micro" in out and "macro" in out and "first_party_collection_use" in out
