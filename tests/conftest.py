@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from privacy_labels.cli import main
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_RAW = FIXTURES / "raw"
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository; PRIVACY_LABELS_SHARED names it elsewhere (e.g. from a worktree).
+SHARED = Path(os.environ.get("PRIVACY_LABELS_SHARED") or REPO.parent / "shared")
 OPP115_SAMPLE = SHARED / "fixtures" / "opp115-sample"
 
 

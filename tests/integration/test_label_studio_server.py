@@ -141,3 +141,64 @@ def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     assert documents(tmp_path / "back") == documents(SEED_RAW)
+
+
+def test_model_suggestions_load_as_predictions_with_their_categories(server, run, tmp_path):
+    from privacy_labels.predictions import OTHER, OTHER_TYPES_12
+
+    labeled = REPO / "data" / "labeled"
+    code, _, err = run("baseline", "train", "--labeled", labeled, "--out", tmp_path / "m.npz")
+    assert code == 0, err
+    code, _, err = run(
+        "baseline", "predict", "--model", tmp_path / "m.npz", "--raw", SEED_RAW,
+        "--out", tmp_path / "p.json",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(
+        "export", "label-studio", "--raw", SEED_RAW, "--out", tmp_path / "ls",
+        "--no-predictions", "--predictions", tmp_path / "p.json",
+    )  # fmt: skip
+    assert code == 0, err
+    predicted = read_json(tmp_path / "p.json")
+    expected: dict[str, set] = {}  # policy -> {(start, end, category, score)}
+    for segment in predicted["segments"]:
+        bounds = read_json(SEED_RAW / "policies" / f"{segment['policy_id']}.json")["segments"][
+            segment["segment_id"]
+        ]
+        for label in segment["labels"]:
+            category = OTHER if label["label"] in OTHER_TYPES_12 else label["label"]
+            expected.setdefault(segment["policy_id"], set()).add(
+                (bounds["start"], bounds["end"], category, label["score"])
+            )
+    assert sum(map(len, expected.values())) > 50  # the baseline suggests plenty
+
+    config = (tmp_path / "ls" / "config.xml").read_text(encoding="utf-8")
+    tasks = read_json(tmp_path / "ls" / "tasks.json")
+    project = server.api("POST", "/api/projects", {"title": "suggestions", "label_config": config})
+    imported = server.api("POST", f"/api/projects/{project['id']}/import", tasks)
+    assert imported["task_count"] == 5
+    assert imported["prediction_count"] == len(expected)
+    listed = server.api("GET", f"/api/tasks?project={project['id']}&page_size=100")["tasks"]
+    for task in listed:
+        full = server.api("GET", f"/api/tasks/{task['id']}")
+        policy_id = full["data"]["policy_id"]
+        [prediction] = full["predictions"]
+        assert prediction["model_version"]
+        assert predicted["model"].startswith(prediction["model_version"])
+        regions = {
+            (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0], r["score"])
+            for r in prediction["result"]
+            if r["from_name"] == "category"
+        }
+        assert regions == expected[policy_id]
+        server.api(
+            "POST", f"/api/tasks/{task['id']}/annotations/", {"result": prediction["result"]}
+        )
+    # Accepted as they are, the suggestions lack their attributes: import refuses them.
+    export = server.api("GET", f"/api/projects/{project['id']}/export?exportType=JSON")
+    (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    code, _, err = run(
+        "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,
+        "--out", tmp_path / "back", "--annotator", "bob", "--annotated-date", "2026-12-01",
+    )  # fmt: skip
+    assert code == 1 and "required" in err and not (tmp_path / "back").exists()
