@@ -166,6 +166,7 @@ def table(result: Agreement) -> str:
             f1 = "n/a" if pair.f1 is None else f"{pair.f1:.3f}"
             lines.append(
                 f"{pair.annotator_a + ' / ' + pair.annotator_b:<38} {f1:>6} "
-                f"({pair.n_segments:,} segments of {pair.n_policies} policies)"
+                f"({pair.n_segments:,} segment{'s' * (pair.n_segments != 1)} of "
+                f"{pair.n_policies} polic{'ies' if pair.n_policies != 1 else 'y'})"
             )
     return "\n".join(lines)

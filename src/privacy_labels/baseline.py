@@ -186,7 +186,7 @@ def train(
 
     _check_out(out, _is_model_file, "model")
     splits = read_splits(labeled)
-    layer = table_layer(labeled)
+    layer = table_layer(labeled, with_details=False)
     rows = [
         row
         for row in _read(labeled, "segment_labels", ["policy_id", "segment_id", "text"])

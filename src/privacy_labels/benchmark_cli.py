@@ -25,14 +25,14 @@ def _problems(problems, fmt: str) -> None:
             print(problem, file=sys.stderr)
 
 
-def _layer(given: str, labeled: Path, role: str):
+def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
     """(layer, predictions or None, folder or None) for a REFERENCE or CANDIDATE argument."""
     from privacy_labels.predictions import read_predictions
     from privacy_labels.score import predictions_layer, table_layer
 
     path = Path(given)
     if path.is_dir():
-        return table_layer(path), None, path
+        return table_layer(path, with_details=with_details), None, path
     if path.is_file():
         if role == "REFERENCE":
             raise _Usage(f"REFERENCE {given} is a file; the reference is a folder of tables or "
@@ -40,7 +40,7 @@ def _layer(given: str, labeled: Path, role: str):
         predictions = read_predictions(path)
         return predictions_layer(predictions), predictions, None
     if is_slug(given):
-        return table_layer(labeled, given), None, labeled
+        return table_layer(labeled, given, with_details=with_details), None, labeled
     raise _Usage(
         f"{role} {given!r}: no such file or folder, and not an annotator id; give a folder of "
         "built tables, an annotator id in --labeled, or a predictions file"
@@ -56,8 +56,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     from privacy_labels.score import ScoreError, check_candidate, read_splits, score, table
 
     try:
-        reference, _, folder = _layer(args.reference, args.labeled, "REFERENCE")
+        # A predictions file has no attribute values or spans: the reference's are not read.
         candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
+        reference, _, folder = _layer(
+            args.reference, args.labeled, "REFERENCE", with_details=predictions is None
+        )
         check_candidate(reference, candidate, predictions)
         splits = None
         if args.split != "all":

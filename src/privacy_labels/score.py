@@ -86,9 +86,9 @@ class Layer:
     label_set: str | None = None  # a predictions file's label set
 
 
-def _read(folder: Path, name: str, columns: list[str]) -> list[dict]:
+def _read(folder: Path, name: str, columns: list[str], filters=None) -> list[dict]:
     try:
-        return read_parquet(folder, name, columns=columns).to_pylist()
+        return read_parquet(folder, name, columns=columns, filters=filters).to_pylist()
     except (OSError, ValueError) as error:  # missing, corrupt, or another table's columns
         raise ScoreError(
             f"{folder}: cannot read the table {name} ({str(error).splitlines()[0]}); "
@@ -96,8 +96,10 @@ def _read(folder: Path, name: str, columns: list[str]) -> list[dict]:
         ) from None
 
 
-def table_layer(folder: Path, annotator: str | None = None) -> Layer:
-    """A layer from built tables: every annotator, or one."""
+def table_layer(folder: Path, annotator: str | None = None, *, with_details: bool = True) -> Layer:
+    """A layer from built tables: every annotator, or one. Without details, only the labels
+    (attribute values and span tokens are left as None; labels of Other's types still read).
+    """
     folder = Path(folder)
     documents = _read(folder, "annotations", ["policy_id", "annotator"])
     if annotator is not None:
@@ -112,7 +114,9 @@ def table_layer(folder: Path, annotator: str | None = None) -> Layer:
     n_annotators = Counter(policy_id for policy_id, _ in annotators)
     policies = {
         row["policy_id"]: row
-        for row in _read(folder, "policies", ["policy_id", "text_sha256", "text"])
+        for row in _read(
+            folder, "policies", ["policy_id", "text_sha256", *(["text"] if with_details else [])]
+        )
         if row["policy_id"] in n_annotators
     }
     bounds: dict[Segment, tuple[int, int]] = {
@@ -130,9 +134,9 @@ def table_layer(folder: Path, annotator: str | None = None) -> Layer:
     other_type: dict[str, str] = {}
     values: dict[tuple, set[str]] = defaultdict(set)  # item -> annotators who gave it
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in _read(
-        folder, "attribute_values", ["practice_id", "attribute", "value", "span_start", "span_end"]
-    ):
+    columns = ["practice_id", "attribute", "value", "span_start", "span_end"]
+    filters = None if with_details else [("attribute", "==", OTHER_TYPE)]
+    for row in _read(folder, "attribute_values", columns, filters):
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue
@@ -144,7 +148,7 @@ def table_layer(folder: Path, annotator: str | None = None) -> Layer:
             spans[row["practice_id"]].append((row["span_start"], row["span_end"]))
 
     token_starts, token_ends = {}, {}
-    for segment, (start, end) in bounds.items():
+    for segment, (start, end) in bounds.items() if with_details else ():
         text = policies[segment[0]]["text"]
         found = [(m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
         token_starts[segment] = [s for s, _ in found]
@@ -160,7 +164,7 @@ def table_layer(folder: Path, annotator: str | None = None) -> Layer:
             given.append(other_type[practice_id])
         for label in given:
             labels[(*segment, label)].add(practice["annotator"])
-        starts, ends = token_starts[segment], token_ends[segment]
+        starts, ends = token_starts.get(segment, []), token_ends.get(segment, [])
         for span_start, span_end in spans.get(practice_id, ()):
             # tokens that overlap the span: ending after its start, starting before its end
             for k in range(bisect_right(ends, span_start), bisect_left(starts, span_end)):
@@ -173,9 +177,11 @@ def table_layer(folder: Path, annotator: str | None = None) -> Layer:
         {p: row["text_sha256"] for p, row in policies.items()},
         folder=folder,
     )
-    layer.values, layer.tokens = defaultdict(Counter), defaultdict(Counter)
     for (policy_id, segment_id, label), who in labels.items():
         layer.labels.setdefault((policy_id, segment_id), Counter())[label] = len(who)
+    if not with_details:
+        return layer
+    layer.values, layer.tokens = defaultdict(Counter), defaultdict(Counter)
     for (policy_id, segment_id, category, attribute, value), who in values.items():
         layer.values[policy_id, segment_id, category][attribute, value] = len(who)
     for (policy_id, segment_id, category, start), who in tokens.items():
@@ -471,8 +477,10 @@ def table(result: Score) -> str:
         f"{_figure(micro.f1):>6} {micro.support:>8,} {micro.tp + micro.fp:>9,}",
         f"{'macro (' + str(macro['n_labels']) + ' labels with support)':<38} "
         f"{_figure(macro['precision']):>6} {_figure(macro['recall']):>6} {_figure(macro['f1']):>6}",
-        "",
     ]
+    if any(c.f1 is None or c.precision is None for c in result.labels.values()):
+        lines.append("(n/a: 0/0, the label is in neither layer, or P of a label never given)")
+    lines.append("")
     if result.attributes is None:
         lines.append("attribute values: n/a (the candidate has none)")
     else:

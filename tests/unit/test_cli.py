@@ -18,6 +18,10 @@ SUBCOMMANDS = [
     "report",
     "export label-studio",
     "import label-studio",
+    "score",
+    "baseline",
+    "baseline train",
+    "baseline predict",
 ]
 
 

@@ -328,3 +328,38 @@ def test_score_equals_agreements_pairwise_f1(two_annotators):
     # 10 labels: TP other@0, first party@1, other@3; FP third party@1; FN third party@2.
     assert pair.f1 == by_score.micro.f1 == pytest.approx(2 * 3 / (2 * 3 + 1 + 1))
     assert pair.n_segments == 4
+
+
+def test_on_the_seed_corpus_score_agrees_with_agreements_pairwise_f1(run):
+    """Every pair of the seed corpus's annotators, once it has a second annotation layer."""
+    from itertools import combinations
+
+    from privacy_labels.agreement import pairwise_f1
+    from privacy_labels.score import annotator_layers
+    from tests.conftest import REPO
+
+    labeled = REPO / "data" / "labeled"
+    annotators = list(annotator_layers(labeled))
+    if len(annotators) < 2:
+        pytest.skip(f"the seed corpus has one annotator ({', '.join(annotators)})")
+    pairs = {(p.annotator_a, p.annotator_b): p for p in pairwise_f1(labeled)}
+    for a, b in combinations(annotators, 2):
+        code, out, err = run("score", a, b, "--labels", "10", "--gold", "any", "--format", "json")
+        if (a, b) not in pairs:
+            assert code == 1 and "no segment" in err  # no policy in common
+            continue
+        assert code == 0, err
+        assert json.loads(out)["micro"]["f1"] == pairs[a, b].f1
+
+
+def test_self_score_of_the_seed_corpus_is_perfect(run):
+    from tests.conftest import REPO
+
+    labeled = REPO / "data" / "labeled"
+    code, out, err = run("score", labeled, labeled, "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["micro"]["f1"] == result["macro"]["f1"] == 1.0
+    for section in ("attribute_values", "span_tokens"):
+        assert result[section]["micro"]["f1"] == 1.0
+    assert {row["f1"] for row in result["labels"]} <= {1.0, None}
