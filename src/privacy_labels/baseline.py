@@ -19,10 +19,13 @@ predictions: the same model and corpus give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
+import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,29 +84,43 @@ class Model:
     coef: np.ndarray  # labels × terms
     intercept: np.ndarray
 
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.terms)}
 
-def _ngram_vectorizer(settings: dict, vocabulary: dict[str, int] | None = None):
-    from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(
-        lowercase=settings["vectorizer"]["lowercase"],
-        ngram_range=tuple(settings["vectorizer"]["ngram_range"]),
-        min_df=1 if vocabulary is not None else settings["vectorizer"]["min_df"],
-        vocabulary=vocabulary,
-        dtype=np.float64,
+# scikit-learn's default token pattern: words of two or more word characters.
+TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _terms(text: str, settings: dict) -> list[str]:
+    """The n-grams of a text as scikit-learn's word analyzer makes them."""
+    vectorizer = settings["vectorizer"]
+    tokens = TOKEN_PATTERN.findall(text.lower() if vectorizer["lowercase"] else text)
+    low, high = vectorizer["ngram_range"]
+    terms = []
+    for n in range(low, high + 1):
+        terms += (
+            tokens if n == 1 else [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        )
+    return terms
+
+
+def tfidf(model: Model, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text's TF-IDF vector (term indexes, weights), L2-normalised, from the stored
+    vocabulary and idf: what TfidfVectorizer gives, with NumPy alone (tested against it).
+    """
+    counts = Counter(
+        i for term in _terms(text, model.settings) if (i := model.index.get(term)) is not None
     )
-
-
-def _tfidf(counts, idf: np.ndarray, sublinear: bool):
-    """TF-IDF rows, L2-normalised: what TfidfVectorizer computes, from stored idf values."""
-    from sklearn.preprocessing import normalize
-
-    counts = counts.tocsr().astype(np.float64)
-    if sublinear:
-        np.log(counts.data, out=counts.data)
-        counts.data += 1.0
-    counts = counts.multiply(idf).tocsr()
-    return normalize(counts, norm="l2", copy=False)
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    indexes = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    if model.settings["vectorizer"]["sublinear_tf"]:
+        tf = 1.0 + np.log(tf)
+    weights = tf * model.idf[indexes]
+    return indexes, weights / np.linalg.norm(weights)
 
 
 def _is_model_file(path: Path) -> bool:
@@ -258,11 +275,32 @@ def model_description(model: Model) -> str:
 
 def scores(model: Model, texts: list[str]) -> np.ndarray:
     """The probability of each label (columns, in model.labels order) for each text."""
-    vocabulary = {term: i for i, term in enumerate(model.terms)}
-    counts = _ngram_vectorizer(model.settings, vocabulary).transform(texts)
-    features = _tfidf(counts, model.idf, model.settings["vectorizer"]["sublinear_tf"])
-    logits = np.asarray(features @ model.coef.T) + model.intercept
+    logits = np.empty((len(texts), len(model.labels)))
+    for row, text in enumerate(texts):
+        indexes, weights = tfidf(model, text)
+        logits[row] = model.coef[:, indexes] @ weights + model.intercept
     return 1.0 / (1.0 + np.exp(-logits))
+
+
+def _policy(corpus: RawCorpus, policy_id: str) -> tuple[dict | None, str]:
+    """A policy's sidecar and text when they pass the quick check, else (None, "")."""
+    from privacy_labels._files import parse_json, sha256_bytes
+    from privacy_labels.validate import _conforms
+
+    try:
+        data = corpus.text_path(policy_id).read_bytes()
+        sidecar = parse_json(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
+        text = data.decode("utf-8")
+    except (OSError, ValueError):
+        return None, ""
+    if not (
+        _conforms("policy", sidecar)
+        and sidecar["policy_id"] == policy_id
+        and sidecar["text_sha256"] == sha256_bytes(data)
+        and all(0 <= s["start"] < s["end"] <= len(text) for s in sidecar["segments"])
+    ):
+        return None, ""
+    return sidecar, text
 
 
 @dataclass(frozen=True)
@@ -274,8 +312,8 @@ class PredictSummary:
 
 
 def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
-    """Label every segment of the raw corpus `raw`; write a predictions file to `out`."""
-    _sklearn()
+    """Label every segment of the raw corpus `raw`; write a predictions file to `out`.
+    Needs NumPy only: the model's arrays give the TF-IDF vectors and the scores."""
     from privacy_labels.validate import Validator
 
     model = load_model(model_path)
@@ -283,17 +321,21 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
     corpus = RawCorpus(raw)
     if not corpus.policies_dir.is_dir():
         raise BaselineError(f"{raw}: no policies/ folder; give a raw corpus with --raw")
-    problems = Validator(default_raw=raw).check_corpus(corpus)
-    if problems:
-        raise InvalidInputs(problems)
     keys, texts, policies = [], [], {}
+    validator = Validator(default_raw=raw)
     for policy_id in corpus.policy_ids():
-        sidecar = json.loads(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
-        text = corpus.text_path(policy_id).read_text(encoding="utf-8")
+        # Only texts and sidecars matter here, not annotations: each is checked quickly,
+        # and explained by the validator when the quick check fails.
+        sidecar, text = _policy(corpus, policy_id)
+        if sidecar is None:
+            validator.check_file(corpus.sidecar_path(policy_id))
+            continue
         policies[policy_id] = sidecar["text_sha256"]
         for segment_id, segment in enumerate(sidecar["segments"]):
             keys.append((policy_id, segment_id))
             texts.append(text[segment["start"] : segment["end"]])
+    if validator.problems:
+        raise InvalidInputs(validator.problems)
     probabilities = scores(model, texts) if texts else np.zeros((0, len(model.labels)))
     threshold = model.settings["threshold"]
     segments = []

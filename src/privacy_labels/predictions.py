@@ -60,12 +60,34 @@ class Predictions:
     where: dict[tuple[str, int], str]  # -> JSON path of the segment's entry
 
 
+@cache
+def _compiled_schema():
+    """jsonschema-rs, compiled from the same schema: decides quickly whether a file conforms."""
+    import jsonschema_rs
+
+    from privacy_labels.schema import load_schema
+
+    annotation = load_schema("annotation")
+    schemas = jsonschema_rs.Registry([(annotation["$id"], annotation)])
+    return jsonschema_rs.Draft202012Validator(predictions_schema(), registry=schemas)
+
+
+def _conforms(doc: object) -> bool:
+    try:
+        return _compiled_schema().is_valid(doc)
+    except (ValueError, OverflowError):  # e.g. an integer too large for the compiled validator
+        return False
+
+
 def check_predictions(doc: object, file: str) -> list[Problem]:
     """Every problem of a predictions document, in file order."""
-    validator = Draft202012Validator(predictions_schema(), registry=registry())
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     problems = []
-    for error in errors:
+    if not _conforms(doc):  # only then is the file read again, to explain each problem
+        validator = Draft202012Validator(predictions_schema(), registry=registry())
+        errors = validator.iter_errors(doc)
+    else:
+        errors = []
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         where = json_path(error.absolute_path)
         hint = ""
         if error.validator == "enum" and isinstance(error.instance, str):
@@ -138,12 +160,18 @@ def read_predictions(path: Path) -> Predictions:
 
 
 def is_predictions_file(path: Path) -> bool:
-    """Whether `path` holds a predictions file (one we may replace with another)."""
+    """Whether `path` holds a predictions file (one we may replace with another): a JSON
+    object with the format's fields and no others."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(doc, dict) and not check_predictions(doc, str(path))
+    schema = predictions_schema()
+    return (
+        isinstance(doc, dict)
+        and set(schema["required"]) <= set(doc) <= set(schema["properties"])
+        and doc.get("label_set") in LABEL_SETS
+    )
 
 
 def predictions_document(
