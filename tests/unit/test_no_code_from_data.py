@@ -33,7 +33,12 @@ def _offences(path, root=REPO) -> list[str]:
                 or ast.unparse(func) == "yaml.load"  # yaml.safe_load is the one to use
             ):
                 found.append(f"calls {ast.unparse(func)}")
-            found += [f"passes {k.arg}=True" for k in node.keywords if k.arg == "allow_pickle"]
+            found += [
+                f"passes allow_pickle={ast.unparse(k.value)}"
+                for k in node.keywords
+                if k.arg == "allow_pickle"
+                and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+            ]
     return [f"{path.relative_to(root)}: {offence}" for offence in found]
 
 
@@ -46,6 +51,7 @@ def test_the_scan_catches_what_it_looks_for(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text(
         "import pickle\nimport yaml\neval('1')\nyaml.load(s)\nnp.load(f, allow_pickle=True)\n"
+        "np.load(f, allow_pickle=False)\n"
     )
     bad = bad.rename(REPO / "tests" / ".scan-probe.py")
     try:
