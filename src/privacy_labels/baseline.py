@@ -127,7 +127,7 @@ def _is_model_file(path: Path) -> bool:
     try:
         with np.load(path, allow_pickle=False) as data:
             return json.loads(data["settings"].item())["format"] == MODEL_FORMAT
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
         return False
 
 
@@ -178,7 +178,7 @@ def load_model(path: Path) -> Model:
     if not _is_model_file(path):
         raise BaselineError(f"{path}: not a model written by `privacy-labels baseline train`")
     with np.load(path, allow_pickle=False) as data:
-        return Model(
+        model = Model(
             json.loads(data["settings"].item()),
             [str(x) for x in data["labels"]],
             [str(x) for x in data["terms"]],
@@ -186,6 +186,16 @@ def load_model(path: Path) -> Model:
             data["coef"],
             data["intercept"],
         )
+    n_labels, n_terms = len(model.labels), len(model.terms)
+    if not (
+        model.coef.shape == (n_labels, n_terms)
+        and model.idf.shape == (n_terms,)
+        and model.intercept.shape == (n_labels,)
+        and model.settings.get("label_set") in ("10", "12")
+        and model.labels == labels_of(model.settings["label_set"])
+    ):
+        raise BaselineError(f"{path}: its arrays do not fit together; train the model again")
+    return model
 
 
 def train(

@@ -92,6 +92,19 @@ def test_a_pickled_or_foreign_model_is_refused(tmp_path, run):
     assert not (tmp_path / "p.json").exists()
 
 
+def test_a_model_whose_arrays_do_not_fit_is_refused(trained, tmp_path, run):
+    folder, _ = trained
+    with np.load(folder / "model.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["coef"] = arrays["coef"][:, :-1]
+    np.savez(tmp_path / "cut.npz", **arrays)
+    code, _, err = run(
+        "baseline", "predict", "--model", tmp_path / "cut.npz", "--raw", SEED_RAW,
+        "--out", tmp_path / "p.json",
+    )  # fmt: skip
+    assert code == 1 and "its arrays do not fit together" in err
+
+
 def test_outputs_are_owned(trained, tmp_path, run):
     folder, _ = trained
     mine = tmp_path / "notes.txt"
