@@ -237,3 +237,30 @@ def test_import_build_train_predict_score_on_an_opp115_format_corpus(tmp_path, r
     )  # fmt: skip
     assert code == 0, err
     assert "micro" in out and "macro" in out and "first_party_collection_use" in out
+
+
+def test_an_empty_predictions_file_scores_zero(tmp_path, run):
+    """Every segment listed, no label predicted: recall 0, precision 0/0, F1 0."""
+    import privacy_labels as pl
+    from privacy_labels.predictions import predictions_document
+
+    segments = pl.load("segments", SEED_LABELED)
+    policies = pl.load("policies", SEED_LABELED)
+    path = tmp_path / "empty.json"
+    path.write_text(
+        predictions_document(
+            "predicts nothing",
+            "12",
+            0.5,
+            dict(zip(policies.policy_id, policies.text_sha256, strict=True)),
+            [(p, int(s), []) for p, s in zip(segments.policy_id, segments.segment_id, strict=True)],
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run("score", SEED_LABELED, path, "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["n_segments"] == 114
+    assert (result["micro"]["precision"], result["micro"]["recall"]) == (None, 0.0)
+    assert result["micro"]["f1"] == 0.0 and result["macro"]["f1"] == 0.0
+    assert result["micro"]["fn"] == result["micro"]["support"] == 171
