@@ -155,6 +155,8 @@ def release_command(root: Path) -> list[str]:
         root / "CHANGELOG.md",
         "--citation",
         root / "CITATION.cff",
+        "--metadata",
+        REPO / "metadata" / "dataset.toml",
     )
 
 
