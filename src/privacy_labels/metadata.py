@@ -354,7 +354,7 @@ def agreement_summary(release: Release) -> str:
     if result is None:
         return (
             "No agreement figure: no policy has two or more annotation layers. "
-            "Quality was instead estimated by the audit under biases."
+            "Quality was estimated instead by the audit quoted under the known biases."
         )
     kappas = ", ".join(
         f"{c.category} {'n/a' if c.kappa is None else f'{c.kappa:.3f}'}" for c in result.categories
