@@ -168,6 +168,7 @@ def release(
             facts = load_facts(metadata)
         except MetadataError as error:
             raise ReleaseError(str(error)) from None
+        _refuse_foreign_zenodo(releases, previous, citation.parent / ZENODO_FILE)
         # The lock on the releases folder covers the new release's folder.
         with replace_dir_when_done(target, lock=False) as staging:
             built = write_tables(raw, staging, progress=progress)
@@ -194,6 +195,19 @@ def release(
                     )
         _update_repository_citation(target, citation)
     return ReleaseResult(target, version, date, built.n_rows)
+
+
+def _refuse_foreign_zenodo(releases: Path, versions: list[str], zenodo: Path) -> None:
+    """A .zenodo.json that no release wrote is someone's own: never overwrite it."""
+    if not zenodo.exists():
+        return
+    ours = (releases / version / ZENODO_FILE for version in versions)
+    if not any(own.is_file() and own.read_bytes() == zenodo.read_bytes() for own in ours):
+        raise ReleaseError(
+            f"{zenodo} was not written by a release (it differs from every release's) and "
+            "would be replaced; move it away (its facts belong in metadata/dataset.toml), "
+            "then release again"
+        )
 
 
 def _update_repository_citation(release_folder: Path, citation: Path) -> None:

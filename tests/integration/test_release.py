@@ -199,6 +199,14 @@ def test_a_missing_or_incomplete_metadata_source_stops_the_release(run, repo, tm
     assert not (repo / "releases").exists() and not (repo / ".zenodo.json").exists()
 
 
+def test_a_hand_written_zenodo_json_is_never_replaced(run, repo):
+    (repo / ".zenodo.json").write_text('{"title": "mine"}', encoding="utf-8")
+    code, _, err = _release(run, repo, "1.0.0")
+    assert code == 1 and "was not written by a release" in err
+    assert (repo / ".zenodo.json").read_text(encoding="utf-8") == '{"title": "mine"}'
+    assert not (repo / "releases" / "1.0.0").exists()
+
+
 def test_invalid_inputs_stop_the_release(run, repo):
     annotation = next((repo / "data" / "raw" / "annotations").rglob("*.json"))
     annotation.write_text("{", encoding="utf-8")
