@@ -253,3 +253,9 @@ def test_every_table_loads_by_version(current_release, monkeypatch):
         assert len(loaded) == n_rows[name] > 0, name
         current = pl.load(name, REPO / "data" / "labeled")
         assert loaded.equals(current), name
+
+
+def test_the_release_verifies(current_release, run):
+    code, out, err = run("verify", current_release.folder)
+    assert code == 0, err
+    assert out == f"{current_release.folder}: intact\n"
