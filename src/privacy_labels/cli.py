@@ -17,6 +17,7 @@ from privacy_labels.corpus import (
     DEFAULT_CHANGELOG,
     DEFAULT_CITATION,
     DEFAULT_LABELED,
+    DEFAULT_METADATA,
     DEFAULT_RAW,
     DEFAULT_RELEASES,
     DEFAULT_REPORT,
@@ -118,6 +119,7 @@ def cmd_release(args: argparse.Namespace) -> int:
             releases=args.releases,
             changelog=args.changelog,
             citation=args.citation,
+            metadata=args.metadata,
             progress=False if args.quiet else None,
         )
     except InvalidInputs as error:
@@ -456,7 +458,8 @@ def parser() -> argparse.ArgumentParser:
         help="cut an immutable release into releases/VERSION",
         description="Rebuild from the raw corpus, run the quality gate, and write "
         "releases/VERSION with the tables, metadata (datapackage.json, croissant.json, "
-        "dataset card, CITATION.cff), schema, quality report and SHA256SUMS. Needs a "
+        "dataset card with datasheet, LICENSE.md, CITATION.cff, datacite.json, .zenodo.json), "
+        "schema, quality report and SHA256SUMS. Needs a "
         "'## [VERSION] - YYYY-MM-DD' entry in the changelog; never overwrites a release. "
         "Semver for data: patch = docs only, minor = new or corrected data, major = renamed "
         "or removed tables, columns or labels.",
@@ -470,7 +473,14 @@ def parser() -> argparse.ArgumentParser:
         p,
         "--citation",
         DEFAULT_CITATION,
-        "the repository's citation file to update",
+        "the repository's citation file to update (and .zenodo.json beside it)",
+        metavar="FILE",
+    )
+    _path_option(
+        p,
+        "--metadata",
+        DEFAULT_METADATA,
+        "what the project knows about the dataset: licences, uses, biases, maintenance",
         metavar="FILE",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -24,6 +24,7 @@ DEFAULT_SITE = Path("reports/labels")
 DEFAULT_RELEASES = Path("releases")
 DEFAULT_CHANGELOG = Path("CHANGELOG.md")
 DEFAULT_CITATION = Path("CITATION.cff")
+DEFAULT_METADATA = Path("metadata/dataset.toml")
 
 
 def is_slug(value: object) -> bool:

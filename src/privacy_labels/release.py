@@ -8,10 +8,13 @@ release needs a `## [VERSION] - YYYY-MM-DD` entry in CHANGELOG.md, whose date
 becomes the release date (so a rebuilt release has the same bytes). It
 rebuilds the tables from `data/raw/`, runs the quality gate, and writes
 `releases/VERSION/`: the tables, `manifest.json`, the schema, the gate's
-`quality/result.json`, `datapackage.json`, `croissant.json`, a dataset card
-`README.md`, `CITATION.cff` and `SHA256SUMS`. An existing or lower version is
-refused, and so is a bump smaller than the changes since the last release
-need; the repository's `CITATION.cff` is updated to the new release.
+`quality/result.json`, the metadata of metadata.py (`datapackage.json`,
+`croissant.json`, a dataset card `README.md` with a datasheet, `LICENSE.md`,
+`CITATION.cff`, `datacite.json`, `.zenodo.json`), described from
+`metadata/dataset.toml` and the tables, and `SHA256SUMS`. An existing or lower
+version is refused, and so is a bump smaller than the changes since the last
+release need; the repository's `CITATION.cff` and `.zenodo.json` beside it are
+updated to the new release.
 """
 
 from __future__ import annotations
@@ -34,8 +37,13 @@ from privacy_labels.checksums import (
     verify,
     write_checksums,
 )
-from privacy_labels.corpus import DEFAULT_CHANGELOG, DEFAULT_CITATION, DEFAULT_RELEASES
-from privacy_labels.metadata import Release, citation_cff, write_metadata
+from privacy_labels.corpus import (
+    DEFAULT_CHANGELOG,
+    DEFAULT_CITATION,
+    DEFAULT_METADATA,
+    DEFAULT_RELEASES,
+)
+from privacy_labels.metadata import ZENODO_FILE, MetadataError, Release, load_facts, write_metadata
 from privacy_labels.schema import SCHEMA_NAMES, schema_path
 
 QUALITY = "quality"
@@ -135,9 +143,13 @@ def release(
     releases: Path = DEFAULT_RELEASES,
     changelog: Path = DEFAULT_CHANGELOG,
     citation: Path = DEFAULT_CITATION,
+    metadata: Path = DEFAULT_METADATA,
     progress: bool | None = None,
 ) -> ReleaseResult:
     """Write `releases/<version>/`; raises ReleaseError, writing nothing, when it cannot.
+
+    `citation` is the repository's CITATION.cff; `.zenodo.json` beside it is
+    updated too. `metadata` holds the facts the tables cannot tell.
 
     One release runs at a time per releases folder (Busy otherwise). A run
     killed after the folder was in place but before CITATION.cff was updated
@@ -152,6 +164,11 @@ def release(
         if previous and parse_version(previous[-1]) >= parse_version(version):
             raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
         date, notes = changelog_entry(changelog, version)
+        try:
+            facts = load_facts(metadata)
+        except MetadataError as error:
+            raise ReleaseError(str(error)) from None
+        _refuse_foreign_zenodo(releases, previous, citation.parent / ZENODO_FILE)
         # The lock on the releases folder covers the new release's folder.
         with replace_dir_when_done(target, lock=False) as staging:
             built = write_tables(raw, staging, progress=progress)
@@ -163,7 +180,7 @@ def release(
             (staging / "schema").mkdir()
             for name in SCHEMA_NAMES:
                 shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
-            write_metadata(Release(staging, version, date, notes, built.n_rows))
+            write_metadata(Release(staging, version, date, notes, built.n_rows, facts, raw))
             write_checksums(staging)
             if previous:
                 needed, given = (
@@ -176,8 +193,30 @@ def release(
                         "data: major = a table, column or label removed or renamed; minor = new "
                         f"or corrected data), not a {given} one; release a higher version"
                     )
-        write_text_atomic(citation, citation_cff(version, date))
+        _update_repository_citation(target, citation)
     return ReleaseResult(target, version, date, built.n_rows)
+
+
+def _refuse_foreign_zenodo(releases: Path, versions: list[str], zenodo: Path) -> None:
+    """A .zenodo.json that no release wrote is someone's own: never overwrite it."""
+    if not zenodo.exists():
+        return
+    ours = (releases / version / ZENODO_FILE for version in versions)
+    if not any(own.is_file() and own.read_bytes() == zenodo.read_bytes() for own in ours):
+        raise ReleaseError(
+            f"{zenodo} was not written by a release (it differs from every release's) and "
+            "would be replaced; move it away (its facts belong in metadata/dataset.toml), "
+            "then release again"
+        )
+
+
+def _update_repository_citation(release_folder: Path, citation: Path) -> None:
+    """The repository's CITATION.cff and .zenodo.json become the release's (.zenodo.json first,
+    so that a CITATION.cff equal to the release's means both were written)."""
+    own_zenodo = release_folder / ZENODO_FILE
+    if own_zenodo.is_file():  # releases before 0.2.0 have none
+        write_text_atomic(citation.parent / ZENODO_FILE, own_zenodo.read_text(encoding="utf-8"))
+    write_text_atomic(citation, (release_folder / "CITATION.cff").read_text(encoding="utf-8"))
 
 
 def _finish_interrupted(
@@ -201,7 +240,7 @@ def _finish_interrupted(
             f"{target} already exists and releases are immutable; "
             "add a CHANGELOG.md entry for a new version and release that"
         )
-    write_text_atomic(citation, own_citation.decode("utf-8"))
+    _update_repository_citation(target, citation)
     manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     date, _ = changelog_entry(changelog, version)
     return ReleaseResult(target, version, date, manifest["n_rows"], finished_interrupted=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
+import privacy_labels as pl
 from privacy_labels.checksums import release_versions, verify
+from privacy_labels.metadata import LICENSE_FILE, ZENODO_FILE, load_facts
 from privacy_labels.release import changelog_entry
 from tests.conftest import REPO
 
@@ -34,6 +37,36 @@ def test_a_release_has_its_changelog_entry(version):
 def test_the_repository_cites_the_latest_release():
     latest = RELEASES / VERSIONS[-1] / "CITATION.cff"
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == latest.read_text(encoding="utf-8")
+
+
+def test_the_repository_archives_the_latest_release():
+    """.zenodo.json, like CITATION.cff, is the latest release's (releases before 0.2.0 have none)."""
+    latest, repository = RELEASES / VERSIONS[-1] / ZENODO_FILE, REPO / ZENODO_FILE
+    if latest.is_file():
+        assert repository.read_bytes() == latest.read_bytes()
+        assert json.loads(repository.read_text(encoding="utf-8"))["version"] == VERSIONS[-1]
+    else:
+        assert not repository.exists(), f"{repository} describes no release; it is generated"
+
+
+# Every table of the package is in every release from 0.2.0 on (0.1.0 predates four).
+COMPLETE = [v for v in VERSIONS if tuple(map(int, v.split("."))) >= (0, 2, 0)]
+
+
+@pytest.mark.parametrize("version", COMPLETE)
+@pytest.mark.parametrize("name", pl.tables())
+def test_every_table_loads_from_a_complete_release(version, name):
+    n_rows = json.loads((RELEASES / version / "manifest.json").read_text())["n_rows"]
+    assert len(pl.load(name, version=version)) == n_rows[name]
+
+
+def test_the_readme_states_both_licences():
+    facts = load_facts(REPO / "metadata" / "dataset.toml")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    licence = readme[readme.index("\n## License") :]
+    spdx = facts["licenses"]["annotations"]["spdx"]  # CC-BY-4.0, written CC BY 4.0
+    assert spdx.replace("-", " ") in licence
+    assert "`license` column" in licence and LICENSE_FILE in licence
 
 
 def _flip_a_byte(file):

@@ -1,5 +1,6 @@
 """The real consumers of a release accept it: Frictionless, mlcroissant, Hugging Face
-`datasets`, cffconvert and DuckDB. They live in the `test` extra (and cffconvert in its
+`datasets`, cffconvert and DuckDB; each committed release and a release of the current data
+(cut into a temporary folder, see conftest.py). They live in the `test` extra (and cffconvert in its
 own venv, see the Makefile); `make test` installs them, and CI (env CI set) fails
 rather than skips when one is missing.
 """
@@ -37,8 +38,10 @@ def release_tables(release: Path) -> list[str]:
     return list(json.loads((release / "manifest.json").read_text())["n_rows"])
 
 
-@pytest.fixture(params=RELEASES, ids=lambda p: p.name)
+@pytest.fixture(params=[*RELEASES, "current"], ids=lambda p: getattr(p, "name", p))
 def release(request) -> Path:
+    if request.param == "current":
+        return request.getfixturevalue("current_release").folder
     return request.param
 
 

@@ -155,6 +155,8 @@ def release_command(root: Path) -> list[str]:
         root / "CHANGELOG.md",
         "--citation",
         root / "CITATION.cff",
+        "--metadata",
+        REPO / "metadata" / "dataset.toml",
     )
 
 
@@ -200,6 +202,7 @@ def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo)
 
         shutil.rmtree(releases / "0.2.0")
         citation.write_bytes(old_citation)
+        (root / ".zenodo.json").unlink()  # written with the release; none before it
     print(f"release kill trials: {outcomes}")
     assert outcomes["killed while writing"] >= TRIALS // 4
 

@@ -54,6 +54,8 @@ def _release(run, repo, version, *extra):
         repo / "CHANGELOG.md",
         "--citation",
         repo / "CITATION.cff",
+        "--metadata",
+        REPO / "metadata" / "dataset.toml",
         "--quiet",
         *extra,
     )
@@ -84,13 +86,25 @@ def test_a_release_has_every_file_and_verifies(run, repo):
         )
         for ext in ("parquet", "csv")
     }
-    metadata = {"SHA256SUMS", "README.md", "CITATION.cff", "datapackage.json", "croissant.json"}
+    metadata = {
+        "SHA256SUMS",
+        "README.md",
+        "LICENSE.md",
+        "CITATION.cff",
+        "datapackage.json",
+        "croissant.json",
+        "datacite.json",
+        ".zenodo.json",
+    }
     schema = {f"schema/{n}.schema.json" for n in ("annotation", "policy", "taxonomy")}
     assert files == tables | metadata | schema | {"manifest.json", "quality/result.json"}
     assert run("verify", folder)[0] == 0
     cff = (repo / "CITATION.cff").read_text(encoding="utf-8")
     assert 'version: "1.0.0"' in cff and 'date-released: "2026-11-30"' in cff
     assert cff == (folder / "CITATION.cff").read_text(encoding="utf-8")
+    zenodo = (repo / ".zenodo.json").read_text(encoding="utf-8")
+    assert zenodo == (folder / ".zenodo.json").read_text(encoding="utf-8")
+    assert json.loads(zenodo)["version"] == "1.0.0"
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "- First release of the example corpus." in card
 
@@ -170,6 +184,27 @@ def test_a_version_without_a_changelog_entry_is_refused(run, repo):
     assert "has no entry for 2.0.0" in err and "## [2.0.0] - YYYY-MM-DD" in err
     assert not (repo / "releases").exists()
     assert not (repo / "CITATION.cff").exists()
+
+
+def test_a_missing_or_incomplete_metadata_source_stops_the_release(run, repo, tmp_path):
+    missing = tmp_path / "nowhere.toml"
+    code, _, err = _release(run, repo, "1.0.0", "--metadata", missing)
+    assert code == 1 and "Traceback" not in err
+    assert f"{missing} does not exist" in err and "--metadata FILE" in err
+    incomplete = tmp_path / "dataset.toml"
+    text = (REPO / "metadata" / "dataset.toml").read_text(encoding="utf-8")
+    incomplete.write_text(text.replace('guidelines = "docs/guidelines.md"\n', ""))
+    code, _, err = _release(run, repo, "1.0.0", "--metadata", incomplete)
+    assert code == 1 and err.strip().endswith("the top level lacks guidelines; add them")
+    assert not (repo / "releases").exists() and not (repo / ".zenodo.json").exists()
+
+
+def test_a_hand_written_zenodo_json_is_never_replaced(run, repo):
+    (repo / ".zenodo.json").write_text('{"title": "mine"}', encoding="utf-8")
+    code, _, err = _release(run, repo, "1.0.0")
+    assert code == 1 and "was not written by a release" in err
+    assert (repo / ".zenodo.json").read_text(encoding="utf-8") == '{"title": "mine"}'
+    assert not (repo / "releases" / "1.0.0").exists()
 
 
 def test_invalid_inputs_stop_the_release(run, repo):
