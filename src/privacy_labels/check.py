@@ -149,6 +149,10 @@ def _among(column: str, ids: list[str]) -> list[tuple]:
     return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """A table left-joined to every table its foreign keys reach, directly or through others.
 
@@ -187,13 +191,17 @@ def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             frame[SLOT_VALUE] = frame[SLOT] + "/" + frame[labels["value"]]
     texts = dict(zip(frames["policies"]["policy_id"], frames["policies"]["text"], strict=True))
     for span in table(name).spans:
+        # Plain lists: iterating Arrow-backed columns costs microseconds per element.
         frame[f"{span.text}@policy"] = pd.array(
             [
                 None
-                if pd.isna(s) or pd.isna(e) or texts.get(p) is None
+                if _missing(p) or _missing(s) or _missing(e) or texts.get(p) is None
                 else texts[p][int(s) : int(e)]
                 for p, s, e in zip(
-                    frame["policies.policy_id"], frame[span.start], frame[span.end], strict=True
+                    frame["policies.policy_id"].tolist(),
+                    frame[span.start].tolist(),
+                    frame[span.end].tolist(),
+                    strict=True,
                 )
             ],
             dtype=pd.StringDtype(),
@@ -365,8 +373,14 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         for category, attribute in q.slots:
             in_slots |= (answers["category"] == category) & (answers["attribute"] == attribute)
         expected: dict[tuple[str, str], set[str]] = {}
-        for row in answers[in_slots].itertuples():
-            expected.setdefault((row.policy_id, row.value), set()).add(row.practice_id)
+        chosen = answers[in_slots]
+        for policy_id, value, practice_id in zip(
+            chosen["policy_id"].tolist(),
+            chosen["value"].tolist(),
+            chosen["practice_id"].tolist(),
+            strict=True,
+        ):
+            expected.setdefault((policy_id, value), set()).add(practice_id)
         for v in q.values:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
             for policy_id, row in rows:
