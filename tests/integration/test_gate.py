@@ -9,7 +9,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.check import SLOT, SLOT_VALUE, cells_suite, parents_suite, table_suite
+from privacy_labels.check import (
+    SLOT,
+    SLOT_VALUE,
+    _batches,
+    cells_suite,
+    check,
+    parents_suite,
+    table_suite,
+)
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, arrow_schema
 from tests.conftest import REPO, read_json
@@ -304,3 +312,19 @@ def test_a_missing_manifest_is_a_named_failed_check(run, tmp_path):
     code, _, err = run("check", folder)
     assert code == 1
     assert "files_match_manifest" in err and "manifest.json: missing" in err
+
+
+def test_batches_hold_whole_policies_of_about_the_practices_asked(tmp_path):
+    counts = pq.read_table(LABELED / "practices.parquet", columns=["policy_id"]).to_pandas()
+    per_policy = counts["policy_id"].value_counts().to_dict()
+    limit = max(per_policy.values())  # at least one policy per batch, most hold one
+    batches = _batches(LABELED, limit, None)
+    assert [p for batch in batches for p in batch] == sorted(per_policy)
+    assert len(batches) > 1
+    for batch in batches:
+        assert sum(per_policy[p] for p in batch) <= limit
+    assert _batches(LABELED, sum(per_policy.values()), None) == [None]
+    assert [len(b) for b in _batches(LABELED, 10**9, 2)] == [2, 2, 1]
+    result = check(LABELED, practices_per_batch=limit)
+    assert result.success, [str(c) for c in result.failures]
+    assert "rows_belong_to_the_corpus" in {c.check for c in result.checks}
