@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
 #   make build   environment, pinned dependencies, validate, build the tables, quality gate
-#   make test    the test suite, including the tools that read a release (about 10 minutes)
+#   make test    the test suite, including the tools that read a release
 #   make test-fast  the unit, schema and data tiers, for the edit loop (under a minute)
 PYTHON ?= python3
 VENV   ?= .venv
