@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
 #   make build   environment, pinned dependencies, validate, build the tables, quality gate
 #   make test    the test suite, including the tools that read a release
+#   make test-fast  the unit, schema and data tiers, for the edit loop (under a minute)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -12,7 +13,11 @@ LABEL_STUDIO := $(VENV)/label-studio/bin/label-studio
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build check test test-tools bench lint format docs clean
+.PHONY: build check test test-fast test-tools bench lint format docs clean
+
+# Test processes (pytest-xdist); each test file stays on one, so its fixtures are built once.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
@@ -27,8 +32,8 @@ $(VENV)/.test-stamp: $(STAMP) constraints-cffconvert.txt
 		$(VENV)/cffconvert/bin/python -m pip install --quiet cffconvert
 	@touch $@
 
+# build validates every input itself (and names every problem), so no separate validate.
 build: $(STAMP)
-	$(BIN)/privacy-labels validate data/raw
 	$(BIN)/privacy-labels build --raw data/raw --out data/labeled
 	$(BIN)/privacy-labels check data/labeled
 
@@ -40,7 +45,10 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES))
 
 test: $(VENV)/.test-stamp
-	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(BIN)/python -m pytest
+	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(PYTEST)
+
+test-fast: $(STAMP)
+	$(PYTEST) tests/unit tests/schema tests/data
 
 # Optional tools the slow tests use when present (CI installs them; tests skip without):
 # Label Studio in a venv of its own, and Debian's chromium for the report (needs root).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import operator
 import shutil
 from dataclasses import dataclass
@@ -269,6 +270,25 @@ class TableWriter:
 class BuildResult:
     out: Path
     n_rows: dict[str, int]
+    up_to_date: bool = False  # `out` was built from these very inputs: nothing written
+
+
+def built_from(raw: Path, out: Path, *, partitioned: bool = False) -> dict[str, int] | None:
+    """The row counts of `out` when its manifest says it was built from exactly the files
+    now in `raw`, by this package and schema, in this layout, and no output changed since;
+    otherwise None. Hashing is far cheaper than building, and never wrong about a change.
+    """
+    try:
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        n_rows = manifest["n_rows"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    if not Path(raw).is_dir() or partitioned != any(
+        (Path(out) / name).is_dir() for name in PARTITIONED_TABLES
+    ):
+        return None
+    current = _manifest(RawCorpus(Path(raw).resolve()), Path(out), n_rows, {})
+    return n_rows if current == manifest else None
 
 
 def build(
@@ -279,6 +299,7 @@ def build(
     workers: int = 1,
     scheduler: str | None = None,
     partitioned: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the raw corpus at `raw` and write the tables to `out`.
 
@@ -287,8 +308,13 @@ def build(
     the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
     corpora too large to read whole. Raises InvalidInputs, writing nothing,
     when any input has a problem, and Busy when another run is writing `out`.
-    `progress=None` shows a progress bar only on a terminal.
+    `progress=None` shows a progress bar only on a terminal. When `out` was built from
+    these very inputs (see `built_from`), nothing is written, unless `force`.
     """
+    if not force:
+        n_rows = built_from(raw, out, partitioned=partitioned)
+        if n_rows is not None:
+            return BuildResult(out, n_rows, up_to_date=True)
     with replace_dir_when_done(out) as staging:
         result = write_tables(
             raw,

@@ -19,6 +19,9 @@ ship it; GX Data Docs (static HTML) go to the report folder.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import json
 import logging
 import warnings
 from collections.abc import Callable, Iterator
@@ -28,16 +31,19 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes, sha256_file
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, count_rows, parquet_path, read_parquet, table
 from privacy_labels.views import count_column, majority_column, split_of
 
 N_EXAMPLES = 5
-# Larger corpora are checked this many policies at a time, in bounded memory.
-POLICIES_PER_BATCH = 200
+# Larger corpora are checked in batches of whole policies of about this many
+# practices, in bounded memory: one batch of 216,000 practices peaked at 2.6 GB.
+PRACTICES_PER_BATCH = 100_000
 RESULT = "result.json"
 DATA_DOCS = "data_docs"
 
@@ -143,6 +149,10 @@ def _among(column: str, ids: list[str]) -> list[tuple]:
     return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """A table left-joined to every table its foreign keys reach, directly or through others.
 
@@ -174,15 +184,24 @@ def with_parents(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
         frame[f"has_{fk.table}"] = frame[f"has_{fk.table}"].fillna(False).astype(bool)
         pending += [(parent_fk, f"{fk.table}.") for parent_fk in table(fk.table).foreign_keys]
+    labels = {c.labels: c.name for c in table(name).columns if c.type == "label"}
+    if {"category", "attribute"} <= labels.keys():
+        frame[SLOT] = frame[labels["category"]] + "/" + frame[labels["attribute"]]
+        if "value" in labels:
+            frame[SLOT_VALUE] = frame[SLOT] + "/" + frame[labels["value"]]
     texts = dict(zip(frames["policies"]["policy_id"], frames["policies"]["text"], strict=True))
     for span in table(name).spans:
+        # Plain lists: iterating Arrow-backed columns costs microseconds per element.
         frame[f"{span.text}@policy"] = pd.array(
             [
                 None
-                if pd.isna(s) or pd.isna(e) or texts.get(p) is None
+                if _missing(p) or _missing(s) or _missing(e) or texts.get(p) is None
                 else texts[p][int(s) : int(e)]
                 for p, s, e in zip(
-                    frame["policies.policy_id"], frame[span.start], frame[span.end], strict=True
+                    frame["policies.policy_id"].tolist(),
+                    frame[span.start].tolist(),
+                    frame[span.end].tolist(),
+                    strict=True,
                 )
             ],
             dtype=pd.StringDtype(),
@@ -225,16 +244,20 @@ def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     )
 
     required = {c.id: [a.id for a in c.attributes if a.is_required] for c in taxonomy().categories}
-    present = values.groupby("practice_id")["attribute"].agg(set)
-    failed = []
-    for _, row in practices.iterrows():
-        missing = [
-            a
-            for a in required.get(row.category, [])
-            if a not in present.get(row.practice_id, set())
-        ]
-        if missing:
-            failed.append(f"{row.practice_id} ({row.category}): no {', '.join(missing)}")
+    wanted = pd.DataFrame(
+        [(c, a) for c, attributes in required.items() for a in attributes],
+        columns=["category", "attribute"],
+    ).astype(pd.StringDtype())
+    present = values[["practice_id", "attribute"]].dropna().drop_duplicates().assign(found=True)
+    expected = practices[["practice_id", "category"]].dropna().merge(wanted, on="category")
+    missing = expected.merge(present, how="left", on=["practice_id", "attribute"])
+    missing = missing[missing["found"].isna()]
+    failed = [
+        f"{practice_id} ({category}): no {', '.join(group['attribute'])}"
+        for (practice_id, category), group in missing.groupby(
+            ["practice_id", "category"], sort=False
+        )
+    ]
     results.append(
         _project_check(
             "practices+attribute_values",
@@ -277,12 +300,14 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         f"{policy_id} segment {segment_id}: in only one of segments and segment_labels"
         for policy_id, segment_id in segments.index.symmetric_difference(labels.index)
     ]
-    for (policy_id, segment_id), row in labels.loc[labels.index.isin(segments.index)].iterrows():
+    both = labels.loc[labels.index.isin(segments.index)]
+    segment_texts = segments["text"].to_dict()
+    for (policy_id, segment_id), row in zip(both.index, both.to_dict("records"), strict=True):
         where = f"{policy_id} segment {segment_id}"
-        if row.isna().any():  # named by the not-null expectations; nothing to compare here
+        if any(pd.isna(v) for v in row.values()):  # named by the not-null expectations
             failed.append(f"{where}: has nulls")
             continue
-        if row["text"] != segments.at[(policy_id, segment_id), "text"]:
+        if row["text"] != segment_texts[policy_id, segment_id]:
             failed.append(f"{where}: text differs from segments.text")
         for category_id in taxonomy().category_ids:
             n = annotators.get((policy_id, segment_id, category_id), 0)
@@ -341,16 +366,24 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         for policy_id, n in labels["n_annotators"].items()
         if n != n_annotators.get(policy_id, 0)
     ]
+    # One dict per row: iterrows would convert all 220 Arrow-backed columns per cell.
+    rows = list(zip(labels.index, labels.to_dict("records"), strict=True))
     for q in QUESTIONS:
         in_slots = pd.Series(False, index=answers.index)
         for category, attribute in q.slots:
             in_slots |= (answers["category"] == category) & (answers["attribute"] == attribute)
         expected: dict[tuple[str, str], set[str]] = {}
-        for row in answers[in_slots].itertuples():
-            expected.setdefault((row.policy_id, row.value), set()).add(row.practice_id)
+        chosen = answers[in_slots]
+        for policy_id, value, practice_id in zip(
+            chosen["policy_id"].tolist(),
+            chosen["value"].tolist(),
+            chosen["practice_id"].tolist(),
+            strict=True,
+        ):
+            expected.setdefault((policy_id, value), set()).add(practice_id)
         for v in q.values:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
-            for policy_id, row in labels.iterrows():
+            for policy_id, row in rows:
                 ids = expected.get((policy_id, v.id), set())
                 polarity = {q.is_negatable and practice_id in negative for practice_id in ids}
                 want = {
@@ -388,8 +421,7 @@ def _gx():
         warnings.simplefilter("ignore")
         import great_expectations as gx
         import great_expectations.expectations as gxe
-        from great_expectations.expectations.row_conditions import Column
-    return gx, gxe, Column
+    return gx, gxe
 
 
 def _described(expectation, target: str):
@@ -397,10 +429,33 @@ def _described(expectation, target: str):
     return expectation
 
 
+# Derived columns the suites check labels by: one key per row, from the taxonomy's slots.
+SLOT = "category/attribute"
+SLOT_VALUE = "category/attribute/value"
+# A table with several columns of one fixed label list (policy_labels' answers) is
+# also checked as one long frame of its cells: one expectation for them all.
+CELLS = "+cells"
+
+
+def _repeated_labels(name: str) -> list:
+    """The label columns of `name` that share their list with other columns of it."""
+    columns = [
+        c for c in table(name).columns if c.labels not in (None, "category", "attribute", "value")
+    ]
+    lists = [c.labels for c in columns]
+    return [c for c in columns if lists.count(c.labels) > 1]
+
+
 def table_suite(name: str) -> list:
-    """Expectations on one table as written: columns, types, nulls, keys, labels, offsets."""
-    _, gxe, Column = _gx()
-    spec, tax = table(name), taxonomy()
+    """Expectations on one table as written: columns, types, nulls, keys, labels, offsets.
+
+    Each label column is expected in its list; which attribute and value a
+    category allows is one set of `category/attribute(/value)` keys, expected by
+    `parents_suite`, and repeated label columns are expected as one, by `cells_suite`.
+    """
+    _, gxe = _gx()
+    spec = table(name)
+    repeated = {c.name for c in _repeated_labels(name)}
     suite = [
         _described(
             gxe.ExpectTableColumnsToMatchOrderedList(column_list=spec.column_names),
@@ -410,7 +465,7 @@ def table_suite(name: str) -> list:
     for c in spec.columns:
         dtype = {"integer": "Int64", "boolean": "boolean"}.get(c.type, "string")
         suite.append(_described(gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name))
-        if not c.is_nullable:
+        if not c.is_nullable and c.name not in repeated:
             suite.append(_described(gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name))
         if c.type == "integer":
             suite.append(
@@ -423,48 +478,13 @@ def table_suite(name: str) -> list:
         else gxe.ExpectCompoundColumnsToBeUnique(column_list=key)
     )
     suite.append(_described(unique, ", ".join(key)))
-    labels = {c.labels: c.name for c in spec.columns if c.type == "label"}
     for c in spec.columns:
-        if c.labels not in (None, "category", "attribute", "value"):  # a fixed list, as splits
+        if c.type == "label" and c.name not in repeated:
             suite.append(
                 _described(
                     gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=c.label_ids()), c.name
                 )
             )
-    # Each label's allowed values depend on the labels above it: attributes on the
-    # category, values on the (category, attribute) slot.
-    if "category" in labels:
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=labels["category"], value_set=tax.category_ids
-                ),
-                labels["category"],
-            )
-        )
-    for category in tax.categories if "attribute" in labels else ():
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=labels["attribute"],
-                    value_set=category.attribute_ids,
-                    row_condition=Column(labels["category"]) == category.id,
-                ),
-                f"{labels['attribute']} | {labels['category']}={category.id}",
-            )
-        )
-    for category, attribute in tax.slots if "value" in labels else ():
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=labels["value"],
-                    value_set=attribute.value_ids,
-                    row_condition=(Column(labels["category"]) == category.id)
-                    & (Column(labels["attribute"]) == attribute.id),
-                ),
-                f"{labels['value']} | {category.id}, {attribute.id}",
-            )
-        )
     for span in spec.spans:
         suite.append(
             _described(
@@ -477,16 +497,72 @@ def table_suite(name: str) -> list:
     return suite
 
 
+def cells_suite(name: str) -> list:
+    """Expectations on the long frame of a table's repeated label columns (see `cells`)."""
+    _, gxe = _gx()
+    repeated = _repeated_labels(name)
+    if not repeated:
+        return []
+    labels = repeated[0].labels
+    names = f"{len(repeated)} {labels} columns"
+    suite = [
+        _described(
+            gxe.ExpectColumnValuesToBeInSet(column=labels, value_set=repeated[0].label_ids()),
+            f"{labels} of {names}",
+        )
+    ]
+    if not any(c.is_nullable for c in repeated):
+        suite.append(
+            _described(gxe.ExpectColumnValuesToNotBeNull(column=labels), f"{labels} of {names}")
+        )
+    return suite
+
+
+def cells(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's repeated label columns as one long frame: key, `column`, value."""
+    repeated = [c.name for c in _repeated_labels(name)]
+    key = [k for k in table(name).primary_key if k in frame.columns]
+    present = [
+        c for c in repeated if c in frame.columns
+    ]  # a missing one is named by the table suite
+    long = frame[key + present].melt(
+        id_vars=key, var_name="column", value_name=_repeated_labels(name)[0].labels
+    )
+    return long
+
+
 def parents_suite(name: str) -> list:
-    """Expectations on a table joined to its parents: keys resolve, spans lie in their text."""
-    _, gxe, _ = _gx()
-    spec = table(name)
+    """Expectations on a table joined to its parents: keys resolve, spans lie in their text,
+    and labels are in their slot.
+    """
+    _, gxe = _gx()
+    spec, tax = table(name), taxonomy()
     suite = []
     for fk in spec.foreign_keys:
         suite.append(
             _described(
                 gxe.ExpectColumnValuesToBeInSet(column=f"has_{fk.table}", value_set=[True]),
                 f"({', '.join(fk.columns)}) → {fk.table}",
+            )
+        )
+    labels = {c.labels for c in spec.columns}
+    if {"category", "attribute"} <= labels:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=SLOT, value_set=[f"{c.id}/{a.id}" for c, a in tax.slots]
+                ),
+                f"{SLOT} is a slot of the taxonomy",
+            )
+        )
+    if {"category", "attribute", "value"} <= labels:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=SLOT_VALUE,
+                    value_set=[f"{c.id}/{a.id}/{v.id}" for c, a in tax.slots for v in a.values],
+                ),
+                f"value allowed in its {SLOT} slot",
             )
         )
     in_segment = name != "segments" and "segments" in _ancestors(name)
@@ -538,7 +614,7 @@ def _ancestors(name: str) -> set[str]:
 
 @contextlib.contextmanager
 def _gx_context(data_docs: Path | None) -> Iterator:
-    gx, _, _ = _gx()
+    gx, _ = _gx()
     context = gx.get_context(mode="ephemeral")  # in-memory stores: nothing written to cwd
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     context.delete_data_docs_site("local_site")  # the default site points at a temp folder
@@ -579,107 +655,197 @@ def _exception(validation) -> str | None:
     return None
 
 
-def _validate(
-    context, frame_name: str, frame: pd.DataFrame, key: list[str], suite: list, part: str = ""
-):
-    gx, _, _ = _gx()
-    name = frame_name + part  # GX names must differ from batch to batch
-    source = context.data_sources.add_or_update_pandas(f"{name}_source")
-    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(
-            name=name,
-            data=batch,
-            suite=context.suites.add(gx.ExpectationSuite(name=name, expectations=suite)),
-        )
-    )
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": N_EXAMPLES}
-    if all(k in frame.columns for k in key):  # examples then name the rows by their key
-        result_format["unexpected_index_column_names"] = key
-    run = definition.run(
-        batch_parameters={"dataframe": frame},
-        result_format=result_format,
-        run_id=gx.RunIdentifier(run_name="privacy-labels-check"),
-    )
-    context.data_sources.delete(f"{name}_source")  # lets the frame go: batches stay bounded
-    order = {e.id: i for i, e in enumerate(definition.suite.expectations)}
-    checks = []
-    for validation in sorted(run.results, key=lambda r: order[r.expectation_config.id]):
-        config, result = validation.expectation_config, validation.to_json_dict()["result"]
-        checks.append(
-            CheckResult(
-                frame=frame_name,
-                check=config.type,
-                target=config.meta["target"],
-                success=bool(validation.success),
-                n_rows=result.get("element_count", len(frame)),
-                n_failed=0 if validation.success else result.get("unexpected_count") or len(frame),
-                examples=[] if validation.success else _examples(result, _exception(validation)),
+class _Runner:
+    """Runs suites in one GX context, on each batch's frames.
+
+    GX spends most of its time collecting unexpected rows, so a first run asks only
+    whether each expectation holds (BOOLEAN_ONLY); the expectations that fail run
+    again for their counts and examples. Without Data Docs nothing is stored: the
+    suites run through GX's Validator directly, skipping its result and suite stores.
+    With Data Docs every run collects everything and is stored for the docs.
+    """
+
+    def __init__(self, context, *, data_docs: bool):
+        self.context, self.data_docs = context, data_docs
+        self.batches: dict[str, object] = {}
+        self.n_runs = 0
+
+    def _batch(self, name: str):
+        if name not in self.batches:
+            source = self.context.data_sources.add_or_update_pandas(f"{name}_source")
+            self.batches[name] = source.add_dataframe_asset(
+                name
+            ).add_batch_definition_whole_dataframe("all")
+        return self.batches[name]
+
+    def _run(
+        self, frame_name: str, frame: pd.DataFrame, key: list[str], suite: list, detailed: bool
+    ):
+        gx, _ = _gx()
+        from great_expectations.validator.v1_validator import Validator
+
+        for i, expectation in enumerate(suite):
+            expectation.meta = {**expectation.meta, "order": i}
+        result_format: dict = {"result_format": "BOOLEAN_ONLY"}
+        if detailed:
+            result_format = {"result_format": "SUMMARY", "partial_unexpected_count": N_EXAMPLES}
+            if all(k in frame.columns for k in key):  # examples then name the rows by their key
+                result_format["unexpected_index_column_names"] = key
+        self.n_runs += 1
+        name = f"{frame_name}#{self.n_runs}"  # GX names must differ from run to run
+        batch = self._batch(frame_name)
+        if self.data_docs:
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(
+                    name=name,
+                    data=batch,
+                    suite=self.context.suites.add(
+                        gx.ExpectationSuite(name=name, expectations=suite)
+                    ),
+                )
             )
-        )
-    return checks
+            results = definition.run(
+                batch_parameters={"dataframe": frame},
+                result_format=result_format,
+                run_id=gx.RunIdentifier(run_name="privacy-labels-check"),
+            ).results
+        else:
+            validator = Validator(batch, result_format, {"dataframe": frame})
+            results = validator.validate_expectation_suite(
+                gx.ExpectationSuite(name=name, expectations=suite)
+            ).results
+        return sorted(results, key=lambda r: r.expectation_config.meta["order"])
+
+    def validate(
+        self, frame_name: str, frame: pd.DataFrame, key: list[str], suite: Callable[[], list]
+    ) -> list[CheckResult]:
+        """`suite()` on `frame`, one CheckResult per expectation, in the suite's order."""
+        validations = self._run(frame_name, frame, key, suite(), self.data_docs)
+        failed = [i for i, v in enumerate(validations) if not v.success]
+        if failed and not self.data_docs:
+            expectations = suite()
+            rerun = self._run(frame_name, frame, key, [expectations[i] for i in failed], True)
+            for i, validation in zip(failed, rerun, strict=True):
+                validations[i] = validation
+        checks = []
+        for validation in validations:
+            config, result = validation.expectation_config, validation.to_json_dict()["result"]
+            checks.append(
+                CheckResult(
+                    frame=frame_name,
+                    check=config.type,
+                    target=config.meta["target"],
+                    success=bool(validation.success),
+                    n_rows=result.get("element_count", len(frame)),
+                    n_failed=0
+                    if validation.success
+                    else result.get("unexpected_count") or len(frame),
+                    examples=[]
+                    if validation.success
+                    else _examples(result, _exception(validation)),
+                )
+            )
+        return checks
 
 
 def check(
-    folder: Path, *, report: Path | None = None, policies_per_batch: int = POLICIES_PER_BATCH
+    folder: Path,
+    *,
+    report: Path | None = None,
+    data_docs: bool = False,
+    practices_per_batch: int = PRACTICES_PER_BATCH,
+    policies_per_batch: int | None = None,
 ) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
-    A corpus of more than `policies_per_batch` policies is checked in batches of
-    that many policies, so memory stays bounded; the results of the batches are
-    added up, and what spans batches (unique practice ids, rows outside every
-    policy) is checked over the whole corpus. With `report`, write `result.json`
-    and GX Data Docs (`data_docs/index.html`) there, replacing the folder only
-    when complete.
+    A corpus of more than `practices_per_batch` practices (or `policies_per_batch`
+    policies) is checked in batches of whole policies, so memory stays bounded; the
+    results of the batches are added up, and what spans batches (unique practice
+    ids, rows outside every policy) is checked over the whole corpus. With `report`,
+    write `result.json` there, and with `data_docs` also GX Data Docs
+    (`data_docs/index.html`), replacing the folder only when complete.
     """
-    batches = _batches(folder, policies_per_batch)
-    gx, _, _ = _gx()
+    batches = _batches(folder, practices_per_batch, policies_per_batch)
+    gx, _ = _gx()
     with contextlib.ExitStack() as stack:
         report_staging = stack.enter_context(replace_dir_when_done(report)) if report else None
-        data_docs = report_staging / DATA_DOCS if report_staging else None
-        context = stack.enter_context(_gx_context(data_docs))
+        docs = report_staging / DATA_DOCS if report_staging and data_docs else None
+        context = stack.enter_context(_gx_context(docs))
+        runner = _Runner(context, data_docs=docs is not None)
         checks: dict[tuple[str, str, str], CheckResult] = {}
         n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
-        for i, policy_ids in enumerate(batches):
+        for policy_ids in batches:
             frames = read_tables(folder, policy_ids)
             for name, frame in frames.items():
                 n_rows_seen[name] += len(frame)
-            part = f"@{i}" if len(batches) > 1 else ""
-            for result in _frame_checks(context, frames, part):
+            for result in _frame_checks(runner, frames):
                 key = (result.frame, result.check, result.target)
                 checks[key] = _added(checks[key], result) if key in checks else result
-        results = list(checks.values())
+            del frames
+        results = integrity_checks(folder) + list(checks.values())
         if len(batches) > 1:
             results += corpus_checks(folder, n_rows_seen)
         result = GateResult(results, gx.__version__)
         if report_staging is not None:
-            context.build_data_docs()
+            if docs is not None:
+                context.build_data_docs()
             (report_staging / RESULT).write_text(dump_json(result.to_dict()), encoding="utf-8")
     return result
 
 
-def _batches(folder: Path, policies_per_batch: int) -> list[list[str] | None]:
-    """The runs of policies checked together; [None] for one run of whole tables."""
+def _batches(
+    folder: Path, practices_per_batch: int, policies_per_batch: int | None
+) -> list[list[str] | None]:
+    """The runs of whole policies checked together, in policy_id order, each of at most
+    `practices_per_batch` practices (but for a policy alone above it) and
+    `policies_per_batch` policies; [None] for one run of whole tables.
+    """
     if not parquet_path(folder, "policies").exists():
         read_tables(folder)  # names every missing table
     try:
         ids = read_parquet(folder, "policies", columns=["policy_id"])["policy_id"]
+        if ids.null_count:
+            return [None]
+        counts = pc.value_counts(
+            read_parquet(folder, "practices", columns=["policy_id"])["policy_id"]
+        )
     except (pa.ArrowException, OSError, KeyError):
         return [None]  # read_tables names what is wrong with it
-    if len(ids) <= policies_per_batch or ids.null_count:
+    n_practices = dict(
+        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+    )
+    policy_limit = policies_per_batch or len(ids) or 1
+    if sum(n_practices.values()) <= practices_per_batch and len(ids) <= policy_limit:
         return [None]
-    ids = sorted(set(ids.to_pylist()))
-    return [ids[i : i + policies_per_batch] for i in range(0, len(ids), policies_per_batch)]
+    batches: list[list[str] | None] = []
+    batch: list[str] = []
+    size = 0
+    for policy_id in sorted(set(ids.to_pylist())):
+        n = n_practices.get(policy_id, 0)
+        if batch and (size + n > practices_per_batch or len(batch) >= policy_limit):
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(policy_id)
+        size += n
+    batches.append(batch)
+    return batches
 
 
-def _frame_checks(context, frames: dict[str, pd.DataFrame], part: str) -> list[CheckResult]:
+def _frame_checks(runner: _Runner, frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     """Every suite on its frame, each table joined to its parents, and the project checks."""
     checks: list[CheckResult] = []
     for spec in TABLES:
         key = list(spec.primary_key)
-        checks += _validate(
-            context, spec.name, frames[spec.name], key, table_suite(spec.name), part
+        checks += runner.validate(
+            spec.name, frames[spec.name], key, functools.partial(table_suite, spec.name)
         )
+        if _repeated_labels(spec.name):
+            checks += runner.validate(
+                spec.name + CELLS,
+                cells(spec.name, frames[spec.name]),
+                [*key, "column"],
+                functools.partial(cells_suite, spec.name),
+            )
         if spec.foreign_keys:
             name = f"{spec.name}+parents"
             try:
@@ -689,7 +855,9 @@ def _frame_checks(context, frames: dict[str, pd.DataFrame], part: str) -> list[C
                     CheckResult(name, "join_parents", "foreign keys", False, 0, 1, [repr(error)])
                 )
                 continue
-            checks += _validate(context, name, joined, key, parents_suite(spec.name), part)
+            checks += runner.validate(
+                name, joined, key, functools.partial(parents_suite, spec.name)
+            )
     try:
         checks += project_checks(frames)
     except (KeyError, AttributeError, ValueError, TypeError) as error:
@@ -750,3 +918,131 @@ def summary(result: GateResult) -> str:
     verdict = "passed" if result.success else f"FAILED {len(result.failures)} of"
     lines.append(f"quality gate {verdict} {len(result.checks)} checks")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Integrity: the files are the ones build wrote, and each CSV holds its Parquet's rows.
+
+MANIFEST = "manifest.json"
+
+
+class _HashingSink:
+    """A write-only file that keeps only the sha256 of what is written to it."""
+
+    def __init__(self):
+        self.digest = hashlib.sha256()
+        self.closed = False
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _table_files(folder: Path) -> dict[str, Path]:
+    """Each table's CSV and Parquet file(s), by their path relative to `folder`."""
+    files = {}
+    for t in TABLES:
+        for path in (folder / f"{t.name}.csv", parquet_path(folder, t.name)):
+            found = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+            files.update((p.relative_to(folder).as_posix(), p) for p in found if p.exists())
+    return files
+
+
+def _is_table_file(relative: str) -> bool:
+    head = relative.split("/", 1)[0]
+    return any(head in (f"{t.name}.csv", f"{t.name}.parquet", t.name) for t in TABLES)
+
+
+def integrity_checks(folder: Path) -> list[CheckResult]:
+    """Every table file against its sha256 in `manifest.json`, and every CSV against its
+    Parquet: the CSV build would write from the Parquet's rows must be the CSV's bytes.
+    A file edited by hand, swapped with another or left over fails, named.
+    """
+    files = _table_files(folder)
+    manifest_file = folder / MANIFEST
+    target = "sha256 of every table file in manifest.json"
+    try:
+        outputs = json.loads(manifest_file.read_text(encoding="utf-8"))["outputs"]
+        if not isinstance(outputs, dict):
+            raise TypeError(outputs)
+    except FileNotFoundError:
+        problem = f"{MANIFEST}: missing; rebuild with `privacy-labels build`"
+        outputs = None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        problem = (
+            f"{MANIFEST}: not a manifest written by build; rebuild with `privacy-labels build`"
+        )
+        outputs = None
+    digests = {relative: sha256_file(path) for relative, path in files.items()}
+    if outputs is None:
+        failed = [problem]
+    else:
+        expected = {k: v for k, v in outputs.items() if _is_table_file(str(k))}
+        failed = (
+            [
+                f"{relative}: in {MANIFEST} but missing"
+                for relative in sorted(expected.keys() - files.keys())
+            ]
+            + [
+                f"{relative}: not in {MANIFEST} (not written by build)"
+                for relative in sorted(files.keys() - expected.keys())
+            ]
+            + [
+                f"{relative}: sha256 differs from {MANIFEST} (edited or swapped since build)"
+                for relative in sorted(files.keys() & expected.keys())
+                if digests[relative] != expected[relative]
+            ]
+        )
+    results = [
+        CheckResult(
+            "files",
+            "files_match_manifest",
+            target,
+            not failed,
+            len(files),
+            len(failed),
+            failed[:N_EXAMPLES],
+        )
+    ]
+    failed = []
+    n_checked = 0
+    for t in TABLES:
+        csv_file, parquet_file = f"{t.name}.csv", f"{t.name}.parquet"
+        if csv_file not in files or parquet_file not in files:
+            continue  # missing files are named above; a partitioned table's rows are reordered
+        n_checked += 1
+        try:
+            rendered = _csv_sha256(files[parquet_file])
+        except (pa.ArrowException, OSError) as error:
+            failed.append(f"{parquet_file}: not readable ({error})")
+            continue
+        if rendered != digests[csv_file]:
+            failed.append(f"{csv_file}: does not hold the rows of {parquet_file}")
+    results.append(
+        CheckResult(
+            "files",
+            "csv_matches_parquet",
+            "<table>.csv == CSV of <table>.parquet",
+            not failed,
+            n_checked,
+            len(failed),
+            failed[:N_EXAMPLES],
+        )
+    )
+    return results
+
+
+def _csv_sha256(parquet_file: Path) -> str:
+    """sha256 of the CSV that build writes for the rows of `parquet_file`, streamed."""
+    source = pq.ParquetFile(parquet_file)
+    sink = _HashingSink()
+    with pa_csv.CSVWriter(pa.PythonFile(sink, mode="w"), source.schema_arrow) as writer:
+        for batch in source.iter_batches(batch_size=64_000):
+            writer.write_batch(batch)
+    return sink.digest.hexdigest()

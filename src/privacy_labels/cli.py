@@ -75,6 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             partitioned=args.partitioned,
+            force=args.force,
         )
     except InvalidInputs as error:
         return _stopped("build", error, args)
@@ -82,7 +83,22 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"build stopped: {error}; {args.out} is unchanged", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "json":
-        print(json.dumps({"is_valid": True, "out": str(result.out), "n_rows": result.n_rows}))
+        print(
+            json.dumps(
+                {
+                    "is_valid": True,
+                    "out": str(result.out),
+                    "n_rows": result.n_rows,
+                    "up_to_date": result.up_to_date,
+                }
+            )
+        )
+    elif result.up_to_date:
+        rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
+        print(
+            f"up to date: {result.out} was built from these inputs (manifest.json), nothing "
+            f"written: {rows} rows; --force rebuilds"
+        )
     else:
         rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
         print(f"built {result.out}: {rows} rows")
@@ -93,7 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from privacy_labels.check import UnreadableTables, check, summary
 
     try:
-        result = check(args.dir, report=args.report)
+        result = check(args.dir, report=args.report, data_docs=args.data_docs)
     except UnreadableTables as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -101,9 +117,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({**result.to_dict(), "report": str(args.report)}, indent=2))
     else:
         print(summary(result), file=sys.stdout if result.success else sys.stderr)
-        print(
-            f"report: {args.report / 'result.json'}, data docs: {args.report / 'data_docs/index.html'}"
-        )
+        docs = f", data docs: {args.report / 'data_docs/index.html'}" if args.data_docs else ""
+        print(f"report: {args.report / 'result.json'}{docs}")
     return EXIT_OK if result.success else EXIT_INVALID
 
 
@@ -438,6 +453,12 @@ def parser() -> argparse.ArgumentParser:
         help="write practices and attribute_values as Parquet datasets partitioned by "
         "category (<table>/category=<id>/part-0.parquet), for corpora too large to read whole",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build even when OUT's manifest.json shows it was built from these very inputs "
+        "(by default that is checked by sha256 and nothing is written)",
+    )
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser(
@@ -445,11 +466,17 @@ def parser() -> argparse.ArgumentParser:
         parents=[fmt],
         help="run the quality gate on built tables",
         description="Run the great-expectations suites generated from the schema, and the "
-        "project checks, on the tables in DIR. Prints each failed check with examples, and "
-        "writes result.json and Data Docs (HTML) to the report folder. Exit 1 on any failure.",
+        "project checks, on the tables in DIR, and that every table file is the one in "
+        "manifest.json. Prints each failed check with examples, and writes result.json (and, "
+        "with --data-docs, GX Data Docs as HTML) to the report folder. Exit 1 on any failure.",
     )
     _labeled_argument(p)
     _path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
+    p.add_argument(
+        "--data-docs",
+        action="store_true",
+        help="also render GX Data Docs (HTML) into REPORT/data_docs; takes several seconds more",
+    )
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser(

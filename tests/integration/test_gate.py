@@ -9,9 +9,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.check import table_suite
+from privacy_labels.check import (
+    SLOT,
+    SLOT_VALUE,
+    _batches,
+    cells_suite,
+    check,
+    parents_suite,
+    table_suite,
+)
 from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, arrow_schema, table
+from privacy_labels.tables import TABLES, arrow_schema
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"
@@ -20,28 +28,48 @@ pytestmark = pytest.mark.slow  # each run of the gate takes a few seconds
 
 def test_the_suite_is_generated_from_the_schema():
     tax = taxonomy()
+
+    def answers(t):  # policy_labels' status columns: expected together, as one frame of cells
+        return {c.name for c in t.columns if c.labels == "status"}
+
     expected = {
         # columns in order + a type per column + not-null per required column + the key
         t.name: 1
         + len(t.columns)
-        + sum(not c.is_nullable for c in t.columns)
+        + sum(not c.is_nullable and c.name not in answers(t) for c in t.columns)
         + 1
-        # non-negative integers, ordered spans
+        # non-negative integers, ordered spans, each label column in its list
         + sum(c.type == "integer" for c in t.columns)
         + len(t.spans)
+        + sum(c.type == "label" and c.name not in answers(t) for c in t.columns)
         for t in TABLES
     }
-    expected["practices"] += 1  # category in the taxonomy
-    expected["attribute_values"] += 1 + len(tax.categories) + len(tax.slots)
-    expected["splits"] += 1  # split in train, validation, test
-    # each answer's status in does, does_not, mixed, not_stated
-    expected["policy_labels"] += sum(c.labels == "status" for c in table("policy_labels").columns)
     assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
+    # each answer's status in does, does_not, mixed, not_stated, and never null
+    statuses = cells_suite("policy_labels")
+    assert [e.expectation_type for e in statuses] == [
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_null",
+    ]
+    assert set(statuses[0].value_set) == {"does", "does_not", "mixed", "not_stated"}
+    # a label's attribute and value in their (category, attribute) slot: one set of keys each
+    keys = {
+        e.column: set(e.value_set)
+        for e in parents_suite("attribute_values")
+        if getattr(e, "column", None) in (SLOT, SLOT_VALUE)
+    }
+    assert keys[SLOT] == {f"{c.id}/{a.id}" for c, a in tax.slots}
+    assert keys[SLOT_VALUE] == {f"{c.id}/{a.id}/{v.id}" for c, a in tax.slots for v in a.values}
+    assert (
+        "first_party_collection_use/personal_information_type/social_media_data" in keys[SLOT_VALUE]
+        and "third_party_sharing_collection/personal_information_type/social_media_data"
+        not in (keys[SLOT_VALUE])
+    )
 
 
 def test_the_built_tables_pass_with_a_report(run, tmp_path):
     report = tmp_path / "report"
-    code, out, err = run("check", LABELED, "--report", report)
+    code, out, err = run("check", LABELED, "--report", report, "--data-docs")
     assert code == 0, err
     assert "quality gate passed" in out
     result = read_json(report / "result.json")
@@ -221,3 +249,82 @@ def test_a_wrong_column_type_is_caught(run, tmp_path):
     code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     assert "expect_column_type_to_be [start]" in err
+
+
+def test_data_docs_only_when_asked(run, tmp_path):
+    code, out, err = run("check", LABELED, "--report", tmp_path / "report")
+    assert code == 0, err
+    assert (tmp_path / "report" / "result.json").exists()
+    assert not (tmp_path / "report" / "data_docs").exists()
+    assert "data docs" not in out
+
+
+def _edit_csv_cell(folder):
+    """Change one cell of practices.csv by hand, as a spreadsheet would."""
+    path = folder / "practices.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"claude"', '"claud3"', 1), encoding="utf-8")
+
+
+def test_a_hand_edited_or_swapped_file_is_a_named_failed_check(run, tmp_path):
+    """Integrity (issue 15): every table file against manifest.json, every CSV against its
+    Parquet. Two faults that do not interact, in one copy: one gate run."""
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    _edit_csv_cell(folder)
+    a, b = folder / "segments.csv", folder / "annotations.csv"
+    a.rename(tmp_path / "swap")
+    b.rename(a)
+    (tmp_path / "swap").rename(b)
+    code, out, err = run("check", folder, "--format", "json")
+    assert code == 1
+    failed = {c["check"]: c for c in json.loads(out)["checks"] if not c["success"]}
+    assert "Traceback" not in err and "KeyError" not in out
+    manifest = failed.pop("files_match_manifest")
+    assert manifest["examples"] == [
+        f"{name}: sha256 differs from manifest.json (edited or swapped since build)"
+        for name in ("annotations.csv", "practices.csv", "segments.csv")
+    ]
+    csv = failed.pop("csv_matches_parquet")
+    assert sorted(csv["examples"]) == [
+        f"{name}.csv: does not hold the rows of {name}.parquet"
+        for name in ("annotations", "practices", "segments")
+    ]
+    assert not failed  # the Parquet files are intact: every other check passes
+
+
+def test_swapped_parquet_files_fail_named_not_with_a_traceback(run, tmp_path):
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    a, b = folder / "splits.parquet", folder / "annotations.parquet"
+    a.rename(tmp_path / "swap")
+    b.rename(a)
+    (tmp_path / "swap").rename(b)
+    code, _, err = run("check", folder)
+    assert code == 1
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "files_match_manifest" in line]
+    assert lines and "annotations.parquet: sha256 differs" in lines[0]
+    assert "splits.parquet: sha256 differs" in lines[0]
+
+
+def test_a_missing_manifest_is_a_named_failed_check(run, tmp_path):
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    (folder / "manifest.json").unlink()
+    code, _, err = run("check", folder)
+    assert code == 1
+    assert "files_match_manifest" in err and "manifest.json: missing" in err
+
+
+def test_batches_hold_whole_policies_of_about_the_practices_asked(tmp_path):
+    counts = pq.read_table(LABELED / "practices.parquet", columns=["policy_id"]).to_pandas()
+    per_policy = counts["policy_id"].value_counts().to_dict()
+    limit = max(per_policy.values())  # at least one policy per batch, most hold one
+    batches = _batches(LABELED, limit, None)
+    assert [p for batch in batches for p in batch] == sorted(per_policy)
+    assert len(batches) > 1
+    for batch in batches:
+        assert sum(per_policy[p] for p in batch) <= limit
+    assert _batches(LABELED, sum(per_policy.values()), None) == [None]
+    assert [len(b) for b in _batches(LABELED, 10**9, 2)] == [2, 2, 1]
+    result = check(LABELED, practices_per_batch=limit)
+    assert result.success, [str(c) for c in result.failures]
+    assert "rows_belong_to_the_corpus" in {c.check for c in result.checks}

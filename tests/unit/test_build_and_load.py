@@ -97,3 +97,28 @@ def test_load_names_unknown_tables_and_missing_builds(tmp_path):
         pl.load("practise")
     with pytest.raises(FileNotFoundError, match="privacy-labels build"):
         pl.load("practices", tmp_path)
+
+
+def test_a_second_build_of_unchanged_inputs_writes_nothing(built, tmp_path, run):
+    raw = shutil.copytree(FIXTURE_RAW, tmp_path / "raw")
+    out = tmp_path / "out"
+    assert run("build", "--raw", raw, "--out", out)[0] == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    code, stdout, _ = run("build", "--raw", raw, "--out", out)
+    assert code == 0
+    assert stdout.startswith(f"up to date: {out} was built from these inputs")
+    assert "practices 7" in stdout
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    code, stdout, _ = run("build", "--raw", raw, "--out", out, "--format", "json")
+    assert json.loads(stdout)["up_to_date"] is True
+    # Any change rebuilds: an input, an output edited by hand, or --force.
+    sidecar = raw / "policies" / "example.json"
+    sidecar.write_text(sidecar.read_text() + "\n")
+    code, stdout, _ = run("build", "--raw", raw, "--out", out)
+    assert code == 0 and stdout.startswith("built ")
+    (out / "practices.csv").write_text("edited", encoding="utf-8")
+    code, stdout, _ = run("build", "--raw", raw, "--out", out)
+    assert stdout.startswith("built ")
+    assert file_bytes(out)["practices.csv"] == file_bytes(built)["practices.csv"]
+    code, stdout, _ = run("build", "--raw", raw, "--out", out, "--force")
+    assert stdout.startswith("built ")

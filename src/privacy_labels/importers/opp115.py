@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import html
 import json
 import re
@@ -154,9 +155,17 @@ class Anchor:
     end: int | None = None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _selected_words(selected_text: str) -> tuple[str, ...]:
+    """The words of a selected text. Cached: the annotators of a policy select the
+    same passages again and again, and converting each was half of the import's time.
+    """
+    return tuple(html_to_text(selected_text).text.split())
+
+
 def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_end: int) -> Anchor:
     """Place OPP-115's selected text in the segment's plain text; see the module docstring."""
-    words = html_to_text(selected_text).text.split()
+    words = list(_selected_words(selected_text))
     if not words:
         return Anchor("unanchorable")
     guess = 0
