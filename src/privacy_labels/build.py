@@ -26,8 +26,9 @@ from tqdm import tqdm
 
 import privacy_labels
 from privacy_labels._files import (
+    MANIFEST,
     dump_json,
-    replace_dir_when_done,
+    owned_output,
     sha256_file,
     without_cycle_collector,
 )
@@ -56,7 +57,6 @@ PARTITIONED_TABLES = ("practices", "attribute_values")
 PARTITION_COLUMN = "category"
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
-MANIFEST = "manifest.json"
 
 
 class InvalidInputs(Exception):
@@ -286,10 +286,11 @@ def build(
     `scheduler`; the output is the same bytes either way. `partitioned` writes
     the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
     corpora too large to read whole. Raises InvalidInputs, writing nothing,
-    when any input has a problem, and Busy when another run is writing `out`.
+    when any input has a problem, OutputRefused when `out` is not a folder build may
+    write (see _files.claim_output), and Busy when another run is writing `out`.
     `progress=None` shows a progress bar only on a terminal.
     """
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "build", {"raw corpus": raw}) as staging:
         result = write_tables(
             raw,
             staging,

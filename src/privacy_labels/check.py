@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, count_rows, parquet_path, read_parquet, table
@@ -630,12 +630,18 @@ def check(
     added up, and what spans batches (unique practice ids, rows outside every
     policy) is checked over the whole corpus. With `report`, write `result.json`
     and GX Data Docs (`data_docs/index.html`) there, replacing the folder only
-    when complete.
+    when complete; only where nothing is, in an empty folder or over an earlier report
+    (OutputRefused otherwise, before any work).
     """
+    inputs = {"tables folder": folder}
+    if report:
+        claim_output(report, "check", inputs)
     batches = _batches(folder, policies_per_batch)
     gx, _, _ = _gx()
     with contextlib.ExitStack() as stack:
-        report_staging = stack.enter_context(replace_dir_when_done(report)) if report else None
+        report_staging = (
+            stack.enter_context(owned_output(report, "check", inputs)) if report else None
+        )
         data_docs = report_staging / DATA_DOCS if report_staging else None
         context = stack.enter_context(_gx_context(data_docs))
         checks: dict[tuple[str, str, str], CheckResult] = {}
