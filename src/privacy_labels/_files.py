@@ -305,11 +305,17 @@ def owned_output(
     that changed hands during the run is still never replaced.
     """
     claim_output(out, command, inputs)
-    with replace_dir_when_done(
-        out, before_swap=lambda: claim_output(out, command, inputs)
-    ) as staging:
-        yield staging
-        _mark(staging, command)
+    try:
+        with replace_dir_when_done(
+            out, before_swap=lambda: claim_output(out, command, inputs)
+        ) as staging:
+            yield staging
+            _mark(staging, command)
+    except OSError as error:
+        if error.filename is not None or error.errno is None:
+            raise
+        # A write into a full disk names no file: name the output it was for.
+        raise OSError(error.errno, error.strerror, str(out)) from error
 
 
 @contextlib.contextmanager

@@ -11,9 +11,11 @@ import argparse
 import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
+import privacy_labels
 from privacy_labels import __version__
 from privacy_labels._parallel import SchedulerError, default_workers
 from privacy_labels.corpus import (
@@ -640,6 +642,8 @@ def _environment_fault(error: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     from privacy_labels._files import Busy, OutputRefused
 
+    if signal.getsignal(signal.SIGINT) is privacy_labels._interrupted_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # answered below from now on
     args = parser().parse_args(argv)
     command = " ".join(
         part

@@ -57,7 +57,7 @@ def targets() -> list[tuple[str, str, str]]:
         cases += [
             (command, "foreign", "did not write (notes.txt)"),
             (command, "thesis.txt", "is a file"),
-            (command, ".", "holds the input" if command != "check" else "holds the input"),
+            (command, ".", "holds the input"),  # work/ holds the inputs
         ]
         for given in inputs:
             cases += [
@@ -115,7 +115,7 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
 def test_every_writing_command_refuses_what_it_does_not_own(run, work, command, out, reason):
     arguments, _ = COMMANDS[command]
     before = snapshot(work)
-    code, stdout, err = run(*(a.format(out=out) for a in arguments))
+    code, _, err = run(*(a.format(out=out) for a in arguments))
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -163,3 +163,15 @@ def test_the_library_refuses_too(work):
         claim_output(Path("in/raw"), "build", {"raw corpus": Path("in/raw")})
     claim_output(Path("new/folder"), "build", {"raw corpus": Path("in/raw")})
     assert not (work / "new").exists()
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_the_current_folder_and_those_above_it_are_refused(run, work, monkeypatch, out):
+    (work / "foreign" / "sub").mkdir()
+    monkeypatch.chdir(work / "foreign" / "sub")
+    before = snapshot(work)
+    code, _, err = run("report", "../../in/labeled", "--out", out)
+    assert code == 2
+    reason = "is the current folder" if out == "." else "holds the current folder"
+    assert err.strip() == f"report: the output {out} {reason}; write to a folder of its own"
+    assert snapshot(work) == before
