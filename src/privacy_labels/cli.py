@@ -302,11 +302,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
-    from privacy_labels.policies import PolicyError, add_policy
+    from privacy_labels.policies import PolicyError, PolicyUsageError, add_policy
 
-    if not args.file.is_file():
-        print(f"{args.file}: no such file", file=sys.stderr)
-        return EXIT_USAGE
     try:
         sidecar = add_policy(
             RawCorpus(args.raw),
@@ -319,6 +316,9 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
             effective_date=args.effective_date,
             license=args.license,
         )
+    except PolicyUsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     except PolicyError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
