@@ -57,6 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "n_files": validator.n_files,
         "n_practices": validator.n_practices,
         "n_problems": len(problems),
+        "notes": validator.notes,
     }
     _print_problems(problems, args.format, summary)
     if args.format == "text":
@@ -65,6 +66,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{verdict}: {validator.n_files} file(s), {validator.n_practices} practice(s) checked",
             file=sys.stderr if problems else sys.stdout,
         )
+        for note in validator.notes:
+            print(f"note: {note}")
     return EXIT_INVALID if problems else EXIT_OK
 
 

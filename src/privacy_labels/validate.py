@@ -499,6 +499,7 @@ class Validator:
     n_files: int = 0
     n_practices: int = 0
     _practice_ids: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was read besides the paths given
     # Problems reported so far: two checks that find the same fault report it once.
     _reported: set[Problem] = field(default_factory=set)
     # Symbolic links refused (pointing outside the corpus or nowhere): reported, not read.
@@ -522,11 +523,35 @@ class Validator:
                 self._add(str(path), "", "no such file or folder", "check the path")
             elif (path / "policies").is_dir() and len(paths) == 1:
                 self.check_corpus(RawCorpus(path), workers=workers)
+            elif len(paths) == 1 and self._quick_inside_corpus(path, workers):
+                pass  # valid, and checked as fast as a whole corpus
             elif path.is_dir():
                 self._check_folder(path)
             else:
                 self.check_file(path)
         return self.problems
+
+    def _quick_inside_corpus(self, path: Path, workers: int) -> bool:
+        """Whether `path`, a document or folder inside a raw corpus, passes the quick check
+        of the policies it belongs to; a path it does not pass is explained as before.
+
+        The quick check reads each policy whole (sidecar, text, every annotation
+        document), as the checks across files need; `notes` says so.
+        """
+        found = _policies_of(path)
+        if found is None:
+            return False
+        corpus, policy_ids = found
+        counts = quick_check(corpus, workers=workers, policy_ids=policy_ids)
+        if counts is None:
+            return False
+        self.n_files, self.n_practices = counts
+        if path.is_file() or len(policy_ids) == 1:
+            self.notes.append(
+                f"read with the other files of policy {policy_ids[0]!r} in {corpus.root} "
+                "(its sidecar, text and annotation documents), which the checks across files need"
+            )
+        return True
 
     def check_corpus(self, corpus: RawCorpus, *, workers: int = 1) -> list[Problem]:
         """Every sidecar, text and annotation document of a raw corpus.
@@ -1140,11 +1165,37 @@ def chunked(items: list, size: int = POLICIES_PER_CHUNK) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _policies_of(path: Path) -> tuple[RawCorpus, list[str]] | None:
+    """The corpus and policies a document or folder inside a plain raw corpus belongs to."""
+    if path.is_file() and path.suffix == ".json":
+        corpus = RawCorpus.containing(path)
+        policy_id = path.stem if path.parent.name == "policies" else path.parent.name
+    elif path.is_dir() and path.name in ("policies", "annotations"):
+        corpus, policy_id = RawCorpus(path.parent), None
+    elif path.is_dir() and path.parent.name == "annotations":
+        corpus, policy_id = RawCorpus(path.parent.parent), path.name
+    else:
+        return None
+    if corpus is None or not corpus.policies_dir.is_dir():
+        return None
+    plain = plain_policy_ids(corpus)
+    if plain is None or (policy_id is not None and policy_id not in plain):
+        return None
+    if policy_id is not None and corpus.sidecar_path(policy_id).is_symlink():
+        return None
+    return corpus, plain if policy_id is None else [policy_id]
+
+
 def quick_check(
-    corpus: RawCorpus, *, workers: int = 1, scheduler: str | None = None
+    corpus: RawCorpus,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    policy_ids: list[str] | None = None,
 ) -> tuple[int, int] | None:
-    """(files, practices) checked if the whole corpus is valid, else None."""
-    policy_ids = plain_policy_ids(corpus)
+    """(files, practices) checked if the whole corpus (or its `policy_ids`) is valid, else None."""
+    if policy_ids is None:
+        policy_ids = plain_policy_ids(corpus)
     if policy_ids is None:
         return None
     n_files = n_practices = 0
