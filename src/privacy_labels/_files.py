@@ -267,6 +267,9 @@ def claim_output(out: Path, command: str, inputs: dict[str, Path | None] | None 
     if out.is_symlink():
         refuse("is a symbolic link", "give the folder itself")
     if not out.exists():
+        above = next(p for p in out.absolute().parents if p.exists())
+        if not above.is_dir():
+            refuse(f"lies inside the file {above}", "give a folder")
         return
     if not out.is_dir():
         refuse("is a file", "give a folder: a new or empty one, or an earlier output of " + command)

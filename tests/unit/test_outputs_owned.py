@@ -175,3 +175,10 @@ def test_the_current_folder_and_those_above_it_are_refused(run, work, monkeypatc
     reason = "is the current folder" if out == "." else "holds the current folder"
     assert err.strip() == f"report: the output {out} {reason}; write to a folder of its own"
     assert snapshot(work) == before
+
+
+def test_a_folder_inside_a_file_is_refused(run, work):
+    before = snapshot(work)
+    code, _, err = run("report", "in/labeled", "--out", "thesis.txt/site")
+    assert code == 2 and "lies inside the file" in err and "thesis.txt" in err
+    assert snapshot(work) == before
