@@ -9,9 +9,25 @@
 >>> practices = pl.load("practices", version="0.1.0")
 """
 
+import os
+import signal
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from privacy_labels.load import load, tables, versions
+
+def _interrupted_while_starting(signum, frame) -> None:
+    sys.stderr.write("interrupted while starting; nothing was written\n")
+    os._exit(130)
+
+
+# Run as the `privacy-labels` command, an interrupt while the libraries load is answered
+# with one line, not a traceback of the import; cli.main takes the interrupt over.
+if os.path.basename(sys.argv[0]) == "privacy-labels" or "privacy_labels.cli" in getattr(
+    sys, "orig_argv", ()
+):
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+from privacy_labels.load import load, tables, versions  # noqa: E402
 
 try:
     __version__ = version("privacy-labels")

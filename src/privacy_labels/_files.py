@@ -113,41 +113,224 @@ class Busy(Exception):
     """Another run is writing the same output."""
 
 
+def _lock_folder() -> Path:
+    """Where locks live: a private folder of this user's, never beside an output."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"privacy-labels-locks-{uid}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _lock_path(target: Path) -> Path:
+    key = sha256_bytes(os.fsencode(Path(target).absolute().resolve()))[:32]
+    return _lock_folder() / f"{key}.lock"
+
+
 @contextlib.contextmanager
 def exclusive(target: Path) -> Iterator[None]:
-    """Hold the lock of `target` (the file `.<name>.lock` beside it), or raise Busy at once.
+    """Hold the lock of `target`, or raise Busy at once.
 
-    An flock dies with its process, so a killed run never leaves a stale lock.
+    The lock is a file named after `target`'s absolute path in a private temp
+    folder, removed when released, so nothing is left beside the output. An
+    flock dies with its process, so a killed run never leaves a stale lock.
     """
-    lock = target.with_name(f".{target.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+", encoding="utf-8") as handle:
-        if fcntl is not None:  # no fcntl on Windows: runs there are not locked
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise Busy(
-                    f"{target} is being written by another run (process {holder}); "
-                    "wait for it to finish, then run again"
-                ) from None
+    if fcntl is None:  # no fcntl on Windows: runs there are not locked
+        yield
+        return
+    lock = _lock_path(target)
+    while True:
+        handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise Busy(
+                f"{target} is being written by another run (process {holder}); "
+                "wait for it to finish, then run again"
+            ) from None
+        # The previous holder may have removed the file between our open and flock:
+        # the lock is ours only if the file we hold is still the one at the path.
+        try:
+            same = os.path.samestat(os.fstat(handle.fileno()), os.stat(lock))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
         yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)  # while still held, so no other run holds a removed file
+        handle.close()
+
+
+# -- Outputs are owned ------------------------------------------------------------------
+#
+# A command writes a folder only where nothing is, into an empty folder, or over
+# its own earlier output. `build` recognises its output by its manifest.json,
+# `release` its releases folder by the SHA256SUMS of each release; every other
+# command leaves OUTPUT_MARKER in its folder, listing the files it wrote.
+
+OUTPUT_MARKER = ".privacy-labels-output.json"
+MANIFEST = "manifest.json"
+_SEMVER_NAME = re.compile(r"\d+\.\d+\.\d+")
+# What a release killed midway leaves in the releases folder; the next run removes it.
+_LEFTOVER_RELEASE = re.compile(r"\.\d+\.\d+\.\d+\.(?:[a-z0-9_]{8}\.tmp|old)")
+
+
+class OutputRefused(ValueError):
+    """An output path the command may not write; nothing was changed (a usage error)."""
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    for path in sorted(folder.rglob("*")):
+        if not path.is_dir() or path.is_symlink():
+            yield path.relative_to(folder).as_posix()
+
+
+def _read_json_object(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _written_by(folder: Path, command: str) -> set[str] | None:
+    """The files `command` says it wrote in `folder`, or None if it left no sign there."""
+    if command == "build":
+        manifest = _read_json_object(folder / MANIFEST)
+        if manifest is None or not isinstance(manifest.get("outputs"), dict):
+            return None
+        if not {"schema_version", "inputs", "n_rows"} <= manifest.keys():
+            return None
+        return {MANIFEST, *manifest["outputs"]}
+    if command == "release":
+        return _releases_written(folder)
+    marker = _read_json_object(folder / OUTPUT_MARKER)
+    if marker is None or marker.get("command") != command:
+        return None
+    files = marker.get("files")
+    return {OUTPUT_MARKER, *files} if isinstance(files, list) else None
+
+
+def _releases_written(folder: Path) -> set[str] | None:
+    """Every file of the releases in a releases folder (each listed by its SHA256SUMS)."""
+    written: set[str] = set()
+    for entry in folder.iterdir():
+        if _LEFTOVER_RELEASE.fullmatch(entry.name) and entry.is_dir():
+            written.update(f"{entry.name}/{f}" for f in _files_under(entry))  # a killed run's
+            continue
+        sums = entry / "SHA256SUMS"
+        if not (entry.is_dir() and _SEMVER_NAME.fullmatch(entry.name) and sums.is_file()):
+            return None
+        lines = sums.read_text(encoding="utf-8", errors="replace").splitlines()
+        listed = {line.split("  ", 1)[-1] for line in lines}
+        written.update(f"{entry.name}/{name}" for name in (*listed, "SHA256SUMS"))
+    return written
+
+
+def claim_output(out: Path, command: str, inputs: dict[str, Path | None] | None = None) -> None:
+    """Raise OutputRefused unless `command` may write the folder `out`.
+
+    It may write where nothing is, into an empty folder, or over a folder it
+    wrote itself (see _written_by); never `.` or a folder holding it, a file,
+    a folder holding anything else, nor a folder that is, holds or lies inside
+    one of its `inputs` (a description of each input, e.g. "raw corpus", and its path).
+    """
+    out = Path(out)
+    where = out.absolute().resolve()
+
+    def refuse(reason: str, fix: str = "write to a folder of its own") -> None:
+        raise OutputRefused(f"{command}: the output {out} {reason}; {fix}")
+
+    for name, given in (inputs or {}).items():
+        if given is None:
+            continue
+        source = Path(given).absolute().resolve()
+        if where == source:
+            refuse(f"is the input {name} {given}")
+        if where in source.parents:
+            refuse(f"holds the input {name} {given}")
+        if source in where.parents:
+            refuse(f"lies inside the input {name} {given}")
+    here = Path.cwd().resolve()
+    if where == here or where in here.parents:
+        refuse("is the current folder" if where == here else "holds the current folder")
+    if out.is_symlink():
+        refuse("is a symbolic link", "give the folder itself")
+    if not out.exists():
+        above = next(p for p in out.absolute().parents if p.exists())
+        if not above.is_dir():
+            refuse(f"lies inside the file {above}", "give a folder")
+        return
+    if not out.is_dir():
+        refuse("is a file", "give a folder: a new or empty one, or an earlier output of " + command)
+    written = _written_by(out, command)
+    files = list(_files_under(out))
+    if written is None and not files and not any(out.iterdir()):
+        return  # an empty folder
+    foreign = [f for f in files if f not in written] if written is not None else files
+    if written is None or foreign:
+        shown = ", ".join(foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        refuse(
+            f"holds files privacy-labels {command} did not write ({shown or 'empty folders'})",
+            "give a new or empty folder, or move those files away",
+        )
+
+
+def _mark(staging: Path, command: str) -> None:
+    """Leave the marker that lets `command` recognise this folder as its own next time."""
+    if command in ("build", "release"):
+        return  # recognised by their manifest and checksums
+    files = [f for f in _files_under(staging) if f != OUTPUT_MARKER]
+    marker = {"written_by": "privacy-labels", "command": command, "files": files}
+    (staging / OUTPUT_MARKER).write_text(dump_json(marker), encoding="utf-8")
 
 
 @contextlib.contextmanager
-def replace_dir_when_done(target: Path, *, lock: bool = True) -> Iterator[Path]:
+def owned_output(
+    out: Path, command: str, inputs: dict[str, Path | None] | None = None
+) -> Iterator[Path]:
+    """Claim `out` for `command` (see claim_output), then yield a staging folder that
+    replaces `out` when complete (see replace_dir_when_done).
+
+    The claim is made again under the lock, just before the swap, so a folder
+    that changed hands during the run is still never replaced.
+    """
+    claim_output(out, command, inputs)
+    try:
+        with replace_dir_when_done(
+            out, before_swap=lambda: claim_output(out, command, inputs)
+        ) as staging:
+            yield staging
+            _mark(staging, command)
+    except OSError as error:
+        if error.filename is not None or error.errno is None:
+            raise
+        # A write into a full disk names no file: name the output it was for.
+        raise OSError(error.errno, error.strerror, str(out)) from error
+
+
+@contextlib.contextmanager
+def replace_dir_when_done(target: Path, *, lock: bool = True, before_swap=None) -> Iterator[Path]:
     """Yield a fresh staging folder beside `target`; on success it replaces `target`.
 
     Readers of `target` see the old folder or the new one, whole, never a mix
     and never nothing; the swap is one atomic rename where the system has one.
     On any error the staging folder is removed and `target` is left as it was.
     With `lock`, a second run on the same target fails with Busy; pass False
-    only when the caller holds a lock that covers `target`.
+    only when the caller holds a lock that covers `target`. Commands write
+    through owned_output, which first checks that `target` is theirs to replace.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     with exclusive(target) if lock else contextlib.nullcontext():
@@ -155,21 +338,31 @@ def replace_dir_when_done(target: Path, *, lock: bool = True) -> Iterator[Path]:
         staging = Path(
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         )
-        staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
         try:
+            staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
             yield staging
+            if before_swap is not None:
+                before_swap()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        if not target.exists():
-            os.rename(staging, target)
-        elif _exchange(staging, target):
-            shutil.rmtree(staging)  # it now holds the previous folder
-        else:
-            previous = _previous(target)
-            os.rename(target, previous)
-            os.rename(staging, target)
-            shutil.rmtree(previous)
+        try:
+            if not target.exists():
+                os.rename(staging, target)
+            elif _exchange(staging, target):
+                shutil.rmtree(staging)  # it now holds the previous folder
+            else:
+                previous = _previous(target)
+                os.rename(target, previous)
+                try:
+                    os.rename(staging, target)
+                except BaseException:
+                    os.rename(previous, target)
+                    raise
+                shutil.rmtree(previous)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
 
 def _previous(target: Path) -> Path:

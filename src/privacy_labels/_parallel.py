@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -55,7 +56,7 @@ def map_in_order(
         pending: deque = deque()
         try:
             for item in items:
-                pending.append(executor.submit(fn, item))
+                pending.append(_submit(executor, fn, item))
                 if len(pending) >= IN_FLIGHT_PER_WORKER * n_workers:
                     yield _result(pending.popleft())
             while pending:
@@ -65,21 +66,39 @@ def map_in_order(
                 future.cancel()
 
 
+_WORKER_DIED = "a worker process died (out of memory?) before it finished"
+
+
+def _submit(executor, fn, item):
+    """Hand `item` to the pool; a pool broken by a dead worker is named, whenever it broke."""
+    try:
+        return executor.submit(fn, item)
+    except BrokenProcessPool:
+        raise SchedulerError(_WORKER_DIED) from None
+
+
 def _result(future):
     try:
         return future.result()
     except BrokenProcessPool:
-        raise SchedulerError("a worker process died (out of memory?) before it finished") from None
+        raise SchedulerError(_WORKER_DIED) from None
     except Exception as error:
         if type(error).__name__ == "KilledWorker":  # Dask's, without importing Dask here
             raise SchedulerError(f"a Dask worker died before it finished: {error}") from None
         raise
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal: the main process alone answers it
+    (one message, outputs unchanged); workers stop with the pool, without tracebacks.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def _executor(workers: int, scheduler: str | None):
     if scheduler is None:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_ignore_interrupts) as pool:
             yield pool, workers
         return
     try:

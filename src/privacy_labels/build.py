@@ -27,8 +27,9 @@ from tqdm import tqdm
 
 import privacy_labels
 from privacy_labels._files import (
+    MANIFEST,
     dump_json,
-    replace_dir_when_done,
+    owned_output,
     sha256_file,
     without_cycle_collector,
 )
@@ -57,7 +58,6 @@ PARTITIONED_TABLES = ("practices", "attribute_values")
 PARTITION_COLUMN = "category"
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
-MANIFEST = "manifest.json"
 
 
 class InvalidInputs(Exception):
@@ -307,7 +307,8 @@ def build(
     `scheduler`; the output is the same bytes either way. `partitioned` writes
     the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
     corpora too large to read whole. Raises InvalidInputs, writing nothing,
-    when any input has a problem, and Busy when another run is writing `out`.
+    when any input has a problem, OutputRefused when `out` is not a folder build may
+    write (see _files.claim_output), and Busy when another run is writing `out`.
     `progress=None` shows a progress bar only on a terminal. When `out` was built from
     these very inputs (see `built_from`), nothing is written, unless `force`.
     """
@@ -315,7 +316,7 @@ def build(
         n_rows = built_from(raw, out, partitioned=partitioned)
         if n_rows is not None:
             return BuildResult(out, n_rows, up_to_date=True)
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "build", {"raw corpus": raw}) as staging:
         result = write_tables(
             raw,
             staging,

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes, sha256_file
+from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes, sha256_file
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, count_rows, parquet_path, read_parquet, table
@@ -763,12 +763,19 @@ def check(
     results of the batches are added up, and what spans batches (unique practice
     ids, rows outside every policy) is checked over the whole corpus. With `report`,
     write `result.json` there, and with `data_docs` also GX Data Docs
-    (`data_docs/index.html`), replacing the folder only when complete.
+    (`data_docs/index.html`), replacing the folder only when complete; only where
+    nothing is, in an empty folder or over an earlier report (OutputRefused
+    otherwise, before any work).
     """
+    inputs = {"tables folder": folder}
+    if report:
+        claim_output(report, "check", inputs)
     batches = _batches(folder, practices_per_batch, policies_per_batch)
     gx, _ = _gx()
     with contextlib.ExitStack() as stack:
-        report_staging = stack.enter_context(replace_dir_when_done(report)) if report else None
+        report_staging = (
+            stack.enter_context(owned_output(report, "check", inputs)) if report else None
+        )
         docs = report_staging / DATA_DOCS if report_staging and data_docs else None
         context = stack.enter_context(_gx_context(docs))
         runner = _Runner(context, data_docs=docs is not None)

@@ -1,16 +1,21 @@
 """The `privacy-labels` command: one subcommand per stage of the pipeline.
 
-Exit codes: 0 success, 1 invalid input (problems reported), 2 usage error.
+Exit codes: 0 success, 1 invalid input, a failed check or a fault of the machine (a full
+disk, a missing extra), 2 usage error (including an output the command may not write),
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
+import privacy_labels
 from privacy_labels import __version__
 from privacy_labels._parallel import SchedulerError, default_workers
 from privacy_labels.corpus import (
@@ -25,7 +30,7 @@ from privacy_labels.corpus import (
     RawCorpus,
 )
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _print_problems(problems, fmt: str, summary: dict) -> None:
@@ -53,6 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "n_files": validator.n_files,
         "n_practices": validator.n_practices,
         "n_problems": len(problems),
+        "notes": validator.notes,
     }
     _print_problems(problems, args.format, summary)
     if args.format == "text":
@@ -61,6 +67,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{verdict}: {validator.n_files} file(s), {validator.n_practices} practice(s) checked",
             file=sys.stderr if problems else sys.stdout,
         )
+        for note in validator.notes:
+            print(f"note: {note}")
     return EXIT_INVALID if problems else EXIT_OK
 
 
@@ -320,11 +328,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
-    from privacy_labels.policies import PolicyError, add_policy
+    from privacy_labels.policies import PolicyError, PolicyUsageError, add_policy
 
-    if not args.file.is_file():
-        print(f"{args.file}: no such file", file=sys.stderr)
-        return EXIT_USAGE
     try:
         sidecar = add_policy(
             RawCorpus(args.raw),
@@ -337,6 +342,9 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
             effective_date=args.effective_date,
             license=args.license,
         )
+    except PolicyUsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     except PolicyError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -395,7 +403,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="privacy-labels",
         description="Validate, build, check, release and document the privacy-labels dataset.",
-        epilog="Exit codes: 0 success, 1 invalid input, 2 usage error.",
+        epilog="Exit codes: 0 success, 1 invalid input or failed check, 2 usage error, "
+        "130 interrupted.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -670,44 +679,64 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def _clash(args: argparse.Namespace) -> str | None:
-    """Why writing args.out would damage an input (the out folder is replaced whole), if so."""
-    out = getattr(args, "out", None)
-    if out is None:
-        return None
-    for name in ("raw", "dir", "src", "export"):
-        given = getattr(args, name, None)
-        if given is None:
-            continue
-        a, b = Path(out).resolve(), Path(given).resolve()
-        if a == b or a in b.parents or b in a.parents:
-            flag = "--raw" if name == "raw" else name.upper()
-            return (
-                f"--out {out} overlaps the input {flag} {given}, and the output folder is "
-                "replaced whole; write to a folder of its own"
-            )
-    return None
+# The optional dependencies a command may need, and the extra that installs each.
+_EXTRAS = {"great_expectations": "check", "distributed": "distributed", "dask": "distributed"}
+
+
+def _environment_fault(error: OSError) -> str:
+    """One line for a fault of the machine rather than the data: the file and the cure."""
+    where = f"{error.filename}: " if error.filename else ""
+    cures = {
+        errno.ENOSPC: "the disk is full; free some space or write elsewhere",
+        errno.EDQUOT: "the disk quota is used up; free some space or write elsewhere",
+        errno.EROFS: "the file system is read-only; write elsewhere",
+        errno.EACCES: "permission denied; write elsewhere or change the permissions",
+        errno.EPERM: "operation not permitted; write elsewhere or change the permissions",
+    }
+    return where + cures.get(error.errno, error.strerror or str(error))
 
 
 def main(argv: list[str] | None = None) -> int:
-    from privacy_labels._files import Busy
+    from privacy_labels._files import Busy, OutputRefused
 
+    if signal.getsignal(signal.SIGINT) is privacy_labels._interrupted_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # answered below from now on
     args = parser().parse_args(argv)
-    clash = _clash(args)
-    if clash:
-        print(clash, file=sys.stderr)
-        return EXIT_USAGE
+    command = " ".join(
+        part
+        for part in (args.command, getattr(args, "source", None), getattr(args, "target", None))
+        if part
+    )
     try:
         return args.run(args)
+    except OutputRefused as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     except Busy as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted; outputs are unchanged", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except ModuleNotFoundError as error:
+        extra = _EXTRAS.get((error.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"{command} needs {error.name}, which is not installed: "
+            f"pip install 'privacy-labels[{extra}]'",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    except OSError as error:
+        print(
+            f"{command} stopped: {_environment_fault(error)}; outputs are unchanged",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.build import InvalidInputs
 from privacy_labels.corpus import RawCorpus, is_slug
 from privacy_labels.schema import Category, schema_version, taxonomy
@@ -212,6 +212,10 @@ def export_label_studio(
     with `predictions` (a predictions file), its labels as pre-annotations (see preannotate).
 
     Raises InvalidInputs, writing nothing, when the corpus or predictions do not validate."""
+    inputs = {"raw corpus": raw}
+    if predictions is not None:
+        inputs["predictions"] = predictions
+    claim_output(out, "export label-studio", inputs)
     corpus = RawCorpus(raw)
     problems = Validator(default_raw=raw).check_corpus(corpus)
     if problems:
@@ -227,7 +231,7 @@ def export_label_studio(
             for p in corpus.policy_ids()
         }
         n_suggestions = add_model_predictions(tasks, predictions, sidecars)
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "export label-studio", inputs) as staging:
         (staging / CONFIG).write_text(labeling_config(), encoding="utf-8")
         (staging / TASKS).write_text(dump_json(tasks), encoding="utf-8")
     return ExportSummary(out, len(tasks), n_documents, n_suggestions)
@@ -616,6 +620,8 @@ def import_label_studio(
     from `raw`, and the documents), validated; raises InvalidInputs, writing nothing."""
     from privacy_labels.validate import read_json
 
+    inputs = {"raw corpus": raw, "export": export_path}
+    claim_output(out, "import label-studio", inputs)
     problems = Validator(default_raw=raw).check_corpus(RawCorpus(raw))
     if problems:  # the policies and annotations the export is checked against
         raise InvalidInputs(problems)
@@ -632,7 +638,7 @@ def import_label_studio(
     )
     if problems:
         raise InvalidInputs(problems)
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "import label-studio", inputs) as staging:
         source, corpus = RawCorpus(raw), RawCorpus(staging)
         corpus.policies_dir.mkdir()
         for policy_id in sorted({p for p, _ in documents}):

@@ -70,8 +70,11 @@ def load(
     by default the tables that ship with the package.
     `version`: read that release instead, checked against its SHA256SUMS.
     `url`: where to fetch the release from, a folder (ending in "/") or an
-    archive; `sha256` pins the archive (or the folder's SHA256SUMS) and is
-    optional when the version is also available locally.
+    archive, over http(s) or ftp; or a local release folder or archive, given
+    as a path or a file:// address, read in place (an archive is unpacked
+    into the cache). `sha256` pins the archive (or the folder's SHA256SUMS)
+    and is optional when the version is also available locally. Another
+    scheme (s3://, ...) raises ValueError.
     """
     table(name)  # unknown names fail here, listing the known ones
     if version is not None and not SEMVER.fullmatch(version):
@@ -161,12 +164,104 @@ def _tar_data_filter() -> Iterator[None]:
         tarfile.TarFile.extraction_filter = previous
 
 
+# What pooch fetches; a local path or file:// address is read here.
+FETCHED_SCHEMES = ("http", "https", "ftp")
+
+
+def _local_path(url: str) -> Path | None:
+    """The local path a `url` names (a path, or a file:// address), else None for one to
+    fetch; ValueError for a scheme neither reads.
+    """
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        if parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"{url}: a file:// address must name this machine's files")
+        return Path(url2pathname(parsed.path))
+    if parsed.scheme in FETCHED_SCHEMES:
+        return None
+    if parsed.scheme == "" or len(parsed.scheme) == 1:  # a path (C:\ on Windows)
+        return Path(url).expanduser()
+    raise ValueError(
+        f"url scheme {parsed.scheme!r} is not supported: give an http(s):// or ftp:// "
+        "address, a file:// address, or the path of a release folder or archive"
+    )
+
+
+def _local_release(local: Path, version: str | None, sha256: str | None) -> tuple[Path, dict]:
+    """A release folder, or one unpacked from a local archive, with its SHA256SUMS."""
+    if local.is_dir():
+        sums_file = local / SHA256SUMS
+        if not sums_file.is_file():
+            raise ReleaseNotFound(f"{local} is not a release folder: it has no {SHA256SUMS}")
+        _pinned(sums_file, sha256)
+        return local, read_checksums(sums_file)
+    if not local.is_file():
+        raise ReleaseNotFound(f"{local}: no such release folder or archive")
+    if not local.name.endswith(ARCHIVE_SUFFIXES):
+        raise ValueError(f"{local} is not a release archive ({', '.join(ARCHIVE_SUFFIXES)})")
+    _pinned(local, sha256)
+    digest = sha256_file(local)
+    unpacked = cache_dir() / f"{version or 'unversioned'}-{digest[:12]}"
+    if not unpacked.is_dir():
+        _unpack(local, unpacked)
+    sums_files = sorted(unpacked.rglob(SHA256SUMS))
+    if len(sums_files) != 1:
+        raise IntegrityError(f"{local} is not a release archive: it has no single {SHA256SUMS}")
+    return sums_files[0].parent, read_checksums(sums_files[0])
+
+
+def _pinned(file: Path, sha256: str | None) -> None:
+    if sha256 is not None and sha256_file(file) != sha256.removeprefix("sha256:").lower():
+        raise IntegrityError(f"{file} does not match the sha256 given ({sha256})")
+
+
+def _unpack(archive: Path, folder: Path) -> None:
+    """Unpack `archive` into `folder`, whole or not at all; no member may leave it."""
+    import shutil
+    import tempfile
+    import zipfile
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    try:
+        if archive.name.endswith(".zip"):
+            with zipfile.ZipFile(archive) as zipped:
+                for member in zipped.namelist():
+                    target = (staging / member).resolve()
+                    if staging.resolve() not in target.parents and target != staging.resolve():
+                        raise IntegrityError(f"{archive}: member {member!r} leaves the archive")
+                zipped.extractall(staging)
+        else:
+            with tarfile.open(archive) as tarred:
+                tarred.extractall(staging, filter="data")
+        os.replace(staging, folder)
+    except tarfile.FilterError as error:
+        raise IntegrityError(f"{archive} is not a safe release archive: {error}") from None
+    except (tarfile.TarError, zipfile.BadZipFile) as error:
+        raise IntegrityError(f"{archive} is not a readable release archive: {error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _fetched_release_file(url: str, version: str | None, filename: str, sha256: str | None) -> Path:
-    """Fetch a release (folder or archive) into the cache, checking every step by sha256."""
+    """Fetch a release (folder or archive) into the cache, checking every step by sha256;
+    read a local one (a path or file:// address) in place.
+    """
     import pooch
 
     known_file = _local_sums_file(version)
     known = read_checksums(known_file) if known_file else None
+    local = _local_path(url)
+    if local is not None:
+        folder, sums = _local_release(local, version, sha256)
+        if known is not None and sums != known:
+            raise IntegrityError(
+                f"the release at {url} differs from release {version} shipped with the package"
+            )
+        return _checked(folder, filename, sums)
     # One cache folder per (version, url), so releases fetched from elsewhere never mix.
     subfolder = cache_dir() / f"{version or 'unversioned'}-{sha256_bytes(url.encode())[:12]}"
     if url.endswith(ARCHIVE_SUFFIXES):

@@ -8,6 +8,7 @@ text even if the segmentation rule changes later.
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -29,6 +30,10 @@ MIN_SEGMENT_CHARS = 100
 
 class PolicyError(Exception):
     """A policy cannot be added; the message says why and what to do."""
+
+
+class PolicyUsageError(PolicyError):
+    """The command was given what it cannot add (an argument, not the text, is at fault)."""
 
 
 def normalise_text(raw: str) -> str:
@@ -82,16 +87,53 @@ def add_policy(
     language: str = "en",
     notes: str | None = None,
 ) -> dict:
-    """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar."""
+    """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar.
+
+    Everything is checked before anything is written, and the sidecar is checked as
+    `validate` will check it: PolicyUsageError for arguments it cannot take (exit 2),
+    PolicyError for a text it cannot take.
+    """
+    from privacy_labels.validate import MAX_FREE_TEXT_CHARS, _schema_validator
+
     if not is_slug(policy_id):
-        raise PolicyError(
+        raise PolicyUsageError(
             f"policy id {policy_id!r} is not a lowercase slug; use a-z, 0-9 and single '-' or '_'"
         )
-    if corpus.sidecar_path(policy_id).exists():
-        raise PolicyError(
-            f"{corpus.sidecar_path(policy_id)}: policy {policy_id!r} exists already; "
-            "its annotations point into its text, so choose another id"
-        )
+    text_in_place = (
+        corpus.text_path(policy_id).exists()
+        and corpus.text_path(policy_id).resolve() == Path(source_file).resolve()
+    )  # the text put in the corpus first, then added
+    for existing in (corpus.sidecar_path(policy_id), corpus.text_path(policy_id)):
+        if (existing.exists() or existing.is_symlink()) and not (
+            text_in_place and existing == corpus.text_path(policy_id)
+        ):
+            raise PolicyUsageError(
+                f"{existing}: policy {policy_id!r} exists already; "
+                "its annotations point into its text, so choose another id"
+            )
+    for flag, value in (
+        ("--organisation", organisation),
+        ("--license", license),
+        ("--source", source),
+        ("--url", url),
+        ("--notes", notes),
+    ):
+        if value is None and flag not in ("--organisation", "--license"):
+            continue
+        if not (value or "").strip():
+            raise PolicyUsageError(f"{flag} is empty; give the {flag[2:]} in words")
+        if len(value) > MAX_FREE_TEXT_CHARS:
+            raise PolicyUsageError(
+                f"{flag} is {len(value):,} characters long, more than the "
+                f"{MAX_FREE_TEXT_CHARS:,} a free-text field may have"
+            )
+    for flag, value in (("--retrieved-date", retrieved_date), ("--effective-date", effective_date)):
+        if value is not None and not _is_date(value):
+            raise PolicyUsageError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD")
+    if source_file.is_dir():
+        raise PolicyUsageError(f"{source_file}: is a folder; give the policy's text file")
+    if not source_file.is_file():
+        raise PolicyUsageError(f"{source_file}: no such file")
     try:
         raw = source_file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -99,6 +141,10 @@ def add_policy(
             f"{source_file}: byte {error.start} is not UTF-8; convert the file to UTF-8 first"
         ) from None
     text = normalise_text(raw)
+    if not text.strip():
+        raise PolicyUsageError(f"{source_file}: holds no text (empty or only whitespace)")
+    if "\x00" in text:
+        raise PolicyError(f"{source_file}: contains a NUL character; remove it first")
     sidecar = {
         "schema_version": schema_version(),
         "policy_id": policy_id,
@@ -114,6 +160,21 @@ def add_policy(
         **({"notes": notes} if notes else {}),
         "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
     }
+    errors = sorted(_schema_validator("policy").iter_errors(sidecar), key=lambda e: e.path)
+    if errors:  # an argument the checks above let through: refuse it, as validate would
+        place = ".".join(map(str, errors[0].absolute_path)) or "the sidecar"
+        raise PolicyUsageError(f"{place}: {errors[0].message}; nothing was written")
     write_text_atomic(corpus.text_path(policy_id), text)
     write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
     return sidecar
+
+
+def _is_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (2026-13-45 is not)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

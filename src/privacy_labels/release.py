@@ -26,7 +26,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import dump_json, exclusive, replace_dir_when_done, write_text_atomic
+from privacy_labels._files import (
+    claim_output,
+    dump_json,
+    exclusive,
+    replace_dir_when_done,
+    write_text_atomic,
+)
 from privacy_labels.build import MANIFEST, write_tables
 from privacy_labels.check import RESULT, GateResult, check
 from privacy_labels.checksums import (
@@ -157,6 +163,9 @@ def release(
     """
     parse_version(version)
     target = releases / version
+    # The releases folder is the output: it may hold releases only, and never the inputs.
+    inputs = {"raw corpus": raw, "changelog": changelog, "citation file": citation}
+    claim_output(releases, "release", inputs)
     with exclusive(releases):
         if target.exists():
             return _finish_interrupted(target, version, changelog, citation)

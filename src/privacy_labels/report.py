@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from privacy_labels._files import replace_dir_when_done
+from privacy_labels._files import claim_output, owned_output
 from privacy_labels.agreement import AgreementError, agreement
 from privacy_labels.check import UnreadableTables, read_tables
 from privacy_labels.crosswalk import crosswalk
@@ -429,8 +429,10 @@ class ReportResult:
 
 def write_report(folder: Path, out: Path) -> ReportResult:
     """Write the report for the built tables in `folder` to `out`, replaced when complete."""
+    inputs = {"tables folder": folder}
+    claim_output(out, "report", inputs)
     tables = Tables.read(folder)
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "report", inputs) as staging:
         (staging / STYLE).write_text(CSS.lstrip(), encoding="utf-8")
         (staging / "index.html").write_text(index_page(tables, folder), encoding="utf-8")
         (staging / "policies").mkdir()

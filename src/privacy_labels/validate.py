@@ -76,6 +76,70 @@ def did_you_mean(given: object, choices: list[str]) -> str:
 CHECKED_FORMATS = ("date",)
 
 
+# Limits on what a document may be, so that a hostile or broken file costs bounded memory
+# and time and gets one clear problem (README, "Limits"). The largest OPP-115-shaped
+# document seen, 78 MB, is well inside them.
+MAX_DOCUMENT_BYTES = 256 << 20
+MAX_JSON_DEPTH = 100  # annotation documents and sidecars nest 6 levels deep
+MAX_FREE_TEXT_CHARS = 10_000  # method, organisation, source, url, license, notes, ...
+# The free-text fields of each kind of document: (JSON path below the root or a practice).
+_FREE_TEXT = {
+    "annotation": (("schema_version",), ("method",)),
+    "practice": (("source_id",),),
+    "policy": tuple(
+        (name,)
+        for name in (
+            "schema_version",
+            "organisation",
+            "source",
+            "url",
+            "license",
+            "normalisation",
+            "notes",
+        )
+    ),
+}
+
+
+def too_long_fields(doc: object, kind: str) -> list[tuple[list, int]]:
+    """(JSON path, length) of each free-text field of `doc` longer than MAX_FREE_TEXT_CHARS."""
+    found = []
+    if not isinstance(doc, dict):
+        return found
+    for (name,) in _FREE_TEXT[kind]:
+        value = doc.get(name)
+        if isinstance(value, str) and len(value) > MAX_FREE_TEXT_CHARS:
+            found.append(([name], len(value)))
+    if kind == "annotation" and isinstance(doc.get("practices"), list):
+        for i, practice in enumerate(doc["practices"]):
+            for path, length in too_long_fields(practice, "practice"):
+                found.append((["practices", i, *path], length))
+    return found
+
+
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+
+
+def _depth_fault(text: str) -> int | None:
+    """Where `text` first nests deeper than MAX_JSON_DEPTH, if it does (brackets in strings
+    do not count).
+
+    Counted with numpy over the positions of quotes and brackets, not walked in Python:
+    a deep document must not exhaust the stack, nor a large one take long.
+    """
+    plain = _ESCAPE.sub("__", text).encode("utf-8")  # no escaped quote is left
+    codes = np.frombuffer(plain, dtype=np.uint8)
+    quotes = np.flatnonzero(codes == ord('"'))
+    opening = (codes == ord("[")) | (codes == ord("{"))
+    brackets = np.flatnonzero(opening | (codes == ord("]")) | (codes == ord("}")))
+    brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # outside strings
+    depth = np.cumsum(np.where(opening[brackets], 1, -1))
+    too_deep = np.flatnonzero(depth > MAX_JSON_DEPTH)
+    if not too_deep.size:
+        return None
+    return len(plain[: brackets[too_deep[0]]].decode("utf-8"))
+
+
 @cache
 def _schema_validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(
@@ -93,7 +157,20 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
             "is a folder where a JSON file is expected",
             "remove the folder or point to a file",
         )
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            return None, Problem(
+                name,
+                "",
+                f"file is {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a document may have",
+                "split it: one annotation document per policy and annotator",
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return None, Problem(
+            name, "", f"cannot be read: {error.strerror}", "check the file and its permissions"
+        )
     if not data.strip():
         return None, Problem(name, "", "file is empty", "write a JSON document into it")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -118,8 +195,20 @@ def read_json(path: Path) -> tuple[object, Problem | None]:
             "file contains a NUL byte",
             "remove it; a file full of NUL bytes is UTF-16: save it as UTF-8",
         )
+    deep = _depth_fault(text) if text.count("[") + text.count("{") > MAX_JSON_DEPTH else None
+    if deep is not None:
+        return None, Problem(
+            name,
+            _line_column(text, deep),
+            f"JSON nests deeper than {MAX_JSON_DEPTH} levels",
+            "an annotation document or sidecar nests a few levels: check the brackets",
+        )
     try:
         doc = parse_json(text)
+    except RecursionError:  # not reached after the depth check; kept as a guard
+        return None, Problem(
+            name, "", f"JSON nests deeper than {MAX_JSON_DEPTH} levels", "check the brackets"
+        )
     except json.JSONDecodeError as error:
         message, hint = _syntax_fault(text, error.pos, error.msg)
         return None, Problem(name, _line_column(text, error.pos), message, hint)
@@ -345,6 +434,8 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
             )
         ]
     if error.validator == "minimum":
+        if isinstance(instance, float) and not instance.is_integer():
+            return []  # not an integer: the type error says so, once
         return [
             Problem(
                 file,
@@ -408,6 +499,11 @@ class Validator:
     n_files: int = 0
     n_practices: int = 0
     _practice_ids: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was read besides the paths given
+    # Problems reported so far: two checks that find the same fault report it once.
+    _reported: set[Problem] = field(default_factory=set)
+    # Symbolic links refused (pointing outside the corpus or nowhere): reported, not read.
+    _refused_links: set[Path] = field(default_factory=set)
     # The last policy text read, with its sha256: a corpus is checked policy by
     # policy, so its sidecar and every annotation document share one read.
     _last_text: tuple[Path, tuple[str, str] | None] | None = None
@@ -416,15 +512,46 @@ class Validator:
     def check_paths(self, paths: Iterable[Path], *, workers: int = 1) -> list[Problem]:
         paths = list(paths)
         for path in paths:
-            if not path.exists():
+            if path.is_symlink() and not path.exists():
+                self._add(
+                    str(path),
+                    "",
+                    f"is a symbolic link to {os.readlink(path)}, which does not exist",
+                    "remove the link, or put the file itself in its place",
+                )
+            elif not path.exists():
                 self._add(str(path), "", "no such file or folder", "check the path")
             elif (path / "policies").is_dir() and len(paths) == 1:
                 self.check_corpus(RawCorpus(path), workers=workers)
+            elif len(paths) == 1 and self._quick_inside_corpus(path, workers):
+                pass  # valid, and checked as fast as a whole corpus
             elif path.is_dir():
                 self._check_folder(path)
             else:
                 self.check_file(path)
         return self.problems
+
+    def _quick_inside_corpus(self, path: Path, workers: int) -> bool:
+        """Whether `path`, a document or folder inside a raw corpus, passes the quick check
+        of the policies it belongs to; a path it does not pass is explained as before.
+
+        The quick check reads each policy whole (sidecar, text, every annotation
+        document), as the checks across files need; `notes` says so.
+        """
+        found = _policies_of(path)
+        if found is None:
+            return False
+        corpus, policy_ids = found
+        counts = quick_check(corpus, workers=workers, policy_ids=policy_ids)
+        if counts is None:
+            return False
+        self.n_files, self.n_practices = counts
+        if path.is_file() or len(policy_ids) == 1:
+            self.notes.append(
+                f"read with the other files of policy {policy_ids[0]!r} in {corpus.root} "
+                "(its sidecar, text and annotation documents), which the checks across files need"
+            )
+        return True
 
     def check_corpus(self, corpus: RawCorpus, *, workers: int = 1) -> list[Problem]:
         """Every sidecar, text and annotation document of a raw corpus.
@@ -449,7 +576,12 @@ class Validator:
                 "point to a raw corpus: a folder with policies/ and annotations/",
             )
             return self.problems
+        self._check_links(corpus)
+        if corpus.policies_dir in self._refused_links:
+            return self.problems
         for text in sorted(corpus.policies_dir.glob("*.txt")):
+            if text in self._refused_links:
+                continue
             if not corpus.sidecar_path(text.stem).exists():
                 self._add(
                     str(text),
@@ -460,6 +592,8 @@ class Validator:
         for sidecar in sorted(corpus.policies_dir.glob("*.json")):
             self.check_file(sidecar)
         for folder in sorted(corpus.annotations_dir.glob("*")):
+            if folder in self._refused_links or corpus.annotations_dir in self._refused_links:
+                continue
             if folder.is_dir() and not any(folder.glob("*.json")):
                 self._add(
                     str(folder),
@@ -468,6 +602,8 @@ class Validator:
                     "remove the folder or add an annotation document",
                 )
             for document in sorted(folder.glob("*")) if folder.is_dir() else [folder]:
+                if document in self._refused_links:
+                    continue
                 if document.is_file() and document.suffix != ".json":
                     self._add(
                         str(document),
@@ -480,11 +616,42 @@ class Validator:
                 self.check_file(document)
         return self.problems
 
+    def _check_links(self, corpus: RawCorpus) -> None:
+        """Refuse symbolic links that point outside the corpus or nowhere: build would
+        otherwise read files no one put in the corpus, or fail on a missing one.
+        """
+        root = corpus.root.resolve()
+        for folder, subfolders, files in os.walk(corpus.root):
+            for name in sorted([*subfolders, *files]):
+                path = Path(folder) / name
+                if not path.is_symlink():
+                    continue
+                target = os.readlink(path)
+                if not path.exists():
+                    self._add(
+                        str(path),
+                        "",
+                        f"is a symbolic link to {target}, which does not exist",
+                        "remove the link, or put the file itself in its place",
+                    )
+                elif root != path.resolve() and root not in path.resolve().parents:
+                    self._add(
+                        str(path),
+                        "",
+                        f"is a symbolic link to {path.resolve()}, outside the corpus {corpus.root}",
+                        "copy the file into the corpus instead of linking to it",
+                    )
+                else:
+                    continue
+                self._refused_links.add(path)
+
     def check_file(self, path: Path) -> None:
         self.n_files += 1
+        if path in self._refused_links:
+            return
         doc, problem = read_json(path)
         if problem:
-            self.problems.append(problem)
+            self._report(problem)
             return
         corpus = RawCorpus.containing(path) or RawCorpus(self.default_raw)
         if path.parent.name == "policies":
@@ -494,7 +661,12 @@ class Validator:
 
     # -- internals ---------------------------------------------------------
     def _add(self, file: str, path: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(file, path, message, hint))
+        self._report(Problem(file, path, message, hint))
+
+    def _report(self, problem: Problem) -> None:
+        if problem not in self._reported:
+            self._reported.add(problem)
+            self.problems.append(problem)
 
     def _check_folder(self, folder: Path) -> None:
         if (folder / "policies").is_dir():
@@ -516,11 +688,13 @@ class Validator:
             _schema_validator(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))
         )
         problems = [p for e in errors for p in _schema_problems(file, doc, e)]
-        self.problems += dict.fromkeys(problems)  # in order, each once
+        for problem in problems:  # in order, each once
+            self._report(problem)
         return bool(errors)
 
     def _check_sidecar(self, path: Path, doc: object, corpus: RawCorpus) -> None:
         file = str(path)
+        self._too_long(file, doc, "policy")
         if self._schema_errors("policy", file, doc):
             return
         if doc["policy_id"] != path.stem:
@@ -564,6 +738,8 @@ class Validator:
         return self._last_text[1]
 
     def _read_policy_text(self, path: Path, file: str) -> tuple[str, str] | None:
+        if path in self._refused_links:
+            return None  # reported as a link
         if not path.is_file():
             self._add(
                 file,
@@ -603,6 +779,7 @@ class Validator:
     def _check_annotation(self, path: Path, doc: object, corpus: RawCorpus) -> None:
         file = str(path)
         self._schema_errors("annotation", file, doc)
+        self._too_long(file, doc, "annotation")
         # Go on past schema errors wherever the document is sound enough to check
         # against the policy, so that every problem is reported in one run.
         if not isinstance(doc, dict) or not all(
@@ -615,6 +792,8 @@ class Validator:
         if not is_slug(policy_id):
             return  # reported by the schema
         sidecar_path = corpus.sidecar_path(policy_id)
+        if sidecar_path in self._refused_links:
+            return  # reported as a link
         if not sidecar_path.is_file():
             self._add(
                 file,
@@ -725,12 +904,22 @@ class Validator:
                 segment["end"],
             )
 
+    def _too_long(self, file: str, doc: object, kind: str) -> None:
+        for parts, length in too_long_fields(doc, kind):
+            self._add(
+                file,
+                json_path(parts),
+                f"{parts[-1]} is {length:,} characters long, more than the "
+                f"{MAX_FREE_TEXT_CHARS:,} a free-text field may have",
+                "shorten it; keep long notes in a file of their own",
+            )
+
     def _whole_numbers(self, file: str, here: list, obj: dict, keys: tuple[str, ...]) -> bool:
         """Report offsets and ids written with a fraction, as 39.0: JSON Schema counts
         them as integers, but they cannot index a text. True if there were any.
         """
         found = [k for k in keys if isinstance(obj.get(k), float)]
-        for key in found:
+        for key in (k for k in found if obj[k].is_integer()):  # the schema names the others
             self._add(
                 file,
                 json_path([*here, key]),
@@ -828,19 +1017,26 @@ def plain_policy_ids(corpus: RawCorpus) -> list[str] | None:
     existing policies, each with at least one document and nothing but `.json` files.
     """
     try:
-        policy_files = os.listdir(corpus.policies_dir)
+        if corpus.policies_dir.is_symlink() or corpus.annotations_dir.is_symlink():
+            return None  # Validator decides on links
+        entries = list(os.scandir(corpus.policies_dir))
         folders = os.listdir(corpus.annotations_dir) if corpus.annotations_dir.exists() else []
     except OSError:
         return None
+    if any(entry.is_symlink() for entry in entries):
+        return None
+    policy_files = [entry.name for entry in entries]
     ids = {name[:-5] for name in policy_files if name.endswith(".json")}
     if any(name[:-4] not in ids for name in policy_files if name.endswith(".txt")):
         return None
     for name in folders:
         folder = corpus.annotations_dir / name
-        if name not in ids or not folder.is_dir():
+        if name not in ids or folder.is_symlink() or not folder.is_dir():
             return None
         documents = list(os.scandir(folder))
-        if not documents or not all(d.name.endswith(".json") and d.is_file() for d in documents):
+        if not documents or not all(
+            d.name.endswith(".json") and d.is_file(follow_symlinks=False) for d in documents
+        ):
             return None
     return sorted(ids)
 
@@ -855,7 +1051,7 @@ def read_valid_policy(
     """
     try:
         return _read_policy(corpus, policy_id, check)
-    except (_Refused, OSError, ValueError, KeyError, TypeError, IndexError):
+    except (_Refused, OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         if not check:
             raise
         return None
@@ -870,6 +1066,7 @@ def _read_policy(corpus: RawCorpus, policy_id: str, check: bool) -> PolicyInputs
         return data
 
     def read_json_file(path: Path) -> object:
+        require(path.stat().st_size <= MAX_DOCUMENT_BYTES)
         data = read(path)
         require(not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))
         text = data.decode("utf-8")
@@ -882,6 +1079,7 @@ def _read_policy(corpus: RawCorpus, policy_id: str, check: bool) -> PolicyInputs
 
     sidecar = read_json_file(corpus.sidecar_path(policy_id))
     require(check and _conforms("policy", sidecar) and sidecar["policy_id"] == policy_id)
+    require(not too_long_fields(sidecar, "policy"))
     text_path = corpus.text_path(policy_id)
     text = read(text_path).decode("utf-8")
     require(not any(bad in text for bad in ("\ufeff", "\r", "\x00")))
@@ -898,6 +1096,7 @@ def _read_policy(corpus: RawCorpus, policy_id: str, check: bool) -> PolicyInputs
     for path in corpus.annotation_paths(policy_id):
         doc = read_json_file(path)
         require(check and _conforms("annotation", doc))
+        require(not too_long_fields(doc, "annotation"))
         require(doc["policy_id"] == policy_id and doc["annotator"] == path.stem)
         require(doc["text_sha256"] == text_sha256)
         for practice in doc["practices"]:
@@ -966,11 +1165,37 @@ def chunked(items: list, size: int = POLICIES_PER_CHUNK) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _policies_of(path: Path) -> tuple[RawCorpus, list[str]] | None:
+    """The corpus and policies a document or folder inside a plain raw corpus belongs to."""
+    if path.is_file() and path.suffix == ".json":
+        corpus = RawCorpus.containing(path)
+        policy_id = path.stem if path.parent.name == "policies" else path.parent.name
+    elif path.is_dir() and path.name in ("policies", "annotations"):
+        corpus, policy_id = RawCorpus(path.parent), None
+    elif path.is_dir() and path.parent.name == "annotations":
+        corpus, policy_id = RawCorpus(path.parent.parent), path.name
+    else:
+        return None
+    if corpus is None or not corpus.policies_dir.is_dir():
+        return None
+    plain = plain_policy_ids(corpus)
+    if plain is None or (policy_id is not None and policy_id not in plain):
+        return None
+    if policy_id is not None and corpus.sidecar_path(policy_id).is_symlink():
+        return None
+    return corpus, plain if policy_id is None else [policy_id]
+
+
 def quick_check(
-    corpus: RawCorpus, *, workers: int = 1, scheduler: str | None = None
+    corpus: RawCorpus,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    policy_ids: list[str] | None = None,
 ) -> tuple[int, int] | None:
-    """(files, practices) checked if the whole corpus is valid, else None."""
-    policy_ids = plain_policy_ids(corpus)
+    """(files, practices) checked if the whole corpus (or its `policy_ids`) is valid, else None."""
+    if policy_ids is None:
+        policy_ids = plain_policy_ids(corpus)
     if policy_ids is None:
         return None
     n_files = n_practices = 0

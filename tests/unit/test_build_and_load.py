@@ -60,9 +60,8 @@ def test_invalid_input_leaves_the_output_untouched(built, tmp_path, run):
     assert code == 1
     assert "value 'marketting' is not allowed" in err and "is unchanged" in err
     assert file_bytes(built) == before
-    # No staging folder is left behind; only the (released) lock file of the output.
-    hidden = [p.name for p in built.parent.iterdir() if p.name.startswith(".")]
-    assert hidden == [f".{built.name}.lock"]
+    # No staging folder nor lock file is left beside the output.
+    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_load_applies_the_schemas_dtypes(built):

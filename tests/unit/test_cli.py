@@ -62,5 +62,5 @@ def test_an_output_folder_that_overlaps_an_input_is_refused(run, tmp_path, comma
     before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
     code, _, err = run(*(part.format(raw=raw) for part in command))
     assert code == 2
-    assert "overlaps the input" in err and "write to a folder of its own" in err
+    assert "the input" in err and "write to a folder of its own" in err
     assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before

@@ -23,7 +23,7 @@ def test_each_run_replaces_the_whole_folder(tmp_path, monkeypatch, atomic_exchan
     write(target, "second")
     assert sorted(p.name for p in target.iterdir()) == ["table.csv"]
     assert (target / "table.csv").read_text() == "second"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_an_error_keeps_the_old_folder_and_removes_the_staging(tmp_path):
@@ -33,7 +33,7 @@ def test_an_error_keeps_the_old_folder_and_removes_the_staging(tmp_path):
         (staging / "table.csv").write_text("half")
         raise RuntimeError("stopped")
     assert (target / "table.csv").read_text() == "first"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_the_next_run_undoes_a_swap_killed_between_its_two_renames(tmp_path):
@@ -44,7 +44,7 @@ def test_the_next_run_undoes_a_swap_killed_between_its_two_renames(tmp_path):
     with replace_dir_when_done(target) as staging:
         assert (target / "table.csv").read_text() == "first"  # restored before anything else
         (staging / "table.csv").write_text("second")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_held_lock_refuses_a_second_writer(tmp_path):
@@ -53,3 +53,29 @@ def test_a_held_lock_refuses_a_second_writer(tmp_path):
         write(target, "second")
     write(target, "after")  # the lock is free again
     assert (target / "table.csv").read_text() == "after"
+
+
+def test_the_lock_is_kept_elsewhere_and_removed_when_released(tmp_path):
+    target = tmp_path / "out"
+    with exclusive(target):
+        assert list(tmp_path.iterdir()) == []  # nothing beside the output, even while held
+        assert _files._lock_path(target).read_text().strip().isdigit()  # the holder's pid
+    assert not _files._lock_path(target).exists()
+
+
+def test_a_failed_swap_keeps_the_old_folder_and_removes_the_staging(tmp_path, monkeypatch):
+    target = tmp_path / "out"
+    write(target, "first")
+    monkeypatch.setattr(_files, "_exchange", lambda a, b: False)
+    real_rename = _files.os.rename
+
+    def rename(a, b):
+        if str(b) == str(target) and str(a).endswith(".tmp"):  # staging into place
+            raise OSError(28, "No space left on device", str(b))
+        return real_rename(a, b)
+
+    monkeypatch.setattr(_files.os, "rename", rename)
+    with pytest.raises(OSError):
+        write(target, "second")
+    assert (target / "table.csv").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

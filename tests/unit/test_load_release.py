@@ -150,3 +150,61 @@ def test_an_archive_member_outside_its_folder_is_never_written(server, cache):
 def test_a_version_is_never_a_path(version):
     with pytest.raises(ValueError, match=r"is not MAJOR\.MINOR\.PATCH"):
         pl.load("segments", version=version)
+
+
+def _zip(folder, name="privacy-labels-0.1.0.zip"):
+    import zipfile
+
+    with zipfile.ZipFile(folder / name, "w") as zipped:
+        for path in sorted(RELEASE.rglob("*")):
+            zipped.write(path, f"privacy-labels-{VERSION}/{path.relative_to(RELEASE)}")
+    return folder / name
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["folder", "file:// folder", "tar.gz", "file:// tar.gz", "zip"],
+)
+def test_a_local_release_loads_from_a_path_or_a_file_url(tmp_path, cache, place):
+    local = tmp_path / "local"
+    local.mkdir()
+    if "folder" in place:
+        shutil.copytree(RELEASE, local / VERSION)
+        given = local / VERSION
+    else:
+        given = _zip(local) if place == "zip" else _archive(local)
+    url = given.as_uri() if place.startswith("file://") else str(given)
+    loaded = pl.load("segments", url=url, sha256=None if "folder" in place else sha256_file(given))
+    pd.testing.assert_frame_equal(loaded, pl.load("segments", version=VERSION))
+    assert pl.load("segments", url=url, version=VERSION).equals(loaded)  # the shipped pins it
+
+
+def test_a_local_release_is_checked_like_a_fetched_one(tmp_path, cache):
+    shutil.copytree(RELEASE, tmp_path / VERSION)
+    (tmp_path / VERSION / "practices.parquet").write_bytes(b"changed")
+    with pytest.raises(IntegrityError, match=r"practices\.parquet does not match its sha256"):
+        pl.load("practices", url=str(tmp_path / VERSION))
+    archive = _archive(tmp_path)
+    with pytest.raises(IntegrityError, match="does not match the sha256 given"):
+        pl.load("segments", url=str(archive), sha256="0" * 64)
+    with pytest.raises(ReleaseNotFound, match="no such release folder or archive"):
+        pl.load("segments", url=str(tmp_path / "nowhere"))
+
+
+def test_a_local_archive_member_outside_its_folder_is_never_written(tmp_path, cache):
+    archive = tmp_path / "evil.tar.gz"
+    escape = tmp_path / "escaped.txt"
+    escape.write_text("written outside the cache")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(RELEASE, arcname=f"privacy-labels-{VERSION}")
+        tar.add(escape, arcname="../../escaped.txt")
+    escape.unlink()
+    with pytest.raises(IntegrityError, match="not a safe release archive"):
+        pl.load("segments", url=str(archive))
+    assert not any(p.name == "escaped.txt" for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("url", ["s3://bucket/0.1.0/", "gs://b/x.tar.gz", "mailto:x@y.z"])
+def test_an_unsupported_scheme_is_a_clear_value_error(url):
+    with pytest.raises(ValueError, match="is not supported: give an http"):
+        pl.load("segments", url=url)

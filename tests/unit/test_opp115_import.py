@@ -189,15 +189,15 @@ def test_a_broken_source_is_a_clear_error_and_leaves_the_output_alone(run, tmp_p
     source = tmp_path / "opp115"
     shutil.copytree(OPP115_FIXTURE, source)
     out = tmp_path / "raw"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous output")
+    assert run("import", "opp115", source, "--out", out, "--quiet")[0] == 0
+    previous = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     csv_file = source / "annotations" / "12_sample.net.csv"
     csv_file.write_text(csv_file.read_text().replace("Data Security", "Data Securty", 1))
     code, _, err = run("import", "opp115", source, "--out", out, "--quiet")
     assert code == 1
     assert f"{csv_file}: line 1 (annotation 5011): unknown category 'Data Securty'" in err
     assert "Traceback" not in err
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == previous
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 

@@ -31,6 +31,47 @@ def test_results_come_in_the_items_order(workers):
     ]
 
 
-def test_a_worker_killed_midway_is_a_clear_error():
+def killed_at_first(x: int) -> int:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("repeat", range(10))
+@pytest.mark.parametrize("work", [killed_at_three, killed_at_first], ids=["midway", "at-first"])
+def test_a_worker_killed_midway_is_a_clear_error(work, repeat):
     with pytest.raises(SchedulerError, match="worker process died"):
-        list(map_in_order(killed_at_three, range(8), workers=2))
+        list(map_in_order(work, range(8), workers=2))
+
+
+class BrokenPool:
+    """A pool whose worker died: `submit` raises from the `n`-th call on, as a real one does
+    once it has noticed; results of earlier submissions raise too.
+    """
+
+    def __init__(self, n: int):
+        self.n, self.calls = n, 0
+
+    def submit(self, fn, item):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.calls += 1
+        if self.calls >= self.n:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        future = Future()
+        future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+        return future
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_a_pool_broken_while_work_is_submitted_is_a_clear_error(monkeypatch, n):
+    import contextlib
+
+    from privacy_labels import _parallel
+
+    @contextlib.contextmanager
+    def broken(workers, scheduler):
+        yield BrokenPool(n), workers
+
+    monkeypatch.setattr(_parallel, "_executor", broken)
+    with pytest.raises(SchedulerError, match="worker process died"):
+        list(map_in_order(slow_for_small, range(20), workers=2))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+
+import pytest
 
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.policies import MIN_SEGMENT_CHARS, normalise_text, segment_text
-from tests.conftest import read_json
+from tests.conftest import FIXTURE_RAW, read_json
 
 PROSE = "We collect your e-mail address to answer your questions and for nothing else at all. " * 2
 
@@ -61,12 +64,63 @@ def test_add_policy_writes_text_and_valid_sidecar(tmp_path, run):
     assert read_json(corpus.sidecar_path("acme"))["source"] == "acme.txt"
     assert run("validate", raw)[0] == 0
     code, _, err = add_policy(run, source, raw, organisation="Acme")
-    assert code == 1 and "exists already" in err
+    assert code == 2 and "exists already" in err
 
 
 def test_add_policy_refuses_an_id_that_is_not_a_slug(tmp_path, run):
     source = tmp_path / "x.txt"
     source.write_text(PROSE)
     code, _, err = add_policy(run, source, tmp_path, policy_id="../evil")
-    assert code == 1 and "not a lowercase slug" in err
+    assert code == 2 and "not a lowercase slug" in err
     assert not any(tmp_path.rglob("*.json"))
+
+
+MISUSE = {
+    "empty text": ({"text": ""}, "holds no text (empty or only whitespace)"),
+    "whitespace-only text": ({"text": " \n\t\r\n  \n"}, "holds no text"),
+    "a folder": ({"source": "folder"}, "is a folder; give the policy's text file"),
+    "a missing file": ({"source": "missing.txt"}, "missing.txt: no such file"),
+    "a month 13": (
+        {"--retrieved-date": "2026-13-45"},
+        "--retrieved-date '2026-13-45' is not a date; write it as YYYY-MM-DD",
+    ),
+    "a day 30 of February": ({"--effective-date": "2026-02-30"}, "is not a date"),
+    "not ISO": ({"--retrieved-date": "30/11/2026"}, "is not a date"),
+    "empty organisation": ({"--organisation": ""}, "--organisation is empty"),
+    "blank organisation": ({"--organisation": "   "}, "--organisation is empty"),
+    "empty licence": ({"--license": ""}, "--license is empty"),
+    "empty source": ({"--source": " "}, "--source is empty"),
+    "an existing id": ({"--policy-id": "example"}, "policy 'example' exists already"),
+}
+
+
+@pytest.mark.parametrize("case", MISUSE, ids=list(MISUSE))
+def test_add_policy_misuse_is_refused_before_anything_is_written(tmp_path, run, case):
+    changes, message = MISUSE[case]
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    (tmp_path / "folder").mkdir()
+    source = tmp_path / changes.get("source", "acme.txt")
+    if "source" not in changes:
+        source.write_text(changes.get("text", PROSE))
+    options = {
+        "--policy-id": "acme",
+        "--organisation": "Acme, Inc.",
+        "--license": "CC0-1.0",
+        "--retrieved-date": "2026-11-30",
+    }
+    options |= {k: v for k, v in changes.items() if k.startswith("--")}
+    before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    code, out, err = run("add-policy", source, "--raw", raw, *itertools.chain(*options.items()))
+    assert code == 2, err
+    assert message in err and len(err.strip().splitlines()) == 1 and out == ""
+    assert {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()} == before
+
+
+def test_a_text_put_in_the_corpus_first_can_be_added_in_place(tmp_path, run):
+    raw = tmp_path / "raw"
+    (raw / "policies").mkdir(parents=True)
+    (raw / "policies" / "acme.txt").write_text(PROSE)
+    code, _, err = add_policy(run, raw / "policies" / "acme.txt", raw)
+    assert code == 0, err
+    assert run("validate", raw)[0] == 0

@@ -46,7 +46,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import privacy_labels
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.schema import Attribute, Category, schema_version, taxonomy
 
@@ -340,6 +340,7 @@ def import_opp115(
     taxonomy and spans are checked against the text here; `build` validates the
     rest (ids, layout, schema) before it writes anything.
     """
+    claim_output(out, "import opp115", {"OPP-115 folder": root})
     if consolidation is not None and consolidation not in CONSOLIDATION_THRESHOLDS:
         raise SourceError(
             f"no consolidation threshold {consolidation}; choose one of "
@@ -356,7 +357,7 @@ def import_opp115(
         out, "annotations" if consolidation is None else consolidated(consolidation)
     )
     metadata, errata, labels = read_policy_metadata(root), read_errata(root), Labels()
-    with replace_dir_when_done(out) as staging:
+    with owned_output(out, "import opp115", {"OPP-115 folder": root}) as staging:
         corpus = RawCorpus(staging)
         quiet = None if progress is None else not progress
         for source in tqdm(sources, desc="import opp115", unit="policy", disable=quiet):
