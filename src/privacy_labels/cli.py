@@ -701,13 +701,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if signal.getsignal(signal.SIGINT) is privacy_labels._interrupted_while_starting:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # answered below from now on
-    args = parser().parse_args(argv)
-    command = " ".join(
-        part
-        for part in (args.command, getattr(args, "source", None), getattr(args, "target", None))
-        if part
-    )
+    command = "privacy-labels"
     try:
+        # Parsing imports the commands' modules: an interrupt there is answered too.
+        args = parser().parse_args(argv)
+        command = " ".join(
+            part
+            for part in (args.command, getattr(args, "source", None), getattr(args, "target", None))
+            if part
+        )
         return args.run(args)
     except OutputRefused as error:
         print(error, file=sys.stderr)
