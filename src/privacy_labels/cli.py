@@ -288,7 +288,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from privacy_labels.agreement import AgreementError, agreement, table
 
     try:
-        result = agreement(args.dir, args.annotators)
+        result = agreement(args.dir, args.annotators, args.layers)
     except AgreementError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
@@ -347,6 +347,18 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return int(text)
+
+
+def _layer_list(text: str) -> list[str]:
+    from privacy_labels.corpus import is_slug
+
+    names = [name.strip() for name in text.split(",")]
+    wrong = [name for name in names if not is_slug(name)]
+    if wrong or len(names) < 2:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give two or more annotator ids separated by commas, e.g. claude,claude-blind"
+        )
+    return names
 
 
 def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
@@ -556,10 +568,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "agreement",
         parents=[fmt],
-        help="inter-annotator agreement per category",
-        description="Segment-level Fleiss' kappa per category over the policies with the same "
-        "number of annotators, and the number of segments labeled by at least one, a "
-        "majority, and all annotators. Reads segment_labels from DIR.",
+        help="inter-annotator agreement per category, per policy and for the corpus",
+        description="Compare the annotation layers of the tables in DIR (the consolidated "
+        "layer excepted): segment-level Cohen's kappa (a fixed pair of layers) or Fleiss' "
+        "kappa per category, the number of segments labeled by at least one, a majority and "
+        "all annotators, pairwise segment-level F1 (micro and per category), and "
+        "attribute-value agreement on practices matched by attribute overlap; per policy and "
+        "for the corpus. The formulas are in the module privacy_labels.agreement.",
     )
     _labeled_argument(p)
     p.add_argument(
@@ -567,6 +582,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="use the policies with N annotators (default: the most common number)",
+    )
+    p.add_argument(
+        "--layers",
+        type=_layer_list,
+        metavar="A,B[,...]",
+        help="compare these annotators' layers, over the policies that have all of them",
     )
     p.set_defaults(run=cmd_agreement)
 
