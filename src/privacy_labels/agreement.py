@@ -284,9 +284,7 @@ def agreement_of(
         layers = list(dict.fromkeys(layers))
         if len(layers) < 2:
             raise AgreementError("--layers needs at least 2 annotators, e.g. claude,claude-blind")
-        chosen = {
-            pid: layers for pid, p in corpus.items() if all(a in p.layers for a in layers)
-        }
+        chosen = {pid: layers for pid, p in corpus.items() if all(a in p.layers for a in layers)}
         if not chosen:
             raise AgreementError(f"{where}: no policy has every layer of {', '.join(layers)}")
         n = len(layers)

@@ -296,6 +296,41 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from privacy_labels.adjudicate import AdjudicationError, adjudicate
+
+    try:
+        results = adjudicate(args.raw, args.policy_ids or None, args.layers, check=args.check)
+    except AdjudicationError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    is_complete = all(r.is_done for r in results)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"is_complete": is_complete, "policies": [r.to_dict() for r in results]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK if is_complete else EXIT_INVALID
+    for result in results:
+        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) == 2 else ""
+        line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
+        print(
+            line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
+        )
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+    done = sum(r.status in ("consolidated", "unchanged") for r in results)
+    print(
+        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two layers "
+        "consolidated" + ("" if is_complete else "; --format json lists the open disagreements"),
+        file=sys.stdout if is_complete else sys.stderr,
+    )
+    return EXIT_OK if is_complete else EXIT_INVALID
+
+
 def cmd_add_policy(args: argparse.Namespace) -> int:
     from privacy_labels.policies import PolicyError, add_policy
 
@@ -590,6 +625,36 @@ def parser() -> argparse.ArgumentParser:
         help="compare these annotators' layers, over the policies that have all of them",
     )
     p.set_defaults(run=cmd_agreement)
+
+    p = sub.add_parser(
+        "adjudicate",
+        parents=[fmt, raw],
+        help="resolve the disagreements of two layers into the consolidated layer",
+        description="For each policy with two annotation layers (or --layers), list every "
+        "disagreement (a label only one layer gives, a practice without a partner, an "
+        "attribute value paired practices differ on). Without an adjudication log "
+        "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
+        "complete log, one decision per disagreement, it writes the consolidated layer "
+        "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
+        "undecided or the log has problems. The rule is in the module privacy_labels.adjudicate.",
+    )
+    p.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to adjudicate (default: all)"
+    )
+    p.add_argument(
+        "--layers",
+        type=_layer_list,
+        metavar="BASE,OTHER",
+        help="the two annotators to adjudicate, the base layer first (default: the policy's "
+        "two annotators other than consolidated, in alphabetical order)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
+        "is not what the layers and the log give now",
+    )
+    p.set_defaults(run=cmd_adjudicate)
 
     p = sub.add_parser(
         "report",
