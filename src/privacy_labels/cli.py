@@ -74,6 +74,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             partitioned=args.partitioned,
+            layer=args.layer,
         )
     except InvalidInputs as error:
         return _stopped("build", error, args)
@@ -273,7 +274,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from privacy_labels.report import write_report
 
     try:
-        result = write_report(args.dir, args.out)
+        result = write_report(args.dir, args.out, args.layer)
     except UnreadableTables as error:
         print(f"{error}; {args.out} is unchanged", file=sys.stderr)
         return EXIT_INVALID
@@ -396,6 +397,24 @@ def _layer_list(text: str) -> list[str]:
     return names
 
 
+def _annotator(text: str) -> str:
+    from privacy_labels.corpus import is_slug
+
+    if not is_slug(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an annotator id (a lowercase slug)")
+    return text
+
+
+def _layer_option(parser, what: str) -> None:
+    parser.add_argument(
+        "--layer",
+        type=_annotator,
+        metavar="ANNOTATOR",
+        help=f"{what} from this annotator's layer (default: the consolidated layer where a "
+        "policy has one, else all annotators)",
+    )
+
+
 def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
     parser.add_argument(
         flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
@@ -477,6 +496,7 @@ def parser() -> argparse.ArgumentParser:
         help="write practices and attribute_values as Parquet datasets partitioned by "
         "category (<table>/category=<id>/part-0.parquet), for corpora too large to read whole",
     )
+    _layer_option(p, "derive segment_labels.has_* and policy_labels")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser(
@@ -668,6 +688,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _labeled_argument(p)
     _path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
+    _layer_option(p, "show each policy's label")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser(
