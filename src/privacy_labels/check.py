@@ -363,7 +363,7 @@ class _Layers:
         own = self.annotators.get(policy_id, set())
         expected = len(own - {CONSOLIDATED})
         if n_annotators != expected:
-            return f"n_annotators is {n_annotators}, expected {expected}"
+            return f"n_annotators: is {n_annotators}, expected {expected}"
         if layer is None and CONSOLIDATED in own:
             return f"layer is null, but the policy has a {CONSOLIDATED} layer"
         if layer is not None and layer not in own:
