@@ -9,9 +9,7 @@ from tests.conftest import REPO
 
 
 def test_every_disagreement_of_the_seed_layers_is_decided_once(run):
-    code, out, _ = run(
-        "adjudicate", "--raw", REPO / "data" / "raw", "--check", "--format", "json"
-    )
+    code, out, _ = run("adjudicate", "--raw", REPO / "data" / "raw", "--check", "--format", "json")
     result = json.loads(out)
     pending = {
         p["policy_id"]: (p["status"], p["message"])
