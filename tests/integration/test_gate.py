@@ -161,7 +161,7 @@ FAULTS = {
         "segment_labels",
         _label_from_a_missing_layer,
         "labels_match_practices",
-        "layer 'nobody' is not an annotator of the policy",
+        "layer 'nobody'",
     ),
     "segment label its layer does not give": (
         "segment_labels",
@@ -173,7 +173,7 @@ FAULTS = {
         "policy_labels",
         _label_from_a_missing_layer,
         "labels_match_practices",
-        "layer 'nobody' is not an annotator of the policy",
+        "layer 'nobody'",
     ),
     "split that is not the seeded hash's": (
         "splits",
