@@ -400,11 +400,13 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     ]
     layers = _layers(frames)
     layer_of = {}
+    unsound = set()  # a row whose layer or count is wrong: its cells are not compared
     for policy_id, row in labels.iterrows():
         layer_of[policy_id] = None if pd.isna(row["layer"]) else row["layer"]
         problem = layers.problem(policy_id, layer_of[policy_id], row["n_annotators"])
         if problem:
             failed.append(f"{policy_id}: {problem}")
+            unsound.add(policy_id)
     annotator_of = practices["annotator"]
     for q in QUESTIONS:
         in_slots = pd.Series(False, index=answers.index)
@@ -418,6 +420,8 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         for v in q.values:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
             for policy_id, row in labels.iterrows():
+                if policy_id in unsound:
+                    continue
                 ids = expected.get((policy_id, v.id), set())
                 polarity = {q.is_negatable and practice_id in negative for practice_id in ids}
                 want = {
