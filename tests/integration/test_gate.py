@@ -285,6 +285,11 @@ def test_views_from_the_consolidated_layer_pass_and_a_view_that_ignores_it_fails
                 row[f"has_{c}"] = row[f"is_majority_{c}"]
 
     _edit(rebuilt, "segment_labels", majority)
-    code, _, err = run("check", rebuilt, "--report", tmp_path / "report2")
+    code, _, _ = run("check", rebuilt, "--report", tmp_path / "report2")
     assert code == 1
-    assert "layer is null, but the policy has a consolidated layer" in err
+    result = read_json(tmp_path / "report2" / "result.json")
+    (failed,) = [c for c in result["checks"] if not c["success"]]
+    assert failed["frame"] == "segment_labels"
+    assert failed["examples"][0] == (
+        "example segment 0: layer is null, but the policy has a consolidated layer"
+    )
