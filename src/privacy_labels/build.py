@@ -35,6 +35,7 @@ from privacy_labels._files import (
 )
 from privacy_labels._parallel import map_in_order
 from privacy_labels.corpus import RawCorpus
+from privacy_labels.layers import independent
 from privacy_labels.policy_labels import Practice, policy_label_row
 from privacy_labels.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.tables import TABLES, arrow_schema, table
@@ -48,7 +49,7 @@ from privacy_labels.validate import (
     read_valid_policy,
     repeats_any,
 )
-from privacy_labels.views import segment_label_rows, split_of
+from privacy_labels.views import labelling_layer, segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
 BYTES_PER_FLUSH = 64 << 20
@@ -81,9 +82,9 @@ def _columns(name: str) -> operator.itemgetter:
     return operator.itemgetter(*table(name).column_names)
 
 
-def policy_rows(inputs: PolicyInputs) -> dict[str, list[tuple]]:
+def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[tuple]]:
     """All rows one policy contributes to each table, as tuples in column order,
-    sorted by the tables' keys.
+    sorted by the tables' keys; its labels from `layer` (see views.labelling_layer).
     """
     policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
@@ -133,12 +134,14 @@ def policy_rows(inputs: PolicyInputs) -> dict[str, list[tuple]]:
     practices.sort(key=operator.itemgetter(0))
     values.sort(key=operator.itemgetter(0))
     annotators = [doc["annotator"] for doc in inputs.documents]
+    layer = labelling_layer(annotators, layer)
     rows["segment_labels"] = [
         _columns("segment_labels")(row)
-        for row in segment_label_rows(policy_id, rows["segments"], labelled, annotators)
+        for row in segment_label_rows(policy_id, rows["segments"], labelled, annotators, layer)
     ]
     rows["splits"].append((policy_id, split_of(policy_id)))
-    label_row = policy_label_row(policy_id, len(annotators), labelled)
+    in_layer = labelled if layer is None else [p for p in labelled if p.annotator == layer]
+    label_row = policy_label_row(policy_id, len(independent(annotators)), in_layer, layer)
     rows["policy_labels"].append(_columns("policy_labels")(label_row))
     return rows
 
@@ -155,7 +158,9 @@ class Part:
 
 
 @without_cycle_collector
-def build_part(root: str, policy_ids: list[str], *, check: bool = True) -> Part:
+def build_part(
+    root: str, policy_ids: list[str], *, check: bool = True, layer: str | None = None
+) -> Part:
     """Check and turn a run of policies into rows; the unit of work of a parallel build."""
     corpus = RawCorpus(Path(root))
     rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
@@ -165,7 +170,7 @@ def build_part(root: str, policy_ids: list[str], *, check: bool = True) -> Part:
         if inputs is None:
             return Part(policy_ids, {}, {}, np.array([], np.uint64), is_valid=False)
         input_sha256.update(inputs.sha256)
-        for name, policy_table_rows in policy_rows(inputs).items():
+        for name, policy_table_rows in policy_rows(inputs, layer).items():
             rows[name] += policy_table_rows
     return Part(
         policy_ids,
@@ -273,7 +278,9 @@ class BuildResult:
     up_to_date: bool = False  # `out` was built from these very inputs: nothing written
 
 
-def built_from(raw: Path, out: Path, *, partitioned: bool = False) -> dict[str, int] | None:
+def built_from(
+    raw: Path, out: Path, *, partitioned: bool = False, layer: str | None = None
+) -> dict[str, int] | None:
     """The row counts of `out` when its manifest says it was built from exactly the files
     now in `raw`, by this package and schema, in this layout, and no output changed since;
     otherwise None. Hashing is far cheaper than building, and never wrong about a change.
@@ -287,7 +294,7 @@ def built_from(raw: Path, out: Path, *, partitioned: bool = False) -> dict[str, 
         (Path(out) / name).is_dir() for name in PARTITIONED_TABLES
     ):
         return None
-    current = _manifest(RawCorpus(Path(raw).resolve()), Path(out), n_rows, {})
+    current = _manifest(RawCorpus(Path(raw).resolve()), Path(out), n_rows, {}, layer)
     return n_rows if current == manifest else None
 
 
@@ -300,20 +307,23 @@ def build(
     scheduler: str | None = None,
     partitioned: bool = False,
     force: bool = False,
+    layer: str | None = None,
 ) -> BuildResult:
     """Validate the raw corpus at `raw` and write the tables to `out`.
 
     The per-policy work runs in `workers` processes, or on the Dask cluster at
     `scheduler`; the output is the same bytes either way. `partitioned` writes
     the Parquet of PARTITIONED_TABLES as datasets partitioned by category, for
-    corpora too large to read whole. Raises InvalidInputs, writing nothing,
-    when any input has a problem, OutputRefused when `out` is not a folder build may
+    corpora too large to read whole. `layer` names the annotator whose layer gives
+    the derived labels (default: consolidated where a policy has it, else all).
+    Raises InvalidInputs, writing nothing, when any input has a problem or a
+    policy has no `layer`, OutputRefused when `out` is not a folder build may
     write (see _files.claim_output), and Busy when another run is writing `out`.
     `progress=None` shows a progress bar only on a terminal. When `out` was built from
     these very inputs (see `built_from`), nothing is written, unless `force`.
     """
     if not force:
-        n_rows = built_from(raw, out, partitioned=partitioned)
+        n_rows = built_from(raw, out, partitioned=partitioned, layer=layer)
         if n_rows is not None:
             return BuildResult(out, n_rows, up_to_date=True)
     with owned_output(out, "build", {"raw corpus": raw}) as staging:
@@ -324,6 +334,7 @@ def build(
             workers=workers,
             scheduler=scheduler,
             partitioned=partitioned,
+            layer=layer,
         )
     return BuildResult(out, result.n_rows)
 
@@ -336,6 +347,7 @@ def write_tables(
     workers: int = 1,
     scheduler: str | None = None,
     partitioned: bool = False,
+    layer: str | None = None,
 ) -> BuildResult:
     """Validate the raw corpus and write the tables into the empty `folder`.
 
@@ -353,7 +365,10 @@ def write_tables(
         workers=workers,
         scheduler=scheduler,
         partitioned=partitioned,
+        layer=layer,
     )
+    if layer is not None:
+        _require_layer(RawCorpus(raw), layer)
     policy_ids = plain_policy_ids(corpus)
     written = write(policy_ids) if policy_ids is not None else None
     if written is None or repeats_any(written.practice_keys):
@@ -364,9 +379,25 @@ def write_tables(
             for leftover in folder.iterdir():
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
             written = write(corpus.policy_ids(), check=False)
-    manifest = _manifest(corpus, folder, written.n_rows, written.input_sha256)
+    manifest = _manifest(corpus, folder, written.n_rows, written.input_sha256, layer)
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
     return BuildResult(folder, written.n_rows)
+
+
+def _require_layer(corpus: RawCorpus, layer: str) -> None:
+    """Every policy has the layer its labels are to come from."""
+    problems = [
+        Problem(
+            str(corpus.annotation_path(policy_id, layer)),
+            "",
+            f"policy {policy_id} has no layer {layer!r} to take its labels from",
+            "annotate it, or build without --layer (consolidated where there is one, else all)",
+        )
+        for policy_id in corpus.policy_ids()
+        if not corpus.annotation_path(policy_id, layer).is_file()
+    ]
+    if problems:
+        raise InvalidInputs(problems)
 
 
 @dataclass(frozen=True)
@@ -386,6 +417,7 @@ def _write_parts(
     workers: int,
     scheduler: str | None,
     partitioned: bool,
+    layer: str | None,
 ) -> _Written | None:
     """Every table of the policies into `folder`; None at the first policy with a problem."""
     input_sha256: dict[str, str] = {}
@@ -406,7 +438,7 @@ def _write_parts(
             tqdm(total=len(policy_ids), desc="build", unit="policy", disable=quiet)
         )
         for part in map_in_order(
-            functools.partial(build_part, str(corpus.root), check=check),
+            functools.partial(build_part, str(corpus.root), check=check, layer=layer),
             parts,
             workers=min(workers, len(parts)),
             scheduler=scheduler,
@@ -422,11 +454,16 @@ def _write_parts(
 
 
 def _manifest(
-    corpus: RawCorpus, built: Path, n_rows: dict[str, int], input_sha256: dict[str, str]
+    corpus: RawCorpus,
+    built: Path,
+    n_rows: dict[str, int],
+    input_sha256: dict[str, str],
+    layer: str | None = None,
 ) -> dict:
     """sha256 of every output and input, so a build can be traced to what made it.
 
     `input_sha256` holds the files the build read; any other file is hashed here.
+    A build from one `layer` says so (the default build's manifest has no such key).
     """
     inputs = sorted(
         p.relative_to(corpus.root).as_posix()
@@ -436,6 +473,7 @@ def _manifest(
     return {
         "package_version": privacy_labels.__version__,
         "schema_version": schema_version(),
+        **({"layer": layer} if layer is not None else {}),
         "n_rows": n_rows,
         "outputs": {
             p.relative_to(built).as_posix(): sha256_file(p)

@@ -35,10 +35,17 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes, sha256_file
+from privacy_labels.layers import CONSOLIDATED
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import TABLES, count_rows, parquet_path, read_parquet, table
-from privacy_labels.views import count_column, majority_column, split_of
+from privacy_labels.views import (
+    count_column,
+    label_column,
+    majority_column,
+    share_column,
+    split_of,
+)
 
 N_EXAMPLES = 5
 # Larger corpora are checked in batches of whole policies of about this many
@@ -119,6 +126,7 @@ def read_tables(folder: Path, policy_ids: list[str] | None = None) -> dict[str, 
     types = {
         pa.string(): pd.StringDtype(),
         pa.int64(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
     }
     frames = {}
@@ -295,7 +303,19 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     key = ["policy_id", "segment_id"]
     labels = frames["segment_labels"].set_index(key)
     segments = frames["segments"].set_index(key)
-    annotators = frames["practices"].groupby([*key, "category"])["annotator"].nunique().to_dict()
+    practices = frames["practices"]
+    voting = practices[practices["annotator"] != CONSOLIDATED]
+    annotators = voting.groupby([*key, "category"], observed=True)["annotator"].nunique().to_dict()
+    given = set(
+        zip(
+            practices["policy_id"],
+            practices["segment_id"],
+            practices["category"],
+            practices["annotator"],
+            strict=True,
+        )
+    )
+    layers = _layers(frames)
     failed = [
         f"{policy_id} segment {segment_id}: in only one of segments and segment_labels"
         for policy_id, segment_id in segments.index.symmetric_difference(labels.index)
@@ -304,23 +324,40 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     segment_texts = segments["text"].to_dict()
     for (policy_id, segment_id), row in zip(both.index, both.to_dict("records"), strict=True):
         where = f"{policy_id} segment {segment_id}"
-        if any(pd.isna(v) for v in row.values()):  # named by the not-null expectations
-            failed.append(f"{where}: has nulls")
+        unchecked = {share_column(c) for c in taxonomy().category_ids} | {"layer"}
+        if any(pd.isna(v) for k, v in row.items() if k not in unchecked):
+            failed.append(f"{where}: has nulls")  # named by the not-null expectations
             continue
         if row["text"] != segment_texts[policy_id, segment_id]:
             failed.append(f"{where}: text differs from segments.text")
+        layer = None if pd.isna(row["layer"]) else row["layer"]
+        problem = layers.problem(policy_id, layer, row["n_annotators"])
+        if problem:
+            failed.append(f"{where}: {problem}")
+            continue
         for category_id in taxonomy().category_ids:
             n = annotators.get((policy_id, segment_id, category_id), 0)
             is_more = 2 * n > row["n_annotators"]
-            if (row[count_column(category_id)], row[majority_column(category_id)]) != (n, is_more):
+            share = n / row["n_annotators"] if row["n_annotators"] else None
+            label = (
+                is_more if layer is None else (policy_id, segment_id, category_id, layer) in given
+            )
+            found = (
+                row[count_column(category_id)],
+                row[majority_column(category_id)],
+                None if pd.isna(row[share_column(category_id)]) else row[share_column(category_id)],
+                row[label_column(category_id)],
+            )
+            if found != (n, is_more, share, label):
                 failed.append(
-                    f"{where}: {category_id} expected {n} annotator(s), majority {is_more}"
+                    f"{where}: {category_id} expected {n} annotator(s), share {share}, "
+                    f"majority {is_more}, label {label}"
                 )
     results = [
         _project_check(
             "segment_labels",
             "labels_match_practices",
-            "n_*, is_majority_*, text",
+            "n_annotators, layer, n_*, share_*, is_majority_*, has_*, text",
             len(labels),
             failed,
         )
@@ -342,6 +379,33 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return results
 
 
+@dataclass(frozen=True)
+class _Layers:
+    """Each policy's annotators, from the annotations table, to check a view's layer against."""
+
+    annotators: dict[str, set[str]]
+
+    def problem(self, policy_id: str, layer: str | None, n_annotators: int) -> str | None:
+        own = self.annotators.get(policy_id, set())
+        expected = len(own - {CONSOLIDATED})
+        if n_annotators != expected:
+            return f"n_annotators: is {n_annotators}, expected {expected}"
+        if layer is None and CONSOLIDATED in own:
+            return f"layer is null, but the policy has a {CONSOLIDATED} layer"
+        if layer is not None and layer not in own:
+            return f"layer {layer!r} is not an annotator of the policy"
+        return None
+
+
+def _layers(frames: dict[str, pd.DataFrame]) -> _Layers:
+    annotators: dict[str, set[str]] = {}
+    for policy_id, annotator in zip(
+        frames["annotations"]["policy_id"], frames["annotations"]["annotator"], strict=True
+    ):
+        annotators.setdefault(policy_id, set()).add(annotator)
+    return _Layers(annotators)
+
+
 def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     """Each policy_labels cell: its practice_ids are exactly the policy's practices that give
     the answer, and its status follows from their polarity (does / does_not / mixed / silent)."""
@@ -360,14 +424,18 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         f"{policy_id}: in only one of policies and policy_labels"
         for policy_id in policy_ids.symmetric_difference(labels.index)
     ]
-    n_annotators = frames["annotations"].groupby("policy_id").size()
-    failed += [
-        f"{policy_id} n_annotators: is {n}, expected {n_annotators.get(policy_id, 0)}"
-        for policy_id, n in labels["n_annotators"].items()
-        if n != n_annotators.get(policy_id, 0)
-    ]
+    layers = _layers(frames)
     # One dict per row: iterrows would convert all 220 Arrow-backed columns per cell.
     rows = list(zip(labels.index, labels.to_dict("records"), strict=True))
+    layer_of = {}
+    unsound = set()  # a row whose layer or count is wrong: its cells are not compared
+    for policy_id, row in rows:
+        layer_of[policy_id] = None if pd.isna(row["layer"]) else row["layer"]
+        problem = layers.problem(policy_id, layer_of[policy_id], row["n_annotators"])
+        if problem:
+            failed.append(f"{policy_id}: {problem}")
+            unsound.add(policy_id)
+    annotator_of = practices["annotator"].to_dict()
     for q in QUESTIONS:
         in_slots = pd.Series(False, index=answers.index)
         for category, attribute in q.slots:
@@ -380,10 +448,14 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
             chosen["practice_id"].tolist(),
             strict=True,
         ):
-            expected.setdefault((policy_id, value), set()).add(practice_id)
+            layer = layer_of.get(policy_id)
+            if layer is None or annotator_of.get(practice_id) == layer:
+                expected.setdefault((policy_id, value), set()).add(practice_id)
         for v in q.values:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
             for policy_id, row in rows:
+                if policy_id in unsound:
+                    continue
                 ids = expected.get((policy_id, v.id), set())
                 polarity = {q.is_negatable and practice_id in negative for practice_id in ids}
                 want = {
@@ -404,7 +476,7 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     return _project_check(
         "policy_labels",
         "labels_match_practices",
-        "n_annotators, <question>_<value>[_practice_ids]",
+        "n_annotators, layer, <question>_<value>[_practice_ids]",
         len(labels),
         failed,
     )
@@ -463,11 +535,13 @@ def table_suite(name: str) -> list:
         )
     ]
     for c in spec.columns:
-        dtype = {"integer": "Int64", "boolean": "boolean"}.get(c.type, "string")
+        dtype = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
+            c.type, "string"
+        )
         suite.append(_described(gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name))
         if not c.is_nullable and c.name not in repeated:
             suite.append(_described(gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name))
-        if c.type == "integer":
+        if c.type in ("integer", "number"):
             suite.append(
                 _described(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=0), c.name)
             )

@@ -84,6 +84,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             partitioned=args.partitioned,
             force=args.force,
+            layer=args.layer,
         )
     except InvalidInputs as error:
         return _stopped("build", error, args)
@@ -304,7 +305,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from privacy_labels.report import write_report
 
     try:
-        result = write_report(args.dir, args.out)
+        result = write_report(args.dir, args.out, args.layer)
     except UnreadableTables as error:
         print(f"{error}; {args.out} is unchanged", file=sys.stderr)
         return EXIT_INVALID
@@ -319,12 +320,47 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from privacy_labels.agreement import AgreementError, agreement, table
 
     try:
-        result = agreement(args.dir, args.annotators)
+        result = agreement(args.dir, args.annotators, args.layers)
     except AgreementError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
     return EXIT_OK
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from privacy_labels.adjudicate import AdjudicationError, adjudicate
+
+    try:
+        results = adjudicate(args.raw, args.policy_ids or None, args.layers, check=args.check)
+    except AdjudicationError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    is_complete = all(r.is_done for r in results)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"is_complete": is_complete, "policies": [r.to_dict() for r in results]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK if is_complete else EXIT_INVALID
+    for result in results:
+        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) == 2 else ""
+        line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
+        print(
+            line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
+        )
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+    done = sum(r.status in ("consolidated", "unchanged") for r in results)
+    print(
+        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two layers "
+        "consolidated" + ("" if is_complete else "; --format json lists the open disagreements"),
+        file=sys.stdout if is_complete else sys.stderr,
+    )
+    return EXIT_OK if is_complete else EXIT_INVALID
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
@@ -378,6 +414,36 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return int(text)
+
+
+def _layer_list(text: str) -> list[str]:
+    from privacy_labels.corpus import is_slug
+
+    names = [name.strip() for name in text.split(",")]
+    wrong = [name for name in names if not is_slug(name)]
+    if wrong or len(names) < 2:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give two or more annotator ids separated by commas, e.g. claude,claude-blind"
+        )
+    return names
+
+
+def _annotator(text: str) -> str:
+    from privacy_labels.corpus import is_slug
+
+    if not is_slug(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an annotator id (a lowercase slug)")
+    return text
+
+
+def _layer_option(parser, what: str) -> None:
+    parser.add_argument(
+        "--layer",
+        type=_annotator,
+        metavar="ANNOTATOR",
+        help=f"{what} from this annotator's layer (default: the consolidated layer where a "
+        "policy has one, else all annotators)",
+    )
 
 
 def _path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
@@ -468,6 +534,7 @@ def parser() -> argparse.ArgumentParser:
         help="build even when OUT's manifest.json shows it was built from these very inputs "
         "(by default that is checked by sha256 and nothing is written)",
     )
+    _layer_option(p, "derive segment_labels.has_* and policy_labels")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser(
@@ -615,10 +682,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "agreement",
         parents=[fmt],
-        help="inter-annotator agreement per category",
-        description="Segment-level Fleiss' kappa per category over the policies with the same "
-        "number of annotators, and the number of segments labeled by at least one, a "
-        "majority, and all annotators. Reads segment_labels from DIR.",
+        help="inter-annotator agreement per category, per policy and for the corpus",
+        description="Compare the annotation layers of the tables in DIR (the consolidated "
+        "layer excepted): segment-level Cohen's kappa (a fixed pair of layers) or Fleiss' "
+        "kappa per category, the number of segments labeled by at least one, a majority and "
+        "all annotators, pairwise segment-level F1 (micro and per category), and "
+        "attribute-value agreement on practices matched by attribute overlap; per policy and "
+        "for the corpus. The formulas are in the module privacy_labels.agreement.",
     )
     _labeled_argument(p)
     p.add_argument(
@@ -627,11 +697,47 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="use the policies with N annotators (default: the most common number)",
     )
+    p.add_argument(
+        "--layers",
+        type=_layer_list,
+        metavar="A,B[,...]",
+        help="compare these annotators' layers, over the policies that have all of them",
+    )
     p.set_defaults(run=cmd_agreement)
 
     from privacy_labels.benchmark_cli import add_commands
 
     add_commands(sub, fmt)
+
+    p = sub.add_parser(
+        "adjudicate",
+        parents=[fmt, raw],
+        help="resolve the disagreements of two layers into the consolidated layer",
+        description="For each policy with two annotation layers (or --layers), list every "
+        "disagreement (a label only one layer gives, a practice without a partner, an "
+        "attribute value paired practices differ on). Without an adjudication log "
+        "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
+        "complete log, one decision per disagreement, it writes the consolidated layer "
+        "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
+        "undecided or the log has problems. The rule is in the module privacy_labels.adjudicate.",
+    )
+    p.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to adjudicate (default: all)"
+    )
+    p.add_argument(
+        "--layers",
+        type=_layer_list,
+        metavar="BASE,OTHER",
+        help="the two annotators to adjudicate, the base layer first (default: the policy's "
+        "two annotators other than consolidated, in alphabetical order)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
+        "is not what the layers and the log give now",
+    )
+    p.set_defaults(run=cmd_adjudicate)
 
     p = sub.add_parser(
         "report",
@@ -645,6 +751,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _labeled_argument(p)
     _path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
+    _layer_option(p, "show each policy's label")
     p.set_defaults(run=cmd_report)
 
     p = sub.add_parser(

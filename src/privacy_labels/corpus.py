@@ -3,6 +3,7 @@
 data/raw/policies/<policy_id>.txt               policy text, UTF-8, LF
 data/raw/policies/<policy_id>.json              provenance sidecar
 data/raw/annotations/<policy_id>/<annotator>.json
+data/raw/adjudication/<policy_id>.json          adjudication log (see adjudicate.py)
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ class RawCorpus:
     @property
     def annotations_dir(self) -> Path:
         return self.root / "annotations"
+
+    @property
+    def adjudication_dir(self) -> Path:
+        return self.root / "adjudication"
+
+    def adjudication_path(self, policy_id: str) -> Path:
+        return self.adjudication_dir / f"{policy_id}.json"
+
+    def annotation_path(self, policy_id: str, annotator: str) -> Path:
+        return self.annotations_dir / policy_id / f"{annotator}.json"
 
     def text_path(self, policy_id: str) -> Path:
         return self.policies_dir / f"{policy_id}.txt"

@@ -73,6 +73,20 @@ def render_tables() -> str:
         "offsets into the policy's full `text` (Python string indexing), end exclusive. "
         "Label columns hold taxonomy ids (see [taxonomy.md](taxonomy.md)); `load()` returns "
         "them as ordered categoricals over the full lists.",
+        "",
+        "**Annotation layers.** Each annotation document is a layer, and the tables keep every "
+        "one: `annotations`, `practices` and `attribute_values` have a row per layer's "
+        "document, practice and value, with its `annotator`, so each annotator's labels are "
+        "there as data (e.g. the segment labels of one annotator: the distinct `policy_id`, "
+        "`segment_id`, `category` of its practices). The `consolidated` layer, written by "
+        "`privacy-labels adjudicate` from two layers and an adjudication log, is one of them. "
+        "The derived views count annotators without it: `segment_labels` gives per category "
+        "the number (`n_`) and share (`share_`) of annotators who labeled a segment and "
+        "whether a majority did (`is_majority_`). Their labels (`segment_labels.has_`, "
+        "`policy_labels`) come from each policy's labelling layer, named in the column "
+        "`layer`: the consolidated layer when the policy has one, or the layer given to "
+        "`build --layer`; null means all annotators (the majority in `segment_labels`, every "
+        "practice in `policy_labels`).",
     ]
     for t in TABLES:
         lines += [

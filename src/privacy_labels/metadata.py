@@ -463,6 +463,7 @@ The code that built the release (the privacy-labels package) is MIT-licensed.
 _TYPES = {
     "string": ("string", "sc:Text"),
     "integer": ("integer", "sc:Integer"),
+    "number": ("number", "sc:Float"),
     "boolean": ("boolean", "sc:Boolean"),
     "label": ("string", "sc:Text"),
 }
@@ -485,7 +486,7 @@ def datapackage(release: Release) -> dict:
             constraints: dict = {"required": not c.is_nullable}
             if c.type == "label":
                 constraints["enum"] = c.label_ids()
-            if c.type == "integer":
+            if c.type in ("integer", "number"):
                 constraints["minimum"] = 0
             fields.append(
                 {

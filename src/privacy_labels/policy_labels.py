@@ -13,8 +13,10 @@ each possible answer, a taxonomy value, it holds two columns:
 - `<question>_<value>_practice_ids`: the supporting practices, space-separated
   and sorted; empty when not stated.
 
-All annotators' practices count: a cell is `does` if any annotator found the
-statement, and its practice_ids say who (practice ids name their annotator).
+The practices are those of the policy's labelling layer (column `layer`: by
+default the consolidated layer when the policy has one, see views.py); without
+one, all annotators' practices count: a cell is `does` if any annotator found
+the statement, and its practice_ids say who (practice ids name their annotator).
 `grid()` crosses two questions' answers for the per-policy report
 (information type × purpose, information type × recipient), by the same rules.
 """
@@ -214,9 +216,12 @@ def grid(
     return {key: _cell(found, is_negatable) for key, found in supporting.items()}
 
 
-def policy_label_row(policy_id: str, n_annotators: int, practices: list[Practice]) -> dict:
-    """The `policy_labels` row of one policy."""
-    row: dict = {"policy_id": policy_id, "n_annotators": n_annotators}
+def policy_label_row(
+    policy_id: str, n_annotators: int, practices: list[Practice], layer: str | None = None
+) -> dict:
+    """The `policy_labels` row of one policy, from the practices of its labelling `layer`
+    (all annotators' when None)."""
+    row: dict = {"policy_id": policy_id, "n_annotators": n_annotators, "layer": layer}
     supporting = _supporting(practices, QUESTIONS)
     for q in QUESTIONS:
         for value_id, found in supporting[q.id].items():

@@ -32,6 +32,7 @@ from privacy_labels.policy_labels import (
     cell_column,
     evidence_column,
     grid,
+    policy_label_row,
     practices_from_rows,
     question,
 )
@@ -246,18 +247,27 @@ def _agreement_section(folder: Path) -> str:
     except AgreementError as error:
         return f"<h2>Agreement</h2>\n<p>Not computed: {_e(error)}</p>"
     names = {c.id: c.name for c in taxonomy().categories}
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
     rows = "".join(
-        f"<tr><td>{_e(names[c.category])}</td><td>"
-        f"{'' if c.kappa is None else f'{c.kappa:.3f}'}</td><td>{c.n_at_least_one:,}</td>"
-        f"<td>{c.n_majority:,}</td><td>{c.n_all:,}</td></tr>"
+        f"<tr><td>{_e(names[c.category])}</td><td>{number(c.kappa)}</td>"
+        f"<td>{c.n_at_least_one:,}</td><td>{c.n_majority:,}</td><td>{c.n_all:,}</td>"
+        f"<td>{number(c.f1)}</td><td>{number(c.attribute_agreement)}</td></tr>"
         for c in result.categories
     )
+    statistic = {"cohen": "Cohen's", "fleiss": "Fleiss'"}[result.statistic]
     return (
         "<h2>Agreement</h2>\n"
-        f"<p>Fleiss' kappa per category over {result.n_segments:,} segments of "
-        f"{result.n_policies:,} policies with {result.n_annotators} annotators each.</p>"
+        f"<p>{statistic} kappa per category over {result.n_segments:,} segments of "
+        f"{result.n_policies:,} policies with {result.n_annotators} annotators each "
+        "(the consolidated layer excepted); pairwise segment-level F1 "
+        f"{number(result.f1) or 'n/a'}; attribute-value agreement on matched practices "
+        f"{number(result.attribute_agreement) or 'n/a'}.</p>"
         "<table><thead><tr><th>category</th><th>kappa</th><th>≥ 1 annotator</th>"
-        f"<th>majority</th><th>all</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<th>majority</th><th>all</th><th>F1</th><th>attribute agreement</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
@@ -372,9 +382,17 @@ def highlighted_text(text: str, ranges: dict[str, list[tuple[int, int]]]) -> str
     return "".join(out)
 
 
-def policy_page(policy: dict, tables: Tables) -> str:
+def policy_page(policy: dict, tables: Tables, layer: str | None = None) -> str:
+    """The policy's label from `layer`, by default the labelling layer it was built with."""
     pid = policy["policy_id"]
-    rows = [p for p in tables.practices if p["policy_id"] == pid]
+    label_row = tables.labels[pid]
+    built_layer = label_row["layer"]
+    layer = layer or built_layer
+    rows = [
+        p
+        for p in tables.practices
+        if p["policy_id"] == pid and (layer is None or p["annotator"] == layer)
+    ]
     ids = {p["practice_id"] for p in rows}
     values = [v for v in tables.values if v["practice_id"] in ids]
     ranges: dict[str, list[tuple[int, int]]] = {p["practice_id"]: [] for p in rows}
@@ -386,8 +404,14 @@ def policy_page(policy: dict, tables: Tables) -> str:
             segment = tables.segments[pid, p["segment_id"]]
             ranges[p["practice_id"]].append((segment["start"], segment["end"]))
     practices = practices_from_rows(rows, values)
-    label_row = tables.labels[pid]
+    if layer != built_layer:
+        label_row = policy_label_row(pid, label_row["n_annotators"], practices, layer)
     annotators = [a for a in tables.annotations if a["policy_id"] == pid]
+    shown = (
+        f"the labels of the layer <code>{_e(layer)}</code>"
+        if layer
+        else "the labels of all annotators together"
+    )
     legend = " ".join(
         f'<span class="{s}">{SYMBOLS[s]}</span>{_e(STATUS_WORDS[s])}' for s in SYMBOLS
     )
@@ -406,9 +430,8 @@ def policy_page(policy: dict, tables: Tables) -> str:
                 if policy.get("retrieved_date")
                 else ""
             )
-            + f". {len(rows):,} practices by {len(annotators)} annotator(s): "
-            + _e(", ".join(a["annotator"] for a in annotators))
-            + ".</p>",
+            + f". Annotation layers: {_e(', '.join(a['annotator'] for a in annotators))}; "
+            + f"shown: {shown}, {len(rows):,} practices.</p>",
             f'<p class="legend">{legend}. Each filled cell links to its evidence in the text.</p>',
             label_grid(practices, label_row),
             "<h2>What the policy says</h2>",
@@ -427,17 +450,26 @@ class ReportResult:
     n_pages: int
 
 
-def write_report(folder: Path, out: Path) -> ReportResult:
-    """Write the report for the built tables in `folder` to `out`, replaced when complete."""
+def write_report(folder: Path, out: Path, layer: str | None = None) -> ReportResult:
+    """Write the report for the built tables in `folder` to `out`, replaced when complete;
+    each policy's label from `layer`, by default the layer its labels were built from."""
+    tables = Tables.read(folder)
+    if layer is not None:
+        have = {(a["policy_id"], a["annotator"]) for a in tables.annotations}
+        without = [p["policy_id"] for p in tables.policies if (p["policy_id"], layer) not in have]
+        if without:
+            raise UnreadableTables(
+                f"{folder}: no layer {layer!r} in {', '.join(without)}; choose another --layer "
+                "or leave it out (the layer the tables were built with)"
+            )
     inputs = {"tables folder": folder}
     claim_output(out, "report", inputs)
-    tables = Tables.read(folder)
     with owned_output(out, "report", inputs) as staging:
         (staging / STYLE).write_text(CSS.lstrip(), encoding="utf-8")
         (staging / "index.html").write_text(index_page(tables, folder), encoding="utf-8")
         (staging / "policies").mkdir()
         for policy in tables.policies:
-            page = policy_page(policy, tables)
+            page = policy_page(policy, tables, layer)
             (staging / "policies" / f"{policy['policy_id']}.html").write_text(
                 page, encoding="utf-8"
             )

@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 
 from privacy_labels._files import package_data
 
-SCHEMA_NAMES = ("annotation", "policy", "taxonomy")
+SCHEMA_NAMES = ("annotation", "policy", "taxonomy", "adjudication")
 
 
 def schema_path(name: str) -> Path:
@@ -28,7 +28,7 @@ def schema_path(name: str) -> Path:
 
 @cache
 def load_schema(name: str) -> dict:
-    """One schema document by short name: `annotation`, `policy` or `taxonomy`."""
+    """One schema document by short name: `annotation`, `policy`, `taxonomy` or `adjudication`."""
     if name not in SCHEMA_NAMES:
         raise ValueError(f"unknown schema {name!r}; expected one of {', '.join(SCHEMA_NAMES)}")
     return json.loads(schema_path(name).read_text(encoding="utf-8"))

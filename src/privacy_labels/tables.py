@@ -1,6 +1,6 @@
 """The tables: the public data contract, with their Arrow and pandas types derived from the schema.
 
-Column types are logical: `string`, `integer`, `boolean`, or a `label` whose
+Column types are logical: `string`, `integer`, `number` (a float), `boolean`, or a `label` whose
 categories are an ordered list: the taxonomy's category, attribute or value
 ids, or the dataset splits.
 """
@@ -18,13 +18,19 @@ import pyarrow.parquet as pq
 
 from privacy_labels.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
-from privacy_labels.views import SPLITS, count_column, majority_column
+from privacy_labels.views import (
+    SPLITS,
+    count_column,
+    label_column,
+    majority_column,
+    share_column,
+)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # "string" | "integer" | "boolean" | "label"
+    type: str  # "string" | "integer" | "number" | "boolean" | "label"
     description: str
     is_nullable: bool = False
     # for type "label": "category" | "attribute" | "value" | "split" | "status"
@@ -79,6 +85,20 @@ POLICY_ID = Column("policy_id", "string", "Policy id, a lowercase slug.")
 PRACTICE_ID = Column("practice_id", "string", "Practice id, unique across the corpus.")
 SEGMENT_ID = Column("segment_id", "integer", "0-based position of the segment in its policy.")
 TEXT_SHA256 = Column("text_sha256", "string", "sha256 of the policy text (UTF-8).")
+
+N_ANNOTATORS = Column(
+    "n_annotators",
+    "integer",
+    "Annotators of the policy: its annotation documents but the consolidated layer.",
+)
+LAYER = Column(
+    "layer",
+    "string",
+    "The annotator whose layer gives the labels: the one `build --layer` named, by default "
+    "`consolidated` when the policy has that layer; null for the majority of all annotators "
+    "(segment_labels) or all their practices (policy_labels).",
+    is_nullable=True,
+)
 
 SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
 POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
@@ -174,12 +194,14 @@ TABLES: tuple[Table, ...] = (
     # Derived views (see views.py): computed from the tables above by build.
     Table(
         "segment_labels",
-        "One row per segment: its text and, per category, how many annotators labeled it "
-        "and whether a majority did. For segment classification.",
+        "One row per segment: its text and, per category, how many annotators labeled it, "
+        "their share, whether a majority did, and its label in the policy's labelling layer "
+        "(the consolidated layer by default). For segment classification.",
         (
             POLICY_ID,
             SEGMENT_ID,
-            Column("n_annotators", "integer", "Annotators of the policy (annotation documents)."),
+            N_ANNOTATORS,
+            LAYER,
             Column("text", "string", "The segment's text."),
             *(
                 Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
@@ -187,9 +209,28 @@ TABLES: tuple[Table, ...] = (
             ),
             *(
                 Column(
+                    share_column(c.id),
+                    "number",
+                    f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
+                    "null without annotators).",
+                    is_nullable=True,
+                )
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
                     majority_column(c.id),
                     "boolean",
                     f"More than half of the annotators labeled {c.name} here.",
+                )
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
+                    label_column(c.id),
+                    "boolean",
+                    f"The label: the layer labeled {c.name} here (when layer is null, a "
+                    "majority of the annotators did).",
                 )
                 for c in taxonomy().categories
             ),
@@ -215,7 +256,8 @@ TABLES: tuple[Table, ...] = (
         "(not_stated), with the supporting practice_ids.",
         (
             POLICY_ID,
-            Column("n_annotators", "integer", "Annotators of the policy (annotation documents)."),
+            N_ANNOTATORS,
+            LAYER,
             *(
                 column
                 for q in QUESTIONS
@@ -254,12 +296,14 @@ def table(name: str) -> Table:
 _ARROW_TYPES = {
     "string": pa.string(),
     "integer": pa.int64(),
+    "number": pa.float64(),
     "boolean": pa.bool_(),
     "label": pa.string(),
 }
 _PANDAS_TYPES = {
     "string": pd.StringDtype(),
     "integer": pd.Int64Dtype(),
+    "number": pd.Float64Dtype(),
     "boolean": pd.BooleanDtype(),
 }
 
@@ -295,6 +339,7 @@ def pandas_dtypes(name: str) -> dict[str, object]:
 _PANDAS_OF_ARROW = {
     pa.string(): pd.StringDtype(),
     pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
     pa.bool_(): pd.BooleanDtype(),
 }
 

@@ -2,9 +2,19 @@
 
 - `segment_labels`: one row per segment of a policy, with its text and, for
   every category, how many of the policy's annotators labeled a practice of
-  that category in the segment (`n_<category>`) and whether that is a
-  majority, more than half of them (`is_majority_<category>`). This is the
-  segment-classification task of OPP-115 papers, ready to train on.
+  that category in the segment (`n_<category>`), their share
+  (`share_<category>`), whether that is a majority, more than half of them
+  (`is_majority_<category>`), and the segment's label in the policy's
+  labelling layer (`has_<category>`). This is the segment-classification task
+  of OPP-115 papers, ready to train on.
+
+Annotators, here and in `policy_labels`, are the policy's annotation layers
+but the consolidated one, which `adjudicate` makes from them and which never
+counts as a vote. The **labelling layer** of a policy (column `layer`) is the
+one `build --layer ANNOTATOR` names; by default the consolidated layer when
+the policy has one; otherwise none (null), and the labels are the majority
+of all annotators (`has_` = `is_majority_`; in `policy_labels`, every
+annotator's practices).
 - `splits`: a policy-level train/validation/test assignment. Whole policies go
   to one split, so no policy's wording leaks from training into evaluation.
   A policy's split depends on its id only (a seeded hash), so it never moves
@@ -16,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 
+from privacy_labels.layers import CONSOLIDATED, independent
 from privacy_labels.policy_labels import Practice
 from privacy_labels.schema import taxonomy
 
@@ -41,6 +52,25 @@ def count_column(category_id: str) -> str:
     return f"n_{category_id}"
 
 
+def share_column(category_id: str) -> str:
+    return f"share_{category_id}"
+
+
+def label_column(category_id: str) -> str:
+    return f"has_{category_id}"
+
+
+def labelling_layer(annotators: list[str], requested: str | None = None) -> str | None:
+    """The layer a policy's labels come from: see the module docstring."""
+    if requested is not None:
+        return requested
+    return CONSOLIDATED if CONSOLIDATED in annotators else None
+
+
+def share(n_labeled: int, n_annotators: int) -> float | None:
+    return n_labeled / n_annotators if n_annotators else None
+
+
 def majority_column(category_id: str) -> str:
     return f"is_majority_{category_id}"
 
@@ -55,26 +85,34 @@ def segment_label_rows(
     segments: list[tuple],
     practices: list[Practice],
     annotators: list[str],
+    layer: str | None = None,
 ) -> list[dict]:
     """The `segment_labels` rows of one policy, from its `segments` rows, its
-    practices and its annotators.
+    practices, its annotators (every layer) and its labelling layer.
     """
     labeled: dict[tuple[int, str], set[str]] = {}
     for practice in practices:
         key = (practice.segment_id, practice.category)
         labeled.setdefault(key, set()).add(practice.annotator)
-    n_annotators = len(annotators)
+    voters = set(independent(annotators))
+    n_annotators = len(voters)
     rows = []
     for _, segment_id, _, _, text in segments:
         row = {
             "policy_id": policy_id,
             "segment_id": segment_id,
             "n_annotators": n_annotators,
+            "layer": layer,
             "text": text,
         }
         for category_id in taxonomy().category_ids:
-            n = len(labeled.get((segment_id, category_id), ()))
+            given = labeled.get((segment_id, category_id), set())
+            n = len(given & voters)
             row[count_column(category_id)] = n
+            row[share_column(category_id)] = share(n, n_annotators)
             row[majority_column(category_id)] = is_majority(n, n_annotators)
+            row[label_column(category_id)] = (
+                is_majority(n, n_annotators) if layer is None else layer in given
+            )
         rows.append(row)
     return rows

@@ -38,8 +38,8 @@ def test_the_suite_is_generated_from_the_schema():
         + len(t.columns)
         + sum(not c.is_nullable and c.name not in answers(t) for c in t.columns)
         + 1
-        # non-negative integers, ordered spans, each label column in its list
-        + sum(c.type == "integer" for c in t.columns)
+        # non-negative integers and numbers, ordered spans, each label column in its list
+        + sum(c.type in ("integer", "number") for c in t.columns)
         + len(t.spans)
         + sum(c.type == "label" and c.name not in answers(t) for c in t.columns)
         for t in TABLES
@@ -114,6 +114,18 @@ def _miscounted_segment_label(rows):
     rows[0]["n_other"] += 1
 
 
+def _wrong_share(rows):
+    rows[0]["share_other"] = 0.5
+
+
+def _label_from_a_missing_layer(rows):
+    rows[0]["layer"] = "nobody"
+
+
+def _flipped_label(rows):
+    rows[0]["has_other"] = not rows[0]["has_other"]
+
+
 def _moved_split(rows):
     rows[0]["split"] = "test" if rows[0]["split"] != "test" else "train"
 
@@ -166,6 +178,30 @@ FAULTS = {
         _miscounted_segment_label,
         "labels_match_practices",
         "other expected",
+    ),
+    "segment label share that its counts contradict": (
+        "segment_labels",
+        _wrong_share,
+        "labels_match_practices",
+        "other expected",
+    ),
+    "segment label from a layer the policy does not have": (
+        "segment_labels",
+        _label_from_a_missing_layer,
+        "labels_match_practices",
+        "layer 'nobody'",
+    ),
+    "segment label its layer does not give": (
+        "segment_labels",
+        _flipped_label,
+        "labels_match_practices",
+        "other expected",
+    ),
+    "policy label from a layer the policy does not have": (
+        "policy_labels",
+        _label_from_a_missing_layer,
+        "labels_match_practices",
+        "layer 'nobody'",
     ),
     "split that is not the seeded hash's": (
         "splits",
@@ -328,3 +364,39 @@ def test_batches_hold_whole_policies_of_about_the_practices_asked(tmp_path):
     result = check(LABELED, practices_per_batch=limit)
     assert result.success, [str(c) for c in result.failures]
     assert "rows_belong_to_the_corpus" in {c.check for c in result.checks}
+
+
+def test_views_from_the_consolidated_layer_pass_and_a_view_that_ignores_it_fails(run, tmp_path):
+    from tests.layered import two_layer_corpus, write_json
+
+    raw = two_layer_corpus(tmp_path)
+    run("adjudicate", "--raw", raw)
+    log = read_json(raw / "adjudication" / "example.json")
+    log |= {"adjudicator": "the test suite", "adjudicated_date": "2026-12-01"}
+    for entry, decision in zip(log["entries"], ["advertising", True, False, True], strict=True):
+        entry |= {"decision": decision, "rule": "text"}
+    write_json(raw / "adjudication" / "example.json", log)
+    assert run("adjudicate", "--raw", raw)[0] == 0
+    folder = tmp_path / "labeled"
+    assert run("build", "--quiet", "--raw", raw, "--out", folder)[0] == 0
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 0, err
+    # The majority of the two annotators, where the consolidated layer should give the labels.
+    rebuilt = tmp_path / "majority"
+    shutil.copytree(folder, rebuilt)
+
+    def majority(rows):
+        for row in rows:
+            row["layer"] = None
+            for c in taxonomy().category_ids:
+                row[f"has_{c}"] = row[f"is_majority_{c}"]
+
+    _edit(rebuilt, "segment_labels", majority)
+    code, _, _ = run("check", rebuilt, "--report", tmp_path / "report2")
+    assert code == 1
+    result = read_json(tmp_path / "report2" / "result.json")
+    (failed,) = [c for c in result["checks"] if not c["success"]]
+    assert failed["frame"] == "segment_labels"
+    assert failed["examples"][0] == (
+        "example segment 0: layer is null, but the policy has a consolidated layer"
+    )

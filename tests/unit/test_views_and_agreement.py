@@ -118,18 +118,21 @@ def test_agreement_uses_the_policies_with_the_most_common_number_of_annotators(o
     # P_i = 1/3, 1, 1/3 → P̄ = 5/9; p = 3/9 → P_e = 5/9; kappa = 0.
     assert other.kappa == pytest.approx(0.0, abs=1e-12)
     assert (other.n_at_least_one, other.n_majority, other.n_all) == (2, 1, 0)
-    # sample.net, 2 annotators: data security votes 2, 0 (kappa 1); policy change 0, 1:
-    # P̄ = (1 + 0) / 2; p = 1/4 → P_e = 10/16; kappa = (1/2 - 5/8) / (3/8) = -1/3.
-    two = {c.category: c for c in agreement(opp115_labeled, 2).categories}
+    # sample.net, the same 2 annotators throughout: Cohen's kappa. Data security votes
+    # (yes, yes), (no, no): kappa 1. Policy change: one annotator on one of the two segments,
+    # the other never: p_o = 1/2, P_e = 1/2 · 0 + 1/2 · 1 = 1/2 → kappa 0.
+    result = agreement(opp115_labeled, 2)
+    assert result.statistic == "cohen" and len(result.layers) == 2
+    two = {c.category: c for c in result.categories}
     assert two["data_security"].kappa == pytest.approx(1.0)
-    assert two["policy_change"].kappa == pytest.approx(-1 / 3)
+    assert two["policy_change"].kappa == pytest.approx(0.0, abs=1e-12)
     assert two["do_not_track"].kappa is None
 
 
 def test_agreement_command_prints_a_table_and_json(opp115_labeled, run):
     code, out, _ = run("agreement", opp115_labeled)
     assert code == 0
-    assert "1 policies with 3 annotators, 3 segments" in out
+    assert "1 policies with 3 annotators (201, 202, 203), 3 segments" in out
     assert "first_party_collection_use" in out and "-0.000" not in out
     code, out, _ = run("agreement", opp115_labeled, "--format", "json")
     assert json.loads(out)["categories"][0]["category"] == "first_party_collection_use"

@@ -1,0 +1,96 @@
+"""The blind calibration annotations of OPP-115 policies, validated against the texts in ../shared.
+
+`calibration/opp115/annotations/<policy_id>/<annotator>.json` holds this project's
+annotations of three OPP-115 policies; their texts stay in
+`../shared/calibration/opp115-blind/policies/` (OPP-115 is for research only).
+The check copies both into a temporary raw corpus and validates it as any
+other: schema, spans against the text, text_sha256, segments, ids. It skips
+when ../shared or the annotations are not there.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from privacy_labels.corpus import RawCorpus
+from privacy_labels.validate import Problem, Validator
+from tests.conftest import REPO, SHARED
+from tests.layered import write_json
+
+CALIBRATION = REPO / "calibration" / "opp115" / "annotations"
+BLIND_POLICIES = SHARED / "calibration" / "opp115-blind" / "policies"
+
+
+def calibration_problems(annotations: Path, policies: Path, workdir: Path) -> list[Problem]:
+    """Every problem of the annotation documents under `annotations` (one folder per policy)
+    against the policy texts and sidecars in `policies`; also a shared policy without a
+    document, or a document of a policy that is not shared."""
+    raw = RawCorpus(workdir / "raw")
+    raw.policies_dir.mkdir(parents=True)
+    documents = sorted(annotations.glob("*/*.json"))
+    annotated = {d.parent.name for d in documents}
+    shared = {p.stem for p in policies.glob("*.json")}
+    problems = [
+        Problem(str(annotations / policy_id), "", "no such policy in the shared texts")
+        for policy_id in sorted(annotated - shared)
+    ] + [
+        Problem(str(annotations), "", f"no annotation document for the shared policy {policy_id}")
+        for policy_id in sorted(shared - annotated)
+    ]
+    for policy_id in sorted(annotated & shared):
+        for suffix in (".txt", ".json"):
+            shutil.copyfile(
+                policies / f"{policy_id}{suffix}", raw.policies_dir / f"{policy_id}{suffix}"
+            )
+    for document in documents:
+        if document.parent.name in shared:
+            target = raw.annotation_path(document.parent.name, document.stem)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(document, target)
+    validator = Validator(default_raw=raw.root)
+    # Messages name the committed files, not the temporary copies.
+    problems += [
+        Problem(
+            p.file.replace(str(raw.annotations_dir), str(annotations)), p.path, p.message, p.hint
+        )
+        for p in validator.explain_corpus(raw)
+    ]
+    return problems
+
+
+@pytest.mark.skipif(not BLIND_POLICIES.is_dir(), reason="needs ../shared/calibration/opp115-blind")
+@pytest.mark.skipif(
+    not any(CALIBRATION.glob("*/*.json")), reason="no calibration annotations committed yet"
+)
+def test_calibration_annotations_are_valid_against_the_shared_texts(tmp_path):
+    problems = calibration_problems(CALIBRATION, BLIND_POLICIES, tmp_path)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_the_check_finds_problems_in_annotations_of_shared_policies(tmp_path):
+    """On a stand-in for ../shared made from the test fixture: a valid document passes, a
+    wrong span, a missing policy and an unknown policy are each named."""
+    from tests.conftest import FIXTURE_RAW, read_json
+
+    policies = tmp_path / "shared" / "policies"
+    shutil.copytree(FIXTURE_RAW / "policies", policies)
+    annotations = tmp_path / "calibration" / "annotations"
+    alice = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
+    write_json(annotations / "example" / "alice.json", alice)
+    assert calibration_problems(annotations, policies, tmp_path / "a") == []
+
+    alice["practices"][0]["attributes"]["purpose"]["span_start"] += 1
+    write_json(annotations / "example" / "alice.json", alice)
+    write_json(annotations / "elsewhere" / "alice.json", alice)
+    shutil.copyfile(policies / "example.json", policies / "second.json")
+    shutil.copyfile(policies / "example.txt", policies / "second.txt")
+    problems = [str(p) for p in calibration_problems(annotations, policies, tmp_path / "b")]
+    assert any(
+        str(annotations / "example" / "alice.json") in p and "span_text differs" in p
+        for p in problems
+    ), problems
+    assert any("elsewhere: no such policy" in p for p in problems)
+    assert any("no annotation document for the shared policy second" in p for p in problems)
