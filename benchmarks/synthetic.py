@@ -36,6 +36,7 @@ from pathlib import Path
 from random import Random
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels.policies import SEGMENTATION
 from privacy_labels.schema import schema_version, taxonomy
 
 # -- the shape -------------------------------------------------------------------
@@ -621,6 +622,8 @@ def _write_policy(root: Path, seed: int, index: int) -> Stats:
         "schema_version": schema_version(),
         "policy_id": pid,
         "organisation": org,
+        "legal_entity": None,
+        "service_names": [],
         "source": "benchmarks/synthetic.py",
         "url": f"https://www.{domain}.example/privacy",
         "retrieved_date": retrieved.isoformat(),
@@ -630,6 +633,8 @@ def _write_policy(root: Path, seed: int, index: int) -> Stats:
         "text_sha256": text_sha256,
         "normalisation": "None: generated already normalised.",
         "notes": f"Synthetic policy {index} of seed {seed}; not a real organisation's policy.",
+        "redactions": [],
+        "segmentation": SEGMENTATION,
         "segments": [{"start": start, "end": end} for start, end in segments],
     }
 

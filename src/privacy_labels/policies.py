@@ -8,6 +8,7 @@ text even if the segmentation rule changes later.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -22,9 +23,27 @@ NORMALISATION = (
 # A block whose lines run longer than this is prose written one paragraph per
 # line, so each line is a paragraph; shorter lines (addresses, lists) stay together.
 PROSE_LINE_CHARS = 200
-# Paragraphs shorter than this (headings, labels) are joined to the next one,
-# as OPP-115's segments keep a heading with the text it introduces.
+# Paragraphs shorter than this (headings, labels, short list items) are joined
+# to the next one, as OPP-115's segments keep a heading with the text it introduces.
 MIN_SEGMENT_CHARS = 100
+# A line starting with one of these is a list item, never a heading.
+_LIST_ITEM = re.compile(r"[-*\u2022\u2013] ")
+# A heading ends without sentence punctuation (a question ends with "?").
+_SENTENCE_END = (".", "!", ";", ",", ":")
+# The rule's version changes whenever segment_text would cut any text differently;
+# docs/guidelines.md section 1 states the same rule for annotators.
+SEGMENTATION = {
+    "rule": "privacy-labels-paragraphs",
+    "version": "2.0.0",
+    "description": (
+        "Paragraphs are runs of non-blank lines (each line, in a run with a line over "
+        f"{PROSE_LINE_CHARS} characters). A heading (one line under {MIN_SEGMENT_CHARS} "
+        "characters, not a list item, ending with '?' or without . ! ; , :) joins the "
+        "paragraph after it; the paragraph after a question is its answer and closes the "
+        f"segment however short. Other paragraphs under {MIN_SEGMENT_CHARS} characters join "
+        "the next; a short tail joins the segment before it. See docs/guidelines.md, section 1."
+    ),
+}
 
 
 class PolicyError(Exception):
@@ -49,13 +68,31 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return paragraphs
 
 
+def _is_heading(paragraph: str) -> bool:
+    return (
+        "\n" not in paragraph
+        and len(paragraph) < MIN_SEGMENT_CHARS
+        and not _LIST_ITEM.match(paragraph)
+        and (paragraph.endswith("?") or not paragraph.endswith(_SENTENCE_END))
+    )
+
+
 def segment_text(text: str) -> list[tuple[int, int]]:
-    """Paragraph-like segments as (start, end) offsets, end exclusive, in text order."""
+    """Paragraph-like segments as (start, end) offsets, end exclusive, in text order.
+
+    The rule is SEGMENTATION: headings and questions stay with the text that
+    answers them, and a question's answer is never cut from it, however short.
+    """
     segments: list[tuple[int, int]] = []
     pending_start = None
+    after_question = False
     for start, end in _paragraphs(text):
+        paragraph = text[start:end]
+        is_answer = after_question
+        is_heading = not is_answer and _is_heading(paragraph)
+        after_question = is_heading and paragraph.endswith("?")
         start = start if pending_start is None else pending_start
-        if end - start < MIN_SEGMENT_CHARS:
+        if is_heading or (not is_answer and end - start < MIN_SEGMENT_CHARS):
             pending_start = start
             continue
         segments.append((start, end))
@@ -81,8 +118,15 @@ def add_policy(
     license: str,
     language: str = "en",
     notes: str | None = None,
+    legal_entity: str | None = None,
+    service_names: list[str] | tuple[str, ...] = (),
+    redactions: dict[str, str] | None = None,
 ) -> dict:
-    """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar."""
+    """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar.
+
+    `redactions` maps each placeholder the text has in place of removed content
+    to what it replaced; each must occur in the text.
+    """
     if not is_slug(policy_id):
         raise PolicyError(
             f"policy id {policy_id!r} is not a lowercase slug; use a-z, 0-9 and single '-' or '_'"
@@ -99,10 +143,26 @@ def add_policy(
             f"{source_file}: byte {error.start} is not UTF-8; convert the file to UTF-8 first"
         ) from None
     text = normalise_text(raw)
+    redacted = []
+    for placeholder, description in (redactions or {}).items():
+        if not text.count(placeholder):
+            raise PolicyError(
+                f"{source_file}: redaction placeholder {placeholder!r} does not occur in the text; "
+                "give it exactly as the text writes it"
+            )
+        redacted.append(
+            {
+                "placeholder": placeholder,
+                "n_occurrences": text.count(placeholder),
+                "description": description,
+            }
+        )
     sidecar = {
         "schema_version": schema_version(),
         "policy_id": policy_id,
         "organisation": organisation,
+        "legal_entity": legal_entity,
+        "service_names": list(dict.fromkeys(service_names)),
         "source": source or source_file.name,
         "url": url,
         "retrieved_date": retrieved_date,
@@ -112,8 +172,79 @@ def add_policy(
         "text_sha256": sha256_bytes(text.encode("utf-8")),
         "normalisation": NORMALISATION,
         **({"notes": notes} if notes else {}),
+        "redactions": redacted,
+        "segmentation": SEGMENTATION,
         "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
     }
     write_text_atomic(corpus.text_path(policy_id), text)
     write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
     return sidecar
+
+
+def _home_segment(practice: dict, old: list[dict], new: list[tuple[int, int]]) -> int | None:
+    """The new segment holding every span of the practice; without spans, the new
+    segment that overlaps its old segment most."""
+    spans = [
+        (v["span_start"], v["span_end"])
+        for v in practice["attributes"].values()
+        if isinstance(v, dict) and "span_start" in v
+    ]
+    if spans:
+        return next(
+            (
+                i
+                for i, (start, end) in enumerate(new)
+                if all(start <= s and e <= end for s, e in spans)
+            ),
+            None,
+        )
+    was = old[practice["segment_id"]]
+    overlaps = [min(end, was["end"]) - max(start, was["start"]) for start, end in new]
+    return max(range(len(new)), key=overlaps.__getitem__)
+
+
+def resegment(corpus: RawCorpus, policy_id: str) -> dict:
+    """Cut a policy's text again by the current SEGMENTATION and move its annotations.
+
+    Spans never change: each practice's segment_id is re-derived as the new segment
+    holding all of its spans. Nothing is written unless every practice has one.
+    Returns a summary: segments before and after, practices moved.
+    """
+    sidecar_path = corpus.sidecar_path(policy_id)
+    try:
+        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+        text = corpus.text_path(policy_id).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PolicyError(
+            f"{sidecar_path}: cannot read the policy ({error}); run `privacy-labels validate` first"
+        ) from None
+    old = sidecar["segments"]
+    new = segment_text(text)
+    documents = {}
+    n_moved = 0
+    for path in corpus.annotation_paths(policy_id):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for practice in document["practices"]:
+            home = _home_segment(practice, old, new)
+            if home is None:
+                raise PolicyError(
+                    f"{path}: practice {practice['practice_id']} has spans in more than one "
+                    "new segment; nothing was changed. Split the practice, or choose evidence "
+                    "in one paragraph, and run resegment again"
+                )
+            n_moved += home != practice["segment_id"]
+            practice["segment_id"] = home
+        documents[path] = document
+    # The sidecar keeps its key order, with the segmentation just before the segments.
+    sidecar = {k: v for k, v in sidecar.items() if k not in ("segmentation", "segments")}
+    sidecar["segmentation"] = SEGMENTATION
+    sidecar["segments"] = [{"start": s, "end": e} for s, e in new]
+    for path, document in documents.items():
+        write_text_atomic(path, dump_json(document))
+    write_text_atomic(sidecar_path, dump_json(sidecar))
+    return {
+        "policy_id": policy_id,
+        "n_segments_before": len(old),
+        "n_segments_after": len(new),
+        "n_practices_moved": n_moved,
+    }

@@ -98,6 +98,8 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             "schema_version": "1.0.0",
             "policy_id": policy_id,
             "organisation": draw(free_text),
+            "legal_entity": draw(st.none() | free_text),
+            "service_names": [],
             "source": draw(free_text),
             "url": draw(st.none() | slugs.map(lambda s: f"https://example.org/{s}")),
             "retrieved_date": draw(st.none() | dates),
@@ -105,6 +107,8 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             "language": "en",
             "license": "CC0-1.0",
             "text_sha256": text_sha256,
+            "redactions": [],
+            "segmentation": {"rule": "hypothesis", "version": "1", "description": "Drawn."},
             "segments": segments,
         }
         documents = []

@@ -72,6 +72,15 @@ NORMALISATION = (
     "breaks, HTML entities decoded, runs of spaces collapsed, each segment trimmed; segments "
     "joined by a blank line; one final LF. Wording unchanged."
 )
+# OPP-115's own segments are kept: its annotations point into them.
+SEGMENTATION = {
+    "rule": "opp115",
+    "version": RELEASE_DATE,
+    "description": (
+        f"The {CORPUS}'s own segments: sanitized_policies split at '|||', as its annotators "
+        "saw them, one segment at a time."
+    ),
+}
 
 _TOKEN = re.compile(
     r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|\s+|[^<&\s]+|[<&]"
@@ -394,6 +403,9 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
         "schema_version": schema_version(),
         "policy_id": policy_id,
         "organisation": stem.partition("_")[2],
+        # OPP-115 records a site's domain only, not who is responsible for its policy.
+        "legal_entity": None,
+        "service_names": [],
         "source": f"{CORPUS}, sanitized_policies/{html_path.name}",
         "url": url if "://" in url or not url else f"http://{url}",
         "retrieved_date": meta["Policy collection date"].strip() or None,
@@ -408,6 +420,8 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
             "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
             f"Cite: {CITATION}"
         ),
+        "redactions": [],
+        "segmentation": SEGMENTATION,
         "segments": [
             {"start": start, "end": start + len(s.text)}
             for start, s in zip(offsets, segments, strict=True)
