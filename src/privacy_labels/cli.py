@@ -23,6 +23,7 @@ from privacy_labels.corpus import (
     DEFAULT_SITE,
     RawCorpus,
 )
+from privacy_labels.schema import GUIDELINES_VERSION
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -241,11 +242,26 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
     from privacy_labels.build import InvalidInputs
-    from privacy_labels.label_studio import import_label_studio
+    from privacy_labels.label_studio import DEFAULT_METHOD, import_label_studio
 
     if not args.export.is_file():
         print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)
         return EXIT_USAGE
+    if (args.annotator_kind == "model") != (args.model is not None):
+        print(
+            "--model names the model that made the annotations: give it with "
+            "--annotator-kind model, and only then",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    method = args.method or DEFAULT_METHOD
+    provenance = {
+        "annotator_kind": args.annotator_kind,
+        **({"model": args.model} if args.model else {}),
+        "process": args.process or method,
+        "is_blind": args.blind,
+        "is_reviewed": args.reviewed,
+    }
     try:
         result = import_label_studio(
             args.export,
@@ -253,7 +269,9 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
             raw=args.raw,
             annotator=args.annotator,
             annotated_date=args.annotated_date,
-            **({"method": args.method} if args.method else {}),
+            method=method,
+            guidelines_version=args.guidelines_version,
+            provenance=provenance,
         )
     except InvalidInputs as error:
         return _stopped("import", error, args)
@@ -573,6 +591,27 @@ def parser() -> argparse.ArgumentParser:
         help="date of the annotations (default: each annotation's last update)",
     )
     p.add_argument("--method", help="how the annotations were made, kept in each document")
+    p.add_argument(
+        "--guidelines-version",
+        default=GUIDELINES_VERSION,
+        help=f"the docs/guidelines.md version followed (default: {GUIDELINES_VERSION})",
+    )
+    p.add_argument(
+        "--annotator-kind",
+        choices=("person", "model", "adjudication", "import"),
+        default="person",
+        help="what made the annotations (default: person)",
+    )
+    p.add_argument("--model", help="the model and version, with --annotator-kind model")
+    p.add_argument("--process", help="how the annotations were made (default: --method's text)")
+    p.add_argument(
+        "--blind",
+        action="store_true",
+        help="the annotator saw no other annotation of the policy (export with --no-predictions)",
+    )
+    p.add_argument(
+        "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
+    )
     p.set_defaults(run=cmd_import_label_studio)
 
     p = sub.add_parser(

@@ -13,6 +13,7 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.corpus import RawCorpus
 from privacy_labels.policies import SEGMENTATION, segment_text
+from privacy_labels.schema import GUIDELINES_VERSION
 from tests.conftest import REPO
 
 LABELED = REPO / "data" / "labeled"
@@ -22,6 +23,21 @@ RAW = RawCorpus(REPO / "data" / "raw")
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
     return {name: pl.load(name, LABELED) for name in pl.tables()}
+
+
+def test_the_guidelines_state_the_version_the_package_writes():
+    head = (REPO / "docs" / "guidelines.md").read_text(encoding="utf-8")[:200]
+    assert f"**Version {GUIDELINES_VERSION}.**" in head
+
+
+def test_every_seed_layer_says_what_made_it(frames):
+    """Provenance: the seed layer is a model's, under these guidelines, unreviewed."""
+    annotations = frames["annotations"]
+    assert (annotations.guidelines_version == GUIDELINES_VERSION).all()
+    claude = annotations[annotations.annotator == "claude"]
+    assert len(claude) == len(RAW.policy_ids())
+    assert (claude.annotator_kind == "model").all() and claude.model.str.contains("Claude").all()
+    assert not claude.is_reviewed.any() and not claude.is_blind.any()
 
 
 @pytest.mark.parametrize("policy_id", RAW.policy_ids())
