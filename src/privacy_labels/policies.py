@@ -203,6 +203,20 @@ def _home_segment(practice: dict, old: list[dict], new: list[tuple[int, int]]) -
     return max(range(len(new)), key=overlaps.__getitem__)
 
 
+def _read_valid(path: Path) -> dict:
+    """A sidecar or annotation document as JSON, or a PolicyError saying to validate first."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        segments_or_practices = data.get("segments", data.get("practices"))
+        if not isinstance(segments_or_practices, list):
+            raise ValueError("no segments or practices")
+        return data
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+        raise PolicyError(
+            f"{path}: cannot read it ({error}); run `privacy-labels validate` and fix it first"
+        ) from None
+
+
 def resegment(corpus: RawCorpus, policy_id: str) -> dict:
     """Cut a policy's text again by the current SEGMENTATION and move its annotations.
 
@@ -211,19 +225,20 @@ def resegment(corpus: RawCorpus, policy_id: str) -> dict:
     Returns a summary: segments before and after, practices moved.
     """
     sidecar_path = corpus.sidecar_path(policy_id)
+    sidecar = _read_valid(sidecar_path)
     try:
-        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
         text = corpus.text_path(policy_id).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise PolicyError(
-            f"{sidecar_path}: cannot read the policy ({error}); run `privacy-labels validate` first"
+            f"{corpus.text_path(policy_id)}: cannot read the text ({error}); "
+            "run `privacy-labels validate` first"
         ) from None
     old = sidecar["segments"]
     new = segment_text(text)
     documents = {}
     n_moved = 0
     for path in corpus.annotation_paths(policy_id):
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = _read_valid(path)
         for practice in document["practices"]:
             home = _home_segment(practice, old, new)
             if home is None:

@@ -192,3 +192,11 @@ def test_resegment_refuses_a_practice_whose_spans_would_fall_apart(tmp_path, run
     assert code == 1 and "a-1 has spans in more than one new segment" in err
     assert (path.read_bytes(), corpus.sidecar_path("acme").read_bytes()) == before
     assert run("resegment", "nope", "--raw", tmp_path)[0] == 2
+
+
+def test_resegment_names_a_broken_document_instead_of_failing(tmp_path, run):
+    text = normalise_text((PROSE * 2).strip())
+    _, path = _old_style_policy(tmp_path, text, [(0, len(text) - 1)], [])
+    path.write_text("{", encoding="utf-8")
+    code, _, err = run("resegment", "--raw", tmp_path)
+    assert code == 1 and f"{path}: cannot read it" in err and "Traceback" not in err
