@@ -58,7 +58,14 @@ BYTES_PER_FLUSH = 64 << 20
 PARTITIONED_TABLES = ("practices", "attribute_values")
 PARTITION_COLUMN = "category"
 # What an annotation document says about itself, kept in the `annotations` table.
-_DOCUMENT_COLUMNS = ("annotator", "annotated_date", "method", "schema_version")
+_DOCUMENT_COLUMNS = (
+    "annotator",
+    "annotated_date",
+    "method",
+    "schema_version",
+    "guidelines_version",
+)
+_PROVENANCE_COLUMNS = ("annotator_kind", "model", "process", "is_blind", "is_reviewed")
 
 
 class InvalidInputs(Exception):
@@ -99,7 +106,14 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
     labelled: list[Practice] = []
     for doc in inputs.documents:
         annotator = doc["annotator"]
-        rows["annotations"].append((policy_id, *(doc[c] for c in _DOCUMENT_COLUMNS)))
+        provenance = doc["provenance"]
+        rows["annotations"].append(
+            (
+                policy_id,
+                *(doc[c] for c in _DOCUMENT_COLUMNS),
+                *(provenance.get(c) for c in _PROVENANCE_COLUMNS),
+            )
+        )
         for practice in doc["practices"]:
             practice_id, category = practice["practice_id"], practice["category"]
             segment_id, attributes = practice["segment_id"], practice["attributes"]

@@ -29,6 +29,7 @@ from privacy_labels.corpus import (
     DEFAULT_SITE,
     RawCorpus,
 )
+from privacy_labels.schema import GUIDELINES_VERSION
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -273,11 +274,26 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
     from privacy_labels.build import InvalidInputs
-    from privacy_labels.label_studio import import_label_studio
+    from privacy_labels.label_studio import DEFAULT_METHOD, import_label_studio
 
     if not args.export.is_file():
         print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)
         return EXIT_USAGE
+    if (args.annotator_kind == "model") != (args.model is not None):
+        print(
+            "--model names the model that made the annotations: give it with "
+            "--annotator-kind model, and only then",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    method = args.method or DEFAULT_METHOD
+    provenance = {
+        "annotator_kind": args.annotator_kind,
+        **({"model": args.model} if args.model else {}),
+        "process": args.process or method,
+        "is_blind": args.blind,
+        "is_reviewed": args.reviewed,
+    }
     try:
         result = import_label_studio(
             args.export,
@@ -285,7 +301,9 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
             raw=args.raw,
             annotator=args.annotator,
             annotated_date=args.annotated_date,
-            **({"method": args.method} if args.method else {}),
+            method=method,
+            guidelines_version=args.guidelines_version,
+            provenance=provenance,
         )
     except InvalidInputs as error:
         return _stopped("import", error, args)
@@ -326,6 +344,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
     return EXIT_OK
+
+
+def _redaction(value: str) -> tuple[str, str]:
+    placeholder, _, what = value.rpartition("=")
+    if not placeholder or not what.strip():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not PLACEHOLDER=WHAT, e.g. '[email protected]=an e-mail address'"
+        )
+    return placeholder, what.strip()
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
@@ -377,6 +404,9 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
             retrieved_date=args.retrieved_date,
             effective_date=args.effective_date,
             license=args.license,
+            legal_entity=args.legal_entity,
+            service_names=args.service_name,
+            redactions=dict(args.redaction),
         )
     except PolicyUsageError as error:
         print(error, file=sys.stderr)
@@ -388,6 +418,36 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
         f"added {args.policy_id}: {len(sidecar['segments'])} segments in "
         f"{RawCorpus(args.raw).sidecar_path(args.policy_id)}"
     )
+    return EXIT_OK
+
+
+def cmd_resegment(args: argparse.Namespace) -> int:
+    from privacy_labels.policies import PolicyError, resegment
+
+    corpus = RawCorpus(args.raw)
+    policy_ids = args.policy_ids or corpus.policy_ids()
+    unknown = [p for p in policy_ids if not corpus.sidecar_path(p).is_file()]
+    if unknown:
+        print(
+            f"{corpus.policies_dir}: no policy {unknown[0]!r}; give ids of policies in --raw",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    summaries = []
+    try:
+        for policy_id in policy_ids:
+            summaries.append(resegment(corpus, policy_id))
+    except PolicyError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps(summaries, indent=2))
+    else:
+        for s in summaries:
+            print(
+                f"{s['policy_id']}: {s['n_segments_before']} -> {s['n_segments_after']} segments, "
+                f"{s['n_practices_moved']} practice(s) moved"
+            )
     return EXIT_OK
 
 
@@ -650,6 +710,27 @@ def parser() -> argparse.ArgumentParser:
         help="date of the annotations (default: each annotation's last update)",
     )
     p.add_argument("--method", help="how the annotations were made, kept in each document")
+    p.add_argument(
+        "--guidelines-version",
+        default=GUIDELINES_VERSION,
+        help=f"the docs/guidelines.md version followed (default: {GUIDELINES_VERSION})",
+    )
+    p.add_argument(
+        "--annotator-kind",
+        choices=("person", "model", "adjudication", "import"),
+        default="person",
+        help="what made the annotations (default: person)",
+    )
+    p.add_argument("--model", help="the model and version, with --annotator-kind model")
+    p.add_argument("--process", help="how the annotations were made (default: --method's text)")
+    p.add_argument(
+        "--blind",
+        action="store_true",
+        help="the annotator saw no other annotation of the policy (export with --no-predictions)",
+    )
+    p.add_argument(
+        "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
+    )
     p.set_defaults(run=cmd_import_label_studio)
 
     p = sub.add_parser(
@@ -769,7 +850,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the policy's web address")
     p.add_argument("--retrieved-date", metavar="YYYY-MM-DD", help="when the text was collected")
     p.add_argument("--effective-date", metavar="YYYY-MM-DD", help="effective date it states")
+    p.add_argument(
+        "--legal-entity", help="the legal entity the text names as responsible (default: none)"
+    )
+    p.add_argument(
+        "--service-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a service, product or brand name the text uses beside the organisation (repeatable)",
+    )
+    p.add_argument(
+        "--redaction",
+        action="append",
+        default=[],
+        type=_redaction,
+        metavar="PLACEHOLDER=WHAT",
+        help="a placeholder the text has in place of removed content, and what it replaced "
+        "(repeatable), e.g. '[email protected]=an e-mail address'",
+    )
     p.set_defaults(run=cmd_add_policy)
+
+    p = sub.add_parser(
+        "resegment",
+        parents=[fmt, raw],
+        help="cut policies into segments again by the current rule, moving their annotations",
+        description="Segment each policy's text again by the current segmentation rule "
+        "(docs/guidelines.md, section 1), record the rule in its sidecar, and re-derive every "
+        "practice's segment_id from its spans; no span changes. A policy with a practice "
+        "whose spans would fall into two segments is refused, and nothing of it is written.",
+    )
+    p.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to resegment (default: all)"
+    )
+    p.set_defaults(run=cmd_resegment)
 
     p = sub.add_parser(
         "docs",

@@ -38,6 +38,14 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
             "text_sha256": text_sha256[row["policy_id"]],
             "annotated_date": row["annotated_date"],
             "method": row["method"],
+            "guidelines_version": row["guidelines_version"],
+            "provenance": {
+                "annotator_kind": row["annotator_kind"],
+                **({"model": row["model"]} if row["model"] is not None else {}),
+                "process": row["process"],
+                "is_blind": row["is_blind"],
+                "is_reviewed": row["is_reviewed"],
+            },
             "practices": [],
         }
         for row in _rows(folder, "annotations")

@@ -9,6 +9,7 @@ text even if the segmentation rule changes later.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 
@@ -23,9 +24,27 @@ NORMALISATION = (
 # A block whose lines run longer than this is prose written one paragraph per
 # line, so each line is a paragraph; shorter lines (addresses, lists) stay together.
 PROSE_LINE_CHARS = 200
-# Paragraphs shorter than this (headings, labels) are joined to the next one,
-# as OPP-115's segments keep a heading with the text it introduces.
+# Paragraphs shorter than this (headings, labels, short list items) are joined
+# to the next one, as OPP-115's segments keep a heading with the text it introduces.
 MIN_SEGMENT_CHARS = 100
+# A line starting with one of these is a list item, never a heading.
+_LIST_ITEM = re.compile(r"[-*\u2022\u2013] ")
+# A heading ends without sentence punctuation (a question ends with "?").
+_SENTENCE_END = (".", "!", ";", ",", ":")
+# The rule's version changes whenever segment_text would cut any text differently;
+# docs/guidelines.md section 1 states the same rule for annotators.
+SEGMENTATION = {
+    "rule": "privacy-labels-paragraphs",
+    "version": "2.0.0",
+    "description": (
+        "Paragraphs are runs of non-blank lines (each line, in a run with a line over "
+        f"{PROSE_LINE_CHARS} characters). A heading (one line under {MIN_SEGMENT_CHARS} "
+        "characters, not a list item, ending with '?' or without . ! ; , :) joins the "
+        "paragraph after it; the paragraph after a question is its answer and closes the "
+        f"segment however short. Other paragraphs under {MIN_SEGMENT_CHARS} characters join "
+        "the next; a short tail joins the segment before it. See docs/guidelines.md, section 1."
+    ),
+}
 
 
 class PolicyError(Exception):
@@ -54,13 +73,31 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return paragraphs
 
 
+def _is_heading(paragraph: str) -> bool:
+    return (
+        "\n" not in paragraph
+        and len(paragraph) < MIN_SEGMENT_CHARS
+        and not _LIST_ITEM.match(paragraph)
+        and (paragraph.endswith("?") or not paragraph.endswith(_SENTENCE_END))
+    )
+
+
 def segment_text(text: str) -> list[tuple[int, int]]:
-    """Paragraph-like segments as (start, end) offsets, end exclusive, in text order."""
+    """Paragraph-like segments as (start, end) offsets, end exclusive, in text order.
+
+    The rule is SEGMENTATION: headings and questions stay with the text that
+    answers them, and a question's answer is never cut from it, however short.
+    """
     segments: list[tuple[int, int]] = []
     pending_start = None
+    after_question = False
     for start, end in _paragraphs(text):
+        paragraph = text[start:end]
+        is_answer = after_question
+        is_heading = not is_answer and _is_heading(paragraph)
+        after_question = is_heading and paragraph.endswith("?")
         start = start if pending_start is None else pending_start
-        if end - start < MIN_SEGMENT_CHARS:
+        if is_heading or (not is_answer and end - start < MIN_SEGMENT_CHARS):
             pending_start = start
             continue
         segments.append((start, end))
@@ -86,12 +123,17 @@ def add_policy(
     license: str,
     language: str = "en",
     notes: str | None = None,
+    legal_entity: str | None = None,
+    service_names: list[str] | tuple[str, ...] = (),
+    redactions: dict[str, str] | None = None,
 ) -> dict:
     """Write `<policy_id>.txt` and its sidecar into the corpus; returns the sidecar.
 
-    Everything is checked before anything is written, and the sidecar is checked as
-    `validate` will check it: PolicyUsageError for arguments it cannot take (exit 2),
-    PolicyError for a text it cannot take.
+    `redactions` maps each placeholder the text has in place of removed content
+    to what it replaced; each must occur in the text. Everything is checked before
+    anything is written, and the sidecar is checked as `validate` will check it:
+    PolicyUsageError for arguments it cannot take (exit 2), PolicyError for a text
+    it cannot take.
     """
     from privacy_labels.validate import MAX_FREE_TEXT_CHARS, _schema_validator
 
@@ -145,10 +187,26 @@ def add_policy(
         raise PolicyUsageError(f"{source_file}: holds no text (empty or only whitespace)")
     if "\x00" in text:
         raise PolicyError(f"{source_file}: contains a NUL character; remove it first")
+    redacted = []
+    for placeholder, description in (redactions or {}).items():
+        if not text.count(placeholder):
+            raise PolicyError(
+                f"{source_file}: redaction placeholder {placeholder!r} does not occur in the text; "
+                "give it exactly as the text writes it"
+            )
+        redacted.append(
+            {
+                "placeholder": placeholder,
+                "n_occurrences": text.count(placeholder),
+                "description": description,
+            }
+        )
     sidecar = {
         "schema_version": schema_version(),
         "policy_id": policy_id,
         "organisation": organisation,
+        "legal_entity": legal_entity,
+        "service_names": list(dict.fromkeys(service_names)),
         "source": source or source_file.name,
         "url": url,
         "retrieved_date": retrieved_date,
@@ -158,6 +216,8 @@ def add_policy(
         "text_sha256": sha256_bytes(text.encode("utf-8")),
         "normalisation": NORMALISATION,
         **({"notes": notes} if notes else {}),
+        "redactions": redacted,
+        "segmentation": SEGMENTATION,
         "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
     }
     errors = sorted(_schema_validator("policy").iter_errors(sidecar), key=lambda e: e.path)
@@ -178,3 +238,87 @@ def _is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _home_segment(practice: dict, old: list[dict], new: list[tuple[int, int]]) -> int | None:
+    """The new segment holding every span of the practice; without spans, the new
+    segment that overlaps its old segment most."""
+    spans = [
+        (v["span_start"], v["span_end"])
+        for v in practice["attributes"].values()
+        if isinstance(v, dict) and "span_start" in v
+    ]
+    if spans:
+        return next(
+            (
+                i
+                for i, (start, end) in enumerate(new)
+                if all(start <= s and e <= end for s, e in spans)
+            ),
+            None,
+        )
+    was = old[practice["segment_id"]]
+    overlaps = [min(end, was["end"]) - max(start, was["start"]) for start, end in new]
+    return max(range(len(new)), key=overlaps.__getitem__)
+
+
+def _read_valid(path: Path) -> dict:
+    """A sidecar or annotation document as JSON, or a PolicyError saying to validate first."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        segments_or_practices = data.get("segments", data.get("practices"))
+        if not isinstance(segments_or_practices, list):
+            raise ValueError("no segments or practices")
+        return data
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+        raise PolicyError(
+            f"{path}: cannot read it ({error}); run `privacy-labels validate` and fix it first"
+        ) from None
+
+
+def resegment(corpus: RawCorpus, policy_id: str) -> dict:
+    """Cut a policy's text again by the current SEGMENTATION and move its annotations.
+
+    Spans never change: each practice's segment_id is re-derived as the new segment
+    holding all of its spans. Nothing is written unless every practice has one.
+    Returns a summary: segments before and after, practices moved.
+    """
+    sidecar_path = corpus.sidecar_path(policy_id)
+    sidecar = _read_valid(sidecar_path)
+    try:
+        text = corpus.text_path(policy_id).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(
+            f"{corpus.text_path(policy_id)}: cannot read the text ({error}); "
+            "run `privacy-labels validate` first"
+        ) from None
+    old = sidecar["segments"]
+    new = segment_text(text)
+    documents = {}
+    n_moved = 0
+    for path in corpus.annotation_paths(policy_id):
+        document = _read_valid(path)
+        for practice in document["practices"]:
+            home = _home_segment(practice, old, new)
+            if home is None:
+                raise PolicyError(
+                    f"{path}: practice {practice['practice_id']} has spans in more than one "
+                    "new segment; nothing was changed. Split the practice, or choose evidence "
+                    "in one paragraph, and run resegment again"
+                )
+            n_moved += home != practice["segment_id"]
+            practice["segment_id"] = home
+        documents[path] = document
+    # The sidecar keeps its key order, with the segmentation just before the segments.
+    sidecar = {k: v for k, v in sidecar.items() if k not in ("segmentation", "segments")}
+    sidecar["segmentation"] = SEGMENTATION
+    sidecar["segments"] = [{"start": s, "end": e} for s, e in new]
+    for path, document in documents.items():
+        write_text_atomic(path, dump_json(document))
+    write_text_atomic(sidecar_path, dump_json(sidecar))
+    return {
+        "policy_id": policy_id,
+        "n_segments_before": len(old),
+        "n_segments_after": len(new),
+        "n_practices_moved": n_moved,
+    }

@@ -48,6 +48,11 @@ def schema_version() -> str:
     return load_schema("taxonomy")["schema_version"]
 
 
+# The version of docs/guidelines.md that new annotation documents follow by default;
+# a test keeps it equal to the version the guidelines state.
+GUIDELINES_VERSION = "1.0.0"
+
+
 @dataclass(frozen=True)
 class Value:
     id: str

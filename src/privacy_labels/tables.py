@@ -148,6 +148,18 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "schema_version", "string", "The schema version the document was written against."
             ),
+            Column(
+                "guidelines_version",
+                "string",
+                "The annotation guidelines followed (docs/guidelines.md version, or the source's).",
+            ),
+            Column(
+                "annotator_kind", "string", "What made it: model, person, adjudication or import."
+            ),
+            Column("model", "string", "The model that generated it, when a model did.", True),
+            Column("process", "string", "How the document was made: input, steps, corrections."),
+            Column("is_blind", "boolean", "Made without seeing another annotation of the policy."),
+            Column("is_reviewed", "boolean", "Reviewed by a person after it was made."),
         ),
         primary_key=("policy_id", "annotator"),
         foreign_keys=(POLICY_KEY,),

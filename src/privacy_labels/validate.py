@@ -406,6 +406,28 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
                 f"write it as a JSON {expected}",
             )
         ]
+    if (
+        error.validator == "not"
+        and isinstance(instance, dict)
+        and list(error.validator_value) == ["required"]
+    ):
+        # The schema forbids these fields in this case (e.g. provenance.model unless a
+        # model made the document).
+        return [
+            Problem(
+                file,
+                json_path([*path, field]),
+                f"field {field!r} does not belong here"
+                + (
+                    f" (annotator_kind is {instance['annotator_kind']!r})"
+                    if "annotator_kind" in instance
+                    else ""
+                ),
+                "remove it" + (", or set annotator_kind to 'model'" if field == "model" else ""),
+            )
+            for field in error.validator_value["required"]
+            if field in instance
+        ]
     if error.validator == "dependentRequired" and isinstance(instance, dict):
         missing = {
             needed

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, read_json
-from tests.unit.test_label_studio import documents
+from tests.unit.test_label_studio import documents, provenance_args
 
 SEED_RAW = REPO / "data" / "raw"
 LABEL_STUDIO = Path(
@@ -138,6 +138,7 @@ def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
         "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,
         "--out", tmp_path / "back", "--annotator", "claude",
         "--annotated-date", seed["annotated_date"], "--method", seed["method"],
+        *provenance_args(seed),
     )  # fmt: skip
     assert code == 0, err
     assert documents(tmp_path / "back") == documents(SEED_RAW)

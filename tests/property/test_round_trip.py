@@ -47,6 +47,20 @@ dates = st.dates(datetime.date(1990, 1, 1), datetime.date(2100, 12, 31)).map(
     datetime.date.isoformat
 )
 free_text = st.text(characters, min_size=1, max_size=30)
+provenances = st.builds(
+    lambda kind, model, process, is_blind, is_reviewed: {
+        "annotator_kind": kind,
+        **({"model": model} if kind == "model" else {}),
+        "process": process,
+        "is_blind": is_blind,
+        "is_reviewed": is_reviewed,
+    },
+    st.sampled_from(["model", "person", "adjudication", "import"]),
+    free_text,
+    free_text,
+    st.booleans(),
+    st.booleans(),
+)
 
 
 @st.composite
@@ -98,6 +112,8 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             "schema_version": "1.0.0",
             "policy_id": policy_id,
             "organisation": draw(free_text),
+            "legal_entity": draw(st.none() | free_text),
+            "service_names": [],
             "source": draw(free_text),
             "url": draw(st.none() | slugs.map(lambda s: f"https://example.org/{s}")),
             "retrieved_date": draw(st.none() | dates),
@@ -105,6 +121,8 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             "language": "en",
             "license": "CC0-1.0",
             "text_sha256": text_sha256,
+            "redactions": [],
+            "segmentation": {"rule": "hypothesis", "version": "1", "description": "Drawn."},
             "segments": segments,
         }
         documents = []
@@ -121,6 +139,8 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
                     "text_sha256": text_sha256,
                     "annotated_date": draw(dates),
                     "method": draw(free_text),
+                    "guidelines_version": draw(st.sampled_from(["1.0.0", "opp115-2016"])),
+                    "provenance": draw(provenances),
                     "practices": draw(st.permutations(items)),
                 }
             )
@@ -279,6 +299,13 @@ def first_document(policy: dict) -> dict:
                 "text_sha256": policy["sidecar"]["text_sha256"],
                 "annotated_date": "2026-11-22",
                 "method": "generated",
+                "guidelines_version": "1.0.0",
+                "provenance": {
+                    "annotator_kind": "person",
+                    "process": "generated",
+                    "is_blind": True,
+                    "is_reviewed": False,
+                },
                 "practices": [],
             }
         )

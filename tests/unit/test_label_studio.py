@@ -55,6 +55,19 @@ def exported(run, raw, folder) -> list[dict]:
     return read_json(folder / "tasks.json")
 
 
+def provenance_args(document: dict) -> list[str]:
+    """The import options that give back a document's guidelines version and provenance."""
+    provenance = document["provenance"]
+    return [
+        "--guidelines-version", document["guidelines_version"],
+        "--annotator-kind", provenance["annotator_kind"],
+        *(["--model", provenance["model"]] if "model" in provenance else []),
+        "--process", provenance["process"],
+        *(["--blind"] if provenance["is_blind"] else []),
+        *(["--reviewed"] if provenance["is_reviewed"] else []),
+    ]  # fmt: skip
+
+
 def documents(raw) -> dict:
     return {p.relative_to(raw).as_posix(): read_json(p) for p in raw.glob("annotations/*/*.json")}
 
@@ -110,6 +123,7 @@ def test_seed_annotations_survive_the_round_trip(run, tmp_path, policy_id):
     code, out, err = run(
         "import", "label-studio", export, "--raw", raw, "--out", tmp_path / "back",
         "--annotated-date", original["annotated_date"], "--method", original["method"],
+        *provenance_args(original),
     )  # fmt: skip
     assert code == 0, err
     assert "they validate" in out
@@ -142,6 +156,7 @@ def test_offsets_of_a_text_with_windows_line_ends_map_back(run, tmp_path):
     code, _, err = run(
         "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back",
         "--annotated-date", original["annotated_date"], "--method", original["method"],
+        *provenance_args(original),
     )  # fmt: skip
     assert code == 0, err
     assert documents(tmp_path / "back") == documents(FIXTURE_RAW)

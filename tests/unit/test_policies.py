@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+import json
 import shutil
 
 import pytest
 
 from privacy_labels.corpus import RawCorpus
-from privacy_labels.policies import MIN_SEGMENT_CHARS, normalise_text, segment_text
+from privacy_labels.policies import MIN_SEGMENT_CHARS, SEGMENTATION, normalise_text, segment_text
 from tests.conftest import FIXTURE_RAW, read_json
 
 PROSE = "We collect your e-mail address to answer your questions and for nothing else at all. " * 2
@@ -124,3 +126,131 @@ def test_a_text_put_in_the_corpus_first_can_be_added_in_place(tmp_path, run):
     code, _, err = add_policy(run, raw / "policies" / "acme.txt", raw)
     assert code == 0, err
     assert run("validate", raw)[0] == 0
+
+
+def test_a_question_keeps_its_answer_however_short():
+    long_line = (PROSE * 2).strip()
+    text = normalise_text(
+        f"{long_line}\nDoes Acme share data with analytics providers?\nNo\n"
+        f"Does Acme collect information from children?\nNo\nSHARING\n"
+        f"Does Acme sell data?\n{long_line}"
+    )
+    pieces = [text[s:e] for s, e in segment_text(text)]
+    assert pieces == [
+        long_line,
+        "Does Acme share data with analytics providers?\nNo",
+        "Does Acme collect information from children?\nNo",
+        f"SHARING\nDoes Acme sell data?\n{long_line}",
+    ]
+
+
+def test_short_list_items_are_not_headings():
+    long_line = (PROSE * 2).strip()
+    text = normalise_text(f"{long_line}\n- Send invoices\n- Notify you of changes\n{long_line}")
+    pieces = [text[s:e] for s, e in segment_text(text)]
+    assert pieces == [long_line, f"- Send invoices\n- Notify you of changes\n{long_line}"]
+
+
+def test_add_policy_records_the_rule_entity_services_and_redactions(tmp_path, run):
+    source = tmp_path / "acme.txt"
+    source.write_text(f"Acme Privacy\n\n{PROSE} Write to [email protected] or [email protected].\n")
+    raw = tmp_path / "raw"
+    code, _, err = run(
+        "add-policy", source, "--raw", raw, "--policy-id", "acme", "--organisation", "Acme",
+        "--license", "CC0-1.0", "--legal-entity", "Acme, Inc.", "--service-name", "Acme Pay",
+        "--redaction", "[email protected]=an e-mail address",
+    )  # fmt: skip
+    assert code == 0, err
+    sidecar = read_json(RawCorpus(raw).sidecar_path("acme"))
+    assert sidecar["segmentation"] == SEGMENTATION
+    assert (sidecar["legal_entity"], sidecar["service_names"]) == ("Acme, Inc.", ["Acme Pay"])
+    assert sidecar["redactions"] == [
+        {"placeholder": "[email protected]", "n_occurrences": 2, "description": "an e-mail address"}
+    ]
+    assert run("validate", raw)[0] == 0
+
+
+def test_add_policy_refuses_a_redaction_the_text_does_not_have(tmp_path, run):
+    source = tmp_path / "acme.txt"
+    source.write_text(PROSE)
+    code, _, err = run(
+        "add-policy", source, "--raw", tmp_path, "--policy-id", "acme", "--organisation", "Acme",
+        "--license", "CC0-1.0", "--redaction", "[hidden]=a name",
+    )  # fmt: skip
+    assert code == 1 and "'[hidden]' does not occur in the text" in err
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def _old_style_policy(raw, text, segments, practices):
+    """A policy as an older rule segmented it, with one annotation document."""
+    corpus = RawCorpus(raw)
+    corpus.policies_dir.mkdir(parents=True)
+    corpus.text_path("acme").write_text(text, encoding="utf-8")
+    sidecar = {"policy_id": "acme", "segments": [{"start": s, "end": e} for s, e in segments]}
+    corpus.sidecar_path("acme").write_text(json.dumps(sidecar), encoding="utf-8")
+    path = corpus.annotations_dir / "acme" / "someone.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"practices": practices}), encoding="utf-8")
+    return corpus, path
+
+
+def _span(text, phrase):
+    start = text.index(phrase)
+    return {"value": "x", "span_start": start, "span_end": start + len(phrase), "span_text": phrase}
+
+
+def test_resegment_moves_practices_by_their_spans_and_keeps_every_span(tmp_path, run):
+    long_line = (PROSE * 2).strip()
+    text = normalise_text(
+        f"{long_line}\nDoes Acme share data?\nNo\nDoes Acme collect from children?\nNo\n{long_line}"
+    )
+    # The older rule cut the first answer from its question.
+    cut = text.index("No\nDoes Acme collect")
+    old = [(0, len(long_line)), (len(long_line) + 1, cut - 1), (cut, len(text) - 1)]
+    children = {"audience_type": _span(text, "Does Acme collect from children?")}
+    answer = {"audience_type": _span(text, "No\nDoes")}
+    answer["audience_type"]["span_end"] -= len("\nDoes")
+    answer["audience_type"]["span_text"] = "No"
+    practices = [
+        {"practice_id": "a-1", "segment_id": 2, "attributes": children},
+        {"practice_id": "a-2", "segment_id": 2, "attributes": answer},
+        {"practice_id": "a-3", "segment_id": 0, "attributes": {"other_type": {"value": "x"}}},
+    ]
+    corpus, path = _old_style_policy(tmp_path, text, old, [copy.deepcopy(p) for p in practices])
+    code, out, _ = run("resegment", "--raw", tmp_path, "--format", "json")
+    assert code == 0 and json.loads(out)[0]["n_practices_moved"] == 1
+    sidecar = read_json(corpus.sidecar_path("acme"))
+    segments = [(s["start"], s["end"]) for s in sidecar["segments"]]
+    assert segments == segment_text(text) and sidecar["segmentation"] == SEGMENTATION
+    moved = read_json(path)["practices"]
+    assert [p["segment_id"] for p in moved] == [2, 1, 0]
+    for before, after in zip(practices, moved, strict=True):
+        assert before["attributes"] == after["attributes"]  # no span changed
+        start, end = segments[after["segment_id"]]
+        for value in after["attributes"].values():
+            if "span_start" in value:
+                assert start <= value["span_start"] < value["span_end"] <= end
+
+
+def test_resegment_refuses_a_practice_whose_spans_would_fall_apart(tmp_path, run):
+    long_line = (PROSE * 2).strip()
+    text = normalise_text(f"{long_line}\nWhat do we share?\n{long_line}")
+    practice = {
+        "practice_id": "a-1",
+        "segment_id": 0,
+        "attributes": {"a": _span(text, PROSE), "b": _span(text, "What do we share?")},
+    }
+    corpus, path = _old_style_policy(tmp_path, text, [(0, len(text) - 1)], [practice])
+    before = (path.read_bytes(), corpus.sidecar_path("acme").read_bytes())
+    code, _, err = run("resegment", "acme", "--raw", tmp_path)
+    assert code == 1 and "a-1 has spans in more than one new segment" in err
+    assert (path.read_bytes(), corpus.sidecar_path("acme").read_bytes()) == before
+    assert run("resegment", "nope", "--raw", tmp_path)[0] == 2
+
+
+def test_resegment_names_a_broken_document_instead_of_failing(tmp_path, run):
+    text = normalise_text((PROSE * 2).strip())
+    _, path = _old_style_policy(tmp_path, text, [(0, len(text) - 1)], [])
+    path.write_text("{", encoding="utf-8")
+    code, _, err = run("resegment", "--raw", tmp_path)
+    assert code == 1 and f"{path}: cannot read it" in err and "Traceback" not in err

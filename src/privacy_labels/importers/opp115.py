@@ -73,6 +73,17 @@ NORMALISATION = (
     "breaks, HTML entities decoded, runs of spaces collapsed, each segment trimmed; segments "
     "joined by a blank line; one final LF. Wording unchanged."
 )
+# The guidelines OPP-115's annotators followed: its scheme and instructions of 2016.
+GUIDELINES = "opp115-2016"
+# OPP-115's own segments are kept: its annotations point into them.
+SEGMENTATION = {
+    "rule": "opp115",
+    "version": RELEASE_DATE,
+    "description": (
+        f"The {CORPUS}'s own segments: sanitized_policies split at '|||', as its annotators "
+        "saw them, one segment at a time."
+    ),
+}
 
 _TOKEN = re.compile(
     r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|\s+|[^<&\s]+|[<&]"
@@ -404,6 +415,9 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
         "schema_version": schema_version(),
         "policy_id": policy_id,
         "organisation": stem.partition("_")[2],
+        # OPP-115 records a site's domain only, not who is responsible for its policy.
+        "legal_entity": None,
+        "service_names": [],
         "source": f"{CORPUS}, sanitized_policies/{html_path.name}",
         "url": url if "://" in url or not url else f"http://{url}",
         "retrieved_date": meta["Policy collection date"].strip() or None,
@@ -418,6 +432,8 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
             "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
             f"Cite: {CITATION}"
         ),
+        "redactions": [],
+        "segmentation": SEGMENTATION,
         "segments": [
             {"start": start, "end": start + len(s.text)}
             for start, s in zip(offsets, segments, strict=True)
@@ -444,11 +460,39 @@ def _import_policy(root, source, corpus, consolidation, metadata, errata, labels
             # The CSVs carry no annotation dates; the practices were final at the release.
             "annotated_date": RELEASE_DATE,
             "method": _method(annotator, consolidation, sorted(batches[annotator]), source, root),
+            "guidelines_version": GUIDELINES,
+            "provenance": _provenance(consolidation),
             "practices": practices,
         }
         path = corpus.annotations_dir / policy_id / f"{annotator}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump_json(document), encoding="utf-8")
+
+
+def _provenance(consolidation: str | None) -> dict:
+    """OPP-115's annotators were people working independently; its consolidated layers
+    were merged from theirs by an algorithm. Neither was reviewed afterwards."""
+    if consolidation is None:
+        return {
+            "annotator_kind": "person",
+            "process": (
+                f"A skilled annotator (law student) of the {CORPUS} labeled each segment in "
+                "the Usable Privacy Policy Project's web tool following the OPP-115 scheme; "
+                "imported unchanged but for offsets mapped to the plain text."
+            ),
+            "is_blind": True,
+            "is_reviewed": False,
+        }
+    return {
+        "annotator_kind": "adjudication",
+        "process": (
+            f"The {CORPUS}'s consolidation algorithm at threshold {consolidation} merged the "
+            "practices of its three annotators; imported unchanged but for offsets mapped to "
+            "the plain text."
+        ),
+        "is_blind": False,
+        "is_reviewed": False,
+    }
 
 
 def _method(annotator, consolidation, batches, source, root) -> str:
