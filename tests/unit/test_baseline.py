@@ -20,6 +20,28 @@ from tests.conftest import FIXTURES, REPO
 SEED_LABELED, SEED_RAW = REPO / "data" / "labeled", REPO / "data" / "raw"
 
 
+def seed_segment_count() -> int:
+    """Segments of the seed corpus: predictions and scores cover every one."""
+    import privacy_labels as pl
+
+    return len(pl.load("segments", SEED_LABELED))
+
+
+def seed_support_12() -> int:
+    """(segment, label) pairs of the seed corpus in the 12-label set, counted from the tables:
+    its one annotator's labels are the gold ones, `other` split by its other_type."""
+    import privacy_labels as pl
+    from privacy_labels.predictions import OTHER_TYPES_12, labels_of
+
+    labels = pl.load("segment_labels", SEED_LABELED)
+    assert len(labels) == seed_segment_count() and set(labels.n_annotators) == {1}
+    categories = sum(int(labels[f"has_{c}"].sum()) for c in labels_of("12") if f"has_{c}" in labels)
+    values = pl.load("attribute_values", SEED_LABELED)
+    other = values[(values.attribute == "other_type") & values.value.isin(OTHER_TYPES_12)]
+    other = other.merge(pl.load("practices", SEED_LABELED), on=["practice_id", "category"])
+    return categories + len(other[["policy_id", "segment_id", "value"]].drop_duplicates())
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     from privacy_labels.baseline import predict, train
@@ -123,13 +145,13 @@ def test_outputs_are_owned(trained, tmp_path, run):
         "--out", tmp_path / "p.json", "--format", "json",
     )  # fmt: skip
     assert code == 0, err
-    assert json.loads(out)["n_segments"] == 114
+    assert json.loads(out)["n_segments"] == seed_segment_count()
 
 
 def test_the_predictions_file_validates_and_scores(trained, run):
     folder, _ = trained
     predictions = read_predictions(folder / "predictions.json")
-    assert predictions.label_set == "12" and len(predictions.segments) == 114
+    assert predictions.label_set == "12" and len(predictions.segments) == seed_segment_count()
     for labels in predictions.segments.values():
         assert all(score >= 0.5 for score in labels.values())
     code, out, err = run(
@@ -260,7 +282,7 @@ def test_an_empty_predictions_file_scores_zero(tmp_path, run):
     code, out, err = run("score", SEED_LABELED, path, "--format", "json")
     assert code == 0, err
     result = json.loads(out)
-    assert result["n_segments"] == 114
+    assert result["n_segments"] == len(segments)
     assert (result["micro"]["precision"], result["micro"]["recall"]) == (None, 0.0)
     assert result["micro"]["f1"] == 0.0 and result["macro"]["f1"] == 0.0
-    assert result["micro"]["fn"] == result["micro"]["support"] == 171
+    assert result["micro"]["fn"] == result["micro"]["support"] == seed_support_12()

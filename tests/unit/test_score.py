@@ -177,6 +177,8 @@ def write_corpus(root, documents: dict[str, list[dict]]):
     assert [POLICY_TEXT[s:e] for s, e in SEGMENTS][1].startswith("We collect")
     sha256 = hashlib.sha256(POLICY_TEXT.encode()).hexdigest()
     fixture = read_json(FIXTURE_RAW / "policies" / "example.json")
+    # The fixture layer's guidelines_version and provenance, required since schema 1.1.0.
+    alice = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
     sidecar = {
         **fixture,
         "policy_id": "p",
@@ -196,6 +198,8 @@ def write_corpus(root, documents: dict[str, list[dict]]):
             "text_sha256": sha256,
             "annotated_date": "2026-11-30",
             "method": "Written by hand for the test suite.",
+            "guidelines_version": alice["guidelines_version"],
+            "provenance": alice["provenance"],
             "practices": practices,
         }
         (folder / f"{annotator}.json").write_text(dump_json(document), encoding="utf-8")
