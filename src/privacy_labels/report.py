@@ -453,6 +453,8 @@ class ReportResult:
 def write_report(folder: Path, out: Path, layer: str | None = None) -> ReportResult:
     """Write the report for the built tables in `folder` to `out`, replaced when complete;
     each policy's label from `layer`, by default the layer its labels were built from."""
+    inputs = {"tables folder": folder}
+    claim_output(out, "report", inputs)  # before any work: a refused output is a usage error
     tables = Tables.read(folder)
     if layer is not None:
         have = {(a["policy_id"], a["annotator"]) for a in tables.annotations}
@@ -462,8 +464,6 @@ def write_report(folder: Path, out: Path, layer: str | None = None) -> ReportRes
                 f"{folder}: no layer {layer!r} in {', '.join(without)}; choose another --layer "
                 "or leave it out (the layer the tables were built with)"
             )
-    inputs = {"tables folder": folder}
-    claim_output(out, "report", inputs)
     with owned_output(out, "report", inputs) as staging:
         (staging / STYLE).write_text(CSS.lstrip(), encoding="utf-8")
         (staging / "index.html").write_text(index_page(tables, folder), encoding="utf-8")

@@ -9,6 +9,7 @@ import pytest
 
 from privacy_labels.build import write_tables
 from privacy_labels.metadata import (
+    PROVENANCE_FIELDS,
     MetadataError,
     Release,
     annotation_summary,
@@ -32,6 +33,27 @@ def built(tmp_path_factory):
     return raw, root / "labeled", result.n_rows
 
 
+@pytest.fixture(scope="module")
+def predating(built, tmp_path_factory):
+    """The fixture corpus as tables and documents from before schema 1.1.0: the annotations
+    table without its guidelines_version and provenance columns, the documents without them."""
+    import pyarrow.parquet as pq
+
+    raw_dir, folder, n_rows = built
+    root = tmp_path_factory.mktemp("predating")
+    raw = shutil.copytree(raw_dir, root / "raw")
+    labeled = shutil.copytree(folder, root / "labeled")
+    dropped = ("guidelines_version", *PROVENANCE_FIELDS)
+    annotations = pq.read_table(labeled / "annotations.parquet")
+    pq.write_table(annotations.drop_columns(list(dropped)), labeled / "annotations.parquet")
+    for path in (raw / "annotations").rglob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("guidelines_version", "provenance"):
+            del document[key]
+        path.write_text(json.dumps(document), encoding="utf-8")
+    return raw, labeled, n_rows
+
+
 def _release(built, facts=None, raw=True):
     raw_dir, folder, n_rows = built
     facts = facts or load_facts(FACTS_FILE)
@@ -44,19 +66,19 @@ def _document(raw):
     return next((raw / "annotations").rglob("*.json"))
 
 
-def test_a_document_without_provenance_or_record_says_so(built):
-    (sentence,) = annotation_summary(_release(built))
+def test_a_document_without_provenance_or_record_says_so(predating):
+    (sentence,) = annotation_summary(_release(predating))
     assert sentence.startswith("`alice`: 1 annotation document(s), 2026-11-22")
     assert "not recorded (no provenance)" in sentence
     assert "Written by hand for the test suite." in sentence  # its method, quoted
 
 
-def test_the_facts_file_fills_in_a_document_that_predates_provenance(built):
+def test_the_facts_file_fills_in_a_document_that_predates_provenance(predating):
     facts = load_facts(FACTS_FILE)
     facts["annotators"] = {
         "alice": {"kind": "person", "process": "read the text.", "is_reviewed": True}
     }
-    (sentence,) = annotation_summary(_release(built, facts))
+    (sentence,) = annotation_summary(_release(predating, facts))
     assert "made by a person: read the text." in sentence
     assert (
         "Reviewed by a person: yes" in sentence
@@ -77,9 +99,12 @@ def test_a_documents_own_provenance_wins(built, tmp_path):
     }
     document["guidelines_version"] = "1.0.0"
     _document(raw).write_text(json.dumps(document), encoding="utf-8")
+    # The tables carry the provenance of the documents they were built from.
+    (tmp_path / "labeled").mkdir()
+    n_rows = write_tables(raw, tmp_path / "labeled", progress=False).n_rows
     facts = load_facts(FACTS_FILE)
     facts["annotators"] = {"alice": {"kind": "person"}}  # ignored: the document says
-    release = _release((raw, built[1], built[2]), facts)
+    release = _release((raw, tmp_path / "labeled", n_rows), facts)
     (sentence,) = annotation_summary(release)
     assert "made by a language model (some-model-2026): generated segment by segment." in sentence
     assert "Guidelines: docs/guidelines.md version 1.0.0" in sentence
