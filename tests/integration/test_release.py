@@ -96,7 +96,9 @@ def test_a_release_has_every_file_and_verifies(run, repo):
         "datacite.json",
         ".zenodo.json",
     }
-    schema = {f"schema/{n}.schema.json" for n in ("annotation", "policy", "taxonomy", "adjudication")}
+    schema = {
+        f"schema/{n}.schema.json" for n in ("annotation", "policy", "taxonomy", "adjudication")
+    }
     assert files == tables | metadata | schema | {"manifest.json", "quality/result.json"}
     assert run("verify", folder)[0] == 0
     cff = (repo / "CITATION.cff").read_text(encoding="utf-8")
