@@ -10,12 +10,14 @@ when ../shared or the annotations are not there.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from privacy_labels.corpus import RawCorpus
+from privacy_labels.importers.opp115 import upgrade_sidecar
 from privacy_labels.validate import Problem, Validator
 from tests.conftest import REPO, SHARED
 from tests.layered import write_json
@@ -41,10 +43,10 @@ def calibration_problems(annotations: Path, policies: Path, workdir: Path) -> li
         for policy_id in sorted(shared - annotated)
     ]
     for policy_id in sorted(annotated & shared):
-        for suffix in (".txt", ".json"):
-            shutil.copyfile(
-                policies / f"{policy_id}{suffix}", raw.policies_dir / f"{policy_id}{suffix}"
-            )
+        shutil.copyfile(policies / f"{policy_id}.txt", raw.text_path(policy_id))
+        # The shared sidecars may predate policy schema 1.1.0: read them as the importer does.
+        sidecar = json.loads((policies / f"{policy_id}.json").read_text(encoding="utf-8"))
+        write_json(raw.sidecar_path(policy_id), upgrade_sidecar(sidecar))
     for document in documents:
         if document.parent.name in shared:
             target = raw.annotation_path(document.parent.name, document.stem)

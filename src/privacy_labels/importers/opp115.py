@@ -85,6 +85,31 @@ SEGMENTATION = {
     ),
 }
 
+
+def upgrade_sidecar(sidecar: dict) -> dict:
+    """An OPP-115 sidecar written at policy schema 1.0.0 (e.g. by an earlier version of this
+    importer), with what 1.1.0 added filled in as this importer fills it: no legal entity or
+    service names (OPP-115 records a site's domain only), no redactions, OPP-115's own
+    segments. A sidecar at the current version comes back unchanged."""
+    if sidecar.get("schema_version") == schema_version():
+        return sidecar
+    added = {
+        "legal_entity": None,
+        "service_names": [],
+        "redactions": [],
+        "segmentation": SEGMENTATION,
+    }
+    upgraded = {"schema_version": schema_version()}
+    for key, value in sidecar.items():
+        if key == "source":
+            upgraded |= {k: added[k] for k in ("legal_entity", "service_names")}
+        if key == "segments":
+            upgraded |= {k: added[k] for k in ("redactions", "segmentation")}
+        if key != "schema_version":
+            upgraded[key] = value
+    return {**added, **upgraded}
+
+
 _TOKEN = re.compile(
     r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|\s+|[^<&\s]+|[<&]"
 )
