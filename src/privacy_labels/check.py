@@ -14,6 +14,14 @@ lengths) and is reported in the same result.
 
 The result is a JSON document without timestamps or paths, so a release can
 ship it; GX Data Docs (static HTML) go to the report folder.
+
+A passing report also records what it is the result of (`checked.json`): the
+sha256 of every table file and of the manifest, the sha256 of the gate's code and
+of the schema its suites are generated from, the versions of the package, GX,
+pandas, pyarrow and Python, and the batch sizes. When all of those are the same
+again, `check` says so and returns that result instead of running GX again
+(`--force` runs it anyway). Any changed byte of a table file gives another key,
+so tables that would fail are never passed on an earlier result.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import functools
 import hashlib
 import json
 import logging
+import platform
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -34,7 +43,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes, sha256_file
+from privacy_labels._files import (
+    claim_output,
+    dump_json,
+    owned_output,
+    package_data,
+    sha256_bytes,
+    sha256_file,
+)
 from privacy_labels.layers import CONSOLIDATED
 from privacy_labels.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.schema import taxonomy
@@ -52,6 +68,7 @@ N_EXAMPLES = 5
 # practices, in bounded memory: one batch of 216,000 practices peaked at 2.6 GB.
 PRACTICES_PER_BATCH = 100_000
 RESULT = "result.json"
+CHECKED = "checked.json"
 DATA_DOCS = "data_docs"
 
 
@@ -84,6 +101,8 @@ def _shorten(example: object, width: int = 60) -> str:
 class GateResult:
     checks: list[CheckResult]
     gx_version: str
+    # The result of an earlier run on the same files, code and versions, read from the report.
+    is_reused: bool = False
 
     @property
     def success(self) -> bool:
@@ -829,6 +848,7 @@ def check(
     data_docs: bool = False,
     practices_per_batch: int = PRACTICES_PER_BATCH,
     policies_per_batch: int | None = None,
+    force: bool = False,
 ) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
@@ -840,10 +860,19 @@ def check(
     (`data_docs/index.html`), replacing the folder only when complete; only where
     nothing is, in an empty folder or over an earlier report (OutputRefused
     otherwise, before any work).
+
+    With `report` and without `data_docs` or `force`, a passing result already in
+    `report` whose key (`_checked_key`) equals this run's is returned as is, with
+    `is_reused` set, and nothing is written.
     """
     inputs = {"tables folder": folder}
     if report:
         claim_output(report, "check", inputs)
+    checked_key = _checked_key(folder, practices_per_batch, policies_per_batch)
+    if report and not data_docs and not force:
+        reused = _reused_result(report, checked_key)
+        if reused is not None:
+            return reused
     batches = _batches(folder, practices_per_batch, policies_per_batch)
     gx, _ = _gx()
     with contextlib.ExitStack() as stack:
@@ -870,8 +899,73 @@ def check(
         if report_staging is not None:
             if docs is not None:
                 context.build_data_docs()
-            (report_staging / RESULT).write_text(dump_json(result.to_dict()), encoding="utf-8")
+            text = dump_json(result.to_dict())
+            (report_staging / RESULT).write_text(text, encoding="utf-8")
+            # A table file rewritten while the gate ran: the key would not say what was checked.
+            is_unchanged = checked_key == _checked_key(
+                folder, practices_per_batch, policies_per_batch
+            )
+            if result.success and is_unchanged:
+                checked = {**checked_key, "result_sha256": sha256_bytes(text.encode())}
+                (report_staging / CHECKED).write_text(dump_json(checked), encoding="utf-8")
     return result
+
+
+def _checked_key(folder: Path, practices_per_batch: int, policies_per_batch: int | None) -> dict:
+    """What a result is the result of: every input the gate reads and everything that
+    decides what it does with them, without importing GX (its version comes from its
+    installed metadata). The suites are generated from the gate's code and the schema,
+    so their sources are hashed: the package's modules and the schema documents.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    for source in sorted(package.glob("*.py")) + sorted(
+        package_data("schema", "schema").glob("*.json")
+    ):
+        code.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    files = {relative: sha256_file(path) for relative, path in _table_files(folder).items()}
+    manifest = folder / MANIFEST
+    return {
+        "table_files_sha256": files,
+        "manifest_sha256": sha256_file(manifest) if manifest.is_file() else None,
+        "gate_code_and_schema_sha256": code.hexdigest(),
+        "versions": {
+            name: installed(name)
+            for name in ("privacy-labels", "great_expectations", "pandas", "pyarrow", "numpy")
+        }
+        | {"python": platform.python_version()},
+        "practices_per_batch": practices_per_batch,
+        "policies_per_batch": policies_per_batch,
+    }
+
+
+def _reused_result(report: Path, key: dict) -> GateResult | None:
+    """The passing result in `report` if it was checked with `key`, else None."""
+    try:
+        checked = json.loads((report / CHECKED).read_text(encoding="utf-8"))
+        text = (report / RESULT).read_text(encoding="utf-8")
+        if not isinstance(checked, dict) or checked.pop("result_sha256", None) != sha256_bytes(
+            text.encode()
+        ):
+            return None  # the result is not the one this key was written with
+        if checked != key:
+            return None
+        earlier = json.loads(text)
+        if earlier.get("success") is not True:
+            return None
+        checks = [CheckResult(**c) for c in earlier["checks"]]
+        result = GateResult(checks, earlier["great_expectations_version"], is_reused=True)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None  # no earlier result, or not one this version wrote: run the gate
+    return result if result.success else None
 
 
 def _batches(

@@ -119,13 +119,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     from privacy_labels.check import UnreadableTables, check, summary
 
     try:
-        result = check(args.dir, report=args.report, data_docs=args.data_docs)
+        result = check(args.dir, report=args.report, data_docs=args.data_docs, force=args.force)
     except UnreadableTables as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
-        print(json.dumps({**result.to_dict(), "report": str(args.report)}, indent=2))
+        print(
+            json.dumps(
+                {**result.to_dict(), "report": str(args.report), "reused": result.is_reused},
+                indent=2,
+            )
+        )
     else:
+        if result.is_reused:
+            print(
+                f"reused the passing result in {args.report}: the table files, manifest, the "
+                "gate's code and schema and the versions are those it was checked with; "
+                "--force runs the gate again"
+            )
         print(summary(result), file=sys.stdout if result.success else sys.stderr)
         docs = f", data docs: {args.report / 'data_docs/index.html'}" if args.data_docs else ""
         print(f"report: {args.report / 'result.json'}{docs}")
@@ -612,6 +623,12 @@ def parser() -> argparse.ArgumentParser:
         "--data-docs",
         action="store_true",
         help="also render GX Data Docs (HTML) into REPORT/data_docs; takes several seconds more",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run the gate even when REPORT holds a passing result for the same table files, "
+        "code and versions (by default that result is reused, checked by sha256)",
     )
     p.set_defaults(run=cmd_check)
 
