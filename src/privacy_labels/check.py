@@ -341,33 +341,46 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     ]
     both = labels.loc[labels.index.isin(segments.index)]
     segment_texts = segments["text"].to_dict()
-    for (policy_id, segment_id), row in zip(both.index, both.to_dict("records"), strict=True):
+    category_ids = taxonomy().category_ids
+    unchecked = {share_column(c) for c in category_ids} | {"layer"}
+    # Whole columns as Python lists, compared in one plain loop: a dict per row and a
+    # lookup per cell took 60 µs a segment, the largest project check at 10×.
+    has_nulls = both[[c for c in both.columns if c not in unchecked]].isna().any(axis=1).tolist()
+    texts, layer_of = both["text"].tolist(), both["layer"].tolist()
+    n_annotators = both["n_annotators"].tolist()
+    found_of = {
+        c: list(
+            zip(
+                both[count_column(c)].tolist(),
+                both[majority_column(c)].tolist(),
+                [None if _missing(v) else v for v in both[share_column(c)].tolist()],
+                both[label_column(c)].tolist(),
+                strict=True,
+            )
+        )
+        for c in category_ids
+    }
+    for i, (policy_id, segment_id) in enumerate(both.index):
         where = f"{policy_id} segment {segment_id}"
-        unchecked = {share_column(c) for c in taxonomy().category_ids} | {"layer"}
-        if any(pd.isna(v) for k, v in row.items() if k not in unchecked):
+        if has_nulls[i]:
             failed.append(f"{where}: has nulls")  # named by the not-null expectations
             continue
-        if row["text"] != segment_texts[policy_id, segment_id]:
+        if texts[i] != segment_texts[policy_id, segment_id]:
             failed.append(f"{where}: text differs from segments.text")
-        layer = None if pd.isna(row["layer"]) else row["layer"]
-        problem = layers.problem(policy_id, layer, row["n_annotators"])
+        layer = None if _missing(layer_of[i]) else layer_of[i]
+        n_all = n_annotators[i]
+        problem = layers.problem(policy_id, layer, n_all)
         if problem:
             failed.append(f"{where}: {problem}")
             continue
-        for category_id in taxonomy().category_ids:
+        for category_id in category_ids:
             n = annotators.get((policy_id, segment_id, category_id), 0)
-            is_more = 2 * n > row["n_annotators"]
-            share = n / row["n_annotators"] if row["n_annotators"] else None
+            is_more = 2 * n > n_all
+            share = n / n_all if n_all else None
             label = (
                 is_more if layer is None else (policy_id, segment_id, category_id, layer) in given
             )
-            found = (
-                row[count_column(category_id)],
-                row[majority_column(category_id)],
-                None if pd.isna(row[share_column(category_id)]) else row[share_column(category_id)],
-                row[label_column(category_id)],
-            )
-            if found != (n, is_more, share, label):
+            if found_of[category_id][i] != (n, is_more, share, label):
                 failed.append(
                     f"{where}: {category_id} expected {n} annotator(s), share {share}, "
                     f"majority {is_more}, label {label}"
@@ -425,6 +438,15 @@ def _layers(frames: dict[str, pd.DataFrame]) -> _Layers:
     return _Layers(annotators)
 
 
+_NONE: frozenset[str] = frozenset()
+# A policy_labels cell's status from the polarities of the practices that give its answer.
+_STATUS_OF_POLARITY = {
+    frozenset(): "not_stated",
+    frozenset({False}): "does",
+    frozenset({True}): "does_not",
+}
+
+
 def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     """Each policy_labels cell: its practice_ids are exactly the policy's practices that give
     the answer, and its status follows from their polarity (does / does_not / mixed / silent)."""
@@ -475,14 +497,12 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
             for policy_id, row in rows:
                 if policy_id in unsound:
                     continue
-                ids = expected.get((policy_id, v.id), set())
-                polarity = {q.is_negatable and practice_id in negative for practice_id in ids}
-                want = {
-                    frozenset(): "not_stated",
-                    frozenset({False}): "does",
-                    frozenset({True}): "does_not",
-                }.get(frozenset(polarity), "mixed")
-                given = set() if pd.isna(row[evidence]) else set(row[evidence].split(" "))
+                ids = expected.get((policy_id, v.id), _NONE)
+                polarity = frozenset(
+                    q.is_negatable and practice_id in negative for practice_id in ids
+                )
+                want = _STATUS_OF_POLARITY.get(polarity, "mixed")
+                given = set() if _missing(row[evidence]) else set(row[evidence].split(" "))
                 if given != ids:
                     unknown = sorted(given - set(practices.index))
                     failed.append(

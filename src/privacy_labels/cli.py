@@ -615,7 +615,9 @@ def parser() -> argparse.ArgumentParser:
         description="Run the great-expectations suites generated from the schema, and the "
         "project checks, on the tables in DIR, and that every table file is the one in "
         "manifest.json. Prints each failed check with examples, and writes result.json (and, "
-        "with --data-docs, GX Data Docs as HTML) to the report folder. Exit 1 on any failure.",
+        "with --data-docs, GX Data Docs as HTML) to the report folder. A passing result in the "
+        "report folder for the same table files (by sha256), code, schema and versions is "
+        "reused, and said so. Exit 1 on any failure.",
     )
     _labeled_argument(p)
     _path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
