@@ -888,7 +888,7 @@ def check(
     inputs = {"tables folder": folder}
     if report:
         claim_output(report, "check", inputs)
-    checked_key = _checked_key(folder, practices_per_batch, policies_per_batch)
+    checked_key = _checked_key(folder, practices_per_batch, policies_per_batch) if report else {}
     if report and not data_docs and not force:
         reused = _reused_result(report, checked_key)
         if reused is not None:
