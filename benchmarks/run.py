@@ -419,10 +419,13 @@ def seed_figures(work: Path, log) -> dict[str, float]:
     labeled = shutil.copytree(REPO / "data" / "labeled", work / "seed" / "labeled")
     report = work / "seed" / "report"
     figures = {
-        "check": cli_seconds("check", labeled, "--report", report),
+        # The gate run in full, as after any change to the tables.
+        "check": cli_seconds("check", labeled, "--report", report, "--force"),
+        # The tables unchanged since the last passing run: its result is reused.
+        "check, unchanged": cli_seconds("check", labeled, "--report", report),
         "build, unchanged": cli_seconds("build", "--raw", REPO / "data" / "raw", "--out", labeled),
     }
-    figures["second make build"] = figures["build, unchanged"] + figures["check"]
+    figures["second make build"] = figures["build, unchanged"] + figures["check, unchanged"]
     for name, seconds in figures.items():
         log(f"seed corpus: {name:<24} {seconds:8.2f} s (wall, median of {REPEATS})")
     shutil.rmtree(work / "seed")
@@ -509,7 +512,12 @@ def verdicts(results: list[Measurement], seed: dict[str, float] | None = None) -
     seed_checks = []
     if seed:
         seed_checks = [
-            ("check on the seed corpus, wall s", "<=", 4.0, seed["check"]),
+            (
+                "check on the seed corpus, gate run in full (--force), wall s",
+                "<=",
+                4.0,
+                seed["check"],
+            ),
             (
                 "second make build on the unchanged seed corpus, wall s",
                 "<=",

@@ -119,13 +119,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     from privacy_labels.check import UnreadableTables, check, summary
 
     try:
-        result = check(args.dir, report=args.report, data_docs=args.data_docs)
+        result = check(args.dir, report=args.report, data_docs=args.data_docs, force=args.force)
     except UnreadableTables as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
-        print(json.dumps({**result.to_dict(), "report": str(args.report)}, indent=2))
+        print(
+            json.dumps(
+                {**result.to_dict(), "report": str(args.report), "reused": result.is_reused},
+                indent=2,
+            )
+        )
     else:
+        if result.is_reused:
+            print(
+                f"reused the passing result in {args.report}: the table files, manifest, the "
+                "gate's code and schema and the versions are those it was checked with; "
+                "--force runs the gate again"
+            )
         print(summary(result), file=sys.stdout if result.success else sys.stderr)
         docs = f", data docs: {args.report / 'data_docs/index.html'}" if args.data_docs else ""
         print(f"report: {args.report / 'result.json'}{docs}")
@@ -604,7 +615,9 @@ def parser() -> argparse.ArgumentParser:
         description="Run the great-expectations suites generated from the schema, and the "
         "project checks, on the tables in DIR, and that every table file is the one in "
         "manifest.json. Prints each failed check with examples, and writes result.json (and, "
-        "with --data-docs, GX Data Docs as HTML) to the report folder. Exit 1 on any failure.",
+        "with --data-docs, GX Data Docs as HTML) to the report folder. A passing result in the "
+        "report folder for the same table files (by sha256), code, schema and versions is "
+        "reused, and said so. Exit 1 on any failure.",
     )
     _labeled_argument(p)
     _path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
@@ -612,6 +625,12 @@ def parser() -> argparse.ArgumentParser:
         "--data-docs",
         action="store_true",
         help="also render GX Data Docs (HTML) into REPORT/data_docs; takes several seconds more",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run the gate even when REPORT holds a passing result for the same table files, "
+        "code and versions (by default that result is reused, checked by sha256)",
     )
     p.set_defaults(run=cmd_check)
 

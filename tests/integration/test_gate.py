@@ -10,9 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from privacy_labels.check import (
+    PRACTICES_PER_BATCH,
     SLOT,
     SLOT_VALUE,
     _batches,
+    _checked_key,
+    _reused_result,
     cells_suite,
     check,
     parents_suite,
@@ -405,3 +408,35 @@ def test_views_from_the_consolidated_layer_pass_and_a_view_that_ignores_it_fails
     assert failed["examples"][0] == (
         "example segment 0: layer is null, but the policy has a consolidated layer"
     )
+
+
+def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    report = tmp_path / "report"
+    code, out, err = run("check", folder, "--report", report)
+    assert code == 0, err
+    assert "reused" not in out
+    key = _checked_key(folder, PRACTICES_PER_BATCH, None)
+    assert _reused_result(report, key) is not None
+    # the same bytes again: said so, with the way to run the gate anyway
+    code, out, err = run("check", folder, "--report", report)
+    assert code == 0, err
+    assert "reused the passing result" in out and "--force" in out
+    assert "quality gate passed" in out
+    code, out, err = run("check", folder, "--report", report, "--force")
+    assert code == 0, err
+    assert "reused" not in out
+    # a result edited since it was written, or another batch size, is not reused
+    assert _reused_result(report, {**key, "practices_per_batch": 1}) is None
+    result = report / "result.json"
+    original = result.read_text(encoding="utf-8")
+    result.write_text(original.replace('"n_failed": 0', '"n_failed": 0 '), encoding="utf-8")
+    assert _reused_result(report, key) is None
+    result.write_text(original, encoding="utf-8")
+    # one changed table file runs the gate, which names the fault; a failure is never reused
+    _edit(folder, "practices", _duplicate_practice_id)
+    code, out, err = run("check", folder, "--report", report)
+    assert code == 1
+    assert "reused" not in out
+    assert "expect_column_values_to_be_unique" in err
+    assert not (report / "checked.json").exists()
