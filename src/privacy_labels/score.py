@@ -2,7 +2,9 @@
 
     privacy-labels score REFERENCE CANDIDATE [--labels 12] [--gold majority] [--split test]
 
-A layer is a folder of built tables (all its annotators), or an annotator id in
+A layer is a folder of built tables (per policy, its labelling layer, the
+consolidated one by default, as in `segment_labels`; else all its annotators but
+the consolidated layer, by the gold rule), or an annotator id in
 the tables of `--labeled`; the candidate may also be a predictions file
 (`schema/predictions.schema.json`). Scores are over the segments both cover: a
 layer covers every segment of the policies it annotated (an annotation document
@@ -42,6 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from privacy_labels.layers import CONSOLIDATED
 from privacy_labels.predictions import (
     LABEL_SETS,
     OTHER,
@@ -53,6 +56,7 @@ from privacy_labels.predictions import (
 from privacy_labels.schema import taxonomy
 from privacy_labels.tables import read_parquet
 from privacy_labels.validate import Problem
+from privacy_labels.views import labelling_layer
 
 GOLD_RULES = ("majority", "any")
 SPLIT_CHOICES = ("train", "validation", "test", "all")
@@ -96,9 +100,31 @@ def _read(folder: Path, name: str, columns: list[str], filters=None) -> list[dic
         ) from None
 
 
+def _labelling_documents(folder: Path, documents: list[dict]) -> list[dict]:
+    """Per policy, the documents its labels come from, as the tables' `segment_labels` say:
+    its labelling layer (`layer`: the consolidated one by default, or the one `build --layer`
+    named), else every annotator but the consolidated layer, which is never a vote."""
+    try:
+        rows = read_parquet(folder, "segment_labels", columns=["policy_id", "layer"]).to_pylist()
+        layer_of = {row["policy_id"]: row["layer"] for row in rows}
+    except (OSError, ValueError):  # tables from before the layer column: its default rule
+        own: dict[str, list[str]] = defaultdict(list)
+        for d in documents:
+            own[d["policy_id"]].append(d["annotator"])
+        layer_of = {policy_id: labelling_layer(names) for policy_id, names in own.items()}
+    return [
+        d
+        for d in documents
+        if d["annotator"] == layer_of.get(d["policy_id"])
+        or (layer_of.get(d["policy_id"]) is None and d["annotator"] != CONSOLIDATED)
+    ]
+
+
 def table_layer(folder: Path, annotator: str | None = None, *, with_details: bool = True) -> Layer:
-    """A layer from built tables: every annotator, or one. Without details, only the labels
-    (attribute values and span tokens are left as None; labels of Other's types still read).
+    """A layer from built tables: their labels, or one annotator's. Their labels are, per
+    policy, its labelling layer's (the `has_` columns of `segment_labels`), else the votes of
+    all its annotators. Without details, only the labels (attribute values and span tokens are
+    left as None; labels of Other's types still read).
     """
     folder = Path(folder)
     documents = _read(folder, "annotations", ["policy_id", "annotator"])
@@ -110,6 +136,8 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
                 f"{folder}: no annotation by {annotator!r}; its annotators are: "
                 + (", ".join(known) or "none")
             )
+    else:
+        documents = _labelling_documents(folder, documents)
     annotators = {(d["policy_id"], d["annotator"]) for d in documents}
     n_annotators = Counter(policy_id for policy_id, _ in annotators)
     policies = {

@@ -29,16 +29,21 @@ def seed_segment_count() -> int:
 
 def seed_support_12() -> int:
     """(segment, label) pairs of the seed corpus in the 12-label set, counted from the tables:
-    its one annotator's labels are the gold ones, `other` split by its other_type."""
+    the gold labels are each policy's labelling layer's (the consolidated layer, never counted
+    as a vote, of its two annotators), `other` split by that layer's other_type."""
     import privacy_labels as pl
     from privacy_labels.predictions import OTHER_TYPES_12, labels_of
 
     labels = pl.load("segment_labels", SEED_LABELED)
-    assert len(labels) == seed_segment_count() and set(labels.n_annotators) == {1}
+    assert len(labels) == seed_segment_count()
+    assert set(labels.n_annotators) == {2} and set(labels.layer) == {"consolidated"}
     categories = sum(int(labels[f"has_{c}"].sum()) for c in labels_of("12") if f"has_{c}" in labels)
     values = pl.load("attribute_values", SEED_LABELED)
     other = values[(values.attribute == "other_type") & values.value.isin(OTHER_TYPES_12)]
-    other = other.merge(pl.load("practices", SEED_LABELED), on=["practice_id", "category"])
+    practices = pl.load("practices", SEED_LABELED)
+    other = other.merge(
+        practices[practices.annotator == "consolidated"], on=["practice_id", "category"]
+    )
     return categories + len(other[["policy_id", "segment_id", "value"]].drop_duplicates())
 
 
@@ -286,3 +291,19 @@ def test_an_empty_predictions_file_scores_zero(tmp_path, run):
     assert (result["micro"]["precision"], result["micro"]["recall"]) == (None, 0.0)
     assert result["micro"]["f1"] == 0.0 and result["macro"]["f1"] == 0.0
     assert result["micro"]["fn"] == result["micro"]["support"] == seed_support_12()
+
+
+def test_the_tables_gold_labels_are_the_consolidated_layer(run):
+    """A folder of tables as the reference gives its labelling layer's labels, not a vote in
+    which the consolidated layer counts beside the annotators it was made from."""
+    code, out, err = run("score", SEED_LABELED, "consolidated", "--labeled", SEED_LABELED,
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["micro"]["support"] == seed_support_12()
+    assert (result["micro"]["fp"], result["micro"]["fn"], result["micro"]["f1"]) == (0, 0, 1.0)
+    assert result["attribute_values"]["micro"]["f1"] == result["span_tokens"]["micro"]["f1"] == 1.0
+    code, out, err = run("score", SEED_LABELED, "claude", "--labeled", SEED_LABELED,
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["micro"]["f1"] < 1.0  # the first annotator is not the gold
