@@ -79,20 +79,24 @@ def test_a_does_and_a_does_not_statement_make_a_mixed_answer(tmp_path):
 
 
 def test_every_supporting_practice_exists_and_gives_that_answer():
-    """On the committed tables: each cell lists exactly the policy's practices that give the
-    answer, and is not_stated exactly when it lists none."""
+    """On the committed tables: each cell lists exactly the practices of the policy's labelling
+    layer (the consolidated layer of the seed policies) that give the answer, and is not_stated
+    exactly when it lists none; no other layer's practice is listed."""
     labeled = REPO / "data" / "labeled"
     labels = pl.load("policy_labels", labeled)
     assert sorted(labels["policy_id"]) == sorted(pl.load("policies", labeled)["policy_id"])
+    assert set(labels["layer"]) == {"consolidated"} and set(labels["n_annotators"]) == {2}
     practices = pl.load("practices", labeled).set_index("practice_id")
+    assert set(practices["annotator"]) == {"claude", "claude-blind", "consolidated"}
     values = pl.load("attribute_values", labeled)
-    expected: dict[tuple[str, str], set[str]] = {}
+    # (policy_id, annotator, column) -> the practices of that layer giving that answer
+    expected: dict[tuple[str, str, str], set[str]] = {}
     for row in values.itertuples(index=False):
         for q in QUESTIONS:
             if (row.category, row.attribute) in q.slots:
-                policy_id = practices.at[row.practice_id, "policy_id"]
-                column = f"{q.id}_{row.value}"
-                expected.setdefault((policy_id, column), set()).add(row.practice_id)
+                practice = practices.loc[row.practice_id]
+                key = (practice["policy_id"], practice["annotator"], f"{q.id}_{row.value}")
+                expected.setdefault(key, set()).add(row.practice_id)
     n_cells = 0
     for row in labels.itertuples(index=False):
         row = row._asdict()
@@ -101,10 +105,12 @@ def test_every_supporting_practice_exists_and_gives_that_answer():
                 column = f"{q.id}_{v.id}"
                 ids = row[f"{column}_practice_ids"]
                 listed = set() if pd.isna(ids) else set(ids.split(" "))
-                assert listed == expected.get((row["policy_id"], column), set()), column
+                assert listed == expected.get((row["policy_id"], row["layer"], column), set()), (
+                    column
+                )
                 assert (row[column] == "not_stated") == (not listed)
                 n_cells += bool(listed)
-    assert n_cells == len(expected) > 150
+    assert n_cells == sum(1 for _, annotator, _ in expected if annotator == "consolidated") > 150
 
 
 def test_grid_crosses_two_answers_of_the_same_practices():
