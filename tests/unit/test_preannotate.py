@@ -77,7 +77,13 @@ def test_annotations_and_suggestions_together(run, tmp_path):
     assert code == 0, err
     tasks = {t["data"]["policy_id"]: t for t in read_json(tmp_path / "ls" / "tasks.json")}
     versions = [p["model_version"] for p in tasks["smartjac"]["predictions"]]
-    assert versions == ["claude", "hand-written model"]
+    # Every annotation layer of the policy (its documents, in file order), then the model's.
+    layers = [
+        read_json(path)["annotator"]
+        for path in sorted((SEED_RAW / "annotations" / "smartjac").glob("*.json"))
+    ]
+    assert sorted(layers) == ["claude", "claude-blind", "consolidated"]
+    assert versions == [*layers, "hand-written model"]
 
 
 def test_accepted_suggestions_go_through_validation(run, tmp_path):
