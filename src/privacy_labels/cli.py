@@ -290,10 +290,14 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
     if not args.export.is_file():
         print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)
         return EXIT_USAGE
-    if (args.annotator_kind == "model") != (args.model is not None):
+    # As the annotation schema: a model's annotations name it; an adjudication may name the
+    # model that adjudicated; a person's or an import's never name one.
+    if (args.annotator_kind == "model" and args.model is None) or (
+        args.model is not None and args.annotator_kind not in ("model", "adjudication")
+    ):
         print(
             "--model names the model that made the annotations: give it with "
-            "--annotator-kind model, and only then",
+            "--annotator-kind model (required) or adjudication (optional), and only then",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -740,7 +744,10 @@ def parser() -> argparse.ArgumentParser:
         default="person",
         help="what made the annotations (default: person)",
     )
-    p.add_argument("--model", help="the model and version, with --annotator-kind model")
+    p.add_argument(
+        "--model",
+        help="the model and version, with --annotator-kind model (required) or adjudication",
+    )
     p.add_argument("--process", help="how the annotations were made (default: --method's text)")
     p.add_argument(
         "--blind",

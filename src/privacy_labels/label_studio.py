@@ -8,7 +8,9 @@ labeled with the practice's category. On the region, per-region choices give
 the values of the attributes that span is evidence for (one control per
 category–attribute slot, shown only for regions of that category, so only
 valid values can be picked). A per-region text field `practice_id` groups a
-practice's regions; a region without one joins the practice of a region it is
+practice's regions (and a per-region `source_id` keeps the id a practice
+carries from its source, e.g. the practice a consolidated one comes from); a
+region without one joins the practice of a region it is
 related to (Label Studio's relations), else it is a practice of its own. Values
 without a span of their own sit on one of the practice's regions and are listed
 in its per-region `no_span` choices; a practice with no spans at all is a region
@@ -39,6 +41,7 @@ from privacy_labels.validate import Problem, Validator, closest
 TEXT = "text"  # the Text tag's name, and the task data field holding the policy text
 CATEGORY = "category"
 PRACTICE_ID = "practice_id"
+SOURCE_ID = "source_id"
 NO_SPAN = "no_span"
 CONFIG, TASKS = "config.xml", "tasks.json"
 DEFAULT_METHOD = (
@@ -118,6 +121,9 @@ def labeling_config() -> str:
         '    <Header value="Practice id (regions with the same id form one practice)" size="6"/>',
         f'    <TextArea name="{PRACTICE_ID}" toName="{TEXT}" perRegion="true" '
         'maxSubmissions="1" editable="true"/>',
+        '    <Header value="Source id (the practice this one comes from, if any)" size="6"/>',
+        f'    <TextArea name="{SOURCE_ID}" toName="{TEXT}" perRegion="true" '
+        'maxSubmissions="1" editable="true"/>',
         '    <Header value="Attributes chosen on this region whose value has no span" size="6"/>',
         f'    <Choices name="{NO_SPAN}" toName="{TEXT}" perRegion="true" choice="multiple" '
         'showInline="true">',
@@ -182,6 +188,8 @@ def _region_results(practice: dict, offsets: Offsets, segment: dict, n_before: i
             )
         )
         results.append(result(PRACTICE_ID, "textarea", {"text": [practice["practice_id"]]}))
+        if "source_id" in practice:
+            results.append(result(SOURCE_ID, "textarea", {"text": [practice["source_id"]]}))
         for attribute, value in values.items():
             control = slot_control(practice["category"], attribute)
             results.append(result(control, "choices", {"choices": [value]}))
@@ -260,6 +268,7 @@ class _Region:
     where: str  # JSON path of its labels result
     category: str | None = None
     practice_id: str | None = None
+    source_id: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     no_span: set[str] = field(default_factory=set)
 
@@ -367,11 +376,11 @@ def _regions(results: list, offsets: Offsets, where: str, conv: _Conversion) -> 
                 )
             continue
         name, value = result.get("from_name"), _object(result.get("value"))
-        if name == PRACTICE_ID:
+        if name in (PRACTICE_ID, SOURCE_ID):
             typed = [
                 t.strip() for t in _list(value.get("text")) if isinstance(t, str) and t.strip()
             ]
-            region.practice_id = typed[0] if typed else None
+            setattr(region, name, typed[0] if typed else None)
         elif name == NO_SPAN:
             region.no_span |= {c for c in _list(value.get("choices")) if isinstance(c, str)}
         else:
@@ -589,12 +598,29 @@ def convert_export(
                     continue
                 # Ids of another annotator's practices (accepted predictions) are not kept:
                 # practice ids are unique in the corpus.
-                if given and given[0].startswith(own) and given[0] not in taken:
+                is_kept = bool(given) and given[0].startswith(own) and given[0] not in taken
+                if is_kept:
                     practice_id = given[0]
                 else:
                     n_new += 1
                     practice_id = f"{own}ls{n_new:03d}"
                 practice = _document_practice(group, practice_id, sidecar["segments"], conv)
+                sources = sorted({r.source_id for r in group if r.source_id})
+                if practice and len(sources) > 1:
+                    conv.add(
+                        group[0].where,
+                        f"practice {practice_id}: its regions carry different source ids: "
+                        + ", ".join(sources),
+                        "give the practice's regions one source_id",
+                    )
+                    practice = None
+                # The source id stays with its practice; an accepted prediction is a new one.
+                if practice and sources and is_kept:
+                    practice = {
+                        **{k: practice[k] for k in ("practice_id", "segment_id", "category")},
+                        "source_id": sources[0],
+                        "attributes": practice["attributes"],
+                    }
                 if practice:
                     practices.append(practice)
             annotated = (

@@ -112,22 +112,39 @@ def test_the_configuration_offers_exactly_the_schema_labels(run, tmp_path):
     "policy_id", sorted(p.stem for p in (SEED_RAW / "policies").glob("*.json"))
 )
 def test_seed_annotations_survive_the_round_trip(run, tmp_path, policy_id):
+    """Every layer of a seed policy, exported together and imported back one annotator at a
+    time (each with its own date, method and provenance), is that layer unchanged."""
     raw = tmp_path / "raw"
     (raw / "annotations").mkdir(parents=True)
     shutil.copytree(SEED_RAW / "policies", raw / "policies")
     shutil.copytree(SEED_RAW / "annotations" / policy_id, raw / "annotations" / policy_id)
-    tasks = exported(run, raw, tmp_path / "ls")
-    export = tmp_path / "export.json"
-    export.write_text(json.dumps(as_export(tasks)), encoding="utf-8")
-    original = read_json(raw / "annotations" / policy_id / "claude.json")
-    code, out, err = run(
-        "import", "label-studio", export, "--raw", raw, "--out", tmp_path / "back",
-        "--annotated-date", original["annotated_date"], "--method", original["method"],
-        *provenance_args(original),
-    )  # fmt: skip
-    assert code == 0, err
-    assert "they validate" in out
-    assert documents(tmp_path / "back") == documents(raw)
+    originals = documents(raw)
+    layers = sorted(doc["annotator"] for doc in originals.values())
+    assert layers == ["claude", "claude-blind", "consolidated"]
+    [exported_task] = [
+        t for t in as_export(exported(run, raw, tmp_path / "ls"))
+        if t["data"]["policy_id"] == policy_id
+    ]  # fmt: skip
+    assert len(exported_task["annotations"]) == len(layers)
+    for annotator in layers:
+        export = tmp_path / f"export-{annotator}.json"
+        one = dict(exported_task)
+        one["annotations"] = [
+            a for a in exported_task["annotations"]
+            if a["completed_by"]["email"] == f"{annotator}@example.org"
+        ]  # fmt: skip
+        export.write_text(json.dumps([one]), encoding="utf-8")
+        name = f"annotations/{policy_id}/{annotator}.json"
+        original = originals[name]
+        back = tmp_path / f"back-{annotator}"
+        code, out, err = run(
+            "import", "label-studio", export, "--raw", raw, "--out", back,
+            "--annotated-date", original["annotated_date"], "--method", original["method"],
+            *provenance_args(original),
+        )  # fmt: skip
+        assert code == 0, err
+        assert "they validate" in out
+        assert documents(back) == {name: original}
 
 
 def _crlf(task: dict) -> dict:
@@ -358,3 +375,41 @@ def test_a_no_span_tick_without_a_value_is_reported(run, tmp_path):
     code, _, err = _import(run, tmp_path, export)
     assert code == 1
     assert "no_span lists retention_period, which has no value on this region" in err
+
+
+def test_a_source_id_stays_with_its_own_practice_only(run, tmp_path):
+    """Accepted by another annotator, a consolidated practice is a new practice: neither its id
+    nor the id it came from is kept; regions of one practice with two source ids are refused."""
+    raw = tmp_path / "raw"
+    (raw / "annotations").mkdir(parents=True)
+    shutil.copytree(SEED_RAW / "policies", raw / "policies")
+    shutil.copytree(SEED_RAW / "annotations" / "smartjac", raw / "annotations" / "smartjac")
+    [smartjac] = [
+        t for t in as_export(exported(run, raw, tmp_path / "ls"), lambda _: "bob@example.org")
+        if t["data"]["policy_id"] == "smartjac"
+    ]  # fmt: skip
+    [consolidated] = [a for a in smartjac["annotations"] if "smartjac-consolidated-" in str(a)]
+    smartjac["annotations"] = [consolidated]
+    (tmp_path / "bob.json").write_text(json.dumps([smartjac]), encoding="utf-8")
+    code, _, err = run("import", "label-studio", tmp_path / "bob.json", "--raw", raw,
+                       "--out", tmp_path / "back", "--annotated-date", "2026-12-01")  # fmt: skip
+    assert code == 0, err
+    bob = read_json(tmp_path / "back" / "annotations" / "smartjac" / "bob.json")["practices"]
+    assert bob and all("source_id" not in p for p in bob)
+    # A practice of several regions (spans): one region's source id changed.
+    region_ids: dict[str, list[str]] = {}
+    for r in consolidated["result"]:
+        if r["from_name"] == "practice_id":
+            region_ids.setdefault(r["value"]["text"][0], []).append(r["id"])
+    practice, ids = next((p, ids) for p, ids in sorted(region_ids.items()) if len(ids) > 1)
+    [source] = [r for r in consolidated["result"]
+                if r["from_name"] == "source_id" and r["id"] == ids[-1]]  # fmt: skip
+    source["value"]["text"] = ["not-the-same-source"]
+    smartjac["annotations"] = [
+        {**consolidated, "completed_by": {"id": 1, "email": "consolidated@example.org"}}
+    ]
+    (tmp_path / "cons.json").write_text(json.dumps([smartjac]), encoding="utf-8")
+    code, _, err = run("import", "label-studio", tmp_path / "cons.json", "--raw", raw,
+                       "--out", tmp_path / "back2", "--annotated-date", "2026-12-01")  # fmt: skip
+    assert code == 1 and f"practice {practice}: its regions carry different source ids" in err
+    assert not (tmp_path / "back2").exists()
