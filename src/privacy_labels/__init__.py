@@ -5,8 +5,8 @@
 ['policies', 'segments', 'annotations', 'practices', 'attribute_values', 'segment_labels', 'splits', 'policy_labels']
 >>> practices = pl.load("practices")
 >>> pl.versions()  # the releases available locally
-['0.1.0']
->>> practices = pl.load("practices", version="0.1.0")
+['0.1.0', '0.2.0']
+>>> practices = pl.load("practices", version="0.2.0")
 """
 
 import os
