@@ -890,15 +890,22 @@ _HF_CREATORS = {
 }
 
 
+def _hf_creator(provenance: dict) -> str:
+    """Hugging Face's annotations_creators of a layer: an adjudication by a model (it names
+    the model) is machine-generated, not expert-generated."""
+    kind = provenance.get("annotator_kind")
+    if kind == "adjudication" and provenance.get("model"):
+        return _HF_CREATORS["model"]
+    return _HF_CREATORS[kind]
+
+
 def dataset_card(release: Release) -> str:
     f, d = release.facts, release.facts["datasheet"]
     a, t = _annotation_license(release), _texts_license(release)
     size = next(
         (label for limit, label in _HF_SIZES if max(release.n_rows.values()) < limit), "n>1M"
     )
-    creators = sorted(
-        {_HF_CREATORS[layer.provenance.get("annotator_kind")] for layer in release.layers}
-    )
+    creators = sorted({_hf_creator(layer.provenance) for layer in release.layers})
     license_details = f"{a['spdx']} for {a['applies_to']}; {t['title']}."
     yaml = [
         "---",
