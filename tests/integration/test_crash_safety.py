@@ -138,9 +138,12 @@ def release_repo(tmp_path):
         shutil.copytree(REPO / "data" / "raw", root / "raw")
         shutil.copytree(REPO / "releases" / "0.1.0", root / "releases" / "0.1.0")
         changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
-        entry = "## [0.2.0] - 2026-11-23\n\n- The kill test's release.\n\n"
-        (root / "CHANGELOG.md").write_text(changelog.replace("## [0.1.0]", entry + "## [0.1.0]"))
-        shutil.copyfile(REPO / "CITATION.cff", root / "CITATION.cff")
+        if "## [0.2.0]" not in changelog:  # the repository's own 0.2.0 entry, once it has one
+            entry = "## [0.2.0] - 2026-11-23\n\n- The kill test's release.\n\n"
+            changelog = changelog.replace("## [0.1.0]", entry + "## [0.1.0]")
+        (root / "CHANGELOG.md").write_text(changelog)
+        # The citation as it was before 0.2.0: 0.1.0's, not the repository's current one.
+        shutil.copyfile(REPO / "releases" / "0.1.0" / "CITATION.cff", root / "CITATION.cff")
         return root
 
     return make
