@@ -105,7 +105,13 @@ def server(tmp_path_factory):
 
 
 def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
-    code, _, err = run("export", "label-studio", "--raw", SEED_RAW, "--out", tmp_path / "ls")
+    """The first layer of every seed policy, through a real project and back unchanged."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SEED_RAW / "policies", raw / "policies")
+    for document in SEED_RAW.glob("annotations/*/claude.json"):
+        (raw / "annotations" / document.parent.name).mkdir(parents=True)
+        shutil.copyfile(document, raw / "annotations" / document.parent.name / document.name)
+    code, _, err = run("export", "label-studio", "--raw", raw, "--out", tmp_path / "ls")
     assert code == 0, err
     config = (tmp_path / "ls" / "config.xml").read_text(encoding="utf-8")
     tasks = read_json(tmp_path / "ls" / "tasks.json")
@@ -129,19 +135,19 @@ def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
 
     # A real export names the user by number only: the annotator must be given.
     code, _, err = run(
-        "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,
+        "import", "label-studio", tmp_path / "export.json", "--raw", raw,
         "--out", tmp_path / "back",
     )  # fmt: skip
     assert code == 1 and "cannot tell who annotated" in err and "pass --annotator" in err
-    seed = read_json(next(SEED_RAW.glob("annotations/*/claude.json")))
+    seed = read_json(next(raw.glob("annotations/*/claude.json")))
     code, _, err = run(
-        "import", "label-studio", tmp_path / "export.json", "--raw", SEED_RAW,
+        "import", "label-studio", tmp_path / "export.json", "--raw", raw,
         "--out", tmp_path / "back", "--annotator", "claude",
         "--annotated-date", seed["annotated_date"], "--method", seed["method"],
         *provenance_args(seed),
     )  # fmt: skip
     assert code == 0, err
-    assert documents(tmp_path / "back") == documents(SEED_RAW)
+    assert documents(tmp_path / "back") == documents(raw)
 
 
 def test_model_suggestions_load_as_predictions_with_their_categories(server, run, tmp_path):

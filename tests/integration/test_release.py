@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import tomllib
 
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
@@ -256,6 +257,16 @@ def test_a_fresh_clone_reproduces_the_committed_release(tmp_path, version):
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", REPO, clone], check=True)
     subprocess.run(["git", "checkout", "--quiet", commit], cwd=clone, check=True)
     out = tmp_path / "rebuilt"
+    # The manifest records the package version: that commit's, not the installed one's.
+    version_of_commit = tomllib.loads((clone / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["version"]
+    metadata = tmp_path / "metadata" / f"privacy_labels-{version_of_commit}.dist-info"
+    metadata.mkdir(parents=True)
+    (metadata / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: privacy-labels\nVersion: {version_of_commit}\n",
+        encoding="utf-8",
+    )
     done = subprocess.run(
         [
             sys.executable,
@@ -270,7 +281,7 @@ def test_a_fresh_clone_reproduces_the_committed_release(tmp_path, version):
             tmp_path / "CITATION.cff",
         ],
         cwd=clone,
-        env={"PYTHONPATH": str(clone / "src"), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": f"{clone / 'src'}:{metadata.parent}", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
     )
