@@ -77,10 +77,10 @@ def main() -> int:
         return 2
 
     import privacy_labels as pl
-    from privacy_labels.agreement import agreement
-    from privacy_labels.build import build
-    from privacy_labels.check import check
+    from privacy_labels.build.pipeline import build
     from privacy_labels.importers.opp115 import import_opp115
+    from privacy_labels.outputs.agreement import agreement
+    from privacy_labels.quality.gate import check
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -46,9 +46,9 @@ WARM_IMPORTS = (
     "pyarrow.parquet",
     "jsonschema",
     "privacy_labels",
-    "privacy_labels.build",
-    "privacy_labels.check",
-    "privacy_labels.schema",
+    "privacy_labels.build.pipeline",
+    "privacy_labels.quality.gate",
+    "privacy_labels.contract.schema",
 )
 STAGES = {}  # name -> function(args), each run in a child process of its own
 
@@ -63,8 +63,8 @@ def stage(fn):
 
 @stage
 def validate(args) -> None:
-    from privacy_labels.corpus import RawCorpus
-    from privacy_labels.validate import Validator
+    from privacy_labels.raw.corpus import RawCorpus
+    from privacy_labels.raw.validate import Validator
 
     problems = Validator(default_raw=args.raw).check_corpus(RawCorpus(args.raw), workers=2)
     assert not problems, problems[:3]
@@ -72,7 +72,7 @@ def validate(args) -> None:
 
 @stage
 def build(args) -> None:
-    from privacy_labels.build import build as build_tables
+    from privacy_labels.build.pipeline import build as build_tables
 
     build_tables(
         args.raw, args.out, progress=False, workers=2, partitioned=args.partitioned, force=True
@@ -81,7 +81,7 @@ def build(args) -> None:
 
 @stage
 def gate(args) -> None:
-    from privacy_labels.check import check
+    from privacy_labels.quality.gate import check
 
     result = check(args.out, report=None)
     assert result.success, "the quality gate failed"
@@ -99,7 +99,7 @@ def naive_validate(args) -> None:
     """Each document read with json and checked with jsonschema, one by one."""
     from jsonschema import Draft202012Validator
 
-    from privacy_labels.schema import load_schema, registry
+    from privacy_labels.contract.schema import load_schema, registry
 
     validators = {
         name: Draft202012Validator(
@@ -621,7 +621,7 @@ def main() -> int:
         for module in WARM_IMPORTS:
             importlib.import_module(module)
         if args.stage == "gate":
-            from privacy_labels.check import _gx
+            from privacy_labels.quality.gate import _gx
 
             _gx()  # great-expectations takes seconds to import
         start = time.perf_counter()

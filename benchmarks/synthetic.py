@@ -36,8 +36,8 @@ from pathlib import Path
 from random import Random
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
-from privacy_labels.policies import SEGMENTATION
-from privacy_labels.schema import GUIDELINES_VERSION, schema_version, taxonomy
+from privacy_labels.contract.schema import GUIDELINES_VERSION, schema_version, taxonomy
+from privacy_labels.raw.policies import SEGMENTATION
 
 # -- the shape -------------------------------------------------------------------
 # OPP-115's share of practices per category, approximately (Wilson et al., ACL 2016);
@@ -60,7 +60,7 @@ ANNOTATORS = ("annotator-1", "annotator-2", "annotator-3")
 POLICY_WORDS_MEDIAN, POLICY_WORDS_SIGMA = 2_100, 0.5
 POLICY_WORDS_MIN, POLICY_WORDS_MAX = 300, 15_000
 PARAGRAPH_WORDS_MEDIAN, PARAGRAPH_WORDS_SIGMA = 53, 0.7
-# Each paragraph needs this many characters so that `privacy_labels.policies.segment_text`,
+# Each paragraph needs this many characters so that `privacy_labels.raw.policies.segment_text`,
 # which joins shorter ones (headings) to the next, finds the same segments.
 MIN_PARAGRAPH_CHARS = 100
 # Practices per segment: a shared "true" set that each annotator mostly finds (KEEP),

@@ -2,6 +2,6 @@
 
 import sys
 
-from privacy_labels.cli import main
+from privacy_labels.cli.app import main
 
 sys.exit(main(["import", "opp115", *sys.argv[1:]]))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from privacy_labels.cli import main
+from privacy_labels.cli.app import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

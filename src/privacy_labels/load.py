@@ -23,8 +23,14 @@ from pathlib import Path
 import pandas as pd
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
-from privacy_labels.checksums import SEMVER, SHA256SUMS, read_checksums, release_versions
-from privacy_labels.tables import TABLES, parquet_path, read_labels_encoded, table, to_pandas
+from privacy_labels.contract.tables import (
+    TABLES,
+    parquet_path,
+    read_labels_encoded,
+    table,
+    to_pandas,
+)
+from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_checksums, release_versions
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from privacy_labels.corpus import RawCorpus
 from privacy_labels.importers.opp115 import upgrade_sidecar
-from privacy_labels.validate import Problem, Validator
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Problem, Validator
 from tests.conftest import REPO, SHARED
 from tests.layered import write_json
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.policies import SEGMENTATION, segment_text
-from privacy_labels.schema import GUIDELINES_VERSION, taxonomy
+from privacy_labels.contract.schema import GUIDELINES_VERSION, taxonomy
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.policies import SEGMENTATION, segment_text
 from tests.conftest import REPO
 
 LABELED = REPO / "data" / "labeled"

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.checksums import release_versions, verify
-from privacy_labels.metadata import LICENSE_FILE, ZENODO_FILE, load_facts
-from privacy_labels.release import changelog_entry
+from privacy_labels.release.cut import changelog_entry
+from privacy_labels.release.metadata import LICENSE_FILE, ZENODO_FILE, load_facts
+from privacy_labels.release.sha256sums import release_versions, verify
 from tests.conftest import REPO
 
 RELEASES = REPO / "releases"

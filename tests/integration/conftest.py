@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from privacy_labels.checksums import release_versions
-from privacy_labels.release import release
+from privacy_labels.release.cut import release
+from privacy_labels.release.sha256sums import release_versions
 from tests.conftest import REPO
 
 

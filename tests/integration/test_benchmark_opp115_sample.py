@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from privacy_labels.predictions import predictions_document
+from privacy_labels.outputs.predictions import predictions_document
 from tests.conftest import OPP115_SAMPLE
 
 pytestmark = [
@@ -30,7 +30,7 @@ BUDGET_S = 120  # train, predict and score together, on this 2-core machine
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    from privacy_labels.cli import main
+    from privacy_labels.cli.app import main
 
     folder = tmp_path_factory.mktemp("opp115-benchmark")
     raw, labeled = folder / "raw", folder / "labeled"

@@ -31,7 +31,7 @@ pytestmark = [
 
 
 def cli(*args: object) -> list[str]:
-    return [sys.executable, "-m", "privacy_labels.cli", *map(str, args)]
+    return [sys.executable, "-m", "privacy_labels.cli.app", *map(str, args)]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

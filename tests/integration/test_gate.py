@@ -9,7 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.check import (
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import TABLES, arrow_schema
+from privacy_labels.quality.gate import (
     PRACTICES_PER_BATCH,
     SLOT,
     SLOT_VALUE,
@@ -21,8 +23,6 @@ from privacy_labels.check import (
     parents_suite,
     table_suite,
 )
-from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, arrow_schema
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"

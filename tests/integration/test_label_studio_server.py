@@ -151,7 +151,7 @@ def test_annotations_survive_a_real_label_studio_project(server, run, tmp_path):
 
 
 def test_model_suggestions_load_as_predictions_with_their_categories(server, run, tmp_path):
-    from privacy_labels.predictions import OTHER, OTHER_TYPES_12
+    from privacy_labels.outputs.predictions import OTHER, OTHER_TYPES_12
 
     labeled = REPO / "data" / "labeled"
     code, _, err = run("baseline", "train", "--labeled", labeled, "--out", tmp_path / "m.npz")

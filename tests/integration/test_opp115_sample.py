@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 import privacy_labels as pl
+from privacy_labels.contract.schema import taxonomy
 from privacy_labels.importers.opp115 import (
     NO_SPAN_TEXTS,
     html_to_text,
     loose_pattern,
     policy_id_of,
 )
-from privacy_labels.schema import taxonomy
 from tests.conftest import OPP115_SAMPLE, read_json
 
 pytestmark = [
@@ -55,7 +55,7 @@ def source_segments(stem):
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
-    from privacy_labels.cli import main
+    from privacy_labels.cli.app import main
 
     folder = tmp_path_factory.mktemp("opp115-sample")
     raw, labeled = folder / "raw", folder / "labeled"

@@ -12,7 +12,7 @@ import tomllib
 
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
-from privacy_labels.release import ReleaseError, changelog_entry, parse_version, required_bump
+from privacy_labels.release.cut import ReleaseError, changelog_entry, parse_version, required_bump
 from tests.conftest import FIXTURE_RAW, REPO
 
 pytestmark = pytest.mark.slow
@@ -271,7 +271,7 @@ def test_a_fresh_clone_reproduces_the_committed_release(tmp_path, version):
         [
             sys.executable,
             "-m",
-            "privacy_labels.cli",
+            "privacy_labels.cli.app",
             "release",
             version,
             "--quiet",

@@ -16,7 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.metadata import (
+from privacy_labels.contract.tables import TABLES
+from privacy_labels.release.cut import changelog_entry
+from privacy_labels.release.metadata import (
     LICENSE_FILE,
     ZENODO_FILE,
     Release,
@@ -24,8 +26,6 @@ from privacy_labels.metadata import (
     text_columns,
     write_metadata,
 )
-from privacy_labels.release import changelog_entry
-from privacy_labels.tables import TABLES
 from tests.conftest import REPO
 from tests.integration.test_consumers import require
 

@@ -12,8 +12,8 @@ import shutil
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.policy_labels import question
-from privacy_labels.schema import taxonomy
+from privacy_labels.contract.policy_labels import question
+from privacy_labels.contract.schema import taxonomy
 from tests.conftest import REPO
 
 LABELED = REPO / "data" / "labeled"
@@ -37,7 +37,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from privacy_labels.report import write_report
+    from privacy_labels.outputs.report import write_report
 
     out = tmp_path_factory.mktemp("site") / "labels"
     write_report(LABELED, out)

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_labels.build import InvalidInputs, build
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.validate import Validator, quick_check
+from privacy_labels.build.pipeline import InvalidInputs, build
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Validator, quick_check
 from tests.conftest import FIXTURE_RAW
 
 pytestmark = pytest.mark.slow

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from privacy_labels._files import dump_json
-from privacy_labels.build import build
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.documents import annotation_documents
-from privacy_labels.schema import taxonomy
-from privacy_labels.tables import TABLES, table
-from privacy_labels.validate import Validator
+from privacy_labels.build.pipeline import build
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import TABLES, table
+from privacy_labels.exporters.documents import annotation_documents
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Validator
 
 pytestmark = pytest.mark.slow  # minutes: 1,000 corpora per property
 EXAMPLES = settings(

@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from privacy_labels.crosswalk import (
+from privacy_labels.contract.crosswalk import (
     ATTRIBUTES,
     MATCHES,
     TARGETS,
     Target,
     crosswalk,
 )
-from privacy_labels.docs import generated_docs
-from privacy_labels.schema import taxonomy
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.outputs.docs import generated_docs
 
 APPLE_DATA_TYPES = {
     "Contact Info",

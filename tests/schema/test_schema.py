@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from jsonschema import Draft202012Validator
 
-from privacy_labels.docs import stale_docs
-from privacy_labels.schema import SCHEMA_NAMES, load_schema, schema_version, taxonomy
+from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, schema_version, taxonomy
+from privacy_labels.outputs.docs import stale_docs
 from tests.conftest import OPP115_SAMPLE, REPO
 
 SNAKE_CASE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")

@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from privacy_labels.build import InvalidInputs
-from privacy_labels.predictions import (
+from privacy_labels.build.pipeline import InvalidInputs
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.outputs.predictions import (
     check_predictions,
     labels_of,
     predictions_schema,
     read_predictions,
 )
-from privacy_labels.schema import taxonomy
 from tests.conftest import FIXTURES, REPO
 
 SEED_LABELED, SEED_RAW = REPO / "data" / "labeled", REPO / "data" / "raw"
@@ -32,7 +32,7 @@ def seed_support_12() -> int:
     the gold labels are each policy's labelling layer's (the consolidated layer, never counted
     as a vote, of its two annotators), `other` split by that layer's other_type."""
     import privacy_labels as pl
-    from privacy_labels.predictions import OTHER_TYPES_12, labels_of
+    from privacy_labels.outputs.predictions import OTHER_TYPES_12, labels_of
 
     labels = pl.load("segment_labels", SEED_LABELED)
     assert len(labels) == seed_segment_count()
@@ -49,7 +49,7 @@ def seed_support_12() -> int:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from privacy_labels.baseline import predict, train
+    from privacy_labels.outputs.baseline import predict, train
 
     folder = tmp_path_factory.mktemp("baseline")
     summary = train(SEED_LABELED, folder / "model.npz")
@@ -70,7 +70,7 @@ def test_training_uses_the_train_split_only(trained):
 
 
 def test_train_and_predict_are_deterministic(trained, tmp_path):
-    from privacy_labels.baseline import predict, train
+    from privacy_labels.outputs.baseline import predict, train
 
     folder, _ = trained
     train(SEED_LABELED, tmp_path / "again.npz")
@@ -82,7 +82,7 @@ def test_train_and_predict_are_deterministic(trained, tmp_path):
 def test_the_model_is_arrays_without_pickle(trained):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from privacy_labels.baseline import load_model, tfidf
+    from privacy_labels.outputs.baseline import load_model, tfidf
 
     folder, _ = trained
     with np.load(folder / "model.npz", allow_pickle=False) as data:
@@ -269,7 +269,7 @@ def test_import_build_train_predict_score_on_an_opp115_format_corpus(tmp_path, r
 def test_an_empty_predictions_file_scores_zero(tmp_path, run):
     """Every segment listed, no label predicted: recall 0, precision 0/0, F1 0."""
     import privacy_labels as pl
-    from privacy_labels.predictions import predictions_document
+    from privacy_labels.outputs.predictions import predictions_document
 
     segments = pl.load("segments", SEED_LABELED)
     policies = pl.load("policies", SEED_LABELED)

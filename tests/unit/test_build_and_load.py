@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build import MANIFEST
-from privacy_labels.schema import schema_version, taxonomy
+from privacy_labels.build.pipeline import MANIFEST
+from privacy_labels.contract.schema import schema_version, taxonomy
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from privacy_labels.checksums import ChecksumError, read_checksums, verify, write_checksums
+from privacy_labels.release.sha256sums import ChecksumError, read_checksums, verify, write_checksums
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ def test_unknown_subcommand_is_a_usage_error(run):
 
 def test_console_entry_point_runs_as_a_program():
     result = subprocess.run(
-        [sys.executable, "-m", "privacy_labels.cli", "--version"], capture_output=True, text=True
+        [sys.executable, "-m", "privacy_labels.cli.app", "--version"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0 and result.stdout.startswith("privacy-labels ")
 

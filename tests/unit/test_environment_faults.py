@@ -151,7 +151,7 @@ def test_a_missing_optional_dependency_names_the_extra(run, monkeypatch, labeled
 
 def test_an_interrupt_midway_keeps_the_previous_output(run, monkeypatch, tmp_path, labeled):
     before = snapshot(labeled)
-    from privacy_labels import build
+    from privacy_labels.build import pipeline as build
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -169,7 +169,7 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path):
     """SIGINT to the whole process group (as a terminal sends it) from start-up to the end."""
     out = tmp_path / "out"
     command = [
-        *(sys.executable, "-m", "privacy_labels.cli"),
+        *(sys.executable, "-m", "privacy_labels.cli.app"),
         *("build", "--quiet", "--workers", "2", "--raw", REPO / "data" / "raw", "--out", out),
     ]
     started = time.monotonic()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.label_studio import (
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.exporters.label_studio import (
     CATEGORY,
     NO_SPAN,
     PRACTICE_ID,
@@ -20,7 +20,7 @@ from privacy_labels.label_studio import (
     slot_control,
     task,
 )
-from privacy_labels.schema import taxonomy
+from privacy_labels.raw.corpus import RawCorpus
 from tests.conftest import FIXTURE_RAW, REPO, read_json
 
 SEED_RAW = REPO / "data" / "raw"

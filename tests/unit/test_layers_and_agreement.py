@@ -10,9 +10,9 @@ import random
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.agreement import agreement, cohen_kappa
-from privacy_labels.build import build
-from privacy_labels.layers import LayerPractice, assignment, compare, match
+from privacy_labels.build.pipeline import build
+from privacy_labels.contract.layers import LayerPractice, assignment, compare, match
+from privacy_labels.outputs.agreement import agreement, cohen_kappa
 from tests.layered import two_layer_corpus, write_json
 
 

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from privacy_labels.build import write_tables
-from privacy_labels.metadata import (
+from privacy_labels.build.pipeline import write_tables
+from privacy_labels.release.metadata import (
     PROVENANCE_FIELDS,
     MetadataError,
     Release,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.corpus import is_slug
+from privacy_labels.raw.corpus import is_slug
 from tests.conftest import FIXTURE_RAW, REPO
 
 UNSAFE_MODULES = {"pickle", "cPickle", "dill", "cloudpickle", "marshal", "shelve", "joblib"}

@@ -25,7 +25,7 @@ POLICY = "opp115-7-example-org"
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     """The fixture imported once, with the CLI's JSON summary."""
-    from privacy_labels.cli import main
+    from privacy_labels.cli.app import main
 
     out = tmp_path_factory.mktemp("opp115") / "raw"
     assert main(["import", "opp115", str(OPP115_FIXTURE), "--out", str(out), "--quiet"]) == 0

@@ -78,7 +78,7 @@ def built(tmp_path_factory, run_module):
 
 @pytest.fixture(scope="module")
 def run_module():
-    from privacy_labels.cli import main
+    from privacy_labels.cli.app import main
 
     def _run(*args):
         return main([str(a) for a in args]), "", ""

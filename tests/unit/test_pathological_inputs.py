@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from privacy_labels import validate
+from privacy_labels.raw import validate
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 CATALOGUE = FIXTURES / "invalid"

@@ -9,8 +9,13 @@ import shutil
 
 import pytest
 
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.policies import MIN_SEGMENT_CHARS, SEGMENTATION, normalise_text, segment_text
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.policies import (
+    MIN_SEGMENT_CHARS,
+    SEGMENTATION,
+    normalise_text,
+    segment_text,
+)
 from tests.conftest import FIXTURE_RAW, read_json
 
 PROSE = "We collect your e-mail address to answer your questions and for nothing else at all. " * 2

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build import InvalidInputs, build
-from privacy_labels.corpus import RawCorpus, is_slug
-from privacy_labels.tables import table
-from privacy_labels.validate import Validator, quick_check
+from privacy_labels.build.pipeline import InvalidInputs, build
+from privacy_labels.contract.tables import table
+from privacy_labels.raw.corpus import RawCorpus, is_slug
+from privacy_labels.raw.validate import Validator, quick_check
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 CATALOGUE = FIXTURES / "invalid"

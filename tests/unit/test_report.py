@@ -9,9 +9,9 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.build import build
+from privacy_labels.build.pipeline import build
 from privacy_labels.importers.opp115 import import_opp115
-from privacy_labels.report import highlighted_text, write_report
+from privacy_labels.outputs.report import highlighted_text, write_report
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from privacy_labels.predictions import labels_of
-from privacy_labels.schema import schema_version, taxonomy
-from privacy_labels.score import Counts, Layer, ScoreError, score, table_layer
+from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.outputs.predictions import labels_of
+from privacy_labels.outputs.score import Counts, Layer, ScoreError, score, table_layer
 from tests.conftest import FIXTURE_RAW, read_json
 
 POLICY_TEXT = (
@@ -207,7 +207,7 @@ def write_corpus(root, documents: dict[str, list[dict]]):
 
 
 def built(tmp_path, documents):
-    from privacy_labels.build import build
+    from privacy_labels.build.pipeline import build
 
     raw = write_corpus(tmp_path / "raw", documents)
     build(raw, tmp_path / "labeled", progress=False)
@@ -321,7 +321,7 @@ def test_score_command(two_annotators, run):
 
 
 def test_score_equals_agreements_pairwise_f1(two_annotators):
-    from privacy_labels.agreement import agreement
+    from privacy_labels.outputs.agreement import agreement
 
     result = agreement(two_annotators, layers=["a", "b"])
     [pair] = result.pairs
@@ -338,9 +338,9 @@ def test_on_the_seed_corpus_score_agrees_with_agreements_pairwise_f1(run):
     """Every pair of the seed corpus's independent layers, once it has a second one."""
     from itertools import combinations
 
-    from privacy_labels.agreement import agreement
-    from privacy_labels.layers import CONSOLIDATED
-    from privacy_labels.score import annotator_layers
+    from privacy_labels.contract.layers import CONSOLIDATED
+    from privacy_labels.outputs.agreement import agreement
+    from privacy_labels.outputs.score import annotator_layers
     from tests.conftest import REPO
 
     labeled = REPO / "data" / "labeled"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from benchmarks import synthetic
 
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.policies import normalise_text, segment_text
-from privacy_labels.validate import Validator
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.policies import normalise_text, segment_text
+from privacy_labels.raw.validate import Validator
 
 
 def files(root: Path) -> dict[str, bytes]:

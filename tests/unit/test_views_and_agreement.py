@@ -9,15 +9,15 @@ from collections import Counter
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.agreement import AgreementError, agreement, fleiss_kappa
-from privacy_labels.views import SPLIT_RATIOS, split_of
+from privacy_labels.contract.views import SPLIT_RATIOS, split_of
+from privacy_labels.outputs.agreement import AgreementError, agreement, fleiss_kappa
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 
 @pytest.fixture(scope="module")
 def opp115_labeled(tmp_path_factory):
     """The OPP-115-format fixture, imported and built: 2 policies with 3 and 2 annotators."""
-    from privacy_labels.build import build
+    from privacy_labels.build.pipeline import build
     from privacy_labels.importers.opp115 import import_opp115
 
     folder = tmp_path_factory.mktemp("views")

@@ -47,8 +47,8 @@ from tqdm import tqdm
 
 import privacy_labels
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
-from privacy_labels.corpus import RawCorpus
-from privacy_labels.schema import Attribute, Category, schema_version, taxonomy
+from privacy_labels.contract.schema import Attribute, Category, schema_version, taxonomy
+from privacy_labels.raw.corpus import RawCorpus
 
 CORPUS = "OPP-115 Corpus v1.0"
 RELEASE_DATE = "2016-07-10"

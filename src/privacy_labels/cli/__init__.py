@@ -1,0 +1,1 @@
+"""The `privacy-labels` command line: the parser and one handler per subcommand."""

@@ -1,0 +1,233 @@
+"""The benchmark's subcommands of `privacy-labels`: `score` and `baseline train|predict`.
+
+Kept apart from cli.py, which adds them to its parser with `add_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _problems(problems, fmt: str) -> None:
+    if fmt == "json":
+        print(
+            json.dumps({"is_valid": False, "problems": [p.to_dict() for p in problems]}, indent=2)
+        )
+    else:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+
+
+def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
+    """(layer, predictions or None, folder or None) for a REFERENCE or CANDIDATE argument."""
+    from privacy_labels.outputs.predictions import read_predictions
+    from privacy_labels.outputs.score import predictions_layer, table_layer
+
+    path = Path(given)
+    if path.is_dir():
+        return table_layer(path, with_details=with_details), None, path
+    if path.is_file():
+        if role == "REFERENCE":
+            raise _Usage(f"REFERENCE {given} is a file; the reference is a folder of tables or "
+                         "an annotator id (a predictions file can only be the CANDIDATE)")  # fmt: skip
+        predictions = read_predictions(path)
+        return predictions_layer(predictions), predictions, None
+    if is_slug(given):
+        return table_layer(labeled, given, with_details=with_details), None, labeled
+    raise _Usage(
+        f"{role} {given!r}: no such file or folder, and not an annotator id; give a folder of "
+        "built tables, an annotator id in --labeled, or a predictions file"
+    )
+
+
+class _Usage(Exception):
+    pass
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from privacy_labels.build.pipeline import InvalidInputs
+    from privacy_labels.outputs.score import ScoreError, check_candidate, read_splits, score, table
+
+    try:
+        # A predictions file has no attribute values or spans: the reference's are not read.
+        candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
+        reference, _, folder = _layer(
+            args.reference, args.labeled, "REFERENCE", with_details=predictions is None
+        )
+        check_candidate(reference, candidate, predictions)
+        splits = None
+        if args.split != "all":
+            splits = read_splits(folder or candidate_folder or args.labeled)
+        result = score(
+            reference,
+            candidate,
+            label_set=args.labels,
+            gold=args.gold,
+            split=args.split,
+            splits=splits,
+        )
+    except _Usage as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidInputs as error:
+        _problems(error.problems, args.format)
+        print(f"score stopped: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except ScoreError as error:
+        if error.problems:
+            _problems(error.problems, args.format)
+        print(f"score stopped: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
+    return EXIT_OK
+
+
+def cmd_baseline_train(args: argparse.Namespace) -> int:
+    from privacy_labels.outputs.baseline import BaselineError, train
+    from privacy_labels.outputs.score import ScoreError
+
+    try:
+        result = train(
+            args.labeled, args.out, label_set=args.labels, gold=args.gold, seed=args.seed
+        )
+    except (BaselineError, ScoreError) as error:
+        print(f"baseline train stopped: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps(vars(result) | {"out": str(result.out)}))
+        return EXIT_OK
+    print(
+        f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments of "
+        f"{result.n_policies:,} policies (train split), {result.n_features:,} features"
+    )
+    if result.constant_labels:
+        print(
+            "one class only in the training segments (a constant score): "
+            + ", ".join(result.constant_labels)
+        )
+    print(f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE")
+    return EXIT_OK
+
+
+def cmd_baseline_predict(args: argparse.Namespace) -> int:
+    from privacy_labels.build.pipeline import InvalidInputs
+    from privacy_labels.outputs.baseline import BaselineError, predict
+
+    try:
+        result = predict(args.model, args.raw, args.out)
+    except BaselineError as error:
+        print(f"baseline predict stopped: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except InvalidInputs as error:
+        _problems(error.problems, args.format)
+        print(f"baseline predict stopped: {error}; {args.out} is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps(vars(result) | {"out": str(result.out)}))
+        return EXIT_OK
+    print(
+        f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments of "
+        f"{result.n_policies:,} policies"
+    )
+    print(f"next: privacy-labels score LABELED {result.out} --split test")
+    return EXIT_OK
+
+
+def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
+    """Add `score` and `baseline` to the subcommands of `privacy-labels`."""
+    from privacy_labels.outputs.predictions import LABEL_SETS
+    from privacy_labels.outputs.score import GOLD_RULES, SPLIT_CHOICES
+
+    labels = argparse.ArgumentParser(add_help=False)
+    labels.add_argument(
+        "--labels",
+        choices=LABEL_SETS,
+        default="12",
+        help="10: the categories; 12: the nine categories other than Other and Other's three "
+        "types (introductory/generic, practice not covered, privacy contact information), as "
+        "Polisis and PrivacyGLUE use; default: 12",
+    )
+    labels.add_argument(
+        "--gold",
+        choices=GOLD_RULES,
+        default="majority",
+        help="a segment has a label when a majority (more than half) or any of the policy's "
+        "annotators gave it; default: majority",
+    )
+    labeled = argparse.ArgumentParser(add_help=False)
+    labeled.add_argument(
+        "--labeled",
+        type=Path,
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
+
+    p = sub.add_parser(
+        "score",
+        parents=[fmt, labels, labeled],
+        help="score an annotation layer or a model's predictions against a reference layer",
+        description="Segment-level precision, recall and F1 per label, micro and macro, with "
+        "support; attribute-value P/R/F1 on the (segment, category) pairs both label; "
+        "token-level F1 of the evidence spans. Over the segments both cover. A layer is a "
+        "folder of built tables (every annotator) or an annotator id in --labeled; the "
+        "candidate may be a predictions file (schema/predictions.schema.json). Exit 1 when "
+        "an input is invalid or no segment is covered by both.",
+    )
+    p.add_argument("reference", metavar="REFERENCE", help="folder of tables, or annotator id")
+    p.add_argument(
+        "candidate", metavar="CANDIDATE", help="folder of tables, annotator id, or predictions file"
+    )
+    p.add_argument(
+        "--split",
+        choices=SPLIT_CHOICES,
+        default="all",
+        help="score only the policies of this split (the splits table); default: all",
+    )
+    p.set_defaults(run=cmd_score)
+
+    p = sub.add_parser(
+        "baseline",
+        help="a CPU baseline: TF-IDF and logistic regression (needs the 'baseline' extra)",
+        description="Train a TF-IDF and one-vs-rest logistic regression segment classifier on "
+        "the train split, and predict labels for a raw corpus. Models are your files (stored "
+        "as NumPy arrays, no pickle); never ship one trained on OPP-115.",
+    )
+    steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
+    p = steps.add_parser(
+        "train",
+        parents=[fmt, labels],
+        help="fit on the train split of built tables",
+        description="Fit on the segments of the train split of the tables in --labeled: their "
+        "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
+        "Writes --out where nothing is, or over a model it wrote.",
+    )
+    p.add_argument(
+        "--labeled", type=Path, default=DEFAULT_LABELED, metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )  # fmt: skip
+    p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file (.npz)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.set_defaults(run=cmd_baseline_train)
+    p = steps.add_parser(
+        "predict",
+        parents=[fmt],
+        help="label every segment of a raw corpus",
+        description="Write a predictions file (schema/predictions.schema.json) with the labels "
+        "whose probability is at least 0.5, with their scores, for every segment of the raw "
+        "corpus. The same model and corpus give the same bytes.",
+    )
+    p.add_argument("--model", type=Path, required=True, metavar="MODEL", help="a trained model")
+    p.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW, metavar="DIR",
+        help=f"raw corpus (default: {DEFAULT_RAW})",
+    )  # fmt: skip
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="predictions file")
+    p.set_defaults(run=cmd_baseline_predict)

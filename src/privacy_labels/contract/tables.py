@@ -1,0 +1,429 @@
+"""The tables: the public data contract, with their Arrow and pandas types derived from the schema.
+
+Column types are logical: `string`, `integer`, `number` (a float), `boolean`, or a `label` whose
+categories are an ordered list: the taxonomy's category, attribute or value
+ids, or the dataset splits.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from privacy_labels.contract.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.views import (
+    SPLITS,
+    count_column,
+    label_column,
+    majority_column,
+    share_column,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "string" | "integer" | "number" | "boolean" | "label"
+    description: str
+    is_nullable: bool = False
+    # for type "label": "category" | "attribute" | "value" | "split" | "status"
+    labels: str | None = None
+
+    def label_ids(self) -> list[str]:
+        """The ordered categories of a label column."""
+        if self.labels in ("split", "status"):
+            return list(SPLITS if self.labels == "split" else STATUSES)
+        tax = taxonomy()
+        return {
+            "category": tax.category_ids,
+            "attribute": tax.attribute_ids,
+            "value": tax.value_ids,
+        }[self.labels]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    table: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Offset columns into the policy text, end exclusive, and the column holding that text."""
+
+    start: str
+    end: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+POLICY_ID = Column("policy_id", "string", "Policy id, a lowercase slug.")
+PRACTICE_ID = Column("practice_id", "string", "Practice id, unique across the corpus.")
+SEGMENT_ID = Column("segment_id", "integer", "0-based position of the segment in its policy.")
+TEXT_SHA256 = Column("text_sha256", "string", "sha256 of the policy text (UTF-8).")
+
+N_ANNOTATORS = Column(
+    "n_annotators",
+    "integer",
+    "Annotators of the policy: its annotation documents but the consolidated layer.",
+)
+LAYER = Column(
+    "layer",
+    "string",
+    "The annotator whose layer gives the labels: the one `build --layer` named, by default "
+    "`consolidated` when the policy has that layer; null for the majority of all annotators "
+    "(segment_labels) or all their practices (policy_labels).",
+    is_nullable=True,
+)
+
+SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
+POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "policies",
+        "One row per policy: provenance and full text.",
+        (
+            POLICY_ID,
+            Column("organisation", "string", "Organisation whose policy it is."),
+            Column("source", "string", "Where the text was obtained."),
+            Column("url", "string", "Web address of the policy, when known.", is_nullable=True),
+            Column("retrieved_date", "string", "Collection date (ISO 8601), when known.", True),
+            Column("effective_date", "string", "Effective date the text states (ISO 8601).", True),
+            Column("language", "string", "ISO 639-1 language code."),
+            Column("license", "string", "Terms under which the text is redistributed."),
+            TEXT_SHA256,
+            Column("n_chars", "integer", "Length of the text in characters."),
+            Column("n_segments", "integer", "Number of segments."),
+            Column("text", "string", "Full policy text; all offsets index into it."),
+        ),
+        primary_key=("policy_id",),
+    ),
+    Table(
+        "segments",
+        "One row per segment of a policy: paragraph-like units that annotators label.",
+        (
+            POLICY_ID,
+            SEGMENT_ID,
+            Column("start", "integer", "Offset of the first character in the policy text."),
+            Column("end", "integer", "Offset after the last character (exclusive)."),
+            Column("text", "string", "The segment's text: the policy text from start to end."),
+        ),
+        primary_key=("policy_id", "segment_id"),
+        foreign_keys=(POLICY_KEY,),
+        spans=(Span("start", "end", "text"),),
+    ),
+    Table(
+        "annotations",
+        "One row per annotation document: who annotated a policy, when and how.",
+        (
+            POLICY_ID,
+            Column("annotator", "string", "Annotator id; the document's file name."),
+            Column("annotated_date", "string", "When the annotation was finished (ISO 8601)."),
+            Column("method", "string", "How it was made: who, with which guidelines and tools."),
+            Column(
+                "schema_version", "string", "The schema version the document was written against."
+            ),
+            Column(
+                "guidelines_version",
+                "string",
+                "The annotation guidelines followed (docs/guidelines.md version, or the source's).",
+            ),
+            Column(
+                "annotator_kind", "string", "What made it: model, person, adjudication or import."
+            ),
+            Column("model", "string", "The model that generated it, when a model did.", True),
+            Column("process", "string", "How the document was made: input, steps, corrections."),
+            Column("is_blind", "boolean", "Made without seeing another annotation of the policy."),
+            Column("is_reviewed", "boolean", "Reviewed by a person after it was made."),
+        ),
+        primary_key=("policy_id", "annotator"),
+        foreign_keys=(POLICY_KEY,),
+    ),
+    Table(
+        "practices",
+        "One row per annotated data practice: who found it, where, and its category.",
+        (
+            PRACTICE_ID,
+            POLICY_ID,
+            SEGMENT_ID,
+            Column("annotator", "string", "Annotator id."),
+            Column("category", "label", "Practice category.", labels="category"),
+            Column("source_id", "string", "Id in the source corpus, when imported.", True),
+        ),
+        primary_key=("practice_id",),
+        foreign_keys=(
+            POLICY_KEY,
+            SEGMENT_KEY,
+            ForeignKey(("policy_id", "annotator"), "annotations", ("policy_id", "annotator")),
+        ),
+    ),
+    Table(
+        "attribute_values",
+        "One row per attribute value of a practice, with its evidence span when it has one.",
+        (
+            PRACTICE_ID,
+            Column("category", "label", "Category of the practice.", labels="category"),
+            Column("attribute", "label", "Attribute id.", labels="attribute"),
+            Column(
+                "value", "label", "Value id, within the (category, attribute) slot.", False, "value"
+            ),
+            Column("span_start", "integer", "Evidence span start offset in the policy text.", True),
+            Column("span_end", "integer", "Evidence span end offset (exclusive).", True),
+            Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
+        ),
+        primary_key=("practice_id", "attribute"),
+        # The category is repeated for filtering without a join; the key keeps it consistent.
+        foreign_keys=(
+            ForeignKey(("practice_id", "category"), "practices", ("practice_id", "category")),
+        ),
+        spans=(Span("span_start", "span_end", "span_text"),),
+    ),
+    # Derived views (see views.py): computed from the tables above by build.
+    Table(
+        "segment_labels",
+        "One row per segment: its text and, per category, how many annotators labeled it, "
+        "their share, whether a majority did, and its label in the policy's labelling layer "
+        "(the consolidated layer by default). For segment classification.",
+        (
+            POLICY_ID,
+            SEGMENT_ID,
+            N_ANNOTATORS,
+            LAYER,
+            Column("text", "string", "The segment's text."),
+            *(
+                Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
+                    share_column(c.id),
+                    "number",
+                    f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
+                    "null without annotators).",
+                    is_nullable=True,
+                )
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
+                    majority_column(c.id),
+                    "boolean",
+                    f"More than half of the annotators labeled {c.name} here.",
+                )
+                for c in taxonomy().categories
+            ),
+            *(
+                Column(
+                    label_column(c.id),
+                    "boolean",
+                    f"The label: the layer labeled {c.name} here (when layer is null, a "
+                    "majority of the annotators did).",
+                )
+                for c in taxonomy().categories
+            ),
+        ),
+        primary_key=("policy_id", "segment_id"),
+        foreign_keys=(SEGMENT_KEY,),
+    ),
+    Table(
+        "splits",
+        "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
+        "policy_id; whole policies, stable as the corpus grows).",
+        (
+            POLICY_ID,
+            Column("split", "label", "train, validation or test.", labels="split"),
+        ),
+        primary_key=("policy_id",),
+        foreign_keys=(POLICY_KEY,),
+    ),
+    Table(
+        "policy_labels",
+        "One row per policy: its privacy label. For each question and answer, whether the "
+        "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
+        "(not_stated), with the supporting practice_ids.",
+        (
+            POLICY_ID,
+            N_ANNOTATORS,
+            LAYER,
+            *(
+                column
+                for q in QUESTIONS
+                for v in q.values
+                for column in (
+                    Column(
+                        cell_column(q.id, v.id),
+                        "label",
+                        f"{q.title}: {v.name}. does, does_not, mixed or not_stated.",
+                        labels="status",
+                    ),
+                    Column(
+                        evidence_column(q.id, v.id),
+                        "string",
+                        f"{q.title}: {v.name}. Supporting practice_ids, space-separated.",
+                        is_nullable=True,
+                    ),
+                )
+            ),
+        ),
+        primary_key=("policy_id",),
+        foreign_keys=(POLICY_KEY,),
+    ),
+)
+
+
+def table(name: str) -> Table:
+    """A table's definition by name; unknown names get the list of known ones."""
+    for t in TABLES:
+        if t.name == name:
+            return t
+    known = ", ".join(t.name for t in TABLES)
+    raise KeyError(f"unknown table {name!r}; the tables are: {known}")
+
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "label": pa.string(),
+}
+_PANDAS_TYPES = {
+    "string": pd.StringDtype(),
+    "integer": pd.Int64Dtype(),
+    "number": pd.Float64Dtype(),
+    "boolean": pd.BooleanDtype(),
+}
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Parquet schema: labels are stored as plain strings so every reader gets text."""
+    return pa.schema(
+        [
+            pa.field(
+                c.name,
+                _ARROW_TYPES[c.type],
+                nullable=c.is_nullable,
+                metadata={"description": c.description},
+            )
+            for c in table(name).columns
+        ]
+    )
+
+
+@functools.cache
+def pandas_dtypes(name: str) -> dict[str, object]:
+    """pandas dtypes: nullable strings, integers and booleans, ordered categoricals for labels."""
+    return {
+        c.name: (
+            pd.CategoricalDtype(c.label_ids(), ordered=True)
+            if c.type == "label"
+            else _PANDAS_TYPES[c.type]
+        )
+        for c in table(name).columns
+    }
+
+
+_PANDAS_OF_ARROW = {
+    pa.string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
+    """A table as pandas in the contract's dtypes; label columns become ordered
+    categoricals straight from Arrow, as codes into the schema's value list.
+    """
+    columns = {}
+    for column, dtype in pandas_dtypes(name).items():
+        values = data[column]
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = pa.array(dtype.categories, pa.string())
+            if pa.types.is_dictionary(values.type):  # look up each distinct label once
+                values = values.combine_chunks()
+                codes = pc.index_in(values.dictionary, value_set=categories).take(values.indices)
+            else:
+                codes = pc.index_in(values, value_set=categories)
+            columns[column] = pd.Categorical.from_codes(
+                codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
+            )  # a label outside the schema's list becomes missing, as with astype
+        else:
+            series = values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get)
+            columns[column] = series if series.dtype == dtype else series.astype(dtype)
+    return pd.DataFrame(columns)
+
+
+def parquet_path(folder: Path, name: str) -> Path:
+    """A table's Parquet in a folder of built tables: the file `<name>.parquet`, or the
+    folder `<name>/` of a dataset partitioned by category (`build --partitioned`).
+    """
+    file = Path(folder) / f"{name}.parquet"
+    dataset = Path(folder) / name
+    return dataset if not file.exists() and dataset.is_dir() else file
+
+
+def read_parquet(
+    folder: Path, name: str, *, columns: list[str] | None = None, filters: list | None = None
+) -> pa.Table:
+    """A table as Arrow, from its Parquet file or partitioned dataset; the partition
+    key comes back as the column it was, in its place. `columns` and `filters` are
+    pyarrow's: read only those columns, or only the rows that pass.
+    """
+    return _read(parquet_path(folder, name), name, columns=columns, filters=filters)
+
+
+def read_labels_encoded(path: Path, name: str) -> pa.Table:
+    """A table's Parquet file or dataset with its label columns dictionary-encoded,
+    as Parquet stores them: several times faster to read, for `to_pandas`.
+    """
+    labels = [c.name for c in table(name).columns if c.type == "label"]
+    return _read(path, name, read_dictionary=labels)
+
+
+def count_rows(folder: Path, name: str) -> int:
+    """A table's number of rows, from the Parquet footers alone."""
+    path = parquet_path(folder, name)
+    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
+    if path.is_dir() and not any(path.rglob("*.parquet")):  # a dataset of no rows
+        empty = arrow_schema(name).empty_table()
+        return empty.select(columns) if columns is not None else empty
+    data = pq.read_table(path, columns=columns, **options)
+    if columns is not None:
+        return data
+    if path.is_dir():  # a Hive partition key comes back last and dictionary-encoded
+        data = data.select(arrow_schema(name).names)
+        encoded = set(options.get("read_dictionary") or ())
+        for i, field in enumerate(data.schema):
+            if pa.types.is_dictionary(field.type) and field.name not in encoded:
+                data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
+    return data

@@ -1,0 +1,64 @@
+"""Annotation documents rebuilt from the tables, as their annotators wrote them.
+
+    from privacy_labels.exporters.documents import annotation_documents
+    documents = annotation_documents("data/labeled")  # {(policy_id, annotator): document}
+
+The tables keep everything an annotation document says; only the order of its
+practices is not kept: they come back sorted by practice_id. The round-trip
+tests (tests/property) hold build and this function to that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from privacy_labels.contract.tables import read_parquet
+
+SPAN_FIELDS = ("span_start", "span_end", "span_text")
+
+
+def _rows(folder: Path, name: str) -> list[dict]:
+    return read_parquet(Path(folder), name).to_pylist()
+
+
+def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
+    """Every annotation document of a built or released table folder."""
+    text_sha256 = {row["policy_id"]: row["text_sha256"] for row in _rows(folder, "policies")}
+    attributes: dict[str, dict] = {}
+    for row in _rows(folder, "attribute_values"):
+        chosen = {"value": row["value"]}
+        if row["span_start"] is not None:
+            chosen |= {field: row[field] for field in SPAN_FIELDS}
+        attributes.setdefault(row["practice_id"], {})[row["attribute"]] = chosen
+    documents = {
+        (row["policy_id"], row["annotator"]): {
+            "schema_version": row["schema_version"],
+            "policy_id": row["policy_id"],
+            "annotator": row["annotator"],
+            "text_sha256": text_sha256[row["policy_id"]],
+            "annotated_date": row["annotated_date"],
+            "method": row["method"],
+            "guidelines_version": row["guidelines_version"],
+            "provenance": {
+                "annotator_kind": row["annotator_kind"],
+                **({"model": row["model"]} if row["model"] is not None else {}),
+                "process": row["process"],
+                "is_blind": row["is_blind"],
+                "is_reviewed": row["is_reviewed"],
+            },
+            "practices": [],
+        }
+        for row in _rows(folder, "annotations")
+    }
+    # A partitioned table comes back category by category: sort as the documents list them.
+    for row in sorted(_rows(folder, "practices"), key=lambda r: r["practice_id"]):
+        practice = {
+            "practice_id": row["practice_id"],
+            "segment_id": row["segment_id"],
+            "category": row["category"],
+            "attributes": attributes.get(row["practice_id"], {}),
+        }
+        if row["source_id"] is not None:
+            practice["source_id"] = row["source_id"]
+        documents[row["policy_id"], row["annotator"]]["practices"].append(practice)
+    return documents

@@ -1,0 +1,521 @@
+"""Inter-annotator agreement between annotation layers, per category, per policy and over the corpus.
+
+    privacy-labels agreement data/labeled [--layers claude,claude-blind] [--annotators 3] [--format json]
+
+The layers compared are the policies' annotators, the `consolidated` layer
+excepted (it is made from the others). With `--layers`, the policies that have
+every one of them; otherwise the policies with n annotators, by default the
+most common n (ties to the larger). Items are the segments of those policies;
+an annotator says yes to (segment, category) when it labeled at least one
+practice of that category in the segment.
+
+**Kappa, per category, segment level.** With two layers named the same in
+every policy (a fixed pair a, b), Cohen's kappa; otherwise Fleiss' kappa.
+For N items:
+
+    Cohen   p_o = (both yes + both no) / N       observed agreement
+            p_a, p_b = yes / N of a and of b
+            P_e = p_a p_b + (1 - p_a)(1 - p_b)    agreement expected by chance
+    Fleiss  with n raters and y_i yes-votes on item i:
+            P_i = (y_i² + (n - y_i)² - n) / (n (n - 1)),  p_o = mean of P_i
+            p = Σ y_i / (N n),  P_e = p² + (1 - p)²
+    kappa = (p_o - P_e) / (1 - P_e)               undefined (null) when P_e = 1
+
+**Pairwise F1, segment level.** Each layer is a set of (policy, segment,
+category) triples. For layers A (reference) and B (candidate): precision
+|A∩B| / |B|, recall |A∩B| / |A|, and F1 = 2 |A∩B| / (|A| + |B|), the
+micro-F1, symmetric in A and B; per category, the triples of that category.
+With more than two layers, the F1 pools every pair of a policy's layers:
+2 Σ |A∩B| / Σ (|A| + |B|).
+
+**Attribute-value agreement on matched practices.** For each label (segment,
+category) that both layers of a pair give, their practices are matched by
+attribute overlap (`privacy_labels.contract.layers`: min(m, n) pairs maximising the
+equal slots); over the matched pairs, agreement = equal slots / compared
+slots, where a pair's compared slots are the attributes either practice has a
+value for (defaults filled in). Practices left unmatched are counted apart.
+
+Everything is computed per policy and for the corpus (sums over its policies,
+so a corpus figure is not an average of policy figures). It reads the tables
+`annotations`, `segments`, `practices` and `attribute_values` of a build.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, compare, match
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import parquet_path, read_parquet
+from privacy_labels.contract.views import is_majority
+
+
+class AgreementError(Exception):
+    """Agreement cannot be computed; the message says why."""
+
+
+def fleiss_kappa(yes_votes: Sequence[int], n_raters: int) -> float | None:
+    """Fleiss' kappa of one yes/no label; None when chance agreement is perfect (P_e = 1)."""
+    if n_raters < 2:
+        raise AgreementError(f"kappa needs at least 2 raters per item, not {n_raters}")
+    tally = _KappaTally()
+    for y in yes_votes:
+        tally.add([True] * y + [False] * (n_raters - y))
+    return tally.fleiss()
+
+
+def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
+    """Cohen's kappa of two raters' yes/no on the same items; None when P_e = 1."""
+    tally = _KappaTally()
+    for pair in zip(a, b, strict=True):
+        tally.add(list(pair))
+    return tally.cohen()
+
+
+@dataclass
+class _KappaTally:
+    """The sums kappa needs, added up item by item (and policy by policy)."""
+
+    n_items: int = 0
+    n_raters: int = 0
+    yes: int = 0
+    agreeing_pairs: float = 0.0  # Σ P_i, for Fleiss
+    agreed: int = 0  # items all raters answered alike, for Cohen
+    first_yes: int = 0
+    second_yes: int = 0
+
+    def add(self, votes: list[bool]) -> None:
+        n, y = len(votes), sum(votes)
+        self.n_items += 1
+        self.n_raters = n
+        self.yes += y
+        self.agreeing_pairs += (y * y + (n - y) ** 2 - n) / (n * (n - 1))
+        self.agreed += y in (0, n)
+        self.first_yes += votes[0]
+        self.second_yes += votes[1]
+
+    def __iadd__(self, other: _KappaTally) -> _KappaTally:
+        for name in ("n_items", "yes", "agreeing_pairs", "agreed", "first_yes", "second_yes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.n_raters = self.n_raters or other.n_raters
+        return self
+
+    def fleiss(self) -> float | None:
+        if not self.n_items:
+            return None
+        p = self.yes / (self.n_items * self.n_raters)
+        return _kappa(self.agreeing_pairs / self.n_items, p * p + (1 - p) ** 2)
+
+    def cohen(self) -> float | None:
+        if not self.n_items:
+            return None
+        p_a, p_b = self.first_yes / self.n_items, self.second_yes / self.n_items
+        return _kappa(self.agreed / self.n_items, p_a * p_b + (1 - p_a) * (1 - p_b))
+
+
+def _kappa(p_o: float, p_e: float) -> float | None:
+    # P_e within rounding of 1 means every rater said the same on every item.
+    return None if p_e >= 1 - 1e-12 else (p_o - p_e) / (1 - p_e)
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+@dataclass
+class _Tally:
+    """Additive counts for one category, or for all of them."""
+
+    kappa: _KappaTally = field(default_factory=_KappaTally)
+    n_at_least_one: int = 0
+    n_majority: int = 0
+    n_all: int = 0
+    n_shared: int = 0  # Σ |A∩B| over pairs of layers
+    n_given: int = 0  # Σ (|A| + |B|)
+    n_equal_slots: int = 0
+    n_compared_slots: int = 0
+    n_matched: int = 0  # matched practice pairs
+    n_unmatched: int = 0  # practices of a shared label left without a partner
+
+    def __iadd__(self, other: _Tally) -> _Tally:
+        for name, value in vars(other).items():
+            if name == "kappa":
+                self.kappa += value
+            else:
+                setattr(self, name, getattr(self, name) + value)
+        return self
+
+
+@dataclass(frozen=True)
+class CategoryAgreement:
+    category: str
+    kappa: float | None
+    n_at_least_one: int  # segments labeled by at least one annotator
+    n_majority: int  # ... by more than half of them
+    n_all: int  # ... by every one
+    f1: float | None  # pairwise segment-level F1 of this category
+    attribute_agreement: float | None  # equal / compared slots of matched practices
+    n_compared_slots: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Agreement over a set of policies."""
+
+    n_policies: int
+    n_segments: int
+    f1: float | None  # micro-F1 over (policy, segment, category)
+    attribute_agreement: float | None
+    n_compared_slots: int
+    n_equal_slots: int
+    n_matched_practices: int
+    n_unmatched_practices: int
+    categories: list[CategoryAgreement]
+    attributes: dict[str, dict]  # attribute -> {n_compared_slots, n_equal_slots, agreement}
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """Two named layers over the policies that have both: A the reference, B the candidate."""
+
+    reference: str
+    candidate: str
+    n_policies: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    attribute_agreement: float | None
+    categories: dict[str, dict]  # category -> {precision, recall, f1}
+
+
+@dataclass(frozen=True)
+class PolicyAgreement:
+    policy_id: str
+    annotators: list[str]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Agreement:
+    statistic: str  # "cohen" or "fleiss"
+    n_annotators: int
+    layers: list[str] | None  # the fixed layers, when every policy has the same ones
+    n_policies: int
+    n_segments: int
+    n_policies_left_out: int  # policies without the layers compared
+    f1: float | None
+    attribute_agreement: float | None
+    n_compared_slots: int
+    n_equal_slots: int
+    n_matched_practices: int
+    n_unmatched_practices: int
+    categories: list[CategoryAgreement]
+    attributes: dict[str, dict]
+    pairs: list[PairAgreement]
+    policies: list[PolicyAgreement]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PolicyLayers:
+    """One policy's layers: annotator -> practices, and its number of segments."""
+
+    policy_id: str
+    n_segments: int
+    layers: dict[str, list[LayerPractice]]
+
+
+def read_layers(folder: Path) -> dict[str, PolicyLayers]:
+    """Every policy's layers from the tables of a build."""
+    folder = Path(folder)
+    for name in ("annotations", "segments", "practices", "attribute_values"):
+        if not parquet_path(folder, name).exists():
+            raise AgreementError(
+                f"{parquet_path(folder, name)}: missing; build the tables first with "
+                "`privacy-labels build`"
+            )
+    n_segments: dict[str, int] = {}
+    for row in read_parquet(folder, "segments", columns=["policy_id"]).to_pylist():
+        n_segments[row["policy_id"]] = n_segments.get(row["policy_id"], 0) + 1
+    layers: dict[str, dict[str, list[LayerPractice]]] = {}
+    for row in read_parquet(folder, "annotations", columns=["policy_id", "annotator"]).to_pylist():
+        layers.setdefault(row["policy_id"], {})[row["annotator"]] = []
+    values: dict[str, dict[str, str]] = {}
+    columns = ["practice_id", "attribute", "value"]
+    for row in read_parquet(folder, "attribute_values", columns=columns).to_pylist():
+        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
+    columns = ["practice_id", "policy_id", "segment_id", "annotator", "category"]
+    for row in read_parquet(folder, "practices", columns=columns).to_pylist():
+        layers[row["policy_id"]][row["annotator"]].append(
+            LayerPractice(
+                row["practice_id"],
+                row["segment_id"],
+                row["category"],
+                values.get(row["practice_id"], {}),
+            )
+        )
+    return {
+        policy_id: PolicyLayers(policy_id, n_segments.get(policy_id, 0), policy_layers)
+        for policy_id, policy_layers in sorted(layers.items())
+    }
+
+
+def agreement(
+    folder: Path, n_annotators: int | None = None, layers: Sequence[str] | None = None
+) -> Agreement:
+    """Agreement over the policies of the build in `folder`: see the module docstring."""
+    return agreement_of(read_layers(folder), n_annotators, layers, where=str(folder))
+
+
+def agreement_of(
+    corpus: dict[str, PolicyLayers],
+    n_annotators: int | None = None,
+    layers: Sequence[str] | None = None,
+    *,
+    where: str = "the corpus",
+) -> Agreement:
+    """Agreement over policies' layers (see `read_layers`)."""
+    if layers is not None:
+        layers = list(dict.fromkeys(layers))
+        if len(layers) < 2:
+            raise AgreementError("--layers needs at least 2 annotators, e.g. claude,claude-blind")
+        chosen = {pid: layers for pid, p in corpus.items() if all(a in p.layers for a in layers)}
+        if not chosen:
+            raise AgreementError(f"{where}: no policy has every layer of {', '.join(layers)}")
+        n = len(layers)
+    else:
+        independent = {
+            pid: sorted(a for a in p.layers if a != CONSOLIDATED) for pid, p in corpus.items()
+        }
+        counts = [len(a) for a in independent.values()]
+        if not counts:
+            raise AgreementError(f"{where}: no policy has annotations")
+        n = n_annotators or max(set(counts), key=lambda k: (counts.count(k), k))
+        if n < 2:
+            raise AgreementError(
+                f"{where}: policies have {n} annotator(s); agreement needs at least 2"
+            )
+        chosen = {pid: a for pid, a in independent.items() if len(a) == n}
+        if not chosen:
+            found = ", ".join(map(str, sorted(set(counts))))
+            raise AgreementError(f"{where}: no policy has {n} annotators (found: {found})")
+    fixed = next(iter(chosen.values())) if len({tuple(a) for a in chosen.values()}) == 1 else None
+    statistic = "cohen" if fixed is not None and n == 2 else "fleiss"
+
+    total: dict[str, _Tally] = {}
+    attributes: dict[str, list[int]] = {}
+    pairs: dict[tuple[str, str], dict[str, list[int]]] = {}
+    per_policy = []
+    for policy_id, annotators in chosen.items():
+        policy = corpus[policy_id]
+        tallies, policy_attributes = _policy_tallies(policy, annotators, pairs)
+        for category, tally in tallies.items():
+            total.setdefault(category, _Tally())
+            total[category] += tally
+        for attribute, (equal, compared) in policy_attributes.items():
+            sums = attributes.setdefault(attribute, [0, 0])
+            sums[0] += equal
+            sums[1] += compared
+        per_policy.append(
+            PolicyAgreement(
+                policy_id,
+                list(annotators),
+                _figures(1, policy.n_segments, tallies, policy_attributes, statistic),
+            )
+        )
+    corpus_figures = _figures(
+        len(chosen),
+        sum(corpus[pid].n_segments for pid in chosen),
+        total,
+        attributes,
+        statistic,
+    )
+    return Agreement(
+        statistic=statistic,
+        n_annotators=n,
+        layers=list(fixed) if fixed is not None else None,
+        n_policies_left_out=len(corpus) - len(chosen),
+        pairs=[_pair(a, b, counts) for (a, b), counts in sorted(pairs.items())],
+        policies=per_policy,
+        **{k: v for k, v in vars(corpus_figures).items()},
+    )
+
+
+def _policy_tallies(
+    policy: PolicyLayers,
+    annotators: list[str],
+    pairs: dict[tuple[str, str], dict[str, list[int]]],
+) -> tuple[dict[str, _Tally], dict[str, tuple[int, int]]]:
+    """Per category (and "" for all), the policy's tally; per attribute, (equal, compared)."""
+    category_ids = taxonomy().category_ids
+    grouped = {a: by_label(policy.layers[a]) for a in annotators}
+    tallies = {c: _Tally() for c in ["", *category_ids]}
+    n = len(annotators)
+    for segment_id in range(policy.n_segments):
+        for category in category_ids:
+            votes = [(segment_id, category) in grouped[a] for a in annotators]
+            tally, y = tallies[category], sum(votes)
+            tally.kappa.add(votes)
+            tally.n_at_least_one += y > 0
+            tally.n_majority += is_majority(y, n)
+            tally.n_all += y == n
+    attributes: dict[str, list[int]] = {}
+    for a, b in itertools.combinations(annotators, 2):
+        pair = pairs.setdefault((a, b), {})
+        # [|A∩B|, |A|, |B|, policies, equal slots, compared slots]
+        pair.setdefault("", [0] * 6)[3] += 1
+        for category in category_ids:
+            mine = {label for label in grouped[a] if label[1] == category}
+            theirs = {label for label in grouped[b] if label[1] == category}
+            shared = mine & theirs
+            for tally in (tallies[category], tallies[""]):
+                tally.n_shared += len(shared)
+                tally.n_given += len(mine) + len(theirs)
+            for key in (category, ""):
+                counts = pair.setdefault(key, [0] * 6)
+                counts[0] += len(shared)
+                counts[1] += len(mine)
+                counts[2] += len(theirs)
+            for label in sorted(shared):
+                ours, other = grouped[a][label], grouped[b][label]
+                matched = match(ours, other)
+                unmatched = len(ours) + len(other) - 2 * len(matched)
+                for p, q in matched:
+                    equal, compared = compare(p, q)
+                    pair[""][4] += equal
+                    pair[""][5] += compared
+                    for tally in (tallies[category], tallies[""]):
+                        tally.n_equal_slots += equal
+                        tally.n_compared_slots += compared
+                        tally.n_matched += 1
+                    for attribute in p.slot_values.keys() | q.slot_values.keys():
+                        sums = attributes.setdefault(attribute, [0, 0])
+                        sums[0] += p.slot_values.get(attribute) == q.slot_values.get(attribute)
+                        sums[1] += 1
+                tallies[category].n_unmatched += unmatched
+                tallies[""].n_unmatched += unmatched
+    return tallies, {k: (v[0], v[1]) for k, v in attributes.items()}
+
+
+def _figures(
+    n_policies: int,
+    n_segments: int,
+    tallies: dict[str, _Tally],
+    attributes: dict,
+    statistic: str,
+) -> Figures:
+    every = tallies.get("", _Tally())
+    categories = []
+    for category in taxonomy().category_ids:
+        t = tallies.get(category, _Tally())
+        categories.append(
+            CategoryAgreement(
+                category,
+                t.kappa.cohen() if statistic == "cohen" else t.kappa.fleiss(),
+                t.n_at_least_one,
+                t.n_majority,
+                t.n_all,
+                _ratio(2 * t.n_shared, t.n_given),
+                _ratio(t.n_equal_slots, t.n_compared_slots),
+                t.n_compared_slots,
+            )
+        )
+    order = taxonomy().attribute_ids
+    return Figures(
+        n_policies=n_policies,
+        n_segments=n_segments,
+        f1=_ratio(2 * every.n_shared, every.n_given),
+        attribute_agreement=_ratio(every.n_equal_slots, every.n_compared_slots),
+        n_compared_slots=every.n_compared_slots,
+        n_equal_slots=every.n_equal_slots,
+        n_matched_practices=every.n_matched,
+        n_unmatched_practices=every.n_unmatched,
+        categories=categories,
+        attributes={
+            a: {
+                "n_compared_slots": attributes[a][1],
+                "n_equal_slots": attributes[a][0],
+                "agreement": _ratio(attributes[a][0], attributes[a][1]),
+            }
+            for a in order
+            if a in attributes
+        },
+    )
+
+
+def _pair(reference: str, candidate: str, counts: dict[str, list[int]]) -> PairAgreement:
+    def scores(key: str) -> dict:
+        shared, mine, theirs = counts.get(key, [0, 0, 0])[:3]
+        return {
+            "precision": _ratio(shared, theirs),
+            "recall": _ratio(shared, mine),
+            "f1": _ratio(2 * shared, mine + theirs),
+        }
+
+    every = scores("")
+    return PairAgreement(
+        reference,
+        candidate,
+        counts[""][3],
+        every["precision"],
+        every["recall"],
+        every["f1"],
+        _ratio(counts[""][4], counts[""][5]),
+        {c: scores(c) for c in taxonomy().category_ids},
+    )
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value, 3) + 0.0:.3f}"  # no "-0.000"
+
+
+def table(result: Agreement) -> str:
+    """A plain-text report of the result, for the terminal."""
+    name = {"cohen": "Cohen's", "fleiss": "Fleiss'"}[result.statistic]
+    layers = f" ({', '.join(result.layers)})" if result.layers else ""
+    lines = [
+        f"{name} kappa per category, segment level: {result.n_policies} policies with "
+        f"{result.n_annotators} annotators{layers}, {result.n_segments:,} segments"
+        + (
+            f" ({result.n_policies_left_out} policies with other annotators left out)"
+            if result.n_policies_left_out
+            else ""
+        ),
+        "",
+        f"{'category':<38} {'kappa':>6} {'≥1':>6} {'majority':>8} {'all':>6} {'F1':>6} "
+        f"{'attrs':>6}",
+    ]
+    for c in result.categories:
+        lines.append(
+            f"{c.category:<38} {_number(c.kappa):>6} {c.n_at_least_one:>6,} {c.n_majority:>8,} "
+            f"{c.n_all:>6,} {_number(c.f1):>6} {_number(c.attribute_agreement):>6}"
+        )
+    lines += [
+        "",
+        f"pairwise segment-level F1 (micro): {_number(result.f1)}",
+        f"attribute-value agreement on matched practices: {_number(result.attribute_agreement)} "
+        f"({result.n_equal_slots:,} of {result.n_compared_slots:,} slots; "
+        f"{result.n_matched_practices:,} matched pairs, "
+        f"{result.n_unmatched_practices:,} practices unmatched)",
+    ]
+    if result.layers:
+        for pair in result.pairs:
+            lines.append(
+                f"{pair.candidate} against {pair.reference}: precision {_number(pair.precision)}, "
+                f"recall {_number(pair.recall)}, F1 {_number(pair.f1)}"
+            )
+    lines += ["", f"{'policy':<38} {'F1':>6} {'attrs':>6}  lowest kappa"]
+    for policy in result.policies:
+        f = policy.figures
+        rated = [c for c in f.categories if c.kappa is not None]
+        lowest = min(rated, key=lambda c: c.kappa, default=None)
+        lines.append(
+            f"{policy.policy_id:<38} {_number(f.f1):>6} {_number(f.attribute_agreement):>6}  "
+            + (f"{lowest.category} {_number(lowest.kappa)}" if lowest else "n/a")
+        )
+    return "\n".join(lines)

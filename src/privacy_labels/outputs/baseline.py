@@ -1,0 +1,368 @@
+"""A CPU baseline for segment classification: TF-IDF and one logistic regression per label.
+
+    privacy-labels baseline train --labeled DIR --out MODEL.npz [--labels 12] [--gold majority]
+    privacy-labels baseline predict --model MODEL.npz --raw DIR --out PREDICTIONS.json
+
+`train` fits on the segments of the train split (the `splits` table) of the
+tables in DIR: their text from `segment_labels`, their labels by the gold rule
+of `score` (a majority of the policy's annotators, by default). `predict` labels
+every segment of a raw corpus, a label where its probability is at least 0.5,
+and writes a predictions file (`schema/predictions.schema.json`).
+
+The model is the user's file, never shipped: trained on OPP-115 it carries
+OPP-115's research-only terms. It is stored without pickle, as NumPy arrays in
+an `.npz` read with `allow_pickle=False` (vocabulary, idf, coefficients,
+intercepts, labels, and the settings as JSON), so loading a model runs no code
+from it. Training is deterministic (lbfgs, a fixed seed), and so are the
+predictions: the same model and corpus give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from privacy_labels import __version__
+from privacy_labels._files import write_text_atomic
+from privacy_labels.build.pipeline import InvalidInputs
+from privacy_labels.outputs.predictions import (
+    is_predictions_file,
+    labels_of,
+    predictions_document,
+)
+from privacy_labels.outputs.score import ScoreError, _kept, _read, read_splits, table_layer
+from privacy_labels.raw.corpus import RawCorpus
+
+MODEL_FORMAT = "privacy-labels-baseline-v1"
+THRESHOLD = 0.5
+SEED = 0
+# Settings of the vectoriser and the classifiers; stored in the model, so predict uses the same.
+VECTORIZER = {"lowercase": True, "ngram_range": [1, 2], "min_df": 2, "sublinear_tf": True}
+CLASSIFIER = {"C": 10.0, "class_weight": "balanced", "max_iter": 2000, "solver": "lbfgs"}
+# A label with one class in the training data gets a constant score: the sigmoid of ±this.
+CONSTANT_LOGIT = 30.0
+
+
+class BaselineError(Exception):
+    """The baseline cannot run; the message names the input and the fix."""
+
+
+def _sklearn():
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise BaselineError(
+            "the baseline needs scikit-learn: pip install 'privacy-labels[baseline]'"
+        ) from None
+
+
+@dataclass(frozen=True)
+class TrainSummary:
+    out: Path
+    label_set: str
+    n_segments: int
+    n_policies: int
+    n_features: int
+    constant_labels: list[str]
+
+
+@dataclass(frozen=True)
+class Model:
+    settings: dict
+    labels: list[str]
+    terms: list[str]
+    idf: np.ndarray
+    coef: np.ndarray  # labels × terms
+    intercept: np.ndarray
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.terms)}
+
+
+# scikit-learn's default token pattern: words of two or more word characters.
+TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _terms(text: str, settings: dict) -> list[str]:
+    """The n-grams of a text as scikit-learn's word analyzer makes them."""
+    vectorizer = settings["vectorizer"]
+    tokens = TOKEN_PATTERN.findall(text.lower() if vectorizer["lowercase"] else text)
+    low, high = vectorizer["ngram_range"]
+    terms = []
+    for n in range(low, high + 1):
+        terms += (
+            tokens if n == 1 else [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        )
+    return terms
+
+
+def tfidf(model: Model, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text's TF-IDF vector (term indexes, weights), L2-normalised, from the stored
+    vocabulary and idf: what TfidfVectorizer gives, with NumPy alone (tested against it).
+    """
+    counts = Counter(
+        i for term in _terms(text, model.settings) if (i := model.index.get(term)) is not None
+    )
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    indexes = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    if model.settings["vectorizer"]["sublinear_tf"]:
+        tf = 1.0 + np.log(tf)
+    weights = tf * model.idf[indexes]
+    return indexes, weights / np.linalg.norm(weights)
+
+
+def _is_model_file(path: Path) -> bool:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return json.loads(data["settings"].item())["format"] == MODEL_FORMAT
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return False
+
+
+def _check_out(out: Path, is_ours, what: str) -> None:
+    """Outputs are owned: write where nothing is, or over our own earlier output."""
+    if out.is_dir():
+        raise BaselineError(f"{out} is a folder; give a file path for the {what}")
+    if out.exists() and not is_ours(out):
+        raise BaselineError(
+            f"{out} exists and is not a {what} written by privacy-labels; "
+            "choose another path or remove it"
+        )
+    if not out.parent.is_dir():
+        raise BaselineError(f"{out.parent}: no such folder; create it first")
+
+
+def _save(model: Model, out: Path) -> None:
+    """An .npz with fixed timestamps, written atomically: same model, same bytes."""
+    arrays = {
+        "settings": np.array(json.dumps(model.settings, sort_keys=True)),
+        "labels": np.array(model.labels, dtype=np.str_),
+        "terms": np.array(model.terms, dtype=np.str_),
+        "idf": model.idf,
+        "coef": model.coef,
+        "intercept": model.intercept,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            entry = io.BytesIO()
+            np.lib.format.write_array(
+                entry, np.require(array, requirements="C"), allow_pickle=False
+            )
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entry.getvalue())
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(out)
+
+
+def load_model(path: Path) -> Model:
+    """A model written by `train`; no pickle, so no code runs from the file."""
+    if not path.is_file():
+        raise BaselineError(
+            f"{path}: no such file; train a model with `privacy-labels baseline train`"
+        )
+    if not _is_model_file(path):
+        raise BaselineError(f"{path}: not a model written by `privacy-labels baseline train`")
+    with np.load(path, allow_pickle=False) as data:
+        model = Model(
+            json.loads(data["settings"].item()),
+            [str(x) for x in data["labels"]],
+            [str(x) for x in data["terms"]],
+            data["idf"],
+            data["coef"],
+            data["intercept"],
+        )
+    n_labels, n_terms = len(model.labels), len(model.terms)
+    if not (
+        model.coef.shape == (n_labels, n_terms)
+        and model.idf.shape == (n_terms,)
+        and model.intercept.shape == (n_labels,)
+        and model.settings.get("label_set") in ("10", "12")
+        and model.labels == labels_of(model.settings["label_set"])
+    ):
+        raise BaselineError(f"{path}: its arrays do not fit together; train the model again")
+    return model
+
+
+def train(
+    labeled: Path,
+    out: Path,
+    *,
+    label_set: str = "12",
+    gold: str = "majority",
+    seed: int = SEED,
+) -> TrainSummary:
+    """Fit the baseline on the train split of the tables in `labeled`; write it to `out`."""
+    _sklearn()
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    _check_out(out, _is_model_file, "model")
+    splits = read_splits(labeled)
+    layer = table_layer(labeled, with_details=False)
+    rows = [
+        row
+        for row in _read(labeled, "segment_labels", ["policy_id", "segment_id", "text"])
+        if splits.get(row["policy_id"]) == "train" and row["policy_id"] in layer.n_annotators
+    ]
+    if not rows:
+        raise BaselineError(f"{labeled}: no annotated segment in the train split to learn from")
+    labels = labels_of(label_set)
+    targets = np.zeros((len(rows), len(labels)), dtype=np.int8)
+    for i, row in enumerate(rows):
+        segment = (row["policy_id"], row["segment_id"])
+        kept = _kept(layer.labels.get(segment, {}), layer.n_annotators[segment[0]], gold)
+        targets[i] = [label in kept for label in labels]
+    texts = [row["text"] for row in rows]
+    vectorizer = TfidfVectorizer(
+        lowercase=VECTORIZER["lowercase"],
+        ngram_range=tuple(VECTORIZER["ngram_range"]),
+        min_df=VECTORIZER["min_df"] if len(rows) >= 2 * VECTORIZER["min_df"] else 1,
+        sublinear_tf=VECTORIZER["sublinear_tf"],
+        dtype=np.float64,
+    )
+    features = vectorizer.fit_transform(texts)
+    coef = np.zeros((len(labels), features.shape[1]))
+    intercept = np.zeros(len(labels))
+    constant = []
+    for k, label in enumerate(labels):
+        y = targets[:, k]
+        if y.min() == y.max():  # one class only: no classifier to fit
+            intercept[k] = CONSTANT_LOGIT if y[0] else -CONSTANT_LOGIT
+            constant.append(label)
+            continue
+        classifier = LogisticRegression(**CLASSIFIER, random_state=seed).fit(features, y)
+        coef[k], intercept[k] = classifier.coef_[0], classifier.intercept_[0]
+    digest = hashlib.sha256()
+    for row, target in zip(rows, targets, strict=True):
+        digest.update(json.dumps([row["policy_id"], row["segment_id"], row["text"]]).encode())
+        digest.update(target.tobytes())
+    import sklearn
+
+    terms = [term for term, _ in sorted(vectorizer.vocabulary_.items(), key=lambda t: t[1])]
+    settings = {
+        "format": MODEL_FORMAT,
+        "label_set": label_set,
+        "gold": gold,
+        "seed": seed,
+        "threshold": THRESHOLD,
+        "vectorizer": {**VECTORIZER, "min_df": vectorizer.min_df},
+        "classifier": CLASSIFIER,
+        "n_segments": len(rows),
+        "n_policies": len({row["policy_id"] for row in rows}),
+        "training_sha256": digest.hexdigest(),
+        "privacy_labels": __version__,
+        "scikit_learn": sklearn.__version__,
+    }
+    model = Model(settings, labels, terms, vectorizer.idf_, coef, intercept)
+    _save(model, out)
+    return TrainSummary(out, label_set, len(rows), settings["n_policies"], len(terms), constant)
+
+
+def model_description(model: Model) -> str:
+    s = model.settings
+    return (
+        f"privacy-labels baseline: TF-IDF (1-2-grams) and one-vs-rest logistic regression, "
+        f"{s['label_set']} labels, trained on {s['n_segments']:,} segments of {s['n_policies']:,} "
+        f"policies (train split, gold {s['gold']}, training data sha256 "
+        f"{s['training_sha256'][:16]}), seed {s['seed']}, scikit-learn {s['scikit_learn']}"
+    )
+
+
+def scores(model: Model, texts: list[str]) -> np.ndarray:
+    """The probability of each label (columns, in model.labels order) for each text."""
+    logits = np.empty((len(texts), len(model.labels)))
+    for row, text in enumerate(texts):
+        indexes, weights = tfidf(model, text)
+        logits[row] = model.coef[:, indexes] @ weights + model.intercept
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def _policy(corpus: RawCorpus, policy_id: str) -> tuple[dict | None, str]:
+    """A policy's sidecar and text when they pass the quick check, else (None, "")."""
+    from privacy_labels._files import parse_json, sha256_bytes
+    from privacy_labels.raw.validate import _conforms
+
+    try:
+        data = corpus.text_path(policy_id).read_bytes()
+        sidecar = parse_json(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
+        text = data.decode("utf-8")
+    except (OSError, ValueError):
+        return None, ""
+    if not (
+        _conforms("policy", sidecar)
+        and sidecar["policy_id"] == policy_id
+        and sidecar["text_sha256"] == sha256_bytes(data)
+        and all(0 <= s["start"] < s["end"] <= len(text) for s in sidecar["segments"])
+    ):
+        return None, ""
+    return sidecar, text
+
+
+@dataclass(frozen=True)
+class PredictSummary:
+    out: Path
+    n_policies: int
+    n_segments: int
+    n_labels: int
+
+
+def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
+    """Label every segment of the raw corpus `raw`; write a predictions file to `out`.
+    Needs NumPy only: the model's arrays give the TF-IDF vectors and the scores."""
+    from privacy_labels.raw.validate import Validator
+
+    model = load_model(model_path)
+    _check_out(out, is_predictions_file, "predictions file")
+    corpus = RawCorpus(raw)
+    if not corpus.policies_dir.is_dir():
+        raise BaselineError(f"{raw}: no policies/ folder; give a raw corpus with --raw")
+    keys, texts, policies = [], [], {}
+    validator = Validator(default_raw=raw)
+    for policy_id in corpus.policy_ids():
+        # Only texts and sidecars matter here, not annotations: each is checked quickly,
+        # and explained by the validator when the quick check fails.
+        sidecar, text = _policy(corpus, policy_id)
+        if sidecar is None:
+            validator.check_file(corpus.sidecar_path(policy_id))
+            continue
+        policies[policy_id] = sidecar["text_sha256"]
+        for segment_id, segment in enumerate(sidecar["segments"]):
+            keys.append((policy_id, segment_id))
+            texts.append(text[segment["start"] : segment["end"]])
+    if validator.problems:
+        raise InvalidInputs(validator.problems)
+    probabilities = scores(model, texts) if texts else np.zeros((0, len(model.labels)))
+    threshold = model.settings["threshold"]
+    segments = []
+    for (policy_id, segment_id), row in zip(keys, probabilities, strict=True):
+        # Rounded before the threshold, so the file's scores alone decide its labels.
+        rounded = [round(float(p), 6) for p in row]
+        given = [
+            (label, p) for label, p in zip(model.labels, rounded, strict=True) if p >= threshold
+        ]
+        segments.append((policy_id, segment_id, given))
+    document = predictions_document(
+        model_description(model), model.settings["label_set"], threshold, policies, segments
+    )
+    write_text_atomic(out, document)
+    return PredictSummary(
+        out, len(policies), len(segments), sum(len(labels) for *_, labels in segments)
+    )
+
+
+__all__ = ["BaselineError", "ScoreError", "load_model", "predict", "train"]

@@ -1,0 +1,556 @@
+"""Score one annotation layer against another, or a model's predictions against a layer.
+
+    privacy-labels score REFERENCE CANDIDATE [--labels 12] [--gold majority] [--split test]
+
+A layer is a folder of built tables (per policy, its labelling layer, the
+consolidated one by default, as in `segment_labels`; else all its annotators but
+the consolidated layer, by the gold rule), or an annotator id in
+the tables of `--labeled`; the candidate may also be a predictions file
+(`schema/predictions.schema.json`). Scores are over the segments both cover: a
+layer covers every segment of the policies it annotated (an annotation document
+of the policy), a predictions file the segments it lists.
+
+Labels. `--labels 10`: the taxonomy's categories. `--labels 12`: the nine
+categories other than Other, and Other's types introductory_generic,
+practice_not_covered and privacy_contact_information (a practice of Other whose
+type is `other` gives no label), as Polisis and PrivacyGLUE use. A segment has a
+label in a layer of n annotators when a majority (more than n/2, `--gold
+majority`) or any (`--gold any`) of the policy's annotators gave it; the same
+rule makes the candidate's labels, which for one annotator or a model is simply
+what it gave.
+
+Figures, with TP, FP and FN counted over segments:
+
+- per label: P = TP/(TP+FP), R = TP/(TP+FN), F1 = 2TP/(2TP+FP+FN), support =
+  TP+FN; a 0/0 is undefined (null, printed n/a).
+- micro: the same from TP, FP and FN summed over the labels.
+- macro: the mean over the labels with support (undefined P counts as 0);
+  labels without support are listed but not averaged.
+- attribute values: on the (segment, category) pairs both layers label, the
+  (attribute, value) pairs each gives there (by the same gold rule), as TP/FP/FN.
+- spans: per (segment, category), the word tokens (`\\w+`) the layer's evidence
+  spans of that category overlap; TP/FP/FN over tokens.
+
+Predictions files carry no attributes or spans: those two figures are then null.
+The segment-level micro F1 of two single annotators is the pairwise F1 that
+`agreement` prints (the same function).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from privacy_labels.contract.layers import CONSOLIDATED
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import read_parquet
+from privacy_labels.contract.views import labelling_layer
+from privacy_labels.outputs.predictions import (
+    LABEL_SETS,
+    OTHER,
+    OTHER_TYPE,
+    OTHER_TYPES_12,
+    Predictions,
+    labels_of,
+)
+from privacy_labels.raw.validate import Problem
+
+GOLD_RULES = ("majority", "any")
+SPLIT_CHOICES = ("train", "validation", "test", "all")
+TOKEN = re.compile(r"\w+")
+
+Segment = tuple[str, int]  # (policy_id, segment_id)
+
+
+class ScoreError(Exception):
+    """Scoring cannot go on; the message names the input and the fix."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class Layer:
+    """What one layer says per segment, with how many of its annotators said it."""
+
+    name: str
+    n_annotators: dict[str, int]  # policy_id -> annotators (1 for predictions)
+    segments: set[Segment]  # covered
+    text_sha256: dict[str, str]  # policy_id -> sha256 of the text
+    labels: dict[Segment, Counter] = field(default_factory=dict)  # label -> annotators
+    # (segment, category) -> {(attribute, value): annotators}; None for predictions
+    values: dict[tuple[str, int, str], Counter] | None = None
+    # (segment, category) -> {token start: annotators}; None for predictions
+    tokens: dict[tuple[str, int, str], Counter] | None = None
+    folder: Path | None = None  # the tables it comes from
+    label_set: str | None = None  # a predictions file's label set
+
+
+def _read(folder: Path, name: str, columns: list[str], filters=None) -> list[dict]:
+    try:
+        return read_parquet(folder, name, columns=columns, filters=filters).to_pylist()
+    except (OSError, ValueError) as error:  # missing, corrupt, or another table's columns
+        raise ScoreError(
+            f"{folder}: cannot read the table {name} ({str(error).splitlines()[0]}); "
+            "build the tables with `privacy-labels build`"
+        ) from None
+
+
+def _labelling_documents(folder: Path, documents: list[dict]) -> list[dict]:
+    """Per policy, the documents its labels come from, as the tables' `segment_labels` say:
+    its labelling layer (`layer`: the consolidated one by default, or the one `build --layer`
+    named), else every annotator but the consolidated layer, which is never a vote."""
+    try:
+        rows = read_parquet(folder, "segment_labels", columns=["policy_id", "layer"]).to_pylist()
+        layer_of = {row["policy_id"]: row["layer"] for row in rows}
+    except (OSError, ValueError):  # tables from before the layer column: its default rule
+        own: dict[str, list[str]] = defaultdict(list)
+        for d in documents:
+            own[d["policy_id"]].append(d["annotator"])
+        layer_of = {policy_id: labelling_layer(names) for policy_id, names in own.items()}
+    return [
+        d
+        for d in documents
+        if d["annotator"] == layer_of.get(d["policy_id"])
+        or (layer_of.get(d["policy_id"]) is None and d["annotator"] != CONSOLIDATED)
+    ]
+
+
+def table_layer(folder: Path, annotator: str | None = None, *, with_details: bool = True) -> Layer:
+    """A layer from built tables: their labels, or one annotator's. Their labels are, per
+    policy, its labelling layer's (the `has_` columns of `segment_labels`), else the votes of
+    all its annotators. Without details, only the labels (attribute values and span tokens are
+    left as None; labels of Other's types still read).
+    """
+    folder = Path(folder)
+    documents = _read(folder, "annotations", ["policy_id", "annotator"])
+    if annotator is not None:
+        documents = [d for d in documents if d["annotator"] == annotator]
+        if not documents:
+            known = sorted({d["annotator"] for d in _read(folder, "annotations", ["annotator"])})
+            raise ScoreError(
+                f"{folder}: no annotation by {annotator!r}; its annotators are: "
+                + (", ".join(known) or "none")
+            )
+    else:
+        documents = _labelling_documents(folder, documents)
+    annotators = {(d["policy_id"], d["annotator"]) for d in documents}
+    n_annotators = Counter(policy_id for policy_id, _ in annotators)
+    policies = {
+        row["policy_id"]: row
+        for row in _read(
+            folder, "policies", ["policy_id", "text_sha256", *(["text"] if with_details else [])]
+        )
+        if row["policy_id"] in n_annotators
+    }
+    bounds: dict[Segment, tuple[int, int]] = {
+        (row["policy_id"], row["segment_id"]): (row["start"], row["end"])
+        for row in _read(folder, "segments", ["policy_id", "segment_id", "start", "end"])
+        if row["policy_id"] in n_annotators
+    }
+    practices = {
+        row["practice_id"]: row
+        for row in _read(
+            folder, "practices", ["practice_id", "policy_id", "segment_id", "annotator", "category"]
+        )
+        if (row["policy_id"], row["annotator"]) in annotators
+    }
+    other_type: dict[str, str] = {}
+    values: dict[tuple, set[str]] = defaultdict(set)  # item -> annotators who gave it
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    columns = ["practice_id", "attribute", "value", "span_start", "span_end"]
+    filters = None if with_details else [("attribute", "==", OTHER_TYPE)]
+    for row in _read(folder, "attribute_values", columns, filters):
+        practice = practices.get(row["practice_id"])
+        if practice is None:
+            continue
+        if row["attribute"] == OTHER_TYPE and practice["category"] == OTHER:
+            other_type[row["practice_id"]] = row["value"]
+        key = (practice["policy_id"], practice["segment_id"], practice["category"])
+        values[(*key, row["attribute"], row["value"])].add(practice["annotator"])
+        if row["span_start"] is not None:
+            spans[row["practice_id"]].append((row["span_start"], row["span_end"]))
+
+    token_starts, token_ends = {}, {}
+    for segment, (start, end) in bounds.items() if with_details else ():
+        text = policies[segment[0]]["text"]
+        found = [(m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+        token_starts[segment] = [s for s, _ in found]
+        token_ends[segment] = [e for _, e in found]
+
+    labels: dict[tuple, set[str]] = defaultdict(set)
+    tokens: dict[tuple, set[str]] = defaultdict(set)
+    for practice_id, practice in practices.items():
+        segment = (practice["policy_id"], practice["segment_id"])
+        category = practice["category"]
+        given = [category]
+        if other_type.get(practice_id) in OTHER_TYPES_12:
+            given.append(other_type[practice_id])
+        for label in given:
+            labels[(*segment, label)].add(practice["annotator"])
+        starts, ends = token_starts.get(segment, []), token_ends.get(segment, [])
+        for span_start, span_end in spans.get(practice_id, ()):
+            # tokens that overlap the span: ending after its start, starting before its end
+            for k in range(bisect_right(ends, span_start), bisect_left(starts, span_end)):
+                tokens[(*segment, category, starts[k])].add(practice["annotator"])
+
+    layer = Layer(
+        str(folder) if annotator is None else f"{annotator} in {folder}",
+        dict(n_annotators),
+        set(bounds),
+        {p: row["text_sha256"] for p, row in policies.items()},
+        folder=folder,
+    )
+    for (policy_id, segment_id, label), who in labels.items():
+        layer.labels.setdefault((policy_id, segment_id), Counter())[label] = len(who)
+    if not with_details:
+        return layer
+    layer.values, layer.tokens = defaultdict(Counter), defaultdict(Counter)
+    for (policy_id, segment_id, category, attribute, value), who in values.items():
+        layer.values[policy_id, segment_id, category][attribute, value] = len(who)
+    for (policy_id, segment_id, category, start), who in tokens.items():
+        layer.tokens[policy_id, segment_id, category][start] = len(who)
+    return layer
+
+
+def predictions_layer(predictions: Predictions) -> Layer:
+    """A layer from a checked predictions file: one annotator, the model."""
+    layer = Layer(
+        predictions.file,
+        dict.fromkeys(predictions.policies, 1),
+        set(predictions.segments),
+        dict(predictions.policies),
+        label_set=predictions.label_set,
+    )
+    for segment, labels in predictions.segments.items():
+        given = Counter(dict.fromkeys(labels, 1))
+        if any(label in OTHER_TYPES_12 for label in labels):
+            given[OTHER] = 1  # a type of Other is Other in the 10-label set
+        layer.labels[segment] = given
+    return layer
+
+
+def check_candidate(reference: Layer, candidate: Layer, predictions: Predictions | None) -> None:
+    """A predictions file must be about the reference's texts and segments."""
+    if predictions is None:
+        return
+    problems = []
+    for policy_id, sha256 in sorted(predictions.policies.items()):
+        if policy_id in reference.text_sha256 and reference.text_sha256[policy_id] != sha256:
+            problems.append(
+                Problem(
+                    predictions.file,
+                    f"$.policies.{policy_id}",
+                    f"predictions were made on another text of {policy_id} than {reference.name}'s",
+                    "predict again from the raw corpus the reference was built from",
+                )
+            )
+    for segment, where in predictions.where.items():
+        if segment[0] in reference.n_annotators and segment not in reference.segments:
+            problems.append(
+                Problem(
+                    predictions.file,
+                    where + ".segment_id",
+                    f"{segment[0]} has no segment {segment[1]} in {reference.name}",
+                    "predict again from the raw corpus the reference was built from",
+                )
+            )
+    if problems:
+        raise ScoreError(f"{len(problems)} problem(s) in {predictions.file}", problems)
+
+
+@dataclass(frozen=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        denominator = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denominator if denominator else None
+
+    def to_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "support": self.support,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+def compare(reference: set, candidate: set) -> Counts:
+    return Counts(
+        len(reference & candidate), len(candidate - reference), len(reference - candidate)
+    )
+
+
+def _kept(counts: Counter, n_annotators: int, gold: str) -> set:
+    """The items of a counter that the gold rule keeps, for a policy of n annotators."""
+    if gold == "any":
+        return {item for item, n in counts.items() if n > 0}
+    return {item for item, n in counts.items() if 2 * n > n_annotators}
+
+
+@dataclass(frozen=True)
+class Score:
+    reference: str
+    candidate: str
+    label_set: str
+    gold: str
+    split: str
+    n_policies: int
+    n_segments: int
+    labels: dict[str, Counts]
+    attributes: dict[str, Counts] | None  # per attribute, on matched (segment, category)
+    n_matched_pairs: int | None
+    spans: dict[str, Counts] | None  # tokens, per category
+
+    @property
+    def micro(self) -> Counts:
+        return sum(self.labels.values(), Counts())
+
+    @property
+    def macro(self) -> dict:
+        """Means over the labels with support; an undefined precision counts as 0."""
+        supported = [c for c in self.labels.values() if c.support]
+        if not supported:
+            return {"precision": None, "recall": None, "f1": None, "n_labels": 0}
+        mean = lambda values: sum(v or 0.0 for v in values) / len(supported)  # noqa: E731
+        return {
+            "precision": mean(c.precision for c in supported),
+            "recall": mean(c.recall for c in supported),
+            "f1": mean(c.f1 for c in supported),
+            "n_labels": len(supported),
+        }
+
+    def to_dict(self) -> dict:
+        def total(per: dict[str, Counts] | None) -> dict | None:
+            return None if per is None else sum(per.values(), Counts()).to_dict()
+
+        return {
+            "reference": self.reference,
+            "candidate": self.candidate,
+            "label_set": self.label_set,
+            "gold": self.gold,
+            "split": self.split,
+            "n_policies": self.n_policies,
+            "n_segments": self.n_segments,
+            "labels": [{"label": k, **c.to_dict()} for k, c in self.labels.items()],
+            "micro": self.micro.to_dict(),
+            "macro": self.macro,
+            "attribute_values": None
+            if self.attributes is None
+            else {
+                "n_matched_pairs": self.n_matched_pairs,
+                "micro": total(self.attributes),
+                "attributes": [{"attribute": k, **c.to_dict()} for k, c in self.attributes.items()],
+            },
+            "span_tokens": None
+            if self.spans is None
+            else {
+                "micro": total(self.spans),
+                "categories": [{"category": k, **c.to_dict()} for k, c in self.spans.items()],
+            },
+        }
+
+
+def score(
+    reference: Layer,
+    candidate: Layer,
+    *,
+    label_set: str = "12",
+    gold: str = "majority",
+    split: str = "all",
+    splits: dict[str, str] | None = None,
+) -> Score:
+    """Score `candidate` against `reference` over the segments both cover (in `split`)."""
+    if label_set not in LABEL_SETS or gold not in GOLD_RULES or split not in SPLIT_CHOICES:
+        raise ValueError(f"unknown label set, gold rule or split: {label_set}, {gold}, {split}")
+    for layer in (reference, candidate):
+        if layer.label_set == "10" and label_set == "12":
+            raise ScoreError(
+                f"{layer.name} has 10-label predictions (Other without its type); "
+                "score them with --labels 10"
+            )
+    segments = reference.segments & candidate.segments
+    if split != "all":
+        if splits is None:
+            raise ScoreError(f"--split {split} needs the splits table of a folder of tables")
+        segments = {s for s in segments if splits.get(s[0]) == split}
+    if not segments:
+        in_split = "" if split == "all" else f" in the {split} split"
+        raise ScoreError(
+            f"no segment{in_split} is covered by both {reference.name} and {candidate.name}"
+            + (
+                " (a policy's split is fixed by its id; with few policies a split may be empty: "
+                "try --split all)"
+                if split != "all"
+                else ""
+            )
+        )
+    wanted = labels_of(label_set)
+    per_label = dict.fromkeys(wanted, Counts())
+    for segment in sorted(segments):
+        gold_labels = _kept(
+            reference.labels.get(segment, Counter()), reference.n_annotators[segment[0]], gold
+        )
+        given = _kept(
+            candidate.labels.get(segment, Counter()), candidate.n_annotators[segment[0]], gold
+        )
+        for label in wanted:
+            per_label[label] += compare(
+                {label} & gold_labels,
+                {label} & given,
+            )
+
+    attributes = spans = None
+    n_matched = None
+    categories = taxonomy().category_ids
+    if reference.values is not None and candidate.values is not None:
+        attributes, n_matched = {}, 0
+        for segment in sorted(segments):
+            n_ref, n_cand = reference.n_annotators[segment[0]], candidate.n_annotators[segment[0]]
+            ref_categories = _kept(reference.labels.get(segment, Counter()), n_ref, gold)
+            cand_categories = _kept(candidate.labels.get(segment, Counter()), n_cand, gold)
+            for category in categories:
+                if category not in ref_categories or category not in cand_categories:
+                    continue
+                n_matched += 1
+                key = (*segment, category)
+                ref_values = _kept(reference.values.get(key, Counter()), n_ref, gold)
+                cand_values = _kept(candidate.values.get(key, Counter()), n_cand, gold)
+                for attribute in {a for a, _ in ref_values | cand_values}:
+                    counts = compare(
+                        {v for v in ref_values if v[0] == attribute},
+                        {v for v in cand_values if v[0] == attribute},
+                    )
+                    attributes[attribute] = attributes.get(attribute, Counts()) + counts
+        order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
+        attributes = dict(sorted(attributes.items(), key=lambda item: order[item[0]]))
+    if reference.tokens is not None and candidate.tokens is not None:
+        spans = dict.fromkeys(categories, Counts())
+        for segment in sorted(segments):
+            n_ref, n_cand = reference.n_annotators[segment[0]], candidate.n_annotators[segment[0]]
+            for category in categories:
+                key = (*segment, category)
+                spans[category] += compare(
+                    _kept(reference.tokens.get(key, Counter()), n_ref, gold),
+                    _kept(candidate.tokens.get(key, Counter()), n_cand, gold),
+                )
+    return Score(
+        reference.name,
+        candidate.name,
+        label_set,
+        gold,
+        split,
+        len({p for p, _ in segments}),
+        len(segments),
+        per_label,
+        attributes,
+        n_matched,
+        spans,
+    )
+
+
+def read_splits(folder: Path) -> dict[str, str]:
+    """policy_id -> split, from a folder's `splits` table."""
+    return {
+        row["policy_id"]: row["split"] for row in _read(folder, "splits", ["policy_id", "split"])
+    }
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def table(result: Score) -> str:
+    """The result as plain text, for the terminal."""
+    lines = [
+        f"{result.candidate} against {result.reference}",
+        f"{result.label_set} labels, gold: {result.gold}, split: {result.split}; "
+        f"{result.n_segments:,} segments of {result.n_policies:,} "
+        + ("policy" if result.n_policies == 1 else "policies"),
+        "",
+        f"{'label':<38} {'P':>6} {'R':>6} {'F1':>6} {'support':>8} {'predicted':>9}",
+    ]
+    for label, c in result.labels.items():
+        lines.append(
+            f"{label:<38} {_figure(c.precision):>6} {_figure(c.recall):>6} {_figure(c.f1):>6} "
+            f"{c.support:>8,} {c.tp + c.fp:>9,}"
+        )
+    micro, macro = result.micro, result.macro
+    lines += [
+        f"{'micro':<38} {_figure(micro.precision):>6} {_figure(micro.recall):>6} "
+        f"{_figure(micro.f1):>6} {micro.support:>8,} {micro.tp + micro.fp:>9,}",
+        f"{'macro (' + str(macro['n_labels']) + ' labels with support)':<38} "
+        f"{_figure(macro['precision']):>6} {_figure(macro['recall']):>6} {_figure(macro['f1']):>6}",
+    ]
+    if any(c.f1 is None or c.precision is None for c in result.labels.values()):
+        lines.append("(n/a: 0/0, the label is in neither layer, or P of a label never given)")
+    lines.append("")
+    if result.attributes is None:
+        lines.append("attribute values: n/a (the candidate has none)")
+    else:
+        total = sum(result.attributes.values(), Counts())
+        lines.append(
+            f"attribute values on {result.n_matched_pairs:,} matched (segment, category) pairs: "
+            f"P {_figure(total.precision)}  R {_figure(total.recall)}  F1 {_figure(total.f1)}"
+        )
+    if result.spans is None:
+        lines.append("span tokens: n/a (the candidate has no spans)")
+    else:
+        total = sum(result.spans.values(), Counts())
+        lines.append(
+            f"span tokens: P {_figure(total.precision)}  R {_figure(total.recall)}  "
+            f"F1 {_figure(total.f1)}"
+        )
+    return "\n".join(lines)
+
+
+def annotator_layers(folder: Path) -> dict[str, Layer]:
+    """One label-only layer per annotator of the tables in `folder`, read in one pass:
+    for pairwise agreement, which scores them against each other with `score`.
+    """
+    folder = Path(folder)
+    annotated: dict[str, set[str]] = defaultdict(set)
+    for row in _read(folder, "annotations", ["policy_id", "annotator"]):
+        annotated[row["annotator"]].add(row["policy_id"])
+    segments: dict[str, set[Segment]] = defaultdict(set)
+    for row in _read(folder, "segments", ["policy_id", "segment_id"]):
+        segments[row["policy_id"]].add((row["policy_id"], row["segment_id"]))
+    layers = {
+        annotator: Layer(
+            annotator,
+            dict.fromkeys(policies, 1),
+            set().union(*(segments[p] for p in policies)),
+            {},
+        )
+        for annotator, policies in sorted(annotated.items())
+    }
+    for row in _read(folder, "practices", ["policy_id", "segment_id", "annotator", "category"]):
+        labels = layers[row["annotator"]].labels.setdefault(
+            (row["policy_id"], row["segment_id"]), Counter()
+        )
+        labels[row["category"]] = 1
+    return layers

@@ -1,0 +1,1 @@
+"""Raw inputs: the corpus layout, reading and validating annotation documents, adding policies, adjudication."""

@@ -1,0 +1,634 @@
+"""Adjudicate two annotation layers of a policy into the consolidated layer, decision by decision.
+
+    privacy-labels adjudicate [POLICY_ID ...] [--raw data/raw] [--layers A,B] [--check] [--format json]
+
+**The rule.** The unit is the label, a (segment, category) pair, as in
+`agreement`. Of two layers A and B (A, the first, is the *base* layer):
+
+- a label both layers give is **agreed**. Their practices of that label are
+  paired by attribute overlap (`privacy_labels.contract.layers.match`). Each pair becomes
+  one consolidated practice: the base practice, with its spans, where the two
+  agree; **every attribute whose values differ** is a disagreement. A practice
+  of either layer **left without a partner** is a disagreement too.
+- a label only one layer gives is a disagreement.
+
+Every disagreement needs exactly one entry with a decision in the adjudication
+log `data/raw/adjudication/<policy_id>.json` (schema/adjudication.schema.json):
+a label or unpaired practice is kept (true, with the practices of the layer
+that gives it, unchanged) or dropped (false); an attribute takes the decided
+value, with the span of a layer that gave that value (none if neither did),
+or is left out (null, optional attributes only). Each decision names its rule
+(`text`, `guidelines` or `judgment`) and may say why in a note.
+
+**The command**, per policy with two layers (the annotators of the policy but
+`consolidated`, in alphabetical order, or `--layers`):
+
+- without a log, it writes one as a template: the disagreements without
+  decisions, to be filled in;
+- with a log, it checks it: each entry must match a disagreement of the layers
+  as they are now (same place, same readings), once, with a valid decision; the
+  log must say who decided and when. Every problem is reported with the file
+  and JSON path. When there is none, it writes
+  `data/raw/annotations/<policy_id>/consolidated.json`, a layer like any other
+  (validated, and built into the tables by `build`), with `provenance`
+  `annotator_kind: adjudication` and a `process` naming the layers, the rule
+  and the log. Consolidated practices are numbered
+  `<policy_id>-consolidated-NNN` and keep the practice they come from as
+  `source_id`.
+
+It writes only where nothing is, or over its own earlier consolidated layer.
+`--check` writes nothing and fails when a log is missing or incomplete or a
+consolidated layer is not what the layers and the log give now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from privacy_labels._files import dump_json, write_text_atomic
+from privacy_labels.contract.layers import (
+    CONSOLIDATED,
+    LayerPractice,
+    by_label,
+    differing,
+    independent,
+    match,
+)
+from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Problem, Validator, json_path, read_json
+
+KINDS = ("label", "practice", "attribute")
+RULES = ("text", "guidelines", "judgment")
+# Recognises a consolidated layer as this command's own output.
+PROCESS_MARK = "privacy-labels adjudicate"
+
+
+class AdjudicationError(Exception):
+    """A request that cannot be carried out (an unknown policy, bad --layers); exit 2."""
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One place where two layers differ, with what each says."""
+
+    kind: str
+    segment_id: int
+    category: str
+    readings: dict[str, bool | str | None]
+    attribute: str | None = None
+    practice_ids: dict[str, str] | None = None
+
+    @property
+    def key(self) -> tuple:
+        ids = tuple(sorted((self.practice_ids or {}).items()))
+        return (self.kind, self.segment_id, self.category, self.attribute, ids)
+
+    def entry(self) -> dict:
+        """The log entry of this disagreement, without a decision."""
+        entry: dict = {"kind": self.kind, "segment_id": self.segment_id, "category": self.category}
+        if self.attribute is not None:
+            entry["attribute"] = self.attribute
+        if self.practice_ids is not None:
+            entry["practice_ids"] = self.practice_ids
+        entry["readings"] = self.readings
+        return entry
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two layers of a policy, compared: what they agree on and where they differ."""
+
+    layers: tuple[str, str]
+    # label -> the pairs of (base, other) practices of an agreed label
+    pairs: dict[tuple[int, str], list[tuple[LayerPractice, LayerPractice]]]
+    # label -> layer -> its practices, for every label either layer gives
+    practices: dict[tuple[int, str], dict[str, list[LayerPractice]]]
+    disagreements: list[Disagreement]
+
+
+def _order(label: tuple[int, str]) -> tuple[int, int]:
+    return label[0], taxonomy().category_ids.index(label[1])
+
+
+def compare_layers(
+    layers: tuple[str, str], practices: dict[str, list[LayerPractice]]
+) -> Comparison:
+    """Every disagreement between two layers' practices (see the module docstring)."""
+    base, other = layers
+    grouped = {name: by_label(practices[name]) for name in layers}
+    labels = sorted(grouped[base].keys() | grouped[other].keys(), key=_order)
+    disagreements: list[Disagreement] = []
+    pairs = {}
+    for label in labels:
+        segment_id, category = label
+        ours, theirs = grouped[base].get(label, []), grouped[other].get(label, [])
+        if not ours or not theirs:
+            disagreements.append(
+                Disagreement("label", segment_id, category, {base: bool(ours), other: bool(theirs)})
+            )
+            continue
+        pairs[label] = matched = match(ours, theirs)
+        paired = {p.practice_id for pair in matched for p in pair}
+        for name, own in ((base, ours), (other, theirs)):
+            for practice in own:
+                if practice.practice_id not in paired:
+                    disagreements.append(
+                        Disagreement(
+                            "practice",
+                            segment_id,
+                            category,
+                            {base: name == base, other: name == other},
+                            practice_ids={name: practice.practice_id},
+                        )
+                    )
+        for p, q in matched:
+            for attribute in differing(p, q):
+                disagreements.append(
+                    Disagreement(
+                        "attribute",
+                        segment_id,
+                        category,
+                        {
+                            base: p.slot_values.get(attribute),
+                            other: q.slot_values.get(attribute),
+                        },
+                        attribute=attribute,
+                        practice_ids={base: p.practice_id, other: q.practice_id},
+                    )
+                )
+    return Comparison(
+        layers,
+        pairs,
+        {label: {n: grouped[n].get(label, []) for n in layers} for label in labels},
+        disagreements,
+    )
+
+
+@dataclass
+class PolicyResult:
+    policy_id: str
+    status: str  # consolidated | unchanged | template | open | invalid | stale | skipped
+    message: str
+    layers: list[str] = field(default_factory=list)
+    n_disagreements: int = 0
+    n_decided: int = 0
+    open: list[dict] = field(default_factory=list)  # entries still to decide
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in ("consolidated", "unchanged", "skipped")
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["problems"] = [p.to_dict() for p in self.problems]
+        return data
+
+
+def adjudicate(
+    raw: Path,
+    policy_ids: list[str] | None = None,
+    layers: list[str] | None = None,
+    *,
+    check: bool = False,
+) -> list[PolicyResult]:
+    """Adjudicate the policies of the raw corpus at `raw` (all, or `policy_ids`)."""
+    corpus = RawCorpus(Path(raw))
+    if not corpus.policies_dir.is_dir():
+        raise AdjudicationError(f"{raw}: not a raw corpus (no policies/ folder); give --raw")
+    if layers is not None and len(layers) != 2:
+        raise AdjudicationError(f"--layers {','.join(layers)}: adjudication takes two layers")
+    known = corpus.policy_ids()
+    unknown = [p for p in policy_ids or [] if p not in known]
+    if unknown:
+        raise AdjudicationError(f"{raw}: no policy {', '.join(unknown)}")
+    return [_policy(corpus, pid, layers, check) for pid in policy_ids or known]
+
+
+def _read_layers(
+    corpus: RawCorpus, policy_id: str, names: list[str]
+) -> tuple[dict[str, dict], list[Problem]]:
+    """The layers' documents, once they are valid."""
+    validator = Validator(default_raw=corpus.root)
+    documents = {}
+    for name in names:
+        path = corpus.annotation_path(policy_id, name)
+        validator.check_file(path)
+        documents[name] = read_json(path)[0]
+    return documents, validator.problems
+
+
+def _layer_practices(document: dict) -> list[LayerPractice]:
+    return [
+        LayerPractice(
+            p["practice_id"],
+            p["segment_id"],
+            p["category"],
+            {a: chosen["value"] for a, chosen in p["attributes"].items()},
+        )
+        for p in document["practices"]
+    ]
+
+
+def _policy(
+    corpus: RawCorpus, policy_id: str, requested: list[str] | None, check: bool
+) -> PolicyResult:
+    log_path = corpus.adjudication_path(policy_id)
+    annotators = [p.stem for p in corpus.annotation_paths(policy_id)]
+    log = None
+    if log_path.exists():
+        log, problem = read_json(log_path)
+        if problem:
+            return PolicyResult(policy_id, "invalid", "the log cannot be read", problems=[problem])
+        problems = _log_problems(log_path, log, policy_id)
+        if problems:
+            return PolicyResult(policy_id, "invalid", "the log is invalid", problems=problems)
+        names = list(log["layers"])
+        if requested and requested != names:
+            return PolicyResult(
+                policy_id,
+                "invalid",
+                f"--layers {','.join(requested)} differs from the log's layers {','.join(names)}",
+                names,
+                problems=[
+                    Problem(
+                        str(log_path),
+                        "$.layers",
+                        f"the log adjudicates {', '.join(names)}, not {', '.join(requested)}",
+                        "drop --layers, or move the log away to adjudicate other layers",
+                    )
+                ],
+            )
+    else:
+        names = requested or independent(annotators)
+    missing = [n for n in names if n not in annotators]
+    if requested is None and log is None and len(names) != 2:
+        return PolicyResult(
+            policy_id,
+            "skipped",
+            f"{len(names)} layer(s) ({', '.join(names) or 'none'}); adjudication needs two"
+            + (": choose them with --layers" if len(names) > 2 else ""),
+            names,
+        )
+    if missing:
+        where = str(log_path) if log is not None else "--layers"
+        return PolicyResult(
+            policy_id,
+            "invalid",
+            f"no layer {', '.join(missing)} in {corpus.annotations_dir / policy_id}",
+            names,
+            problems=[
+                Problem(
+                    where,
+                    "$.layers" if log is not None else "",
+                    f"policy {policy_id} has no annotation by {', '.join(missing)}",
+                    f"its layers are: {', '.join(annotators) or 'none'}",
+                )
+            ],
+        )
+    documents, problems = _read_layers(corpus, policy_id, names)
+    if problems:
+        return PolicyResult(
+            policy_id,
+            "invalid",
+            "a layer is invalid: fix it first (privacy-labels validate)",
+            names,
+            problems=problems,
+        )
+    layers = (names[0], names[1])
+    comparison = compare_layers(layers, {n: _layer_practices(documents[n]) for n in layers})
+    result = PolicyResult(
+        policy_id, "open", "", list(layers), n_disagreements=len(comparison.disagreements)
+    )
+    if log is None:
+        result.open = [d.entry() for d in comparison.disagreements]
+        if check:
+            result.message = f"no adjudication log {log_path}"
+            return result
+        template = {
+            "schema_version": schema_version(),
+            "policy_id": policy_id,
+            "layers": list(layers),
+            "entries": result.open,
+        }
+        write_text_atomic(log_path, dump_json(template))
+        result.status = "template"
+        result.message = (
+            f"wrote {log_path} with {len(result.open)} disagreement(s) to decide: give each entry "
+            "a decision and a rule, and the log an adjudicator and adjudicated_date"
+        )
+        return result
+    decisions, problems, result.open = _decisions(log_path, log, comparison)
+    result.n_decided = len(decisions)
+    if problems:
+        result.status, result.problems = "invalid", problems
+        result.message = f"{len(problems)} problem(s) in the log"
+        return result
+    missing_header = [k for k in ("adjudicator", "adjudicated_date") if k not in log]
+    if result.open or missing_header:
+        result.problems = [
+            Problem(str(log_path), json_path([k]), f"required field {k!r} is missing", "add it")
+            for k in missing_header
+        ]
+        result.message = (
+            f"{len(result.open)} of {result.n_disagreements} disagreement(s) have no decision"
+            + (f"; the log has no {' or '.join(missing_header)}" if missing_header else "")
+        )
+        return result
+    document, problems = consolidated_document(corpus, log, documents, comparison, decisions)
+    if problems:
+        result.status, result.problems = "invalid", problems
+        result.message = "the consolidated layer would be invalid"
+        return result
+    return _write(corpus.annotation_path(policy_id, CONSOLIDATED), document, result, check)
+
+
+def _log_problems(path: Path, log: object, policy_id: str) -> list[Problem]:
+    validator = Validator()
+    if validator._schema_errors("adjudication", str(path), log):
+        return validator.problems
+    if log["policy_id"] != policy_id:
+        return [
+            Problem(
+                str(path),
+                "$.policy_id",
+                f"policy_id {log['policy_id']!r} differs from the file name",
+                f"set it to {policy_id!r}",
+            )
+        ]
+    return []
+
+
+def _decisions(
+    path: Path, log: dict, comparison: Comparison
+) -> tuple[dict[tuple, dict], list[Problem], list[dict]]:
+    """The log's decision per disagreement key, the log's problems, and the open entries."""
+    wanted = {d.key: d for d in comparison.disagreements}
+    file = str(path)
+    decisions: dict[tuple, dict] = {}
+    first_at: dict[tuple, int] = {}
+    problems = []
+    undecided = set()
+    for i, entry in enumerate(log["entries"]):
+        where = json_path(["entries", i])
+        disagreement = wanted.get(_entry_key(entry))
+        if disagreement is None:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    "matches no disagreement between the layers as they are now "
+                    f"({entry['kind']} at segment {entry['segment_id']}, {entry['category']}"
+                    + (f", {entry['attribute']}" if entry.get("attribute") else "")
+                    + ")",
+                    "the layers changed since the entry was written: remove it (run "
+                    "`privacy-labels adjudicate --format json` to list the open disagreements)",
+                )
+            )
+            continue
+        key = disagreement.key
+        if key in first_at:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"a second entry for the disagreement of $.entries[{first_at[key]}]",
+                    "keep one entry, with one decision, per disagreement",
+                )
+            )
+            continue
+        first_at[key] = i
+        if entry["readings"] != disagreement.readings:
+            problems.append(
+                Problem(
+                    file,
+                    json_path(["entries", i, "readings"]),
+                    f"stale: the layers now read {_json(disagreement.readings)}, the entry "
+                    f"{_json(entry['readings'])}",
+                    "check the decision against the layers as they are now and update the readings",
+                )
+            )
+            continue
+        if "decision" not in entry:
+            undecided.add(key)
+            continue
+        problem = _decision_problem(file, i, entry, disagreement)
+        if problem:
+            problems.append(problem)
+        else:
+            decisions[key] = entry
+    open_entries = [
+        d.entry() for d in comparison.disagreements if d.key not in first_at or d.key in undecided
+    ]
+    return decisions, problems, open_entries
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _entry_key(entry: dict) -> tuple:
+    ids = tuple(sorted((entry.get("practice_ids") or {}).items()))
+    attribute = entry.get("attribute") if entry["kind"] == "attribute" else None
+    if entry["kind"] == "label":
+        ids = ()
+    return (entry["kind"], entry["segment_id"], entry["category"], attribute, ids)
+
+
+def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Problem | None:
+    decision = entry["decision"]
+    where = json_path(["entries", i, "decision"])
+    if d.kind in ("label", "practice"):
+        if not isinstance(decision, bool):
+            return Problem(
+                file,
+                where,
+                f"a {d.kind} decision is true or false, not {_json(decision)}",
+                "true keeps it, false drops it",
+            )
+        return None
+    attribute = taxonomy().category(d.category).attribute(d.attribute)
+    if decision is None:
+        if attribute.is_required:
+            return Problem(
+                file,
+                where,
+                f"{d.attribute!r} is required in {d.category!r}; null would leave it out",
+                "decide a value; use 'unspecified' when the text does not say",
+            )
+        return None
+    if not isinstance(decision, str) or decision not in attribute.value_ids:
+        from privacy_labels.raw.validate import did_you_mean
+
+        return Problem(
+            file,
+            where,
+            f"{_json(decision)} is not a value of {d.attribute!r} in {d.category!r}",
+            did_you_mean(decision, attribute.value_ids),
+        )
+    return None
+
+
+def consolidated_document(
+    corpus: RawCorpus,
+    log: dict,
+    documents: dict[str, dict],
+    comparison: Comparison,
+    decisions: dict[tuple, dict],
+) -> tuple[dict, list[Problem]]:
+    """The consolidated layer the two layers and the log's decisions give, and its problems
+    (the validator's, as for any annotation document). The one place such a document is made."""
+    base, other = comparison.layers
+    policy_id = log["policy_id"]
+    originals = {
+        p["practice_id"]: p for name in comparison.layers for p in documents[name]["practices"]
+    }
+    chosen: list[dict] = []  # (source practice, attributes) in output order
+
+    def decided(kind, label, attribute=None, ids=None) -> dict:
+        key = (kind, *label, attribute, tuple(sorted((ids or {}).items())))
+        return decisions[key]
+
+    for label, by_layer in comparison.practices.items():
+        ours, theirs = by_layer[base], by_layer[other]
+        if not ours or not theirs:
+            if decided("label", label)["decision"]:
+                for p in ours or theirs:
+                    chosen.append((p.practice_id, dict(originals[p.practice_id]["attributes"])))
+            continue
+        for p, q in comparison.pairs[label]:
+            attributes = dict(originals[p.practice_id]["attributes"])
+            theirs_written = originals[q.practice_id]["attributes"]
+            for attribute in differing(p, q):
+                ids = {base: p.practice_id, other: q.practice_id}
+                value = decided("attribute", label, attribute, ids)["decision"]
+                if value is None:
+                    attributes.pop(attribute, None)
+                elif value == q.slot_values.get(attribute) and attribute in theirs_written:
+                    attributes[attribute] = dict(theirs_written[attribute])
+                elif value == p.slot_values.get(attribute) and attribute in attributes:
+                    pass  # the base's own value and span
+                else:
+                    attributes[attribute] = {"value": value}
+            chosen.append((p.practice_id, attributes))
+        paired = {x.practice_id for pair in comparison.pairs[label] for x in pair}
+        for name, own in ((base, ours), (other, theirs)):
+            for p in own:
+                if (
+                    p.practice_id not in paired
+                    and decided("practice", label, ids={name: p.practice_id})["decision"]
+                ):
+                    chosen.append((p.practice_id, dict(originals[p.practice_id]["attributes"])))
+    practices = [
+        {
+            "practice_id": f"{policy_id}-{CONSOLIDATED}-{n:03d}",
+            "segment_id": originals[source]["segment_id"],
+            "category": originals[source]["category"],
+            "source_id": source,
+            "attributes": {
+                a: attributes[a]
+                for a in _attribute_order(originals[source]["category"])
+                if a in attributes
+            },
+        }
+        for n, (source, attributes) in enumerate(chosen, start=1)
+    ]
+    log_file = f"adjudication/{policy_id}.json"
+    process = (
+        f"Consolidated by `{PROCESS_MARK}` from the layers {base} (the base layer) and {other}, "
+        f"with the decisions of the adjudication log {log_file} by {log['adjudicator']}. Labels "
+        f"(segment, category) both layers give are kept, their practices paired by attribute "
+        f"overlap, with {base}'s values and spans where the pair agrees; every label, unpaired "
+        f"practice and attribute value on which they differ ({len(comparison.disagreements)} in "
+        "all) takes the log's decision."
+    )
+    path = corpus.annotation_path(policy_id, CONSOLIDATED)
+    problems: list[Problem] = []
+    guidelines = log.get("guidelines_version") or _shared(documents, "guidelines_version")
+    if guidelines is None:
+        problems.append(
+            Problem(
+                str(corpus.adjudication_path(policy_id)),
+                "$.guidelines_version",
+                f"the layers {base} and {other} do not name one guidelines_version",
+                "add guidelines_version to the log: the version of docs/guidelines.md the "
+                "decisions followed",
+            )
+        )
+    provenance = {"annotator_kind": "adjudication"}
+    if "model" in log:
+        provenance["model"] = log["model"]
+    provenance |= {
+        "process": process,
+        "is_blind": False,
+        "is_reviewed": bool(log.get("is_reviewed", False)),
+    }
+    document = {
+        "schema_version": schema_version(),
+        "policy_id": policy_id,
+        "annotator": CONSOLIDATED,
+        "text_sha256": documents[base]["text_sha256"],
+        "annotated_date": log["adjudicated_date"],
+        "method": process,
+        "guidelines_version": guidelines,
+        "provenance": provenance,
+        "practices": practices,
+    }
+    if problems:
+        return document, problems
+    validator = Validator(default_raw=corpus.root)
+    validator._check_annotation(path, document, corpus)
+    return document, validator.problems
+
+
+def _attribute_order(category: str) -> list[str]:
+    return taxonomy().category(category).attribute_ids
+
+
+def _shared(documents: dict[str, dict], key: str) -> str | None:
+    values = {d.get(key) for d in documents.values()}
+    return values.pop() if len(values) == 1 else None
+
+
+def _write(path: Path, document: dict, result: PolicyResult, check: bool) -> PolicyResult:
+    text = dump_json(document)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current == text:
+        result.status, result.message = "unchanged", f"{path} is up to date"
+        return result
+    if current is not None and not _is_own(path):
+        result.status = "invalid"
+        result.message = f"{path} exists and was not written by adjudicate"
+        result.problems = [
+            Problem(
+                str(path),
+                "$.provenance",
+                "is not a consolidated layer written by `privacy-labels adjudicate`",
+                "move it away: adjudicate writes only over its own output",
+            )
+        ]
+        return result
+    if check:
+        result.status = "stale"
+        result.message = f"{path} is {'missing' if current is None else 'not what the layers and the log give now'}; run `privacy-labels adjudicate`"
+        return result
+    write_text_atomic(path, text)
+    result.status = "consolidated"
+    result.message = f"wrote {path}: {len(document['practices'])} practices, {result.n_disagreements} disagreement(s) decided"
+    return result
+
+
+def _is_own(path: Path) -> bool:
+    doc, problem = read_json(path)
+    return (
+        problem is None
+        and isinstance(doc, dict)
+        and doc.get("annotator") == CONSOLIDATED
+        and isinstance(doc.get("provenance"), dict)
+        and doc["provenance"].get("annotator_kind") == "adjudication"
+        and PROCESS_MARK in str(doc["provenance"].get("process", ""))
+    )

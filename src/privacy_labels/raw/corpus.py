@@ -1,0 +1,89 @@
+"""The raw corpus layout: where policies, sidecars and annotation documents live.
+
+data/raw/policies/<policy_id>.txt               policy text, UTF-8, LF
+data/raw/policies/<policy_id>.json              provenance sidecar
+data/raw/annotations/<policy_id>/<annotator>.json
+data/raw/adjudication/<policy_id>.json          adjudication log (see adjudicate.py)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from privacy_labels.contract.schema import load_schema
+
+# The slug rule is the schema's; ids that pass it are safe file names (no '/', no '..').
+SLUG_SCHEMA = load_schema("annotation")["$defs"]["slug"]
+_SLUG = re.compile(SLUG_SCHEMA["pattern"])
+# Where the pipeline's stages read and write, relative to the repository root.
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_LABELED = Path("data/labeled")
+DEFAULT_REPORT = Path("reports/quality")
+DEFAULT_SITE = Path("reports/labels")
+DEFAULT_RELEASES = Path("releases")
+DEFAULT_CHANGELOG = Path("CHANGELOG.md")
+DEFAULT_CITATION = Path("CITATION.cff")
+DEFAULT_METADATA = Path("metadata/dataset.toml")
+
+
+def is_slug(value: object) -> bool:
+    """Lowercase slug: safe as a file name, never a path (no '/', no '..')."""
+    return (
+        isinstance(value, str)
+        and len(value) <= SLUG_SCHEMA["maxLength"]
+        and _SLUG.fullmatch(value) is not None
+    )
+
+
+@dataclass(frozen=True)
+class RawCorpus:
+    root: Path
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.root / "policies"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def adjudication_dir(self) -> Path:
+        return self.root / "adjudication"
+
+    def adjudication_path(self, policy_id: str) -> Path:
+        return self.adjudication_dir / f"{policy_id}.json"
+
+    def annotation_path(self, policy_id: str, annotator: str) -> Path:
+        return self.annotations_dir / policy_id / f"{annotator}.json"
+
+    def text_path(self, policy_id: str) -> Path:
+        return self.policies_dir / f"{policy_id}.txt"
+
+    def sidecar_path(self, policy_id: str) -> Path:
+        return self.policies_dir / f"{policy_id}.json"
+
+    def policy_ids(self) -> list[str]:
+        """Policies that have a sidecar, sorted."""
+        return sorted(p.stem for p in self.policies_dir.glob("*.json"))
+
+    def annotation_paths(self, policy_id: str | None = None) -> list[Path]:
+        """Annotation documents, of one policy or all, sorted."""
+        pattern = f"{policy_id}/*.json" if policy_id else "*/*.json"
+        return sorted(self.annotations_dir.glob(pattern))
+
+    @classmethod
+    def containing(cls, path: Path) -> RawCorpus | None:
+        """The corpus a file belongs to by its place in the layout, if it is in one.
+
+        The path is kept as given, so messages name files as the user did; it is
+        resolved only when too short to show its place (e.g. `alice.json`).
+        """
+        for candidate in (path, path.resolve()):
+            if candidate.parent.name == "policies":
+                return cls(candidate.parent.parent)
+            if candidate.parent.parent.name == "annotations":
+                return cls(candidate.parent.parent.parent)
+        return None

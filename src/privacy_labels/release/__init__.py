@@ -1,0 +1,1 @@
+"""Releases: a checked build frozen into a versioned folder with its checksums and metadata."""
