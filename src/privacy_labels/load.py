@@ -23,14 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
-from privacy_labels.contract.tables import (
-    TABLES,
-    parquet_path,
-    read_labels_encoded,
-    table,
-    to_pandas,
-)
+from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_checksums, release_versions
+from privacy_labels.store import read_frame, read_release_frame
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 
@@ -87,17 +82,12 @@ def load(
         # A version names a folder: only MAJOR.MINOR.PATCH, never a path such as "../x".
         raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. '0.1.0')")
     if version is None and url is None:
-        file = parquet_path(Path(path or package_data("labeled", "data/labeled")), name)
-        if not file.exists():
-            raise FileNotFoundError(
-                f"{file} does not exist; build the tables with `privacy-labels build` (or `make build`)"
-            )
-        return to_pandas(read_labels_encoded(file, name), name)
+        return read_frame(Path(path or package_data("labeled", "data/labeled")), name)
     if url is None:
         file = _local_release_file(version, f"{name}.parquet")
     else:
         file = _fetched_release_file(url, version, f"{name}.parquet", sha256)
-    return to_pandas(read_labels_encoded(file, name), name)
+    return read_release_frame(file, name)
 
 
 def _checked(folder: Path, filename: str, sums: dict[str, str]) -> Path:

@@ -34,11 +34,12 @@ from privacy_labels._files import (
     without_cycle_collector,
 )
 from privacy_labels._parallel import map_in_order
-from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.contract.layers import independent
 from privacy_labels.contract.policy_labels import Practice, policy_label_row
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.contract.views import labelling_layer, segment_label_rows, split_of
+from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import (
     PolicyInputs,
     Problem,
@@ -49,7 +50,6 @@ from privacy_labels.raw.validate import (
     read_valid_policy,
     repeats_any,
 )
-from privacy_labels.contract.views import labelling_layer, segment_label_rows, split_of
 
 ROWS_PER_FLUSH = 50_000
 BYTES_PER_FLUSH = 64 << 20

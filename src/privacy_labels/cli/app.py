@@ -116,7 +116,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from privacy_labels.quality.gate import UnreadableTables, check, summary
+    from privacy_labels.quality.gate import check, summary
+    from privacy_labels.store import UnreadableTables
 
     try:
         result = check(args.dir, report=args.report, data_docs=args.data_docs, force=args.force)
@@ -335,7 +336,7 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from privacy_labels.outputs.report import write_report
-    from privacy_labels.quality.gate import UnreadableTables
+    from privacy_labels.store import UnreadableTables
 
     try:
         result = write_report(args.dir, args.out, args.layer)
@@ -945,6 +946,7 @@ def _environment_fault(error: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from privacy_labels._files import Busy, OutputRefused
+    from privacy_labels.errors import PrivacyLabelsError
 
     if signal.getsignal(signal.SIGINT) is privacy_labels._interrupted_while_starting:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # answered below from now on
@@ -961,6 +963,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputRefused as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except PrivacyLabelsError as error:
+        print(f"{command} stopped: {error}", file=sys.stderr)
+        return error.exit_code
     except Busy as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from privacy_labels.contract.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
 from privacy_labels.contract.schema import taxonomy
@@ -377,53 +375,3 @@ def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
             series = values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get)
             columns[column] = series if series.dtype == dtype else series.astype(dtype)
     return pd.DataFrame(columns)
-
-
-def parquet_path(folder: Path, name: str) -> Path:
-    """A table's Parquet in a folder of built tables: the file `<name>.parquet`, or the
-    folder `<name>/` of a dataset partitioned by category (`build --partitioned`).
-    """
-    file = Path(folder) / f"{name}.parquet"
-    dataset = Path(folder) / name
-    return dataset if not file.exists() and dataset.is_dir() else file
-
-
-def read_parquet(
-    folder: Path, name: str, *, columns: list[str] | None = None, filters: list | None = None
-) -> pa.Table:
-    """A table as Arrow, from its Parquet file or partitioned dataset; the partition
-    key comes back as the column it was, in its place. `columns` and `filters` are
-    pyarrow's: read only those columns, or only the rows that pass.
-    """
-    return _read(parquet_path(folder, name), name, columns=columns, filters=filters)
-
-
-def read_labels_encoded(path: Path, name: str) -> pa.Table:
-    """A table's Parquet file or dataset with its label columns dictionary-encoded,
-    as Parquet stores them: several times faster to read, for `to_pandas`.
-    """
-    labels = [c.name for c in table(name).columns if c.type == "label"]
-    return _read(path, name, read_dictionary=labels)
-
-
-def count_rows(folder: Path, name: str) -> int:
-    """A table's number of rows, from the Parquet footers alone."""
-    path = parquet_path(folder, name)
-    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-
-
-def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
-    if path.is_dir() and not any(path.rglob("*.parquet")):  # a dataset of no rows
-        empty = arrow_schema(name).empty_table()
-        return empty.select(columns) if columns is not None else empty
-    data = pq.read_table(path, columns=columns, **options)
-    if columns is not None:
-        return data
-    if path.is_dir():  # a Hive partition key comes back last and dictionary-encoded
-        data = data.select(arrow_schema(name).names)
-        encoded = set(options.get("read_dictionary") or ())
-        for i, field in enumerate(data.schema):
-            if pa.types.is_dictionary(field.type) and field.name not in encoded:
-                data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
-    return data

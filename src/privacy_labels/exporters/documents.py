@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_labels.contract.tables import read_parquet
+from privacy_labels.store import read_rows
 
 SPAN_FIELDS = ("span_start", "span_end", "span_text")
 
 
 def _rows(folder: Path, name: str) -> list[dict]:
-    return read_parquet(Path(folder), name).to_pylist()
+    return read_rows(Path(folder), name)
 
 
 def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:

@@ -49,8 +49,8 @@ from pathlib import Path
 
 from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, compare, match
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import parquet_path, read_parquet
 from privacy_labels.contract.views import is_majority
+from privacy_labels.store import read_rows, require
 
 
 class AgreementError(Exception):
@@ -233,24 +233,19 @@ class PolicyLayers:
 def read_layers(folder: Path) -> dict[str, PolicyLayers]:
     """Every policy's layers from the tables of a build."""
     folder = Path(folder)
-    for name in ("annotations", "segments", "practices", "attribute_values"):
-        if not parquet_path(folder, name).exists():
-            raise AgreementError(
-                f"{parquet_path(folder, name)}: missing; build the tables first with "
-                "`privacy-labels build`"
-            )
+    require(folder, ["annotations", "segments", "practices", "attribute_values"])
     n_segments: dict[str, int] = {}
-    for row in read_parquet(folder, "segments", columns=["policy_id"]).to_pylist():
+    for row in read_rows(folder, "segments", columns=["policy_id"]):
         n_segments[row["policy_id"]] = n_segments.get(row["policy_id"], 0) + 1
     layers: dict[str, dict[str, list[LayerPractice]]] = {}
-    for row in read_parquet(folder, "annotations", columns=["policy_id", "annotator"]).to_pylist():
+    for row in read_rows(folder, "annotations", columns=["policy_id", "annotator"]):
         layers.setdefault(row["policy_id"], {})[row["annotator"]] = []
     values: dict[str, dict[str, str]] = {}
     columns = ["practice_id", "attribute", "value"]
-    for row in read_parquet(folder, "attribute_values", columns=columns).to_pylist():
+    for row in read_rows(folder, "attribute_values", columns=columns):
         values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
     columns = ["practice_id", "policy_id", "segment_id", "annotator", "category"]
-    for row in read_parquet(folder, "practices", columns=columns).to_pylist():
+    for row in read_rows(folder, "practices", columns=columns):
         layers[row["policy_id"]][row["annotator"]].append(
             LayerPractice(
                 row["practice_id"],

@@ -39,8 +39,9 @@ from privacy_labels.outputs.predictions import (
     labels_of,
     predictions_document,
 )
-from privacy_labels.outputs.score import ScoreError, _kept, _read, read_splits, table_layer
+from privacy_labels.outputs.score import ScoreError, _kept, read_splits, table_layer
 from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.store import read_rows
 
 MODEL_FORMAT = "privacy-labels-baseline-v1"
 THRESHOLD = 0.5
@@ -216,7 +217,7 @@ def train(
     layer = table_layer(labeled, with_details=False)
     rows = [
         row
-        for row in _read(labeled, "segment_labels", ["policy_id", "segment_id", "text"])
+        for row in read_rows(labeled, "segment_labels", ["policy_id", "segment_id", "text"])
         if splits.get(row["policy_id"]) == "train" and row["policy_id"] in layer.n_annotators
     ]
     if not rows:

@@ -37,7 +37,7 @@ from privacy_labels.contract.policy_labels import (
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import table
 from privacy_labels.outputs.agreement import AgreementError, agreement
-from privacy_labels.quality.gate import UnreadableTables, read_tables
+from privacy_labels.store import UnreadableTables, read_as_written
 
 STYLE = "style.css"
 SYMBOLS = {"does": "●", "does_not": "✕", "mixed": "◐", "not_stated": ""}
@@ -161,7 +161,7 @@ class Tables:
     def read(cls, folder: Path) -> Tables:
         """The tables of a build; raises UnreadableTables, naming what to do, when they are
         missing, unreadable or do not belong together."""
-        frames = read_tables(folder)
+        frames = read_as_written(folder)
 
         def rows(name: str) -> list[dict]:
             frame = frames[name].astype(object)

@@ -46,7 +46,6 @@ from pathlib import Path
 
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import read_parquet
 from privacy_labels.contract.views import labelling_layer
 from privacy_labels.outputs.predictions import (
     LABEL_SETS,
@@ -57,6 +56,7 @@ from privacy_labels.outputs.predictions import (
     labels_of,
 )
 from privacy_labels.raw.validate import Problem
+from privacy_labels.store import UnreadableTables, read_rows
 
 GOLD_RULES = ("majority", "any")
 SPLIT_CHOICES = ("train", "validation", "test", "all")
@@ -90,24 +90,14 @@ class Layer:
     label_set: str | None = None  # a predictions file's label set
 
 
-def _read(folder: Path, name: str, columns: list[str], filters=None) -> list[dict]:
-    try:
-        return read_parquet(folder, name, columns=columns, filters=filters).to_pylist()
-    except (OSError, ValueError) as error:  # missing, corrupt, or another table's columns
-        raise ScoreError(
-            f"{folder}: cannot read the table {name} ({str(error).splitlines()[0]}); "
-            "build the tables with `privacy-labels build`"
-        ) from None
-
-
 def _labelling_documents(folder: Path, documents: list[dict]) -> list[dict]:
     """Per policy, the documents its labels come from, as the tables' `segment_labels` say:
     its labelling layer (`layer`: the consolidated one by default, or the one `build --layer`
     named), else every annotator but the consolidated layer, which is never a vote."""
     try:
-        rows = read_parquet(folder, "segment_labels", columns=["policy_id", "layer"]).to_pylist()
+        rows = read_rows(folder, "segment_labels", columns=["policy_id", "layer"])
         layer_of = {row["policy_id"]: row["layer"] for row in rows}
-    except (OSError, ValueError):  # tables from before the layer column: its default rule
+    except UnreadableTables:  # tables from before the layer column: its default rule
         own: dict[str, list[str]] = defaultdict(list)
         for d in documents:
             own[d["policy_id"]].append(d["annotator"])
@@ -127,11 +117,13 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
     left as None; labels of Other's types still read).
     """
     folder = Path(folder)
-    documents = _read(folder, "annotations", ["policy_id", "annotator"])
+    documents = read_rows(folder, "annotations", ["policy_id", "annotator"])
     if annotator is not None:
         documents = [d for d in documents if d["annotator"] == annotator]
         if not documents:
-            known = sorted({d["annotator"] for d in _read(folder, "annotations", ["annotator"])})
+            known = sorted(
+                {d["annotator"] for d in read_rows(folder, "annotations", ["annotator"])}
+            )
             raise ScoreError(
                 f"{folder}: no annotation by {annotator!r}; its annotators are: "
                 + (", ".join(known) or "none")
@@ -142,19 +134,19 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
     n_annotators = Counter(policy_id for policy_id, _ in annotators)
     policies = {
         row["policy_id"]: row
-        for row in _read(
+        for row in read_rows(
             folder, "policies", ["policy_id", "text_sha256", *(["text"] if with_details else [])]
         )
         if row["policy_id"] in n_annotators
     }
     bounds: dict[Segment, tuple[int, int]] = {
         (row["policy_id"], row["segment_id"]): (row["start"], row["end"])
-        for row in _read(folder, "segments", ["policy_id", "segment_id", "start", "end"])
+        for row in read_rows(folder, "segments", ["policy_id", "segment_id", "start", "end"])
         if row["policy_id"] in n_annotators
     }
     practices = {
         row["practice_id"]: row
-        for row in _read(
+        for row in read_rows(
             folder, "practices", ["practice_id", "policy_id", "segment_id", "annotator", "category"]
         )
         if (row["policy_id"], row["annotator"]) in annotators
@@ -164,7 +156,7 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     columns = ["practice_id", "attribute", "value", "span_start", "span_end"]
     filters = None if with_details else [("attribute", "==", OTHER_TYPE)]
-    for row in _read(folder, "attribute_values", columns, filters):
+    for row in read_rows(folder, "attribute_values", columns, filters):
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue
@@ -476,7 +468,8 @@ def score(
 def read_splits(folder: Path) -> dict[str, str]:
     """policy_id -> split, from a folder's `splits` table."""
     return {
-        row["policy_id"]: row["split"] for row in _read(folder, "splits", ["policy_id", "split"])
+        row["policy_id"]: row["split"]
+        for row in read_rows(folder, "splits", ["policy_id", "split"])
     }
 
 
@@ -534,10 +527,10 @@ def annotator_layers(folder: Path) -> dict[str, Layer]:
     """
     folder = Path(folder)
     annotated: dict[str, set[str]] = defaultdict(set)
-    for row in _read(folder, "annotations", ["policy_id", "annotator"]):
+    for row in read_rows(folder, "annotations", ["policy_id", "annotator"]):
         annotated[row["annotator"]].add(row["policy_id"])
     segments: dict[str, set[Segment]] = defaultdict(set)
-    for row in _read(folder, "segments", ["policy_id", "segment_id"]):
+    for row in read_rows(folder, "segments", ["policy_id", "segment_id"]):
         segments[row["policy_id"]].add((row["policy_id"], row["segment_id"]))
     layers = {
         annotator: Layer(
@@ -548,7 +541,7 @@ def annotator_layers(folder: Path) -> dict[str, Layer]:
         )
         for annotator, policies in sorted(annotated.items())
     }
-    for row in _read(folder, "practices", ["policy_id", "segment_id", "annotator", "category"]):
+    for row in read_rows(folder, "practices", ["policy_id", "segment_id", "annotator", "category"]):
         labels = layers[row["annotator"]].labels.setdefault(
             (row["policy_id"], row["segment_id"]), Counter()
         )

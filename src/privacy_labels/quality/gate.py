@@ -54,13 +54,20 @@ from privacy_labels._files import (
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.policy_labels import POLARITY, QUESTIONS, cell_column, evidence_column
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import TABLES, count_rows, parquet_path, read_parquet, table
+from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.contract.views import (
     count_column,
     label_column,
     majority_column,
     share_column,
     split_of,
+)
+from privacy_labels.store import (
+    count_rows,
+    parquet_path,
+    read_as_written,
+    read_parquet,
+    require,
 )
 
 N_EXAMPLES = 5
@@ -120,60 +127,6 @@ class GateResult:
             "great_expectations_version": self.gx_version,
             "checks": [asdict(c) for c in self.checks],
         }
-
-
-class UnreadableTables(Exception):
-    """A table file is missing or is not Parquet; the gate cannot run."""
-
-
-# ---------------------------------------------------------------------------
-# Load: the tables as written, without imposing the contract's types on them.
-
-
-def read_tables(folder: Path, policy_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table from its Parquet file, labels as plain strings (so unknown labels survive);
-    with `policy_ids`, only the rows of those policies.
-    """
-    missing = [t.name for t in TABLES if not parquet_path(folder, t.name).exists()]
-    if missing:
-        raise UnreadableTables(
-            f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
-            "build the tables first with `privacy-labels build`"
-        )
-    # Only the Arrow types the contract uses map to pandas' nullable dtypes; any
-    # other type keeps its default dtype and fails the type expectation.
-    types = {
-        pa.string(): pd.StringDtype(),
-        pa.int64(): pd.Int64Dtype(),
-        pa.float64(): pd.Float64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-    }
-    frames = {}
-    for t in TABLES:
-        file = parquet_path(folder, t.name)
-        filters = None
-        if policy_ids is not None and "policy_id" in t.column_names:
-            filters = _among("policy_id", policy_ids)
-        elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
-            filters = _among("practice_id", list(frames["practices"]["practice_id"].dropna()))
-        try:
-            frames[t.name] = read_parquet(folder, t.name, filters=filters).to_pandas(
-                types_mapper=types.get
-            )
-        except (pa.ArrowException, OSError) as error:
-            raise UnreadableTables(
-                f"{file}: not a readable Parquet file ({error}); rebuild with `privacy-labels build`"
-            ) from None
-    return frames
-
-
-def _among(column: str, ids: list[str]) -> list[tuple]:
-    """A filter for the rows whose `column` is one of `ids`. The range it implies lets
-    Parquet skip the row groups outside it, as rows are written in id order.
-    """
-    if not ids:
-        return [(column, "in", [])]
-    return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
 
 
 def _missing(value: object) -> bool:
@@ -905,7 +858,7 @@ def check(
         checks: dict[tuple[str, str, str], CheckResult] = {}
         n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
         for policy_ids in batches:
-            frames = read_tables(folder, policy_ids)
+            frames = read_as_written(folder, policy_ids)
             for name, frame in frames.items():
                 n_rows_seen[name] += len(frame)
             for result in _frame_checks(runner, frames):
@@ -995,8 +948,7 @@ def _batches(
     `practices_per_batch` practices (but for a policy alone above it) and
     `policies_per_batch` policies; [None] for one run of whole tables.
     """
-    if not parquet_path(folder, "policies").exists():
-        read_tables(folder)  # names every missing table
+    require(folder)  # names every missing table
     try:
         ids = read_parquet(folder, "policies", columns=["policy_id"])["policy_id"]
         if ids.null_count:
@@ -1005,7 +957,7 @@ def _batches(
             read_parquet(folder, "practices", columns=["policy_id"])["policy_id"]
         )
     except (pa.ArrowException, OSError, KeyError):
-        return [None]  # read_tables names what is wrong with it
+        return [None]  # read_as_written names what is wrong with it
     n_practices = dict(
         zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
     )

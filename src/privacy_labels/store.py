@@ -1,0 +1,159 @@
+"""The one reader of built tables, from their Parquet files or partitioned datasets.
+
+`load`, the gate, the report, `agreement`, `score` and the rebuilt annotation
+documents all read through here, so a missing or unreadable table is named the
+same way everywhere. It needs only pandas and pyarrow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from privacy_labels.contract.tables import TABLES, arrow_schema, table, to_pandas
+from privacy_labels.errors import PrivacyLabelsError
+
+
+class UnreadableTables(PrivacyLabelsError):
+    """A table file is missing or is not Parquet."""
+
+
+def parquet_path(folder: Path, name: str) -> Path:
+    """A table's Parquet in a folder of built tables: the file `<name>.parquet`, or the
+    folder `<name>/` of a dataset partitioned by category (`build --partitioned`).
+    """
+    file = Path(folder) / f"{name}.parquet"
+    dataset = Path(folder) / name
+    return dataset if not file.exists() and dataset.is_dir() else file
+
+
+def read_parquet(
+    folder: Path, name: str, *, columns: list[str] | None = None, filters: list | None = None
+) -> pa.Table:
+    """A table as Arrow, from its Parquet file or partitioned dataset; the partition
+    key comes back as the column it was, in its place. `columns` and `filters` are
+    pyarrow's: read only those columns, or only the rows that pass.
+    """
+    return _read(parquet_path(folder, name), name, columns=columns, filters=filters)
+
+
+def read_labels_encoded(path: Path, name: str) -> pa.Table:
+    """A table's Parquet file or dataset with its label columns dictionary-encoded,
+    as Parquet stores them: several times faster to read, for `to_pandas`.
+    """
+    labels = [c.name for c in table(name).columns if c.type == "label"]
+    return _read(path, name, read_dictionary=labels)
+
+
+def count_rows(folder: Path, name: str) -> int:
+    """A table's number of rows, from the Parquet footers alone."""
+    path = parquet_path(folder, name)
+    files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
+    if path.is_dir() and not any(path.rglob("*.parquet")):  # a dataset of no rows
+        empty = arrow_schema(name).empty_table()
+        return empty.select(columns) if columns is not None else empty
+    data = pq.read_table(path, columns=columns, **options)
+    if columns is not None:
+        return data
+    if path.is_dir():  # a Hive partition key comes back last and dictionary-encoded
+        data = data.select(arrow_schema(name).names)
+        encoded = set(options.get("read_dictionary") or ())
+        for i, field in enumerate(data.schema):
+            if pa.types.is_dictionary(field.type) and field.name not in encoded:
+                data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
+    return data
+
+
+def require(folder: Path, names: list[str] | None = None) -> None:
+    """Raise UnreadableTables naming every table of `names` (default: all) not in `folder`."""
+    names = names or [t.name for t in TABLES]
+    missing = [name for name in names if not parquet_path(folder, name).exists()]
+    if missing:
+        raise UnreadableTables(
+            f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
+            "build the tables first with `privacy-labels build`"
+        )
+
+
+def _readable(path: Path, read):
+    try:
+        return read()
+    except (pa.ArrowException, OSError) as error:
+        raise UnreadableTables(
+            f"{path}: not a readable Parquet file ({str(error).splitlines()[0]}); "
+            "rebuild with `privacy-labels build`"
+        ) from None
+
+
+def read_frame(folder: Path, name: str) -> pd.DataFrame:
+    """A table as pandas in the contract's dtypes (labels as ordered categoricals)."""
+    path = parquet_path(folder, name)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist; build the tables with `privacy-labels build` (or `make build`)"
+        )
+    return to_pandas(read_labels_encoded(path, name), name)
+
+
+def read_release_frame(file: Path, name: str) -> pd.DataFrame:
+    """A released table's checked Parquet file as pandas in the contract's dtypes."""
+    return to_pandas(read_labels_encoded(file, name), name)
+
+
+def read_rows(
+    folder: Path, name: str, columns: list[str] | None = None, filters: list | None = None
+) -> list[dict]:
+    """A table's rows as dicts (optionally only `columns`, or the rows passing `filters`)."""
+    require(folder, [name])
+    return _readable(
+        parquet_path(folder, name),
+        lambda: read_parquet(folder, name, columns=columns, filters=filters).to_pylist(),
+    )
+
+
+# Only the Arrow types the contract uses map to pandas' nullable dtypes; any
+# other type keeps its default dtype, so the gate's type expectations see it.
+_AS_WRITTEN = {
+    pa.string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def read_as_written(folder: Path, policy_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table as written, without imposing the contract's types on it: labels stay
+    plain strings, so an unknown label survives for the gate to name. With `policy_ids`,
+    only the rows of those policies.
+    """
+    require(folder)
+    frames = {}
+    for t in TABLES:
+        filters = None
+        if policy_ids is not None and "policy_id" in t.column_names:
+            filters = _among("policy_id", policy_ids)
+        elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
+            filters = _among("practice_id", list(frames["practices"]["practice_id"].dropna()))
+        frames[t.name] = _readable(
+            parquet_path(folder, t.name),
+            lambda t=t, filters=filters: read_parquet(folder, t.name, filters=filters).to_pandas(
+                types_mapper=_AS_WRITTEN.get
+            ),
+        )
+    return frames
+
+
+def _among(column: str, ids: list[str]) -> list[tuple]:
+    """A filter for the rows whose `column` is one of `ids`. The range it implies lets
+    Parquet skip the row groups outside it, as rows are written in id order.
+    """
+    if not ids:
+        return [(column, "in", [])]
+    return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
