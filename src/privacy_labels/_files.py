@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from privacy_labels.errors import PrivacyLabelsError, UsageError
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -109,8 +111,11 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-class Busy(Exception):
+class Busy(PrivacyLabelsError):
     """Another run is writing the same output."""
+
+    def line(self, command: str, unchanged: str | None = None) -> str:
+        return str(self)  # it names the output, the other run and what to do
 
 
 def _lock_folder() -> Path:
@@ -185,7 +190,7 @@ _SEMVER_NAME = re.compile(r"\d+\.\d+\.\d+")
 _LEFTOVER_RELEASE = re.compile(r"\.\d+\.\d+\.\d+\.(?:[a-z0-9_]{8}\.tmp|old)")
 
 
-class OutputRefused(ValueError):
+class OutputRefused(UsageError, ValueError):
     """An output path the command may not write; nothing was changed (a usage error)."""
 
 

@@ -19,13 +19,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from privacy_labels.errors import PrivacyLabelsError
+
 T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_SECONDS = 10
 
 
-class SchedulerError(RuntimeError):
+class SchedulerError(PrivacyLabelsError, RuntimeError):
     """The Dask scheduler cannot be used: Dask is missing or the address does not answer,
     or a worker died (killed, e.g. out of memory) before it finished its part.
     """

@@ -24,21 +24,22 @@ import pandas as pd
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.contract.tables import TABLES, table
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_checksums, release_versions
 from privacy_labels.store import read_frame, read_release_frame
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 
 
-class ReleaseNotFound(LookupError):
+class ReleaseNotFound(PrivacyLabelsError, LookupError):
     """No release of that version is available from the given place."""
 
 
-class TableNotInRelease(LookupError):
+class TableNotInRelease(PrivacyLabelsError, LookupError):
     """The release predates the table: it was added in a later version."""
 
 
-class IntegrityError(ValueError):
+class IntegrityError(PrivacyLabelsError, ValueError):
     """A release file's sha256 differs from the one its SHA256SUMS records."""
 
 

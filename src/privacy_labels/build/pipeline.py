@@ -39,6 +39,7 @@ from privacy_labels.contract.policy_labels import Practice, policy_label_row
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path, schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import labelling_layer, segment_label_rows, split_of
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import (
     PolicyInputs,
@@ -65,10 +66,11 @@ _DOCUMENT_COLUMNS = (
     "schema_version",
     "guidelines_version",
 )
+
 _PROVENANCE_COLUMNS = ("annotator_kind", "model", "process", "is_blind", "is_reviewed")
 
 
-class InvalidInputs(Exception):
+class InvalidInputs(PrivacyLabelsError):
     """The raw corpus has problems; nothing was written."""
 
     def __init__(self, problems: list[Problem]):

@@ -1,28 +1,14 @@
-"""The benchmark's subcommands of `privacy-labels`: `score` and `baseline train|predict`.
-
-Kept apart from cli.py, which adds them to its parser with `add_commands`.
-"""
+"""The benchmark's subcommands of `privacy-labels`: `score` and `baseline train|predict`."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from privacy_labels.cli.options import EXIT_OK, Parents
+from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def _problems(problems, fmt: str) -> None:
-    if fmt == "json":
-        print(
-            json.dumps({"is_valid": False, "problems": [p.to_dict() for p in problems]}, indent=2)
-        )
-    else:
-        for problem in problems:
-            print(problem, file=sys.stderr)
 
 
 def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
@@ -35,71 +21,46 @@ def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
         return table_layer(path, with_details=with_details), None, path
     if path.is_file():
         if role == "REFERENCE":
-            raise _Usage(f"REFERENCE {given} is a file; the reference is a folder of tables or "
-                         "an annotator id (a predictions file can only be the CANDIDATE)")  # fmt: skip
+            raise UsageError(f"REFERENCE {given} is a file; the reference is a folder of tables "
+                             "or an annotator id (a predictions file can only be the CANDIDATE)")  # fmt: skip
         predictions = read_predictions(path)
         return predictions_layer(predictions), predictions, None
     if is_slug(given):
         return table_layer(labeled, given, with_details=with_details), None, labeled
-    raise _Usage(
+    raise UsageError(
         f"{role} {given!r}: no such file or folder, and not an annotator id; give a folder of "
         "built tables, an annotator id in --labeled, or a predictions file"
     )
 
 
-class _Usage(Exception):
-    pass
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
-    from privacy_labels.outputs.score import ScoreError, check_candidate, read_splits, score, table
+    from privacy_labels.outputs.score import check_candidate, read_splits, score, table
 
-    try:
-        # A predictions file has no attribute values or spans: the reference's are not read.
-        candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
-        reference, _, folder = _layer(
-            args.reference, args.labeled, "REFERENCE", with_details=predictions is None
-        )
-        check_candidate(reference, candidate, predictions)
-        splits = None
-        if args.split != "all":
-            splits = read_splits(folder or candidate_folder or args.labeled)
-        result = score(
-            reference,
-            candidate,
-            label_set=args.labels,
-            gold=args.gold,
-            split=args.split,
-            splits=splits,
-        )
-    except _Usage as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
-    except InvalidInputs as error:
-        _problems(error.problems, args.format)
-        print(f"score stopped: {error}", file=sys.stderr)
-        return EXIT_INVALID
-    except ScoreError as error:
-        if error.problems:
-            _problems(error.problems, args.format)
-        print(f"score stopped: {error}", file=sys.stderr)
-        return EXIT_INVALID
+    # A predictions file has no attribute values or spans: the reference's are not read.
+    candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
+    reference, _, folder = _layer(
+        args.reference, args.labeled, "REFERENCE", with_details=predictions is None
+    )
+    check_candidate(reference, candidate, predictions)
+    splits = None
+    if args.split != "all":
+        splits = read_splits(folder or candidate_folder or args.labeled)
+    result = score(
+        reference,
+        candidate,
+        label_set=args.labels,
+        gold=args.gold,
+        split=args.split,
+        splits=splits,
+    )
     print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
     return EXIT_OK
 
 
 def cmd_baseline_train(args: argparse.Namespace) -> int:
-    from privacy_labels.outputs.baseline import BaselineError, train
-    from privacy_labels.outputs.score import ScoreError
+    from privacy_labels.outputs.baseline import train
 
-    try:
-        result = train(
-            args.labeled, args.out, label_set=args.labels, gold=args.gold, seed=args.seed
-        )
-    except (BaselineError, ScoreError) as error:
-        print(f"baseline train stopped: {error}", file=sys.stderr)
-        return EXIT_INVALID
+    result = train(args.labeled, args.out, label_set=args.labels, gold=args.gold, seed=args.seed)
     if args.format == "json":
         print(json.dumps(vars(result) | {"out": str(result.out)}))
         return EXIT_OK
@@ -117,18 +78,9 @@ def cmd_baseline_train(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline_predict(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
-    from privacy_labels.outputs.baseline import BaselineError, predict
+    from privacy_labels.outputs.baseline import predict
 
-    try:
-        result = predict(args.model, args.raw, args.out)
-    except BaselineError as error:
-        print(f"baseline predict stopped: {error}", file=sys.stderr)
-        return EXIT_INVALID
-    except InvalidInputs as error:
-        _problems(error.problems, args.format)
-        print(f"baseline predict stopped: {error}; {args.out} is unchanged", file=sys.stderr)
-        return EXIT_INVALID
+    result = predict(args.model, args.raw, args.out)
     if args.format == "json":
         print(json.dumps(vars(result) | {"out": str(result.out)}))
         return EXIT_OK
@@ -140,7 +92,7 @@ def cmd_baseline_predict(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
+def add_commands(sub, common: Parents) -> None:
     """Add `score` and `baseline` to the subcommands of `privacy-labels`."""
     from privacy_labels.outputs.predictions import LABEL_SETS
     from privacy_labels.outputs.score import GOLD_RULES, SPLIT_CHOICES
@@ -172,7 +124,7 @@ def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser(
         "score",
-        parents=[fmt, labels, labeled],
+        parents=[common.fmt, labels, labeled],
         help="score an annotation layer or a model's predictions against a reference layer",
         description="Segment-level precision, recall and F1 per label, micro and macro, with "
         "support; attribute-value P/R/F1 on the (segment, category) pairs both label; "
@@ -203,7 +155,7 @@ def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
     steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
     p = steps.add_parser(
         "train",
-        parents=[fmt, labels],
+        parents=[common.fmt, labels],
         help="fit on the train split of built tables",
         description="Fit on the segments of the train split of the tables in --labeled: their "
         "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
@@ -218,7 +170,7 @@ def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
     p.set_defaults(run=cmd_baseline_train)
     p = steps.add_parser(
         "predict",
-        parents=[fmt],
+        parents=[common.fmt],
         help="label every segment of a raw corpus",
         description="Write a predictions file (schema/predictions.schema.json) with the labels "
         "whose probability is at least 0.5, with their scores, for every segment of the raw "
@@ -230,4 +182,4 @@ def add_commands(sub, fmt: argparse.ArgumentParser) -> None:
         help=f"raw corpus (default: {DEFAULT_RAW})",
     )  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="predictions file")
-    p.set_defaults(run=cmd_baseline_predict)
+    p.set_defaults(run=cmd_baseline_predict, unchanged="{out} is unchanged")

@@ -48,6 +48,7 @@ from tqdm import tqdm
 import privacy_labels
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.contract.schema import Attribute, Category, schema_version, taxonomy
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.raw.corpus import RawCorpus
 
 CORPUS = "OPP-115 Corpus v1.0"
@@ -73,6 +74,7 @@ NORMALISATION = (
     "breaks, HTML entities decoded, runs of spaces collapsed, each segment trimmed; segments "
     "joined by a blank line; one final LF. Wording unchanged."
 )
+
 # The guidelines OPP-115's annotators followed: its scheme and instructions of 2016.
 GUIDELINES = "opp115-2016"
 # OPP-115's own segments are kept: its annotations point into them.
@@ -121,7 +123,7 @@ _BREAK_TAGS = frozenset(
 )
 
 
-class SourceError(Exception):
+class SourceError(PrivacyLabelsError):
     """The OPP-115 folder cannot be imported; the message names the file, the place and the fix."""
 
 

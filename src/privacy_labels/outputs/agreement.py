@@ -50,10 +50,11 @@ from pathlib import Path
 from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, compare, match
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.views import is_majority
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.store import read_rows, require
 
 
-class AgreementError(Exception):
+class AgreementError(PrivacyLabelsError):
     """Agreement cannot be computed; the message says why."""
 
 

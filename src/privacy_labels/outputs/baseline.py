@@ -34,6 +34,7 @@ import numpy as np
 from privacy_labels import __version__
 from privacy_labels._files import write_text_atomic
 from privacy_labels.build.pipeline import InvalidInputs
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.predictions import (
     is_predictions_file,
     labels_of,
@@ -53,7 +54,7 @@ CLASSIFIER = {"C": 10.0, "class_weight": "balanced", "max_iter": 2000, "solver":
 CONSTANT_LOGIT = 30.0
 
 
-class BaselineError(Exception):
+class BaselineError(PrivacyLabelsError):
     """The baseline cannot run; the message names the input and the fix."""
 
 

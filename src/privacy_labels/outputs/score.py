@@ -47,6 +47,7 @@ from pathlib import Path
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.views import labelling_layer
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.predictions import (
     LABEL_SETS,
     OTHER,
@@ -65,7 +66,7 @@ TOKEN = re.compile(r"\w+")
 Segment = tuple[str, int]  # (policy_id, segment_id)
 
 
-class ScoreError(Exception):
+class ScoreError(PrivacyLabelsError):
     """Scoring cannot go on; the message names the input and the fix."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None):

@@ -56,6 +56,7 @@ from privacy_labels.contract.layers import (
     match,
 )
 from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Problem, Validator, json_path, read_json
 
@@ -65,7 +66,7 @@ RULES = ("text", "guidelines", "judgment")
 PROCESS_MARK = "privacy-labels adjudicate"
 
 
-class AdjudicationError(Exception):
+class AdjudicationError(UsageError):
     """A request that cannot be carried out (an unknown policy, bad --layers); exit 2."""
 
 

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
 from privacy_labels.contract.schema import schema_version
+from privacy_labels.errors import PrivacyLabelsError, UsageError
 from privacy_labels.raw.corpus import RawCorpus, is_slug
 
 NORMALISATION = (
     "Line ends converted to LF; leading and trailing whitespace removed from every line "
     "and from the text; runs of blank lines reduced to one; one final LF. Wording unchanged."
 )
+
 # A block whose lines run longer than this is prose written one paragraph per
 # line, so each line is a paragraph; shorter lines (addresses, lists) stay together.
 PROSE_LINE_CHARS = 200
@@ -47,11 +49,11 @@ SEGMENTATION = {
 }
 
 
-class PolicyError(Exception):
+class PolicyError(PrivacyLabelsError):
     """A policy cannot be added; the message says why and what to do."""
 
 
-class PolicyUsageError(PolicyError):
+class PolicyUsageError(PolicyError, UsageError):
     """The command was given what it cannot add (an argument, not the text, is at fault)."""
 
 

@@ -35,7 +35,8 @@ from privacy_labels._files import (
 )
 from privacy_labels.build.pipeline import MANIFEST, write_tables
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path
-from privacy_labels.quality.gate import RESULT, GateResult, check
+from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.quality.gate import RESULT, GateResult, check, summary
 from privacy_labels.raw.corpus import (
     DEFAULT_CHANGELOG,
     DEFAULT_CITATION,
@@ -44,7 +45,6 @@ from privacy_labels.raw.corpus import (
 )
 from privacy_labels.release.metadata import (
     ZENODO_FILE,
-    MetadataError,
     Release,
     load_facts,
     write_metadata,
@@ -62,14 +62,22 @@ QUALITY = "quality"
 _BUMPS = ("major", "minor", "patch")
 
 
-class ReleaseError(Exception):
+class ReleaseError(PrivacyLabelsError):
     """The release cannot be cut; nothing was written."""
 
 
 class GateFailed(ReleaseError):
+    """The rebuilt tables fail the quality gate; `result` says which checks."""
+
     def __init__(self, result: GateResult):
         super().__init__(f"the quality gate failed {len(result.failures)} check(s)")
         self.result = result
+
+    def details(self) -> list[str]:
+        return [summary(self.result)]
+
+    def to_dict(self) -> dict:
+        return {"check": self.result.to_dict()}
 
 
 def parse_version(version: str) -> tuple[int, int, int]:
@@ -179,10 +187,7 @@ def release(
         if previous and parse_version(previous[-1]) >= parse_version(version):
             raise ReleaseError(f"{version} is not above the latest release, {previous[-1]}")
         date, notes = changelog_entry(changelog, version)
-        try:
-            facts = load_facts(metadata)
-        except MetadataError as error:
-            raise ReleaseError(str(error)) from None
+        facts = load_facts(metadata)
         _refuse_foreign_zenodo(releases, previous, citation.parent / ZENODO_FILE)
         # The lock on the releases folder covers the new release's folder.
         with replace_dir_when_done(target, lock=False) as staging:

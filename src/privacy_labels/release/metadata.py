@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from privacy_labels._files import dump_json, sha256_file
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.contract.tables import TABLES, Table
+from privacy_labels.errors import PrivacyLabelsError
 
 LICENSE_FILE = "LICENSE.md"
 ZENODO_FILE = ".zenodo.json"
@@ -43,7 +44,7 @@ ANNOTATOR_KINDS = ("model", "person", "adjudication", "import")
 OPP115 = "Wilson et al., The Creation and Analysis of a Website Privacy Policy Corpus, ACL 2016"
 
 
-class MetadataError(Exception):
+class MetadataError(PrivacyLabelsError):
     """The metadata source is missing or incomplete; the message names the file and the fix."""
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from privacy_labels._files import sha256_file
+from privacy_labels.errors import PrivacyLabelsError
 
 SHA256SUMS = "SHA256SUMS"
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _LINE = re.compile(r"(?P<sha256>[0-9a-f]{64}) [ *](?P<path>\S.*)")
 
 
-class ChecksumError(ValueError):
+class ChecksumError(PrivacyLabelsError, ValueError):
     """SHA256SUMS is missing or malformed."""
 
 

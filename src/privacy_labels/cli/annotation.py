@@ -1,0 +1,435 @@
+"""The annotation subcommands: `import` and `export` (other corpora and annotation tools),
+`add-policy` and `resegment` (policy texts), `adjudicate` and `agreement` (the layers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from privacy_labels.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Parents,
+    labeled_argument,
+    layer_list,
+    redaction,
+)
+from privacy_labels.contract.schema import GUIDELINES_VERSION
+from privacy_labels.errors import UsageError
+from privacy_labels.raw.corpus import RawCorpus
+
+
+def cmd_import_opp115(args: argparse.Namespace) -> int:
+    from privacy_labels.importers.opp115 import import_opp115
+
+    if not args.src.is_dir():
+        raise UsageError(f"{args.src}: no such folder; give the OPP-115 corpus root")
+    result = import_opp115(
+        args.src,
+        args.out,
+        consolidation=args.consolidation,
+        progress=False if args.quiet else None,
+    )
+    summary_ = result.to_dict()
+    if args.format == "json":
+        print(json.dumps(summary_, indent=2))
+        return EXIT_OK
+    spans = summary_["spans"]
+    print(
+        f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
+        f"{result.n_practices:,} practices, {result.n_values:,} values "
+        f"({result.n_not_selected:,} optional attributes not selected, so no value)"
+    )
+    print(
+        f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
+        f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
+        f"listed in {result.out / 'import-report.json'}"
+    )
+    if result.n_required_defaulted:
+        print(f"{result.n_required_defaulted:,} required attributes absent, set to unspecified")
+    print(f"next: privacy-labels build --raw {result.out} --out OUT")
+    return EXIT_OK
+
+
+def cmd_export_label_studio(args: argparse.Namespace) -> int:
+    from privacy_labels.exporters.label_studio import CONFIG, TASKS, export_label_studio
+
+    if not RawCorpus(args.raw).policies_dir.is_dir():
+        raise UsageError(f"{args.raw}: no policies/ folder; give a raw corpus with --raw")
+    result = export_label_studio(
+        args.raw,
+        args.out,
+        with_predictions=not args.no_predictions,
+        predictions=args.predictions,
+    )
+    if args.format == "json":
+        print(json.dumps(vars(result) | {"out": str(result.out)}))
+        return EXIT_OK
+    print(
+        f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
+        f"{result.n_predictions:,} annotation documents as predictions"
+        + (f", {result.n_suggestions:,} model suggestions" if args.predictions else "")
+    )
+    print(
+        "next: create a Label Studio project with config.xml as its labeling interface, "
+        "import tasks.json, annotate, export as JSON, then `privacy-labels import label-studio`"
+    )
+    return EXIT_OK
+
+
+def cmd_import_label_studio(args: argparse.Namespace) -> int:
+    from privacy_labels.exporters.label_studio import DEFAULT_METHOD, import_label_studio
+
+    if not args.export.is_file():
+        raise UsageError(f"{args.export}: no such file; give a Label Studio JSON export")
+    # As the annotation schema: a model's annotations name it; an adjudication may name the
+    # model that adjudicated; a person's or an import's never name one.
+    if (args.annotator_kind == "model" and args.model is None) or (
+        args.model is not None and args.annotator_kind not in ("model", "adjudication")
+    ):
+        raise UsageError(
+            "--model names the model that made the annotations: give it with "
+            "--annotator-kind model (required) or adjudication (optional), and only then"
+        )
+    method = args.method or DEFAULT_METHOD
+    provenance = {
+        "annotator_kind": args.annotator_kind,
+        **({"model": args.model} if args.model else {}),
+        "process": args.process or method,
+        "is_blind": args.blind,
+        "is_reviewed": args.reviewed,
+    }
+    result = import_label_studio(
+        args.export,
+        args.out,
+        raw=args.raw,
+        annotator=args.annotator,
+        annotated_date=args.annotated_date,
+        method=method,
+        guidelines_version=args.guidelines_version,
+        provenance=provenance,
+    )
+    if args.format == "json":
+        print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
+        return EXIT_OK
+    print(
+        f"imported {result.n_documents:,} annotation documents ({result.n_practices:,} "
+        f"practices) into {result.out}; they validate"
+    )
+    print(f"next: copy {result.out / 'annotations'}/* into {args.raw / 'annotations'}/, then build")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from privacy_labels.outputs.agreement import agreement, table
+
+    result = agreement(args.dir, args.annotators, args.layers)
+    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
+    return EXIT_OK
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from privacy_labels.raw.adjudicate import adjudicate
+
+    results = adjudicate(args.raw, args.policy_ids or None, args.layers, check=args.check)
+    is_complete = all(r.is_done for r in results)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"is_complete": is_complete, "policies": [r.to_dict() for r in results]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK if is_complete else EXIT_INVALID
+    for result in results:
+        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) == 2 else ""
+        line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
+        print(
+            line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
+        )
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+    done = sum(r.status in ("consolidated", "unchanged") for r in results)
+    print(
+        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two layers "
+        "consolidated" + ("" if is_complete else "; --format json lists the open disagreements"),
+        file=sys.stdout if is_complete else sys.stderr,
+    )
+    return EXIT_OK if is_complete else EXIT_INVALID
+
+
+def cmd_add_policy(args: argparse.Namespace) -> int:
+    from privacy_labels.raw.policies import add_policy
+
+    sidecar = add_policy(
+        RawCorpus(args.raw),
+        args.file,
+        args.policy_id,
+        args.organisation,
+        source=args.source,
+        url=args.url,
+        retrieved_date=args.retrieved_date,
+        effective_date=args.effective_date,
+        license=args.license,
+        legal_entity=args.legal_entity,
+        service_names=args.service_name,
+        redactions=dict(args.redaction),
+    )
+    print(
+        f"added {args.policy_id}: {len(sidecar['segments'])} segments in "
+        f"{RawCorpus(args.raw).sidecar_path(args.policy_id)}"
+    )
+    return EXIT_OK
+
+
+def cmd_resegment(args: argparse.Namespace) -> int:
+    from privacy_labels.raw.policies import resegment
+
+    corpus = RawCorpus(args.raw)
+    policy_ids = args.policy_ids or corpus.policy_ids()
+    unknown = [p for p in policy_ids if not corpus.sidecar_path(p).is_file()]
+    if unknown:
+        raise UsageError(
+            f"{corpus.policies_dir}: no policy {unknown[0]!r}; give ids of policies in --raw"
+        )
+    summaries = [resegment(corpus, policy_id) for policy_id in policy_ids]
+    if args.format == "json":
+        print(json.dumps(summaries, indent=2))
+    else:
+        for s in summaries:
+            print(
+                f"{s['policy_id']}: {s['n_segments_before']} -> {s['n_segments_after']} segments, "
+                f"{s['n_practices_moved']} practice(s) moved"
+            )
+    return EXIT_OK
+
+
+# -- The subcommands' options -------------------------------------------------------------
+
+
+def add_import(sub, common: Parents) -> None:
+    from privacy_labels.importers.opp115 import CONSOLIDATION_THRESHOLDS
+
+    p = sub.add_parser(
+        "import",
+        help="import an existing corpus into the raw layout",
+        description="Convert an existing annotated corpus into a raw corpus (policies, "
+        "sidecars, annotation documents) that validate, build and check take as is.",
+    )
+    sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    p = sources.add_parser(
+        "opp115",
+        parents=[common.fmt],
+        help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
+        description="Import every policy and practice of OPP-115 v1.0: text from "
+        "sanitized_policies/ with markup removed, segments kept, labels mapped to the "
+        "taxonomy's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
+        "listed in import-report.json). OPP-115 is for research only: import it into a folder "
+        "of your own, never into data/.",
+    )
+    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.add_argument(
+        "--consolidation",
+        choices=CONSOLIDATION_THRESHOLDS,
+        help="import the consolidated layer at this overlap threshold instead of the "
+        "annotators' practices",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_import_opp115, unchanged="{out} is unchanged")
+    p = sources.add_parser(
+        "label-studio",
+        parents=[common.fmt, common.raw],
+        help="a Label Studio JSON export of tasks made by `export label-studio`",
+        description="Convert the annotations of a Label Studio JSON export into annotation "
+        "documents, one per task and annotator, with offsets mapped back to the policy text "
+        "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
+        "annotated policies, copied from --raw, and the documents, validated with the corpus "
+        "in --raw; nothing is written while a problem remains.",
+    )
+    p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.add_argument(
+        "--annotator",
+        help="annotator id (a lowercase slug) for every annotation; without it, the local part "
+        "of the user's e-mail when the export carries one (Label Studio's JSON export names "
+        "users by number only)",
+    )
+    p.add_argument(
+        "--annotated-date",
+        metavar="YYYY-MM-DD",
+        help="date of the annotations (default: each annotation's last update)",
+    )
+    p.add_argument("--method", help="how the annotations were made, kept in each document")
+    p.add_argument(
+        "--guidelines-version",
+        default=GUIDELINES_VERSION,
+        help=f"the docs/guidelines.md version followed (default: {GUIDELINES_VERSION})",
+    )
+    p.add_argument(
+        "--annotator-kind",
+        choices=("person", "model", "adjudication", "import"),
+        default="person",
+        help="what made the annotations (default: person)",
+    )
+    p.add_argument(
+        "--model",
+        help="the model and version, with --annotator-kind model (required) or adjudication",
+    )
+    p.add_argument("--process", help="how the annotations were made (default: --method's text)")
+    p.add_argument(
+        "--blind",
+        action="store_true",
+        help="the annotator saw no other annotation of the policy (export with --no-predictions)",
+    )
+    p.add_argument(
+        "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
+    )
+    p.set_defaults(run=cmd_import_label_studio, unchanged="{out} is unchanged")
+
+
+def add_export(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export the corpus to an annotation tool",
+        description="Write the corpus in an annotation tool's formats, with its annotations.",
+    )
+    targets = p.add_subparsers(dest="target", required=True, metavar="TOOL")
+    p = targets.add_parser(
+        "label-studio",
+        parents=[common.fmt, common.raw],
+        help="a Label Studio labeling configuration and tasks",
+        description="Write config.xml, a Label Studio labeling configuration generated from the "
+        "schema (categories, and per category only its attributes and their values), and "
+        "tasks.json, one task per policy with its annotation documents as predictions.",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    p.add_argument(
+        "--no-predictions", action="store_true", help="tasks without the existing annotations"
+    )
+    p.add_argument(
+        "--predictions",
+        type=Path,
+        metavar="FILE",
+        help="a predictions file (`baseline predict`): its labels become pre-annotations, one "
+        "region per segment and label, attributes left to the annotator",
+    )
+    p.set_defaults(run=cmd_export_label_studio, unchanged="{out} is unchanged")
+
+
+def add_agreement(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "agreement",
+        parents=[common.fmt],
+        help="inter-annotator agreement per category, per policy and for the corpus",
+        description="Compare the annotation layers of the tables in DIR (the consolidated "
+        "layer excepted): segment-level Cohen's kappa (a fixed pair of layers) or Fleiss' "
+        "kappa per category, the number of segments labeled by at least one, a majority and "
+        "all annotators, pairwise segment-level F1 (micro and per category), and "
+        "attribute-value agreement on practices matched by attribute overlap; per policy and "
+        "for the corpus. The formulas are in the module privacy_labels.outputs.agreement.",
+    )
+    labeled_argument(p)
+    p.add_argument(
+        "--annotators",
+        type=int,
+        metavar="N",
+        help="use the policies with N annotators (default: the most common number)",
+    )
+    p.add_argument(
+        "--layers",
+        type=layer_list,
+        metavar="A,B[,...]",
+        help="compare these annotators' layers, over the policies that have all of them",
+    )
+    p.set_defaults(run=cmd_agreement)
+
+
+def add_adjudicate(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "adjudicate",
+        parents=[common.fmt, common.raw],
+        help="resolve the disagreements of two layers into the consolidated layer",
+        description="For each policy with two annotation layers (or --layers), list every "
+        "disagreement (a label only one layer gives, a practice without a partner, an "
+        "attribute value paired practices differ on). Without an adjudication log "
+        "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
+        "complete log, one decision per disagreement, it writes the consolidated layer "
+        "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
+        "undecided or the log has problems. The rule is in the module privacy_labels.raw.adjudicate.",
+    )
+    p.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to adjudicate (default: all)"
+    )
+    p.add_argument(
+        "--layers",
+        type=layer_list,
+        metavar="BASE,OTHER",
+        help="the two annotators to adjudicate, the base layer first (default: the policy's "
+        "two annotators other than consolidated, in alphabetical order)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
+        "is not what the layers and the log give now",
+    )
+    p.set_defaults(run=cmd_adjudicate)
+
+
+def add_add_policy(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "add-policy",
+        parents=[common.raw],
+        help="add a policy text with its provenance sidecar",
+        description="Normalise line ends and surrounding whitespace, segment the text into "
+        "paragraphs, and write <policy_id>.txt and <policy_id>.json into the raw corpus.",
+    )
+    p.add_argument("file", type=Path, metavar="TEXT_FILE", help="the policy as plain UTF-8 text")
+    p.add_argument("--policy-id", required=True, help="lowercase slug naming the policy")
+    p.add_argument("--organisation", required=True, help="organisation named in the policy")
+    p.add_argument("--license", required=True, help="terms under which the text is shared")
+    p.add_argument("--source", help="where the text came from (default: the file name)")
+    p.add_argument("--url", help="the policy's web address")
+    p.add_argument("--retrieved-date", metavar="YYYY-MM-DD", help="when the text was collected")
+    p.add_argument("--effective-date", metavar="YYYY-MM-DD", help="effective date it states")
+    p.add_argument(
+        "--legal-entity", help="the legal entity the text names as responsible (default: none)"
+    )
+    p.add_argument(
+        "--service-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a service, product or brand name the text uses beside the organisation (repeatable)",
+    )
+    p.add_argument(
+        "--redaction",
+        action="append",
+        default=[],
+        type=redaction,
+        metavar="PLACEHOLDER=WHAT",
+        help="a placeholder the text has in place of removed content, and what it replaced "
+        "(repeatable), e.g. '[email protected]=an e-mail address'",
+    )
+    p.set_defaults(run=cmd_add_policy)
+
+
+def add_resegment(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "resegment",
+        parents=[common.fmt, common.raw],
+        help="cut policies into segments again by the current rule, moving their annotations",
+        description="Segment each policy's text again by the current segmentation rule "
+        "(docs/guidelines.md, section 1), record the rule in its sidecar, and re-derive every "
+        "practice's segment_id from its spans; no span changes. A policy with a practice "
+        "whose spans would fall into two segments is refused, and nothing of it is written.",
+    )
+    p.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to resegment (default: all)"
+    )
+    p.set_defaults(run=cmd_resegment)

@@ -1,0 +1,248 @@
+"""The data stages' subcommands: `validate`, `build`, `check`, `report` and `docs`.
+
+A handler does the work and prints what it made; a failure is raised as a
+PrivacyLabelsError and printed by app.main, with the problems it carries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from privacy_labels.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Parents,
+    labeled_argument,
+    layer_option,
+    path_option,
+    print_problems,
+)
+from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from privacy_labels.raw.validate import Validator
+
+    validator = Validator(default_raw=args.raw)
+    problems = validator.check_paths(args.paths, workers=args.workers)
+    summary = {
+        "is_valid": not problems,
+        "n_files": validator.n_files,
+        "n_practices": validator.n_practices,
+        "n_problems": len(problems),
+        "notes": validator.notes,
+    }
+    print_problems(problems, args.format, summary)
+    if args.format == "text":
+        verdict = "valid" if not problems else f"{len(problems)} problem(s)"
+        print(
+            f"{verdict}: {validator.n_files} file(s), {validator.n_practices} practice(s) checked",
+            file=sys.stderr if problems else sys.stdout,
+        )
+        for note in validator.notes:
+            print(f"note: {note}")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from privacy_labels.build.pipeline import build
+
+    result = build(
+        args.raw,
+        args.out,
+        progress=False if args.quiet else None,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        partitioned=args.partitioned,
+        force=args.force,
+        layer=args.layer,
+    )
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "is_valid": True,
+                    "out": str(result.out),
+                    "n_rows": result.n_rows,
+                    "up_to_date": result.up_to_date,
+                }
+            )
+        )
+    elif result.up_to_date:
+        rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
+        print(
+            f"up to date: {result.out} was built from these inputs (manifest.json), nothing "
+            f"written: {rows} rows; --force rebuilds"
+        )
+    else:
+        rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
+        print(f"built {result.out}: {rows} rows")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from privacy_labels.quality.gate import check, summary
+
+    result = check(args.dir, report=args.report, data_docs=args.data_docs, force=args.force)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {**result.to_dict(), "report": str(args.report), "reused": result.is_reused},
+                indent=2,
+            )
+        )
+    else:
+        if result.is_reused:
+            print(
+                f"reused the passing result in {args.report}: the table files, manifest, the "
+                "gate's code and schema and the versions are those it was checked with; "
+                "--force runs the gate again"
+            )
+        print(summary(result), file=sys.stdout if result.success else sys.stderr)
+        docs = f", data docs: {args.report / 'data_docs/index.html'}" if args.data_docs else ""
+        print(f"report: {args.report / 'result.json'}{docs}")
+    return EXIT_OK if result.success else EXIT_INVALID
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from privacy_labels.outputs.report import write_report
+
+    result = write_report(args.dir, args.out, args.layer)
+    if args.format == "json":
+        print(json.dumps({"out": str(result.out), "n_pages": result.n_pages}))
+    else:
+        print(f"wrote {result.n_pages} pages to {result.out}; open {result.out / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from privacy_labels._files import write_text_atomic
+    from privacy_labels.outputs.docs import generated_docs, stale_docs
+
+    docs = generated_docs()
+    stale = stale_docs(args.out, docs)
+    if args.check:
+        for name in stale:
+            print(
+                f"{args.out / name} differs from the schema; run `privacy-labels docs`",
+                file=sys.stderr,
+            )
+        return EXIT_INVALID if stale else EXIT_OK
+    for name, content in docs.items():
+        write_text_atomic(args.out / name, content)
+    print(f"wrote {', '.join(docs)} in {args.out} ({len(stale)} changed)")
+    return EXIT_OK
+
+
+# -- The subcommands' options -------------------------------------------------------------
+
+
+def add_validate(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "validate",
+        parents=[common.fmt, common.raw, common.workers],
+        help="check annotation documents and policy sidecars",
+        description="Check annotation documents, sidecars or whole raw corpora and report every "
+        "problem with file, JSON path and a hint. Files outside the data/raw layout are "
+        "checked against the corpus given by --raw.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    p.set_defaults(run=cmd_validate)
+
+
+def add_build(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "build",
+        parents=[common.fmt, common.raw, common.workers],
+        help="build the tables from the raw corpus",
+        description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
+        "and manifest.json. Writes nothing if any input is invalid. Policies are checked and "
+        "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
+        "output is the same bytes however the work is spread.",
+    )
+    path_option(p, "--out", DEFAULT_LABELED, "output folder, replaced when complete")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the per-policy work on the Dask distributed cluster at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786; its workers must see --raw at the same path); "
+        "needs the 'distributed' extra",
+    )
+    p.add_argument(
+        "--partitioned",
+        action="store_true",
+        help="write practices and attribute_values as Parquet datasets partitioned by "
+        "category (<table>/category=<id>/part-0.parquet), for corpora too large to read whole",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build even when OUT's manifest.json shows it was built from these very inputs "
+        "(by default that is checked by sha256 and nothing is written)",
+    )
+    layer_option(p, "derive segment_labels.has_* and policy_labels")
+    p.set_defaults(run=cmd_build, unchanged="{out} is unchanged")
+
+
+def add_check(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "check",
+        parents=[common.fmt],
+        help="run the quality gate on built tables",
+        description="Run the great-expectations suites generated from the schema, and the "
+        "project checks, on the tables in DIR, and that every table file is the one in "
+        "manifest.json. Prints each failed check with examples, and writes result.json (and, "
+        "with --data-docs, GX Data Docs as HTML) to the report folder. A passing result in the "
+        "report folder for the same table files (by sha256), code, schema and versions is "
+        "reused, and said so. Exit 1 on any failure.",
+    )
+    labeled_argument(p)
+    path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
+    p.add_argument(
+        "--data-docs",
+        action="store_true",
+        help="also render GX Data Docs (HTML) into REPORT/data_docs; takes several seconds more",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run the gate even when REPORT holds a passing result for the same table files, "
+        "code and versions (by default that result is reused, checked by sha256)",
+    )
+    p.set_defaults(run=cmd_check)
+
+
+def add_report(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "report",
+        parents=[common.fmt],
+        help="write a static HTML report with a privacy label per policy",
+        description="Write index.html (counts per category, attribute and value, with bar "
+        "charts, and agreement when policies have several annotators) and "
+        "policies/<policy_id>.html (the policy's privacy label: a grid of information types "
+        "against uses and recipients whose cells link to the evidence, highlighted in the "
+        "policy text) from the tables in DIR.",
+    )
+    labeled_argument(p)
+    path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
+    layer_option(p, "show each policy's label")
+    p.set_defaults(run=cmd_report, unchanged="{out} is unchanged")
+
+
+def add_docs(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "docs",
+        help="generate the taxonomy, table and crosswalk reference in docs/",
+        description="Write docs/taxonomy.md, docs/tables.md and docs/crosswalk.md from the schema.",
+    )
+    path_option(p, "--out", Path("docs"), "folder to write")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the files differ from the schema",
+    )
+    p.set_defaults(run=cmd_docs)

@@ -1,0 +1,116 @@
+"""Options the subcommands share: the parent parsers (--format, --raw, --workers), the
+option helpers, and the argument types that refuse a bad value with argparse's usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from privacy_labels._parallel import default_workers
+from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass(frozen=True)
+class Parents:
+    """Parent parsers a subcommand lists in `parents=` to take their options."""
+
+    fmt: argparse.ArgumentParser
+    raw: argparse.ArgumentParser
+    workers: argparse.ArgumentParser
+
+
+def parents() -> Parents:
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report format (json for CI); default: text",
+    )
+    raw = argparse.ArgumentParser(add_help=False)
+    path_option(raw, "--raw", DEFAULT_RAW, "raw corpus folder")
+    workers = argparse.ArgumentParser(add_help=False)
+    workers.add_argument(
+        "--workers",
+        type=positive_int,
+        default=default_workers(),
+        metavar="N",
+        help="processes that check policies in parallel; default: the cores here "
+        f"({default_workers()})",
+    )
+    return Parents(fmt, raw, workers)
+
+
+def print_problems(problems, fmt: str, summary: dict) -> None:
+    """Problems found by a command that went through: JSON on stdout, else one a line on
+    stderr. (A command stopped by its problems raises them; see app.main.)
+    """
+    if fmt == "json":
+        print(json.dumps({**summary, "problems": [p.to_dict() for p in problems]}, indent=2))
+        return
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def layer_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    wrong = [name for name in names if not is_slug(name)]
+    if wrong or len(names) < 2:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give two or more annotator ids separated by commas, e.g. claude,claude-blind"
+        )
+    return names
+
+
+def annotator(text: str) -> str:
+    if not is_slug(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an annotator id (a lowercase slug)")
+    return text
+
+
+def redaction(value: str) -> tuple[str, str]:
+    placeholder, _, what = value.rpartition("=")
+    if not placeholder or not what.strip():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not PLACEHOLDER=WHAT, e.g. '[email protected]=an e-mail address'"
+        )
+    return placeholder, what.strip()
+
+
+def layer_option(parser, what: str) -> None:
+    parser.add_argument(
+        "--layer",
+        type=annotator,
+        metavar="ANNOTATOR",
+        help=f"{what} from this annotator's layer (default: the consolidated layer where a "
+        "policy has one, else all annotators)",
+    )
+
+
+def path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
+    parser.add_argument(
+        flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
+    )
+
+
+def labeled_argument(parser) -> None:
+    parser.add_argument(
+        "dir",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
