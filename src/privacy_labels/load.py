@@ -14,10 +14,8 @@ Local loading needs only pandas and pyarrow; fetching uses pooch.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -148,19 +146,6 @@ def _retrieve(url: str, **kwargs) -> str | list[str]:
         raise ReleaseNotFound(f"could not fetch {url}: {error}") from None
 
 
-@contextlib.contextmanager
-def _tar_data_filter() -> Iterator[None]:
-    """Extract tar archives with tarfile's "data" filter, as Python 3.14 does by default:
-    no member may land outside the cache folder, be a device, or link out of it.
-    """
-    previous = tarfile.TarFile.extraction_filter
-    tarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)
-    try:
-        yield
-    finally:
-        tarfile.TarFile.extraction_filter = previous
-
-
 # What pooch fetches; a local path or file:// address is read here.
 FETCHED_SCHEMES = ("http", "https", "ftp")
 
@@ -215,11 +200,15 @@ def _pinned(file: Path, sha256: str | None) -> None:
         raise IntegrityError(f"{file} does not match the sha256 given ({sha256})")
 
 
-def _unpack(archive: Path, folder: Path) -> None:
-    """Unpack `archive` into `folder`, whole or not at all; no member may leave it."""
+def _unpack(archive: Path, folder: Path, name: str | None = None) -> None:
+    """Unpack `archive` (called `name` in messages) into `folder`, whole or not at all;
+    no member may leave it: tar members pass tarfile's "data" filter, given to this call.
+    """
     import shutil
     import tempfile
     import zipfile
+
+    name = name or str(archive)
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
@@ -229,16 +218,16 @@ def _unpack(archive: Path, folder: Path) -> None:
                 for member in zipped.namelist():
                     target = (staging / member).resolve()
                     if staging.resolve() not in target.parents and target != staging.resolve():
-                        raise IntegrityError(f"{archive}: member {member!r} leaves the archive")
+                        raise IntegrityError(f"{name}: member {member!r} leaves the archive")
                 zipped.extractall(staging)
         else:
             with tarfile.open(archive) as tarred:
                 tarred.extractall(staging, filter="data")
         os.replace(staging, folder)
     except tarfile.FilterError as error:
-        raise IntegrityError(f"{archive} is not a safe release archive: {error}") from None
+        raise IntegrityError(f"{name} is not a safe release archive: {error}") from None
     except (tarfile.TarError, zipfile.BadZipFile) as error:
-        raise IntegrityError(f"{archive} is not a readable release archive: {error}") from None
+        raise IntegrityError(f"{name} is not a readable release archive: {error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -247,8 +236,6 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
     """Fetch a release (folder or archive) into the cache, checking every step by sha256;
     read a local one (a path or file:// address) in place.
     """
-    import pooch
-
     known_file = _local_sums_file(version)
     known = read_checksums(known_file) if known_file else None
     local = _local_path(url)
@@ -262,13 +249,13 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
     # One cache folder per (version, url), so releases fetched from elsewhere never mix.
     subfolder = cache_dir() / f"{version or 'unversioned'}-{sha256_bytes(url.encode())[:12]}"
     if url.endswith(ARCHIVE_SUFFIXES):
-        processor = pooch.Unzip() if url.endswith(".zip") else pooch.Untar()
-        try:
-            with _tar_data_filter():
-                members = _retrieve(url, known_hash=sha256, path=subfolder, processor=processor)
-        except tarfile.FilterError as error:
-            raise IntegrityError(f"{url} is not a safe release archive: {error}") from None
-        sums_files = [Path(m) for m in members if Path(m).name == SHA256SUMS]
+        # Fetched whole, then unpacked here with the "data" filter of this one call (no
+        # pooch processor: it would extract with tarfile's process-wide default).
+        archive = Path(_retrieve(url, known_hash=sha256, path=subfolder))
+        unpacked = archive.with_name(f"{archive.name}.{sha256_file(archive)[:12]}.unpacked")
+        if not unpacked.is_dir():
+            _unpack(archive, unpacked, name=url)
+        sums_files = sorted(unpacked.rglob(SHA256SUMS))
         if len(sums_files) != 1:
             raise IntegrityError(f"{url} is not a release archive: it has no single {SHA256SUMS}")
         folder = sums_files[0].parent

@@ -18,13 +18,13 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.release.cut import changelog_entry
+from privacy_labels.release.describe import write_metadata
 from privacy_labels.release.metadata import (
     LICENSE_FILE,
     ZENODO_FILE,
     Release,
     load_facts,
     text_columns,
-    write_metadata,
 )
 from tests.conftest import REPO
 from tests.integration.test_consumers import require

@@ -295,7 +295,7 @@ def test_an_invalid_corpus_is_not_exported(run, tmp_path):
     document.write_text(document.read_text(encoding="utf-8").replace('"contact"', '"contacts"'))
     code, _, err = run("export", "label-studio", "--raw", raw, "--out", tmp_path / "ls")
     assert code == 1
-    assert "did you mean 'contact'?" in err and "export stopped" in err
+    assert "did you mean 'contact'?" in err and "export label-studio stopped" in err
     assert not (tmp_path / "ls").exists()
 
 

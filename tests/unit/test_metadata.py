@@ -8,15 +8,14 @@ import shutil
 import pytest
 
 from privacy_labels.build.pipeline import write_tables
+from privacy_labels.release.croissant import croissant, rai_fields
+from privacy_labels.release.datapackage import datapackage
 from privacy_labels.release.metadata import (
     PROVENANCE_FIELDS,
     MetadataError,
     Release,
     annotation_summary,
-    croissant,
-    datapackage,
     load_facts,
-    rai_fields,
 )
 from tests.conftest import FIXTURE_RAW, REPO
 

@@ -8,7 +8,7 @@ release needs a `## [VERSION] - YYYY-MM-DD` entry in CHANGELOG.md, whose date
 becomes the release date (so a rebuilt release has the same bytes). It
 rebuilds the tables from `data/raw/`, runs the quality gate, and writes
 `releases/VERSION/`: the tables, `manifest.json`, the schema, the gate's
-`quality/result.json`, the metadata of metadata.py (`datapackage.json`,
+`quality/result.json`, the metadata of describe.py (`datapackage.json`,
 `croissant.json`, a dataset card `README.md` with a datasheet, `LICENSE.md`,
 `CITATION.cff`, `datacite.json`, `.zenodo.json`), described from
 `metadata/dataset.toml` and the tables, and `SHA256SUMS`. An existing or lower
@@ -43,12 +43,8 @@ from privacy_labels.raw.corpus import (
     DEFAULT_METADATA,
     DEFAULT_RELEASES,
 )
-from privacy_labels.release.metadata import (
-    ZENODO_FILE,
-    Release,
-    load_facts,
-    write_metadata,
-)
+from privacy_labels.release.describe import write_metadata
+from privacy_labels.release.metadata import ZENODO_FILE, Release, load_facts
 from privacy_labels.release.sha256sums import (
     SEMVER,
     SHA256SUMS,
