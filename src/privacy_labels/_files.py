@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,23 +36,43 @@ def package_data(name: str, repo_path: str) -> Path:
     return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2] / repo_path
 
 
-def without_cycle_collector(fn):
-    """Run `fn` with Python's cycle collector paused.
+_pause_lock = threading.Lock()
+_n_pauses = 0  # calls inside a pause now; the collector resumes when the last one returns
+_was_enabled = False
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the `with` block; restore it as it was after.
 
     Parsing a corpus makes millions of small objects, none in a cycle, that
     reference counting frees; the collector would only scan them again and
-    again as they pile up, which doubles the time to parse them.
+    again as they pile up, which doubles the time to parse them. The switch is
+    process-wide, so pauses are counted: with threads (a Dask worker), the
+    collector resumes when the last pause ends, and only if it ran before the first.
     """
+    global _n_pauses, _was_enabled
+    with _pause_lock:
+        if _n_pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _n_pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _n_pauses -= 1
+            if _n_pauses == 0 and _was_enabled:
+                gc.enable()
+
+
+def without_cycle_collector(fn):
+    """Run `fn` with the cycle collector paused (see cycle_collector_paused)."""
 
     @functools.wraps(fn)
     def paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with cycle_collector_paused():
             return fn(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     return paused
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -79,15 +80,23 @@ def _submit(executor, fn, item):
         raise SchedulerError(_WORKER_DIED) from None
 
 
+class _NeverRaised(Exception):
+    pass
+
+
+def _killed_worker() -> type[Exception]:
+    """Dask's KilledWorker when Dask is in use (it is imported then), without importing it."""
+    scheduler = sys.modules.get("distributed.scheduler")
+    return getattr(scheduler, "KilledWorker", _NeverRaised)
+
+
 def _result(future):
     try:
         return future.result()
     except BrokenProcessPool:
         raise SchedulerError(_WORKER_DIED) from None
-    except Exception as error:
-        if type(error).__name__ == "KilledWorker":  # Dask's, without importing Dask here
-            raise SchedulerError(f"a Dask worker died before it finished: {error}") from None
-        raise
+    except _killed_worker() as error:
+        raise SchedulerError(f"a Dask worker died before it finished: {error}") from None
 
 
 def _ignore_interrupts() -> None:

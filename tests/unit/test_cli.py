@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -13,15 +15,24 @@ from tests.conftest import FIXTURE_RAW
 SUBCOMMANDS = [
     "validate",
     "build",
-    "add-policy",
-    "docs",
-    "report",
-    "export label-studio",
+    "check",
+    "release",
+    "verify",
+    "import",
+    "import opp115",
     "import label-studio",
+    "export",
+    "export label-studio",
+    "agreement",
     "score",
     "baseline",
     "baseline train",
     "baseline predict",
+    "adjudicate",
+    "report",
+    "add-policy",
+    "resegment",
+    "docs",
 ]
 
 
@@ -31,6 +42,13 @@ SUBCOMMANDS = [
 def test_help(run, command):
     code, out, _ = run(*command, "--help")
     assert code == 0 and out.startswith("usage: privacy-labels")
+
+
+def test_help_lists_every_subcommand(run):
+    _, out, _ = run("--help")
+    commands = out.split("  COMMAND\n", 1)[1].split("\noptions:", 1)[0].splitlines()
+    listed = {line.split()[0] for line in commands if line[4:5].isalpha()}
+    assert listed == {c.split()[0] for c in SUBCOMMANDS}
 
 
 def test_unknown_subcommand_is_a_usage_error(run):
@@ -66,3 +84,113 @@ def test_an_output_folder_that_overlaps_an_input_is_refused(run, tmp_path, comma
     assert code == 2
     assert "the input" in err and "write to a folder of its own" in err
     assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before
+
+
+def _error_classes():
+    import importlib
+
+    from privacy_labels import _files, _parallel, store
+    from privacy_labels.build import pipeline
+    from privacy_labels.importers import opp115
+    from privacy_labels.outputs import agreement, baseline, score
+    from privacy_labels.raw import adjudicate, policies
+    from privacy_labels.release import cut, metadata, sha256sums
+
+    load = importlib.import_module("privacy_labels.load")  # `privacy_labels.load` is the function
+    return [
+        (pipeline.InvalidInputs, 1, ()),
+        (_files.OutputRefused, 2, (ValueError,)),
+        (_files.Busy, 1, ()),
+        (policies.PolicyError, 1, ()),
+        (policies.PolicyUsageError, 2, (policies.PolicyError,)),
+        (opp115.SourceError, 1, ()),
+        (sha256sums.ChecksumError, 1, (ValueError,)),
+        (cut.ReleaseError, 1, ()),
+        (cut.GateFailed, 1, (cut.ReleaseError,)),
+        (metadata.MetadataError, 1, ()),
+        (baseline.BaselineError, 1, ()),
+        (score.ScoreError, 1, ()),
+        (agreement.AgreementError, 1, ()),
+        (adjudicate.AdjudicationError, 2, ()),
+        (_parallel.SchedulerError, 1, (RuntimeError,)),
+        (store.UnreadableTables, 1, ()),
+        (load.ReleaseNotFound, 1, (LookupError,)),
+        (load.TableNotInRelease, 1, (LookupError,)),
+        (load.IntegrityError, 1, (ValueError,)),
+    ]
+
+
+def test_every_package_error_is_one_type_carrying_its_exit_code():
+    from privacy_labels.errors import PrivacyLabelsError, UsageError
+
+    for cls, exit_code, also in _error_classes():
+        assert issubclass(cls, PrivacyLabelsError), cls
+        assert cls.exit_code == exit_code and issubclass(cls, UsageError) == (exit_code == 2), cls
+        assert all(issubclass(cls, base) for base in also), cls  # kept for the API's callers
+
+
+def _invalid_raw(tmp_path):
+    raw = shutil.copytree(FIXTURE_RAW, tmp_path / "raw")
+    document = raw / "annotations" / "example" / "alice.json"
+    document.write_text(document.read_text(encoding="utf-8").replace('"contact"', '"contacts"'))
+    return raw
+
+
+def test_a_failure_is_printed_the_same_way_as_text_and_as_json(run, tmp_path):
+    raw, out = _invalid_raw(tmp_path), tmp_path / "labeled"
+    code, stdout, err = run("build", "--raw", raw, "--out", out, "--quiet")
+    lines = err.strip().splitlines()
+    assert code == 1 and stdout == ""
+    assert lines[-1] == f"build stopped: 3 problem(s) in the inputs; {out} is unchanged"
+    assert err.rindex("did you mean 'contact'?") < err.index("build stopped")  # problems first
+    code, stdout, err = run("build", "--raw", raw, "--out", out, "--quiet", "--format", "json")
+    printed = json.loads(stdout)
+    assert code == 1 and err == "" and not out.exists()
+    assert printed["error"] == lines[-1] and printed["exit_code"] == 1
+    assert printed["is_valid"] is False and len(printed["problems"]) == 3
+    assert "did you mean 'contact'?" in printed["problems"][0]["hint"]
+
+
+def test_release_as_json_prints_json_when_it_fails(run, tmp_path):
+    releases = tmp_path / "releases"
+    code, stdout, err = run("release", "0.2", "--releases", releases, "--format", "json")
+    assert code == 1 and err == "" and not releases.exists()
+    assert json.loads(stdout) == {
+        "error": "release stopped: version '0.2' is not MAJOR.MINOR.PATCH (e.g. 0.2.0); "
+        "nothing was written",
+        "exit_code": 1,
+    }
+
+
+def test_a_usage_error_is_the_message_alone_and_exit_2(run, tmp_path):
+    missing = tmp_path / "nowhere"
+    code, _, err = run("import", "opp115", missing, "--out", tmp_path / "out")
+    assert (code, err) == (2, f"{missing}: no such folder; give the OPP-115 corpus root\n")
+    code, stdout, err = run("import", "opp115", missing, "--out", tmp_path / "out", "--format",
+                            "json")  # fmt: skip
+    assert (code, err, json.loads(stdout)["exit_code"]) == (2, "", 2)
+
+
+def test_a_worker_killed_for_memory_exits_1_not_2(run, tmp_path, monkeypatch):
+    from privacy_labels import _parallel
+    from privacy_labels.build import pipeline
+
+    def pool_of_the_dead(*args, **kwargs):
+        raise _parallel.SchedulerError(_parallel._WORKER_DIED)
+        yield
+
+    monkeypatch.setattr(pipeline, "map_in_order", pool_of_the_dead)
+    out = tmp_path / "labeled"
+    code, _, err = run("build", "--raw", FIXTURE_RAW, "--out", out, "--workers", "2", "--quiet")
+    assert code == 1 and not out.exists()
+    assert err == f"build stopped: {_parallel._WORKER_DIED}; {out} is unchanged\n"
+
+
+def test_the_gate_leaves_the_log_level_to_the_program():
+    """Importing and running the gate's GX import sets no logger level; the CLI sets it."""
+    script = (
+        "import logging; from privacy_labels.quality import gate; gate._gx(); "
+        "print(logging.getLogger('great_expectations').level)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == str(logging.NOTSET)

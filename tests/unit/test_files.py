@@ -79,3 +79,39 @@ def test_a_failed_swap_keeps_the_old_folder_and_removes_the_staging(tmp_path, mo
         write(target, "second")
     assert (target / "table.csv").read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_cycle_collector_pause_is_scoped_and_counted():
+    import gc
+    import threading
+
+    from privacy_labels._files import cycle_collector_paused, without_cycle_collector
+
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other_thread():
+        with cycle_collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    entered.wait(10)
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread's pause is still on
+    leave.set()
+    thread.join()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), cycle_collector_paused():
+        raise ValueError
+    assert gc.isenabled()
+    assert without_cycle_collector(gc.isenabled)() is False
+    gc.disable()
+    try:
+        with cycle_collector_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else before: left paused
+    finally:
+        gc.enable()

@@ -208,3 +208,22 @@ def test_a_local_archive_member_outside_its_folder_is_never_written(tmp_path, ca
 def test_an_unsupported_scheme_is_a_clear_value_error(url):
     with pytest.raises(ValueError, match="is not supported: give an http"):
         pl.load("segments", url=url)
+
+
+def test_an_archive_is_unpacked_with_a_filter_of_its_own_call(server, cache, monkeypatch):
+    """No process-wide tarfile setting: the fetched archive goes through load's own unpack,
+    which passes the "data" filter to its extract call, and TarFile is left as it was.
+    """
+    site, base = server
+    archive = _archive(site)
+    unpacked = []
+    unpack = load_module._unpack
+    monkeypatch.setattr(
+        load_module, "_unpack", lambda *a, **k: unpacked.append(a[0]) or unpack(*a, **k)
+    )
+    before = tarfile.TarFile.__dict__.get("extraction_filter")
+    pl.load("segments", url=f"{base}/{archive.name}", sha256=sha256_file(archive))
+    assert len(unpacked) == 1 and unpacked[0].name.endswith(archive.name)
+    assert tarfile.TarFile.__dict__.get("extraction_filter") is before
+    pl.load("practices", url=f"{base}/{archive.name}", sha256=sha256_file(archive))
+    assert len(unpacked) == 1  # unpacked once, then read from the cache

@@ -75,3 +75,25 @@ def test_a_pool_broken_while_work_is_submitted_is_a_clear_error(monkeypatch, n):
     monkeypatch.setattr(_parallel, "_executor", broken)
     with pytest.raises(SchedulerError, match="worker process died"):
         list(map_in_order(slow_for_small, range(20), workers=2))
+
+
+def test_a_killed_dask_worker_is_named_and_other_errors_pass_unchanged(monkeypatch):
+    """Dask's KilledWorker (its module is loaded whenever Dask is used) becomes a
+    SchedulerError; any other error of the work is raised as it is, never wrapped.
+    """
+    import sys
+    import types
+    from concurrent.futures import Future
+
+    from privacy_labels import _parallel
+
+    scheduler = types.ModuleType("distributed.scheduler")
+    scheduler.KilledWorker = type("KilledWorker", (Exception,), {})
+    monkeypatch.setitem(sys.modules, "distributed.scheduler", scheduler)
+    killed, failed = Future(), Future()
+    killed.set_exception(scheduler.KilledWorker("task x, worker tcp://w:1"))
+    failed.set_exception(KeyError("a bug in the work"))
+    with pytest.raises(SchedulerError, match="a Dask worker died before it finished: task x"):
+        _parallel._result(killed)
+    with pytest.raises(KeyError, match="a bug in the work"):
+        _parallel._result(failed)
