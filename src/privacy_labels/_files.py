@@ -77,6 +77,15 @@ def without_cycle_collector(fn):
     return paused
 
 
+def project_folder(raw: Path) -> Path:
+    """The project a raw corpus belongs to, against which default paths (data/labeled,
+    releases/, CHANGELOG.md, ...) are resolved: ROOT for a corpus at ROOT/data/raw, else
+    the current folder (a corpus kept on its own, e.g. an importer's output).
+    """
+    raw = Path(raw)
+    return raw.parent.parent if raw.absolute().parts[-2:] == ("data", "raw") else Path()
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -7,6 +7,7 @@ import logging
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,23 @@ def test_the_gate_leaves_the_log_level_to_the_program():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == str(logging.NOTSET)
+
+
+def test_default_outputs_are_in_the_project_of_the_corpus_not_the_current_folder(
+    run, tmp_path, monkeypatch
+):
+    from privacy_labels._files import project_folder
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    raw = shutil.copytree(FIXTURE_RAW, project / "data" / "raw")
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert project_folder(raw) == project
+    assert str(project_folder(Path("data/raw"))) == "."  # relative stays relative
+    assert str(project_folder(tmp_path / "imported")) == "."  # a corpus on its own
+    assert run("build", "--raw", raw, "--quiet")[0] == 0
+    assert (project / "data" / "labeled" / "manifest.json").is_file()
+    assert list(elsewhere.iterdir()) == []
+    code, _, err = run("release", "0.3.0", "--raw", raw, "--quiet")
+    assert code == 1 and f"{project / 'CHANGELOG.md'} does not exist" in err
+    assert sorted(p.name for p in project.iterdir()) == ["data"]  # nothing was written

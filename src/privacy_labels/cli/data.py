@@ -19,6 +19,7 @@ from privacy_labels.cli.options import (
     layer_option,
     path_option,
     print_problems,
+    resolve_in_project,
 )
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
 
@@ -50,6 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from privacy_labels.build.pipeline import build
 
+    resolve_in_project(args, "out")
     result = build(
         args.raw,
         args.out,
@@ -163,7 +165,9 @@ def add_build(sub, common: Parents) -> None:
         "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
         "output is the same bytes however the work is spread.",
     )
-    path_option(p, "--out", DEFAULT_LABELED, "output folder, replaced when complete")
+    path_option(
+        p, "--out", DEFAULT_LABELED, "output folder, replaced when complete", in_project=True
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--scheduler",

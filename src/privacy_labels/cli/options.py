@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from privacy_labels._files import project_folder
 from privacy_labels._parallel import default_workers
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
@@ -99,10 +100,32 @@ def layer_option(parser, what: str) -> None:
     )
 
 
-def path_option(parser, flag: str, default: Path, help: str, metavar: str = "DIR") -> None:
+def path_option(
+    parser, flag: str, default: Path, help: str, metavar: str = "DIR", *, in_project=False
+) -> None:
+    """A path option; `in_project`: its default lies in the project of --raw (see
+    project_folder), filled in by `resolve_in_project` once the command runs.
+    """
+    if in_project:
+        parser.add_argument(
+            flag,
+            type=Path,
+            metavar=metavar,
+            help=f"{help} (default: ROOT/{default} for --raw ROOT/data/raw, else ./{default})",
+        )
+        parser.set_defaults(**{f"default_{flag.lstrip('-')}": default})
+        return
     parser.add_argument(
         flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
     )
+
+
+def resolve_in_project(args: argparse.Namespace, *names: str) -> None:
+    """Fill in the options `names` not given with their defaults in the project of --raw."""
+    root = project_folder(args.raw)
+    for name in names:
+        if getattr(args, name) is None:
+            setattr(args, name, root / getattr(args, f"default_{name}"))
 
 
 def labeled_argument(parser) -> None:

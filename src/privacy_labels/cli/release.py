@@ -7,7 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from privacy_labels.cli.options import EXIT_INVALID, EXIT_OK, Parents, path_option
+from privacy_labels.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Parents,
+    path_option,
+    resolve_in_project,
+)
 from privacy_labels.raw.corpus import (
     DEFAULT_CHANGELOG,
     DEFAULT_CITATION,
@@ -19,6 +25,7 @@ from privacy_labels.raw.corpus import (
 def cmd_release(args: argparse.Namespace) -> int:
     from privacy_labels.release.cut import release
 
+    resolve_in_project(args, "releases", "changelog", "citation", "metadata")
     result = release(
         args.version,
         raw=args.raw,
@@ -87,9 +94,14 @@ def add_release(sub, common: Parents) -> None:
         "or removed tables, columns or labels.",
     )
     p.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH")
-    path_option(p, "--releases", DEFAULT_RELEASES, "folder of releases")
+    path_option(p, "--releases", DEFAULT_RELEASES, "folder of releases", in_project=True)
     path_option(
-        p, "--changelog", DEFAULT_CHANGELOG, "changelog with the version's entry", metavar="FILE"
+        p,
+        "--changelog",
+        DEFAULT_CHANGELOG,
+        "changelog with the version's entry",
+        metavar="FILE",
+        in_project=True,
     )
     path_option(
         p,
@@ -97,6 +109,7 @@ def add_release(sub, common: Parents) -> None:
         DEFAULT_CITATION,
         "the repository's citation file to update (and .zenodo.json beside it)",
         metavar="FILE",
+        in_project=True,
     )
     path_option(
         p,
@@ -104,6 +117,7 @@ def add_release(sub, common: Parents) -> None:
         DEFAULT_METADATA,
         "what the project knows about the dataset: licences, uses, biases, maintenance",
         metavar="FILE",
+        in_project=True,
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_release, unchanged="nothing was written")

@@ -30,6 +30,7 @@ from privacy_labels._files import (
     claim_output,
     dump_json,
     exclusive,
+    project_folder,
     replace_dir_when_done,
     write_text_atomic,
 )
@@ -156,22 +157,29 @@ def release(
     version: str,
     *,
     raw: Path,
-    releases: Path = DEFAULT_RELEASES,
-    changelog: Path = DEFAULT_CHANGELOG,
-    citation: Path = DEFAULT_CITATION,
-    metadata: Path = DEFAULT_METADATA,
+    releases: Path | None = None,
+    changelog: Path | None = None,
+    citation: Path | None = None,
+    metadata: Path | None = None,
     progress: bool | None = None,
 ) -> ReleaseResult:
     """Write `releases/<version>/`; raises ReleaseError, writing nothing, when it cannot.
 
     `citation` is the repository's CITATION.cff; `.zenodo.json` beside it is
-    updated too. `metadata` holds the facts the tables cannot tell.
+    updated too. `metadata` holds the facts the tables cannot tell. Paths not
+    given are the defaults in the project of `raw` (see _files.project_folder):
+    releases/, CHANGELOG.md, CITATION.cff and metadata/dataset.toml.
 
     One release runs at a time per releases folder (Busy otherwise). A run
     killed after the folder was in place but before CITATION.cff was updated
     is finished by running it again.
     """
     parse_version(version)
+    root = project_folder(raw)
+    releases = root / DEFAULT_RELEASES if releases is None else releases
+    changelog = root / DEFAULT_CHANGELOG if changelog is None else changelog
+    citation = root / DEFAULT_CITATION if citation is None else citation
+    metadata = root / DEFAULT_METADATA if metadata is None else metadata
     target = releases / version
     # The releases folder is the output: it may hold releases only, and never the inputs.
     inputs = {"raw corpus": raw, "changelog": changelog, "citation file": citation}
