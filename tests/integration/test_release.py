@@ -198,7 +198,9 @@ def test_a_missing_or_incomplete_metadata_source_stops_the_release(run, repo, tm
     text = (REPO / "metadata" / "dataset.toml").read_text(encoding="utf-8")
     incomplete.write_text(text.replace('guidelines = "docs/guidelines.md"\n', ""))
     code, _, err = _release(run, repo, "1.0.0", "--metadata", incomplete)
-    assert code == 1 and err.strip().endswith("the top level lacks guidelines; add them")
+    assert code == 1 and err.strip().endswith(
+        "the top level lacks guidelines; add them; nothing was written"
+    )
     assert not (repo / "releases").exists() and not (repo / ".zenodo.json").exists()
 
 
@@ -267,11 +269,13 @@ def test_a_fresh_clone_reproduces_the_committed_release(tmp_path, version):
         f"Metadata-Version: 2.1\nName: privacy-labels\nVersion: {version_of_commit}\n",
         encoding="utf-8",
     )
+    # The command's module where that commit has it: cli/app.py since the packages by stage.
+    is_package = (clone / "src" / "privacy_labels" / "cli" / "app.py").is_file()
     done = subprocess.run(
         [
             sys.executable,
             "-m",
-            "privacy_labels.cli.app",
+            "privacy_labels.cli.app" if is_package else "privacy_labels.cli",
             "release",
             version,
             "--quiet",
