@@ -1,0 +1,109 @@
+"""The package's structure as docs/architecture.md draws it: imports run one way, down
+the pipeline, and no module grows into several jobs."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "privacy_labels"
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
+
+# Lowest first: a unit may import its own modules and those of the units before it.
+LAYERS = [
+    {"errors", "_files", "_parallel"},  # shared ground: the error type, safe files, workers
+    {"contract"},
+    {"store"},
+    {"raw"},
+    {"build"},
+    {"quality"},
+    {"importers"},
+    {"outputs"},
+    {"exporters"},
+    {"release"},
+    {"load"},
+    {"cli"},
+]
+RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
+MAX_LINES = 550  # "about 500": a module past it holds more than one job
+# Modules still to split by job (docs/architecture.md, "Not yet split"). Strict: once one
+# is split, its entry must go, so the list never hides a module that grows again.
+NOT_YET_SPLIT = {
+    "exporters/label_studio.py",
+    "importers/opp115.py",
+    "quality/gate.py",
+    "raw/adjudicate.py",
+    "raw/validate.py",
+}
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("privacy_labels", *parts)).removesuffix(".__init__")
+
+
+def _unit(module: str) -> str:
+    """The package's first-level name of `module` (`raw`, `store`, ...)."""
+    return module.split(".")[1] if "." in module else "privacy_labels"
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("privacy_labels"):
+            if node.module == "privacy_labels":
+                found |= {f"privacy_labels.{alias.name}" for alias in node.names}
+            else:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("privacy_labels")}
+    return found
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_belongs_to_a_layer():
+    units = {_unit(_module(p)) for p in SOURCES} - {"privacy_labels"}
+    assert units <= set(RANK), (
+        f"add {sorted(units - set(RANK))} to LAYERS and the architecture page"
+    )
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_run_down_the_pipeline(path):
+    own = _unit(_module(path))
+    if own == "privacy_labels":  # the package's face hands on `load`
+        return
+    upward = []
+    for module in _imports(path):
+        target = _unit(module)
+        # The package root is imported before any of its modules anyway; it is read
+        # for `__version__` alone.
+        if target in (own, "privacy_labels") or module == "privacy_labels.__version__":
+            continue
+        if RANK[target] > RANK[own]:
+            upward.append(module)
+    assert not upward, f"{path.relative_to(PACKAGE)} ({own}) imports {upward}, a later stage"
+
+
+def _sized(path: Path):
+    name = path.relative_to(PACKAGE).as_posix()
+    marks = (
+        [pytest.mark.xfail(strict=True, reason="not yet split")] if name in NOT_YET_SPLIT else []
+    )
+    return pytest.param(path, id=name, marks=marks)
+
+
+@pytest.mark.parametrize("path", [_sized(p) for p in SOURCES])
+def test_no_module_holds_several_jobs(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by job"
+
+
+def test_the_architecture_page_names_every_unit():
+    page = ARCHITECTURE.read_text(encoding="utf-8")
+    missing = [unit for unit in RANK if f"`{unit}" not in page]
+    assert not missing, f"docs/architecture.md does not describe {missing}"
