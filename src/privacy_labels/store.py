@@ -99,7 +99,7 @@ def read_frame(folder: Path, name: str) -> pd.DataFrame:
         raise FileNotFoundError(
             f"{path} does not exist; build the tables with `privacy-labels build` (or `make build`)"
         )
-    return to_pandas(read_labels_encoded(path, name), name)
+    return read_release_frame(path, name)
 
 
 def read_release_frame(file: Path, name: str) -> pd.DataFrame:
