@@ -19,11 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.contract.tables import Table
 from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.store import parquet_path, read_rows
 
 LICENSE_FILE = "LICENSE.md"
 ZENODO_FILE = ".zenodo.json"
@@ -152,8 +151,7 @@ class Release:
         return self.folder / name
 
     def _rows(self, name: str) -> list[dict]:
-        path = self.file(f"{name}.parquet")
-        return pq.read_table(path).to_pylist() if path.is_file() else []
+        return read_rows(self.folder, name) if parquet_path(self.folder, name).exists() else []
 
     @functools.cached_property
     def policies(self) -> list[Policy]:
