@@ -324,7 +324,7 @@ def test_every_invalidating_mutation_is_reported(corpus, data):
         raw = write_corpus(Path(tmp) / "raw", corpus)
         path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
         path.write_text(dump_json(document), encoding="utf-8")  # in the valid one's place
-        problems = Validator(default_raw=raw.root).check_corpus(raw)
+        problems = Validator(default_raw=raw.root).validate_corpus(raw)
     assert problems, f"{mutate.__name__} went unreported"
 
 
@@ -353,7 +353,7 @@ def test_the_validator_never_raises_on_damaged_bytes(corpus, data):
         raw = write_corpus(Path(tmp) / "raw", corpus)
         path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
         path.write_bytes(bytes(damaged))
-        problems = Validator(default_raw=raw.root).check_corpus(raw)
+        problems = Validator(default_raw=raw.root).validate_corpus(raw)
     try:
         meaning = json.loads(bytes(damaged).decode("utf-8"))
     except ValueError:  # not JSON, or not UTF-8

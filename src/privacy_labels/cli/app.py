@@ -53,7 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from privacy_labels.raw.validate import Validator
 
     validator = Validator(default_raw=args.raw)
-    problems = validator.check_paths(args.paths, workers=args.workers)
+    problems = validator.validate_paths(args.paths, workers=args.workers)
     summary = {
         "is_valid": not problems,
         "n_files": validator.n_files,
@@ -74,7 +74,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs, build
+    from privacy_labels.build.pipeline import build
+    from privacy_labels.raw.problems import InvalidInputs
 
     try:
         result = build(
@@ -145,8 +146,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
     from privacy_labels.quality.gate import summary
+    from privacy_labels.raw.problems import InvalidInputs
     from privacy_labels.release.cut import GateFailed, ReleaseError, release
 
     try:
@@ -254,8 +255,8 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
 
 
 def cmd_export_label_studio(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
     from privacy_labels.exporters.label_studio import CONFIG, TASKS, export_label_studio
+    from privacy_labels.raw.problems import InvalidInputs
 
     if not RawCorpus(args.raw).policies_dir.is_dir():
         print(f"{args.raw}: no policies/ folder; give a raw corpus with --raw", file=sys.stderr)
@@ -285,8 +286,8 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
     from privacy_labels.exporters.label_studio import DEFAULT_METHOD, import_label_studio
+    from privacy_labels.raw.problems import InvalidInputs
 
     if not args.export.is_file():
         print(f"{args.export}: no such file; give a Label Studio JSON export", file=sys.stderr)

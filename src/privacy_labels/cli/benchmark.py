@@ -52,8 +52,8 @@ class _Usage(Exception):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
     from privacy_labels.outputs.score import ScoreError, check_candidate, read_splits, score, table
+    from privacy_labels.raw.problems import InvalidInputs
 
     try:
         # A predictions file has no attribute values or spans: the reference's are not read.
@@ -117,8 +117,8 @@ def cmd_baseline_train(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline_predict(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import InvalidInputs
     from privacy_labels.outputs.baseline import BaselineError, predict
+    from privacy_labels.raw.problems import InvalidInputs
 
     try:
         result = predict(args.model, args.raw, args.out)

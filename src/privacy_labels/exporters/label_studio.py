@@ -33,10 +33,10 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
-from privacy_labels.build.pipeline import InvalidInputs
 from privacy_labels.contract.schema import GUIDELINES_VERSION, Category, schema_version, taxonomy
 from privacy_labels.raw.corpus import RawCorpus, is_slug
-from privacy_labels.raw.validate import Problem, Validator, closest
+from privacy_labels.raw.problems import InvalidInputs, Problem, closest
+from privacy_labels.raw.validate import Validator
 
 TEXT = "text"  # the Text tag's name, and the task data field holding the policy text
 CATEGORY = "category"
@@ -236,7 +236,7 @@ def export_label_studio(
         inputs["predictions"] = predictions
     claim_output(out, "export label-studio", inputs)
     corpus = RawCorpus(raw)
-    problems = Validator(default_raw=raw).check_corpus(corpus)
+    problems = Validator(default_raw=raw).validate_corpus(corpus)
     if problems:
         raise InvalidInputs(problems)
     tasks = [task(corpus, p, with_predictions=with_predictions) for p in corpus.policy_ids()]
@@ -667,11 +667,11 @@ def import_label_studio(
 ) -> ImportSummary:
     """Convert a Label Studio JSON export into a raw corpus at `out` (the policies annotated,
     from `raw`, and the documents), validated; raises InvalidInputs, writing nothing."""
-    from privacy_labels.raw.validate import read_json
+    from privacy_labels.raw.jsonio import read_json
 
     inputs = {"raw corpus": raw, "export": export_path}
     claim_output(out, "import label-studio", inputs)
-    problems = Validator(default_raw=raw).check_corpus(RawCorpus(raw))
+    problems = Validator(default_raw=raw).validate_corpus(RawCorpus(raw))
     if problems:  # the policies and annotations the export is checked against
         raise InvalidInputs(problems)
     export, problem = read_json(export_path)
@@ -699,7 +699,7 @@ def import_label_studio(
             path = corpus.annotations_dir / policy_id / f"{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(dump_json(document), encoding="utf-8")
-        problems = Validator(default_raw=staging).check_corpus(corpus)
+        problems = Validator(default_raw=staging).validate_corpus(corpus)
         if problems:  # named as they would be in `out`; the staging folder is dropped
             raise InvalidInputs(
                 [replace(p, file=p.file.replace(str(staging), str(out), 1)) for p in problems]

@@ -57,7 +57,10 @@ from privacy_labels.contract.layers import (
 )
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.validate import Problem, Validator, json_path, read_json
+from privacy_labels.raw.conformance import schema_problems
+from privacy_labels.raw.jsonio import read_json
+from privacy_labels.raw.problems import Problem, json_path
+from privacy_labels.raw.validate import Validator
 
 KINDS = ("label", "practice", "attribute")
 RULES = ("text", "guidelines", "judgment")
@@ -215,7 +218,7 @@ def _read_layers(
     documents = {}
     for name in names:
         path = corpus.annotation_path(policy_id, name)
-        validator.check_file(path)
+        validator.validate_file(path)
         documents[name] = read_json(path)[0]
     return documents, validator.problems
 
@@ -346,9 +349,9 @@ def _policy(
 
 
 def _log_problems(path: Path, log: object, policy_id: str) -> list[Problem]:
-    validator = Validator()
-    if validator._schema_errors("adjudication", str(path), log):
-        return validator.problems
+    problems = list(dict.fromkeys(schema_problems("adjudication", str(path), log)))
+    if problems:
+        return problems
     if log["policy_id"] != policy_id:
         return [
             Problem(
@@ -462,7 +465,7 @@ def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Proble
             )
         return None
     if not isinstance(decision, str) or decision not in attribute.value_ids:
-        from privacy_labels.raw.validate import did_you_mean
+        from privacy_labels.raw.problems import did_you_mean
 
         return Problem(
             file,
@@ -581,7 +584,7 @@ def consolidated_document(
     if problems:
         return document, problems
     validator = Validator(default_raw=corpus.root)
-    validator._check_annotation(path, document, corpus)
+    validator.validate_document(path, document, corpus)
     return document, validator.problems
 
 
