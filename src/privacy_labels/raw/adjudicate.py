@@ -56,8 +56,8 @@ from privacy_labels.contract.layers import (
     match,
 )
 from privacy_labels.contract.schema import schema_version, taxonomy
-from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.conformance import schema_problems
+from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import Problem, json_path
 from privacy_labels.raw.validate import Validator
