@@ -286,7 +286,7 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
-    from privacy_labels.exporters.label_studio import DEFAULT_METHOD, import_label_studio
+    from privacy_labels.importers.label_studio import DEFAULT_METHOD, import_label_studio
     from privacy_labels.raw.problems import InvalidInputs
 
     if not args.export.is_file():

@@ -58,6 +58,7 @@ from privacy_labels.contract.layers import (
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.raw.conformance import schema_problems
 from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import Problem, json_path
 from privacy_labels.raw.validate import Validator
@@ -527,17 +528,17 @@ def consolidated_document(
                 ):
                     chosen.append((p.practice_id, dict(originals[p.practice_id]["attributes"])))
     practices = [
-        {
-            "practice_id": f"{policy_id}-{CONSOLIDATED}-{n:03d}",
-            "segment_id": originals[source]["segment_id"],
-            "category": originals[source]["category"],
-            "source_id": source,
-            "attributes": {
+        make_practice(
+            f"{policy_id}-{CONSOLIDATED}-{n:03d}",
+            originals[source]["segment_id"],
+            originals[source]["category"],
+            {
                 a: attributes[a]
                 for a in _attribute_order(originals[source]["category"])
                 if a in attributes
             },
-        }
+            source_id=source,
+        )
         for n, (source, attributes) in enumerate(chosen, start=1)
     ]
     log_file = f"adjudication/{policy_id}.json"
@@ -562,25 +563,22 @@ def consolidated_document(
                 "decisions followed",
             )
         )
-    provenance = {"annotator_kind": "adjudication"}
-    if "model" in log:
-        provenance["model"] = log["model"]
-    provenance |= {
-        "process": process,
-        "is_blind": False,
-        "is_reviewed": bool(log.get("is_reviewed", False)),
-    }
-    document = {
-        "schema_version": schema_version(),
-        "policy_id": policy_id,
-        "annotator": CONSOLIDATED,
-        "text_sha256": documents[base]["text_sha256"],
-        "annotated_date": log["adjudicated_date"],
-        "method": process,
-        "guidelines_version": guidelines,
-        "provenance": provenance,
-        "practices": practices,
-    }
+    document = annotation_document(
+        policy_id=policy_id,
+        annotator=CONSOLIDATED,
+        text_sha256=documents[base]["text_sha256"],
+        annotated_date=log["adjudicated_date"],
+        method=process,
+        guidelines_version=guidelines,
+        provenance=make_provenance(
+            "adjudication",
+            model=log.get("model"),
+            process=process,
+            is_blind=False,
+            is_reviewed=bool(log.get("is_reviewed", False)),
+        ),
+        practices=practices,
+    )
     if problems:
         return document, problems
     validator = Validator(default_raw=corpus.root)
