@@ -9,5 +9,7 @@ inputs       the rules to the first problem: a policy read once (build), a corpu
 validate     the rules to the end: every problem of files, folders and corpora
 documents    the one builder of annotation documents
 policies     add-policy and resegment
+disagreements  two layers compared: agreed labels, paired practices, disagreements
+adjudication_log  an adjudication log checked against the disagreements
 adjudicate   the consolidated layer from two layers and an adjudication log
 """

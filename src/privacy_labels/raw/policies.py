@@ -15,6 +15,7 @@ from pathlib import Path
 
 from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
 from privacy_labels.contract.schema import schema_version
+from privacy_labels.errors import PrivacyLabelsError, UsageError
 from privacy_labels.raw.corpus import RawCorpus, is_slug
 
 NORMALISATION = (
@@ -47,11 +48,11 @@ SEGMENTATION = {
 }
 
 
-class PolicyError(Exception):
+class PolicyError(PrivacyLabelsError):
     """A policy cannot be added; the message says why and what to do."""
 
 
-class PolicyUsageError(PolicyError):
+class PolicyUsageError(PolicyError, UsageError):
     """The command was given what it cannot add (an argument, not the text, is at fault)."""
 
 
