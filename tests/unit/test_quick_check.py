@@ -13,9 +13,11 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.build.pipeline import build
 from privacy_labels.contract.tables import table
+from privacy_labels.raw.conformance import conforms, ecma_regex, explainer
 from privacy_labels.raw.corpus import RawCorpus, is_slug
-from privacy_labels.raw.inputs import counts_if_valid
-from privacy_labels.raw.problems import InvalidInputs
+from privacy_labels.raw.inputs import counts_if_valid, plain_policy_ids, read_policy
+from privacy_labels.raw.jsonio import read_json
+from privacy_labels.raw.problems import InvalidInputs, Problem
 from privacy_labels.raw.validate import Validator
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
@@ -164,3 +166,60 @@ def test_an_invalid_path_inside_a_corpus_is_explained(run, tmp_path):
     document.write_text(document.read_text().replace('"collection_mode"', '"colection_mode"', 1))
     code, _, err = run("validate", document)
     assert code == 1 and "attribute 'colection_mode' is not allowed" in err
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_first_problem_build_meets_is_one_validate_names(entry, tmp_path):
+    """The same rules in both modes: the problem that stops the fast path is one of the
+    problems validate reports (save the nesting limit, which the fast path leaves to the
+    schema: there it must be a problem of the same file)."""
+    corpus = as_corpus(entry, tmp_path)
+    policy_ids = plain_policy_ids(corpus)
+    if policy_ids is None:
+        pytest.skip("an unusual layout goes to validate first")
+    problems = Validator(default_raw=corpus.root).explain_corpus(corpus)
+    found = [read_policy(corpus, policy_id) for policy_id in policy_ids]
+    first = next((p for p in found if isinstance(p, Problem)), None)
+    if first is None:  # a practice id repeated in another policy: found by the digests
+        assert not problems or all("is used already" in p.message for p in problems)
+        return
+    if "nests deeper" in " ".join(p.message for p in problems):
+        assert first.file in {p.file for p in problems}
+    else:
+        assert first in problems
+
+
+def catalogue_documents() -> list[tuple[str, Path]]:
+    """(schema name, file) of every parseable fixture document, valid or invalid."""
+    found = []
+    for path in sorted(FIXTURES.rglob("*.json")):
+        if path.name.endswith(".expected.json"):
+            continue
+        doc, problem = read_json(path)
+        if problem is None and isinstance(doc, dict):
+            found.append(("policy" if "segments" in doc else "annotation", path))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), catalogue_documents(), ids=lambda v: getattr(v, "name", v)
+)
+def test_the_explainer_agrees_with_the_decider_on_every_fixture_document(name, path):
+    """jsonschema (which words problems) finds an error exactly where jsonschema-rs (which
+    decides) refuses: their only known difference, `$`, is read the ECMA-262 way by both."""
+    doc, _ = read_json(path)
+    assert conforms(name, doc) == (not list(explainer(name).iter_errors(doc)))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "matches"),
+    [
+        ("^[a-z]{2}$", "en", True),
+        ("^[a-z]{2}$", "en\n", False),
+        ("^[0-9a-f]{64}$", "a" * 64 + "\n", False),
+        (r"^a\$$", "a$", True),
+        ("^[$]$", "$", True),
+    ],
+)
+def test_patterns_are_read_as_ecma_262_reads_them(pattern, value, matches):
+    assert bool(ecma_regex(pattern).search(value)) == matches

@@ -53,7 +53,7 @@ def conforms(name: str, doc: object) -> bool:
 
 
 @cache
-def _ecma(pattern: str) -> re.Pattern:
+def ecma_regex(pattern: str) -> re.Pattern:
     """`pattern` with each `$` outside a character class matching only at the very end."""
     out, i, in_class = [], 0, False
     while i < len(pattern):
@@ -72,7 +72,7 @@ def _ecma(pattern: str) -> re.Pattern:
 
 
 def _pattern(validator, pattern, instance, schema):
-    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
