@@ -376,7 +376,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     from privacy_labels.raw.adjudicate import AdjudicationError, adjudicate
 
     try:
-        results = adjudicate(args.raw, args.policy_ids or None, args.layers, check=args.check)
+        results = adjudicate(args.raw, args.policy_ids or None, args.layers, verify_only=args.check)
     except AdjudicationError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE

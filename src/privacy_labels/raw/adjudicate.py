@@ -97,9 +97,10 @@ def adjudicate(
     policy_ids: list[str] | None = None,
     layers: list[str] | None = None,
     *,
-    check: bool = False,
+    verify_only: bool = False,
 ) -> list[PolicyResult]:
-    """Adjudicate the policies of the raw corpus at `raw` (all, or `policy_ids`)."""
+    """Adjudicate the policies of the raw corpus at `raw` (all, or `policy_ids`);
+    `verify_only` (the command's --check) writes nothing and reports what is not up to date."""
     corpus = RawCorpus(Path(raw))
     if not corpus.policies_dir.is_dir():
         raise AdjudicationError(f"{raw}: not a raw corpus (no policies/ folder); give --raw")
@@ -109,7 +110,7 @@ def adjudicate(
     unknown = [p for p in policy_ids or [] if p not in known]
     if unknown:
         raise AdjudicationError(f"{raw}: no policy {', '.join(unknown)}")
-    return [_policy(corpus, pid, layers, check) for pid in policy_ids or known]
+    return [_policy(corpus, pid, layers, verify_only) for pid in policy_ids or known]
 
 
 def _read_layers(
@@ -138,7 +139,7 @@ def _layer_practices(document: dict) -> list[LayerPractice]:
 
 
 def _policy(
-    corpus: RawCorpus, policy_id: str, requested: list[str] | None, check: bool
+    corpus: RawCorpus, policy_id: str, requested: list[str] | None, verify_only: bool
 ) -> PolicyResult:
     log_path = corpus.adjudication_path(policy_id)
     annotators = [p.stem for p in corpus.annotation_paths(policy_id)]
@@ -209,7 +210,7 @@ def _policy(
     )
     if log is None:
         result.open = [d.entry() for d in comparison.disagreements]
-        if check:
+        if verify_only:
             result.message = f"no adjudication log {log_path}"
             return result
         template = {
@@ -247,7 +248,7 @@ def _policy(
         result.status, result.problems = "invalid", problems
         result.message = "the consolidated layer would be invalid"
         return result
-    return _write(corpus.annotation_path(policy_id, CONSOLIDATED), document, result, check)
+    return _write(corpus.annotation_path(policy_id, CONSOLIDATED), document, result, verify_only)
 
 
 def consolidated_document(
@@ -368,7 +369,7 @@ def _shared(documents: dict[str, dict], key: str) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _write(path: Path, document: dict, result: PolicyResult, check: bool) -> PolicyResult:
+def _write(path: Path, document: dict, result: PolicyResult, verify_only: bool) -> PolicyResult:
     text = dump_json(document)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if current == text:
@@ -386,7 +387,7 @@ def _write(path: Path, document: dict, result: PolicyResult, check: bool) -> Pol
             )
         ]
         return result
-    if check:
+    if verify_only:
         result.status = "stale"
         result.message = f"{path} is {'missing' if current is None else 'not what the layers and the log give now'}; run `privacy-labels adjudicate`"
         return result
