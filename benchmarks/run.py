@@ -66,7 +66,7 @@ def validate(args) -> None:
     from privacy_labels.raw.corpus import RawCorpus
     from privacy_labels.raw.validate import Validator
 
-    problems = Validator(default_raw=args.raw).check_corpus(RawCorpus(args.raw), workers=2)
+    problems = Validator(default_raw=args.raw).validate_corpus(RawCorpus(args.raw), workers=2)
     assert not problems, problems[:3]
 
 

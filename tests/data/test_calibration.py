@@ -18,7 +18,8 @@ import pytest
 
 from privacy_labels.importers.opp115 import upgrade_sidecar
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.validate import Problem, Validator
+from privacy_labels.raw.problems import Problem
+from privacy_labels.raw.validate import Validator
 from tests.conftest import REPO, SHARED
 from tests.layered import write_json
 

@@ -25,6 +25,7 @@ from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.validate import Validator
 
 pytestmark = pytest.mark.slow  # minutes: 1,000 corpora per property
@@ -48,13 +49,13 @@ dates = st.dates(datetime.date(1990, 1, 1), datetime.date(2100, 12, 31)).map(
 )
 free_text = st.text(characters, min_size=1, max_size=30)
 provenances = st.builds(
-    lambda kind, model, process, is_blind, is_reviewed: {
-        "annotator_kind": kind,
-        **({"model": model} if kind == "model" else {}),
-        "process": process,
-        "is_blind": is_blind,
-        "is_reviewed": is_reviewed,
-    },
+    lambda kind, model, process, is_blind, is_reviewed: make_provenance(
+        kind,
+        model=model if kind == "model" else None,
+        process=process,
+        is_blind=is_blind,
+        is_reviewed=is_reviewed,
+    ),
     st.sampled_from(["model", "person", "adjudication", "import"]),
     free_text,
     free_text,
@@ -82,15 +83,8 @@ def practices(draw, text: str, segments: list[dict], practice_id: str) -> dict:
                 "span_text": text[span_start:span_end],
             }
         attributes[attribute.id] = chosen
-    practice = {
-        "practice_id": practice_id,
-        "segment_id": segment_id,
-        "category": category.id,
-        "attributes": attributes,
-    }
-    if draw(st.booleans()):
-        practice["source_id"] = draw(free_text)
-    return practice
+    source_id = draw(free_text) if draw(st.booleans()) else None
+    return make_practice(practice_id, segment_id, category.id, attributes, source_id=source_id)
 
 
 @st.composite
@@ -132,17 +126,17 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
                 n_practices += 1  # a corpus-wide counter keeps practice ids unique
                 items.append(draw(practices(text, segments, f"{draw(slugs)}-{n_practices}")))
             documents.append(
-                {
-                    "schema_version": draw(st.sampled_from(["1.0.0", "1.0.1"])),
-                    "policy_id": policy_id,
-                    "annotator": annotator,
-                    "text_sha256": text_sha256,
-                    "annotated_date": draw(dates),
-                    "method": draw(free_text),
-                    "guidelines_version": draw(st.sampled_from(["1.0.0", "opp115-2016"])),
-                    "provenance": draw(provenances),
-                    "practices": draw(st.permutations(items)),
-                }
+                annotation_document(
+                    schema_version=draw(st.sampled_from(["1.0.0", "1.0.1"])),
+                    policy_id=policy_id,
+                    annotator=annotator,
+                    text_sha256=text_sha256,
+                    annotated_date=draw(dates),
+                    method=draw(free_text),
+                    guidelines_version=draw(st.sampled_from(["1.0.0", "opp115-2016"])),
+                    provenance=draw(provenances),
+                    practices=draw(st.permutations(items)),
+                )
             )
         corpus.append({"sidecar": sidecar, "text": text, "documents": documents})
     return corpus
@@ -292,22 +286,17 @@ def first_document(policy: dict) -> dict:
     """The policy's first annotation document, added (with no practices) if it has none."""
     if not policy["documents"]:
         policy["documents"].append(
-            {
-                "schema_version": "1.0.0",
-                "policy_id": policy["sidecar"]["policy_id"],
-                "annotator": "alice",
-                "text_sha256": policy["sidecar"]["text_sha256"],
-                "annotated_date": "2026-11-22",
-                "method": "generated",
-                "guidelines_version": "1.0.0",
-                "provenance": {
-                    "annotator_kind": "person",
-                    "process": "generated",
-                    "is_blind": True,
-                    "is_reviewed": False,
-                },
-                "practices": [],
-            }
+            annotation_document(
+                schema_version="1.0.0",
+                policy_id=policy["sidecar"]["policy_id"],
+                annotator="alice",
+                text_sha256=policy["sidecar"]["text_sha256"],
+                annotated_date="2026-11-22",
+                method="generated",
+                guidelines_version="1.0.0",
+                provenance=make_provenance("person", process="generated", is_blind=True),
+                practices=[],
+            )
         )
     return policy["documents"][0]
 
@@ -324,7 +313,7 @@ def test_every_invalidating_mutation_is_reported(corpus, data):
         raw = write_corpus(Path(tmp) / "raw", corpus)
         path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
         path.write_text(dump_json(document), encoding="utf-8")  # in the valid one's place
-        problems = Validator(default_raw=raw.root).check_corpus(raw)
+        problems = Validator(default_raw=raw.root).validate_corpus(raw)
     assert problems, f"{mutate.__name__} went unreported"
 
 
@@ -353,7 +342,7 @@ def test_the_validator_never_raises_on_damaged_bytes(corpus, data):
         raw = write_corpus(Path(tmp) / "raw", corpus)
         path = raw.annotations_dir / policy["sidecar"]["policy_id"] / f"{annotator}.json"
         path.write_bytes(bytes(damaged))
-        problems = Validator(default_raw=raw.root).check_corpus(raw)
+        problems = Validator(default_raw=raw.root).validate_corpus(raw)
     try:
         meaning = json.loads(bytes(damaged).decode("utf-8"))
     except ValueError:  # not JSON, or not UTF-8

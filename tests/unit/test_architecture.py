@@ -19,9 +19,9 @@ LAYERS = [
     {"raw"},
     {"build"},
     {"quality"},
-    {"importers"},
     {"outputs"},
     {"exporters"},
+    {"importers"},  # the Label Studio import reads the interface its export wrote
     {"release"},
     {"load"},
     {"cli"},
@@ -31,11 +31,8 @@ MAX_LINES = 550  # "about 500": a module past it holds more than one job
 # Modules still to split by job (docs/architecture.md, "Not yet split"). Strict: once one
 # is split, its entry must go, so the list never hides a module that grows again.
 NOT_YET_SPLIT = {
-    "exporters/label_studio.py",
     "importers/opp115.py",
     "quality/gate.py",
-    "raw/adjudicate.py",
-    "raw/validate.py",
 }
 
 

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from privacy_labels.build.pipeline import InvalidInputs
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.outputs.predictions import (
     check_predictions,
@@ -15,6 +14,7 @@ from privacy_labels.outputs.predictions import (
     predictions_schema,
     read_predictions,
 )
+from privacy_labels.raw.problems import InvalidInputs
 from tests.conftest import FIXTURES, REPO
 
 SEED_LABELED, SEED_RAW = REPO / "data" / "labeled", REPO / "data" / "raw"

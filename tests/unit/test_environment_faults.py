@@ -156,8 +156,8 @@ def test_an_interrupt_midway_keeps_the_previous_output(run, monkeypatch, tmp_pat
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "_manifest", interrupted)  # after every table is staged
-    status, _, err = run("build", "--quiet", "--raw", FIXTURE_RAW, "--out", labeled)
+    monkeypatch.setattr(build, "manifest_of", interrupted)  # after every table is staged
+    status, _, err = run("build", "--quiet", "--force", "--raw", FIXTURE_RAW, "--out", labeled)
     assert status == 130
     assert one_line(err) == "interrupted; outputs are unchanged"
     assert snapshot(labeled) == before

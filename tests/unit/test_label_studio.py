@@ -16,10 +16,10 @@ from privacy_labels.exporters.label_studio import (
     NO_SPAN,
     PRACTICE_ID,
     Offsets,
-    convert_export,
     slot_control,
     task,
 )
+from privacy_labels.importers.label_studio import convert_export
 from privacy_labels.raw.corpus import RawCorpus
 from tests.conftest import FIXTURE_RAW, REPO, read_json
 

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from privacy_labels.raw import validate
+from privacy_labels.raw import jsonio
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 CATALOGUE = FIXTURES / "invalid"
@@ -75,7 +75,7 @@ def test_a_document_beyond_the_size_limit_is_not_read(run, tmp_path, monkeypatch
     )
     document = raw / "annotations/example/alice.json"
     size = document.stat().st_size
-    monkeypatch.setattr(validate, "MAX_DOCUMENT_BYTES", size - 1)
+    monkeypatch.setattr(jsonio, "MAX_DOCUMENT_BYTES", size - 1)
     read_bytes = type(raw).read_bytes
 
     def refuse_the_document(self):
@@ -93,7 +93,7 @@ def test_a_sidecar_field_beyond_the_length_limit(run, tmp_path):
     shutil.copytree(FIXTURE_RAW, raw)
     sidecar = raw / "policies" / "example.json"
     doc = json.loads(sidecar.read_text())
-    doc["organisation"] = "x" * (validate.MAX_FREE_TEXT_CHARS + 1)
+    doc["organisation"] = "x" * (jsonio.MAX_FREE_TEXT_CHARS + 1)
     sidecar.write_text(json.dumps(doc))
     for command in (("validate", raw), ("build", "--quiet", "--raw", raw, "--out", tmp_path / "o")):
         code, _, err = run(*command)

@@ -7,9 +7,10 @@ from collections import Counter
 
 import pytest
 
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.schema import taxonomy
 from privacy_labels.outputs.predictions import labels_of
 from privacy_labels.outputs.score import Counts, Layer, ScoreError, score, table_layer
+from privacy_labels.raw.documents import annotation_document
 from tests.conftest import FIXTURE_RAW, read_json
 
 POLICY_TEXT = (
@@ -191,17 +192,16 @@ def write_corpus(root, documents: dict[str, list[dict]]):
     for annotator, practices in documents.items():
         folder = root / "annotations" / "p"
         folder.mkdir(parents=True, exist_ok=True)
-        document = {
-            "schema_version": schema_version(),
-            "policy_id": "p",
-            "annotator": annotator,
-            "text_sha256": sha256,
-            "annotated_date": "2026-11-30",
-            "method": "Written by hand for the test suite.",
-            "guidelines_version": alice["guidelines_version"],
-            "provenance": alice["provenance"],
-            "practices": practices,
-        }
+        document = annotation_document(
+            policy_id="p",
+            annotator=annotator,
+            text_sha256=sha256,
+            annotated_date="2026-11-30",
+            method="Written by hand for the test suite.",
+            guidelines_version=alice["guidelines_version"],
+            provenance=alice["provenance"],
+            practices=practices,
+        )
         (folder / f"{annotator}.json").write_text(dump_json(document), encoding="utf-8")
     return root
 

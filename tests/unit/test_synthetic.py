@@ -34,7 +34,7 @@ def twenty(tmp_path_factory) -> tuple[Path, object]:
 
 
 def test_the_corpus_is_valid(three):
-    assert Validator(default_raw=three).check_corpus(RawCorpus(three)) == []
+    assert Validator(default_raw=three).validate_corpus(RawCorpus(three)) == []
 
 
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_others(three, tmp_path):

@@ -81,7 +81,7 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
 
 
 def cmd_import_label_studio(args: argparse.Namespace) -> int:
-    from privacy_labels.exporters.label_studio import DEFAULT_METHOD, import_label_studio
+    from privacy_labels.importers.label_studio import DEFAULT_METHOD, import_label_studio
 
     if not args.export.is_file():
         raise UsageError(f"{args.export}: no such file; give a Label Studio JSON export")
@@ -134,7 +134,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 def cmd_adjudicate(args: argparse.Namespace) -> int:
     from privacy_labels.raw.adjudicate import adjudicate
 
-    results = adjudicate(args.raw, args.policy_ids or None, args.layers, check=args.check)
+    results = adjudicate(args.raw, args.policy_ids or None, args.layers, verify_only=args.check)
     is_complete = all(r.is_done for r in results)
     if args.format == "json":
         print(

@@ -28,7 +28,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from privacy_labels.raw.validate import Validator
 
     validator = Validator(default_raw=args.raw)
-    problems = validator.check_paths(args.paths, workers=args.workers)
+    problems = validator.validate_paths(args.paths, workers=args.workers)
     summary = {
         "is_valid": not problems,
         "n_files": validator.n_files,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.store import read_rows
 
 SPAN_FIELDS = ("span_start", "span_end", "span_text")
@@ -31,34 +32,33 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
             chosen |= {field: row[field] for field in SPAN_FIELDS}
         attributes.setdefault(row["practice_id"], {})[row["attribute"]] = chosen
     documents = {
-        (row["policy_id"], row["annotator"]): {
-            "schema_version": row["schema_version"],
-            "policy_id": row["policy_id"],
-            "annotator": row["annotator"],
-            "text_sha256": text_sha256[row["policy_id"]],
-            "annotated_date": row["annotated_date"],
-            "method": row["method"],
-            "guidelines_version": row["guidelines_version"],
-            "provenance": {
-                "annotator_kind": row["annotator_kind"],
-                **({"model": row["model"]} if row["model"] is not None else {}),
-                "process": row["process"],
-                "is_blind": row["is_blind"],
-                "is_reviewed": row["is_reviewed"],
-            },
-            "practices": [],
-        }
+        (row["policy_id"], row["annotator"]): annotation_document(
+            schema_version=row["schema_version"],
+            policy_id=row["policy_id"],
+            annotator=row["annotator"],
+            text_sha256=text_sha256[row["policy_id"]],
+            annotated_date=row["annotated_date"],
+            method=row["method"],
+            guidelines_version=row["guidelines_version"],
+            provenance=make_provenance(
+                row["annotator_kind"],
+                model=row["model"],
+                process=row["process"],
+                is_blind=row["is_blind"],
+                is_reviewed=row["is_reviewed"],
+            ),
+            practices=[],
+        )
         for row in _rows(folder, "annotations")
     }
     # A partitioned table comes back category by category: sort as the documents list them.
     for row in sorted(_rows(folder, "practices"), key=lambda r: r["practice_id"]):
-        practice = {
-            "practice_id": row["practice_id"],
-            "segment_id": row["segment_id"],
-            "category": row["category"],
-            "attributes": attributes.get(row["practice_id"], {}),
-        }
-        if row["source_id"] is not None:
-            practice["source_id"] = row["source_id"]
+        practice = make_practice(
+            row["practice_id"],
+            row["segment_id"],
+            row["category"],
+            attributes.get(row["practice_id"], {}),
+            source_id=row["source_id"],
+        )
         documents[row["policy_id"], row["annotator"]]["practices"].append(practice)
     return documents

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_labels.build.pipeline import InvalidInputs
 from privacy_labels.exporters.label_studio import CATEGORY, TEXT, Offsets, slot_control
 from privacy_labels.outputs.predictions import OTHER, OTHER_TYPE, OTHER_TYPES_12, Predictions
-from privacy_labels.raw.validate import Problem
+from privacy_labels.raw.problems import InvalidInputs, Problem
 
 # Label Studio keeps a prediction's model_version as a short text.
 MODEL_VERSION_LENGTH = 200

@@ -33,7 +33,6 @@ import numpy as np
 
 from privacy_labels import __version__
 from privacy_labels._files import write_text_atomic
-from privacy_labels.build.pipeline import InvalidInputs
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.predictions import (
     is_predictions_file,
@@ -42,6 +41,7 @@ from privacy_labels.outputs.predictions import (
 )
 from privacy_labels.outputs.score import ScoreError, _kept, read_splits, table_layer
 from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.problems import InvalidInputs
 from privacy_labels.store import read_rows
 
 MODEL_FORMAT = "privacy-labels-baseline-v1"
@@ -297,7 +297,7 @@ def scores(model: Model, texts: list[str]) -> np.ndarray:
 def _policy(corpus: RawCorpus, policy_id: str) -> tuple[dict | None, str]:
     """A policy's sidecar and text when they pass the quick check, else (None, "")."""
     from privacy_labels._files import parse_json, sha256_bytes
-    from privacy_labels.raw.validate import _conforms
+    from privacy_labels.raw.conformance import conforms
 
     try:
         data = corpus.text_path(policy_id).read_bytes()
@@ -306,7 +306,7 @@ def _policy(corpus: RawCorpus, policy_id: str) -> tuple[dict | None, str]:
     except (OSError, ValueError):
         return None, ""
     if not (
-        _conforms("policy", sidecar)
+        conforms("policy", sidecar)
         and sidecar["policy_id"] == policy_id
         and sidecar["text_sha256"] == sha256_bytes(data)
         and all(0 <= s["start"] < s["end"] <= len(text) for s in sidecar["segments"])
@@ -340,7 +340,7 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
         # and explained by the validator when the quick check fails.
         sidecar, text = _policy(corpus, policy_id)
         if sidecar is None:
-            validator.check_file(corpus.sidecar_path(policy_id))
+            validator.validate_file(corpus.sidecar_path(policy_id))
             continue
         policies[policy_id] = sidecar["text_sha256"]
         for segment_id, segment in enumerate(sidecar["segments"]):

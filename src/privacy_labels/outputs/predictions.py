@@ -20,9 +20,9 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from privacy_labels._files import dump_json, package_data
-from privacy_labels.build.pipeline import InvalidInputs
 from privacy_labels.contract.schema import registry, taxonomy
-from privacy_labels.raw.validate import Problem, closest, json_path, read_json
+from privacy_labels.raw.jsonio import read_json
+from privacy_labels.raw.problems import InvalidInputs, Problem, closest, json_path
 
 OTHER = "other"
 OTHER_TYPE = "other_type"

@@ -56,7 +56,7 @@ from privacy_labels.outputs.predictions import (
     Predictions,
     labels_of,
 )
-from privacy_labels.raw.validate import Problem
+from privacy_labels.raw.problems import Problem
 from privacy_labels.store import UnreadableTables, read_rows
 
 GOLD_RULES = ("majority", "any")

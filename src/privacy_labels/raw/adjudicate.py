@@ -50,121 +50,25 @@ from privacy_labels._files import dump_json, write_text_atomic
 from privacy_labels.contract.layers import (
     CONSOLIDATED,
     LayerPractice,
-    by_label,
     differing,
     independent,
-    match,
 )
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.errors import UsageError
+from privacy_labels.raw.adjudication_log import decisions_of, log_problems
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.validate import Problem, Validator, json_path, read_json
+from privacy_labels.raw.disagreements import Comparison, compare_layers
+from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
+from privacy_labels.raw.jsonio import read_json
+from privacy_labels.raw.problems import Problem, json_path
+from privacy_labels.raw.validate import Validator
 
-KINDS = ("label", "practice", "attribute")
-RULES = ("text", "guidelines", "judgment")
 # Recognises a consolidated layer as this command's own output.
 PROCESS_MARK = "privacy-labels adjudicate"
 
 
 class AdjudicationError(UsageError):
     """A request that cannot be carried out (an unknown policy, bad --layers); exit 2."""
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """One place where two layers differ, with what each says."""
-
-    kind: str
-    segment_id: int
-    category: str
-    readings: dict[str, bool | str | None]
-    attribute: str | None = None
-    practice_ids: dict[str, str] | None = None
-
-    @property
-    def key(self) -> tuple:
-        ids = tuple(sorted((self.practice_ids or {}).items()))
-        return (self.kind, self.segment_id, self.category, self.attribute, ids)
-
-    def entry(self) -> dict:
-        """The log entry of this disagreement, without a decision."""
-        entry: dict = {"kind": self.kind, "segment_id": self.segment_id, "category": self.category}
-        if self.attribute is not None:
-            entry["attribute"] = self.attribute
-        if self.practice_ids is not None:
-            entry["practice_ids"] = self.practice_ids
-        entry["readings"] = self.readings
-        return entry
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two layers of a policy, compared: what they agree on and where they differ."""
-
-    layers: tuple[str, str]
-    # label -> the pairs of (base, other) practices of an agreed label
-    pairs: dict[tuple[int, str], list[tuple[LayerPractice, LayerPractice]]]
-    # label -> layer -> its practices, for every label either layer gives
-    practices: dict[tuple[int, str], dict[str, list[LayerPractice]]]
-    disagreements: list[Disagreement]
-
-
-def _order(label: tuple[int, str]) -> tuple[int, int]:
-    return label[0], taxonomy().category_ids.index(label[1])
-
-
-def compare_layers(
-    layers: tuple[str, str], practices: dict[str, list[LayerPractice]]
-) -> Comparison:
-    """Every disagreement between two layers' practices (see the module docstring)."""
-    base, other = layers
-    grouped = {name: by_label(practices[name]) for name in layers}
-    labels = sorted(grouped[base].keys() | grouped[other].keys(), key=_order)
-    disagreements: list[Disagreement] = []
-    pairs = {}
-    for label in labels:
-        segment_id, category = label
-        ours, theirs = grouped[base].get(label, []), grouped[other].get(label, [])
-        if not ours or not theirs:
-            disagreements.append(
-                Disagreement("label", segment_id, category, {base: bool(ours), other: bool(theirs)})
-            )
-            continue
-        pairs[label] = matched = match(ours, theirs)
-        paired = {p.practice_id for pair in matched for p in pair}
-        for name, own in ((base, ours), (other, theirs)):
-            for practice in own:
-                if practice.practice_id not in paired:
-                    disagreements.append(
-                        Disagreement(
-                            "practice",
-                            segment_id,
-                            category,
-                            {base: name == base, other: name == other},
-                            practice_ids={name: practice.practice_id},
-                        )
-                    )
-        for p, q in matched:
-            for attribute in differing(p, q):
-                disagreements.append(
-                    Disagreement(
-                        "attribute",
-                        segment_id,
-                        category,
-                        {
-                            base: p.slot_values.get(attribute),
-                            other: q.slot_values.get(attribute),
-                        },
-                        attribute=attribute,
-                        practice_ids={base: p.practice_id, other: q.practice_id},
-                    )
-                )
-    return Comparison(
-        layers,
-        pairs,
-        {label: {n: grouped[n].get(label, []) for n in layers} for label in labels},
-        disagreements,
-    )
 
 
 @dataclass
@@ -193,9 +97,10 @@ def adjudicate(
     policy_ids: list[str] | None = None,
     layers: list[str] | None = None,
     *,
-    check: bool = False,
+    verify_only: bool = False,
 ) -> list[PolicyResult]:
-    """Adjudicate the policies of the raw corpus at `raw` (all, or `policy_ids`)."""
+    """Adjudicate the policies of the raw corpus at `raw` (all, or `policy_ids`);
+    `verify_only` (the command's --check) writes nothing and reports what is not up to date."""
     corpus = RawCorpus(Path(raw))
     if not corpus.policies_dir.is_dir():
         raise AdjudicationError(f"{raw}: not a raw corpus (no policies/ folder); give --raw")
@@ -205,7 +110,7 @@ def adjudicate(
     unknown = [p for p in policy_ids or [] if p not in known]
     if unknown:
         raise AdjudicationError(f"{raw}: no policy {', '.join(unknown)}")
-    return [_policy(corpus, pid, layers, check) for pid in policy_ids or known]
+    return [_policy(corpus, pid, layers, verify_only) for pid in policy_ids or known]
 
 
 def _read_layers(
@@ -216,7 +121,7 @@ def _read_layers(
     documents = {}
     for name in names:
         path = corpus.annotation_path(policy_id, name)
-        validator.check_file(path)
+        validator.validate_file(path)
         documents[name] = read_json(path)[0]
     return documents, validator.problems
 
@@ -234,7 +139,7 @@ def _layer_practices(document: dict) -> list[LayerPractice]:
 
 
 def _policy(
-    corpus: RawCorpus, policy_id: str, requested: list[str] | None, check: bool
+    corpus: RawCorpus, policy_id: str, requested: list[str] | None, verify_only: bool
 ) -> PolicyResult:
     log_path = corpus.adjudication_path(policy_id)
     annotators = [p.stem for p in corpus.annotation_paths(policy_id)]
@@ -243,7 +148,7 @@ def _policy(
         log, problem = read_json(log_path)
         if problem:
             return PolicyResult(policy_id, "invalid", "the log cannot be read", problems=[problem])
-        problems = _log_problems(log_path, log, policy_id)
+        problems = log_problems(log_path, log, policy_id)
         if problems:
             return PolicyResult(policy_id, "invalid", "the log is invalid", problems=problems)
         names = list(log["layers"])
@@ -305,7 +210,7 @@ def _policy(
     )
     if log is None:
         result.open = [d.entry() for d in comparison.disagreements]
-        if check:
+        if verify_only:
             result.message = f"no adjudication log {log_path}"
             return result
         template = {
@@ -321,7 +226,7 @@ def _policy(
             "a decision and a rule, and the log an adjudicator and adjudicated_date"
         )
         return result
-    decisions, problems, result.open = _decisions(log_path, log, comparison)
+    decisions, problems, result.open = decisions_of(log_path, log, comparison)
     result.n_decided = len(decisions)
     if problems:
         result.status, result.problems = "invalid", problems
@@ -343,135 +248,7 @@ def _policy(
         result.status, result.problems = "invalid", problems
         result.message = "the consolidated layer would be invalid"
         return result
-    return _write(corpus.annotation_path(policy_id, CONSOLIDATED), document, result, check)
-
-
-def _log_problems(path: Path, log: object, policy_id: str) -> list[Problem]:
-    validator = Validator()
-    if validator._schema_errors("adjudication", str(path), log):
-        return validator.problems
-    if log["policy_id"] != policy_id:
-        return [
-            Problem(
-                str(path),
-                "$.policy_id",
-                f"policy_id {log['policy_id']!r} differs from the file name",
-                f"set it to {policy_id!r}",
-            )
-        ]
-    return []
-
-
-def _decisions(
-    path: Path, log: dict, comparison: Comparison
-) -> tuple[dict[tuple, dict], list[Problem], list[dict]]:
-    """The log's decision per disagreement key, the log's problems, and the open entries."""
-    wanted = {d.key: d for d in comparison.disagreements}
-    file = str(path)
-    decisions: dict[tuple, dict] = {}
-    first_at: dict[tuple, int] = {}
-    problems = []
-    undecided = set()
-    for i, entry in enumerate(log["entries"]):
-        where = json_path(["entries", i])
-        disagreement = wanted.get(_entry_key(entry))
-        if disagreement is None:
-            problems.append(
-                Problem(
-                    file,
-                    where,
-                    "matches no disagreement between the layers as they are now "
-                    f"({entry['kind']} at segment {entry['segment_id']}, {entry['category']}"
-                    + (f", {entry['attribute']}" if entry.get("attribute") else "")
-                    + ")",
-                    "the layers changed since the entry was written: remove it (run "
-                    "`privacy-labels adjudicate --format json` to list the open disagreements)",
-                )
-            )
-            continue
-        key = disagreement.key
-        if key in first_at:
-            problems.append(
-                Problem(
-                    file,
-                    where,
-                    f"a second entry for the disagreement of $.entries[{first_at[key]}]",
-                    "keep one entry, with one decision, per disagreement",
-                )
-            )
-            continue
-        first_at[key] = i
-        if entry["readings"] != disagreement.readings:
-            problems.append(
-                Problem(
-                    file,
-                    json_path(["entries", i, "readings"]),
-                    f"stale: the layers now read {_json(disagreement.readings)}, the entry "
-                    f"{_json(entry['readings'])}",
-                    "check the decision against the layers as they are now and update the readings",
-                )
-            )
-            continue
-        if "decision" not in entry:
-            undecided.add(key)
-            continue
-        problem = _decision_problem(file, i, entry, disagreement)
-        if problem:
-            problems.append(problem)
-        else:
-            decisions[key] = entry
-    open_entries = [
-        d.entry() for d in comparison.disagreements if d.key not in first_at or d.key in undecided
-    ]
-    return decisions, problems, open_entries
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _entry_key(entry: dict) -> tuple:
-    ids = tuple(sorted((entry.get("practice_ids") or {}).items()))
-    attribute = entry.get("attribute") if entry["kind"] == "attribute" else None
-    if entry["kind"] == "label":
-        ids = ()
-    return (entry["kind"], entry["segment_id"], entry["category"], attribute, ids)
-
-
-def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Problem | None:
-    decision = entry["decision"]
-    where = json_path(["entries", i, "decision"])
-    if d.kind in ("label", "practice"):
-        if not isinstance(decision, bool):
-            return Problem(
-                file,
-                where,
-                f"a {d.kind} decision is true or false, not {_json(decision)}",
-                "true keeps it, false drops it",
-            )
-        return None
-    attribute = taxonomy().category(d.category).attribute(d.attribute)
-    if decision is None:
-        if attribute.is_required:
-            return Problem(
-                file,
-                where,
-                f"{d.attribute!r} is required in {d.category!r}; null would leave it out",
-                "decide a value; use 'unspecified' when the text does not say",
-            )
-        return None
-    if not isinstance(decision, str) or decision not in attribute.value_ids:
-        from privacy_labels.raw.validate import did_you_mean
-
-        return Problem(
-            file,
-            where,
-            f"{_json(decision)} is not a value of {d.attribute!r} in {d.category!r}",
-            did_you_mean(decision, attribute.value_ids),
-        )
-    return None
+    return _write(corpus.annotation_path(policy_id, CONSOLIDATED), document, result, verify_only)
 
 
 def consolidated_document(
@@ -525,17 +302,17 @@ def consolidated_document(
                 ):
                     chosen.append((p.practice_id, dict(originals[p.practice_id]["attributes"])))
     practices = [
-        {
-            "practice_id": f"{policy_id}-{CONSOLIDATED}-{n:03d}",
-            "segment_id": originals[source]["segment_id"],
-            "category": originals[source]["category"],
-            "source_id": source,
-            "attributes": {
+        make_practice(
+            f"{policy_id}-{CONSOLIDATED}-{n:03d}",
+            originals[source]["segment_id"],
+            originals[source]["category"],
+            {
                 a: attributes[a]
                 for a in _attribute_order(originals[source]["category"])
                 if a in attributes
             },
-        }
+            source_id=source,
+        )
         for n, (source, attributes) in enumerate(chosen, start=1)
     ]
     log_file = f"adjudication/{policy_id}.json"
@@ -560,29 +337,26 @@ def consolidated_document(
                 "decisions followed",
             )
         )
-    provenance = {"annotator_kind": "adjudication"}
-    if "model" in log:
-        provenance["model"] = log["model"]
-    provenance |= {
-        "process": process,
-        "is_blind": False,
-        "is_reviewed": bool(log.get("is_reviewed", False)),
-    }
-    document = {
-        "schema_version": schema_version(),
-        "policy_id": policy_id,
-        "annotator": CONSOLIDATED,
-        "text_sha256": documents[base]["text_sha256"],
-        "annotated_date": log["adjudicated_date"],
-        "method": process,
-        "guidelines_version": guidelines,
-        "provenance": provenance,
-        "practices": practices,
-    }
+    document = annotation_document(
+        policy_id=policy_id,
+        annotator=CONSOLIDATED,
+        text_sha256=documents[base]["text_sha256"],
+        annotated_date=log["adjudicated_date"],
+        method=process,
+        guidelines_version=guidelines,
+        provenance=make_provenance(
+            "adjudication",
+            model=log.get("model"),
+            process=process,
+            is_blind=False,
+            is_reviewed=bool(log.get("is_reviewed", False)),
+        ),
+        practices=practices,
+    )
     if problems:
         return document, problems
     validator = Validator(default_raw=corpus.root)
-    validator._check_annotation(path, document, corpus)
+    validator.validate_document(path, document, corpus)
     return document, validator.problems
 
 
@@ -595,7 +369,7 @@ def _shared(documents: dict[str, dict], key: str) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _write(path: Path, document: dict, result: PolicyResult, check: bool) -> PolicyResult:
+def _write(path: Path, document: dict, result: PolicyResult, verify_only: bool) -> PolicyResult:
     text = dump_json(document)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if current == text:
@@ -613,7 +387,7 @@ def _write(path: Path, document: dict, result: PolicyResult, check: bool) -> Pol
             )
         ]
         return result
-    if check:
+    if verify_only:
         result.status = "stale"
         result.message = f"{path} is {'missing' if current is None else 'not what the layers and the log give now'}; run `privacy-labels adjudicate`"
         return result

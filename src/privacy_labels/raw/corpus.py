@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from privacy_labels.contract.schema import load_schema
 
-# The slug rule is the schema's; ids that pass it are safe file names (no '/', no '..').
-SLUG_SCHEMA = load_schema("annotation")["$defs"]["slug"]
-_SLUG = re.compile(SLUG_SCHEMA["pattern"])
 # Where the pipeline's stages read and write, relative to the repository root.
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_LABELED = Path("data/labeled")
@@ -28,12 +26,23 @@ DEFAULT_CITATION = Path("CITATION.cff")
 DEFAULT_METADATA = Path("metadata/dataset.toml")
 
 
+@cache
+def slug_schema() -> dict:
+    """The schema's slug rule; ids that pass it are safe file names (no '/', no '..')."""
+    return load_schema("annotation")["$defs"]["slug"]
+
+
+@cache
+def _slug() -> re.Pattern:
+    return re.compile(slug_schema()["pattern"])
+
+
 def is_slug(value: object) -> bool:
     """Lowercase slug: safe as a file name, never a path (no '/', no '..')."""
     return (
         isinstance(value, str)
-        and len(value) <= SLUG_SCHEMA["maxLength"]
-        and _SLUG.fullmatch(value) is not None
+        and len(value) <= slug_schema()["maxLength"]
+        and _slug().fullmatch(value) is not None
     )
 
 

@@ -137,7 +137,8 @@ def add_policy(
     PolicyUsageError for arguments it cannot take (exit 2), PolicyError for a text
     it cannot take.
     """
-    from privacy_labels.raw.validate import MAX_FREE_TEXT_CHARS, _schema_validator
+    from privacy_labels.raw.conformance import conforms, explainer
+    from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS
 
     if not is_slug(policy_id):
         raise PolicyUsageError(
@@ -222,10 +223,11 @@ def add_policy(
         "segmentation": SEGMENTATION,
         "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
     }
-    errors = sorted(_schema_validator("policy").iter_errors(sidecar), key=lambda e: e.path)
-    if errors:  # an argument the checks above let through: refuse it, as validate would
-        place = ".".join(map(str, errors[0].absolute_path)) or "the sidecar"
-        raise PolicyUsageError(f"{place}: {errors[0].message}; nothing was written")
+    if not conforms("policy", sidecar):  # an argument the checks above let through
+        errors = sorted(explainer("policy").iter_errors(sidecar), key=lambda e: e.path)
+        place = ".".join(map(str, errors[0].absolute_path)) if errors else ""
+        message = errors[0].message if errors else "does not conform to the policy schema"
+        raise PolicyUsageError(f"{place or 'the sidecar'}: {message}; nothing was written")
     write_text_atomic(corpus.text_path(policy_id), text)
     write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
     return sidecar

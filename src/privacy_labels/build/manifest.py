@@ -1,0 +1,68 @@
+"""The build's manifest: the sha256 of every input and output, and whether an output
+folder was built from exactly the inputs now in a raw corpus.
+
+    built_from(Path("data/raw"), Path("data/labeled"))   # row counts, or None
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import privacy_labels
+from privacy_labels._files import MANIFEST, sha256_file
+from privacy_labels.build.writers import PARTITIONED_TABLES
+from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path, schema_version
+from privacy_labels.raw.corpus import RawCorpus
+
+
+def built_from(
+    raw: Path, out: Path, *, partitioned: bool = False, layer: str | None = None
+) -> dict[str, int] | None:
+    """The row counts of `out` when its manifest says it was built from exactly the files
+    now in `raw`, by this package and schema, in this layout, and no output changed since;
+    otherwise None. Hashing is far cheaper than building, and never wrong about a change.
+    """
+    try:
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        n_rows = manifest["n_rows"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    if not Path(raw).is_dir() or partitioned != any(
+        (Path(out) / name).is_dir() for name in PARTITIONED_TABLES
+    ):
+        return None
+    current = manifest_of(RawCorpus(Path(raw).resolve()), Path(out), n_rows, {}, layer)
+    return n_rows if current == manifest else None
+
+
+def manifest_of(
+    corpus: RawCorpus,
+    built: Path,
+    n_rows: dict[str, int],
+    input_sha256: dict[str, str],
+    layer: str | None = None,
+) -> dict:
+    """sha256 of every output and input, so a build can be traced to what made it.
+
+    `input_sha256` holds the files the build read; any other file is hashed here.
+    A build from one `layer` says so (the default build's manifest has no such key).
+    """
+    inputs = sorted(
+        p.relative_to(corpus.root).as_posix()
+        for p in corpus.root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    return {
+        "package_version": privacy_labels.__version__,
+        "schema_version": schema_version(),
+        **({"layer": layer} if layer is not None else {}),
+        "n_rows": n_rows,
+        "outputs": {
+            p.relative_to(built).as_posix(): sha256_file(p)
+            for p in sorted(built.rglob("*"))
+            if p.is_file() and p.name != MANIFEST
+        },
+        "inputs": {p: input_sha256.get(p) or sha256_file(corpus.root / p) for p in inputs},
+        "schema": {f"{name}.schema.json": sha256_file(schema_path(name)) for name in SCHEMA_NAMES},
+    }

@@ -1,0 +1,163 @@
+"""The rows one policy contributes to each table, and a run of policies as Arrow tables.
+
+    part = build_part("data/raw", ["acme", "globex"])   # Part: tables, input sha256s
+
+The unit of work of a parallel build: each run of policies is read (the rules in
+their stop-at-first mode, raw/inputs.py) and turned into rows in one process.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from privacy_labels._files import without_cycle_collector
+from privacy_labels.contract.layers import independent
+from privacy_labels.contract.policy_labels import Practice, policy_label_row
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.contract.views import labelling_layer, segment_label_rows, split_of
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.inputs import PolicyInputs, practice_keys, read_policy
+from privacy_labels.raw.problems import Problem
+
+# What an annotation document says about itself, kept in the `annotations` table.
+_DOCUMENT_COLUMNS = (
+    "annotator",
+    "annotated_date",
+    "method",
+    "schema_version",
+    "guidelines_version",
+)
+_PROVENANCE_COLUMNS = ("annotator_kind", "model", "process", "is_blind", "is_reviewed")
+
+
+@functools.cache
+def _attribute_order(category: str) -> tuple[str, ...]:
+    """A category's attributes in the taxonomy's attribute order: the order of its rows."""
+    own = set(taxonomy().category(category).attribute_ids)
+    return tuple(a for a in taxonomy().attribute_ids if a in own)
+
+
+@functools.cache
+def _columns(name: str) -> operator.itemgetter:
+    """Picks a table's row, as a tuple in column order, out of a dict."""
+    return operator.itemgetter(*table(name).column_names)
+
+
+def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[tuple]]:
+    """All rows one policy contributes to each table, as tuples in column order,
+    sorted by the tables' keys; its labels from `layer` (see views.labelling_layer).
+    """
+    policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
+    segments = sidecar["segments"]
+    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
+    policy = {**sidecar, "n_chars": len(text), "n_segments": len(segments), "text": text}
+    rows["policies"].append(tuple(policy.get(c) for c in table("policies").column_names))
+    rows["segments"] = [
+        (policy_id, segment_id, seg["start"], seg["end"], text[seg["start"] : seg["end"]])
+        for segment_id, seg in enumerate(segments)
+    ]
+    practices, values = rows["practices"], rows["attribute_values"]
+    labelled: list[Practice] = []
+    for doc in inputs.documents:
+        annotator = doc["annotator"]
+        provenance = doc["provenance"]
+        rows["annotations"].append(
+            (
+                policy_id,
+                *(doc[c] for c in _DOCUMENT_COLUMNS),
+                *(provenance.get(c) for c in _PROVENANCE_COLUMNS),
+            )
+        )
+        for practice in doc["practices"]:
+            practice_id, category = practice["practice_id"], practice["category"]
+            segment_id, attributes = practice["segment_id"], practice["attributes"]
+            practices.append(
+                (practice_id, policy_id, segment_id, annotator, category, practice.get("source_id"))
+            )
+            for attribute in _attribute_order(category):
+                chosen = attributes.get(attribute)
+                if chosen is not None:
+                    values.append(
+                        (
+                            practice_id,
+                            category,
+                            attribute,
+                            chosen["value"],
+                            chosen.get("span_start"),
+                            chosen.get("span_end"),
+                            chosen.get("span_text"),
+                        )
+                    )
+            labelled.append(
+                Practice(
+                    practice_id,
+                    category,
+                    {a: chosen["value"] for a, chosen in attributes.items()},
+                    segment_id,
+                    annotator,
+                )
+            )
+    # Attribute rows are in taxonomy order within a practice; a stable sort on
+    # practice_id keeps that order.
+    practices.sort(key=operator.itemgetter(0))
+    values.sort(key=operator.itemgetter(0))
+    annotators = [doc["annotator"] for doc in inputs.documents]
+    layer = labelling_layer(annotators, layer)
+    rows["segment_labels"] = [
+        _columns("segment_labels")(row)
+        for row in segment_label_rows(policy_id, rows["segments"], labelled, annotators, layer)
+    ]
+    rows["splits"].append((policy_id, split_of(policy_id)))
+    in_layer = labelled if layer is None else [p for p in labelled if p.annotator == layer]
+    label_row = policy_label_row(policy_id, len(independent(annotators)), in_layer, layer)
+    rows["policy_labels"].append(_columns("policy_labels")(label_row))
+    return rows
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a run of policies contributes: each table's rows, the sha256 of each file
+    read and the digests of the practice ids; or the first problem found."""
+
+    policy_ids: list[str]
+    tables: dict[str, pa.Table]
+    input_sha256: dict[str, str]
+    practice_keys: np.ndarray
+    problem: Problem | None = None
+
+
+@without_cycle_collector
+def build_part(root: str, policy_ids: list[str], *, layer: str | None = None) -> Part:
+    """Read a run of policies and turn them into rows; stops at the first problem."""
+    corpus = RawCorpus(Path(root))
+    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
+    input_sha256: dict[str, str] = {}
+    for policy_id in policy_ids:
+        inputs = read_policy(corpus, policy_id)
+        if isinstance(inputs, Problem):
+            return Part(policy_ids, {}, {}, np.array([], np.uint64), problem=inputs)
+        input_sha256.update(inputs.sha256)
+        for name, policy_table_rows in policy_rows(inputs, layer).items():
+            rows[name] += policy_table_rows
+    return Part(
+        policy_ids,
+        {t.name: _arrow_table(t.name, rows[t.name]) for t in TABLES},
+        input_sha256,
+        practice_keys(row[0] for row in rows["practices"]),
+    )
+
+
+def _arrow_table(name: str, rows: list[tuple]) -> pa.Table:
+    schema = arrow_schema(name)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
+        schema=schema,
+    )

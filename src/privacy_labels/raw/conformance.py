@@ -1,0 +1,292 @@
+"""Conformance to the JSON Schemas: one engine decides, the other explains.
+
+jsonschema-rs (compiled) decides whether a document conforms, for `validate` and
+`build` alike. Only a document it refuses goes to jsonschema, whose errors carry
+what a message needs (the keyword, the subschema), and is described in the
+taxonomy's words with a hint. The explainer reads patterns as ECMA-262 does, as
+the decider does: `$` matches only at the very end (Python's `re` also lets it
+match before a final newline). Should the explainer still find nothing where
+the decider refuses, the decider's own messages are reported, so a refused
+document never goes unexplained (tests/unit/test_rules_agree.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.validators import extend
+
+from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, registry, taxonomy
+from privacy_labels.raw.corpus import slug_schema
+from privacy_labels.raw.problems import Problem, closest, did_you_mean, json_path
+
+# The formats both engines check, whatever optional packages are installed. "uri" is
+# checked by neither.
+CHECKED_FORMATS = ("date",)
+
+
+@cache
+def _decider(name: str) -> jsonschema_rs.Validator:
+    schemas = jsonschema_rs.Registry(
+        [(load_schema(n)["$id"], load_schema(n)) for n in SCHEMA_NAMES]
+    )
+    unchecked = {"uri", "email", "hostname", "ipv4", "ipv6", "uuid", "regex"} - set(CHECKED_FORMATS)
+    return jsonschema_rs.Draft202012Validator(
+        load_schema(name),
+        registry=schemas,
+        validate_formats=True,
+        formats=dict.fromkeys(unchecked, lambda _: True),
+    )
+
+
+def conforms(name: str, doc: object) -> bool:
+    """Whether `doc` conforms to the schema `name` (the one verdict on conformance)."""
+    try:
+        return _decider(name).is_valid(doc)
+    except (ValueError, OverflowError):  # a value the compiled validator cannot take
+        return False
+
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern:
+    """`pattern` with each `$` outside a character class matching only at the very end."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        out.append(r"(?![\s\S])" if char == "$" and not in_class else char)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Explainer = extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
+def explainer(name: str) -> Draft202012Validator:
+    """The jsonschema validator that names each error of a document the decider refused."""
+    return _Explainer(
+        load_schema(name), registry=registry(), format_checker=FormatChecker(CHECKED_FORMATS)
+    )
+
+
+def schema_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
+    """Nothing if `doc` conforms to schema `name`; else at least one problem, in path order."""
+    if conforms(name, doc):
+        return
+    errors = sorted(explainer(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [p for error in errors for p in _schema_problems(file, doc, error)]
+    yield from problems or _decider_problems(name, file, doc)
+
+
+def _decider_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
+    """The decider's own words, where the explainer finds no fault."""
+    try:
+        errors = list(_decider(name).iter_errors(doc))
+    except (ValueError, OverflowError) as error:
+        yield Problem(file, "", f"cannot be checked against the schema: {error}", "fix the value")
+        return
+    for error in errors:
+        yield Problem(file, json_path(error.instance_path), error.message, "fix it to the schema")
+
+
+def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Problem]:
+    """Turn a JSON Schema error into messages in the taxonomy's words, with hints."""
+    path = list(error.absolute_path)
+    where = json_path(path)
+    instance = error.instance
+    if error.validator == "enum" and path[-1:] == ["category"]:
+        return [
+            Problem(
+                file,
+                where,
+                f"unknown category {instance!r}",
+                did_you_mean(instance, taxonomy().category_ids),
+            )
+        ]
+    category = _category_at(doc, path)
+    if error.validator == "oneOf" and path[-1:] == ["value"] and "attributes" in path:
+        attribute = path[-2]
+        choices = [s["const"] for s in error.validator_value]
+        return [
+            Problem(
+                file,
+                where,
+                f"value {instance!r} is not allowed for attribute {attribute!r} of category {category!r}",
+                did_you_mean(instance, choices),
+            )
+        ]
+    if error.validator == "additionalProperties" and path[-1:] == ["attributes"]:
+        allowed = list(error.schema["properties"])
+        return [
+            Problem(
+                file,
+                json_path([*path, extra]),
+                f"attribute {extra!r} is not allowed for category {category!r}",
+                did_you_mean(extra, allowed),
+            )
+            for extra in sorted(set(instance) - set(allowed))
+        ]
+    if error.validator == "required" and path[-1:] == ["attributes"]:
+        # jsonschema raises one error per missing attribute, all alike: list every
+        # missing one here; the repeats are reported once. One given
+        # under a misspelt name is reported once, as that unknown attribute.
+        allowed = error.schema.get("properties", {})
+        misspelt = {
+            closest(given, error.validator_value) for given in instance if given not in allowed
+        }
+        return [
+            Problem(
+                file,
+                json_path([*path, missing]),
+                f"required attribute {missing!r} of category {category!r} is missing",
+                'add it; use {"value": "unspecified"} when the text does not say',
+            )
+            for missing in error.validator_value
+            if missing not in instance and missing not in misspelt
+        ]
+    if error.validator == "pattern" and error.schema.get("pattern") == slug_schema()["pattern"]:
+        return [
+            Problem(
+                file,
+                where,
+                f"{instance!r} is not a lowercase slug",
+                "use a-z, 0-9 and single '-' or '_' between them",
+            )
+        ]
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        return [
+            Problem(
+                file,
+                json_path([*path, extra]),
+                f"unknown field {extra!r}",
+                f"remove it, or {did_you_mean(extra, allowed)}"
+                if closest(extra, allowed)
+                else "remove it; allowed fields: " + ", ".join(allowed),
+            )
+            for extra in sorted(set(instance) - set(allowed))
+        ]
+    if error.validator == "required" and isinstance(instance, dict):
+        return [
+            Problem(
+                file,
+                json_path([*path, missing]),
+                f"required field {missing!r} is missing",
+                "add it",
+            )
+            for missing in error.validator_value
+            if missing not in instance
+        ]
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return [
+            Problem(
+                file,
+                where,
+                f"expected {_a(expected)}, got {_a(_json_type(instance))}"
+                + ("" if isinstance(instance, (dict, list)) else f" ({json.dumps(instance)})"),
+                f"write it as a JSON {expected}",
+            )
+        ]
+    if (
+        error.validator == "not"
+        and isinstance(instance, dict)
+        and list(error.validator_value) == ["required"]
+    ):
+        # The schema forbids these fields in this case (e.g. provenance.model unless a
+        # model made the document).
+        return [
+            Problem(
+                file,
+                json_path([*path, field]),
+                f"field {field!r} does not belong here"
+                + (
+                    f" (annotator_kind is {instance['annotator_kind']!r})"
+                    if "annotator_kind" in instance
+                    else ""
+                ),
+                "remove it" + (", or set annotator_kind to 'model'" if field == "model" else ""),
+            )
+            for field in error.validator_value["required"]
+            if field in instance
+        ]
+    if error.validator == "dependentRequired" and isinstance(instance, dict):
+        missing = {
+            needed
+            for given, needs in error.validator_value.items()
+            if given in instance
+            for needed in needs
+            if needed not in instance
+        }
+        return [
+            Problem(
+                file,
+                json_path([*path, field]),
+                f"{field} is missing",
+                "a span needs span_start, span_end and span_text together",
+            )
+            for field in sorted(missing)
+        ]
+    if error.validator == "maxLength":
+        return [
+            Problem(
+                file,
+                where,
+                f"{path[-1] if path else 'value'} is {len(instance)} characters long, "
+                f"more than the {error.validator_value} allowed",
+                "shorten it",
+            )
+        ]
+    if error.validator == "minimum":
+        if isinstance(instance, float) and not instance.is_integer():
+            return []  # not an integer: the type error says so, once
+        return [
+            Problem(
+                file,
+                where,
+                f"{instance} is less than the minimum of {error.validator_value}",
+                "offsets and segment ids count from 0",
+            )
+        ]
+    return [Problem(file, where, error.message)]
+
+
+def _a(json_type: str) -> str:
+    return ("an " if json_type[0] in "aeiou" else "a ") + json_type
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array", str: "string", int: "integer", float: "number"}[
+        type(value)
+    ]
+
+
+def _category_at(doc: object, path: list) -> object:
+    """The category of the practice at `path`, for messages."""
+    if path[:1] == ["practices"] and len(path) > 1:
+        practice = doc["practices"][path[1]]
+        return practice.get("category") if isinstance(practice, dict) else None
+    return None

@@ -1,0 +1,87 @@
+"""Annotation documents assembled in one place, with their fields in one order.
+
+    document = annotation_document(
+        policy_id="acme", annotator="alice", text_sha256=sidecar["text_sha256"],
+        annotated_date="2026-11-22", method="Read segment by segment.",
+        provenance=make_provenance("person", process="Read segment by segment.", is_blind=True),
+        practices=[make_practice("acme-alice-001", 3, "data_retention", {...})],
+    )
+
+Every writer of annotation documents (Label Studio import, adjudication, the
+tables' documents, the tests' generators) builds them here, so that what a
+document says about itself (schema and guidelines versions, provenance) is
+written the same way everywhere. The schema (schema/annotation.schema.json)
+says what each field means; `validate` says whether a document is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from privacy_labels.contract.schema import GUIDELINES_VERSION
+from privacy_labels.contract.schema import schema_version as current_schema_version
+
+
+def make_provenance(
+    annotator_kind: str,
+    *,
+    process: str,
+    is_blind: bool,
+    is_reviewed: bool = False,
+    model: str | None = None,
+) -> dict:
+    """What made a layer: a person, a model or an adjudication, how, blind or not,
+    reviewed or not; `model` names the model where one made it."""
+    return {
+        "annotator_kind": annotator_kind,
+        **({"model": model} if model is not None else {}),
+        "process": process,
+        "is_blind": is_blind,
+        "is_reviewed": is_reviewed,
+    }
+
+
+def make_practice(
+    practice_id: str,
+    segment_id: int,
+    category: str,
+    attributes: dict[str, dict],
+    *,
+    source_id: str | None = None,
+) -> dict:
+    """One data practice: its category and a {"value", span...} per attribute;
+    `source_id` is its id in the corpus it was imported from."""
+    return {
+        "practice_id": practice_id,
+        "segment_id": segment_id,
+        "category": category,
+        **({"source_id": source_id} if source_id is not None else {}),
+        "attributes": attributes,
+    }
+
+
+def annotation_document(
+    *,
+    policy_id: str,
+    annotator: str,
+    text_sha256: str,
+    annotated_date: str,
+    method: str,
+    provenance: dict,
+    practices: Iterable[dict],
+    guidelines_version: str = GUIDELINES_VERSION,
+    schema_version: str | None = None,
+) -> dict:
+    """One annotation layer of one policy, as `annotations/<policy_id>/<annotator>.json`
+    holds it; `schema_version` defaults to the current schema's."""
+    return {
+        "schema_version": schema_version or current_schema_version(),
+        "policy_id": policy_id,
+        "annotator": annotator,
+        "text_sha256": text_sha256,
+        "annotated_date": annotated_date,
+        "method": method,
+        "guidelines_version": guidelines_version,
+        "provenance": provenance,
+        "practices": list(practices),
+    }
