@@ -74,9 +74,9 @@ def check(
     inputs = {"tables folder": folder}
     if report:
         claim_output(report, "check", inputs)
-    key = checked_key(folder, practices_per_batch, policies_per_batch) if report else {}
+    checked = checked_key(folder, practices_per_batch, policies_per_batch) if report else {}
     if report and not data_docs and not force:
-        reused = reused_result(report, key)
+        reused = reused_result(report, checked)
         if reused is not None:
             return reused
     batches = batches_of(folder, practices_per_batch, policies_per_batch)
@@ -108,10 +108,10 @@ def check(
             text = dump_json(result.to_dict())
             (report_staging / RESULT).write_text(text, encoding="utf-8")
             # A table file rewritten while the gate ran: the key would not say what was checked.
-            is_unchanged = key == checked_key(folder, practices_per_batch, policies_per_batch)
+            is_unchanged = checked == checked_key(folder, practices_per_batch, policies_per_batch)
             if result.success and is_unchanged:
-                checked = {**key, "result_sha256": sha256_bytes(text.encode())}
-                (report_staging / CHECKED).write_text(dump_json(checked), encoding="utf-8")
+                record = {**checked, "result_sha256": sha256_bytes(text.encode())}
+                (report_staging / CHECKED).write_text(dump_json(record), encoding="utf-8")
     return result
 
 

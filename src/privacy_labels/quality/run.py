@@ -12,6 +12,7 @@ collects everything, on an asset per frame, and is stored for the docs.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +99,9 @@ class Runner:
                 result_format["unexpected_index_column_names"] = key
         self.n_runs += 1
         name = f"{frame_name}#{self.n_runs}"  # GX names must differ from run to run
+        # A suite binds its expectations (gives them an id): each run gets copies of the
+        # suite built once, which copy its fields without validating them again.
+        suite = [copy.copy(expectation) for expectation in suite]
         batch = self._batch(frame_name)
         if self.data_docs:
             definition = self.context.validation_definitions.add(
