@@ -84,12 +84,19 @@ def with_parents(
             .add_prefix(f"{fk.table}.")
         )
         parent[f"has_{fk.table}"] = True
+        right_on = [f"{fk.table}.{c}" for c in fk.references]
         frame = frame.merge(
-            parent,
-            how="left",
-            left_on=[f"{via}{c}" for c in fk.columns],
-            right_on=[f"{fk.table}.{c}" for c in fk.references],
+            parent, how="left", left_on=[f"{via}{c}" for c in fk.columns], right_on=right_on
         )
+        if needed is not None:  # the parent's key repeats the row's own: a copy per join
+            chained = {
+                f"{fk.table}.{c}"
+                for k in table(fk.table).foreign_keys
+                if k.table not in joined
+                for c in k.columns
+            }
+            kept = needed | chained | {"policies.policy_id"}
+            frame = frame.drop(columns=[c for c in right_on if c not in kept])
         frame[f"has_{fk.table}"] = frame[f"has_{fk.table}"].fillna(False).astype(bool)
         pending += [(parent_fk, f"{fk.table}.") for parent_fk in table(fk.table).foreign_keys]
     labels = {c.labels: c.name for c in table(name).columns if c.type == "label"}

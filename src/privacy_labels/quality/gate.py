@@ -22,6 +22,7 @@ checks on the tables that have the contract's columns, types and non-null values
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -90,11 +91,12 @@ def check(
         runner = Runner(context, data_docs=docs is not None)
         checks: dict[tuple[str, str, str], CheckResult] = {}
         n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
+        schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
         for policy_ids in batches:
             frames = read_as_written(folder, policy_ids)
             for name, frame in frames.items():
                 n_rows_seen[name] += len(frame)
-            for result in frame_checks(runner, frames):
+            for result in frame_checks(runner, frames, schemas):
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
             del frames
@@ -152,7 +154,9 @@ def batches_of(
     return batches
 
 
-def frame_checks(runner: Runner, frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+def frame_checks(
+    runner: Runner, frames: dict[str, pd.DataFrame], schemas: dict | None = None
+) -> list[CheckResult]:
     """Every suite on its frame, each table joined to its parents, and the project checks,
     in the order of the tables. The joins and project checks run on the tables whose
     columns, types and non-null values are the contract's; on others they are named as
@@ -174,7 +178,7 @@ def frame_checks(runner: Runner, frames: dict[str, pd.DataFrame]) -> list[CheckR
             )
         own[spec.name] = []
         for name, frame, frame_key, suite in runs:
-            results = runner.validate(name, frame, frame_key, suite)
+            results = _validate(runner, name, frame, frame_key, suite, schemas)
             own[spec.name] += results
             if any(
                 not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, results, strict=True)
@@ -201,6 +205,38 @@ def frame_checks(runner: Runner, frames: dict[str, pd.DataFrame]) -> list[CheckR
     else:
         checks += project_checks(frames)
     return checks
+
+
+# Expectations whose verdict depends on the frame's columns and dtypes alone.
+_SCHEMA_ONLY = ("expect_table_columns_to_match_ordered_list", "expect_column_type_to_be")
+
+
+def _validate(
+    runner: Runner, name: str, frame: pd.DataFrame, key: list[str], suite: list, schemas
+) -> list[CheckResult]:
+    """`runner.validate`, but for expectations on the columns and types alone, the verdict
+    of an earlier batch whose frame had the same columns and dtypes (`schemas` holds them):
+    every batch is read from the same files, and GX's fixed cost is per expectation.
+    """
+    if schemas is None:
+        return runner.validate(name, frame, key, suite)
+    signature = (name, tuple(frame.columns), tuple(map(str, frame.dtypes)))
+    is_schema = [e.expectation_type in _SCHEMA_ONLY for e in suite]
+    known = schemas.get(signature)
+    rest = [e for e, only in zip(suite, is_schema, strict=True) if known is None or not only]
+    found = iter(runner.validate(name, frame, key, rest))
+    if known is None:
+        results = list(found)
+        schemas[signature] = [r for r, only in zip(results, is_schema, strict=True) if only]
+        return results
+    earlier = iter(known)
+    return [_resized(next(earlier), len(frame)) if only else next(found) for only in is_schema]
+
+
+def _resized(result: CheckResult, n_rows: int) -> CheckResult:
+    """A schema expectation's result for a frame of `n_rows` (GX counts every row of a frame
+    that fails one)."""
+    return replace(result, n_rows=n_rows, n_failed=0 if result.success else n_rows)
 
 
 def _columns_read(suite: list) -> set[str]:
