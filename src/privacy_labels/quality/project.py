@@ -233,20 +233,25 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
     practices = frames["practices"].set_index("practice_id")
     values = frames["attribute_values"]
     negative = set(
-        values.loc[
-            (values["attribute"] == POLARITY) & (values["value"] == "does_not"),
-            "practice_id",
-        ]
+        as_list(
+            values.loc[
+                (values["attribute"] == POLARITY) & (values["value"] == "does_not"),
+                "practice_id",
+            ]
+        )
     )
-    answers = values.join(practices["policy_id"], on="practice_id")
+    answers = values.join(practices[["policy_id", "annotator"]], on="practice_id")
     policy_ids = pd.Index(frames["policies"]["policy_id"])
     failed = [
         f"{policy_id}: in only one of policies and policy_labels"
         for policy_id in policy_ids.symmetric_difference(labels.index)
     ]
     layers = _layers(frames)
-    # One dict per row: iterrows would convert all 220 Arrow-backed columns per cell.
-    rows = list(zip(labels.index, labels.to_dict("records"), strict=True))
+    # One dict per row, from whole columns as lists: iterrows would convert all 220
+    # Arrow-backed columns per cell, and to_dict converts them value by value.
+    columns = {c: as_list(labels[c]) for c in labels.columns}
+    records = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    rows = list(zip(labels.index, records, strict=True))
     layer_of = {}
     unsound = set()  # a row whose layer or count is wrong: its cells are not compared
     for policy_id, row in rows:
@@ -255,9 +260,11 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
         if problem:
             failed.append(f"{policy_id}: {problem}")
             unsound.add(policy_id)
-    annotator_of = dict(zip(practices.index, as_list(practices["annotator"]), strict=True))
-    # One key per answer, compared as a set per question: a pair of comparisons per slot
-    # over every attribute value took seconds at 10×.
+    # The answers of each policy's layer (every annotator's where the layer is null), each
+    # with one key per slot, compared as a set per question: a pair of comparisons per slot
+    # and a lookup per answer took seconds at 10×.
+    layer = answers["policy_id"].map(layer_of)
+    answers = answers[layer.isna() | (answers["annotator"] == layer).fillna(False)]
     slot_of = answers["category"] + "/" + answers["attribute"]
     for q in QUESTIONS:
         in_slots = slot_of.isin([f"{category}/{attribute}" for category, attribute in q.slots])
@@ -269,9 +276,7 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
             as_list(chosen["practice_id"]),
             strict=True,
         ):
-            layer = layer_of.get(policy_id)
-            if layer is None or annotator_of.get(practice_id) == layer:
-                expected.setdefault((policy_id, value), set()).add(practice_id)
+            expected.setdefault((policy_id, value), set()).add(practice_id)
         for v in q.values:
             status, evidence = cell_column(q.id, v.id), evidence_column(q.id, v.id)
             for policy_id, row in rows:
