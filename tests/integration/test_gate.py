@@ -11,18 +11,10 @@ import pytest
 
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema
-from privacy_labels.quality.gate import (
-    PRACTICES_PER_BATCH,
-    SLOT,
-    SLOT_VALUE,
-    _batches,
-    _checked_key,
-    _reused_result,
-    cells_suite,
-    check,
-    parents_suite,
-    table_suite,
-)
+from privacy_labels.quality.frames import SLOT, SLOT_VALUE
+from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
+from privacy_labels.quality.reuse import checked_key, reused_result
+from privacy_labels.quality.suites import cells_suite, parents_suite, table_suite
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"
@@ -358,13 +350,13 @@ def test_batches_hold_whole_policies_of_about_the_practices_asked(tmp_path):
     counts = pq.read_table(LABELED / "practices.parquet", columns=["policy_id"]).to_pandas()
     per_policy = counts["policy_id"].value_counts().to_dict()
     limit = max(per_policy.values())  # at least one policy per batch, most hold one
-    batches = _batches(LABELED, limit, None)
+    batches = batches_of(LABELED, limit, None)
     assert [p for batch in batches for p in batch] == sorted(per_policy)
     assert len(batches) > 1
     for batch in batches:
         assert sum(per_policy[p] for p in batch) <= limit
-    assert _batches(LABELED, sum(per_policy.values()), None) == [None]
-    assert [len(b) for b in _batches(LABELED, 10**9, 2)] == [2, 2, 1]
+    assert batches_of(LABELED, sum(per_policy.values()), None) == [None]
+    assert [len(b) for b in batches_of(LABELED, 10**9, 2)] == [2, 2, 1]
     result = check(LABELED, practices_per_batch=limit)
     assert result.success, [str(c) for c in result.failures]
     assert "rows_belong_to_the_corpus" in {c.check for c in result.checks}
@@ -417,8 +409,8 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     code, out, err = run("check", folder, "--report", report)
     assert code == 0, err
     assert "reused" not in out
-    key = _checked_key(folder, PRACTICES_PER_BATCH, None)
-    assert _reused_result(report, key) is not None
+    key = checked_key(folder, PRACTICES_PER_BATCH, None)
+    assert reused_result(report, key) is not None
     # the same bytes again: said so, with the way to run the gate anyway
     code, out, err = run("check", folder, "--report", report)
     assert code == 0, err
@@ -428,11 +420,11 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     assert code == 0, err
     assert "reused" not in out
     # a result edited since it was written, or another batch size, is not reused
-    assert _reused_result(report, {**key, "practices_per_batch": 1}) is None
+    assert reused_result(report, {**key, "practices_per_batch": 1}) is None
     result = report / "result.json"
     original = result.read_text(encoding="utf-8")
     result.write_text(original.replace('"n_failed": 0', '"n_failed": 0 '), encoding="utf-8")
-    assert _reused_result(report, key) is None
+    assert reused_result(report, key) is None
     result.write_text(original, encoding="utf-8")
     # one changed table file runs the gate, which names the fault; a failure is never reused
     _edit(folder, "practices", _duplicate_practice_id)

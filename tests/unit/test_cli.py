@@ -191,7 +191,7 @@ def test_the_gate_leaves_the_log_level_to_the_program(run, tmp_path, monkeypatch
     """Running the gate sets no logger level; the command sets Great Expectations' own."""
     import types
 
-    from privacy_labels.quality import gate
+    from privacy_labels.quality import suites
 
     # Stand-ins for GX, which takes seconds to import: the gate's import of it is what runs.
     stand_in = types.ModuleType("great_expectations")
@@ -202,7 +202,7 @@ def test_the_gate_leaves_the_log_level_to_the_program(run, tmp_path, monkeypatch
     before = gx_logger.level
     try:
         gx_logger.setLevel(logging.NOTSET)
-        gate._gx()
+        suites.gx()
         assert gx_logger.level == logging.NOTSET
         run("frobnicate")  # a usage error: nothing runs, and nothing is set
         assert gx_logger.level == logging.NOTSET

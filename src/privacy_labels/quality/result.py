@@ -1,0 +1,89 @@
+"""What the gate found: one CheckResult per expectation or project check, and the verdict.
+
+The result is a JSON document without timestamps or paths (`GateResult.to_dict`), so a
+release can ship it; `summary` is its terminal form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+N_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One expectation or project check on one frame."""
+
+    frame: str  # a table, or "<table>+parents" for the table joined to its parents
+    check: str  # the GX expectation type, or the project check's name
+    target: str  # columns and condition, human-readable
+    success: bool
+    n_rows: int
+    n_failed: int
+    examples: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        examples = "; ".join(_shorten(e) for e in self.examples)
+        return f"{self.frame}: {self.check} [{self.target}] failed for {self.n_failed:,} row(s): {examples}"
+
+
+def _shorten(example: object, width: int = 60) -> str:
+    """An example for the terminal: long values cut, so each failure stays a line or two."""
+    if isinstance(example, dict):
+        return "{" + ", ".join(f"{k}: {_shorten(v, width)}" for k, v in example.items()) + "}"
+    text = str(example)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    checks: list[CheckResult]
+    gx_version: str
+    # The result of an earlier run on the same files, code and versions, read from the report.
+    is_reused: bool = False
+
+    @property
+    def success(self) -> bool:
+        return all(c.success for c in self.checks)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success]
+
+    def to_dict(self) -> dict:
+        return {
+            "success": self.success,
+            "n_checks": len(self.checks),
+            "n_failed": len(self.failures),
+            "great_expectations_version": self.gx_version,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+def outcome(frame: str, check: str, target: str, n_rows: int, failed: list[str]) -> CheckResult:
+    """A project check's result from the messages of the rows that failed it."""
+    return CheckResult(
+        frame, check, target, not failed, n_rows, len(failed), sorted(failed)[:N_EXAMPLES]
+    )
+
+
+def added(a: CheckResult, b: CheckResult) -> CheckResult:
+    """One check's results over two batches."""
+    return CheckResult(
+        a.frame,
+        a.check,
+        a.target,
+        a.success and b.success,
+        a.n_rows + b.n_rows,
+        a.n_failed + b.n_failed,
+        (a.examples + b.examples)[:N_EXAMPLES],
+    )
+
+
+def summary(result: GateResult) -> str:
+    """A short terminal report: the verdict, then each failed check with a few examples."""
+    lines = [str(c) for c in result.failures]
+    verdict = "passed" if result.success else f"FAILED {len(result.failures)} of"
+    lines.append(f"quality gate {verdict} {len(result.checks)} checks")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""The expectation suites, generated from the table contract and the taxonomy, never listed.
+
+For every table: the columns in order and their types, non-null columns, unique
+(compound) keys, non-negative integers, label values in their lists, and span
+offsets in order (`table_suite`). A table's repeated label columns are expected
+as one long frame (`cells_suite`). Joined to its parents, a table's keys resolve,
+its labels lie in the taxonomy's `category/attribute(/value)` slots, and its spans
+lie inside the policy text (and their segment) and equal the text at their offsets
+(`parents_suite`).
+
+Each suite is built once per process: GX validates an expectation's pydantic model
+when it is made, which cost about a second per batch when rebuilt for every batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.tables import table
+from privacy_labels.quality.frames import SLOT, SLOT_VALUE, ancestors, repeated_labels
+
+
+def gx():
+    """great_expectations and its expectations, imported without their warnings and only
+    when a suite is run: the import takes seconds. (Its log level is the CLI's to set.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations
+        import great_expectations.expectations as gxe
+    return great_expectations, gxe
+
+
+# Whether a failure of the expectation means the table lacks the contract's shape (columns,
+# types, non-null values), which the joins and project checks rely on.
+STRUCTURAL = "structural"
+
+
+def _ordered(suite: list) -> tuple:
+    """The suite with each expectation's place in it, by which results are put back in order."""
+    for i, expectation in enumerate(suite):
+        expectation.meta = {**expectation.meta, "order": i}
+    return tuple(suite)
+
+
+def _described(expectation, target: str, *, is_structural: bool = False):
+    expectation.meta = {"target": target, STRUCTURAL: is_structural}  # shown in Data Docs too
+    return expectation
+
+
+def table_suite(name: str) -> list:
+    """Expectations on one table as written: columns, types, nulls, keys, labels, offsets.
+
+    Each label column is expected in its list; which attribute and value a
+    category allows is one set of `category/attribute(/value)` keys, expected by
+    `parents_suite`, and repeated label columns are expected as one, by `cells_suite`.
+    """
+    return list(_table_suite(name))
+
+
+def cells_suite(name: str) -> list:
+    """Expectations on the long frame of a table's repeated label columns (see `frames.cells`)."""
+    return list(_cells_suite(name))
+
+
+def parents_suite(name: str) -> list:
+    """Expectations on a table joined to its parents: keys resolve, spans lie in their text,
+    and labels are in their slot.
+    """
+    return list(_parents_suite(name))
+
+
+@functools.cache
+def _table_suite(name: str) -> tuple:
+    _, gxe = gx()
+    spec = table(name)
+    repeated = {c.name for c in repeated_labels(name)}
+    suite = [
+        _described(
+            gxe.ExpectTableColumnsToMatchOrderedList(column_list=spec.column_names),
+            ", ".join(spec.column_names),
+            is_structural=True,
+        )
+    ]
+    for c in spec.columns:
+        dtype = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
+            c.type, "string"
+        )
+        suite.append(
+            _described(
+                gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name, is_structural=True
+            )
+        )
+        if not c.is_nullable and c.name not in repeated:
+            suite.append(
+                _described(
+                    gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name, is_structural=True
+                )
+            )
+        if c.type in ("integer", "number"):
+            suite.append(
+                _described(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=0), c.name)
+            )
+    key = list(spec.primary_key)
+    unique = (
+        gxe.ExpectColumnValuesToBeUnique(column=key[0])
+        if len(key) == 1
+        else gxe.ExpectCompoundColumnsToBeUnique(column_list=key)
+    )
+    suite.append(_described(unique, ", ".join(key)))
+    for c in spec.columns:
+        if c.type == "label" and c.name not in repeated:
+            suite.append(
+                _described(
+                    gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=c.label_ids()), c.name
+                )
+            )
+    for span in spec.spans:
+        suite.append(
+            _described(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=span.end, column_B=span.start, ignore_row_if="either_value_is_missing"
+                ),
+                f"{span.end} > {span.start}",
+            )
+        )
+    return _ordered(suite)
+
+
+@functools.cache
+def _cells_suite(name: str) -> tuple:
+    _, gxe = gx()
+    repeated = repeated_labels(name)
+    if not repeated:
+        return ()
+    labels = repeated[0].labels
+    names = f"{len(repeated)} {labels} columns"
+    suite = [
+        _described(
+            gxe.ExpectColumnValuesToBeInSet(column=labels, value_set=repeated[0].label_ids()),
+            f"{labels} of {names}",
+        )
+    ]
+    if not any(c.is_nullable for c in repeated):
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToNotBeNull(column=labels),
+                f"{labels} of {names}",
+                is_structural=True,
+            )
+        )
+    return _ordered(suite)
+
+
+@functools.cache
+def _parents_suite(name: str) -> tuple:
+    _, gxe = gx()
+    spec, tax = table(name), taxonomy()
+    suite = []
+    for fk in spec.foreign_keys:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(column=f"has_{fk.table}", value_set=[True]),
+                f"({', '.join(fk.columns)}) → {fk.table}",
+            )
+        )
+    labels = {c.labels for c in spec.columns}
+    if {"category", "attribute"} <= labels:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=SLOT, value_set=[f"{c.id}/{a.id}" for c, a in tax.slots]
+                ),
+                f"{SLOT} is a slot of the taxonomy",
+            )
+        )
+    if {"category", "attribute", "value"} <= labels:
+        suite.append(
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=SLOT_VALUE,
+                    value_set=[f"{c.id}/{a.id}/{v.id}" for c, a in tax.slots for v in a.values],
+                ),
+                f"value allowed in its {SLOT} slot",
+            )
+        )
+    in_segment = name != "segments" and "segments" in ancestors(name)
+    for span in spec.spans:
+        pairs = [(("policies.n_chars", span.end), f"{span.end} <= policies.n_chars")]
+        if in_segment:
+            pairs += [
+                ((span.start, "segments.start"), f"{span.start} >= segments.start"),
+                (("segments.end", span.end), f"{span.end} <= segments.end"),
+            ]
+        for (a, b), target in pairs:
+            suite.append(
+                _described(
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A=a,
+                        column_B=b,
+                        or_equal=True,
+                        ignore_row_if="either_value_is_missing",
+                    ),
+                    target,
+                )
+            )
+        suite.append(
+            _described(
+                gxe.ExpectColumnPairValuesToBeEqual(
+                    column_A=span.text,
+                    column_B=f"{span.text}@policy",
+                    ignore_row_if="either_value_is_missing",
+                ),
+                f"{span.text} == policies.text[{span.start}:{span.end}]",
+            )
+        )
+    return _ordered(suite)
