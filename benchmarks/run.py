@@ -176,6 +176,80 @@ def naive_load(args) -> None:
 
 
 @stage
+def import_opp115(args) -> None:
+    """`import opp115` of the corpus in OPP-115's layout at --raw."""
+    import inspect
+
+    from privacy_labels.importers.opp115 import import_opp115 as run_import
+
+    # OLD_IMPORT's commit has no workers: the same stage measures it (PYTHONPATH=its src).
+    has_workers = "workers" in inspect.signature(run_import).parameters
+    run_import(args.raw, args.out, progress=False, **({"workers": 2} if has_workers else {}))
+
+
+@stage
+def naive_import(args) -> None:
+    """OPP-115's CSVs read with pandas, each attribute cell parsed with json.loads, each
+    practice checked with jsonschema, the rows made into pandas frames and written as
+    Parquet. Display names become ids by a lookup; offsets stay OPP-115's, no text."""
+    import pandas as pd
+    from jsonschema import Draft202012Validator
+
+    from privacy_labels.schema import load_schema, registry, taxonomy
+
+    annotation = load_schema("annotation")
+    practice_schema = {"$ref": f"{annotation['$id']}#/$defs/practice"}
+    validator = Draft202012Validator(practice_schema, registry=registry())
+    categories = {c.name: c for c in taxonomy().categories}
+    attributes = {
+        (c.id, a.name): (a.id, {v.name.lower(): v.id for v in a.values})
+        for c in taxonomy().categories
+        for a in c.attributes
+    }
+    practices, values = [], []
+    for path in sorted((args.raw / "annotations").glob("*.csv")):
+        frame = pd.read_csv(path, header=None, names=OPP115_COLUMNS, dtype=str)
+        policy_id = "opp115-" + path.stem.replace("_", "-").replace(".", "-")
+        for row in frame.itertuples(index=False):
+            category = categories[row.category]
+            practice = {
+                "practice_id": f"opp115-{row.annotation_id}",
+                "segment_id": int(row.segment_id),
+                "source_id": row.annotation_id,
+                "category": category.id,
+                "attributes": {},
+            }
+            for name, chosen in json.loads(row.attributes).items():
+                if chosen["value"] == "not-selected":
+                    continue
+                attribute_id, ids = attributes[category.id, name]
+                value = {"value": ids[chosen["value"].lower()]}
+                if chosen["startIndexInSegment"] >= 0:
+                    value["span_start"] = chosen["startIndexInSegment"]
+                    value["span_end"] = chosen["endIndexInSegment"]
+                    value["span_text"] = chosen["selectedText"]
+                practice["attributes"][attribute_id] = value
+            errors = list(validator.iter_errors(practice))
+            assert not errors, errors[0].message
+            practices.append(
+                (practice["practice_id"], policy_id, row.annotator_id, practice["segment_id"],
+                 category.id, row.annotation_id)
+            )  # fmt: skip
+            values += [
+                (practice["practice_id"], attribute_id, v["value"], v.get("span_start"),
+                 v.get("span_end"), v.get("span_text"))
+                for attribute_id, v in practice["attributes"].items()
+            ]  # fmt: skip
+    args.out.mkdir(parents=True)
+    columns = {
+        "practices": ["practice_id", "policy_id", "annotator", "segment_id", "category", "source_id"],
+        "attribute_values": ["practice_id", "attribute", "value", "span_start", "span_end", "span_text"],
+    }  # fmt: skip
+    for name, rows in (("practices", practices), ("attribute_values", values)):
+        pd.DataFrame(rows, columns=columns[name]).to_parquet(args.out / f"{name}.parquet")
+
+
+@stage
 def floor(args) -> None:
     """pyarrow reads each JSON file and writes it to Parquet: no checks, no tables."""
     import pyarrow.json as pa_json

@@ -227,6 +227,7 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
             args.out,
             consolidation=args.consolidation,
             progress=False if args.quiet else None,
+            workers=args.workers,
         )
     except SourceError as error:
         print(f"import stopped: {error}; {args.out} is unchanged", file=sys.stderr)
@@ -706,6 +707,14 @@ def parser() -> argparse.ArgumentParser:
         choices=CONSOLIDATION_THRESHOLDS,
         help="import the consolidated layer at this overlap threshold instead of the "
         "annotators' practices",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=default_workers(),
+        metavar="N",
+        help="processes that convert policies in parallel (the output is the same); "
+        f"default: the cores here ({default_workers()})",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_import_opp115)
