@@ -72,7 +72,9 @@ def write_opp115_layout(raw: Path, out: Path) -> int:
     for folder in ("annotations", "sanitized_policies", "documentation"):
         (out / folder).mkdir(parents=True)
     n_practices = n_spans = 0
-    with open(out / "documentation" / "policies_opp115.csv", "w", encoding="utf-8", newline="") as f:
+    with open(
+        out / "documentation" / "policies_opp115.csv", "w", encoding="utf-8", newline=""
+    ) as f:
         metadata = csv.writer(f)
         metadata.writerow(
             ["Policy UID", "Policy URL", "Policy collection date", "Policy last updated date"]
@@ -91,7 +93,9 @@ def write_opp115_layout(raw: Path, out: Path) -> int:
                 "|||".join(h for h, _, _ in html), encoding="utf-8"
             )
             rows = []
-            for document_path in sorted((raw / "annotations" / sidecar["policy_id"]).glob("*.json")):
+            for document_path in sorted(
+                (raw / "annotations" / sidecar["policy_id"]).glob("*.json")
+            ):
                 document = parse_json(document_path.read_text(encoding="utf-8"))
                 for practice in document["practices"]:
                     n_practices += 1
