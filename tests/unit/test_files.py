@@ -103,7 +103,7 @@ _JSON_VALUES = st.recursive(
         # keys the standard encoder converts (numbers, booleans, None): left to it
         | st.dictionaries(st.integers() | st.booleans() | st.none(), inner, max_size=2)
     ),
-    max_leaves=30,
+    max_leaves=15,
 )
 
 

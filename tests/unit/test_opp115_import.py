@@ -292,7 +292,7 @@ def test_a_problem_found_by_a_worker_is_the_same_message(run, tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_during_a_parallel_import_exits_130_and_leaves_nothing(tmp_path):
     """SIGINT to the process group, as a terminal sends it, at moments through the run."""
-    source = _copies(OPP115_FIXTURE, tmp_path / "opp115", 60)
+    source = _copies(OPP115_FIXTURE, tmp_path / "opp115", 40)
     out = tmp_path / "raw"
     command = [
         *(sys.executable, "-m", "privacy_labels.cli", "import", "opp115", source),
