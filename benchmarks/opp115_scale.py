@@ -6,7 +6,8 @@ The full corpus has 115 policies and 23,194 practices. Given any OPP-115-layout
 folder (the five-policy sample by default), this copies its policies, with
 fresh UIDs and annotation ids, until there are at least that many practices,
 in a temporary folder that is deleted afterwards (OPP-115 data never enters the
-repository), then times each stage in this process and prints a table.
+repository), then times each stage in this process (import and build on every core, as the
+command does by default) and prints a table.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main() -> int:
         return 2
 
     import privacy_labels as pl
+    from privacy_labels._parallel import default_workers
     from privacy_labels.build.pipeline import build
     from privacy_labels.importers.opp115 import import_opp115
     from privacy_labels.outputs.agreement import agreement
@@ -86,8 +88,18 @@ def main() -> int:
         tmp = Path(tmp)
         n_policies, n_practices = replicate(args.source, tmp / "opp115", args.practices)
         stages = [
-            ("import", lambda: import_opp115(tmp / "opp115", tmp / "raw", progress=False)),
-            ("build", lambda: build(tmp / "raw", tmp / "labeled", progress=False)),
+            (
+                "import",
+                lambda: import_opp115(
+                    tmp / "opp115", tmp / "raw", progress=False, workers=default_workers()
+                ),
+            ),
+            (
+                "build",
+                lambda: build(
+                    tmp / "raw", tmp / "labeled", progress=False, workers=default_workers()
+                ),
+            ),
             ("check (quality gate)", lambda: check(tmp / "labeled", report=None)),
             ("agreement", lambda: agreement(tmp / "labeled")),
             ("load segment_labels", lambda: pl.load("segment_labels", tmp / "labeled")),

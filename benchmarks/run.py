@@ -176,6 +176,86 @@ def naive_load(args) -> None:
 
 
 @stage
+def import_opp115(args) -> None:
+    """`import opp115` of the corpus in OPP-115's layout at --raw."""
+    import inspect
+
+    from privacy_labels.importers.opp115 import import_opp115 as run_import
+
+    # OLD_IMPORT's commit has no workers: the same stage measures it (PYTHONPATH=its src).
+    has_workers = "workers" in inspect.signature(run_import).parameters
+    run_import(args.raw, args.out, progress=False, **({"workers": 2} if has_workers else {}))
+
+
+# The shape of an OPP-115 attribute cell: what a naive import checks each practice against.
+OPP115_CELL_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "required": ["value", "selectedText", "startIndexInSegment", "endIndexInSegment"],
+        "properties": {
+            "value": {"type": "string", "minLength": 1},
+            "selectedText": {"type": "string"},
+            "startIndexInSegment": {"type": "integer"},
+            "endIndexInSegment": {"type": "integer"},
+        },
+        "additionalProperties": False,
+    },
+}
+
+
+@stage
+def naive_import(args) -> None:
+    """OPP-115's CSVs read with pandas, each practice's attribute cell parsed with json.loads
+    and checked with jsonschema, display names looked up as ids, the rows made into pandas
+    frames and written as Parquet. Offsets stay OPP-115's: no text, no spans placed."""
+    import pandas as pd
+    from jsonschema import Draft202012Validator
+
+    from privacy_labels.contract.schema import taxonomy
+
+    validator = Draft202012Validator(OPP115_CELL_SCHEMA)
+    categories = {c.name: c for c in taxonomy().categories}
+    attributes = {
+        (c.id, a.name): (a.id, {v.name.lower(): v.id for v in a.values})
+        for c in taxonomy().categories
+        for a in c.attributes
+    }
+    practices, values = [], []
+    for path in sorted((args.raw / "annotations").glob("*.csv")):
+        frame = pd.read_csv(path, header=None, names=OPP115_COLUMNS, dtype=str)
+        policy_id = "opp115-" + path.stem.replace("_", "-").replace(".", "-")
+        for row in frame.itertuples(index=False):
+            cell = json.loads(row.attributes)
+            errors = list(validator.iter_errors(cell))
+            assert not errors, errors[0].message
+            category = categories[row.category]
+            practice_id = f"opp115-{row.annotation_id}"
+            practices.append(
+                (practice_id, policy_id, row.annotator_id, int(row.segment_id), category.id,
+                 row.annotation_id)
+            )  # fmt: skip
+            for name, chosen in cell.items():
+                if chosen["value"] == "not-selected":
+                    continue
+                attribute_id, ids = attributes[category.id, name]
+                has_span = chosen["startIndexInSegment"] >= 0
+                values.append(
+                    (practice_id, attribute_id, ids[chosen["value"].lower()],
+                     chosen["startIndexInSegment"] if has_span else None,
+                     chosen["endIndexInSegment"] if has_span else None,
+                     chosen["selectedText"] if has_span else None)
+                )  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    columns = {
+        "practices": ["practice_id", "policy_id", "annotator", "segment_id", "category", "source_id"],
+        "attribute_values": ["practice_id", "attribute", "value", "span_start", "span_end", "span_text"],
+    }  # fmt: skip
+    for name, rows in (("practices", practices), ("attribute_values", values)):
+        pd.DataFrame(rows, columns=columns[name]).to_parquet(args.out / f"{name}.parquet")
+
+
+@stage
 def floor(args) -> None:
     """pyarrow reads each JSON file and writes it to Parquet: no checks, no tables."""
     import pyarrow.json as pa_json
@@ -367,7 +447,8 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
         raw_bytes,
     )
     shutil.rmtree(work / f"x{scale}" / "floor")
-    if not naive:  # the naive baseline runs once, on the first corpus
+    results += import_figures(scale, raw, work / f"x{scale}", partitioned, naive, log)
+    if not naive.keys() - {NAIVE_IMPORT}:  # the naive baseline runs once, on the first corpus
         for stage_name, limit in (("naive-validate", None), ("naive-build", NAIVE_BUILD_POLICIES)):
             share = 1.0 if limit is None else min(1.0, limit / n_policies)
             seconds, rss = measure(stage_name, repeats=1, raw=raw, out=work / "naive", limit=limit)
@@ -382,6 +463,8 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
         for m in naive.values():
             log(f"{scale}×: {m.stage:<26} {m.seconds:8.2f} s (scaled from {m.measured_share:.0%})")
     for stage_name, m in naive.items():  # the baseline at this size, scaled linearly
+        if m.scale == scale and stage_name == NAIVE_IMPORT:
+            continue  # measured at this size, already in the results
         factor = n / m.n_practices
         results.append(
             Measurement(
@@ -395,6 +478,52 @@ def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> lis
             )
         )
     shutil.rmtree(work / f"x{scale}")
+    return results
+
+
+# `import opp115` at the commit before it was made fast (addb67b), measured by this benchmark's
+# own stage (PYTHONPATH=<addb67b>/src python -m benchmarks.run --stage import-opp115 ...) on
+# the synthetic corpus in OPP-115's layout, paired run by run with this commit's, on the
+# 2-core machine of README, Performance: seconds, the median of 3 after a warm-up, by scale.
+# Measured under a load average of about 4 (other jobs), so slower than quiet; 10× could not
+# be measured to that rule under a load of 12-14 (one run: 468 s; README, Performance).
+OLD_IMPORT_COMMIT = "addb67b"
+OLD_IMPORT_SECONDS = {1: 10.63}
+IMPORT_SPEED_UP = 3.0  # the target: at least this many times faster than OLD_IMPORT_SECONDS
+NAIVE_IMPORT = "naive-import"
+NAIVE_IMPORT_MAX_SCALE = 10  # above it the naive import is scaled from its largest run
+
+
+def import_figures(
+    scale: int, raw: Path, work: Path, partitioned: bool, naive: dict, log
+) -> list[Measurement]:
+    """`import opp115`, the build of what it wrote and the naive import, on the corpus
+    at `raw` written again in OPP-115's layout (benchmarks/opp115_layout.py)."""
+    from benchmarks.opp115_layout import write_opp115_layout
+
+    opp115, imported = work / "opp115", work / "imported"
+    log(f"{scale}×: writing the corpus in OPP-115's layout ...")
+    n = write_opp115_layout(raw, opp115)
+    source_bytes = folder_bytes(opp115)
+    results = [
+        Measurement(scale, "import opp115", *measure("import-opp115", raw=opp115, out=imported),
+                    n, source_bytes),
+        Measurement(scale, "build (imported)",
+                    *measure("build", raw=imported, out=work / "imported-labeled",
+                             partitioned=partitioned),
+                    n, folder_bytes(imported)),
+    ]  # fmt: skip
+    if scale <= NAIVE_IMPORT_MAX_SCALE:
+        # Minutes at 10×: timed once there, the median of REPEATS at smaller sizes.
+        repeats = REPEATS if scale == 1 else 1
+        seconds, rss = measure(NAIVE_IMPORT, repeats=repeats, raw=opp115, out=work / "naive")
+        naive[NAIVE_IMPORT] = Measurement(scale, NAIVE_IMPORT, seconds, rss, n, source_bytes)
+        results.append(naive[NAIVE_IMPORT])
+    for m in results:
+        log(f"{scale}×: {m.stage:<26} {m.seconds:8.2f} s  {m.practices_per_second:>10,.0f} "
+            f"practices/s  {m.peak_rss_mb:7,.0f} MB")  # fmt: skip
+    for folder in (opp115, imported, work / "imported-labeled", work / "naive"):
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
@@ -441,6 +570,8 @@ NAIVE_OF = {
     "build": "naive-build",
     "validate + build": "naive-validate + build",
     "load(attribute_values)": "naive-load",
+    "import opp115": NAIVE_IMPORT,
+    "import + build": NAIVE_IMPORT,
 }
 
 
@@ -454,6 +585,7 @@ def with_sums(results: list[Measurement]) -> list[Measurement]:
             ("validate + build", "validate", "build"),
             ("naive-validate + build", "naive-validate", "naive-build"),
             ("validate + build + gate", "validate", "build", "quality gate"),
+            ("import + build", "import opp115", "build (imported)"),
         ):
             stages = [by[p] for p in parts]
             rows.append(
@@ -588,7 +720,27 @@ def verdicts(results: list[Measurement], seed: dict[str, float] | None = None) -
                 at[top, "build"].peak_rss_mb / at[a, "build"].peak_rss_mb,
             )
         )
-    checks = seed_checks + gate_checks + checks
+    import_checks = [
+        (
+            f"import opp115 at {s}×, times faster than at {OLD_IMPORT_COMMIT} "
+            f"({OLD_IMPORT_SECONDS[s]:.2f} s)",
+            ">=",
+            IMPORT_SPEED_UP,
+            OLD_IMPORT_SECONDS[s] / at[s, "import opp115"].seconds,
+        )
+        for s in scales
+        if OLD_IMPORT_SECONDS.get(s)
+    ] + [
+        (
+            f"import + build at {s}×, time ÷ the naive import's",
+            "<",
+            1.0,
+            at[s, "import + build"].seconds / at[s, NAIVE_IMPORT].seconds,
+        )
+        for s in scales
+        if s >= 10
+    ]
+    checks = seed_checks + gate_checks + import_checks + checks
     meets = {">=": float.__ge__, "<=": float.__le__, "<": float.__lt__}
     return [
         {

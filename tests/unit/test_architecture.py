@@ -28,11 +28,6 @@ LAYERS = [
 ]
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 MAX_LINES = 550  # "about 500": a module past it holds more than one job
-# Modules still to split by job (docs/architecture.md, "Not yet split"). Strict: once one
-# is split, its entry must go, so the list never hides a module that grows again.
-NOT_YET_SPLIT = {
-    "importers/opp115.py",
-}
 
 
 def _module(path: Path) -> str:
@@ -85,15 +80,7 @@ def test_imports_run_down_the_pipeline(path):
     assert not upward, f"{path.relative_to(PACKAGE)} ({own}) imports {upward}, a later stage"
 
 
-def _sized(path: Path):
-    name = path.relative_to(PACKAGE).as_posix()
-    marks = (
-        [pytest.mark.xfail(strict=True, reason="not yet split")] if name in NOT_YET_SPLIT else []
-    )
-    return pytest.param(path, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("path", [_sized(p) for p in SOURCES])
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_holds_several_jobs(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by job"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privacy_labels import _files
 from privacy_labels._files import Busy, exclusive, replace_dir_when_done
@@ -115,3 +119,44 @@ def test_the_cycle_collector_pause_is_scoped_and_counted():
         assert not gc.isenabled()  # paused by someone else before: left paused
     finally:
         gc.enable()
+
+
+# -- dump_json: the standard encoder's bytes, written faster ------------------------------
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and the infinities included: left to the standard encoder
+    | st.text()  # any code point, control characters and lone surrogates included
+)
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        # keys the standard encoder converts (numbers, booleans, None): left to it
+        | st.dictionaries(st.integers() | st.booleans() | st.none(), inner, max_size=2)
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(_JSON_VALUES)
+def test_dump_json_writes_the_standard_encoders_bytes(data):
+    assert _files.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_dump_json_leaves_what_it_does_not_write_to_the_standard_encoder():
+    from collections import OrderedDict
+
+    for data in (OrderedDict(a=[1]), {"a": {1: 2.5}}, [float("nan")], {"b": 1e16}, (True,)):
+        assert _files.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    cycle: list = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match="Circular reference"):
+        _files.dump_json(cycle)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _files.dump_json({"a": {1, 2}})

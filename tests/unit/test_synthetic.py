@@ -105,3 +105,38 @@ def test_the_command_prints_one_summary_line(tmp_path, capsys):
 def test_the_command_refuses_a_folder_that_is_not_empty(three, capsys):
     assert synthetic.main([str(three), "--policies", "1"]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+# -- benchmarks/opp115_layout.py: the same corpus in OPP-115's layout, for the import ------
+
+
+def _labels(raw: Path) -> list[tuple]:
+    """Every practice's policy order, annotator, category and values with their span texts."""
+    found = []
+    for n, policy in enumerate(sorted((raw / "policies").glob("*.json"))):
+        for path in sorted((raw / "annotations" / policy.stem).glob("*.json")):
+            for practice in json.loads(path.read_text())["practices"]:
+                values = {
+                    a: (v["value"], v.get("span_text")) for a, v in practice["attributes"].items()
+                }
+                found.append((n, path.stem, practice["category"], values))
+    return found
+
+
+def test_the_opp115_layout_imports_back_to_the_same_labels(three, tmp_path):
+    from benchmarks.opp115_layout import SHIFTED_EVERY, write_opp115_layout
+
+    from privacy_labels.importers.opp115 import import_opp115
+
+    n = write_opp115_layout(three, tmp_path / "opp115")
+    html = next((tmp_path / "opp115" / "sanitized_policies").glob("*.html")).read_text()
+    assert "&nbsp;" in html and "<br>" in html and html.startswith("<p>")
+    summary = import_opp115(tmp_path / "opp115", tmp_path / "raw", progress=False)
+    assert summary.n_practices == n == len(_labels(three))
+    assert _labels(tmp_path / "raw") == _labels(three)  # values and span texts all kept
+    spans = sum(summary.spans.values())
+    assert summary.spans["relocated"] == spans // SHIFTED_EVERY  # the shifted ones, found
+    assert summary.spans["unanchorable"] == 0
+    assert (
+        Validator(default_raw=tmp_path / "raw").validate_corpus(RawCorpus(tmp_path / "raw")) == []
+    )

@@ -32,6 +32,7 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
         args.out,
         consolidation=args.consolidation,
         progress=False if args.quiet else None,
+        workers=args.workers,
     )
     summary_ = result.to_dict()
     if args.format == "json":
@@ -223,7 +224,7 @@ def add_import(sub, common: Parents) -> None:
     sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
     p = sources.add_parser(
         "opp115",
-        parents=[common.fmt],
+        parents=[common.fmt, common.workers],
         help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
         description="Import every policy and practice of OPP-115 v1.0: text from "
         "sanitized_policies/ with markup removed, segments kept, labels mapped to the "

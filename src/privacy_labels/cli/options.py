@@ -42,7 +42,8 @@ def parents() -> Parents:
         type=positive_int,
         default=default_workers(),
         metavar="N",
-        help="processes that check policies in parallel; default: the cores here "
+        help="processes that work on policies in parallel (the output is the same); default: "
+        "the cores here "
         f"({default_workers()})",
     )
     return Parents(fmt, raw, workers)

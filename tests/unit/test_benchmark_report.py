@@ -1,0 +1,54 @@
+"""benchmarks/run.py's report: the import's figures beside the naive import, with targets."""
+
+from __future__ import annotations
+
+from benchmarks import run
+
+
+def _results(import_10x: float, naive_10x: float) -> list[run.Measurement]:
+    stages = {
+        "validate": 1.0,
+        "build": 2.0,
+        "quality gate": 10.0,
+        "load(attribute_values)": 0.1,
+        run.FLOOR: 5.0,
+        "naive-validate": 20.0,
+        "naive-build": 100.0,
+        "naive-load": 3.0,
+        "build (imported)": 2.0,
+    }
+    results = []
+    for scale, n, imported, naive in ((1, 20_000, 1.0, 4.0), (10, 200_000, import_10x, naive_10x)):
+        for stage, seconds in {
+            **stages,
+            "import opp115": imported,
+            run.NAIVE_IMPORT: naive,
+        }.items():
+            results.append(run.Measurement(scale, stage, seconds * scale, 100.0, n, 1_000_000))
+    return run.with_sums(results)
+
+
+def _verdicts(results) -> dict[str, tuple[float, bool]]:
+    return {v["target"]: (v["measured"], v["is_met"]) for v in run.verdicts(results)}
+
+
+def test_import_and_build_are_set_beside_the_naive_import_and_the_old_figure():
+    results = _results(import_10x=1.5, naive_10x=4.0)  # 15 s and 40 s at 10×
+    table = run.table(results)
+    assert "| 10× | 200,000 | import + build | 35.00 |" in table
+    assert "| 10× | 200,000 | import opp115 | 15.00 | 13,333 | 0.1 | 100 | 2.7× |" in table
+    verdicts = _verdicts(results)
+    for scale, seconds in ((1, 1.0), (10, 15.0)):
+        old = run.OLD_IMPORT_SECONDS.get(scale)
+        speed_up = f"import opp115 at {scale}×, times faster than at addb67b ({old or 0:.2f} s)"
+        if old:  # a scale with a recorded figure gets a verdict, the others none
+            assert verdicts[f"{speed_up} >= 3.0"] == (round(old / seconds, 2), old / seconds >= 3)
+        else:
+            assert f"{speed_up} >= 3.0" not in verdicts
+    assert run.OLD_IMPORT_SECONDS  # at least one figure is recorded
+    assert verdicts["import + build at 10×, time ÷ the naive import's < 1.0"] == (0.88, True)
+
+
+def test_an_import_and_build_slower_than_the_naive_import_is_missed():
+    verdicts = _verdicts(_results(import_10x=3.0, naive_10x=4.0))  # 30 + 20 s against 40 s
+    assert verdicts["import + build at 10×, time ÷ the naive import's < 1.0"] == (1.25, False)
