@@ -19,11 +19,15 @@ import pytest
 from privacy_labels._files import exclusive
 from tests.conftest import REPO
 
-TRIALS = 20
-# Each release trial runs the gate twice (killed, then the rerun): 12 trials, half of them
-# killed within the staging window, show every outcome (none, released, citation updated,
-# killed while writing) in a third of the time of 40.
-RELEASE_TRIALS = 12
+# The moments a run is killed at, one a trial: "start" (at once: nothing of it written yet),
+# "staging" (as soon as its staging folder appears: killed while writing, for certain),
+# "run" (at random over its whole run) and "window" (at random while its staging folder
+# lives: writing and swap). The first two give a known outcome that each trial asserts;
+# the random ones may land anywhere, the swap included, and each must leave the old output
+# or the new one. Each release trial runs the gate twice (killed, then the rerun), so the
+# release gets fewer random trials than the build.
+BUILD_MOMENTS = ("start", "staging", *("run", "window") * 5)
+RELEASE_MOMENTS = ("start", "staging", "run", "window", "run", "window")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX"),
@@ -66,21 +70,38 @@ def timed_run(command: list[str], target: Path) -> tuple[float, float]:
     return ended - started, (unstaged or ended) - staged
 
 
-def kill_at_random(
-    command: list[str], target: Path, rng: random.Random, *, duration: float, window: float | None
+def kill_at(
+    command: list[str],
+    target: Path,
+    moment: str,
+    rng: random.Random,
+    *,
+    duration: float,
+    window: float,
 ) -> None:
-    """Start `command` and SIGKILL it at a random moment: of its whole run, or with
-    `window`, of the time its staging folder lives (writing and swap, not start-up).
-    """
+    """Start `command` and SIGKILL it at `moment` (see BUILD_MOMENTS)."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if window is None:
+    if moment == "run":
         time.sleep(rng.uniform(0, duration))
-    else:
+    elif moment in ("staging", "window"):
         while not leftovers(target) and process.poll() is None:
             time.sleep(0.001)
-        time.sleep(rng.uniform(0, window))
+        assert process.poll() is None, "the run ended before it was killed"
+        if moment == "window":
+            time.sleep(rng.uniform(0, window))
+    else:
+        assert moment == "start", moment
     process.send_signal(signal.SIGKILL)
     process.wait()
+
+
+def assert_known_outcome(moment: str, trial: int, is_old: bool, staged: list[str]) -> None:
+    """A run killed at once left nothing; one killed as its staging folder appeared left
+    the old output and its staging folder (which the next run clears)."""
+    if moment == "start":
+        assert is_old and staged == [], f"trial {trial}: killed at once, yet it wrote"
+    elif moment == "staging":
+        assert is_old and staged, f"trial {trial}: killed while staging, yet {staged=}"
 
 
 def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
@@ -109,14 +130,15 @@ def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
 
     rng = random.Random(20261122)
     outcomes = {"old": 0, "new": 0, "killed while writing": 0}
-    for trial in range(TRIALS):
+    for trial, moment in enumerate(BUILD_MOMENTS):
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(pristine, out)
         build = cli("build", "--quiet", "--raw", raw, "--out", out)
-        kill_at_random(build, out, rng, duration=duration, window=window if trial % 2 else None)
+        kill_at(build, out, moment, rng, duration=duration, window=window)
 
         after = snapshot(out)
         assert after in (old, new), f"trial {trial}: {out} holds neither the old nor the new output"
+        assert_known_outcome(moment, trial, after == old, leftovers(out))
         outcomes["old" if after == old else "new"] += 1
         outcomes["killed while writing"] += bool(leftovers(out))
         visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
@@ -127,7 +149,6 @@ def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
         assert snapshot(out) == new
         assert leftovers(out) == []
     print(f"build kill trials: {outcomes}")
-    assert outcomes["killed while writing"] >= TRIALS // 4
 
 
 @pytest.fixture
@@ -180,9 +201,8 @@ def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo)
 
     rng = random.Random(20261123)
     outcomes = {"none": 0, "released": 0, "citation updated": 0, "killed while writing": 0}
-    for trial in range(RELEASE_TRIALS):
-        staging_window = window if trial % 2 else None
-        kill_at_random(command, releases / "0.2.0", rng, duration=duration, window=staging_window)
+    for trial, moment in enumerate(RELEASE_MOMENTS):
+        kill_at(command, releases / "0.2.0", moment, rng, duration=duration, window=window)
 
         assert snapshot(releases / "0.1.0") == old_release
         assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) in (
@@ -192,6 +212,8 @@ def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo)
         released = snapshot(releases / "0.2.0")
         assert released in ({}, new_release), f"trial {trial}: releases/0.2.0 is partial"
         assert citation.read_bytes() in (old_citation, new_citation)
+        is_old = not released and citation.read_bytes() == old_citation
+        assert_known_outcome(moment, trial, is_old, leftovers(releases / "0.2.0"))
         if citation.read_bytes() == new_citation:
             assert released == new_release
         outcomes["none" if not released else "released"] += 1
@@ -211,7 +233,6 @@ def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo)
         citation.write_bytes(old_citation)
         (root / ".zenodo.json").unlink()  # written with the release; none before it
     print(f"release kill trials: {outcomes}")
-    assert outcomes["killed while writing"] >= RELEASE_TRIALS // 4
 
 
 def test_a_release_killed_before_its_citation_is_finished_by_the_next_run(tmp_path, release_repo):
