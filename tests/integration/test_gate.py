@@ -320,7 +320,9 @@ def test_json_output_for_ci(run, tmp_path):
 
 
 def test_a_folder_without_tables_is_a_clear_error(run, tmp_path):
-    code, _, err = run("check", tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run("check", empty, "--report", tmp_path / "report")
     assert code == 1
     assert "no policies.parquet" in err and "privacy-labels build" in err
 
@@ -328,7 +330,7 @@ def test_a_folder_without_tables_is_a_clear_error(run, tmp_path):
 def test_a_file_that_is_not_parquet_is_a_clear_error(run, tmp_path):
     folder = shutil.copytree(LABELED, tmp_path / "labeled")
     (folder / "segments.parquet").write_bytes(b"PAR1 truncated")
-    code, _, err = run("check", folder)
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     assert "segments.parquet: not a readable Parquet file" in err
 
@@ -368,7 +370,7 @@ def test_a_hand_edited_or_swapped_file_is_a_named_failed_check(run, tmp_path):
     a.rename(tmp_path / "swap")
     b.rename(a)
     (tmp_path / "swap").rename(b)
-    code, out, err = run("check", folder, "--format", "json")
+    code, out, err = run("check", folder, "--format", "json", "--report", tmp_path / "report")
     assert code == 1
     failed = {c["check"]: c for c in json.loads(out)["checks"] if not c["success"]}
     assert "Traceback" not in err and "KeyError" not in out
@@ -391,7 +393,7 @@ def test_swapped_parquet_files_fail_named_not_with_a_traceback(run, tmp_path):
     a.rename(tmp_path / "swap")
     b.rename(a)
     (tmp_path / "swap").rename(b)
-    code, _, err = run("check", folder)
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if "files_match_manifest" in line]
@@ -402,7 +404,7 @@ def test_swapped_parquet_files_fail_named_not_with_a_traceback(run, tmp_path):
 def test_a_missing_manifest_is_a_named_failed_check(run, tmp_path):
     folder = shutil.copytree(LABELED, tmp_path / "labeled")
     (folder / "manifest.json").unlink()
-    code, _, err = run("check", folder)
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     assert "files_match_manifest" in err and "manifest.json: missing" in err
 
