@@ -1,4 +1,5 @@
-"""`build` and `release` killed with SIGKILL at random moments, and run twice at once.
+"""`build` killed with SIGKILL at chosen and random moments, and run twice at once (`release`:
+test_crash_safety_release.py, with the helpers here).
 
 After every kill the output path holds the previous output or the complete new
 one, byte for byte, never a part; and the next run succeeds.
@@ -19,11 +20,15 @@ import pytest
 from privacy_labels._files import exclusive
 from tests.conftest import REPO
 
-TRIALS = 20
-# Each release trial runs the gate twice (killed, then the rerun): 12 trials, half of them
-# killed within the staging window, show every outcome (none, released, citation updated,
-# killed while writing) in a third of the time of 40.
-RELEASE_TRIALS = 12
+# The moments a run is killed at, one a trial: "start" (at once: nothing of it written yet),
+# "staging" (as soon as its staging folder appears: killed while writing, for certain),
+# "run" (at random over its whole run) and "window" (at random while its staging folder
+# lives: writing and swap). The first two give a known outcome that each trial asserts;
+# the random ones may land anywhere, the swap included, and each must leave the old output
+# or the new one. Each release trial runs the gate twice (killed, then the rerun), so the
+# release gets fewer random trials than the build.
+BUILD_MOMENTS = ("start", "staging", *("run", "window") * 5)
+RELEASE_MOMENTS = ("start", "staging", "run", "window", "run", "window")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX"),
@@ -66,21 +71,38 @@ def timed_run(command: list[str], target: Path) -> tuple[float, float]:
     return ended - started, (unstaged or ended) - staged
 
 
-def kill_at_random(
-    command: list[str], target: Path, rng: random.Random, *, duration: float, window: float | None
+def kill_at(
+    command: list[str],
+    target: Path,
+    moment: str,
+    rng: random.Random,
+    *,
+    duration: float,
+    window: float,
 ) -> None:
-    """Start `command` and SIGKILL it at a random moment: of its whole run, or with
-    `window`, of the time its staging folder lives (writing and swap, not start-up).
-    """
+    """Start `command` and SIGKILL it at `moment` (see BUILD_MOMENTS)."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if window is None:
+    if moment == "run":
         time.sleep(rng.uniform(0, duration))
-    else:
+    elif moment in ("staging", "window"):
         while not leftovers(target) and process.poll() is None:
             time.sleep(0.001)
-        time.sleep(rng.uniform(0, window))
+        assert process.poll() is None, "the run ended before it was killed"
+        if moment == "window":
+            time.sleep(rng.uniform(0, window))
+    else:
+        assert moment == "start", moment
     process.send_signal(signal.SIGKILL)
     process.wait()
+
+
+def assert_known_outcome(moment: str, trial: int, is_old: bool, staged: list[str]) -> None:
+    """A run killed at once left nothing; one killed as its staging folder appeared left
+    the old output and its staging folder (which the next run clears)."""
+    if moment == "start":
+        assert is_old and staged == [], f"trial {trial}: killed at once, yet it wrote"
+    elif moment == "staging":
+        assert is_old and staged, f"trial {trial}: killed while staging, yet {staged=}"
 
 
 def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
@@ -109,14 +131,15 @@ def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
 
     rng = random.Random(20261122)
     outcomes = {"old": 0, "new": 0, "killed while writing": 0}
-    for trial in range(TRIALS):
+    for trial, moment in enumerate(BUILD_MOMENTS):
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(pristine, out)
         build = cli("build", "--quiet", "--raw", raw, "--out", out)
-        kill_at_random(build, out, rng, duration=duration, window=window if trial % 2 else None)
+        kill_at(build, out, moment, rng, duration=duration, window=window)
 
         after = snapshot(out)
         assert after in (old, new), f"trial {trial}: {out} holds neither the old nor the new output"
+        assert_known_outcome(moment, trial, after == old, leftovers(out))
         outcomes["old" if after == old else "new"] += 1
         outcomes["killed while writing"] += bool(leftovers(out))
         visible = sorted(p.name for p in out.parent.iterdir() if not p.name.startswith("."))
@@ -127,112 +150,6 @@ def test_build_killed_at_random_leaves_old_or_new_output(tmp_path):
         assert snapshot(out) == new
         assert leftovers(out) == []
     print(f"build kill trials: {outcomes}")
-    assert outcomes["killed while writing"] >= TRIALS // 4
-
-
-@pytest.fixture
-def release_repo(tmp_path):
-    """A repository's release inputs: raw corpus, releases/0.1.0, a changelog with 0.2.0, CITATION.cff."""
-
-    def make(root: Path) -> Path:
-        shutil.copytree(REPO / "data" / "raw", root / "raw")
-        shutil.copytree(REPO / "releases" / "0.1.0", root / "releases" / "0.1.0")
-        changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
-        if "## [0.2.0]" not in changelog:  # the repository's own 0.2.0 entry, once it has one
-            entry = "## [0.2.0] - 2026-11-23\n\n- The kill test's release.\n\n"
-            changelog = changelog.replace("## [0.1.0]", entry + "## [0.1.0]")
-        (root / "CHANGELOG.md").write_text(changelog)
-        # The citation as it was before 0.2.0: 0.1.0's, not the repository's current one.
-        shutil.copyfile(REPO / "releases" / "0.1.0" / "CITATION.cff", root / "CITATION.cff")
-        return root
-
-    return make
-
-
-def release_command(root: Path) -> list[str]:
-    return cli(
-        "release",
-        "0.2.0",
-        "--quiet",
-        "--raw",
-        root / "raw",
-        "--releases",
-        root / "releases",
-        "--changelog",
-        root / "CHANGELOG.md",
-        "--citation",
-        root / "CITATION.cff",
-        "--metadata",
-        REPO / "metadata" / "dataset.toml",
-    )
-
-
-def test_release_killed_at_random_leaves_nothing_partial(tmp_path, release_repo):
-    reference = release_repo(tmp_path / "reference")
-    duration, window = timed_run(release_command(reference), reference / "releases" / "0.2.0")
-    new_release = snapshot(reference / "releases" / "0.2.0")
-    new_citation = (reference / "CITATION.cff").read_bytes()
-
-    root = release_repo(tmp_path / "repo")
-    releases, citation = root / "releases", root / "CITATION.cff"
-    old_release, old_citation = snapshot(releases / "0.1.0"), citation.read_bytes()
-    command = release_command(root)
-
-    rng = random.Random(20261123)
-    outcomes = {"none": 0, "released": 0, "citation updated": 0, "killed while writing": 0}
-    for trial in range(RELEASE_TRIALS):
-        staging_window = window if trial % 2 else None
-        kill_at_random(command, releases / "0.2.0", rng, duration=duration, window=staging_window)
-
-        assert snapshot(releases / "0.1.0") == old_release
-        assert sorted(p.name for p in releases.iterdir() if not p.name.startswith(".")) in (
-            ["0.1.0"],
-            ["0.1.0", "0.2.0"],
-        )
-        released = snapshot(releases / "0.2.0")
-        assert released in ({}, new_release), f"trial {trial}: releases/0.2.0 is partial"
-        assert citation.read_bytes() in (old_citation, new_citation)
-        if citation.read_bytes() == new_citation:
-            assert released == new_release
-        outcomes["none" if not released else "released"] += 1
-        outcomes["citation updated"] += citation.read_bytes() == new_citation
-        outcomes["killed while writing"] += bool(leftovers(releases / "0.2.0"))
-
-        rerun = subprocess.run(command, capture_output=True, text=True)
-        if released and citation.read_bytes() == new_citation:
-            assert rerun.returncode == 1 and "releases are immutable" in rerun.stderr
-        else:
-            assert rerun.returncode == 0, rerun.stderr
-        assert snapshot(releases / "0.2.0") == new_release
-        assert citation.read_bytes() == new_citation
-        assert leftovers(releases / "0.2.0") == []
-
-        shutil.rmtree(releases / "0.2.0")
-        citation.write_bytes(old_citation)
-        (root / ".zenodo.json").unlink()  # written with the release; none before it
-    print(f"release kill trials: {outcomes}")
-    assert outcomes["killed while writing"] >= RELEASE_TRIALS // 4
-
-
-def test_a_release_killed_before_its_citation_is_finished_by_the_next_run(tmp_path, release_repo):
-    root = release_repo(tmp_path / "repo")
-    citation = root / "CITATION.cff"
-    old_citation = citation.read_bytes()
-    subprocess.run(release_command(root), check=True, capture_output=True)
-    new_citation = citation.read_bytes()
-    citation.write_bytes(old_citation)  # as if killed between the folder and CITATION.cff
-
-    finished = subprocess.run(release_command(root), capture_output=True, text=True)
-    assert finished.returncode == 0, finished.stderr
-    assert "was complete but an interrupted run had not updated" in finished.stdout
-    assert citation.read_bytes() == new_citation
-
-    # A release folder that is not intact is never taken as finished.
-    citation.write_bytes(old_citation)
-    (root / "releases" / "0.2.0" / "README.md").write_text("edited")
-    refused = subprocess.run(release_command(root), capture_output=True, text=True)
-    assert refused.returncode == 1 and "releases are immutable" in refused.stderr
-    assert citation.read_bytes() == old_citation
 
 
 def test_a_second_run_on_a_locked_output_is_refused(tmp_path):

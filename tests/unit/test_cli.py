@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import shutil
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from privacy_labels.cli.app import parser
 from tests.conftest import FIXTURE_RAW
 
+# The subcommands as of 0.2.0: the commands derived from the parser include at least these.
 SUBCOMMANDS = [
     "validate",
     "build",
@@ -37,12 +40,39 @@ SUBCOMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "command", [[], *[c.split() for c in SUBCOMMANDS]], ids=lambda c: " ".join(c) or "top"
-)
+def _commands(
+    command: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every command of the parser, with its own parser: the top, each subcommand, each of
+    theirs; a new subcommand is found here without being listed."""
+    found = [(path, command)]
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _commands(sub, (*path, name))
+    return found
+
+
+COMMANDS = dict(_commands(parser()))
+
+
+def test_every_listed_subcommand_is_found_in_the_parser():
+    assert {" ".join(c) for c in COMMANDS} >= {"", *SUBCOMMANDS}
+    assert len(COMMANDS) > len(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("command", list(COMMANDS), ids=lambda c: " ".join(c) or "top")
 def test_help(run, command):
     code, out, _ = run(*command, "--help")
     assert code == 0 and out.startswith("usage: privacy-labels")
+    options = [
+        max(action.option_strings, key=len)
+        for action in COMMANDS[command]._actions
+        if action.option_strings
+    ]
+    assert "--help" in options
+    missing = [option for option in options if option not in out]
+    assert missing == [], f"{' '.join(command)} --help does not name {missing}"
 
 
 def test_help_lists_every_subcommand(run):
