@@ -23,7 +23,7 @@ import pandas as pd
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.errors import PrivacyLabelsError
-from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_checksums, release_versions
+from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_sha256sums, release_versions
 from privacy_labels.store import read_frame, read_release_frame
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
@@ -89,7 +89,7 @@ def load(
     return read_release_frame(file, name)
 
 
-def _checked(folder: Path, filename: str, sums: dict[str, str]) -> Path:
+def _verified(folder: Path, filename: str, sums: dict[str, str]) -> Path:
     file = folder / filename
     if filename not in sums and not file.exists():
         listed = sorted(n.removesuffix(".parquet") for n in sums if n.endswith(".parquet"))
@@ -118,7 +118,7 @@ def _local_release_file(version: str, filename: str) -> Path:
             f"no release {version!r} in {releases_dir()} (available: {known}); "
             "pass url= to fetch it"
         )
-    return _checked(folder, filename, read_checksums(folder / SHA256SUMS))
+    return _verified(folder, filename, read_sha256sums(folder / SHA256SUMS))
 
 
 def cache_dir() -> Path:
@@ -179,7 +179,7 @@ def _local_release(local: Path, version: str | None, sha256: str | None) -> tupl
         if not sums_file.is_file():
             raise ReleaseNotFound(f"{local} is not a release folder: it has no {SHA256SUMS}")
         _pinned(sums_file, sha256)
-        return local, read_checksums(sums_file)
+        return local, read_sha256sums(sums_file)
     if not local.is_file():
         raise ReleaseNotFound(f"{local}: no such release folder or archive")
     if not local.name.endswith(ARCHIVE_SUFFIXES):
@@ -192,7 +192,7 @@ def _local_release(local: Path, version: str | None, sha256: str | None) -> tupl
     sums_files = sorted(unpacked.rglob(SHA256SUMS))
     if len(sums_files) != 1:
         raise IntegrityError(f"{local} is not a release archive: it has no single {SHA256SUMS}")
-    return sums_files[0].parent, read_checksums(sums_files[0])
+    return sums_files[0].parent, read_sha256sums(sums_files[0])
 
 
 def _pinned(file: Path, sha256: str | None) -> None:
@@ -237,7 +237,7 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
     read a local one (a path or file:// address) in place.
     """
     known_file = _local_sums_file(version)
-    known = read_checksums(known_file) if known_file else None
+    known = read_sha256sums(known_file) if known_file else None
     local = _local_path(url)
     if local is not None:
         folder, sums = _local_release(local, version, sha256)
@@ -245,7 +245,7 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
             raise IntegrityError(
                 f"the release at {url} differs from release {version} shipped with the package"
             )
-        return _checked(folder, filename, sums)
+        return _verified(folder, filename, sums)
     # One cache folder per (version, url), so releases fetched from elsewhere never mix.
     subfolder = cache_dir() / f"{version or 'unversioned'}-{sha256_bytes(url.encode())[:12]}"
     if url.endswith(ARCHIVE_SUFFIXES):
@@ -259,7 +259,7 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
         if len(sums_files) != 1:
             raise IntegrityError(f"{url} is not a release archive: it has no single {SHA256SUMS}")
         folder = sums_files[0].parent
-        sums = read_checksums(sums_files[0])
+        sums = read_sha256sums(sums_files[0])
     else:
         base = url if url.endswith("/") else url + "/"
         sums_hash = sha256 or (f"sha256:{sha256_file(known_file)}" if known_file else None)
@@ -267,7 +267,7 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
             base + SHA256SUMS, known_hash=sums_hash, fname=SHA256SUMS, path=subfolder
         )
         folder = Path(sums_file).parent
-        sums = read_checksums(Path(sums_file))
+        sums = read_sha256sums(Path(sums_file))
         if filename in sums:
             _retrieve(
                 base + filename, known_hash=f"sha256:{sums[filename]}", fname=filename, path=folder
@@ -276,4 +276,4 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
         raise IntegrityError(
             f"the release at {url} differs from release {version} shipped with the package"
         )
-    return _checked(folder, filename, sums)
+    return _verified(folder, filename, sums)

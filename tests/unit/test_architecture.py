@@ -4,6 +4,8 @@ the pipeline, and no module grows into several jobs."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,23 @@ def test_the_architecture_page_names_every_unit():
     page = ARCHITECTURE.read_text(encoding="utf-8")
     missing = [unit for unit in RANK if f"`{unit}" not in page]
     assert not missing, f"docs/architecture.md does not describe {missing}"
+
+
+def test_importing_the_package_reads_no_schema_file():
+    """The schema files are read on first use, not at import: `import privacy_labels` and
+    every module of it read none, so a command that needs no schema never pays for one."""
+    probe = """
+import importlib, pathlib, pkgutil
+read = []
+read_text, read_bytes = pathlib.Path.read_text, pathlib.Path.read_bytes
+pathlib.Path.read_text = lambda self, *a, **k: read.append(self.name) or read_text(self, *a, **k)
+pathlib.Path.read_bytes = lambda self, *a, **k: read.append(self.name) or read_bytes(self, *a, **k)
+import privacy_labels
+for module in pkgutil.walk_packages(privacy_labels.__path__, "privacy_labels."):
+    importlib.import_module(module.name)
+print(sorted(name for name in set(read) if name.endswith(".schema.json")))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

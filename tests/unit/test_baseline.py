@@ -9,8 +9,8 @@ import pytest
 
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.outputs.predictions import (
-    check_predictions,
     labels_of,
+    predictions_problems,
     predictions_schema,
     read_predictions,
 )
@@ -199,7 +199,7 @@ def test_invalid_predictions_are_named_with_file_and_json_path(tmp_path, run):
             ]},
         ],
     }  # fmt: skip
-    problems = [(p.path, p.message) for p in check_predictions(doc, "f.json")]
+    problems = [(p.path, p.message) for p in predictions_problems(doc, "f.json")]
     assert problems == [
         ("$.segments[0].labels[0].label", "'other' is not a label of the 12-label set"),
         ("$.segments[1]", "segment 0 of p is listed twice"),
@@ -209,7 +209,7 @@ def test_invalid_predictions_are_named_with_file_and_json_path(tmp_path, run):
     doc["segments"] = [
         {"policy_id": "p", "segment_id": -1, "labels": [{"label": "Data Security", "score": 2}]}
     ]
-    problems = check_predictions(doc, "f.json")
+    problems = predictions_problems(doc, "f.json")
     assert [p.path for p in problems] == [
         "$.segments[0].labels[0].label",
         "$.segments[0].labels[0].score",

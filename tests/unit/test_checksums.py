@@ -7,7 +7,12 @@ import subprocess
 
 import pytest
 
-from privacy_labels.release.sha256sums import ChecksumError, read_checksums, verify, write_checksums
+from privacy_labels.release.sha256sums import (
+    ChecksumError,
+    read_sha256sums,
+    verify,
+    write_sha256sums,
+)
 
 
 @pytest.fixture
@@ -16,7 +21,7 @@ def release(tmp_path):
     (folder / "schema").mkdir(parents=True)
     (folder / "practices.csv").write_text("practice_id\np-1\n", encoding="utf-8")
     (folder / "schema" / "taxonomy.schema.json").write_text("{}\n", encoding="utf-8")
-    write_checksums(folder)
+    write_sha256sums(folder)
     return folder
 
 
@@ -72,4 +77,4 @@ def test_a_malformed_line_is_refused_with_its_number(tmp_path, line):
     sums = tmp_path / "SHA256SUMS"
     sums.write_text(f"{'a' * 64}  ok.csv\n{line}\n", encoding="utf-8")
     with pytest.raises(ChecksumError, match="line 2"):
-        read_checksums(sums)
+        read_sha256sums(sums)

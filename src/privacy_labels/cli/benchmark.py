@@ -34,14 +34,14 @@ def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from privacy_labels.outputs.score import check_candidate, read_splits, score, table
+    from privacy_labels.outputs.score import read_splits, require_same_texts, score, table
 
     # A predictions file has no attribute values or spans: the reference's are not read.
     candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
     reference, _, folder = _layer(
         args.reference, args.labeled, "REFERENCE", with_details=predictions is None
     )
-    check_candidate(reference, candidate, predictions)
+    require_same_texts(reference, candidate, predictions)
     splits = None
     if args.split != "all":
         splits = read_splits(folder or candidate_folder or args.labeled)

@@ -8,6 +8,7 @@ ids, or the dataset splits.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -101,197 +102,236 @@ LAYER = Column(
 SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
 POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
 
-TABLES: tuple[Table, ...] = (
-    Table(
-        "policies",
-        "One row per policy: provenance and full text.",
-        (
-            POLICY_ID,
-            Column("organisation", "string", "Organisation whose policy it is."),
-            Column("source", "string", "Where the text was obtained."),
-            Column("url", "string", "Web address of the policy, when known.", is_nullable=True),
-            Column("retrieved_date", "string", "Collection date (ISO 8601), when known.", True),
-            Column("effective_date", "string", "Effective date the text states (ISO 8601).", True),
-            Column("language", "string", "ISO 639-1 language code."),
-            Column("license", "string", "Terms under which the text is redistributed."),
-            TEXT_SHA256,
-            Column("n_chars", "integer", "Length of the text in characters."),
-            Column("n_segments", "integer", "Number of segments."),
-            Column("text", "string", "Full policy text; all offsets index into it."),
-        ),
-        primary_key=("policy_id",),
-    ),
-    Table(
-        "segments",
-        "One row per segment of a policy: paragraph-like units that annotators label.",
-        (
-            POLICY_ID,
-            SEGMENT_ID,
-            Column("start", "integer", "Offset of the first character in the policy text."),
-            Column("end", "integer", "Offset after the last character (exclusive)."),
-            Column("text", "string", "The segment's text: the policy text from start to end."),
-        ),
-        primary_key=("policy_id", "segment_id"),
-        foreign_keys=(POLICY_KEY,),
-        spans=(Span("start", "end", "text"),),
-    ),
-    Table(
-        "annotations",
-        "One row per annotation document: who annotated a policy, when and how.",
-        (
-            POLICY_ID,
-            Column("annotator", "string", "Annotator id; the document's file name."),
-            Column("annotated_date", "string", "When the annotation was finished (ISO 8601)."),
-            Column("method", "string", "How it was made: who, with which guidelines and tools."),
-            Column(
-                "schema_version", "string", "The schema version the document was written against."
-            ),
-            Column(
-                "guidelines_version",
-                "string",
-                "The annotation guidelines followed (docs/guidelines.md version, or the source's).",
-            ),
-            Column(
-                "annotator_kind", "string", "What made it: model, person, adjudication or import."
-            ),
-            Column("model", "string", "The model that generated it, when a model did.", True),
-            Column("process", "string", "How the document was made: input, steps, corrections."),
-            Column("is_blind", "boolean", "Made without seeing another annotation of the policy."),
-            Column("is_reviewed", "boolean", "Reviewed by a person after it was made."),
-        ),
-        primary_key=("policy_id", "annotator"),
-        foreign_keys=(POLICY_KEY,),
-    ),
-    Table(
-        "practices",
-        "One row per annotated data practice: who found it, where, and its category.",
-        (
-            PRACTICE_ID,
-            POLICY_ID,
-            SEGMENT_ID,
-            Column("annotator", "string", "Annotator id."),
-            Column("category", "label", "Practice category.", labels="category"),
-            Column("source_id", "string", "Id in the source corpus, when imported.", True),
-        ),
-        primary_key=("practice_id",),
-        foreign_keys=(
-            POLICY_KEY,
-            SEGMENT_KEY,
-            ForeignKey(("policy_id", "annotator"), "annotations", ("policy_id", "annotator")),
-        ),
-    ),
-    Table(
-        "attribute_values",
-        "One row per attribute value of a practice, with its evidence span when it has one.",
-        (
-            PRACTICE_ID,
-            Column("category", "label", "Category of the practice.", labels="category"),
-            Column("attribute", "label", "Attribute id.", labels="attribute"),
-            Column(
-                "value", "label", "Value id, within the (category, attribute) slot.", False, "value"
-            ),
-            Column("span_start", "integer", "Evidence span start offset in the policy text.", True),
-            Column("span_end", "integer", "Evidence span end offset (exclusive).", True),
-            Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
-        ),
-        primary_key=("practice_id", "attribute"),
-        # The category is repeated for filtering without a join; the key keeps it consistent.
-        foreign_keys=(
-            ForeignKey(("practice_id", "category"), "practices", ("practice_id", "category")),
-        ),
-        spans=(Span("span_start", "span_end", "span_text"),),
-    ),
-    # Derived views (see views.py): computed from the tables above by build.
-    Table(
-        "segment_labels",
-        "One row per segment: its text and, per category, how many annotators labeled it, "
-        "their share, whether a majority did, and its label in the policy's labelling layer "
-        "(the consolidated layer by default). For segment classification.",
-        (
-            POLICY_ID,
-            SEGMENT_ID,
-            N_ANNOTATORS,
-            LAYER,
-            Column("text", "string", "The segment's text."),
-            *(
-                Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
-                for c in taxonomy().categories
-            ),
-            *(
+
+def _define_tables() -> tuple[Table, ...]:
+    """The tables, in the order of their foreign keys; some columns come from the taxonomy."""
+    return (
+        Table(
+            "policies",
+            "One row per policy: provenance and full text.",
+            (
+                POLICY_ID,
+                Column("organisation", "string", "Organisation whose policy it is."),
+                Column("source", "string", "Where the text was obtained."),
+                Column("url", "string", "Web address of the policy, when known.", is_nullable=True),
+                Column("retrieved_date", "string", "Collection date (ISO 8601), when known.", True),
                 Column(
-                    share_column(c.id),
-                    "number",
-                    f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
-                    "null without annotators).",
-                    is_nullable=True,
-                )
-                for c in taxonomy().categories
+                    "effective_date", "string", "Effective date the text states (ISO 8601).", True
+                ),
+                Column("language", "string", "ISO 639-1 language code."),
+                Column("license", "string", "Terms under which the text is redistributed."),
+                TEXT_SHA256,
+                Column("n_chars", "integer", "Length of the text in characters."),
+                Column("n_segments", "integer", "Number of segments."),
+                Column("text", "string", "Full policy text; all offsets index into it."),
             ),
-            *(
-                Column(
-                    majority_column(c.id),
-                    "boolean",
-                    f"More than half of the annotators labeled {c.name} here.",
-                )
-                for c in taxonomy().categories
+            primary_key=("policy_id",),
+        ),
+        Table(
+            "segments",
+            "One row per segment of a policy: paragraph-like units that annotators label.",
+            (
+                POLICY_ID,
+                SEGMENT_ID,
+                Column("start", "integer", "Offset of the first character in the policy text."),
+                Column("end", "integer", "Offset after the last character (exclusive)."),
+                Column("text", "string", "The segment's text: the policy text from start to end."),
             ),
-            *(
+            primary_key=("policy_id", "segment_id"),
+            foreign_keys=(POLICY_KEY,),
+            spans=(Span("start", "end", "text"),),
+        ),
+        Table(
+            "annotations",
+            "One row per annotation document: who annotated a policy, when and how.",
+            (
+                POLICY_ID,
+                Column("annotator", "string", "Annotator id; the document's file name."),
+                Column("annotated_date", "string", "When the annotation was finished (ISO 8601)."),
                 Column(
-                    label_column(c.id),
-                    "boolean",
-                    f"The label: the layer labeled {c.name} here (when layer is null, a "
-                    "majority of the annotators did).",
-                )
-                for c in taxonomy().categories
+                    "method", "string", "How it was made: who, with which guidelines and tools."
+                ),
+                Column(
+                    "schema_version",
+                    "string",
+                    "The schema version the document was written against.",
+                ),
+                Column(
+                    "guidelines_version",
+                    "string",
+                    "The annotation guidelines followed (docs/guidelines.md version, or the source's).",
+                ),
+                Column(
+                    "annotator_kind",
+                    "string",
+                    "What made it: model, person, adjudication or import.",
+                ),
+                Column("model", "string", "The model that generated it, when a model did.", True),
+                Column(
+                    "process", "string", "How the document was made: input, steps, corrections."
+                ),
+                Column(
+                    "is_blind", "boolean", "Made without seeing another annotation of the policy."
+                ),
+                Column("is_reviewed", "boolean", "Reviewed by a person after it was made."),
+            ),
+            primary_key=("policy_id", "annotator"),
+            foreign_keys=(POLICY_KEY,),
+        ),
+        Table(
+            "practices",
+            "One row per annotated data practice: who found it, where, and its category.",
+            (
+                PRACTICE_ID,
+                POLICY_ID,
+                SEGMENT_ID,
+                Column("annotator", "string", "Annotator id."),
+                Column("category", "label", "Practice category.", labels="category"),
+                Column("source_id", "string", "Id in the source corpus, when imported.", True),
+            ),
+            primary_key=("practice_id",),
+            foreign_keys=(
+                POLICY_KEY,
+                SEGMENT_KEY,
+                ForeignKey(("policy_id", "annotator"), "annotations", ("policy_id", "annotator")),
             ),
         ),
-        primary_key=("policy_id", "segment_id"),
-        foreign_keys=(SEGMENT_KEY,),
-    ),
-    Table(
-        "splits",
-        "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
-        "policy_id; whole policies, stable as the corpus grows).",
-        (
-            POLICY_ID,
-            Column("split", "label", "train, validation or test.", labels="split"),
+        Table(
+            "attribute_values",
+            "One row per attribute value of a practice, with its evidence span when it has one.",
+            (
+                PRACTICE_ID,
+                Column("category", "label", "Category of the practice.", labels="category"),
+                Column("attribute", "label", "Attribute id.", labels="attribute"),
+                Column(
+                    "value",
+                    "label",
+                    "Value id, within the (category, attribute) slot.",
+                    False,
+                    "value",
+                ),
+                Column(
+                    "span_start", "integer", "Evidence span start offset in the policy text.", True
+                ),
+                Column("span_end", "integer", "Evidence span end offset (exclusive).", True),
+                Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
+            ),
+            primary_key=("practice_id", "attribute"),
+            # The category is repeated for filtering without a join; the key keeps it consistent.
+            foreign_keys=(
+                ForeignKey(("practice_id", "category"), "practices", ("practice_id", "category")),
+            ),
+            spans=(Span("span_start", "span_end", "span_text"),),
         ),
-        primary_key=("policy_id",),
-        foreign_keys=(POLICY_KEY,),
-    ),
-    Table(
-        "policy_labels",
-        "One row per policy: its privacy label. For each question and answer, whether the "
-        "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
-        "(not_stated), with the supporting practice_ids.",
-        (
-            POLICY_ID,
-            N_ANNOTATORS,
-            LAYER,
-            *(
-                column
-                for q in QUESTIONS
-                for v in q.values
-                for column in (
+        # Derived views (see views.py): computed from the tables above by build.
+        Table(
+            "segment_labels",
+            "One row per segment: its text and, per category, how many annotators labeled it, "
+            "their share, whether a majority did, and its label in the policy's labelling layer "
+            "(the consolidated layer by default). For segment classification.",
+            (
+                POLICY_ID,
+                SEGMENT_ID,
+                N_ANNOTATORS,
+                LAYER,
+                Column("text", "string", "The segment's text."),
+                *(
+                    Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
+                    for c in taxonomy().categories
+                ),
+                *(
                     Column(
-                        cell_column(q.id, v.id),
-                        "label",
-                        f"{q.title}: {v.name}. does, does_not, mixed or not_stated.",
-                        labels="status",
-                    ),
-                    Column(
-                        evidence_column(q.id, v.id),
-                        "string",
-                        f"{q.title}: {v.name}. Supporting practice_ids, space-separated.",
+                        share_column(c.id),
+                        "number",
+                        f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
+                        "null without annotators).",
                         is_nullable=True,
-                    ),
-                )
+                    )
+                    for c in taxonomy().categories
+                ),
+                *(
+                    Column(
+                        majority_column(c.id),
+                        "boolean",
+                        f"More than half of the annotators labeled {c.name} here.",
+                    )
+                    for c in taxonomy().categories
+                ),
+                *(
+                    Column(
+                        label_column(c.id),
+                        "boolean",
+                        f"The label: the layer labeled {c.name} here (when layer is null, a "
+                        "majority of the annotators did).",
+                    )
+                    for c in taxonomy().categories
+                ),
             ),
+            primary_key=("policy_id", "segment_id"),
+            foreign_keys=(SEGMENT_KEY,),
         ),
-        primary_key=("policy_id",),
-        foreign_keys=(POLICY_KEY,),
-    ),
-)
+        Table(
+            "splits",
+            "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
+            "policy_id; whole policies, stable as the corpus grows).",
+            (
+                POLICY_ID,
+                Column("split", "label", "train, validation or test.", labels="split"),
+            ),
+            primary_key=("policy_id",),
+            foreign_keys=(POLICY_KEY,),
+        ),
+        Table(
+            "policy_labels",
+            "One row per policy: its privacy label. For each question and answer, whether the "
+            "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
+            "(not_stated), with the supporting practice_ids.",
+            (
+                POLICY_ID,
+                N_ANNOTATORS,
+                LAYER,
+                *(
+                    column
+                    for q in QUESTIONS
+                    for v in q.values
+                    for column in (
+                        Column(
+                            cell_column(q.id, v.id),
+                            "label",
+                            f"{q.title}: {v.name}. does, does_not, mixed or not_stated.",
+                            labels="status",
+                        ),
+                        Column(
+                            evidence_column(q.id, v.id),
+                            "string",
+                            f"{q.title}: {v.name}. Supporting practice_ids, space-separated.",
+                            is_nullable=True,
+                        ),
+                    )
+                ),
+            ),
+            primary_key=("policy_id",),
+            foreign_keys=(POLICY_KEY,),
+        ),
+    )
+
+
+class _Tables(Sequence[Table]):
+    """The tables, defined on first use: their columns are read from the schema files, which
+    importing the package does not read."""
+
+    @functools.cached_property
+    def _tables(self) -> tuple[Table, ...]:
+        return _define_tables()
+
+    def __getitem__(self, index):
+        return self._tables[index]
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+TABLES: Sequence[Table] = _Tables()
 
 
 def table(name: str) -> Table:

@@ -22,7 +22,7 @@ from privacy_labels.raw.problems import InvalidInputs, Problem
 MODEL_VERSION_LENGTH = 200
 
 
-def check_against_corpus(predictions: Predictions, sidecars: dict[str, dict]) -> list[Problem]:
+def problems_against_corpus(predictions: Predictions, sidecars: dict[str, dict]) -> list[Problem]:
     """Problems of predictions about the corpus's policies: another text, or no such segment."""
     problems = []
     for policy_id, sha256 in sorted(predictions.policies.items()):
@@ -105,7 +105,7 @@ def add_model_predictions(tasks: list[dict], predictions_path: Path, sidecars: d
     from privacy_labels.outputs.predictions import read_predictions
 
     predictions = read_predictions(predictions_path)
-    problems = check_against_corpus(predictions, sidecars)
+    problems = problems_against_corpus(predictions, sidecars)
     if problems:
         raise InvalidInputs(problems)
     n_regions = 0

@@ -133,7 +133,7 @@ def _is_model_file(path: Path) -> bool:
         return False
 
 
-def _check_out(out: Path, is_ours, what: str) -> None:
+def _claim_file(out: Path, is_ours, what: str) -> None:
     """Outputs are owned: write where nothing is, or over our own earlier output."""
     if out.is_dir():
         raise BaselineError(f"{out} is a folder; give a file path for the {what}")
@@ -213,7 +213,7 @@ def train(
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    _check_out(out, _is_model_file, "model")
+    _claim_file(out, _is_model_file, "model")
     splits = read_splits(labeled)
     layer = table_layer(labeled, with_details=False)
     rows = [
@@ -329,7 +329,7 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
     from privacy_labels.raw.validate import Validator
 
     model = load_model(model_path)
-    _check_out(out, is_predictions_file, "predictions file")
+    _claim_file(out, is_predictions_file, "predictions file")
     corpus = RawCorpus(raw)
     if not corpus.policies_dir.is_dir():
         raise BaselineError(f"{raw}: no policies/ folder; give a raw corpus with --raw")

@@ -79,7 +79,7 @@ def _conforms(doc: object) -> bool:
         return False
 
 
-def check_predictions(doc: object, file: str) -> list[Problem]:
+def predictions_problems(doc: object, file: str) -> list[Problem]:
     """Every problem of a predictions document, in file order."""
     problems = []
     if not _conforms(doc):  # only then is the file read again, to explain each problem
@@ -146,7 +146,7 @@ def read_predictions(path: Path) -> Predictions:
     doc, problem = read_json(path)
     if problem:
         raise InvalidInputs([problem])
-    problems = check_predictions(doc, str(path))
+    problems = predictions_problems(doc, str(path))
     if problems:
         raise InvalidInputs(problems)
     segments, where = {}, {}

@@ -227,7 +227,7 @@ def predictions_layer(predictions: Predictions) -> Layer:
     return layer
 
 
-def check_candidate(reference: Layer, candidate: Layer, predictions: Predictions | None) -> None:
+def require_same_texts(reference: Layer, candidate: Layer, predictions: Predictions | None) -> None:
     """A predictions file must be about the reference's texts and segments."""
     if predictions is None:
         return

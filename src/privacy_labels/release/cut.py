@@ -49,10 +49,10 @@ from privacy_labels.release.metadata import ZENODO_FILE, Release, load_facts
 from privacy_labels.release.sha256sums import (
     SEMVER,
     SHA256SUMS,
-    read_checksums,
+    read_sha256sums,
     release_versions,
     verify,
-    write_checksums,
+    write_sha256sums,
 )
 
 QUALITY = "quality"
@@ -129,7 +129,7 @@ def required_bump(previous: Path, new: Path) -> str:
         }
 
     def tables(folder: Path) -> dict[str, str]:
-        sums = read_checksums(folder / SHA256SUMS)
+        sums = read_sha256sums(folder / SHA256SUMS)
         return {path: digest for path, digest in sums.items() if path.endswith(".parquet")}
 
     before, after = contract(previous), contract(new)
@@ -205,7 +205,7 @@ def release(
             for name in SCHEMA_NAMES:
                 shutil.copyfile(schema_path(name), staging / "schema" / f"{name}.schema.json")
             write_metadata(Release(staging, version, date, notes, built.n_rows, facts, raw))
-            write_checksums(staging)
+            write_sha256sums(staging)
             if previous:
                 needed, given = (
                     required_bump(releases / previous[-1], staging),

@@ -33,7 +33,7 @@ def release_files(folder: Path) -> list[str]:
     )
 
 
-def write_checksums(folder: Path) -> Path:
+def write_sha256sums(folder: Path) -> Path:
     """Write `folder/SHA256SUMS` for every file in `folder`."""
     lines = [f"{sha256_file(folder / path)}  {path}\n" for path in release_files(folder)]
     target = folder / SHA256SUMS
@@ -41,7 +41,7 @@ def write_checksums(folder: Path) -> Path:
     return target
 
 
-def read_checksums(path: Path) -> dict[str, str]:
+def read_sha256sums(path: Path) -> dict[str, str]:
     """Parse a SHA256SUMS file into {relative path: sha256}."""
     if not path.is_file():
         raise ChecksumError(f"{path} does not exist; is this a release folder?")
@@ -72,7 +72,7 @@ class Mismatch:
 
 def verify(folder: Path) -> list[Mismatch]:
     """Recompute every checksum of a release folder; [] when it is intact."""
-    expected = read_checksums(folder / SHA256SUMS)
+    expected = read_sha256sums(folder / SHA256SUMS)
     present = set(release_files(folder))
     mismatches = [
         Mismatch(path, "missing" if path not in present else "changed")
