@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, read_json
-from tests.unit.test_label_studio import documents, provenance_args
+from tests.unit.importers.test_label_studio import documents, provenance_args
 
 SEED_RAW = REPO / "data" / "raw"
 LABEL_STUDIO = Path(

@@ -7,7 +7,7 @@ import json
 from privacy_labels.exporters.label_studio import CATEGORY, slot_control
 from privacy_labels.outputs.predictions import predictions_document
 from tests.conftest import REPO, read_json
-from tests.unit.test_label_studio import as_export
+from tests.unit.importers.test_label_studio import as_export
 
 SEED_RAW = REPO / "data" / "raw"
 
