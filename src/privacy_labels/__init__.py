@@ -21,7 +21,7 @@ def _interrupted_while_starting(signum, frame) -> None:
 
 
 # Run as the `privacy-labels` command, an interrupt while the libraries load is answered
-# with one line, not a traceback of the import; cli.main takes the interrupt over.
+# with one line, not a traceback of the import; cli.app.main takes the interrupt over.
 if os.path.basename(sys.argv[0]) == "privacy-labels" or "privacy_labels.cli.app" in getattr(
     sys, "orig_argv", ()
 ):

@@ -7,6 +7,7 @@ same way everywhere. It needs only pandas and pyarrow.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,15 @@ def read_labels_encoded(path: Path, name: str) -> pa.Table:
     """
     labels = [c.name for c in table(name).columns if c.type == "label"]
     return _read(path, name, read_dictionary=labels)
+
+
+def iter_batches(
+    file: Path, batch_size: int = 64_000
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """A Parquet file's schema and its rows in batches, as written: for streaming its whole
+    content without holding it (the gate's CSV comparison)."""
+    source = pq.ParquetFile(file)
+    return source.schema_arrow, source.iter_batches(batch_size=batch_size)
 
 
 def count_rows(folder: Path, name: str) -> int:

@@ -58,6 +58,12 @@ class ParquetSink:
         self.writer.close()
 
 
+def csv_writer(sink, schema: pa.Schema) -> pa_csv.CSVWriter:
+    """The tables' CSV: every string quoted, null an empty cell (null and "" stay apart), LF
+    line ends. The gate renders each CSV again through it to compare the bytes."""
+    return pa_csv.CSVWriter(sink, schema)
+
+
 class TableWriter:
     """Streams one table into `<name>.csv` and `<name>.parquet`, or, partitioned,
     into the Hive-style dataset `<name>/category=<category_id>/part-0.parquet`.
@@ -66,8 +72,7 @@ class TableWriter:
     def __init__(self, folder: Path, name: str, *, partitioned: bool = False):
         self.folder, self.name = folder, name
         self.schema = arrow_schema(name)
-        # Every string quoted, null an empty cell: null and "" stay apart. LF line ends.
-        self.csv = pa_csv.CSVWriter(folder / f"{name}.csv", self.schema)
+        self.csv = csv_writer(folder / f"{name}.csv", self.schema)
         self.partition_by = PARTITION_COLUMN if partitioned else None
         self.sinks: dict[str, ParquetSink] = {}
         if partitioned:

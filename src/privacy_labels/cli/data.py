@@ -146,10 +146,10 @@ def add_validate(sub, common: Parents) -> None:
     p = sub.add_parser(
         "validate",
         parents=[common.fmt, common.raw, common.workers],
-        help="check annotation documents and policy sidecars",
+        help="validate annotation documents and policy sidecars",
         description="Check annotation documents, sidecars or whole raw corpora and report every "
         "problem with file, JSON path and a hint. Files outside the data/raw layout are "
-        "checked against the corpus given by --raw.",
+        "validated against the corpus given by --raw.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     p.set_defaults(run=cmd_validate)
@@ -161,7 +161,7 @@ def add_build(sub, common: Parents) -> None:
         parents=[common.fmt, common.raw, common.workers],
         help="build the tables from the raw corpus",
         description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
-        "and manifest.json. Writes nothing if any input is invalid. Policies are checked and "
+        "and manifest.json. Writes nothing if any input is invalid. Policies are validated and "
         "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
         "output is the same bytes however the work is spread.",
     )
@@ -186,7 +186,7 @@ def add_build(sub, common: Parents) -> None:
         "--force",
         action="store_true",
         help="build even when OUT's manifest.json shows it was built from these very inputs "
-        "(by default that is checked by sha256 and nothing is written)",
+        "(by default that is verified by sha256 and nothing is written)",
     )
     layer_option(p, "derive segment_labels.has_* and policy_labels")
     p.set_defaults(run=cmd_build, unchanged="{out} is unchanged")
@@ -215,7 +215,7 @@ def add_check(sub, common: Parents) -> None:
         "--force",
         action="store_true",
         help="run the gate even when REPORT holds a passing result for the same table files, "
-        "code and versions (by default that result is reused, checked by sha256)",
+        "code and versions (by default that result is reused, verified by sha256)",
     )
     p.set_defaults(run=cmd_check)
 

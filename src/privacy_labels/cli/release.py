@@ -1,4 +1,4 @@
-"""The release subcommands: `release` (cut an immutable release) and `verify` (check one)."""
+"""The release subcommands: `release` (cut an immutable release) and `verify` (verify one against its checksums)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def add_verify(sub, common: Parents) -> None:
     p = sub.add_parser(
         "verify",
         parents=[common.fmt],
-        help="check a release folder against its SHA256SUMS",
+        help="verify a release folder against its SHA256SUMS",
         description="Recompute the sha256 of every file in DIR and report each changed, "
         "missing or extra file. Exit 1 on any.",
     )

@@ -20,6 +20,9 @@ from referencing import Registry, Resource
 from privacy_labels._files import package_data
 
 SCHEMA_NAMES = ("annotation", "policy", "taxonomy", "adjudication")
+# The schema of predictions files: an output's, not the corpus's (not in SCHEMA_NAMES, whose
+# files a build's manifest records).
+PREDICTIONS = "predictions"
 
 
 def schema_path(name: str) -> Path:
@@ -28,9 +31,12 @@ def schema_path(name: str) -> Path:
 
 @cache
 def load_schema(name: str) -> dict:
-    """One schema document by short name: `annotation`, `policy`, `taxonomy` or `adjudication`."""
-    if name not in SCHEMA_NAMES:
-        raise ValueError(f"unknown schema {name!r}; expected one of {', '.join(SCHEMA_NAMES)}")
+    """One schema document by short name: `annotation`, `policy`, `taxonomy`, `adjudication`
+    or `predictions`."""
+    if name not in (*SCHEMA_NAMES, PREDICTIONS):
+        raise ValueError(
+            f"unknown schema {name!r}; expected one of {', '.join((*SCHEMA_NAMES, PREDICTIONS))}"
+        )
     return json.loads(schema_path(name).read_text(encoding="utf-8"))
 
 

@@ -3,9 +3,11 @@
     from privacy_labels.exporters.documents import annotation_documents
     documents = annotation_documents("data/labeled")  # {(policy_id, annotator): document}
 
-The tables keep everything an annotation document says; only the order of its
-practices is not kept: they come back sorted by practice_id. The round-trip
-tests (tests/property) hold build and this function to that.
+The tables keep everything an annotation document says; only its order is not
+kept: practices come back sorted by practice_id, and a practice's attributes in
+the order of the table's rows (the taxonomy's attribute order, which differs from
+a category's own order for a few categories). The round-trip tests
+(tests/property) hold build and this function to that.
 """
 
 from __future__ import annotations

@@ -237,6 +237,3 @@ def export_label_studio(
         (staging / CONFIG).write_text(labeling_config(), encoding="utf-8")
         (staging / TASKS).write_text(dump_json(tasks), encoding="utf-8")
     return ExportSummary(out, len(tasks), n_documents, n_suggestions)
-
-
-# -- Import ----------------------------------------------------------------------------

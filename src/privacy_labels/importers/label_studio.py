@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
@@ -25,7 +24,7 @@ from privacy_labels.exporters.label_studio import (
     Offsets,
     slot_control,
 )
-from privacy_labels.raw.corpus import RawCorpus, is_slug
+from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import InvalidInputs, Problem, closest
@@ -268,14 +267,6 @@ def _document_practice(
     )
 
 
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
-
-
 def _annotator(annotation: dict, given: str | None) -> str | None:
     if given:
         return given
@@ -411,7 +402,7 @@ def convert_export(
                 annotated_date
                 or str(annotation.get("updated_at") or annotation.get("created_at") or "")[:10]
             )
-            if not _is_date(annotated):
+            if not is_date(annotated):
                 conv.add(
                     f"{here}.updated_at",
                     f"no date of the form YYYY-MM-DD ({annotated!r})",

@@ -63,7 +63,12 @@ from privacy_labels.importers.opp115_source import (
     read_rows,
 )
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
+from privacy_labels.raw.documents import (
+    annotation_document,
+    make_practice,
+    make_provenance,
+    policy_sidecar,
+)
 
 # Re-exported: what this module was, before its source reading moved out.
 __all__ = [
@@ -286,34 +291,33 @@ def _convert_policy(
     text_sha256 = sha256_bytes(text.encode("utf-8"))
     meta = metadata[uid]
     url = meta["Policy URL"].strip()
-    sidecar = {
-        "schema_version": schema_version(),
-        "policy_id": policy_id,
-        "organisation": stem.partition("_")[2],
+    sidecar = policy_sidecar(
+        policy_id=policy_id,
+        organisation=stem.partition("_")[2],
         # OPP-115 records a site's domain only, not who is responsible for its policy.
-        "legal_entity": None,
-        "service_names": [],
-        "source": f"{CORPUS}, sanitized_policies/{html_path.name}",
-        "url": url if "://" in url or not url else f"http://{url}",
-        "retrieved_date": meta["Policy collection date"].strip() or None,
-        "effective_date": meta["Policy last updated date"].strip() or None,
-        "language": "en",
-        "license": LICENSE,
-        "text_sha256": text_sha256,
-        "normalisation": NORMALISATION,
-        "notes": (
+        legal_entity=None,
+        service_names=[],
+        source=f"{CORPUS}, sanitized_policies/{html_path.name}",
+        url=url if "://" in url or not url else f"http://{url}",
+        retrieved_date=meta["Policy collection date"].strip() or None,
+        effective_date=meta["Policy last updated date"].strip() or None,
+        language="en",
+        license=LICENSE,
+        text_sha256=text_sha256,
+        normalisation=NORMALISATION,
+        notes=(
             f"Imported from the {CORPUS} (released {RELEASE_DATE}), policy UID {uid}, by "
             f"privacy-labels {privacy_labels.__version__}. Organisation is the site's domain; "
             "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
             f"Cite: {CITATION}"
         ),
-        "redactions": [],
-        "segmentation": SEGMENTATION,
-        "segments": [
+        redactions=[],
+        segmentation=SEGMENTATION,
+        segments=[
             {"start": start, "end": start + len(s.text)}
             for start, s in zip(offsets, segments, strict=True)
         ],
-    }
+    )
     corpus = RawCorpus(Path())
     files = [
         (corpus.text_path(policy_id).as_posix(), text),

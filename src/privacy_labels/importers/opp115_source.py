@@ -62,7 +62,7 @@ class SegmentText:
 
 
 def html_to_text(segment: str) -> SegmentText:
-    """Plain text of one HTML segment; see NORMALISATION."""
+    """Plain text of one HTML segment; see NORMALISATION in importers/opp115.py."""
     pieces: list[str] = []
     sources: list[int] = []
     # Whitespace waiting for the next visible character: its kind (" " or a line break,
@@ -122,7 +122,7 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 
 def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_end: int) -> Anchor:
-    """Place OPP-115's selected text in the segment's plain text; see the module docstring."""
+    """Place OPP-115's selected text in the segment's plain text (the rule: importers/opp115.py)."""
     words = _selected_words(selected_text)
     if not words:
         return Anchor("unanchorable")

@@ -41,7 +41,8 @@ from privacy_labels.outputs.predictions import (
 )
 from privacy_labels.outputs.score import ScoreError, _kept, read_splits, table_layer
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.problems import InvalidInputs
+from privacy_labels.raw.inputs import read_policy_text_and_sidecar
+from privacy_labels.raw.problems import InvalidInputs, Problem
 from privacy_labels.store import read_rows
 
 MODEL_FORMAT = "privacy-labels-baseline-v1"
@@ -294,27 +295,6 @@ def scores(model: Model, texts: list[str]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logits))
 
 
-def _policy(corpus: RawCorpus, policy_id: str) -> tuple[dict | None, str]:
-    """A policy's sidecar and text when they pass the quick check, else (None, "")."""
-    from privacy_labels._files import parse_json, sha256_bytes
-    from privacy_labels.raw.conformance import conforms
-
-    try:
-        data = corpus.text_path(policy_id).read_bytes()
-        sidecar = parse_json(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
-        text = data.decode("utf-8")
-    except (OSError, ValueError):
-        return None, ""
-    if not (
-        conforms("policy", sidecar)
-        and sidecar["policy_id"] == policy_id
-        and sidecar["text_sha256"] == sha256_bytes(data)
-        and all(0 <= s["start"] < s["end"] <= len(text) for s in sidecar["segments"])
-    ):
-        return None, ""
-    return sidecar, text
-
-
 @dataclass(frozen=True)
 class PredictSummary:
     out: Path
@@ -333,21 +313,23 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
     corpus = RawCorpus(raw)
     if not corpus.policies_dir.is_dir():
         raise BaselineError(f"{raw}: no policies/ folder; give a raw corpus with --raw")
-    keys, texts, policies = [], [], {}
+    keys, texts, policies, refused = [], [], {}, []
     validator = Validator(default_raw=raw)
     for policy_id in corpus.policy_ids():
-        # Only texts and sidecars matter here, not annotations: each is checked quickly,
-        # and explained by the validator when the quick check fails.
-        sidecar, text = _policy(corpus, policy_id)
-        if sidecar is None:
+        # Only texts and sidecars matter here, not annotations: read by the input rules to
+        # the first problem, and explained in full by the validator when there is one.
+        policy = read_policy_text_and_sidecar(corpus, policy_id)
+        if isinstance(policy, Problem):
+            refused.append(policy)
             validator.validate_file(corpus.sidecar_path(policy_id))
             continue
+        sidecar, text = policy
         policies[policy_id] = sidecar["text_sha256"]
         for segment_id, segment in enumerate(sidecar["segments"]):
             keys.append((policy_id, segment_id))
             texts.append(text[segment["start"] : segment["end"]])
-    if validator.problems:
-        raise InvalidInputs(validator.problems)
+    if refused:
+        raise InvalidInputs(validator.problems or refused)
     probabilities = scores(model, texts) if texts else np.zeros((0, len(model.labels)))
     threshold = model.settings["threshold"]
     segments = []

@@ -3,7 +3,7 @@
     from privacy_labels.outputs.predictions import read_predictions
     predictions = read_predictions(Path("predictions.json"))  # raises InvalidInputs
 
-A file is checked like an annotation document: every problem at once, each with
+A file is validated like an annotation document: every problem at once, each with
 the file, the JSON path and a hint. Beyond the schema: a segment listed twice, a
 label given twice in a segment, a policy without its text's sha256, and labels
 of the other label set (a bare `other` in a 12-label file, Other's types in a
@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
-from privacy_labels._files import dump_json, package_data
-from privacy_labels.contract.schema import registry, taxonomy
+from privacy_labels._files import dump_json
+from privacy_labels.contract.schema import PREDICTIONS, load_schema, schema_path, taxonomy
+from privacy_labels.raw.conformance import conforms, decider_problems, explained_errors
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import InvalidInputs, Problem, closest, json_path
 
@@ -40,17 +38,16 @@ def labels_of(label_set: str) -> list[str]:
 
 
 def predictions_schema_path() -> Path:
-    return package_data("schema", "schema") / "predictions.schema.json"
+    return schema_path(PREDICTIONS)
 
 
-@cache
 def predictions_schema() -> dict:
-    return json.loads(predictions_schema_path().read_text(encoding="utf-8"))
+    return load_schema(PREDICTIONS)
 
 
 @dataclass(frozen=True)
 class Predictions:
-    """A checked predictions file: labels with scores, by (policy_id, segment_id)."""
+    """A validated predictions file: labels with scores, by (policy_id, segment_id)."""
 
     file: str
     model: str
@@ -60,42 +57,19 @@ class Predictions:
     where: dict[tuple[str, int], str]  # -> JSON path of the segment's entry
 
 
-@cache
-def _compiled_schema():
-    """jsonschema-rs, compiled from the same schema: decides quickly whether a file conforms."""
-    import jsonschema_rs
-
-    from privacy_labels.contract.schema import load_schema
-
-    annotation = load_schema("annotation")
-    schemas = jsonschema_rs.Registry([(annotation["$id"], annotation)])
-    return jsonschema_rs.Draft202012Validator(predictions_schema(), registry=schemas)
-
-
-def _conforms(doc: object) -> bool:
-    try:
-        return _compiled_schema().is_valid(doc)
-    except (ValueError, OverflowError):  # e.g. an integer too large for the compiled validator
-        return False
-
-
 def predictions_problems(doc: object, file: str) -> list[Problem]:
     """Every problem of a predictions document, in file order."""
+    if not conforms(PREDICTIONS, doc):
+        problems = []
+        for error in explained_errors(PREDICTIONS, doc):
+            hint = ""
+            if error.validator == "enum" and isinstance(error.instance, str):
+                guess = closest(error.instance, list(error.validator_value))
+                hint = f"did you mean {guess!r}?" if guess else ""
+            problems.append(Problem(file, json_path(error.absolute_path), error.message, hint))
+        # Refused with no error the explainer can name: the decider's own words.
+        return problems or list(decider_problems(PREDICTIONS, file, doc))
     problems = []
-    if not _conforms(doc):  # only then is the file read again, to explain each problem
-        validator = Draft202012Validator(predictions_schema(), registry=registry())
-        errors = validator.iter_errors(doc)
-    else:
-        errors = []
-    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
-        where = json_path(error.absolute_path)
-        hint = ""
-        if error.validator == "enum" and isinstance(error.instance, str):
-            guess = closest(error.instance, list(error.validator_value))
-            hint = f"did you mean {guess!r}?" if guess else ""
-        problems.append(Problem(file, where, error.message, hint))
-    if problems:
-        return problems
     label_set = doc["label_set"]
     allowed = set(labels_of(label_set))
     seen: dict[tuple[str, int], str] = {}
@@ -142,7 +116,7 @@ def predictions_problems(doc: object, file: str) -> list[Problem]:
 
 
 def read_predictions(path: Path) -> Predictions:
-    """Read and check a predictions file; raises InvalidInputs with every problem."""
+    """Read and validate a predictions file; raises InvalidInputs with every problem."""
     doc, problem = read_json(path)
     if problem:
         raise InvalidInputs([problem])

@@ -11,15 +11,12 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
-from privacy_labels._files import sha256_file
+from privacy_labels._files import MANIFEST, sha256_file
+from privacy_labels.build.writers import csv_writer
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.result import N_EXAMPLES, CheckResult
-from privacy_labels.store import parquet_path
-
-MANIFEST = "manifest.json"
+from privacy_labels.store import iter_batches, parquet_path
 
 
 class _HashingSink:
@@ -136,9 +133,9 @@ def integrity_checks(folder: Path) -> list[CheckResult]:
 
 def _csv_sha256(parquet_file: Path) -> str:
     """sha256 of the CSV that build writes for the rows of `parquet_file`, streamed."""
-    source = pq.ParquetFile(parquet_file)
+    schema, batches = iter_batches(parquet_file)
     sink = _HashingSink()
-    with pa_csv.CSVWriter(pa.PythonFile(sink, mode="w"), source.schema_arrow) as writer:
-        for batch in source.iter_batches(batch_size=64_000):
+    with csv_writer(pa.PythonFile(sink, mode="w"), schema) as writer:
+        for batch in batches:
             writer.write_batch(batch)
     return sink.digest.hexdigest()

@@ -99,7 +99,9 @@ def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
 
 
 def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
-    """The derived views hold what their tables imply, recomputed here independently of views.py."""
+    """The derived views hold what their tables imply, recomputed here independently of
+    contract/views.py on purpose (from whole columns, not the build's rows), so that a bug in
+    the build's rule cannot pass the check of its own output."""
     key = ["policy_id", "segment_id"]
     labels = frames["segment_labels"].set_index(key)
     segments = frames["segments"].set_index(key)
@@ -192,7 +194,8 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
 
 @dataclass(frozen=True)
 class _Layers:
-    """Each policy's annotators, from the annotations table, to check a view's layer against."""
+    """Each policy's annotators, from the annotations table, to check a view's layer against
+    (the layer rule of contract/views.py, stated again on purpose, as view_checks says)."""
 
     annotators: dict[str, set[str]]
 

@@ -15,8 +15,8 @@ import json
 import platform
 from pathlib import Path
 
-from privacy_labels._files import package_data, sha256_bytes, sha256_file
-from privacy_labels.quality.integrity import MANIFEST, table_files
+from privacy_labels._files import MANIFEST, package_data, sha256_bytes, sha256_file
+from privacy_labels.quality.integrity import table_files
 from privacy_labels.quality.result import CheckResult, GateResult
 
 RESULT = "result.json"

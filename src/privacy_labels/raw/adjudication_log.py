@@ -12,7 +12,7 @@ from pathlib import Path
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.raw.conformance import schema_problems
 from privacy_labels.raw.disagreements import Comparison, Disagreement
-from privacy_labels.raw.problems import Problem, json_path
+from privacy_labels.raw.problems import Problem, did_you_mean, json_path
 
 
 def log_problems(path: Path, log: object, policy_id: str) -> list[Problem]:
@@ -131,8 +131,6 @@ def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Proble
             )
         return None
     if not isinstance(decision, str) or decision not in attribute.value_ids:
-        from privacy_labels.raw.problems import did_you_mean
-
         return Problem(
             file,
             where,

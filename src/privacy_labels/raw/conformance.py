@@ -7,7 +7,8 @@ taxonomy's words with a hint. The explainer reads patterns as ECMA-262 does, as
 the decider does: `$` matches only at the very end (Python's `re` also lets it
 match before a final newline). Should the explainer still find nothing where
 the decider refuses, the decider's own messages are reported, so a refused
-document never goes unexplained (tests/unit/test_rules_agree.py).
+document never goes unexplained (tests/unit/raw/test_inputs.py). Predictions files
+(outputs/predictions.py) are decided and explained by the same two engines.
 """
 
 from __future__ import annotations
@@ -87,16 +88,24 @@ def explainer(name: str) -> Draft202012Validator:
     )
 
 
+def explained_errors(name: str, doc: object) -> list[ValidationError]:
+    """The explainer's errors of a document the decider refuses, in path order; none for a
+    document that conforms."""
+    if conforms(name, doc):
+        return []
+    return sorted(explainer(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+
+
 def schema_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
     """Nothing if `doc` conforms to schema `name`; else at least one problem, in path order."""
     if conforms(name, doc):
         return
-    errors = sorted(explainer(name).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = explained_errors(name, doc)
     problems = [p for error in errors for p in _schema_problems(file, doc, error)]
-    yield from problems or _decider_problems(name, file, doc)
+    yield from problems or decider_problems(name, file, doc)
 
 
-def _decider_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
+def decider_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
     """The decider's own words, where the explainer finds no fault."""
     try:
         errors = list(_decider(name).iter_errors(doc))

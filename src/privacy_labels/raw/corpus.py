@@ -8,6 +8,7 @@ data/raw/adjudication/<policy_id>.json          adjudication log (see adjudicate
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,18 @@ def slug_schema() -> dict:
 @cache
 def _slug() -> re.Pattern:
     return re.compile(slug_schema()["pattern"])
+
+
+def is_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD, as the schemas' `date` format (2026-13-45 and
+    ISO week dates such as 2026-W48-2 are not)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_slug(value: object) -> bool:

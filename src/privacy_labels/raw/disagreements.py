@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from privacy_labels.contract.layers import LayerPractice, by_label, differing, match
 from privacy_labels.contract.schema import taxonomy
 
-KINDS = ("label", "practice", "attribute")
-RULES = ("text", "guidelines", "judgment")
-
 
 @dataclass(frozen=True)
 class Disagreement:
@@ -61,7 +58,7 @@ def _order(label: tuple[int, str]) -> tuple[int, int]:
 def compare_layers(
     layers: tuple[str, str], practices: dict[str, list[LayerPractice]]
 ) -> Comparison:
-    """Every disagreement between two layers' practices (see the module docstring)."""
+    """Every disagreement between two layers' practices (the rule: raw/adjudicate.py's docstring)."""
     base, other = layers
     grouped = {name: by_label(practices[name]) for name in layers}
     labels = sorted(grouped[base].keys() | grouped[other].keys(), key=_order)

@@ -1,4 +1,5 @@
-"""Annotation documents assembled in one place, with their fields in one order.
+"""Annotation documents and policy sidecars assembled in one place, with their fields in
+one order.
 
     document = annotation_document(
         policy_id="acme", annotator="alice", text_sha256=sidecar["text_sha256"],
@@ -7,8 +8,9 @@
         practices=[make_practice("acme-alice-001", 3, "data_retention", {...})],
     )
 
-Every writer of annotation documents (Label Studio import, adjudication, the
-tables' documents, the tests' generators) builds them here, so that what a
+Every writer of annotation documents (the importers, adjudication, the tables'
+documents, the tests' generators) builds them here, and every writer of sidecars
+(`add-policy`, the OPP-115 import) builds them with `policy_sidecar`, so that what a
 document says about itself (schema and guidelines versions, provenance) is
 written the same way everywhere. The schema (schema/annotation.schema.json)
 says what each field means; `validate` says whether a document is valid.
@@ -84,4 +86,46 @@ def annotation_document(
         "guidelines_version": guidelines_version,
         "provenance": provenance,
         "practices": list(practices),
+    }
+
+
+def policy_sidecar(
+    *,
+    policy_id: str,
+    organisation: str,
+    legal_entity: str | None,
+    service_names: list[str],
+    source: str,
+    url: str | None,
+    retrieved_date: str | None,
+    effective_date: str | None,
+    language: str,
+    license: str,
+    text_sha256: str,
+    normalisation: str,
+    redactions: list[dict],
+    segmentation: str,
+    segments: list[dict],
+    notes: str | None = None,
+) -> dict:
+    """A policy's sidecar, `policies/<policy_id>.json` (schema/policy.schema.json), at the
+    current schema version; `notes` only when there are some."""
+    return {
+        "schema_version": current_schema_version(),
+        "policy_id": policy_id,
+        "organisation": organisation,
+        "legal_entity": legal_entity,
+        "service_names": service_names,
+        "source": source,
+        "url": url,
+        "retrieved_date": retrieved_date,
+        "effective_date": effective_date,
+        "language": language,
+        "license": license,
+        "text_sha256": text_sha256,
+        "normalisation": normalisation,
+        **({"notes": notes} if notes else {}),
+        "redactions": redactions,
+        "segmentation": segmentation,
+        "segments": segments,
     }

@@ -48,25 +48,25 @@ class PolicyInputs:
     sha256: dict[str, str]  # each file read (path relative to the corpus) -> sha256
 
 
-def read_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | Problem:
-    """A policy's sidecar, text and annotation documents, or the first problem they have.
+def _read(corpus: RawCorpus, path: Path, sha256: dict[str, str]) -> tuple[object, Problem | None]:
+    """A JSON input parsed, its sha256 noted under its path in the corpus."""
+    data, problem = read_document_bytes(path)
+    if problem:
+        return None, problem
+    sha256[path.relative_to(corpus.root).as_posix()] = sha256_bytes(data)
+    # Every document must conform to its schema next, which bounds its depth.
+    return parse_document(str(path), data, limit_depth=False)
 
-    Practice ids are unique within the policy here; `repeats_any` compares them
-    across policies.
-    """
-    sha256: dict[str, str] = {}
 
-    def read(path: Path) -> tuple[object, Problem | None]:
-        data, problem = read_document_bytes(path)
-        if problem:
-            return None, problem
-        sha256[path.relative_to(corpus.root).as_posix()] = sha256_bytes(data)
-        # Every document must conform to its schema next, which bounds its depth.
-        return parse_document(str(path), data, limit_depth=False)
-
+def read_policy_text_and_sidecar(
+    corpus: RawCorpus, policy_id: str, sha256: dict[str, str] | None = None
+) -> tuple[dict, str] | Problem:
+    """A policy's sidecar and text, or the first problem they have (its annotation documents
+    are not read); the files' sha256 go into `sha256` when given."""
+    sha256 = {} if sha256 is None else sha256
     sidecar_path = corpus.sidecar_path(policy_id)
     file = str(sidecar_path)
-    sidecar, problem = read(sidecar_path)
+    sidecar, problem = _read(corpus, sidecar_path, sha256)
     problem = problem or first(sidecar_problems(file, sidecar, policy_id))
     if problem:
         return problem
@@ -76,15 +76,28 @@ def read_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | Problem:
         return problem
     text, text_sha256 = policy_text
     sha256[text_path.relative_to(corpus.root).as_posix()] = text_sha256
-    problem = first(segment_problems(file, sidecar, text, text_sha256))
-    if problem:
-        return problem
+    return first(segment_problems(file, sidecar, text, text_sha256)) or (sidecar, text)
+
+
+def read_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | Problem:
+    """A policy's sidecar, text and annotation documents, or the first problem they have.
+
+    Practice ids are unique within the policy here; `repeats_any` compares them
+    across policies.
+    """
+    sha256: dict[str, str] = {}
+    policy = read_policy_text_and_sidecar(corpus, policy_id, sha256)
+    if isinstance(policy, Problem):
+        return policy
+    sidecar, text = policy
+    text_path = corpus.text_path(policy_id)
+    text_sha256 = sidecar["text_sha256"]  # the text's, as segment_problems found
     documents = []
     seen: dict[str, tuple[str, int]] = {}
     segments = sidecar["segments"]
     for path in corpus.annotation_paths(policy_id):
         name = str(path)
-        doc, problem = read(path)
+        doc, problem = _read(corpus, path, sha256)
         problem = (
             problem
             or first(annotation_problems(name, doc, path))

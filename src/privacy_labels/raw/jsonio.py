@@ -145,14 +145,14 @@ def parse_document(
     except UnicodeDecodeError as error:
         return None, Problem(
             name,
-            _line_column(data.decode("utf-8", errors="replace"), _char_at(data, error.start)),
+            line_column(data.decode("utf-8", errors="replace"), char_at(data, error.start)),
             f"byte {error.start} (0x{data[error.start]:02x}) is not UTF-8",
             "save the file as UTF-8",
         )
     if "\x00" in text:
         return None, Problem(
             name,
-            _line_column(text, text.index("\x00")),
+            line_column(text, text.index("\x00")),
             "file contains a NUL byte",
             "remove it; a file full of NUL bytes is UTF-16: save it as UTF-8",
         )
@@ -164,7 +164,7 @@ def parse_document(
     if deep is not None:
         return None, Problem(
             name,
-            _line_column(text, deep),
+            line_column(text, deep),
             f"JSON nests deeper than {MAX_JSON_DEPTH} levels",
             "an annotation document or sidecar nests a few levels: check the brackets",
         )
@@ -176,10 +176,10 @@ def parse_document(
         )
     except json.JSONDecodeError as error:
         message, hint = _syntax_fault(text, error.pos, error.msg)
-        return None, Problem(name, _line_column(text, error.pos), message, hint)
+        return None, Problem(name, line_column(text, error.pos), message, hint)
     except ValueError:  # a duplicate key or a NaN/Infinity, which json does not place
         position, message, hint = _strictness_fault(text)
-        return None, Problem(name, _line_column(text, position), message, hint)
+        return None, Problem(name, line_column(text, position), message, hint)
     # Only an escape can make half a surrogate pair (decoded UTF-8 holds none): look
     # for one before encoding the whole document again.
     escape = _SURROGATE_ESCAPE.search(text)
@@ -189,7 +189,7 @@ def parse_document(
         except UnicodeEncodeError:
             return None, Problem(
                 name,
-                _line_column(text, escape.start()),
+                line_column(text, escape.start()),
                 f"{escape.group()} is half of a UTF-16 surrogate pair, "
                 "not a character; UTF-8 cannot hold it",
                 "write the character itself, or both halves of its pair",
@@ -197,12 +197,12 @@ def parse_document(
     return doc, None
 
 
-def _char_at(data: bytes, byte: int) -> int:
+def char_at(data: bytes, byte: int) -> int:
     """The character index of a byte offset in undecodable bytes (bad bytes count as one)."""
     return len(data[:byte].decode("utf-8", errors="replace"))
 
 
-def _line_column(text: str, position: int) -> str:
+def line_column(text: str, position: int) -> str:
     line = text.count("\n", 0, position) + 1
     return f"line {line}, column {position - (text.rfind(chr(10), 0, position) + 1) + 1}"
 

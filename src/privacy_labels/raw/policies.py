@@ -8,15 +8,14 @@ text even if the segmentation rule changes later.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from pathlib import Path
 
 from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
-from privacy_labels.contract.schema import schema_version
 from privacy_labels.errors import PrivacyLabelsError, UsageError
-from privacy_labels.raw.corpus import RawCorpus, is_slug
+from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
+from privacy_labels.raw.documents import policy_sidecar
 
 NORMALISATION = (
     "Line ends converted to LF; leading and trailing whitespace removed from every line "
@@ -173,7 +172,7 @@ def add_policy(
                 f"{MAX_FREE_TEXT_CHARS:,} a free-text field may have"
             )
     for flag, value in (("--retrieved-date", retrieved_date), ("--effective-date", effective_date)):
-        if value is not None and not _is_date(value):
+        if value is not None and not is_date(value):
             raise PolicyUsageError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD")
     if source_file.is_dir():
         raise PolicyUsageError(f"{source_file}: is a folder; give the policy's text file")
@@ -204,25 +203,24 @@ def add_policy(
                 "description": description,
             }
         )
-    sidecar = {
-        "schema_version": schema_version(),
-        "policy_id": policy_id,
-        "organisation": organisation,
-        "legal_entity": legal_entity,
-        "service_names": list(dict.fromkeys(service_names)),
-        "source": source or source_file.name,
-        "url": url,
-        "retrieved_date": retrieved_date,
-        "effective_date": effective_date,
-        "language": language,
-        "license": license,
-        "text_sha256": sha256_bytes(text.encode("utf-8")),
-        "normalisation": NORMALISATION,
-        **({"notes": notes} if notes else {}),
-        "redactions": redacted,
-        "segmentation": SEGMENTATION,
-        "segments": [{"start": s, "end": e} for s, e in segment_text(text)],
-    }
+    sidecar = policy_sidecar(
+        policy_id=policy_id,
+        organisation=organisation,
+        legal_entity=legal_entity,
+        service_names=list(dict.fromkeys(service_names)),
+        source=source or source_file.name,
+        url=url,
+        retrieved_date=retrieved_date,
+        effective_date=effective_date,
+        language=language,
+        license=license,
+        text_sha256=sha256_bytes(text.encode("utf-8")),
+        normalisation=NORMALISATION,
+        notes=notes,
+        redactions=redacted,
+        segmentation=SEGMENTATION,
+        segments=[{"start": s, "end": e} for s, e in segment_text(text)],
+    )
     if not conforms("policy", sidecar):  # an argument the checks above let through
         errors = sorted(explainer("policy").iter_errors(sidecar), key=lambda e: e.path)
         place = ".".join(map(str, errors[0].absolute_path)) if errors else ""
@@ -231,17 +229,6 @@ def add_policy(
     write_text_atomic(corpus.text_path(policy_id), text)
     write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
     return sidecar
-
-
-def _is_date(value: str) -> bool:
-    """A real calendar date written YYYY-MM-DD (2026-13-45 is not)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _home_segment(practice: dict, old: list[dict], new: list[tuple[int, int]]) -> int | None:

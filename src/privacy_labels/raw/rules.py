@@ -2,7 +2,7 @@
 
 Each rule yields a Problem per fault and nothing for valid input, lazily, so it
 runs in two modes: `validate` takes every problem (raw/validate.py), `build`
-takes the first and stops there (build/inputs.py, with `first`). A valid input
+takes the first and stops there (raw/inputs.py, with `first`). A valid input
 builds no message in either mode.
 
 JSON Schema decides structure and labels (raw/conformance.py); the rules here add
@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from privacy_labels._files import sha256_bytes
 from privacy_labels.raw.conformance import schema_problems
-from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, _char_at, _line_column, too_long_fields
+from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, char_at, line_column, too_long_fields
 from privacy_labels.raw.problems import Problem, json_path
 
 T = TypeVar("T")
@@ -132,7 +132,7 @@ def read_policy_text(path: Path, file: str) -> tuple[tuple[str, str] | None, Pro
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        place = _line_column(data.decode("utf-8", errors="replace"), _char_at(data, error.start))
+        place = line_column(data.decode("utf-8", errors="replace"), char_at(data, error.start))
         return None, Problem(
             str(path),
             place,
@@ -141,7 +141,7 @@ def read_policy_text(path: Path, file: str) -> tuple[tuple[str, str] | None, Pro
         )
     for bad, message, fix in _BAD_IN_TEXT:
         if bad in text:
-            return None, Problem(str(path), _line_column(text, text.index(bad)), message, fix)
+            return None, Problem(str(path), line_column(text, text.index(bad)), message, fix)
     return (text, sha256_bytes(data)), None
 
 

@@ -238,6 +238,47 @@ def test_predictions_of_another_text_are_refused(trained, tmp_path, run):
     assert f"{path}: $.segments[1].segment_id: smartjac has no segment 999" in err
 
 
+def test_a_value_ending_in_a_newline_does_not_pass_a_pattern():
+    """Patterns read as JSON Schema's (ECMA-262) `$`: a policy id "p\\n" is not a slug."""
+    doc = {
+        "schema_version": "1.0.0",
+        "model": "hand-written",
+        "label_set": "12",
+        "policies": {"p": "0" * 64},
+        "segments": [{"policy_id": "p\n", "segment_id": 0, "labels": []}],
+    }
+    problems = predictions_problems(doc, "f.json")
+    assert [p.path for p in problems] == ["$.segments[0].policy_id"]
+
+
+def _overlapping(sidecar: dict) -> None:
+    sidecar["segments"][1]["start"] = sidecar["segments"][0]["start"]
+
+
+def _out_of_order(sidecar: dict) -> None:
+    sidecar["segments"][0], sidecar["segments"][1] = sidecar["segments"][1], sidecar["segments"][0]
+
+
+@pytest.mark.parametrize("damage", [_overlapping, _out_of_order])
+def test_predict_refuses_a_sidecar_that_validate_refuses(trained, tmp_path, damage):
+    """predict reads texts and sidecars by the input rules: what validate refuses, it refuses,
+    naming the file, and writes nothing."""
+    import shutil
+
+    from privacy_labels.outputs.baseline import predict
+
+    folder, _ = trained
+    raw = shutil.copytree(SEED_RAW, tmp_path / "raw")
+    path = raw / "policies" / "smartjac.json"
+    sidecar = json.loads(path.read_text(encoding="utf-8"))
+    damage(sidecar)
+    path.write_text(json.dumps(sidecar), encoding="utf-8")
+    with pytest.raises(InvalidInputs) as refused:
+        predict(folder / "model.npz", raw, tmp_path / "predictions.json")
+    assert any(p.file == str(path) for p in refused.value.problems)
+    assert not (tmp_path / "predictions.json").exists()
+
+
 # -- The chain on the repo's OPP-115-format fixture (always runs) ----------------------------
 
 
