@@ -66,7 +66,9 @@ def test_a_dask_cluster_of_two_workers_writes_the_same_bytes(raw, serial, tmp_pa
     assert code == 0, err
     # Every part was built on the cluster's workers, not here. The scheduler's task
     # stream, not the workers' logs: a stolen task shows in both workers' logs.
-    parts = {task["key"]: task["worker"] for task in stream.data if "build_part" in str(task["key"])}
+    parts = {
+        task["key"]: task["worker"] for task in stream.data if "build_part" in str(task["key"])
+    }
     assert len(parts) == -(-N_POLICIES // POLICIES_PER_CHUNK)
     assert set(parts.values()) <= workers
     assert files(tmp_path / "labeled") == files(serial)
