@@ -47,8 +47,8 @@ __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 # Larger corpora are checked in batches of whole policies of about this many
 # practices, in bounded memory: at 10×, one batch of 231,865 practices peaked at
 # 1.7 GB and three of about 77,000 at 0.9 GB; GX's fixed cost is paid per batch. At
-# 100× (2.3 million practices) batches of 150,000 peaked at 1.53 GB, of 120,000 at
-# 1.35 GB (memory released between batches); 10× stays two batches.
+# 100× (2.3 million practices), with memory released between batches, batches of
+# 150,000 peaked at 1.53 GB and of 120,000 at 1.35 GB; 10× stays two batches.
 PRACTICES_PER_BATCH = 120_000
 DATA_DOCS = "data_docs"
 
