@@ -10,11 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import TABLES, arrow_schema
-from privacy_labels.quality.frames import SLOT, SLOT_VALUE
+from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE
 from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
 from privacy_labels.quality.reuse import checked_key, reused_result
-from privacy_labels.quality.suites import cells_suite, parents_suite, table_suite
+from privacy_labels.quality.suites import cells_suite, parents_suite, table_suite, types_suite
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"
@@ -28,9 +28,10 @@ def test_the_suite_is_generated_from_the_schema():
         return {c.name for c in t.columns if c.labels == "status"}
 
     expected = {
-        # columns in order + a type per column + not-null per required column + the key
+        # columns in order + a type per column (but in a table with answers: one set of
+        # `column/type` keys for all, below) + not-null per required column + the key
         t.name: 1
-        + len(t.columns)
+        + (0 if answers(t) else len(t.columns))
         + sum(not c.is_nullable and c.name not in answers(t) for c in t.columns)
         + 1
         # non-negative integers and numbers, ordered spans, each label column in its list
@@ -40,6 +41,15 @@ def test_the_suite_is_generated_from_the_schema():
         for t in TABLES
     }
     assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
+    # policy_labels' 221 column types as one set of `column/type` keys
+    (types,) = types_suite("policy_labels")
+    assert types.column == TYPE
+    assert set(types.value_set) == {
+        f"{c.name}/{'Int64' if c.type == 'integer' else 'string'}"
+        for c in table("policy_labels").columns
+    }
+    assert len(types.value_set) == len(table("policy_labels").columns) > 200
+    assert all(types_suite(t.name) == [] for t in TABLES if not answers(t))
     # each answer's status in does, does_not, mixed, not_stated, and never null
     statuses = cells_suite("policy_labels")
     assert [e.expectation_type for e in statuses] == [
@@ -336,6 +346,21 @@ def test_a_wrong_column_type_is_caught(run, tmp_path):
     code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
     assert "expect_column_type_to_be [start]" in err
+
+
+def test_a_wrong_column_type_in_a_wide_table_is_caught_and_named(run, tmp_path):
+    folder = tmp_path / "labeled"
+    shutil.copytree(LABELED, folder)
+    labels = pq.read_table(folder / "policy_labels.parquet")
+    i = labels.schema.get_field_index("n_annotators")
+    pq.write_table(
+        labels.set_column(i, "n_annotators", labels["n_annotators"].cast(pa.string())),
+        folder / "policy_labels.parquet",
+    )
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 1
+    assert "policy_labels+types: expect_column_values_to_be_in_set" in err
+    assert "n_annotators/string" in err
 
 
 def test_data_docs_only_when_asked(run, tmp_path):

@@ -3,7 +3,8 @@
 `with_parents` joins a table to every table its foreign keys reach and adds the
 derived columns its expectations need: `has_<parent>`, the policy text at each
 span's offsets, and one `category/attribute(/value)` key per row. `cells` turns a
-table's repeated label columns into one long frame, so one expectation covers them.
+table's repeated label columns into one long frame, so one expectation covers them,
+and `column_types` its columns into a frame of `column/type` keys.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from privacy_labels.contract.tables import table
 SLOT = "category/attribute"
 SLOT_VALUE = "category/attribute/value"
 # A table with several columns of one fixed label list (policy_labels' answers) is
-# also checked as one long frame of its cells: one expectation for them all.
+# also checked as one long frame of its cells: one expectation for them all; and its
+# columns' types as one frame of `column/type` keys, instead of one per column (221).
 CELLS = "+cells"
+TYPES = "+types"
+TYPE = "column/type"
 
 
 def is_missing(value: object) -> bool:
@@ -122,6 +126,18 @@ def with_parents(
             dtype=pd.StringDtype(),
         )
     return frame
+
+
+def column_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame's columns, one row each: `column` and its `column/type` key (the pandas
+    dtype's name, as GX's column type expectation compares it for the contract's types)."""
+    return pd.DataFrame(
+        {
+            "column": list(frame.columns),
+            TYPE: [f"{column}/{dtype}" for column, dtype in frame.dtypes.items()],
+        },
+        dtype=pd.StringDtype(),
+    )
 
 
 def cells(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,13 +33,28 @@ import pyarrow.compute as pc
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.contract.tables import TABLES
-from privacy_labels.quality.frames import CELLS, ancestors, cells, repeated_labels, with_parents
+from privacy_labels.quality.frames import (
+    CELLS,
+    TYPES,
+    ancestors,
+    cells,
+    column_types,
+    repeated_labels,
+    with_parents,
+)
 from privacy_labels.quality.integrity import integrity_checks
 from privacy_labels.quality.project import project_checks
 from privacy_labels.quality.result import CheckResult, GateResult, added, outcome, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
-from privacy_labels.quality.suites import STRUCTURAL, cells_suite, gx, parents_suite, table_suite
+from privacy_labels.quality.suites import (
+    STRUCTURAL,
+    cells_suite,
+    gx,
+    parents_suite,
+    table_suite,
+    types_suite,
+)
 from privacy_labels.store import count_rows, read_as_written, read_parquet, require
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
@@ -196,14 +211,20 @@ def frame_checks(
         key = list(spec.primary_key)
         runs = [(spec.name, frames[spec.name], key, table_suite(spec.name))]
         if repeated_labels(spec.name):
-            runs.append(
+            runs += [
+                (
+                    spec.name + TYPES,
+                    column_types(frames[spec.name]),
+                    ["column"],
+                    types_suite(spec.name),
+                ),
                 (
                     spec.name + CELLS,
                     cells(spec.name, frames[spec.name]),
                     [*key, "column"],
                     cells_suite(spec.name),
-                )
-            )
+                ),
+            ]
         own[spec.name] = []
         for name, frame, frame_key, suite in runs:
             results = _validate(runner, name, frame, frame_key, suite, schemas)

@@ -3,7 +3,8 @@
 For every table: the columns in order and their types, non-null columns, unique
 (compound) keys, non-negative integers, label values in their lists, and span
 offsets in order (`table_suite`). A table's repeated label columns are expected
-as one long frame (`cells_suite`). Joined to its parents, a table's keys resolve,
+as one long frame (`cells_suite`), and that table's column types as one set of
+`column/type` keys (`types_suite`). Joined to its parents, a table's keys resolve,
 its labels lie in the taxonomy's `category/attribute(/value)` slots, and its spans
 lie inside the policy text (and their segment) and equal the text at their offsets
 (`parents_suite`).
@@ -19,7 +20,7 @@ import warnings
 
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import table
-from privacy_labels.quality.frames import SLOT, SLOT_VALUE, ancestors, repeated_labels
+from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE, ancestors, repeated_labels
 
 
 def gx():
@@ -64,6 +65,12 @@ def cells_suite(name: str) -> list:
     return list(_cells_suite(name))
 
 
+def types_suite(name: str) -> list:
+    """Expectations on the frame of a wide table's column types (see `frames.column_types`):
+    for a table with repeated label columns, in place of one type expectation per column."""
+    return list(_types_suite(name))
+
+
 def parents_suite(name: str) -> list:
     """Expectations on a table joined to its parents: keys resolve, spans lie in their text,
     and labels are in their slot.
@@ -84,14 +91,14 @@ def _table_suite(name: str) -> tuple:
         )
     ]
     for c in spec.columns:
-        dtype = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
-            c.type, "string"
-        )
-        suite.append(
-            _described(
-                gxe.ExpectColumnTypeToBe(column=c.name, type_=dtype), c.name, is_structural=True
+        if not repeated:  # a wide table's types are one expectation (_types_suite)
+            suite.append(
+                _described(
+                    gxe.ExpectColumnTypeToBe(column=c.name, type_=_dtype(c)),
+                    c.name,
+                    is_structural=True,
+                )
             )
-        )
         if not c.is_nullable and c.name not in repeated:
             suite.append(
                 _described(
@@ -126,6 +133,31 @@ def _table_suite(name: str) -> tuple:
             )
         )
     return _ordered(suite)
+
+
+def _dtype(column) -> str:
+    """The pandas dtype a contract column is read as (`store.read_as_written`)."""
+    return {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
+        column.type, "string"
+    )
+
+
+@functools.cache
+def _types_suite(name: str) -> tuple:
+    _, gxe = gx()
+    spec = table(name)
+    if not repeated_labels(name):
+        return ()
+    expected = [f"{c.name}/{_dtype(c)}" for c in spec.columns]
+    return _ordered(
+        [
+            _described(
+                gxe.ExpectColumnValuesToBeInSet(column=TYPE, value_set=expected),
+                f"the type of each of {len(expected)} columns",
+                is_structural=True,
+            )
+        ]
+    )
 
 
 @functools.cache
