@@ -55,7 +55,8 @@ def table_suite(name: str) -> list:
 
     Each label column is expected in its list; which attribute and value a
     category allows is one set of `category/attribute(/value)` keys, expected by
-    `parents_suite`, and repeated label columns are expected as one, by `cells_suite`.
+    `parents_suite`; repeated label columns are expected as one, by `cells_suite`, and
+    the column types of their table as one set, by `types_suite`.
     """
     return list(_table_suite(name))
 
