@@ -14,7 +14,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from privacy_labels.contract.tables import TABLES, arrow_schema, table, to_pandas
+from privacy_labels.contract.tables import (
+    TABLES,
+    arrow_schema,
+    pandas_dtype_of,
+    table,
+    to_pandas,
+)
 from privacy_labels.errors import PrivacyLabelsError
 
 
@@ -128,16 +134,6 @@ def read_rows(
     )
 
 
-# Only the Arrow types the contract uses map to pandas' nullable dtypes; any
-# other type keeps its default dtype, so the gate's type expectations see it.
-_AS_WRITTEN = {
-    pa.string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
 def read_as_written(folder: Path, policy_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Every table as written, without imposing the contract's types on it: labels stay
     plain strings, so an unknown label survives for the gate to name. With `policy_ids`,
@@ -154,7 +150,7 @@ def read_as_written(folder: Path, policy_ids: list[str] | None = None) -> dict[s
         frames[t.name] = _readable(
             parquet_path(folder, t.name),
             lambda t=t, filters=filters: read_parquet(folder, t.name, filters=filters).to_pandas(
-                types_mapper=_AS_WRITTEN.get
+                types_mapper=pandas_dtype_of
             ),
         )
     return frames

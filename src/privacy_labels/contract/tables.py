@@ -350,12 +350,21 @@ _ARROW_TYPES = {
     "boolean": pa.bool_(),
     "label": pa.string(),
 }
-_PANDAS_TYPES = {
-    "string": pd.StringDtype(),
-    "integer": pd.Int64Dtype(),
-    "number": pd.Float64Dtype(),
-    "boolean": pd.BooleanDtype(),
+# The pandas dtype of each Arrow type the contract writes: the nullable ones. A column
+# of any other type keeps pandas' default dtype, so the gate's type expectations see it.
+_PANDAS_OF_ARROW = {
+    pa.string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
 }
+_PANDAS_TYPES = {t: _PANDAS_OF_ARROW[a] for t, a in _ARROW_TYPES.items() if t != "label"}
+
+
+def pandas_dtype_of(arrow_type: pa.DataType):
+    """The nullable pandas dtype a column of this Arrow type is read as, or None for a
+    type the contract does not write (pandas' default then stays)."""
+    return _PANDAS_OF_ARROW.get(arrow_type)
 
 
 def arrow_schema(name: str) -> pa.Schema:
@@ -386,14 +395,6 @@ def pandas_dtypes(name: str) -> dict[str, object]:
     }
 
 
-_PANDAS_OF_ARROW = {
-    pa.string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
 def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
     """A table as pandas in the contract's dtypes; label columns become ordered
     categoricals straight from Arrow, as codes into the schema's value list.
@@ -412,6 +413,6 @@ def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
                 codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
             )  # a label outside the schema's list becomes missing, as with astype
         else:
-            series = values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get)
+            series = values.to_pandas(types_mapper=pandas_dtype_of)
             columns[column] = series if series.dtype == dtype else series.astype(dtype)
     return pd.DataFrame(columns)

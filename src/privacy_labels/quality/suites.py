@@ -19,7 +19,7 @@ import functools
 import warnings
 
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import table
+from privacy_labels.contract.tables import arrow_schema, pandas_dtype_of, table
 from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE, ancestors, repeated_labels
 
 
@@ -91,11 +91,12 @@ def _table_suite(name: str) -> tuple:
             is_structural=True,
         )
     ]
+    dtypes = _dtypes(name)
     for c in spec.columns:
         if not repeated:  # a wide table's types are one expectation (_types_suite)
             suite.append(
                 _described(
-                    gxe.ExpectColumnTypeToBe(column=c.name, type_=_dtype(c)),
+                    gxe.ExpectColumnTypeToBe(column=c.name, type_=dtypes[c.name]),
                     c.name,
                     is_structural=True,
                 )
@@ -136,20 +137,17 @@ def _table_suite(name: str) -> tuple:
     return _ordered(suite)
 
 
-def _dtype(column) -> str:
-    """The pandas dtype a contract column is read as (`store.read_as_written`)."""
-    return {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(
-        column.type, "string"
-    )
+def _dtypes(name: str) -> dict[str, str]:
+    """Each column's pandas dtype as the gate reads the table (`store.read_as_written`)."""
+    return {field.name: str(pandas_dtype_of(field.type)) for field in arrow_schema(name)}
 
 
 @functools.cache
 def _types_suite(name: str) -> tuple:
     _, gxe = gx()
-    spec = table(name)
     if not repeated_labels(name):
         return ()
-    expected = [f"{c.name}/{_dtype(c)}" for c in spec.columns]
+    expected = [f"{column}/{dtype}" for column, dtype in _dtypes(name).items()]
     return _ordered(
         [
             _described(
