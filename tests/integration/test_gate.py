@@ -11,6 +11,7 @@ import pytest
 
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.quality import gate
 from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE
 from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
 from privacy_labels.quality.reuse import checked_key, reused_result
@@ -513,3 +514,20 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     assert "reused" not in out
     assert "expect_column_values_to_be_unique" in err
     assert not (report / "checked.json").exists()
+
+
+def _no_library(name):
+    raise OSError(f"{name}: cannot open shared object file")
+
+
+@pytest.mark.parametrize(
+    "library",
+    [_no_library, lambda name: object()],  # no C library to open; one without malloc_trim
+    ids=["no-library", "no-malloc-trim"],
+)
+def test_the_gate_in_batches_runs_where_the_c_library_has_no_malloc_trim(library, monkeypatch):
+    """macOS, musl and Windows have no malloc_trim: memory is released through Arrow alone."""
+    monkeypatch.setattr(gate.ctypes, "CDLL", library)
+    assert gate._malloc_trim.__wrapped__() is None
+    monkeypatch.setattr(gate, "_malloc_trim", gate._malloc_trim.__wrapped__)
+    assert check(LABELED, policies_per_batch=2).success
