@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -34,9 +35,29 @@ def test_a_release_has_its_changelog_entry(version):
     assert notes in card
 
 
+def _citation(path) -> list[str]:
+    """A CITATION.cff's data: every line but the comments of its header."""
+    return [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+
+
 def test_the_repository_cites_the_latest_release():
+    """Field for field; the header's comment is the current generator's (a release is
+    immutable, so an older release keeps the comment it was cut with)."""
     latest = RELEASES / VERSIONS[-1] / "CITATION.cff"
-    assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == latest.read_text(encoding="utf-8")
+    assert _citation(REPO / "CITATION.cff") == _citation(latest)
+
+
+def test_the_citation_header_names_files_that_exist():
+    header = [
+        line
+        for line in (REPO / "CITATION.cff").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
+    named = re.findall(r"[\w./-]+\.(?:py|toml)", " ".join(header))
+    assert named, "the header says what to edit instead"
+    assert [path for path in named if not (REPO / path).is_file()] == []
 
 
 def test_the_repository_archives_the_latest_release():
