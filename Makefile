@@ -40,7 +40,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
 
-# The scale benchmark (README, Performance): 1x, 10x and 100x OPP-115; about 25 minutes.
+# The scale benchmark (docs/performance.md): 1x, 10x and 100x OPP-115; about 25 minutes.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES))
 

@@ -103,8 +103,8 @@ def test_committed_tables_equal_a_fresh_build(tmp_path, run):
         assert fresh.read_bytes() == path.read_bytes(), f"{path.name}: run `make build` and commit"
 
 
-def test_readme_figures_are_the_built_tables():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_dataset_page_figures_are_the_built_tables():
+    readme = (REPO / "docs" / "dataset.md").read_text(encoding="utf-8")
     n_rows = json.loads((LABELED / MANIFEST).read_text())["n_rows"]
     for label, table in [
         ("policies", "policies"),
@@ -112,4 +112,6 @@ def test_readme_figures_are_the_built_tables():
         ("practices", "practices"),
         ("attribute values", "attribute_values"),
     ]:
-        assert f"| {label} | {n_rows[table]:,}" in readme, f"README's {label} row is out of date"
+        assert f"| {label} | {n_rows[table]:,}" in readme, (
+            f"docs/dataset.md's {label} row is out of date"
+        )

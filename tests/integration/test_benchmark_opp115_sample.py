@@ -1,11 +1,11 @@
 """The benchmark on real OPP-115 data: the five-policy sample in ../shared, when it is there.
 
 The chain a user runs (import, build, baseline train, baseline predict, score
---labels 12 --gold majority --split test) within the 2 minutes the README
+--labels 12 --gold majority --split test) within the 2 minutes docs/benchmark.md
 promises. All five sample policies fall in the train split (a policy's split
 is fixed by its id), so the test split is empty and `score` says so; the
 baseline's figures on the sample come from leaving one policy out at a time,
-as the README's Benchmark section reports them. Prints the figures (`pytest -s`).
+as docs/benchmark.md reports them. Prints the figures (`pytest -s`).
 """
 
 from __future__ import annotations
