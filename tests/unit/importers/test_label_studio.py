@@ -322,7 +322,7 @@ def _places(node, path=()):
         yield from _places(child, (*path, key))
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True)
+@settings(derandomize=True)
 @given(data=st.data())
 def test_any_damage_to_an_export_is_reported_never_raised(data):
     """Whatever a hand-edited or foreign export holds, import reports problems; it never crashes."""
