@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.exporters.label_studio import (
+from privacy_labels.exporters.label_studio import task
+from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
     NO_SPAN,
     PRACTICE_ID,
     Offsets,
     slot_control,
-    task,
 )
 from privacy_labels.importers.label_studio import convert_export
 from privacy_labels.raw.corpus import RawCorpus
