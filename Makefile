@@ -21,15 +21,19 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "make needs Python 3.11+ for the quality gate and test tools (PYTHON=python3.11); the package alone installs on 3.10")'
+	@echo "make: creating the environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench,baseline]'
+	@echo "make: installing the package and its pinned dependencies (about a minute the first time)"
+	$(BIN)/python -m pip install --progress-bar off -e '.[check,dev,bench,baseline]'
 	@touch $@
 
 $(VENV)/.test-stamp: $(STAMP) constraints-cffconvert.txt
-	$(BIN)/python -m pip install --quiet -e '.[check,dev,bench,baseline,test]'
+	@echo "make: installing the test dependencies"
+	$(BIN)/python -m pip install --progress-bar off -e '.[check,dev,bench,baseline,test]'
+	@echo "make: installing cffconvert in a venv of its own ($(VENV)/cffconvert)"
 	$(PYTHON) -m venv $(VENV)/cffconvert
 	PIP_CONSTRAINT=$(CURDIR)/constraints-cffconvert.txt \
-		$(VENV)/cffconvert/bin/python -m pip install --quiet cffconvert
+		$(VENV)/cffconvert/bin/python -m pip install --progress-bar off cffconvert
 	@touch $@
 
 # build validates every input itself (and names every problem), so no separate validate.
@@ -57,9 +61,10 @@ test-tools: $(LABEL_STUDIO)
 		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 $(LABEL_STUDIO): constraints-label-studio.txt
+	@echo "make: installing Label Studio in a venv of its own ($(VENV)/label-studio; minutes)"
 	$(PYTHON) -m venv $(VENV)/label-studio
 	PIP_CONSTRAINT=$(CURDIR)/constraints-label-studio.txt \
-		$(VENV)/label-studio/bin/python -m pip install --quiet label-studio
+		$(VENV)/label-studio/bin/python -m pip install --progress-bar off label-studio
 	@touch $@
 
 lint: $(STAMP)

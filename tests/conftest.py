@@ -73,10 +73,30 @@ def changed_files(before: dict, after: dict) -> list[str]:
 
 # Hypothesis keeps no example database, and its caches live in the system's temporary folder:
 # by default both are .hypothesis/ in the current folder, the repository. A failure still
-# prints the example and the blob that reproduces it.
+# prints the example and the blob that reproduces it. Each property runs `dev`'s examples in
+# the edit loop and `ci`'s 1,000 where CI is set; HYPOTHESIS_PROFILE chooses either.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "privacy-labels-hypothesis")
-settings.register_profile("privacy-labels", database=None, print_blob=True)
-settings.load_profile("privacy-labels")
+HYPOTHESIS_PROFILES = {"dev": 100, "ci": 1_000}
+for _profile, _examples in HYPOTHESIS_PROFILES.items():
+    settings.register_profile(
+        _profile, database=None, print_blob=True, max_examples=_examples, deadline=None
+    )
+
+
+def hypothesis_profile(environ=os.environ) -> str:
+    """The profile HYPOTHESIS_PROFILE names, else `ci` where CI is set (true or 1), else `dev`."""
+    named = environ.get("HYPOTHESIS_PROFILE")
+    if named:
+        if named not in HYPOTHESIS_PROFILES:
+            known = ", ".join(HYPOTHESIS_PROFILES)
+            raise pytest.UsageError(
+                f"HYPOTHESIS_PROFILE={named}: not a profile; use one of {known}"
+            )
+        return named
+    return "ci" if environ.get("CI", "").lower() in ("true", "1") else "dev"
+
+
+settings.load_profile(hypothesis_profile())
 
 
 def _is_worker(config: pytest.Config) -> bool:

@@ -12,16 +12,40 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from privacy_labels.contract.tables import (
     TABLES,
     arrow_schema,
     pandas_dtype_of,
+    pandas_dtypes,
     table,
-    to_pandas,
 )
 from privacy_labels.errors import PrivacyLabelsError
+
+
+def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
+    """A table as pandas in the contract's dtypes; label columns become ordered
+    categoricals straight from Arrow, as codes into the schema's value list.
+    """
+    columns = {}
+    for column, dtype in pandas_dtypes(name).items():
+        values = data[column]
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = pa.array(dtype.categories, pa.string())
+            if pa.types.is_dictionary(values.type):  # look up each distinct label once
+                values = values.combine_chunks()
+                codes = pc.index_in(values.dictionary, value_set=categories).take(values.indices)
+            else:
+                codes = pc.index_in(values, value_set=categories)
+            columns[column] = pd.Categorical.from_codes(
+                codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
+            )  # a label outside the schema's list becomes missing, as with astype
+        else:
+            series = values.to_pandas(types_mapper=pandas_dtype_of)
+            columns[column] = series if series.dtype == dtype else series.astype(dtype)
+    return pd.DataFrame(columns)
 
 
 class UnreadableTables(PrivacyLabelsError):

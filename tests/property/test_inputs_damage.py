@@ -101,7 +101,7 @@ def damage(root: Path, data) -> None:
     file.write_text(json.dumps(doc), encoding="utf-8")  # \u escapes: lone surrogates too
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_both_modes_pass_the_same_corpora_and_build_agrees(data):
     with tempfile.TemporaryDirectory() as tmp:

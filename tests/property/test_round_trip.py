@@ -2,7 +2,7 @@
 also serve test_validator_reports.py (a file of its own, so that the test processes share the
 properties).
 
-Each property runs on 1,000 generated examples (derandomize=True: the same ones each run).
+Each property runs on the Hypothesis profile's examples (1,000 in CI; tests/conftest.py) (derandomize=True: the same ones each run).
 """
 
 from __future__ import annotations
@@ -26,11 +26,9 @@ from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 
-pytestmark = pytest.mark.slow  # minutes: 1,000 corpora per property
+pytestmark = pytest.mark.slow  # minutes in CI: 1,000 corpora per property
 EXAMPLES = settings(
-    max_examples=1000,
     derandomize=True,
-    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

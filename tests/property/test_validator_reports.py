@@ -1,6 +1,6 @@
 """Property tests, seeded: the validator reports every broken document and never raises.
 
-Each property runs on 1,000 generated examples (derandomize=True: the same ones each run),
+Each property runs on the Hypothesis profile's examples (1,000 in CI; tests/conftest.py) (derandomize=True: the same ones each run),
 drawn by the generators of test_round_trip.py.
 """
 
@@ -21,7 +21,7 @@ from privacy_labels.raw.documents import annotation_document, make_provenance
 from privacy_labels.raw.validate import Validator
 from tests.property.test_round_trip import EXAMPLES, corpora, write_corpus
 
-pytestmark = pytest.mark.slow  # minutes: 1,000 corpora per property
+pytestmark = pytest.mark.slow  # minutes in CI: 1,000 corpora per property
 
 
 def _mutations(doc: dict, text: str, draw) -> list:

@@ -112,3 +112,23 @@ print(sorted(name for name in set(read) if name.endswith(".schema.json")))
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_no_modules_import_each_other():
+    """Within a unit too, imports run one way: no circle of modules, even through an import
+    deferred into a function (as exporters/label_studio.py and preannotate.py once had)."""
+    graph = {_module(p): {m for m in _imports(p) if m != _module(p)} for p in SOURCES}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            circle = " -> ".join((*path[path.index(module) :], module))
+            pytest.fail(f"import circle: {circle}")
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

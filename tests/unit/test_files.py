@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from privacy_labels import _files
@@ -143,7 +143,6 @@ _JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=1_000, deadline=None)
 @given(_JSON_VALUES)
 def test_dump_json_writes_the_standard_encoders_bytes(data):
     assert _files.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -28,6 +28,7 @@ from privacy_labels.raw.problems import Problem
 
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = (
+    "policy_id",
     "annotator",
     "annotated_date",
     "method",
@@ -35,6 +36,9 @@ _DOCUMENT_COLUMNS = (
     "guidelines_version",
 )
 _PROVENANCE_COLUMNS = ("annotator_kind", "model", "process", "is_blind", "is_reviewed")
+_SPAN_COLUMNS = ("span_start", "span_end", "span_text")
+
+Row = dict[str, object]  # a table row keyed by the contract's column names
 
 
 @functools.cache
@@ -44,23 +48,23 @@ def _attribute_order(category: str) -> tuple[str, ...]:
     return tuple(a for a in taxonomy().attribute_ids if a in own)
 
 
-@functools.cache
-def _columns(name: str) -> operator.itemgetter:
-    """Picks a table's row, as a tuple in column order, out of a dict."""
-    return operator.itemgetter(*table(name).column_names)
-
-
-def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[tuple]]:
-    """All rows one policy contributes to each table, as tuples in column order,
-    sorted by the tables' keys; its labels from `layer` (see views.labelling_layer).
+def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[Row]]:
+    """All rows one policy contributes to each table, keyed by column name, sorted by the
+    tables' keys; its labels from `layer` (see views.labelling_layer).
     """
     policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
-    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
+    rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     policy = {**sidecar, "n_chars": len(text), "n_segments": len(segments), "text": text}
-    rows["policies"].append(tuple(policy.get(c) for c in table("policies").column_names))
+    rows["policies"].append({c: policy.get(c) for c in table("policies").column_names})
     rows["segments"] = [
-        (policy_id, segment_id, seg["start"], seg["end"], text[seg["start"] : seg["end"]])
+        {
+            "policy_id": policy_id,
+            "segment_id": segment_id,
+            "start": seg["start"],
+            "end": seg["end"],
+            "text": text[seg["start"] : seg["end"]],
+        }
         for segment_id, seg in enumerate(segments)
     ]
     practices, values = rows["practices"], rows["attribute_values"]
@@ -69,31 +73,33 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
         annotator = doc["annotator"]
         provenance = doc["provenance"]
         rows["annotations"].append(
-            (
-                policy_id,
-                *(doc[c] for c in _DOCUMENT_COLUMNS),
-                *(provenance.get(c) for c in _PROVENANCE_COLUMNS),
-            )
+            {c: doc[c] for c in _DOCUMENT_COLUMNS}
+            | {c: provenance.get(c) for c in _PROVENANCE_COLUMNS}
         )
         for practice in doc["practices"]:
             practice_id, category = practice["practice_id"], practice["category"]
             segment_id, attributes = practice["segment_id"], practice["attributes"]
             practices.append(
-                (practice_id, policy_id, segment_id, annotator, category, practice.get("source_id"))
+                {
+                    "practice_id": practice_id,
+                    "policy_id": policy_id,
+                    "segment_id": segment_id,
+                    "annotator": annotator,
+                    "category": category,
+                    "source_id": practice.get("source_id"),
+                }
             )
             for attribute in _attribute_order(category):
                 chosen = attributes.get(attribute)
                 if chosen is not None:
                     values.append(
-                        (
-                            practice_id,
-                            category,
-                            attribute,
-                            chosen["value"],
-                            chosen.get("span_start"),
-                            chosen.get("span_end"),
-                            chosen.get("span_text"),
-                        )
+                        {
+                            "practice_id": practice_id,
+                            "category": category,
+                            "attribute": attribute,
+                            "value": chosen["value"],
+                        }
+                        | {c: chosen.get(c) for c in _SPAN_COLUMNS}
                     )
             labelled.append(
                 Practice(
@@ -106,18 +112,17 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
             )
     # Attribute rows are in taxonomy order within a practice; a stable sort on
     # practice_id keeps that order.
-    practices.sort(key=operator.itemgetter(0))
-    values.sort(key=operator.itemgetter(0))
+    practices.sort(key=operator.itemgetter("practice_id"))
+    values.sort(key=operator.itemgetter("practice_id"))
     annotators = [doc["annotator"] for doc in inputs.documents]
     layer = labelling_layer(annotators, layer)
-    rows["segment_labels"] = [
-        _columns("segment_labels")(row)
-        for row in segment_label_rows(policy_id, rows["segments"], labelled, annotators, layer)
-    ]
-    rows["splits"].append((policy_id, split_of(policy_id)))
+    rows["segment_labels"] = segment_label_rows(
+        policy_id, rows["segments"], labelled, annotators, layer
+    )
+    rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
     in_layer = labelled if layer is None else [p for p in labelled if p.annotator == layer]
     label_row = policy_label_row(policy_id, len(independent(annotators)), in_layer, layer)
-    rows["policy_labels"].append(_columns("policy_labels")(label_row))
+    rows["policy_labels"].append(label_row)
     return rows
 
 
@@ -137,7 +142,7 @@ class Part:
 def build_part(root: str, policy_ids: list[str], *, layer: str | None = None) -> Part:
     """Read a run of policies and turn them into rows; stops at the first problem."""
     corpus = RawCorpus(Path(root))
-    rows: dict[str, list[tuple]] = {t.name: [] for t in TABLES}
+    rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     input_sha256: dict[str, str] = {}
     for policy_id in policy_ids:
         inputs = read_policy(corpus, policy_id)
@@ -150,14 +155,13 @@ def build_part(root: str, policy_ids: list[str], *, layer: str | None = None) ->
         policy_ids,
         {t.name: _arrow_table(t.name, rows[t.name]) for t in TABLES},
         input_sha256,
-        practice_keys(row[0] for row in rows["practices"]),
+        practice_keys(row["practice_id"] for row in rows["practices"]),
     )
 
 
-def _arrow_table(name: str, rows: list[tuple]) -> pa.Table:
+def _arrow_table(name: str, rows: list[Row]) -> pa.Table:
+    """Rows keyed by column name as an Arrow table in the contract's column order."""
     schema = arrow_schema(name)
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.Table.from_arrays(
-        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
-        schema=schema,
+        [pa.array([row[f.name] for row in rows], type=f.type) for f in schema], schema=schema
     )

@@ -2,18 +2,20 @@
 
 Column types are logical: `string`, `integer`, `number` (a float), `boolean`, or a `label` whose
 categories are an ordered list: the taxonomy's category, attribute or value
-ids, or the dataset splits.
+ids, or the dataset splits. `TYPES` gives each one's Arrow, pandas, Frictionless and
+Croissant type. Each column owns its constraints (`Column.constraints`) and names the
+document field it comes from (`Column.source`): the gate's suites, `datapackage.json`,
+Croissant and docs/tables.md are generated from them.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from privacy_labels.contract.policy_labels import QUESTIONS, STATUSES, cell_column, evidence_column
 from privacy_labels.contract.schema import taxonomy
@@ -27,13 +29,55 @@ from privacy_labels.contract.views import (
 
 
 @dataclass(frozen=True)
+class ColumnType:
+    """One logical column type in each representation the project writes."""
+
+    arrow: pa.DataType
+    pandas: object  # the dtype a column is read as; label columns are categoricals instead
+    frictionless: str
+    croissant: str
+
+
+TYPES = {
+    "string": ColumnType(pa.string(), pd.StringDtype(), "string", "sc:Text"),
+    "integer": ColumnType(pa.int64(), pd.Int64Dtype(), "integer", "sc:Integer"),
+    "number": ColumnType(pa.float64(), pd.Float64Dtype(), "number", "sc:Float"),
+    "boolean": ColumnType(pa.bool_(), pd.BooleanDtype(), "boolean", "sc:Boolean"),
+    # Labels are stored as plain strings so every reader gets text.
+    "label": ColumnType(pa.string(), pd.StringDtype(), "string", "sc:Text"),
+}
+
+
+@dataclass(frozen=True)
 class Column:
+    """A column, its constraints and the document field it comes from (`source`, None for a
+    value the build computes), e.g. `annotation: practices[].category`."""
+
     name: str
-    type: str  # "string" | "integer" | "number" | "boolean" | "label"
+    type: str  # a key of TYPES
     description: str
     is_nullable: bool = False
     # for type "label": "category" | "attribute" | "value" | "split" | "status"
     labels: str | None = None
+    source: str | None = None
+    _: KW_ONLY  # the constraints are named where they are given
+    is_unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+
+    def constraints(self) -> dict:
+        """The column's constraints as Frictionless Table Schema writes them: `required`
+        always, then those it has; a label column's `enum` is its ordered label list."""
+        constraints: dict = {"required": not self.is_nullable}
+        if self.is_unique:
+            constraints["unique"] = True
+        if self.type == "label":
+            constraints["enum"] = self.label_ids()
+        for key in ("minimum", "maximum", "pattern"):
+            if getattr(self, key) is not None:
+                constraints[key] = getattr(self, key)
+        return constraints
 
     def label_ids(self) -> list[str]:
         """The ordered categories of a label column."""
@@ -80,15 +124,42 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-POLICY_ID = Column("policy_id", "string", "Policy id, a lowercase slug.")
-PRACTICE_ID = Column("practice_id", "string", "Practice id, unique across the corpus.")
-SEGMENT_ID = Column("segment_id", "integer", "0-based position of the segment in its policy.")
-TEXT_SHA256 = Column("text_sha256", "string", "sha256 of the policy text (UTF-8).")
+# Where a value comes from: the policy's sidecar (`policies/<policy_id>.json`), its text, or
+# an annotation document (`annotations/<policy_id>/<annotator>.json`).
+SIDECAR, ANNOTATION = "sidecar: ", "annotation: "
+PROVENANCE = ANNOTATION + "provenance."
+ATTRIBUTE = ANNOTATION + "practices[].attributes."
+
+POLICY_ID = Column(
+    "policy_id", "string", "Policy id, a lowercase slug.", source=SIDECAR + "policy_id"
+)
+PRACTICE_ID = Column(
+    "practice_id",
+    "string",
+    "Practice id, unique across the corpus.",
+    source=ANNOTATION + "practices[].practice_id",
+)
+SEGMENT_ID = Column(
+    "segment_id",
+    "integer",
+    "0-based position of the segment in its policy.",
+    minimum=0,
+)
+TEXT_SHA256 = Column(
+    "text_sha256", "string", "sha256 of the policy text (UTF-8).", source=SIDECAR + "text_sha256"
+)
+ANNOTATOR = Column(
+    "annotator",
+    "string",
+    "Annotator id; the document's file name.",
+    source=ANNOTATION + "annotator",
+)
 
 N_ANNOTATORS = Column(
     "n_annotators",
     "integer",
     "Annotators of the policy: its annotation documents but the consolidated layer.",
+    minimum=0,
 )
 LAYER = Column(
     "layer",
@@ -111,19 +182,27 @@ def _define_tables() -> tuple[Table, ...]:
             "One row per policy: provenance and full text.",
             (
                 POLICY_ID,
-                Column("organisation", "string", "Organisation whose policy it is."),
-                Column("source", "string", "Where the text was obtained."),
-                Column("url", "string", "Web address of the policy, when known.", is_nullable=True),
-                Column("retrieved_date", "string", "Collection date (ISO 8601), when known.", True),
-                Column(
-                    "effective_date", "string", "Effective date the text states (ISO 8601).", True
+                *(
+                    Column(name, "string", description, is_nullable, source=SIDECAR + name)
+                    for name, description, is_nullable in (
+                        ("organisation", "Organisation whose policy it is.", False),
+                        ("source", "Where the text was obtained.", False),
+                        ("url", "Web address of the policy, when known.", True),
+                        ("retrieved_date", "Collection date (ISO 8601), when known.", True),
+                        ("effective_date", "Effective date the text states (ISO 8601).", True),
+                        ("language", "ISO 639-1 language code.", False),
+                        ("license", "Terms under which the text is redistributed.", False),
+                    )
                 ),
-                Column("language", "string", "ISO 639-1 language code."),
-                Column("license", "string", "Terms under which the text is redistributed."),
                 TEXT_SHA256,
-                Column("n_chars", "integer", "Length of the text in characters."),
-                Column("n_segments", "integer", "Number of segments."),
-                Column("text", "string", "Full policy text; all offsets index into it."),
+                Column("n_chars", "integer", "Length of the text in characters.", minimum=0),
+                Column("n_segments", "integer", "Number of segments.", minimum=0),
+                Column(
+                    "text",
+                    "string",
+                    "Full policy text; all offsets index into it.",
+                    source="policies/<policy_id>.txt",
+                ),
             ),
             primary_key=("policy_id",),
         ),
@@ -132,9 +211,21 @@ def _define_tables() -> tuple[Table, ...]:
             "One row per segment of a policy: paragraph-like units that annotators label.",
             (
                 POLICY_ID,
-                SEGMENT_ID,
-                Column("start", "integer", "Offset of the first character in the policy text."),
-                Column("end", "integer", "Offset after the last character (exclusive)."),
+                SEGMENT_ID,  # the segment's place in the sidecar's list
+                Column(
+                    "start",
+                    "integer",
+                    "Offset of the first character in the policy text.",
+                    source=SIDECAR + "segments[].start",
+                    minimum=0,
+                ),
+                Column(
+                    "end",
+                    "integer",
+                    "Offset after the last character (exclusive).",
+                    source=SIDECAR + "segments[].end",
+                    minimum=0,
+                ),
                 Column("text", "string", "The segment's text: the policy text from start to end."),
             ),
             primary_key=("policy_id", "segment_id"),
@@ -145,35 +236,51 @@ def _define_tables() -> tuple[Table, ...]:
             "annotations",
             "One row per annotation document: who annotated a policy, when and how.",
             (
-                POLICY_ID,
-                Column("annotator", "string", "Annotator id; the document's file name."),
-                Column("annotated_date", "string", "When the annotation was finished (ISO 8601)."),
-                Column(
-                    "method", "string", "How it was made: who, with which guidelines and tools."
+                replace(POLICY_ID, source=ANNOTATION + "policy_id"),
+                ANNOTATOR,
+                *(
+                    Column(name, "string", description, source=ANNOTATION + name)
+                    for name, description in (
+                        ("annotated_date", "When the annotation was finished (ISO 8601)."),
+                        ("method", "How it was made: who, with which guidelines and tools."),
+                        ("schema_version", "The schema version the document was written against."),
+                        (
+                            "guidelines_version",
+                            "The annotation guidelines followed (docs/guidelines.md version, or "
+                            "the source's).",
+                        ),
+                    )
                 ),
-                Column(
-                    "schema_version",
-                    "string",
-                    "The schema version the document was written against.",
+                *(
+                    Column(name, kind, description, is_nullable, source=PROVENANCE + name)
+                    for name, kind, description, is_nullable in (
+                        (
+                            "annotator_kind",
+                            "string",
+                            "What made it: model, person, adjudication or import.",
+                            False,
+                        ),
+                        ("model", "string", "The model that generated it, when a model did.", True),
+                        (
+                            "process",
+                            "string",
+                            "How the document was made: input, steps, corrections.",
+                            False,
+                        ),
+                        (
+                            "is_blind",
+                            "boolean",
+                            "Made without seeing another annotation of the policy.",
+                            False,
+                        ),
+                        (
+                            "is_reviewed",
+                            "boolean",
+                            "Reviewed by a person after it was made.",
+                            False,
+                        ),
+                    )
                 ),
-                Column(
-                    "guidelines_version",
-                    "string",
-                    "The annotation guidelines followed (docs/guidelines.md version, or the source's).",
-                ),
-                Column(
-                    "annotator_kind",
-                    "string",
-                    "What made it: model, person, adjudication or import.",
-                ),
-                Column("model", "string", "The model that generated it, when a model did.", True),
-                Column(
-                    "process", "string", "How the document was made: input, steps, corrections."
-                ),
-                Column(
-                    "is_blind", "boolean", "Made without seeing another annotation of the policy."
-                ),
-                Column("is_reviewed", "boolean", "Reviewed by a person after it was made."),
             ),
             primary_key=("policy_id", "annotator"),
             foreign_keys=(POLICY_KEY,),
@@ -183,11 +290,23 @@ def _define_tables() -> tuple[Table, ...]:
             "One row per annotated data practice: who found it, where, and its category.",
             (
                 PRACTICE_ID,
-                POLICY_ID,
-                SEGMENT_ID,
-                Column("annotator", "string", "Annotator id."),
-                Column("category", "label", "Practice category.", labels="category"),
-                Column("source_id", "string", "Id in the source corpus, when imported.", True),
+                replace(POLICY_ID, source=ANNOTATION + "policy_id"),
+                replace(SEGMENT_ID, source=ANNOTATION + "practices[].segment_id"),
+                replace(ANNOTATOR, description="Annotator id."),
+                Column(
+                    "category",
+                    "label",
+                    "Practice category.",
+                    labels="category",
+                    source=ANNOTATION + "practices[].category",
+                ),
+                Column(
+                    "source_id",
+                    "string",
+                    "Id in the source corpus, when imported.",
+                    True,
+                    source=ANNOTATION + "practices[].source_id",
+                ),
             ),
             primary_key=("practice_id",),
             foreign_keys=(
@@ -201,20 +320,63 @@ def _define_tables() -> tuple[Table, ...]:
             "One row per attribute value of a practice, with its evidence span when it has one.",
             (
                 PRACTICE_ID,
-                Column("category", "label", "Category of the practice.", labels="category"),
-                Column("attribute", "label", "Attribute id.", labels="attribute"),
                 Column(
-                    "value",
+                    "category",
                     "label",
-                    "Value id, within the (category, attribute) slot.",
-                    False,
-                    "value",
+                    "Category of the practice.",
+                    labels="category",
+                    source=ANNOTATION + "practices[].category",
                 ),
-                Column(
-                    "span_start", "integer", "Evidence span start offset in the policy text.", True
+                *(
+                    Column(
+                        name,
+                        kind,
+                        description,
+                        is_nullable,
+                        labels,
+                        ATTRIBUTE + key,
+                        minimum=minimum,
+                    )
+                    for name, kind, description, is_nullable, labels, key, minimum in (
+                        ("attribute", "label", "Attribute id.", False, "attribute", "<key>", None),
+                        (
+                            "value",
+                            "label",
+                            "Value id, within the (category, attribute) slot.",
+                            False,
+                            "value",
+                            "value",
+                            None,
+                        ),
+                        (
+                            "span_start",
+                            "integer",
+                            "Evidence span start offset in the policy text.",
+                            True,
+                            None,
+                            "span_start",
+                            0,
+                        ),
+                        (
+                            "span_end",
+                            "integer",
+                            "Evidence span end offset (exclusive).",
+                            True,
+                            None,
+                            "span_end",
+                            0,
+                        ),
+                        (
+                            "span_text",
+                            "string",
+                            "Evidence: text[span_start:span_end].",
+                            True,
+                            None,
+                            "span_text",
+                            None,
+                        ),
+                    )
                 ),
-                Column("span_end", "integer", "Evidence span end offset (exclusive).", True),
-                Column("span_text", "string", "Evidence: text[span_start:span_end].", True),
             ),
             primary_key=("practice_id", "attribute"),
             # The category is repeated for filtering without a join; the key keeps it consistent.
@@ -236,7 +398,12 @@ def _define_tables() -> tuple[Table, ...]:
                 LAYER,
                 Column("text", "string", "The segment's text."),
                 *(
-                    Column(count_column(c.id), "integer", f"Annotators who labeled {c.name} here.")
+                    Column(
+                        count_column(c.id),
+                        "integer",
+                        f"Annotators who labeled {c.name} here.",
+                        minimum=0,
+                    )
                     for c in taxonomy().categories
                 ),
                 *(
@@ -246,6 +413,7 @@ def _define_tables() -> tuple[Table, ...]:
                         f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
                         "null without annotators).",
                         is_nullable=True,
+                        minimum=0,
                     )
                     for c in taxonomy().categories
                 ),
@@ -343,22 +511,9 @@ def table(name: str) -> Table:
     raise KeyError(f"unknown table {name!r}; the tables are: {known}")
 
 
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "label": pa.string(),
-}
 # The pandas dtype of each Arrow type the contract writes: the nullable ones. A column
 # of any other type keeps pandas' default dtype, so the gate's type expectations see it.
-_PANDAS_OF_ARROW = {
-    pa.string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-_PANDAS_TYPES = {t: _PANDAS_OF_ARROW[a] for t, a in _ARROW_TYPES.items() if t != "label"}
+_PANDAS_OF_ARROW = {t.arrow: t.pandas for t in TYPES.values()}
 
 
 def pandas_dtype_of(arrow_type: pa.DataType):
@@ -373,7 +528,7 @@ def arrow_schema(name: str) -> pa.Schema:
         [
             pa.field(
                 c.name,
-                _ARROW_TYPES[c.type],
+                TYPES[c.type].arrow,
                 nullable=c.is_nullable,
                 metadata={"description": c.description},
             )
@@ -389,30 +544,7 @@ def pandas_dtypes(name: str) -> dict[str, object]:
         c.name: (
             pd.CategoricalDtype(c.label_ids(), ordered=True)
             if c.type == "label"
-            else _PANDAS_TYPES[c.type]
+            else TYPES[c.type].pandas
         )
         for c in table(name).columns
     }
-
-
-def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
-    """A table as pandas in the contract's dtypes; label columns become ordered
-    categoricals straight from Arrow, as codes into the schema's value list.
-    """
-    columns = {}
-    for column, dtype in pandas_dtypes(name).items():
-        values = data[column]
-        if isinstance(dtype, pd.CategoricalDtype):
-            categories = pa.array(dtype.categories, pa.string())
-            if pa.types.is_dictionary(values.type):  # look up each distinct label once
-                values = values.combine_chunks()
-                codes = pc.index_in(values.dictionary, value_set=categories).take(values.indices)
-            else:
-                codes = pc.index_in(values, value_set=categories)
-            columns[column] = pd.Categorical.from_codes(
-                codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
-            )  # a label outside the schema's list becomes missing, as with astype
-        else:
-            series = values.to_pandas(types_mapper=pandas_dtype_of)
-            columns[column] = series if series.dtype == dtype else series.astype(dtype)
-    return pd.DataFrame(columns)

@@ -82,7 +82,7 @@ def is_majority(n_labeled: int, n_annotators: int) -> bool:
 
 def segment_label_rows(
     policy_id: str,
-    segments: list[tuple],
+    segments: list[dict],
     practices: list[Practice],
     annotators: list[str],
     layer: str | None = None,
@@ -97,13 +97,14 @@ def segment_label_rows(
     voters = set(independent(annotators))
     n_annotators = len(voters)
     rows = []
-    for _, segment_id, _, _, text in segments:
+    for segment in segments:
+        segment_id = segment["segment_id"]
         row = {
             "policy_id": policy_id,
             "segment_id": segment_id,
             "n_annotators": n_annotators,
             "layer": layer,
-            "text": text,
+            "text": segment["text"],
         }
         for category_id in taxonomy().category_ids:
             given = labeled.get((segment_id, category_id), set())

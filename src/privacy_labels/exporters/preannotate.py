@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_labels.exporters.label_studio import CATEGORY, TEXT, Offsets, slot_control
+from privacy_labels.exporters.label_studio_interface import CATEGORY, TEXT, Offsets, slot_control
 from privacy_labels.outputs.predictions import OTHER, OTHER_TYPE, OTHER_TYPES_12, Predictions
 from privacy_labels.raw.problems import InvalidInputs, Problem
 

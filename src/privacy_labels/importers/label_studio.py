@@ -15,7 +15,7 @@ from pathlib import Path
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.contract.schema import GUIDELINES_VERSION, Category, taxonomy
-from privacy_labels.exporters.label_studio import (
+from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
     NO_SPAN,
     PRACTICE_ID,

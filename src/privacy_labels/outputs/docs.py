@@ -10,7 +10,7 @@ from pathlib import Path
 
 from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.contract.schema import schema_version, taxonomy
-from privacy_labels.contract.tables import TABLES
+from privacy_labels.contract.tables import TABLES, Column
 
 GENERATED = "<!-- Generated from schema/ by `privacy-labels docs`. Do not edit by hand. -->\n"
 
@@ -105,13 +105,32 @@ def render_tables() -> str:
             lines.append(
                 f"Span: `{span.text}` is the policy text from `{span.start}` to `{span.end}`."
             )
-        lines += ["", "| column | type | nullable | description |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "| column | type | nullable | constraints | source | description |",
+            "|---|---|---|---|---|---|",
+        ]
         for c in t.columns:
             kind = f"label ({c.labels})" if c.type == "label" else c.type
+            source = _cell(f"`{c.source}`") if c.source else "computed"
             lines.append(
-                f"| `{c.name}` | {kind} | {'yes' if c.is_nullable else 'no'} | {_cell(c.description)} |"
+                f"| `{c.name}` | {kind} | {'yes' if c.is_nullable else 'no'} "
+                f"| {_constraints(c)} | {source} | {_cell(c.description)} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _constraints(column: Column) -> str:
+    """A column's constraints besides `required` (the nullable cell), in words."""
+    words = {
+        "unique": lambda _: "unique",
+        "enum": lambda _: f"one of the {column.labels} ids",
+        "minimum": lambda v: f"≥ {v}",
+        "maximum": lambda v: f"≤ {v}",
+        "pattern": lambda v: _cell(f"matches `{v}`"),
+    }
+    said = [words[k](v) for k, v in column.constraints().items() if k != "required"]
+    return ", ".join(said) or "—"
 
 
 def render_crosswalk() -> str:

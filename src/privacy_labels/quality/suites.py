@@ -1,8 +1,8 @@
 """The expectation suites, generated from the table contract and the taxonomy, never listed.
 
-For every table: the columns in order and their types, non-null columns, unique
-(compound) keys, non-negative integers, label values in their lists, and span
-offsets in order (`table_suite`). A table's repeated label columns are expected
+For every table: the columns in order and their types, each column's constraints in the
+contract (`Column.constraints`: required, minimum/maximum, enum, pattern, unique), unique
+(compound) keys, and span offsets in order (`table_suite`). A table's repeated label columns are expected
 as one long frame (`cells_suite`), and that table's column types as one set of
 `column/type` keys (`types_suite`). Joined to its parents, a table's keys resolve,
 its labels lie in the taxonomy's `category/attribute(/value)` slots, and its spans
@@ -93,6 +93,7 @@ def _table_suite(name: str) -> tuple:
     ]
     dtypes = _dtypes(name)
     for c in spec.columns:
+        constraints = c.constraints()
         if not repeated:  # a wide table's types are one expectation (_types_suite)
             suite.append(
                 _described(
@@ -101,16 +102,18 @@ def _table_suite(name: str) -> tuple:
                     is_structural=True,
                 )
             )
-        if not c.is_nullable and c.name not in repeated:
+        if constraints["required"] and c.name not in repeated:
             suite.append(
                 _described(
                     gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name, is_structural=True
                 )
             )
-        if c.type in ("integer", "number"):
-            suite.append(
-                _described(gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=0), c.name)
-            )
+        bounds = {
+            f"{k[:3]}_value": constraints[k] for k in ("minimum", "maximum") if k in constraints
+        }
+        if bounds:
+            between = gxe.ExpectColumnValuesToBeBetween(column=c.name, **bounds)
+            suite.append(_described(between, c.name))
     key = list(spec.primary_key)
     unique = (
         gxe.ExpectColumnValuesToBeUnique(column=key[0])
@@ -119,12 +122,8 @@ def _table_suite(name: str) -> tuple:
     )
     suite.append(_described(unique, ", ".join(key)))
     for c in spec.columns:
-        if c.type == "label" and c.name not in repeated:
-            suite.append(
-                _described(
-                    gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=c.label_ids()), c.name
-                )
-            )
+        if c.name not in repeated:  # repeated label columns are expected as one (_cells_suite)
+            suite += [_described(e, c.name) for e in _value_expectations(gxe, c, key)]
     for span in spec.spans:
         suite.append(
             _described(
@@ -135,6 +134,26 @@ def _table_suite(name: str) -> tuple:
             )
         )
     return _ordered(suite)
+
+
+def _value_expectations(gxe, column, key: list[str]) -> list:
+    """Expectations on a column's values from its enum, pattern and uniqueness constraints
+    (a key column's uniqueness is the key's expectation)."""
+    constraints = column.constraints()
+    expectations = []
+    if "enum" in constraints:
+        expectations.append(
+            gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=constraints["enum"])
+        )
+    if "pattern" in constraints:
+        expectations.append(
+            gxe.ExpectColumnValuesToMatchRegex(
+                column=column.name, regex=f"^(?:{constraints['pattern']})$"
+            )
+        )
+    if constraints.get("unique") and key != [column.name]:
+        expectations.append(gxe.ExpectColumnValuesToBeUnique(column=column.name))
+    return expectations
 
 
 def _dtypes(name: str) -> dict[str, str]:

@@ -5,9 +5,8 @@ PROV-O provenance of each policy text, one RecordSet per table.
 from __future__ import annotations
 
 from privacy_labels._files import sha256_file
-from privacy_labels.contract.tables import TABLES
+from privacy_labels.contract.tables import TABLES, TYPES
 from privacy_labels.release.metadata import (
-    COLUMN_TYPES,
     CROISSANT_1_1,
     CROISSANT_RAI,
     Release,
@@ -214,7 +213,7 @@ def croissant(release: Release) -> dict:
                     "@id": f"{t.name}/{c.name}",
                     "name": c.name,
                     "description": c.description,
-                    "dataType": COLUMN_TYPES[c.type][1],
+                    "dataType": TYPES[c.type].croissant,
                     "source": {
                         "fileObject": {"@id": parquet.name},
                         "extract": {"column": c.name},

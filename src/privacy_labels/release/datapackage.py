@@ -1,13 +1,13 @@
 """`datapackage.json`: a Frictionless Data Package v2 over the CSVs, with Table Schemas,
-enums, primary and foreign keys and a licence per resource.
+enums, primary and foreign keys and a licence per resource. Each field's type and
+constraints are the contract's (`contract.tables.TYPES`, `Column.constraints`).
 """
 
 from __future__ import annotations
 
 from privacy_labels._files import sha256_file
-from privacy_labels.contract.tables import TABLES
+from privacy_labels.contract.tables import TABLES, TYPES
 from privacy_labels.release.metadata import (
-    COLUMN_TYPES,
     LICENSE_FILE,
     Release,
     annotation_license,
@@ -29,21 +29,15 @@ def datapackage(release: Release) -> dict:
     resources = []
     for t in TABLES:
         csv_file = release.file(f"{t.name}.csv")
-        fields = []
-        for c in t.columns:
-            constraints: dict = {"required": not c.is_nullable}
-            if c.type == "label":
-                constraints["enum"] = c.label_ids()
-            if c.type in ("integer", "number"):
-                constraints["minimum"] = 0
-            fields.append(
-                {
-                    "name": c.name,
-                    "type": COLUMN_TYPES[c.type][0],
-                    "description": c.description,
-                    "constraints": constraints,
-                }
-            )
+        fields = [
+            {
+                "name": c.name,
+                "type": TYPES[c.type].frictionless,
+                "description": c.description,
+                "constraints": c.constraints(),
+            }
+            for c in t.columns
+        ]
         schema: dict = {"fields": fields, "missingValues": [""], "primaryKey": list(t.primary_key)}
         if t.foreign_keys:
             schema["foreignKeys"] = [

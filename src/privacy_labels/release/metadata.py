@@ -447,16 +447,6 @@ The code that built the release (the privacy-labels package) is MIT-licensed.
 """
 
 
-# Each logical column type as (Frictionless type, Croissant dataType).
-COLUMN_TYPES = {
-    "string": ("string", "sc:Text"),
-    "integer": ("integer", "sc:Integer"),
-    "number": ("number", "sc:Float"),
-    "boolean": ("boolean", "sc:Boolean"),
-    "label": ("string", "sc:Text"),
-}
-
-
 def bullets(items) -> str:
     """A Markdown list."""
     return "\n".join(f"- {item}" for item in items)

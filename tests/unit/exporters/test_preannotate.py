@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from privacy_labels.exporters.label_studio import CATEGORY, slot_control
+from privacy_labels.exporters.label_studio_interface import CATEGORY, slot_control
 from privacy_labels.outputs.predictions import predictions_document
 from tests.conftest import REPO, read_json
 from tests.unit.importers.test_label_studio import as_export

@@ -1,0 +1,92 @@
+"""The build's rows follow the contract by column name: every column with a `source` holds
+the value of that field of the policy's sidecar or annotation document."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import pytest
+
+from privacy_labels.build.rows import _arrow_table, policy_rows
+from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.inputs import PolicyInputs, read_policy
+from tests.conftest import FIXTURE_RAW
+
+
+@pytest.fixture(scope="module")
+def inputs() -> PolicyInputs:
+    """The fixture policy, its document's values made distinct wherever two columns of one
+    type sit side by side (so that swapping them shows), with a source_id to carry."""
+    inputs = read_policy(RawCorpus(FIXTURE_RAW), "example")
+    assert isinstance(inputs, PolicyInputs)
+    documents = copy.deepcopy(inputs.documents)
+    for document in documents:
+        document["provenance"] |= {"is_blind": True, "is_reviewed": False, "model": "m-1"}
+        for i, practice in enumerate(document["practices"]):
+            practice["source_id"] = f"source-{i}"
+    return PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, documents, inputs.sha256)
+
+
+def _source_value(source: str, row: dict, inputs: PolicyInputs):
+    """What the column's source field holds for this row."""
+    if source.startswith(SIDECAR):
+        path, data = source.removeprefix(SIDECAR), inputs.sidecar
+        if path.startswith("segments[]."):
+            return data["segments"][row["segment_id"]][path.removeprefix("segments[].")]
+        return data[path]
+    assert source.startswith(ANNOTATION), source
+    path = source.removeprefix(ANNOTATION)
+    # The row's document: the one holding its practice, or its annotator's.
+    document, practice = next(
+        (d, p)
+        for d in inputs.documents
+        for p in [*d["practices"], None]
+        if (p["practice_id"] == row["practice_id"] if "practice_id" in row else p is None)
+        and d["annotator"] == row.get("annotator", d["annotator"])
+    )
+    if not path.startswith("practices[]."):
+        for key in path.split("."):
+            document = document[key]
+        return document
+    field = path.removeprefix("practices[].")
+    if not field.startswith("attributes."):
+        return practice.get(field)
+    key = field.removeprefix("attributes.")
+    return row["attribute"] if key == "<key>" else practice["attributes"][row["attribute"]].get(key)
+
+
+@pytest.mark.parametrize(
+    "name", ["policies", "segments", "annotations", "practices", "attribute_values"]
+)
+def test_each_column_holds_the_document_field_the_contract_names(inputs, name):
+    rows = _arrow_table(name, policy_rows(inputs)[name]).to_pylist()
+    sourced = [
+        c for c in table(name).columns if c.source and c.source.startswith((SIDECAR, ANNOTATION))
+    ]
+    assert rows and sourced
+    for row in rows:
+        for column in sourced:
+            assert row[column.name] == _source_value(column.source, row, inputs), (
+                f"{name}.{column.name} is not {column.source}"
+            )
+
+
+def test_the_sourced_values_are_distinct_so_a_swap_shows(inputs):
+    """Two columns of one type next to each other in a row never hold the same value here,
+    so a builder writing one into the other fails the test above."""
+    for name in ("annotations", "practices", "attribute_values"):
+        columns = table(name).columns
+        for row in policy_rows(inputs)[name]:
+            for a, b in itertools.pairwise(columns):
+                if a.type == b.type and row[a.name] is not None:
+                    assert row[a.name] != row[b.name], (name, a.name, b.name)
+
+
+def test_rows_are_assembled_in_the_contracts_column_order(inputs):
+    for t in TABLES:
+        rows = policy_rows(inputs)[t.name]
+        reordered = [dict(reversed(row.items())) for row in rows]
+        assert _arrow_table(t.name, reordered).equals(_arrow_table(t.name, rows))
+        assert _arrow_table(t.name, rows).column_names == t.column_names
