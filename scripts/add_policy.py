@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/add_policy.py ...` is `privacy-labels add-policy ...`."""
+"""`python scripts/add_policy.py ...` is `privacy-labels add-policy ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["add-policy", *sys.argv[1:]]))
+run("add-policy")

@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/agreement.py ...` is `privacy-labels agreement ...`."""
+"""`python scripts/agreement.py ...` is `privacy-labels agreement ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["agreement", *sys.argv[1:]]))
+run("agreement")

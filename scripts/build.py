@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/build.py ...` is `privacy-labels build ...`."""
+"""`python scripts/build.py ...` is `privacy-labels build ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["build", *sys.argv[1:]]))
+run("build")

@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/check.py ...` is `privacy-labels check ...`."""
+"""`python scripts/check.py ...` is `privacy-labels check ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["check", *sys.argv[1:]]))
+run("check")

@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/docs.py ...` is `privacy-labels docs ...`."""
+"""`python scripts/docs.py ...` is `privacy-labels docs ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["docs", *sys.argv[1:]]))
+run("docs")

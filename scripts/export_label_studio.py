@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/export_label_studio.py --out DIR` is `privacy-labels export label-studio ...`."""
+"""`python scripts/export_label_studio.py ...` is `privacy-labels export label-studio ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["export", "label-studio", *sys.argv[1:]]))
+run("export", "label-studio")

@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/import_opp115.py SRC --out DIR` is `privacy-labels import opp115 ...`."""
+"""`python scripts/import_opp115.py ...` is `privacy-labels import opp115 ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["import", "opp115", *sys.argv[1:]]))
+run("import", "opp115")

@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/release.py ...` is `privacy-labels release ...`."""
+"""`python scripts/release.py ...` is `privacy-labels release ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["release", *sys.argv[1:]]))
+run("release")

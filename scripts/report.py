@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/report.py ...` is `privacy-labels report ...`."""
+"""`python scripts/report.py ...` is `privacy-labels report ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["report", *sys.argv[1:]]))
+run("report")

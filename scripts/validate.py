@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/validate.py ...` is `privacy-labels validate ...`."""
+"""`python scripts/validate.py ...` is `privacy-labels validate ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["validate", *sys.argv[1:]]))
+run("validate")

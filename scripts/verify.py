@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/verify.py ...` is `privacy-labels verify ...`."""
+"""`python scripts/verify.py ...` is `privacy-labels verify ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["verify", *sys.argv[1:]]))
+run("verify")

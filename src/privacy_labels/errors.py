@@ -43,3 +43,13 @@ class UsageError(PrivacyLabelsError):
         # Refused before any work began, like argparse's own errors: the message alone,
         # which names the option or path at fault.
         return str(self)
+
+
+class InvalidArgument(UsageError, ValueError):
+    """A function was called with a bad or contradictory argument value (exit 2); a
+    ValueError too, as Python code expects of a bad value.
+    """
+
+
+class WrongArgumentType(UsageError, TypeError):
+    """A function was called with an argument of the wrong type (exit 2); a TypeError too."""

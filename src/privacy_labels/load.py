@@ -14,7 +14,9 @@ Local loading needs only pandas and pyarrow; fetching uses pooch.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tarfile
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import pandas as pd
 
 from privacy_labels._files import package_data, sha256_bytes, sha256_file
 from privacy_labels.contract.tables import TABLES, table
-from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.errors import InvalidArgument, PrivacyLabelsError, WrongArgumentType
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_sha256sums, release_versions
 from privacy_labels.store import read_frame, read_release_frame
 
@@ -66,27 +68,88 @@ def load(
 ) -> pd.DataFrame:
     """One table as a DataFrame.
 
-    `path`: a folder of built tables (the output of `privacy-labels build`);
-    by default the tables that ship with the package.
+    `path`: a folder of built tables (the output of `privacy-labels build`) or a
+    release folder (checked against its SHA256SUMS); by default the tables that
+    ship with the package.
     `version`: read that release instead, checked against its SHA256SUMS.
     `url`: where to fetch the release from, a folder (ending in "/") or an
     archive, over http(s) or ftp; or a local release folder or archive, given
     as a path or a file:// address, read in place (an archive is unpacked
-    into the cache). `sha256` pins the archive (or the folder's SHA256SUMS)
-    and is optional when the version is also available locally. Another
-    scheme (s3://, ...) raises ValueError.
+    into the cache). `sha256` pins the archive (or the folder's SHA256SUMS,
+    also of a release shipped with the package) and is optional when the
+    version is also available locally.
+
+    Every failure is a PrivacyLabelsError; a bad argument value (a path with a
+    version, a pin without a release, another url scheme than those above) is
+    also a ValueError, a wrong argument type a TypeError, an unknown table name a
+    KeyError, a missing folder or table a FileNotFoundError.
     """
+    _check_arguments(name, path, version, url, sha256)
+    filename = f"{name}.parquet"
+    if url is not None:
+        file = _fetched_release_file(url, version, filename, sha256)
+    elif version is not None:
+        file = _local_release_file(version, filename, sha256)
+    else:
+        return _read_folder(Path(path or package_data("labeled", "data/labeled")), name)
+    return read_release_frame(file, name)
+
+
+SHA256_PIN = re.compile(r"(sha256:)?[0-9a-fA-F]{64}")
+
+
+def _check_arguments(name, path, version, url, sha256) -> None:
+    """Refuse a wrong type, a malformed value or a combination that would silently
+    ignore one of the arguments, before anything is read."""
+    for argument, value, example in [
+        ("name", name, "'practices'"),
+        ("version", version, "'0.1.0'"),
+        ("url", url, "'https://example.org/privacy-labels-0.1.0.tar.gz'"),
+        ("sha256", sha256, "'sha256:' and 64 hex digits"),
+    ]:
+        if value is not None and not isinstance(value, str):
+            raise WrongArgumentType(
+                f"load: {argument} must be a string such as {example}, "
+                f"not {value!r} ({type(value).__name__})"
+            )
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise WrongArgumentType(
+            f"load: path must be a folder's path (str or Path), not {path!r} ({type(path).__name__})"
+        )
     table(name)  # unknown names fail here, listing the known ones
     if version is not None and not SEMVER.fullmatch(version):
         # A version names a folder: only MAJOR.MINOR.PATCH, never a path such as "../x".
-        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. '0.1.0')")
-    if version is None and url is None:
-        return read_frame(Path(path or package_data("labeled", "data/labeled")), name)
-    if url is None:
-        file = _local_release_file(version, f"{name}.parquet")
-    else:
-        file = _fetched_release_file(url, version, f"{name}.parquet", sha256)
-    return read_release_frame(file, name)
+        raise InvalidArgument(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. '0.1.0')")
+    if path is not None and (version is not None or url is not None):
+        given = "version=" if url is None else "url="
+        raise InvalidArgument(
+            f"load: path= (a folder of tables) and {given} (a release) name different "
+            f"tables; give one: load({name!r}, {str(path)!r}) or load({name!r}, {given}...)"
+        )
+    if sha256 is not None and version is None and url is None:
+        raise InvalidArgument(
+            "load: sha256= pins a release and is checked only with version= or url=; "
+            "give one of them, or leave sha256 out"
+        )
+    if sha256 is not None and not SHA256_PIN.fullmatch(sha256):
+        raise InvalidArgument(
+            f"load: sha256 {sha256!r} is not a sha256 (64 hex digits, optionally after "
+            "'sha256:'); copy it from the release's page or `sha256sum`"
+        )
+
+
+def _read_folder(folder: Path, name: str) -> pd.DataFrame:
+    """A table from a folder of built tables, or from a release folder, checked."""
+    if folder.is_file():
+        raise InvalidArgument(
+            f"{folder} is a file; pass the folder that holds the tables: "
+            f"load({name!r}, {str(folder.parent)!r})"
+        )
+    if (folder / SHA256SUMS).is_file():  # a release folder: read as a release is
+        return read_release_frame(
+            _verified(folder, f"{name}.parquet", read_sha256sums(folder / SHA256SUMS)), name
+        )
+    return read_frame(folder, name)
 
 
 def _verified(folder: Path, filename: str, sums: dict[str, str]) -> Path:
@@ -110,7 +173,7 @@ def _verified(folder: Path, filename: str, sums: dict[str, str]) -> Path:
     return file
 
 
-def _local_release_file(version: str, filename: str) -> Path:
+def _local_release_file(version: str, filename: str, sha256: str | None) -> Path:
     folder = releases_dir() / version
     if not (folder / SHA256SUMS).is_file():
         known = ", ".join(versions()) or "none"
@@ -118,14 +181,36 @@ def _local_release_file(version: str, filename: str) -> Path:
             f"no release {version!r} in {releases_dir()} (available: {known}); "
             "pass url= to fetch it"
         )
+    _pinned(folder / SHA256SUMS, sha256)
     return _verified(folder, filename, read_sha256sums(folder / SHA256SUMS))
 
 
+class CacheUnusable(PrivacyLabelsError):
+    """The folder for fetched releases cannot be made or written."""
+
+
 def cache_dir() -> Path:
-    """Where fetched releases are kept: $PRIVACY_LABELS_CACHE, else the user cache folder."""
+    """Where fetched releases are kept: $PRIVACY_LABELS_CACHE, else the user cache folder;
+    made if missing. Raises CacheUnusable naming the variable to set when it cannot be.
+    """
     import pooch
 
-    return Path(os.environ.get("PRIVACY_LABELS_CACHE") or pooch.os_cache("privacy-labels"))
+    configured = os.environ.get("PRIVACY_LABELS_CACHE")
+    if configured:
+        folder, origin = Path(configured).expanduser(), "set by PRIVACY_LABELS_CACHE"
+    else:
+        folder, origin = Path(pooch.os_cache("privacy-labels")), "the user cache folder, under HOME"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "not writable")
+    except OSError as error:
+        reason = "a file is there" if isinstance(error, FileExistsError) else error.strerror
+        raise CacheUnusable(
+            f"{folder} ({origin}) cannot hold fetched releases ({reason or error}); "
+            "set PRIVACY_LABELS_CACHE to a folder you can write"
+        ) from None
+    return folder
 
 
 def _local_sums_file(version: str | None) -> Path | None:
@@ -160,13 +245,13 @@ def _local_path(url: str) -> Path | None:
     parsed = urlparse(url)
     if parsed.scheme == "file":
         if parsed.netloc not in ("", "localhost"):
-            raise ValueError(f"{url}: a file:// address must name this machine's files")
+            raise InvalidArgument(f"{url}: a file:// address must name this machine's files")
         return Path(url2pathname(parsed.path))
     if parsed.scheme in FETCHED_SCHEMES:
         return None
     if parsed.scheme == "" or len(parsed.scheme) == 1:  # a path (C:\ on Windows)
         return Path(url).expanduser()
-    raise ValueError(
+    raise InvalidArgument(
         f"url scheme {parsed.scheme!r} is not supported: give an http(s):// or ftp:// "
         "address, a file:// address, or the path of a release folder or archive"
     )
@@ -183,7 +268,7 @@ def _local_release(local: Path, version: str | None, sha256: str | None) -> tupl
     if not local.is_file():
         raise ReleaseNotFound(f"{local}: no such release folder or archive")
     if not local.name.endswith(ARCHIVE_SUFFIXES):
-        raise ValueError(f"{local} is not a release archive ({', '.join(ARCHIVE_SUFFIXES)})")
+        raise InvalidArgument(f"{local} is not a release archive ({', '.join(ARCHIVE_SUFFIXES)})")
     _pinned(local, sha256)
     digest = sha256_file(local)
     unpacked = cache_dir() / f"{version or 'unversioned'}-{digest[:12]}"

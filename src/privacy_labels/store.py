@@ -52,6 +52,10 @@ class UnreadableTables(PrivacyLabelsError):
     """A table file is missing or is not Parquet."""
 
 
+class MissingTables(UnreadableTables, FileNotFoundError):
+    """A folder of built tables, or a table in it, does not exist; a FileNotFoundError too."""
+
+
 def parquet_path(folder: Path, name: str) -> Path:
     """A table's Parquet in a folder of built tables: the file `<name>.parquet`, or the
     folder `<name>/` of a dataset partitioned by category (`build --partitioned`).
@@ -114,9 +118,13 @@ def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
 def require(folder: Path, names: list[str] | None = None) -> None:
     """Raise UnreadableTables naming every table of `names` (default: all) not in `folder`."""
     names = names or [t.name for t in TABLES]
+    if not Path(folder).is_dir():
+        raise MissingTables(
+            f"{folder}: no such folder of built tables; build the tables first with `privacy-labels build`"
+        )
     missing = [name for name in names if not parquet_path(folder, name).exists()]
     if missing:
-        raise UnreadableTables(
+        raise MissingTables(
             f"{folder}: no {', '.join(f'{m}.parquet' for m in missing)}; "
             "build the tables first with `privacy-labels build`"
         )
@@ -134,12 +142,9 @@ def _readable(path: Path, read):
 
 def read_frame(folder: Path, name: str) -> pd.DataFrame:
     """A table as pandas in the contract's dtypes (labels as ordered categoricals)."""
+    require(folder, [name])
     path = parquet_path(folder, name)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} does not exist; build the tables with `privacy-labels build` (or `make build`)"
-        )
-    return read_release_frame(path, name)
+    return _readable(path, lambda: read_release_frame(path, name))
 
 
 def read_release_frame(file: Path, name: str) -> pd.DataFrame:

@@ -15,14 +15,17 @@ from privacy_labels.contract.schema import GUIDELINES_VERSION, taxonomy
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.policies import SEGMENTATION, segment_text
 from tests.conftest import REPO
+from tests.data.seed import SEED_LAYERS, seed_only, seed_policy_ids
 
 LABELED = REPO / "data" / "labeled"
 RAW = RawCorpus(REPO / "data" / "raw")
+SEED_POLICY_IDS = seed_policy_ids(RAW)
 
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    return {name: pl.load(name, LABELED) for name in pl.tables()}
+    """The seed corpus's rows of the tables: the guidelines are held to its layers."""
+    return seed_only({name: pl.load(name, LABELED) for name in pl.tables()})
 
 
 def test_the_guidelines_state_the_version_the_package_writes():
@@ -41,10 +44,9 @@ def test_every_seed_layer_says_what_made_it(frames):
     current = _version(GUIDELINES_VERSION)
     for version in annotations.guidelines_version:
         assert _version(version)[0] == current[0] and _version(version) <= current
-    n_policies = len(RAW.policy_ids())
     layers = {a: annotations[annotations.annotator == a] for a in annotations.annotator.unique()}
-    assert set(layers) == {"claude", "claude-blind", "consolidated"}
-    assert all(len(layer) == n_policies for layer in layers.values())
+    assert set(layers) == set(SEED_LAYERS)
+    assert all(sorted(layer.policy_id) == SEED_POLICY_IDS for layer in layers.values())
     for name, kind, is_blind in [
         ("claude", "model", False),
         ("claude-blind", "model", True),
@@ -55,7 +57,7 @@ def test_every_seed_layer_says_what_made_it(frames):
         assert (layer.is_blind == is_blind).all() and not layer.is_reviewed.any()
 
 
-@pytest.mark.parametrize("policy_id", RAW.policy_ids())
+@pytest.mark.parametrize("policy_id", SEED_POLICY_IDS)
 def test_segments_are_the_current_rules_and_the_sidecar_says_so(policy_id):
     """Guidelines section 1: each seed policy is cut by the rule its sidecar records."""
     sidecar = json.loads(RAW.sidecar_path(policy_id).read_text(encoding="utf-8"))
@@ -237,7 +239,7 @@ def test_the_layer_is_calibrated_to_opp115(values, frames):
     assert (entity.value == "unspecified").mean() < 2 * 0.11
 
 
-@pytest.mark.parametrize("policy_id", RAW.policy_ids())
+@pytest.mark.parametrize("policy_id", SEED_POLICY_IDS)
 def test_sidecars_count_their_redactions_and_say_what_is_unknown(policy_id):
     """Provenance: each redaction placeholder occurs as often as its sidecar says, and a
     policy page's URL or retrieval date that is unknown is null, not a guess."""

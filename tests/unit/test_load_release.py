@@ -14,6 +14,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
+from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.load import IntegrityError, ReleaseNotFound, TableNotInRelease
 from tests.conftest import REPO
 
@@ -227,3 +228,70 @@ def test_an_archive_is_unpacked_with_a_filter_of_its_own_call(server, cache, mon
     assert tarfile.TarFile.__dict__.get("extraction_filter") is before
     pl.load("practices", url=f"{base}/{archive.name}", sha256=sha256_file(archive))
     assert len(unpacked) == 1  # unpacked once, then read from the cache
+
+
+# Every failure of load() is the package's own error, with the fix in its message; a bad
+# argument is also the built-in exception Python code expects of it.
+
+
+@pytest.mark.parametrize(
+    "arguments, expected, message",
+    [
+        ({"path": "data/labeled", "version": VERSION}, ValueError, r"path= .* and version="),
+        ({"path": "data/labeled", "url": "https://x.org/a.zip"}, ValueError, "and url="),
+        ({"sha256": "0" * 64}, ValueError, "sha256= pins a release .* version= or url="),
+        ({"version": VERSION, "sha256": "abc"}, ValueError, "'abc' is not a sha256"),
+        ({"version": 0.2}, TypeError, r"version must be a string such as '0\.1\.0', not 0\.2"),
+        ({"path": 3}, TypeError, "path must be a folder's path"),
+    ],
+)
+def test_a_contradictory_or_malformed_argument_is_refused(arguments, expected, message):
+    with pytest.raises(expected, match=message) as raised:
+        pl.load("practices", **arguments)
+    assert isinstance(raised.value, PrivacyLabelsError) and raised.value.exit_code == 2
+
+
+def test_an_unknown_table_is_a_key_error_listing_the_tables():
+    with pytest.raises(KeyError) as raised:
+        pl.load("practice")
+    assert isinstance(raised.value, PrivacyLabelsError)
+    assert str(raised.value).startswith("unknown table 'practice'; the tables are: policies")
+
+
+def test_a_pin_on_a_shipped_release_is_checked():
+    sums = sha256_file(RELEASE / "SHA256SUMS")
+    assert len(pl.load("segments", version=VERSION, sha256=f"sha256:{sums}")) == 114
+    with pytest.raises(IntegrityError, match="does not match the sha256 given"):
+        pl.load("segments", version=VERSION, sha256="0" * 64)
+
+
+def test_a_table_file_given_as_path_names_its_folder(tmp_path):
+    with pytest.raises(ValueError, match=r"is a file; pass the folder .*load\('practices', '"):
+        pl.load("practices", REPO / "data" / "labeled" / "practices.parquet")
+
+
+def test_a_missing_folder_of_tables_is_named():
+    with pytest.raises(FileNotFoundError, match="nowhere: no such folder of built tables") as e:
+        pl.load("practices", REPO / "nowhere")
+    assert isinstance(e.value, PrivacyLabelsError)
+
+
+def test_a_release_folder_as_path_is_read_as_the_release_it_is(local_copy):
+    assert len(pl.load("practices", local_copy)) == 324
+    with pytest.raises(TableNotInRelease, match=r"0\.1\.0 has no policy_labels table"):
+        pl.load("policy_labels", local_copy)
+    (local_copy / "segments.parquet").write_bytes(b"changed")
+    with pytest.raises(IntegrityError, match=r"segments\.parquet does not match its sha256"):
+        pl.load("segments", local_copy)
+
+
+@pytest.mark.parametrize("place", ["PRIVACY_LABELS_CACHE", "HOME"])
+def test_an_unusable_cache_names_the_variable_to_set(tmp_path, monkeypatch, place):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    monkeypatch.delenv("PRIVACY_LABELS_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv(place, str(a_file))
+    _archive(tmp_path)  # unpacked into the cache
+    with pytest.raises(load_module.CacheUnusable, match="set PRIVACY_LABELS_CACHE to a folder"):
+        pl.load("segments", url=str(tmp_path / "privacy-labels-0.1.0.tar.gz"))

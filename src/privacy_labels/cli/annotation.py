@@ -16,6 +16,7 @@ from privacy_labels.cli.options import (
     labeled_argument,
     layer_list,
     redaction,
+    whole_number,
 )
 from privacy_labels.contract.schema import GUIDELINES_VERSION
 from privacy_labels.errors import UsageError
@@ -337,7 +338,7 @@ def add_agreement(sub, common: Parents) -> None:
     labeled_argument(p)
     p.add_argument(
         "--annotators",
-        type=int,
+        type=whole_number(2),
         metavar="N",
         help="use the policies with N annotators (default: the most common number)",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +61,19 @@ def print_problems(problems, fmt: str, summary: dict) -> None:
         print(problem, file=sys.stderr)
 
 
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argument type: a whole number of `minimum` or more, else argparse's usage error."""
+
+    def parse(text: str) -> int:
+        # ASCII digits only: "-3", "1.5" and "²" are refused, not read as something else.
+        if not (text.isascii() and text.isdigit()) or int(text) < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {minimum} or more")
+        return int(text)
+
+    return parse
+
+
+positive_int = whole_number(1)
 
 
 def layer_list(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from privacy_labels.contract.views import (
     majority_column,
     share_column,
 )
+from privacy_labels.errors import InvalidArgument
 
 
 @dataclass(frozen=True)
@@ -502,13 +503,19 @@ class _Tables(Sequence[Table]):
 TABLES: Sequence[Table] = _Tables()
 
 
+class UnknownTable(InvalidArgument, KeyError):
+    """No table has that name; a KeyError too, as a lookup by name."""
+
+    __str__ = InvalidArgument.__str__  # the message as given, not KeyError's repr of it
+
+
 def table(name: str) -> Table:
     """A table's definition by name; unknown names get the list of known ones."""
     for t in TABLES:
         if t.name == name:
             return t
     known = ", ".join(t.name for t in TABLES)
-    raise KeyError(f"unknown table {name!r}; the tables are: {known}")
+    raise UnknownTable(f"unknown table {name!r}; the tables are: {known}")
 
 
 # The pandas dtype of each Arrow type the contract writes: the nullable ones. A column

@@ -291,6 +291,8 @@ def agreement_of(
         counts = [len(a) for a in independent.values()]
         if not counts:
             raise AgreementError(f"{where}: no policy has annotations")
+        if n_annotators is not None and n_annotators < 2:
+            raise AgreementError(f"{n_annotators} annotators asked for; agreement needs at least 2")
         n = n_annotators or max(set(counts), key=lambda k: (counts.count(k), k))
         if n < 2:
             raise AgreementError(

@@ -82,6 +82,23 @@ def test_help_lists_every_subcommand(run):
     assert listed == {c.split()[0] for c in SUBCOMMANDS}
 
 
+@pytest.mark.parametrize(
+    "arguments, minimum",
+    [
+        (["agreement", "--annotators", "0"], 2),
+        (["agreement", "--annotators", "-3"], 2),
+        (["agreement", "--annotators", "1"], 2),
+        (["baseline", "train", "--out", "m.npz", "--seed", "-1"], 0),
+        (["build", "--workers", "0"], 1),
+        (["build", "--workers", "1.5"], 1),
+    ],
+)
+def test_a_numeric_option_out_of_range_is_a_usage_error_naming_it(run, arguments, minimum):
+    code, _, err = run(*arguments)
+    assert code == 2
+    assert f"{arguments[-2]}: {arguments[-1]!r} is not a whole number of {minimum} or more" in err
+
+
 def test_unknown_subcommand_is_a_usage_error(run):
     assert run("frobnicate")[0] == 2
 

@@ -129,6 +129,14 @@ def test_agreement_uses_the_policies_with_the_most_common_number_of_annotators(o
     assert two["do_not_track"].kappa is None
 
 
+@pytest.mark.parametrize("n_annotators", [0, 1, -3])
+def test_fewer_than_two_annotators_asked_for_is_refused_not_replaced(opp115_labeled, n_annotators):
+    with pytest.raises(
+        AgreementError, match=f"^{n_annotators} annotators asked for; .* at least 2"
+    ):
+        agreement(opp115_labeled, n_annotators)
+
+
 def test_agreement_command_prints_a_table_and_json(opp115_labeled, run):
     code, out, _ = run("agreement", opp115_labeled)
     assert code == 0

@@ -317,7 +317,7 @@ def test_score_command(two_annotators, run):
     code, _, err = run("score", "a", "b", "--labeled", two_annotators, "--split", "test")
     assert code == 1 and "no segment in the test split" in err
     code, _, err = run("score", "a", "b", "--labeled", two_annotators / "missing")
-    assert code == 1 and "no annotations.parquet" in err and "build" in err
+    assert code == 1 and "missing: no such folder of built tables" in err and "build" in err
 
 
 def test_score_equals_agreements_pairwise_f1(two_annotators):

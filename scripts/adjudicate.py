@@ -1,0 +1,5 @@
+"""`python scripts/adjudicate.py ...` is `privacy-labels adjudicate ...`."""
+
+from _command import run
+
+run("adjudicate")

@@ -1,0 +1,5 @@
+"""`python scripts/score.py ...` is `privacy-labels score ...`."""
+
+from _command import run
+
+run("score")
