@@ -13,6 +13,7 @@ from privacy_labels.cli.options import (
     EXIT_INVALID,
     EXIT_OK,
     Parents,
+    annotator,
     labeled_argument,
     layer_list,
     redaction,
@@ -86,6 +87,10 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
 
     if not args.export.is_file():
         raise UsageError(f"{args.export}: no such file; give a Label Studio JSON export")
+    if args.replace and args.out is not None:
+        raise UsageError(
+            "--replace applies to --into-raw: an import into --out replaces no one's document"
+        )
     # As the annotation schema: a model's annotations name it; an adjudication may name the
     # model that adjudicated; a person's or an import's never name one.
     if (args.annotator_kind == "model" and args.model is None) or (
@@ -107,6 +112,7 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
         args.export,
         args.out,
         raw=args.raw,
+        replace_layers=args.replace,
         annotator=args.annotator,
         annotated_date=args.annotated_date,
         method=method,
@@ -116,11 +122,25 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
         return EXIT_OK
+    what = f"{result.n_documents:,} annotation documents ({result.n_practices:,} practices)"
+    if args.out is None:
+        print(
+            f"added {what} to {args.raw} as layers"
+            + (f", replacing {', '.join(result.replaced)}" if result.replaced else "")
+        )
+        print(f"next: privacy-labels build --raw {args.raw}")
+        return EXIT_OK
+    print(f"imported {what} into {result.out}; they validate")
+    if result.replaced:
+        print(
+            f"note: {len(result.replaced)} of them would replace the annotator's document in "
+            f"{args.raw}: {', '.join(result.replaced)}"
+        )
     print(
-        f"imported {result.n_documents:,} annotation documents ({result.n_practices:,} "
-        f"practices) into {result.out}; they validate"
+        f"next: privacy-labels import label-studio {args.export} --raw {args.raw} --into-raw "
+        "(adds the documents as layers; refuses to replace one unless given --replace), "
+        "then build"
     )
-    print(f"next: copy {result.out / 'annotations'}/* into {args.raw / 'annotations'}/, then build")
     return EXIT_OK
 
 
@@ -250,12 +270,27 @@ def add_import(sub, common: Parents) -> None:
         "documents, one per task and annotator, with offsets mapped back to the policy text "
         "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
         "annotated policies, copied from --raw, and the documents, validated with the corpus "
-        "in --raw; nothing is written while a problem remains.",
+        "in --raw; or, with --into-raw, adds the documents to --raw as layers, never replacing "
+        "an annotator's document there unless given --replace. Nothing is written while a "
+        "problem remains.",
     )
     p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, metavar="DIR", help="raw corpus to write")
+    where.add_argument(
+        "--into-raw",
+        action="store_true",
+        help="add the documents to the corpus in --raw as layers",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --into-raw: replace an annotator's existing document of a policy (without "
+        "it, the import is refused, naming the document)",
+    )
     p.add_argument(
         "--annotator",
+        type=annotator,
         help="annotator id (a lowercase slug) for every annotation; without it, the local part "
         "of the user's e-mail when the export carries one (Label Studio's JSON export names "
         "users by number only)",
@@ -290,7 +325,7 @@ def add_import(sub, common: Parents) -> None:
     p.add_argument(
         "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
     )
-    p.set_defaults(run=cmd_import_label_studio, unchanged="{out} is unchanged")
+    p.set_defaults(run=cmd_import_label_studio, unchanged="nothing was written")
 
 
 def add_export(sub, common: Parents) -> None:
