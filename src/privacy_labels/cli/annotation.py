@@ -167,20 +167,32 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         )
         return EXIT_OK if is_complete else EXIT_INVALID
     for result in results:
-        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) == 2 else ""
+        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) >= 2 else ""
         line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
         print(
             line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
         )
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
+        for entry in result.open:
+            print(f"  open: {open_entry(entry)}", file=sys.stderr)
     done = sum(r.status in ("consolidated", "unchanged") for r in results)
     print(
-        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two layers "
-        "consolidated" + ("" if is_complete else "; --format json lists the open disagreements"),
+        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two or more "
+        "layers consolidated",
         file=sys.stdout if is_complete else sys.stderr,
     )
     return EXIT_OK if is_complete else EXIT_INVALID
+
+
+def open_entry(entry: dict) -> str:
+    """An undecided log entry in one line: where, what, and what each layer reads."""
+    what = entry["kind"] + (f" {entry['attribute']}" if "attribute" in entry else "")
+    readings = ", ".join(
+        f"{name}: {json.dumps(value)}" for name, value in entry["readings"].items()
+    )
+    ids = f" [{', '.join(entry['practice_ids'].values())}]" if "practice_ids" in entry else ""
+    return f"segment {entry['segment_id']}, {entry['category']}, {what}{ids} ({readings})"
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
@@ -389,10 +401,10 @@ def add_adjudicate(sub, common: Parents) -> None:
     p = sub.add_parser(
         "adjudicate",
         parents=[common.fmt, common.raw],
-        help="resolve the disagreements of two layers into the consolidated layer",
-        description="For each policy with two annotation layers (or --layers), list every "
-        "disagreement (a label only one layer gives, a practice without a partner, an "
-        "attribute value paired practices differ on). Without an adjudication log "
+        help="resolve the disagreements of the layers into the consolidated layer",
+        description="For each policy with two or more annotation layers (or --layers), keep "
+        "what more than half of the layers give and list every other disagreement (a label, a "
+        "practice, an attribute value no majority gives). Without an adjudication log "
         "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
         "complete log, one decision per disagreement, it writes the consolidated layer "
         "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
@@ -404,9 +416,9 @@ def add_adjudicate(sub, common: Parents) -> None:
     p.add_argument(
         "--layers",
         type=layer_list,
-        metavar="BASE,OTHER",
-        help="the two annotators to adjudicate, the base layer first (default: the policy's "
-        "two annotators other than consolidated, in alphabetical order)",
+        metavar="BASE,OTHER[,...]",
+        help="the annotators to adjudicate, the base layer first (default: the policy's "
+        "annotators other than consolidated, in alphabetical order)",
     )
     p.add_argument(
         "--check",
