@@ -1,30 +1,42 @@
-"""Adjudicate two annotation layers of a policy into the consolidated layer, decision by decision.
+"""Adjudicate the annotation layers of a policy into the consolidated layer, decision by decision.
 
-    privacy-labels adjudicate [POLICY_ID ...] [--raw data/raw] [--layers A,B] [--check] [--format json]
+    privacy-labels adjudicate [POLICY_ID ...] [--raw data/raw] [--layers A,B[,...]] [--check] [--format json]
 
 **The rule.** The unit is the label, a (segment, category) pair, as in
-`agreement`. Of two layers A and B (A, the first, is the *base* layer):
+`agreement`. Of n layers (two or more; the first is the *base* layer), what
+**more than half** of them give is kept, and the rest is a disagreement:
 
-- a label both layers give is **agreed**. Their practices of that label are
-  paired by attribute overlap (`privacy_labels.contract.layers.match`). Each pair becomes
-  one consolidated practice: the base practice, with its spans, where the two
-  agree; **every attribute whose values differ** is a disagreement. A practice
-  of either layer **left without a partner** is a disagreement too.
-- a label only one layer gives is a disagreement.
+- a label more than half of the layers give is kept; any other is a disagreement.
+- the practices of a kept label are grouped across the layers: each layer's
+  practices not yet grouped, in layer order, are matched one to one by
+  attribute overlap (`privacy_labels.contract.layers.match`) with each later
+  layer's. A group of more than half of the layers becomes one consolidated
+  practice: its first practice (the *anchor*), with its spans, where the group
+  agrees; an attribute on which it differs takes the value more than half of
+  the layers give, with the span of the earliest practice that gave it, and
+  **an attribute no value has a majority for** is a disagreement. A practice
+  in a smaller group (with two layers: **left without a partner**) is a
+  disagreement too.
+
+With two layers this is: a label both give is agreed, their practices paired,
+each differing attribute, each unpaired practice and each one-sided label a
+disagreement.
 
 Every disagreement needs exactly one entry with a decision in the adjudication
 log `data/raw/adjudication/<policy_id>.json` (schema/adjudication.schema.json):
-a label or unpaired practice is kept (true, with the practices of the layer
-that gives it, unchanged) or dropped (false); an attribute takes the decided
-value, with the span of a layer that gave that value (none if neither did),
+a label is kept (true, with the practices of the first layer that gives it,
+unchanged) or dropped (false), as is a practice (as its anchor's layer wrote
+it); an attribute takes the decided value, with the span of a layer that gave
+that value (none if none did),
 or is left out (null, optional attributes only). Each decision names its rule
 (`text`, `guidelines` or `judgment`) and may say why in a note.
 
-**The command**, per policy with two layers (the annotators of the policy but
-`consolidated`, in alphabetical order, or `--layers`):
+**The command**, per policy with two or more layers (the annotators of the
+policy but `consolidated`, in alphabetical order, or `--layers`):
 
 - without a log, it writes one as a template: the disagreements without
-  decisions, to be filled in;
+  decisions, to be filled in; a template nobody has added to yet is written
+  again when the layers change;
 - with a log, it checks it: each entry must match a disagreement of the layers
   as they are now (same place, same readings), once, with a valid decision; the
   log must say who decided and when. Every problem is reported with the file
@@ -36,7 +48,9 @@ or is left out (null, optional attributes only). Each decision names its rule
   `<policy_id>-consolidated-NNN` and keep the practice they come from as
   `source_id`.
 
-It writes only where nothing is, or over its own earlier consolidated layer.
+It writes only where nothing is, or over its own earlier consolidated layer,
+recognised by its sha256 in `adjudication/.consolidated-sha256.json`: a hand
+edit is refused, as a change belongs in the log.
 `--check` writes nothing and fails when a log is missing or incomplete or a
 consolidated layer is not what the layers and the log give now.
 """
@@ -54,7 +68,7 @@ from privacy_labels.contract.layers import (
 )
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.errors import UsageError
-from privacy_labels.raw.adjudication_log import decisions_of, log_problems
+from privacy_labels.raw.adjudication_log import decisions_of, entry_index, log_problems
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.disagreements import Comparison, compare_layers
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
@@ -67,6 +81,8 @@ PROCESS_MARK = "privacy-labels adjudicate"
 # In RAW/adjudication/: the sha256 of each consolidated layer as adjudicate wrote it, so that
 # a hand edit is refused rather than overwritten (a dot file: builds do not read it as input).
 WRITTEN = ".consolidated-sha256.json"
+TEMPLATE_FIELDS = {"schema_version", "policy_id", "layers", "entries"}
+ENTRY_FIELDS = {"kind", "segment_id", "category", "attribute", "practice_ids", "readings"}
 
 
 class AdjudicationError(UsageError):
@@ -145,16 +161,23 @@ def _policy(
 ) -> PolicyResult:
     log_path = corpus.adjudication_path(policy_id)
     annotators = [p.stem for p in corpus.annotation_paths(policy_id)]
-    log = None
+    log, log_faults = None, []
     if log_path.exists():
         log, problem = read_json(log_path)
         if problem:
             return PolicyResult(policy_id, "invalid", "the log cannot be read", problems=[problem])
-        problems = log_problems(log_path, log, policy_id)
-        if problems:
-            return PolicyResult(policy_id, "invalid", "the log is invalid", problems=problems)
+        log_faults = log_problems(log_path, log, policy_id)
+        if any(entry_index(p) is None for p in log_faults):
+            return PolicyResult(
+                policy_id,
+                "invalid",
+                "the log is invalid",
+                problems=log_faults + _header_problems(log_path, log),
+            )
         names = list(log["layers"])
-        if requested and requested != names:
+        if _is_template(log) and not log_faults:
+            names, log = requested or independent(annotators), None  # holds no decision yet
+        elif requested and requested != names:
             return PolicyResult(
                 policy_id,
                 "invalid",
@@ -214,34 +237,40 @@ def _policy(
         if verify_only:
             result.message = f"no adjudication log {log_path}"
             return result
-        template = {
-            "schema_version": schema_version(),
-            "policy_id": policy_id,
-            "layers": list(layers),
-            "entries": result.open,
-        }
-        write_text_atomic(log_path, dump_json(template))
+        template = dump_json(
+            {
+                "schema_version": schema_version(),
+                "policy_id": policy_id,
+                "layers": list(layers),
+                "entries": result.open,
+            }
+        )
+        earlier = log_path.read_text(encoding="utf-8") if log_path.exists() else None
+        if earlier == template:
+            result.message = f"none of the {len(result.open)} disagreement(s) has a decision"
+            return result
+        write_text_atomic(log_path, template)
         result.status = "template"
         result.message = (
-            f"wrote {log_path} with {len(result.open)} disagreement(s) to decide: give each entry "
+            f"{'refreshed' if earlier else 'wrote'} {log_path}"
+            + (" (the layers changed since it was written)" if earlier else "")
+            + f" with {len(result.open)} disagreement(s) to decide: give each entry "
             "a decision and a rule, and the log an adjudicator and adjudicated_date"
         )
         return result
-    decisions, problems, result.open = decisions_of(log_path, log, comparison)
+    skipped = {entry_index(p) for p in log_faults}  # entries at fault against the schema
+    decisions, entry_problems, result.open = decisions_of(log_path, log, comparison, skipped)
     result.n_decided = len(decisions)
-    if problems:
-        result.status, result.problems = "invalid", problems
-        result.message = f"{len(problems)} problem(s) in the log"
+    header = _header_problems(log_path, log)
+    if log_faults or entry_problems:
+        result.status, result.problems = "invalid", log_faults + entry_problems + header
+        result.message = f"{len(result.problems)} problem(s) in the log"
         return result
-    missing_header = [k for k in ("adjudicator", "adjudicated_date") if k not in log]
-    if result.open or missing_header:
-        result.problems = [
-            Problem(str(log_path), json_path([k]), f"required field {k!r} is missing", "add it")
-            for k in missing_header
-        ]
+    if result.open or header:
+        result.problems = header
         result.message = (
             f"{len(result.open)} of {result.n_disagreements} disagreement(s) have no decision"
-            + (f"; the log has no {' or '.join(missing_header)}" if missing_header else "")
+            + (f"; the log has {len(header)} problem(s)" if header else "")
         )
         return result
     document, problems = consolidated_document(corpus, log, documents, comparison, decisions)
@@ -249,7 +278,14 @@ def _policy(
         result.status, result.problems = "invalid", problems
         result.message = "the consolidated layer would be invalid"
         return result
-    return _write(corpus, document, result, verify_only)
+    result = _write(corpus, document, result, verify_only)
+    left_out = [a for a in independent(annotators) if a not in layers]
+    if left_out and requested is None:  # the log names its layers; say which it leaves out
+        result.message += (
+            f"; not in the log's layers, so not consolidated: {', '.join(left_out)} (move the "
+            "log away to adjudicate every layer)"
+        )
+    return result
 
 
 def consolidated_document(
@@ -392,6 +428,21 @@ def _process(comparison: Comparison, log_file: str, adjudicator: str) -> str:
         "more than half of them give, and the earliest layer's spans; every label, practice "
         f"and attribute value no majority gives ({n} in all) takes the log's decision."
     )
+
+
+def _header_problems(path: Path, log: object) -> list[Problem]:
+    """Who decided and when: needed before a consolidated layer is written."""
+    missing = [k for k in ("adjudicator", "adjudicated_date") if k not in log]
+    return [
+        Problem(str(path), json_path([k]), f"required field {k!r} is missing", "add it")
+        for k in (missing if isinstance(log, dict) else [])
+    ]
+
+
+def _is_template(log: dict) -> bool:
+    """A log as adjudicate wrote it, with no one's work in it yet: nothing is lost by
+    writing it again for the layers as they are now."""
+    return set(log) <= TEMPLATE_FIELDS and all(set(e) <= ENTRY_FIELDS for e in log["entries"])
 
 
 def _names(layers: tuple[str, ...]) -> str:

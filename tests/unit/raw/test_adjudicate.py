@@ -379,3 +379,46 @@ def test_a_hand_edit_of_the_consolidated_layer_is_refused_never_lost(raw, run):
         assert path.read_bytes() == before
     path.unlink()
     assert run("adjudicate", "--raw", raw)[0] == 0
+
+
+def test_every_fault_of_a_log_is_reported_in_one_run(raw, run):
+    run("adjudicate", "--raw", raw)
+    log = _decide(raw)
+    del log["adjudicator"]
+    log["entries"][0]["rule"] = "gut feeling"  # against the schema
+    log["entries"][1]["decision"] = "yes"  # a label decision is true or false
+    log["entries"][2]["readings"]["bob"] = False  # stale
+    write_json(raw / "adjudication" / "example.json", log)
+    err = _problems(run, raw)
+    assert "$.entries[0].rule" in err
+    assert "$.entries[1].decision: a label decision is true or false" in err
+    assert "$.entries[2].readings: stale" in err
+    assert "$.adjudicator: required field 'adjudicator' is missing" in err
+
+
+def test_a_template_is_refreshed_when_the_layers_change_and_open_entries_are_listed(raw, run):
+    run("adjudicate", "--raw", raw)
+    _carol(raw)  # a third layer after the template was written
+    code, out, err = run("adjudicate", "--raw", raw)
+    assert code == 1
+    assert "refreshed" in out and "the layers changed since it was written" in out
+    assert read_json(raw / "adjudication" / "example.json")["layers"] == ["alice", "bob", "carol"]
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 1 and "none of the 1 disagreement(s) has a decision" in err
+    assert (
+        "open: segment 1, first_party_collection_use, label (alice: false, bob: true, carol: false)"
+    ) in err
+    # A log with someone's work in it is never rewritten: its stale entries are reported.
+    log = _decide(raw, [False])
+    (raw / "annotations" / "example" / "carol.json").unlink()
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 1 and "no layer carol" in err
+    assert read_json(raw / "adjudication" / "example.json") == log
+
+
+def test_a_layer_the_decided_log_leaves_out_is_named(raw, run):
+    run("adjudicate", "--raw", raw)
+    _decide(raw)
+    _carol(raw)
+    code, out, _ = run("adjudicate", "--raw", raw)
+    assert code == 0 and "not in the log's layers, so not consolidated: carol" in out
