@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from privacy_labels._files import (
@@ -26,9 +25,7 @@ from privacy_labels._files import (
     sha256_bytes,
     write_text_atomic,
 )
-from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.schema import GUIDELINES_VERSION, Category, taxonomy
-from privacy_labels.errors import UsageError
 from privacy_labels.exporters.label_studio import (
     CATEGORY,
     NO_SPAN,
@@ -38,6 +35,7 @@ from privacy_labels.exporters.label_studio import (
     Offsets,
     slot_control,
 )
+from privacy_labels.importers.layers import refuse_replacing, write_validated
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.jsonio import read_json
@@ -456,10 +454,6 @@ def _shape_problem(export: object) -> tuple[str, str] | None:
     return None
 
 
-class LayerExists(UsageError):
-    """An imported document would replace an annotator's document in the corpus (exit 2)."""
-
-
 @dataclass(frozen=True)
 class ImportSummary:
     out: Path
@@ -486,7 +480,7 @@ def import_label_studio(
     at `out` (the policies annotated, copied from `raw`, and the documents).
 
     Into `raw`, an annotator's existing document is replaced only with `replace_layers`
-    (else LayerExists), the consolidated layer never. Raises InvalidInputs, writing nothing.
+    (else LayerExists, see importers/layers.py), the consolidated layer never. Raises InvalidInputs, writing nothing.
     """
     inputs = {"raw corpus": raw, "export": export_path}
     if out is not None:
@@ -523,48 +517,11 @@ def import_label_studio(
     )
     if out is not None:
         with owned_output(out, "import label-studio", inputs) as staging:
-            _write_validated(source, documents, staging, out)
+            write_validated(source, documents, staging, out)
         return summary
-    _refuse_replacing(source, documents, existing, replace_layers)
+    refuse_replacing(source, documents, existing, replace_layers)
     with tempfile.TemporaryDirectory(prefix="privacy-labels-import-") as staging:
-        _write_validated(source, documents, Path(staging), raw)
+        write_validated(source, documents, Path(staging), raw)
     for (policy_id, name), document in documents.items():
         write_text_atomic(source.annotation_path(policy_id, name), dump_json(document))
     return summary
-
-
-def _refuse_replacing(
-    corpus: RawCorpus, documents: dict, existing: list[str], replace_layers: bool
-) -> None:
-    generated = [str(corpus.annotation_path(p, n)) for p, n in documents if n == CONSOLIDATED]
-    if generated:
-        raise LayerExists(
-            f"{generated[0]}: the consolidated layer is written by `privacy-labels adjudicate` "
-            "from the layers and the adjudication log; put changes into the log "
-            f"({corpus.adjudication_dir}/<policy_id>.json), or import under another --annotator"
-        )
-    if existing and not replace_layers:
-        others = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise LayerExists(
-            f"{existing[0]}{others}: the annotator's document exists; pass --replace to "
-            "replace it with the export's, or --annotator to import under another id"
-        )
-
-
-def _write_validated(source: RawCorpus, documents: dict, staging: Path, target: Path) -> None:
-    """Write the annotated policies and the documents as a raw corpus at `staging` and validate
-    it; problems name their files as they will be in `target`."""
-    corpus = RawCorpus(staging)
-    corpus.policies_dir.mkdir()
-    for policy_id in sorted({p for p, _ in documents}):
-        for path in (source.text_path(policy_id), source.sidecar_path(policy_id)):
-            shutil.copyfile(path, corpus.policies_dir / path.name)
-    for (policy_id, name), document in documents.items():
-        path = corpus.annotation_path(policy_id, name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_json(document), encoding="utf-8")
-    problems = Validator(default_raw=staging).validate_corpus(corpus)
-    if problems:  # the staging folder is dropped
-        raise InvalidInputs(
-            [replace(p, file=p.file.replace(str(staging), str(target), 1)) for p in problems]
-        )
