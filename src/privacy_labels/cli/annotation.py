@@ -13,6 +13,7 @@ from privacy_labels.cli.options import (
     EXIT_INVALID,
     EXIT_OK,
     Parents,
+    annotator,
     labeled_argument,
     layer_list,
     redaction,
@@ -87,6 +88,10 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
 
     if not args.export.is_file():
         raise UsageError(f"{args.export}: no such file; give a Label Studio JSON export")
+    if args.replace and args.out is not None:
+        raise UsageError(
+            "--replace applies to --into-raw: an import into --out replaces no one's document"
+        )
     # As the annotation schema: a model's annotations name it; an adjudication may name the
     # model that adjudicated; a person's or an import's never name one.
     if (args.annotator_kind == "model" and args.model is None) or (
@@ -108,6 +113,7 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
         args.export,
         args.out,
         raw=args.raw,
+        replace_layers=args.replace,
         annotator=args.annotator,
         annotated_date=args.annotated_date,
         method=method,
@@ -117,11 +123,25 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
         return EXIT_OK
+    what = f"{result.n_documents:,} annotation documents ({result.n_practices:,} practices)"
+    if args.out is None:
+        print(
+            f"added {what} to {args.raw} as layers"
+            + (f", replacing {', '.join(result.replaced)}" if result.replaced else "")
+        )
+        print(f"next: privacy-labels build --raw {args.raw}")
+        return EXIT_OK
+    print(f"imported {what} into {result.out}; they validate")
+    if result.replaced:
+        print(
+            f"note: {len(result.replaced)} of them would replace the annotator's document in "
+            f"{args.raw}: {', '.join(result.replaced)}"
+        )
     print(
-        f"imported {result.n_documents:,} annotation documents ({result.n_practices:,} "
-        f"practices) into {result.out}; they validate"
+        f"next: privacy-labels import label-studio {args.export} --raw {args.raw} --into-raw "
+        "(adds the documents as layers; refuses to replace one unless given --replace), "
+        "then build"
     )
-    print(f"next: copy {result.out / 'annotations'}/* into {args.raw / 'annotations'}/, then build")
     return EXIT_OK
 
 
@@ -148,20 +168,32 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         )
         return EXIT_OK if is_complete else EXIT_INVALID
     for result in results:
-        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) == 2 else ""
+        layers = f" ({' vs '.join(result.layers)})" if len(result.layers) >= 2 else ""
         line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
         print(
             line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
         )
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
+        for entry in result.open:
+            print(f"  open: {open_entry(entry)}", file=sys.stderr)
     done = sum(r.status in ("consolidated", "unchanged") for r in results)
     print(
-        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two layers "
-        "consolidated" + ("" if is_complete else "; --format json lists the open disagreements"),
+        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two or more "
+        "layers consolidated",
         file=sys.stdout if is_complete else sys.stderr,
     )
     return EXIT_OK if is_complete else EXIT_INVALID
+
+
+def open_entry(entry: dict) -> str:
+    """An undecided log entry in one line: where, what, and what each layer reads."""
+    what = entry["kind"] + (f" {entry['attribute']}" if "attribute" in entry else "")
+    readings = ", ".join(
+        f"{name}: {json.dumps(value)}" for name, value in entry["readings"].items()
+    )
+    ids = f" [{', '.join(entry['practice_ids'].values())}]" if "practice_ids" in entry else ""
+    return f"segment {entry['segment_id']}, {entry['category']}, {what}{ids} ({readings})"
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
@@ -251,12 +283,27 @@ def add_import(sub, common: Parents) -> None:
         "documents, one per task and annotator, with offsets mapped back to the policy text "
         "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
         "annotated policies, copied from --raw, and the documents, validated with the corpus "
-        "in --raw; nothing is written while a problem remains.",
+        "in --raw; or, with --into-raw, adds the documents to --raw as layers, never replacing "
+        "an annotator's document there unless given --replace. Nothing is written while a "
+        "problem remains.",
     )
     p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, metavar="DIR", help="raw corpus to write")
+    where.add_argument(
+        "--into-raw",
+        action="store_true",
+        help="add the documents to the corpus in --raw as layers",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --into-raw: replace an annotator's existing document of a policy (without "
+        "it, the import is refused, naming the document)",
+    )
     p.add_argument(
         "--annotator",
+        type=annotator,
         help="annotator id (a lowercase slug) for every annotation; without it, the local part "
         "of the user's e-mail when the export carries one (Label Studio's JSON export names "
         "users by number only)",
@@ -291,7 +338,7 @@ def add_import(sub, common: Parents) -> None:
     p.add_argument(
         "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
     )
-    p.set_defaults(run=cmd_import_label_studio, unchanged="{out} is unchanged")
+    p.set_defaults(run=cmd_import_label_studio, unchanged="nothing was written")
 
 
 def add_export(sub, common: Parents) -> None:
@@ -355,10 +402,10 @@ def add_adjudicate(sub, common: Parents) -> None:
     p = sub.add_parser(
         "adjudicate",
         parents=[common.fmt, common.raw],
-        help="resolve the disagreements of two layers into the consolidated layer",
-        description="For each policy with two annotation layers (or --layers), list every "
-        "disagreement (a label only one layer gives, a practice without a partner, an "
-        "attribute value paired practices differ on). Without an adjudication log "
+        help="resolve the disagreements of the layers into the consolidated layer",
+        description="For each policy with two or more annotation layers (or --layers), keep "
+        "what more than half of the layers give and list every other disagreement (a label, a "
+        "practice, an attribute value no majority gives). Without an adjudication log "
         "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
         "complete log, one decision per disagreement, it writes the consolidated layer "
         "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
@@ -370,9 +417,9 @@ def add_adjudicate(sub, common: Parents) -> None:
     p.add_argument(
         "--layers",
         type=layer_list,
-        metavar="BASE,OTHER",
-        help="the two annotators to adjudicate, the base layer first (default: the policy's "
-        "two annotators other than consolidated, in alphabetical order)",
+        metavar="BASE,OTHER[,...]",
+        help="the annotators to adjudicate, the base layer first (default: the policy's "
+        "annotators other than consolidated, in alphabetical order)",
     )
     p.add_argument(
         "--check",

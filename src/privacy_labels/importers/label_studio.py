@@ -2,18 +2,29 @@
 annotation documents (exporters/label_studio.py makes the configuration and tasks,
 and its module docstring says how a practice looks in Label Studio).
 
+    privacy-labels import label-studio EXPORT.json --raw data/raw --into-raw [--replace]
     privacy-labels import label-studio EXPORT.json --raw data/raw --out DIR
+
+`--into-raw` adds the documents to the corpus in --raw as new layers, and refuses to replace
+an annotator's document there unless told to (`--replace`); `--out` writes a corpus of its
+own, to review before adding it the same way.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-from dataclasses import dataclass, field, replace
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._files import (
+    claim_output,
+    dump_json,
+    owned_output,
+    sha256_bytes,
+    write_text_atomic,
+)
 from privacy_labels.contract.schema import GUIDELINES_VERSION, Category, taxonomy
 from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
@@ -24,6 +35,7 @@ from privacy_labels.exporters.label_studio_interface import (
     Offsets,
     slot_control,
 )
+from privacy_labels.importers.layers import refuse_replacing, write_validated
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.jsonio import read_json
@@ -303,10 +315,9 @@ def convert_export(
     for path in corpus.annotation_paths():
         doc = json.loads(path.read_text(encoding="utf-8"))
         taken_by[doc["policy_id"], doc["annotator"]] = {p["practice_id"] for p in doc["practices"]}
-    if not isinstance(export, list):
-        conv.add(
-            "$", "expected a list of tasks", "export the project as JSON (not JSON-MIN or CSV)"
-        )
+    shape_problem = _shape_problem(export)
+    if shape_problem:
+        conv.add("$", *shape_problem)
         return documents, conv.problems
     for t, item in enumerate(export):
         where = f"$[{t}]"
@@ -418,7 +429,29 @@ def convert_export(
                 provenance=provenance,
                 practices=sorted(practices, key=lambda p: p["practice_id"]),
             )
+    if not documents and not conv.problems:
+        conv.add(
+            "$",
+            f"no annotation in the export's {len(export)} task(s)",
+            "annotate the tasks in Label Studio, then export the project as JSON",
+        )
     return documents, conv.problems
+
+
+def _shape_problem(export: object) -> tuple[str, str] | None:
+    """What is wrong with an export that is not Label Studio's JSON export at all, if it is not."""
+    as_json = "export the project as JSON (not JSON-MIN or CSV)"
+    if not isinstance(export, list):
+        return "expected a list of tasks", as_json
+    tasks = [item for item in export if isinstance(item, dict)]
+    if tasks and not any("data" in item for item in tasks):
+        return "the tasks have no data: a JSON-MIN or CSV export", as_json
+    if tasks and not any("annotations" in item for item in tasks):
+        return (
+            "the tasks have no annotations: tasks to import into Label Studio, not an export",
+            "import them into Label Studio, annotate, then export the project as JSON",
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -426,25 +459,34 @@ class ImportSummary:
     out: Path
     n_documents: int
     n_practices: int
+    # The corpus's documents the import replaced (into the corpus) or would replace (--out).
+    replaced: list[str] = field(default_factory=list)
 
 
 def import_label_studio(
     export_path: Path,
-    out: Path,
+    out: Path | None,
     *,
     raw: Path,
+    replace_layers: bool = False,
     annotator: str | None = None,
     annotated_date: str | None = None,
     method: str = DEFAULT_METHOD,
     guidelines_version: str = GUIDELINES_VERSION,
     provenance: dict | None = None,
 ) -> ImportSummary:
-    """Convert a Label Studio JSON export into a raw corpus at `out` (the policies annotated,
-    from `raw`, and the documents), validated; raises InvalidInputs, writing nothing."""
+    """Convert a Label Studio JSON export into annotation documents, validated, and write
+    them into the raw corpus `raw` as layers (`out` None), or into a raw corpus of their own
+    at `out` (the policies annotated, copied from `raw`, and the documents).
 
+    Into `raw`, an annotator's existing document is replaced only with `replace_layers`
+    (else LayerExists, see importers/layers.py), the consolidated layer never. Raises InvalidInputs, writing nothing.
+    """
     inputs = {"raw corpus": raw, "export": export_path}
-    claim_output(out, "import label-studio", inputs)
-    problems = Validator(default_raw=raw).validate_corpus(RawCorpus(raw))
+    if out is not None:
+        claim_output(out, "import label-studio", inputs)
+    source = RawCorpus(raw)
+    problems = Validator(default_raw=raw).validate_corpus(source)
     if problems:  # the policies and annotations the export is checked against
         raise InvalidInputs(problems)
     export, problem = read_json(export_path)
@@ -453,7 +495,7 @@ def import_label_studio(
     documents, problems = convert_export(
         export,
         str(export_path),
-        RawCorpus(raw),
+        source,
         annotator=annotator,
         annotated_date=annotated_date,
         method=method,
@@ -462,19 +504,24 @@ def import_label_studio(
     )
     if problems:
         raise InvalidInputs(problems)
-    with owned_output(out, "import label-studio", inputs) as staging:
-        source, corpus = RawCorpus(raw), RawCorpus(staging)
-        corpus.policies_dir.mkdir()
-        for policy_id in sorted({p for p, _ in documents}):
-            for path in (source.text_path(policy_id), source.sidecar_path(policy_id)):
-                shutil.copyfile(path, corpus.policies_dir / path.name)
-        for (policy_id, name), document in documents.items():
-            path = corpus.annotations_dir / policy_id / f"{name}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(dump_json(document), encoding="utf-8")
-        problems = Validator(default_raw=staging).validate_corpus(corpus)
-        if problems:  # named as they would be in `out`; the staging folder is dropped
-            raise InvalidInputs(
-                [replace(p, file=p.file.replace(str(staging), str(out), 1)) for p in problems]
-            )
-    return ImportSummary(out, len(documents), sum(len(d["practices"]) for d in documents.values()))
+    existing = [
+        str(source.annotation_path(*key))
+        for key in documents
+        if source.annotation_path(*key).exists()
+    ]
+    summary = ImportSummary(
+        out or raw,
+        len(documents),
+        sum(len(d["practices"]) for d in documents.values()),
+        existing,
+    )
+    if out is not None:
+        with owned_output(out, "import label-studio", inputs) as staging:
+            write_validated(source, documents, staging, out)
+        return summary
+    refuse_replacing(source, documents, existing, replace_layers)
+    with tempfile.TemporaryDirectory(prefix="privacy-labels-import-") as staging:
+        write_validated(source, documents, Path(staging), raw)
+    for (policy_id, name), document in documents.items():
+        write_text_atomic(source.annotation_path(policy_id, name), dump_json(document))
+    return summary

@@ -7,6 +7,7 @@ valid decision per disagreement, each entry matching one as the layers are now.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from privacy_labels.contract.schema import taxonomy
@@ -16,25 +17,32 @@ from privacy_labels.raw.problems import Problem, did_you_mean, json_path
 
 
 def log_problems(path: Path, log: object, policy_id: str) -> list[Problem]:
+    """The log's faults against its schema and its file name, all of them."""
     problems = list(dict.fromkeys(schema_problems("adjudication", str(path), log)))
-    if problems:
-        return problems
-    if log["policy_id"] != policy_id:
-        return [
+    given = log.get("policy_id") if isinstance(log, dict) else None
+    if isinstance(given, str) and given != policy_id:
+        problems.append(
             Problem(
                 str(path),
                 "$.policy_id",
-                f"policy_id {log['policy_id']!r} differs from the file name",
+                f"policy_id {given!r} differs from the file name",
                 f"set it to {policy_id!r}",
             )
-        ]
-    return []
+        )
+    return problems
+
+
+def entry_index(problem: Problem) -> int | None:
+    """The entry a problem is in, if it is in one (its other entries can still be checked)."""
+    found = re.match(r"\$\.entries\[(\d+)\]", problem.path)
+    return int(found.group(1)) if found else None
 
 
 def decisions_of(
-    path: Path, log: dict, comparison: Comparison
+    path: Path, log: dict, comparison: Comparison, skipped: set[int | None] = frozenset()
 ) -> tuple[dict[tuple, dict], list[Problem], list[dict]]:
-    """The log's decision per disagreement key, the log's problems, and the open entries."""
+    """The log's decision per disagreement key, the log's problems, and the open entries;
+    the entries `skipped` (reported already) are left out."""
     wanted = {d.key: d for d in comparison.disagreements}
     file = str(path)
     decisions: dict[tuple, dict] = {}
@@ -42,6 +50,8 @@ def decisions_of(
     problems = []
     undecided = set()
     for i, entry in enumerate(log["entries"]):
+        if i in skipped:
+            continue
         where = json_path(["entries", i])
         disagreement = wanted.get(_entry_key(entry))
         if disagreement is None:
@@ -54,7 +64,7 @@ def decisions_of(
                     + (f", {entry['attribute']}" if entry.get("attribute") else "")
                     + ")",
                     "the layers changed since the entry was written: remove it (run "
-                    "`privacy-labels adjudicate --format json` to list the open disagreements)",
+                    "`privacy-labels adjudicate` to list the open disagreements)",
                 )
             )
             continue

@@ -1,20 +1,21 @@
-"""Two annotation layers of a policy compared: the labels they agree on, their paired
-practices, and every disagreement (raw/adjudicate.py states the rule).
+"""The annotation layers of a policy compared: the labels and values a majority gives, their
+practices grouped across the layers, and every disagreement (raw/adjudicate.py states the rule).
 
     comparison = compare_layers(("alice", "bob"), {"alice": [...], "bob": [...]})
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from privacy_labels.contract.layers import LayerPractice, by_label, differing, match
+from privacy_labels.contract.layers import LayerPractice, by_label, match
 from privacy_labels.contract.schema import taxonomy
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One place where two layers differ, with what each says."""
+    """One place where the layers differ, with what each says."""
 
     kind: str
     segment_id: int
@@ -40,70 +41,124 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """Two layers of a policy, compared: what they agree on and where they differ."""
+class Group:
+    """Practices of one label that the layers give as one practice: the anchor (of the first
+    layer, in layer order, that has one) and the practices matched to it in later layers."""
 
-    layers: tuple[str, str]
-    # label -> the pairs of (base, other) practices of an agreed label
-    pairs: dict[tuple[int, str], list[tuple[LayerPractice, LayerPractice]]]
-    # label -> layer -> its practices, for every label either layer gives
+    members: dict[str, LayerPractice]  # layer -> practice, in layer order
+    is_kept: bool  # more than half of the layers give it
+
+    @property
+    def anchor(self) -> LayerPractice:
+        return next(iter(self.members.values()))
+
+    @property
+    def practice_ids(self) -> dict[str, str]:
+        return {name: p.practice_id for name, p in self.members.items()}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The layers of a policy, compared: what a majority gives and where they differ."""
+
+    layers: tuple[str, ...]
+    # label -> layer -> its practices, for every label any layer gives
     practices: dict[tuple[int, str], dict[str, list[LayerPractice]]]
+    # label -> its practices grouped across the layers, for every label a majority gives
+    groups: dict[tuple[int, str], list[Group]]
+    # (label, anchor practice_id) -> attribute -> the value more than half of the layers give
+    majority_values: dict[tuple, dict[str, str | None]]
     disagreements: list[Disagreement]
+
+    def is_majority(self, n: int) -> bool:
+        return 2 * n > len(self.layers)
 
 
 def _order(label: tuple[int, str]) -> tuple[int, int]:
     return label[0], taxonomy().category_ids.index(label[1])
 
 
+def _groups(by_layer: dict[str, list[LayerPractice]], n_layers: int) -> list[Group]:
+    """The label's practices grouped: each layer's practices not yet grouped anchor a group
+    each and are matched one to one with each later layer's (contract.layers.match); groups
+    in the order their anchors were matched with the next layer, then the unmatched ones."""
+    layers = list(by_layer)
+    remaining = {name: list(by_layer[name]) for name in layers}
+    groups: list[Group] = []
+    for i, name in enumerate(layers):
+        anchors = remaining[name]
+        members = {p.practice_id: {name: p} for p in anchors}
+        order: list[str] | None = None
+        for later in layers[i + 1 :]:
+            pairs = match(anchors, remaining[later])
+            if order is None:
+                order = [p.practice_id for p, _ in pairs]
+            for p, q in pairs:
+                members[p.practice_id][later] = q
+            taken = {q.practice_id for _, q in pairs}
+            remaining[later] = [q for q in remaining[later] if q.practice_id not in taken]
+        first = order or []
+        ids = first + [p.practice_id for p in anchors if p.practice_id not in first]
+        groups += [Group(members[i], 2 * len(members[i]) > n_layers) for i in ids]
+    return groups
+
+
 def compare_layers(
-    layers: tuple[str, str], practices: dict[str, list[LayerPractice]]
+    layers: tuple[str, ...], practices: dict[str, list[LayerPractice]]
 ) -> Comparison:
-    """Every disagreement between two layers' practices (the rule: raw/adjudicate.py's docstring)."""
-    base, other = layers
+    """Every disagreement between the layers' practices (the rule: raw/adjudicate.py's
+    docstring)."""
+    n = len(layers)
     grouped = {name: by_label(practices[name]) for name in layers}
-    labels = sorted(grouped[base].keys() | grouped[other].keys(), key=_order)
+    labels = sorted(set().union(*(g.keys() for g in grouped.values())), key=_order)
     disagreements: list[Disagreement] = []
-    pairs = {}
+    all_groups, majority_values = {}, {}
     for label in labels:
         segment_id, category = label
-        ours, theirs = grouped[base].get(label, []), grouped[other].get(label, [])
-        if not ours or not theirs:
-            disagreements.append(
-                Disagreement("label", segment_id, category, {base: bool(ours), other: bool(theirs)})
-            )
+        by_layer = {name: grouped[name].get(label, []) for name in layers}
+        if 2 * sum(bool(own) for own in by_layer.values()) <= n:
+            readings = {name: bool(own) for name, own in by_layer.items()}
+            disagreements.append(Disagreement("label", segment_id, category, readings))
             continue
-        pairs[label] = matched = match(ours, theirs)
-        paired = {p.practice_id for pair in matched for p in pair}
-        for name, own in ((base, ours), (other, theirs)):
-            for practice in own:
-                if practice.practice_id not in paired:
-                    disagreements.append(
-                        Disagreement(
-                            "practice",
-                            segment_id,
-                            category,
-                            {base: name == base, other: name == other},
-                            practice_ids={name: practice.practice_id},
-                        )
+        all_groups[label] = groups = _groups(by_layer, n)
+        for group in groups:
+            if not group.is_kept:
+                disagreements.append(
+                    Disagreement(
+                        "practice",
+                        segment_id,
+                        category,
+                        {name: name in group.members for name in layers},
+                        practice_ids=group.practice_ids,
                     )
-        for p, q in matched:
-            for attribute in differing(p, q):
+                )
+        for group in groups:
+            if not group.is_kept:
+                continue
+            values = majority_values[label, group.anchor.practice_id] = {}
+            for attribute in taxonomy().category(category).attribute_ids:
+                readings = {name: p.slot_values.get(attribute) for name, p in group.members.items()}
+                if len(set(readings.values())) == 1:
+                    continue  # no one differs (or no one gives the attribute)
+                counts = Counter(readings.values())
+                value, count = counts.most_common(1)[0]
+                if 2 * count > n:
+                    values[attribute] = value
+                    continue
                 disagreements.append(
                     Disagreement(
                         "attribute",
                         segment_id,
                         category,
-                        {
-                            base: p.slot_values.get(attribute),
-                            other: q.slot_values.get(attribute),
-                        },
+                        readings,
                         attribute=attribute,
-                        practice_ids={base: p.practice_id, other: q.practice_id},
+                        practice_ids=group.practice_ids,
                     )
                 )
     return Comparison(
-        layers,
-        pairs,
+        tuple(layers),
         {label: {n: grouped[n].get(label, []) for n in layers} for label in labels},
+        all_groups,
+        majority_values,
         disagreements,
     )

@@ -413,3 +413,112 @@ def test_a_source_id_stays_with_its_own_practice_only(run, tmp_path):
                        "--out", tmp_path / "back2", "--annotated-date", "2026-12-01")  # fmt: skip
     assert code == 1 and f"practice {practice}: its regions carry different source ids" in err
     assert not (tmp_path / "back2").exists()
+
+
+def _raw_copy(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    return raw
+
+
+def _export_file(tmp_path, export) -> str:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    return path
+
+
+def test_an_import_into_the_corpus_never_replaces_a_layer_unless_told(run, tmp_path):
+    raw = _raw_copy(tmp_path)
+    task = exported(run, raw, tmp_path / "ls")[0]
+    alice = raw / "annotations" / "example" / "alice.json"
+    before = alice.read_bytes()
+    one_practice = as_export([task])
+    results = one_practice[0]["annotations"][0]["result"]
+    practice_of = {r["id"]: r["value"]["text"][0] for r in results if r["from_name"] == PRACTICE_ID}
+    first = min(practice_of.values())
+    results[:] = [r for r in results if practice_of.get(r.get("id")) == first]
+    path = _export_file(tmp_path, one_practice)
+
+    code, _, err = run("import", "label-studio", path, "--raw", raw, "--into-raw")
+    assert code == 2
+    assert f"{alice}: the annotator's document exists; pass --replace" in err
+    assert alice.read_bytes() == before
+
+    code, out, err = run("import", "label-studio", path, "--raw", raw, "--out", tmp_path / "o")
+    assert code == 0, err
+    assert f"would replace the annotator's document in {raw}: {alice}" in out
+    assert "--into-raw" in out and "copy" not in out
+    assert alice.read_bytes() == before
+
+    code, out, err = run("import", "label-studio", path, "--raw", raw, "--into-raw", "--replace")
+    assert code == 0, err
+    assert f"replacing {alice}" in out
+    assert len(read_json(alice)["practices"]) == 1
+
+
+def test_an_import_into_the_corpus_adds_a_new_annotators_layer(run, tmp_path):
+    raw = _raw_copy(tmp_path)
+    task = exported(run, raw, tmp_path / "ls")[0]
+    path = _export_file(tmp_path, as_export([task]))
+    code, out, err = run(
+        "import", "label-studio", path, "--raw", raw, "--into-raw", "--annotator", "bob"
+    )
+    assert code == 0, err
+    assert "added 1 annotation documents" in out
+    assert sorted(p.name for p in (raw / "annotations" / "example").iterdir()) == [
+        "alice.json",
+        "bob.json",
+    ]
+    code, _, err = run("validate", raw)
+    assert code == 0, err
+
+
+def test_the_consolidated_layer_is_never_imported_over(run, tmp_path):
+    raw = _raw_copy(tmp_path)
+    task = exported(run, raw, tmp_path / "ls")[0]
+    path = _export_file(tmp_path, as_export([task]))
+    for replace_flag in ([], ["--replace"]):
+        code, _, err = run(
+            "import", "label-studio", path, "--raw", raw, "--into-raw",
+            "--annotator", "consolidated", *replace_flag,
+        )  # fmt: skip
+        assert code == 2
+        assert "consolidated.json: the consolidated layer is written by" in err
+        assert "put changes into the log" in err
+    assert not (raw / "annotations" / "example" / "consolidated.json").exists()
+
+
+def test_an_annotator_that_is_no_slug_is_a_usage_error(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    code, _, err = _import(run, tmp_path, as_export([task]), "--annotator", "Alice Smith")
+    assert code == 2
+    assert "'Alice Smith' is not an annotator id (a lowercase slug)" in err
+    assert not (tmp_path / "back").exists()
+
+
+@pytest.mark.parametrize(
+    ("shape", "message"),
+    [
+        ("tasks", "the tasks have no annotations: tasks to import into Label Studio"),
+        ("json-min", "the tasks have no data: a JSON-MIN or CSV export"),
+        ("unannotated", "no annotation in the export's 1 task(s)"),
+    ],
+)
+def test_a_file_that_is_not_an_annotated_export_is_named_as_such(run, tmp_path, shape, message):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    export = {
+        "tasks": [task],
+        "json-min": [{"id": 1, "policy_id": "example", "category": ["first_party_collection_use"]}],
+        "unannotated": [{"id": 1, "data": task["data"], "annotations": []}],
+    }[shape]
+    code, out, err = _import(run, tmp_path, export)
+    assert code == 1
+    assert f"export.json: $: {message}" in err
+    assert "no policy None" not in err and "imported" not in out
+    assert not (tmp_path / "back").exists()
+
+
+def test_replace_without_into_raw_is_a_usage_error(run, tmp_path):
+    task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
+    code, _, err = _import(run, tmp_path, as_export([task]), "--replace")
+    assert code == 2 and "--replace applies to --into-raw" in err

@@ -285,7 +285,8 @@ def test_policies_without_two_layers_are_skipped_and_usage_errors_exit_2(raw, ru
     assert code == 0 and "skipped: 1 layer(s) (alice)" in out
     assert run("adjudicate", "nosuchpolicy", "--raw", raw)[0] == 2
     assert run("adjudicate", "--raw", raw, "--layers", "alice")[0] == 2
-    assert run("adjudicate", "--raw", raw, "--layers", "alice,bob,carol")[0] == 2
+    code, _, err = run("adjudicate", "--raw", raw, "--layers", "alice,bob,carol")
+    assert code == 1 and "has no annotation by bob, carol" in err
     assert run("adjudicate", "--raw", tmp_path / "nothing")[0] == 2
     code, _, err = run("adjudicate", "--raw", raw, "--layers", "alice,bob")
     assert code == 1 and "has no annotation by bob" in err
@@ -299,3 +300,125 @@ def test_an_invalid_layer_is_named_before_anything_is_compared(raw, run):
     err = _problems(run, raw)
     assert "bob.json: $.practices[0].category: unknown category" in err
     assert not (raw / "adjudication").exists()
+
+
+def _carol(raw, purpose: str = "marketing") -> dict:
+    """A third layer: alice's, with another purpose for alice-002's partner."""
+    alice = read_json(raw / "annotations" / "example" / "alice.json")
+    carol = json.loads(json.dumps(alice).replace("example-alice-", "example-carol-"))
+    carol["annotator"] = "carol"
+    carol["practices"][1]["attributes"]["purpose"] = {"value": purpose}
+    write_json(raw / "annotations" / "example" / "carol.json", carol)
+    return alice
+
+
+def test_three_layers_keep_what_more_than_half_give(raw, run):
+    alice = _carol(raw)
+    code, out, _ = run("adjudicate", "--raw", raw)
+    assert code == 1 and "1 disagreement(s) to decide" in out
+    log = read_json(raw / "adjudication" / "example.json")
+    assert log["layers"] == ["alice", "bob", "carol"]
+    # alice and carol outvote bob's purpose, alice-005 and the missing choice label.
+    assert log["entries"] == [
+        {
+            "kind": "label",
+            "segment_id": 1,
+            "category": "first_party_collection_use",
+            "readings": {"alice": False, "bob": True, "carol": False},
+        }
+    ]
+    _decide(raw, [False])
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 0, err
+    consolidated = read_json(raw / "annotations" / "example" / "consolidated.json")
+    assert {p["source_id"]: p["attributes"] for p in consolidated["practices"]} == {
+        p["practice_id"]: p["attributes"] for p in alice["practices"]
+    }
+    assert "alice, bob and carol" in consolidated["provenance"]["process"]
+
+
+def test_a_value_no_majority_gives_goes_to_the_log(raw, run):
+    _carol(raw, purpose="analytics_research")
+    run("adjudicate", "--raw", raw)
+    [attribute, label] = read_json(raw / "adjudication" / "example.json")["entries"]
+    assert attribute["readings"] == {
+        "alice": "marketing",
+        "bob": "advertising",
+        "carol": "analytics_research",
+    }
+    assert attribute["practice_ids"] == {
+        "alice": "example-alice-002",
+        "bob": "example-bob-002",
+        "carol": "example-carol-002",
+    }
+    assert label["kind"] == "label"
+    _decide(raw, ["advertising", False])
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 0, err
+    consolidated = read_json(raw / "annotations" / "example" / "consolidated.json")
+    assert consolidated["practices"][1]["attributes"]["purpose"] == {"value": "advertising"}
+
+
+def test_a_hand_edit_of_the_consolidated_layer_is_refused_never_lost(raw, run):
+    run("adjudicate", "--raw", raw)
+    _decide(raw)
+    assert run("adjudicate", "--raw", raw)[0] == 0
+    path = raw / "annotations" / "example" / "consolidated.json"
+    # A changed decision is a change of the log's: the layer follows it.
+    _decide(raw, ["marketing", True, False, True])
+    assert run("adjudicate", "--raw", raw)[0] == 0
+    edited = read_json(path)
+    edited["practices"][0]["attributes"]["purpose"] = {"value": "legal_requirement"}
+    write_json(path, edited)
+    before = path.read_bytes()
+    for check in ([], ["--check"]):
+        code, _, err = run("adjudicate", "--raw", raw, *check)
+        assert code == 1
+        assert f"{path} was edited since adjudicate wrote it" in err
+        assert f"put the change into {raw / 'adjudication' / 'example.json'}" in err
+        assert path.read_bytes() == before
+    path.unlink()
+    assert run("adjudicate", "--raw", raw)[0] == 0
+
+
+def test_every_fault_of_a_log_is_reported_in_one_run(raw, run):
+    run("adjudicate", "--raw", raw)
+    log = _decide(raw)
+    del log["adjudicator"]
+    log["entries"][0]["rule"] = "gut feeling"  # against the schema
+    log["entries"][1]["decision"] = "yes"  # a label decision is true or false
+    log["entries"][2]["readings"]["bob"] = False  # stale
+    write_json(raw / "adjudication" / "example.json", log)
+    err = _problems(run, raw)
+    assert "$.entries[0].rule" in err
+    assert "$.entries[1].decision: a label decision is true or false" in err
+    assert "$.entries[2].readings: stale" in err
+    assert "$.adjudicator: required field 'adjudicator' is missing" in err
+
+
+def test_a_template_is_refreshed_when_the_layers_change_and_open_entries_are_listed(raw, run):
+    run("adjudicate", "--raw", raw)
+    _carol(raw)  # a third layer after the template was written
+    code, out, err = run("adjudicate", "--raw", raw)
+    assert code == 1
+    assert "refreshed" in out and "the layers changed since it was written" in out
+    assert read_json(raw / "adjudication" / "example.json")["layers"] == ["alice", "bob", "carol"]
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 1 and "none of the 1 disagreement(s) has a decision" in err
+    assert (
+        "open: segment 1, first_party_collection_use, label (alice: false, bob: true, carol: false)"
+    ) in err
+    # A log with someone's work in it is never rewritten: its stale entries are reported.
+    log = _decide(raw, [False])
+    (raw / "annotations" / "example" / "carol.json").unlink()
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 1 and "no layer carol" in err
+    assert read_json(raw / "adjudication" / "example.json") == log
+
+
+def test_a_layer_the_decided_log_leaves_out_is_named(raw, run):
+    run("adjudicate", "--raw", raw)
+    _decide(raw)
+    _carol(raw)
+    code, out, _ = run("adjudicate", "--raw", raw)
+    assert code == 0 and "not in the log's layers, so not consolidated: carol" in out
