@@ -197,11 +197,44 @@ def _write_json(value: object, out: list[str], newline: str) -> None:
         raise _NotPlain
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system shows it."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, and back
+    os.umask(mask)
+    return mask
+
+
+def as_if_created(path: Path | int, *, folder: bool = False, like: Path | None = None) -> None:
+    """Give a staged file (a path or an open descriptor) or folder the mode a plain create
+    would have: the mode of the file `like` it replaces, else 0666 (0777 for a folder) less
+    the umask. mkstemp and mkdtemp make them private (0600, 0700), which on a shared machine
+    would lock other users out of every file swapped into place.
+    """
+    try:
+        mode = like.stat().st_mode & 0o7777 if like is not None else None
+    except FileNotFoundError:
+        mode = None
+    if mode is None:
+        mode = (0o777 if folder else 0o666) & ~current_umask()
+    if isinstance(path, int):
+        os.fchmod(path, mode)
+    else:
+        os.chmod(path, mode)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file (UTF-8, LF) so that readers see the old or the new file, never half."""
+    """Write a text file (UTF-8, LF) so that readers see the old or the new file, never half.
+
+    The file keeps the mode of the one it replaces; a new one gets the umask's.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        as_if_created(fd, like=path)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -444,7 +477,7 @@ def replace_dir_when_done(target: Path, *, lock: bool = True, before_swap=None) 
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         )
         try:
-            staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
+            as_if_created(staging, folder=True)
             yield staging
             if before_swap is not None:
                 before_swap()
