@@ -121,3 +121,22 @@ def test_a_second_build_of_unchanged_inputs_writes_nothing(built, tmp_path, run)
     assert file_bytes(out)["practices.csv"] == file_bytes(built)["practices.csv"]
     code, stdout, _ = run("build", "--raw", raw, "--out", out, "--force")
     assert stdout.startswith("built ")
+
+
+def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_path, run):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    source = tmp_path / "new.txt"
+    source.write_text("We collect your e-mail address to answer your questions. " * 4)
+    add = ("add-policy", source, "--raw", raw, "--policy-id", "new", "--organisation", "New")
+    assert run(*add, "--license", "CC0-1.0")[0] == 0
+    out = tmp_path / "labeled"
+    assert run("build", "--quiet", "--raw", raw, "--out", out)[0] == 0
+    # segments yes, but no segment_labels rows whose has_* False would train as "not here"
+    assert "new" in set(pl.load("segments", out)["policy_id"])
+    assert "new" not in set(pl.load("segment_labels", out)["policy_id"])
+    labels = pl.load("policy_labels", out).set_index("policy_id")
+    cells = [c for c in labels.columns if str(labels[c].dtype) == "category"]
+    assert set(labels.loc["new", cells]) == {"not_annotated"}
+    assert "not_annotated" not in set(labels.loc["example", cells])
+    assert run("check", out, "--report", tmp_path / "report")[0] == 0
