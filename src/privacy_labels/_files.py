@@ -209,11 +209,9 @@ def current_umask() -> int:
 
 
 def as_if_created(path: Path | int, *, folder: bool = False, like: Path | None = None) -> None:
-    """Give a staged file (a path or an open descriptor) or folder the mode a plain create
-    would have: the mode of the file `like` it replaces, else 0666 (0777 for a folder) less
-    the umask. mkstemp and mkdtemp make them private (0600, 0700), which on a shared machine
-    would lock other users out of every file swapped into place.
-    """
+    """Give a staged file (path or descriptor) or folder the mode of the file `like` it
+    replaces, else a plain create's: 0666 (0777 for a folder) less the umask. mkstemp and
+    mkdtemp make them private, locking a shared machine's other users out of our outputs."""
     try:
         mode = like.stat().st_mode & 0o7777 if like is not None else None
     except FileNotFoundError:
@@ -465,12 +463,29 @@ def replace_dir_when_done(target: Path, *, lock: bool = True, before_swap=None) 
 
     Readers of `target` see the old folder or the new one, whole, never a mix
     and never nothing; the swap is one atomic rename where the system has one.
-    On any error the staging folder is removed and `target` is left as it was.
+    On any error the staging folder is removed, and so are the folders above
+    `target` made for it, and `target` is left as it was.
     With `lock`, a second run on the same target fails with Busy; pass False
     only when the caller holds a lock that covers `target`. Commands write
     through owned_output, which first checks that `target` is theirs to replace.
     """
+    made = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _replacing(target, lock, before_swap) as staging:
+            yield staging
+    except BaseException:
+        for folder in made:  # deepest first; one another run has filled since is kept
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, lock: bool, before_swap) -> Iterator[Path]:
+    """replace_dir_when_done's work, once the folder `target` goes into exists."""
     with exclusive(target) if lock else contextlib.nullcontext():
         _clear_interrupted_runs(target)
         staging = Path(

@@ -194,3 +194,11 @@ def test_a_replaced_file_keeps_its_mode(tmp_path, umask):
     citation.chmod(0o644)
     _files.write_text_atomic(citation, "new")
     assert citation.read_text() == "new" and mode(citation) == 0o644
+
+
+def test_an_error_removes_the_folders_made_for_the_output(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "kept.txt").write_text("a user's")
+    with pytest.raises(RuntimeError), replace_dir_when_done(tmp_path / "data/a/b/out"):
+        raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "kept.txt"]
