@@ -197,11 +197,42 @@ def _write_json(value: object, out: list[str], newline: str) -> None:
         raise _NotPlain
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system shows it."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, and back
+    os.umask(mask)
+    return mask
+
+
+def as_if_created(path: Path | int, *, folder: bool = False, like: Path | None = None) -> None:
+    """Give a staged file (path or descriptor) or folder the mode of the file `like` it
+    replaces, else a plain create's: 0666 (0777 for a folder) less the umask. mkstemp and
+    mkdtemp make them private, locking a shared machine's other users out of our outputs."""
+    try:
+        mode = like.stat().st_mode & 0o7777 if like is not None else None
+    except FileNotFoundError:
+        mode = None
+    if mode is None:
+        mode = (0o777 if folder else 0o666) & ~current_umask()
+    if isinstance(path, int):
+        os.fchmod(path, mode)
+    else:
+        os.chmod(path, mode)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file (UTF-8, LF) so that readers see the old or the new file, never half."""
+    """Write a text file (UTF-8, LF) so that readers see the old or the new file, never half.
+
+    The file keeps the mode of the one it replaces; a new one gets the umask's.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        as_if_created(fd, like=path)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -432,19 +463,36 @@ def replace_dir_when_done(target: Path, *, lock: bool = True, before_swap=None) 
 
     Readers of `target` see the old folder or the new one, whole, never a mix
     and never nothing; the swap is one atomic rename where the system has one.
-    On any error the staging folder is removed and `target` is left as it was.
+    On any error the staging folder is removed, and so are the folders above
+    `target` made for it, and `target` is left as it was.
     With `lock`, a second run on the same target fails with Busy; pass False
     only when the caller holds a lock that covers `target`. Commands write
     through owned_output, which first checks that `target` is theirs to replace.
     """
+    made = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _replacing(target, lock, before_swap) as staging:
+            yield staging
+    except BaseException:
+        for folder in made:  # deepest first; one another run has filled since is kept
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, lock: bool, before_swap) -> Iterator[Path]:
+    """replace_dir_when_done's work, once the folder `target` goes into exists."""
     with exclusive(target) if lock else contextlib.nullcontext():
         _clear_interrupted_runs(target)
         staging = Path(
             tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         )
         try:
-            staging.chmod(0o755)  # mkdtemp makes it private; the result is a normal folder
+            as_if_created(staging, folder=True)
             yield staging
             if before_swap is not None:
                 before_swap()

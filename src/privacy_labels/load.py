@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from privacy_labels._files import package_data, sha256_bytes, sha256_file
+from privacy_labels._files import as_if_created, package_data, sha256_bytes, sha256_file
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.errors import InvalidArgument, PrivacyLabelsError, WrongArgumentType
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_sha256sums, release_versions
@@ -298,6 +298,7 @@ def _unpack(archive: Path, folder: Path, name: str | None = None) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
+        as_if_created(staging, folder=True)
         if archive.name.endswith(".zip"):
             with zipfile.ZipFile(archive) as zipped:
                 for member in zipped.namelist():

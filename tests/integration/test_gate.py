@@ -11,6 +11,7 @@ import pytest
 
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.contract.views import split_of
 from privacy_labels.quality import gate
 from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE
 from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
@@ -148,6 +149,13 @@ def _invented_evidence(rows):
     rows[0]["collected_health_practice_ids"] = "no-such-practice"
 
 
+def _text_under_two_ids(rows):
+    """A policy's text added again under an id that hashes to another split."""
+    first = rows[0]
+    twin = next(r for r in rows if split_of(r["policy_id"]) != split_of(first["policy_id"]))
+    twin["text_sha256"] = first["text_sha256"]
+
+
 FAULTS = {
     "label outside the taxonomy": (
         "attribute_values",
@@ -228,6 +236,12 @@ FAULTS = {
         # a seed policy's annotators: claude and claude-blind (consolidated is no vote)
         "n_annotators: is 3, expected 2",
     ),
+    "one text in two splits": (
+        "policies",
+        _text_under_two_ids,
+        "text_in_one_split",
+        "one text in",
+    ),
     "policy label citing a practice that does not exist": (
         "policy_labels",
         _invented_evidence,
@@ -251,6 +265,7 @@ FAULT_GROUPS = (
         "segment label share that its counts contradict",
         "policy label with a wrong annotator count",
         "duplicate practice_id",
+        "one text in two splits",
     ),
     (
         "segment label from a layer the policy does not have",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import given
@@ -159,3 +160,44 @@ def test_dump_json_leaves_what_it_does_not_write_to_the_standard_encoder():
         _files.dump_json(cycle)
     with pytest.raises(TypeError, match="not JSON serializable"):
         _files.dump_json({"a": {1, 2}})
+
+
+@pytest.fixture(params=[0o022, 0o077], ids=["umask022", "umask077"])
+def umask(request):
+    """Run the test under a umask, restored after."""
+    previous = os.umask(request.param)
+    yield request.param
+    os.umask(previous)
+
+
+def mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_umask_is_read_without_being_changed(umask):
+    assert _files.current_umask() == umask
+    assert os.umask(umask) == umask
+
+
+def test_staged_files_and_folders_get_the_umasks_mode(tmp_path, umask):
+    _files.write_text_atomic(tmp_path / "new.txt", "text")
+    write(tmp_path / "out", "table")
+    assert mode(tmp_path / "new.txt") == 0o666 & ~umask  # 644 under 022, 600 under 077
+    assert mode(tmp_path / "out") == 0o777 & ~umask  # 755 under 022, 700 under 077
+    assert mode(tmp_path / "out" / "table.csv") == 0o666 & ~umask
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path, umask):
+    citation = tmp_path / "CITATION.cff"
+    citation.write_text("old")
+    citation.chmod(0o644)
+    _files.write_text_atomic(citation, "new")
+    assert citation.read_text() == "new" and mode(citation) == 0o644
+
+
+def test_an_error_removes_the_folders_made_for_the_output(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "kept.txt").write_text("a user's")
+    with pytest.raises(RuntimeError), replace_dir_when_done(tmp_path / "data/a/b/out"):
+        raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "kept.txt"]

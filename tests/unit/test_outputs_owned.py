@@ -182,3 +182,30 @@ def test_a_folder_inside_a_file_is_refused(run, work):
     code, _, err = run("report", "in/labeled", "--out", "thesis.txt/site")
     assert code == 2 and "lies inside the file" in err and "thesis.txt" in err
     assert snapshot(work) == before
+
+
+def test_docs_rewrites_its_own_pages_but_refuses_a_users_page_of_the_same_name(run, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "architecture.md").write_text("# a hand-written page beside the generated ones\n")
+    code, out, err = run("docs", "--out", docs)
+    assert code == 0 and "(3 changed)" in out, err
+    generated = (docs / "taxonomy.md").read_text(encoding="utf-8")
+    (docs / "tables.md").write_text(generated.split("\n", 1)[0] + "\nstale\n", encoding="utf-8")
+    assert run("docs", "--out", docs)[0:2] == (
+        0,
+        f"wrote taxonomy.md, tables.md, crosswalk.md in {docs} (1 changed)\n",
+    )
+    (docs / "tables.md").write_text("# My project's tables\n", encoding="utf-8")
+    before = snapshot(docs)
+    code, out, err = run("docs", "--out", docs)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+    assert f"docs: {docs / 'tables.md'} was not written by privacy-labels docs" in err
+    assert snapshot(docs) == before
+
+
+def test_a_refused_build_leaves_nothing_behind(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a new project: no data/raw, so no data/labeled either
+    code, _, err = run("build")
+    assert code == 1 and "data/raw: has no policies/ folder" in err
+    assert list(tmp_path.iterdir()) == []

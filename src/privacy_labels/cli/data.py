@@ -121,21 +121,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from privacy_labels._files import write_text_atomic
-    from privacy_labels.outputs.docs import generated_docs, stale_docs
+    from privacy_labels.outputs.docs import generated_docs, stale_docs, write_docs
 
     docs = generated_docs()
-    stale = stale_docs(args.out, docs)
     if args.check:
+        stale = stale_docs(args.out, docs)
         for name in stale:
             print(
                 f"{args.out / name} differs from the schema; run `privacy-labels docs`",
                 file=sys.stderr,
             )
         return EXIT_INVALID if stale else EXIT_OK
-    for name, content in docs.items():
-        write_text_atomic(args.out / name, content)
-    print(f"wrote {', '.join(docs)} in {args.out} ({len(stale)} changed)")
+    changed = write_docs(args.out, docs)
+    print(f"wrote {', '.join(docs)} in {args.out} ({len(changed)} changed)")
     return EXIT_OK
 
 

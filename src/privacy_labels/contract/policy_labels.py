@@ -6,8 +6,10 @@ each possible answer, a taxonomy value, it holds two columns:
 
 - `<question>_<value>`: `does` when some practice states it, `does_not` when
   practices state only the opposite (OPP-115's `Does Not`, as in "we do not
-  sell your contact information"), `mixed` when practices state both, and
-  `not_stated` when the policy is silent. Silence is never read as a denial.
+  sell your contact information"), `mixed` when practices state both,
+  `not_stated` when the policy is silent, and `not_annotated` in every cell of
+  a policy without annotation documents (nobody has read it yet, so it states
+  nothing either way). Silence is never read as a denial.
   Only what is collected or shared, with whom and why, can be denied: a choice
   stated within a denial ("not without your consent") is still offered.
 - `<question>_<value>_practice_ids`: the supporting practices, space-separated
@@ -29,7 +31,8 @@ from dataclasses import dataclass
 
 from privacy_labels.contract.schema import Value, taxonomy
 
-STATUSES = ("does", "does_not", "mixed", "not_stated")
+NOT_ANNOTATED = "not_annotated"
+STATUSES = ("does", "does_not", "mixed", "not_stated", NOT_ANNOTATED)
 POLARITY = "does_does_not"  # the attribute that turns a collection or sharing practice negative
 
 
@@ -220,12 +223,13 @@ def policy_label_row(
     policy_id: str, n_annotators: int, practices: list[Practice], layer: str | None = None
 ) -> dict:
     """The `policy_labels` row of one policy, from the practices of its labelling `layer`
-    (all annotators' when None)."""
+    (all annotators' when None); every cell `not_annotated` when it has neither."""
     row: dict = {"policy_id": policy_id, "n_annotators": n_annotators, "layer": layer}
+    is_annotated = n_annotators > 0 or layer is not None
     supporting = _supporting(practices, QUESTIONS)
     for q in QUESTIONS:
         for value_id, found in supporting[q.id].items():
-            cell = _cell(found, q.is_negatable)
+            cell = _cell(found, q.is_negatable) if is_annotated else Cell(NOT_ANNOTATED, ())
             row[cell_column(q.id, value_id)] = cell.status
             row[evidence_column(q.id, value_id)] = " ".join(cell.practice_ids) or None
     return row

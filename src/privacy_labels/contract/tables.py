@@ -391,7 +391,8 @@ def _define_tables() -> tuple[Table, ...]:
             "segment_labels",
             "One row per segment: its text and, per category, how many annotators labeled it, "
             "their share, whether a majority did, and its label in the policy's labelling layer "
-            "(the consolidated layer by default). For segment classification.",
+            "(the consolidated layer by default). For segment classification. A policy without "
+            "annotations has no rows here: its segments are unlabeled, not negative.",
             (
                 POLICY_ID,
                 SEGMENT_ID,
@@ -454,7 +455,8 @@ def _define_tables() -> tuple[Table, ...]:
             "policy_labels",
             "One row per policy: its privacy label. For each question and answer, whether the "
             "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
-            "(not_stated), with the supporting practice_ids.",
+            "(not_stated), with the supporting practice_ids; not_annotated throughout for a "
+            "policy without annotations.",
             (
                 POLICY_ID,
                 N_ANNOTATORS,
@@ -467,7 +469,8 @@ def _define_tables() -> tuple[Table, ...]:
                         Column(
                             cell_column(q.id, v.id),
                             "label",
-                            f"{q.title}: {v.name}. does, does_not, mixed or not_stated.",
+                            f"{q.title}: {v.name}. does, does_not, mixed, not_stated or "
+                            "not_annotated.",
                             labels="status",
                         ),
                         Column(

@@ -6,7 +6,8 @@
   (`share_<category>`), whether that is a majority, more than half of them
   (`is_majority_<category>`), and the segment's label in the policy's
   labelling layer (`has_<category>`). This is the segment-classification task
-  of OPP-115 papers, ready to train on.
+  of OPP-115 papers, ready to train on. A policy without annotation documents
+  has no rows: its segments are unlabeled, not negative.
 
 Annotators, here and in `policy_labels`, are the policy's annotation layers
 but the consolidated one, which `adjudicate` makes from them and which never
@@ -88,8 +89,11 @@ def segment_label_rows(
     layer: str | None = None,
 ) -> list[dict]:
     """The `segment_labels` rows of one policy, from its `segments` rows, its
-    practices, its annotators (every layer) and its labelling layer.
+    practices, its annotators (every layer) and its labelling layer; none when it
+    has no annotators, whose every label would otherwise read as "not here".
     """
+    if not annotators:
+        return []
     labeled: dict[tuple[int, str], set[str]] = {}
     for practice in practices:
         key = (practice.segment_id, practice.category)

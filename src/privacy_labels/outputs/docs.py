@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from privacy_labels._files import OutputRefused, write_text_atomic
 from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES, Column
@@ -197,3 +198,34 @@ def stale_docs(folder: Path, docs: dict[str, str] | None = None) -> list[str]:
         for name, content in (docs or generated_docs()).items()
         if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != content
     ]
+
+
+def write_docs(folder: Path, docs: dict[str, str] | None = None) -> list[str]:
+    """Write the generated pages into `folder` (which holds hand-written pages too); returns
+    the names of those that changed. A page is ours to replace when it is missing or begins
+    with GENERATED; any other file of that name is a user's, and is refused, before anything
+    is written (OutputRefused, a usage error).
+    """
+    folder = Path(folder)
+    docs = docs or generated_docs()
+    if folder.exists() and not folder.is_dir():
+        raise OutputRefused(f"docs: the output {folder} is a file; give a folder")
+    for name in docs:
+        path = folder / name
+        if path.is_symlink() or (path.exists() and not _is_generated(path)):
+            raise OutputRefused(
+                f"docs: {path} was not written by privacy-labels docs (it lacks the line "
+                f"{GENERATED.strip()!r} at its top); move it away or give --out another folder"
+            )
+    stale = stale_docs(folder, docs)
+    for name in stale:
+        write_text_atomic(folder / name, docs[name])
+    return stale
+
+
+def _is_generated(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline() == GENERATED
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -24,6 +24,7 @@ from pathlib import Path
 from privacy_labels._files import claim_output, owned_output
 from privacy_labels.contract.crosswalk import crosswalk
 from privacy_labels.contract.policy_labels import (
+    NOT_ANNOTATED,
     Cell,
     Practice,
     Question,
@@ -36,17 +37,19 @@ from privacy_labels.contract.policy_labels import (
 )
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import table
-from privacy_labels.outputs.agreement import AgreementError, agreement
+from privacy_labels.outputs.agreement import Agreement, AgreementError, agreement
 from privacy_labels.store import UnreadableTables, read_as_written
 
 STYLE = "style.css"
-SYMBOLS = {"does": "●", "does_not": "✕", "mixed": "◐", "not_stated": ""}
+SYMBOLS = {"does": "●", "does_not": "✕", "mixed": "◐", "not_stated": "", NOT_ANNOTATED: "?"}
 STATUS_WORDS = {
     "does": "stated",
     "does_not": "stated as not done",
     "mixed": "stated both ways",
     "not_stated": "not stated",
+    NOT_ANNOTATED: "not annotated yet",
 }
+UNFILLED = ("not_stated", NOT_ANNOTATED)  # statuses no practice supports
 # The label's rows, and its column groups: uses by the first party, then sharing.
 ROWS = "collected"
 # (the question of the group's first column, the question crossed with the rows,
@@ -83,6 +86,7 @@ th { background: #f2f2f2; text-align: left; font-weight: 600; }
 .does_not { background: #f4c7c3; color: #7a1010; }
 .mixed { background: #b9d3ef; color: #0b2e55; }
 .not_stated { background: #fff; }
+.not_annotated { background: #fff; color: #999; }
 .na { background: #eee; color: #999; }
 .legend span { display: inline-block; min-width: 1.4rem; text-align: center; border: 1px solid #bbb; margin-right: .3rem; }
 .crosswalk { color: #555; font-size: 11px; font-weight: 400; }
@@ -189,27 +193,50 @@ class Tables:
 # -- The corpus page -------------------------------------------------------------------
 
 
+def _is_annotated(label_row: dict) -> bool:
+    return label_row["n_annotators"] > 0 or label_row["layer"] is not None
+
+
+def _labelling_layer_name(label_row: dict) -> str:
+    if not _is_annotated(label_row):
+        return "not annotated"
+    return label_row["layer"] or "all annotators"
+
+
 def index_page(tables: Tables, folder: Path) -> str:
+    """The corpus page. Its counts are of each policy's labelling layer (the layer its labels
+    come from), so a policy annotated three times and consolidated counts once, not four times."""
     tax = taxonomy()
-    categories = Counter(p["category"] for p in tables.practices)
-    attributes = Counter(v["attribute"] for v in tables.values)
-    values = Counter((v["attribute"], v["value"]) for v in tables.values)
+    layer_of = {pid: row["layer"] for pid, row in tables.labels.items()}
+    counted = [p for p in tables.practices if layer_of[p["policy_id"]] in (None, p["annotator"])]
+    counted_ids = {p["practice_id"] for p in counted}
+    counted_values = [v for v in tables.values if v["practice_id"] in counted_ids]
+    categories = Counter(p["category"] for p in counted)
+    attributes = Counter(v["attribute"] for v in counted_values)
+    values = _value_counts(counted, counted_values)
     annotators = sorted({a["annotator"] for a in tables.annotations})
+    layers = Counter(_labelling_layer_name(row) for row in tables.labels.values())
     parts = [
         "<h1>privacy-labels: the corpus</h1>",
-        f"<p>{len(tables.policies):,} policies, {len(tables.practices):,} practices, "
-        f"{len(tables.values):,} attribute values, by {len(annotators):,} annotator(s): "
-        f"{_e(', '.join(annotators))}.</p>",
+        f"<p>{len(tables.policies):,} policies, {len(tables.practices):,} practices and "
+        f"{len(tables.values):,} attribute values in all layers, by {len(annotators):,} "
+        f"annotator(s): {_e(', '.join(annotators))}.</p>",
+        f"<p>Counted below: {len(counted):,} practices and {len(counted_values):,} attribute "
+        "values, those of each policy's labelling layer, the layer its labels come from "
+        "(the policy's <code>layer</code> in policy_labels): "
+        + _e(", ".join(f"{name} ({n:,})" for name, n in sorted(layers.items())))
+        + " policies. A policy without a labelling layer counts every annotator's practices.</p>",
         "<h2>Policies</h2>",
         "<table><thead><tr><th>policy</th><th>organisation</th><th>practices</th>"
-        "<th>annotators</th></tr></thead><tbody>",
+        "<th>labelling layer</th><th>annotators</th></tr></thead><tbody>",
     ]
-    per_policy = Counter(p["policy_id"] for p in tables.practices)
+    per_policy = Counter(p["policy_id"] for p in counted)
     for policy in tables.policies:
         pid = policy["policy_id"]
         parts.append(
             f'<tr><td><a href="policies/{_e(pid)}.html">{_e(pid)}</a></td>'
             f"<td>{_e(policy['organisation'])}</td><td>{per_policy[pid]:,}</td>"
+            f"<td>{_e(_labelling_layer_name(tables.labels[pid]))}</td>"
             f"<td>{tables.labels[pid]['n_annotators']}</td></tr>"
         )
     parts += [
@@ -237,11 +264,23 @@ def index_page(tables: Tables, folder: Path) -> str:
                 f'<span class="meter" style="width:{12 * n / top:.2f}rem"></span></td></tr>'
             )
         parts.append("</tbody></table>")
-    parts.append(_agreement_section(folder))
+    parts.append(_agreement_section(folder, tables))
     return _page("privacy-labels: the corpus", "\n".join(parts))
 
 
-def _agreement_section(folder: Path) -> str:
+def _value_counts(practices: list[dict], values: list[dict]) -> Counter:
+    """(attribute, value) → practices holding it, a default counted where it is left out
+    (a practice without does/does-not does; the tables write no row for it)."""
+    counts = Counter((v["attribute"], v["value"]) for v in values)
+    given = {(v["practice_id"], v["attribute"]) for v in values}
+    for practice in practices:
+        for attribute in taxonomy().category(practice["category"]).attributes:
+            if (practice["practice_id"], attribute.id) not in given and attribute.default:
+                counts[attribute.id, attribute.default] += 1
+    return counts
+
+
+def _agreement_section(folder: Path, tables: Tables) -> str:
     try:
         result = agreement(folder)
     except AgreementError as error:
@@ -265,10 +304,33 @@ def _agreement_section(folder: Path) -> str:
         "(the consolidated layer excepted); pairwise segment-level F1 "
         f"{number(result.f1) or 'n/a'}; attribute-value agreement on matched practices "
         f"{number(result.attribute_agreement) or 'n/a'}.</p>"
+        f"{_left_out(result, tables)}"
         "<table><thead><tr><th>category</th><th>kappa</th><th>≥ 1 annotator</th>"
         "<th>majority</th><th>all</th><th>F1</th><th>attribute agreement</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+
+
+def _left_out(result: Agreement, tables: Tables) -> str:
+    """The policies the agreement figures leave out, each with its reason."""
+    compared = {p.policy_id for p in result.policies}
+    reasons = []
+    for policy in tables.policies:
+        pid = policy["policy_id"]
+        if pid in compared:
+            continue
+        n = tables.labels[pid]["n_annotators"]
+        if not _is_annotated(tables.labels[pid]):
+            reasons.append(f"{pid} (not annotated)")
+        elif result.layers is not None:
+            reasons.append(f"{pid} (lacks a layer of {', '.join(result.layers)})")
+        else:
+            reasons.append(
+                f"{pid} ({n} annotator{'s' if n != 1 else ''}, not {result.n_annotators})"
+            )
+    if not reasons:
+        return ""
+    return f"<p>Left out of these figures: {_e('; '.join(reasons))}.</p>"
 
 
 # -- The policy pages ------------------------------------------------------------------
@@ -276,8 +338,11 @@ def _agreement_section(folder: Path) -> str:
 
 def _cell_html(cell: Cell, what: str) -> str:
     """A label cell: its symbol, linking to the first supporting practice's evidence."""
-    if cell.status == "not_stated":
-        return f'<td class="cell not_stated" title="{_e(what)}: not stated"></td>'
+    if cell.status in UNFILLED:
+        return (
+            f'<td class="cell {cell.status}" title="{_e(what)}: {STATUS_WORDS[cell.status]}">'
+            f"{SYMBOLS[cell.status]}</td>"
+        )
     title = f"{what}: {STATUS_WORDS[cell.status]} ({', '.join(cell.practice_ids)})"
     return (
         f'<td class="cell {cell.status}"><a href="#practice-{_e(cell.practice_ids[0])}" '
@@ -347,7 +412,7 @@ def answer_lists(label_row: dict) -> str:
         items = []
         for v in q.values:
             status = label_row[cell_column(q.id, v.id)]
-            if status == "not_stated":
+            if status in UNFILLED:
                 continue
             ids = label_row[evidence_column(q.id, v.id)].split()
             links = ", ".join(f'<a href="#practice-{_e(i)}">{_e(i)}</a>' for i in ids)
@@ -355,7 +420,8 @@ def answer_lists(label_row: dict) -> str:
                 f'<li><span class="status {status}">{SYMBOLS[status]} '
                 f"{_e(STATUS_WORDS[status])}</span> {_e(v.name)}: {links}</li>"
             )
-        listed = f"<ul>{''.join(items)}</ul>" if items else "<p>Not stated.</p>"
+        silent = "Not stated." if _is_annotated(label_row) else "Not annotated yet."
+        listed = f"<ul>{''.join(items)}</ul>" if items else f"<p>{silent}</p>"
         parts.append(f'<h3 id="question-{q.id}">{_e(q.title)}</h3>{listed}')
     return '<div class="answers">' + "\n".join(parts) + "</div>"
 
@@ -411,6 +477,8 @@ def policy_page(policy: dict, tables: Tables, layer: str | None = None) -> str:
         f"the labels of the layer <code>{_e(layer)}</code>"
         if layer
         else "the labels of all annotators together"
+        if _is_annotated(label_row)
+        else "no labels: the policy is not annotated yet"
     )
     legend = " ".join(
         f'<span class="{s}">{SYMBOLS[s]}</span>{_e(STATUS_WORDS[s])}' for s in SYMBOLS

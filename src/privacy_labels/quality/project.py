@@ -118,9 +118,16 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         )
     )
     layers = _layers(frames)
+    # An unannotated policy's segments have no labels to give: no rows, never all False.
+    labelable = segments.index[segments.index.get_level_values(0).isin(layers.annotators)]
     failed = [
-        f"{policy_id} segment {segment_id}: in only one of segments and segment_labels"
-        for policy_id, segment_id in segments.index.symmetric_difference(labels.index)
+        f"{policy_id} segment {segment_id}: "
+        + (
+            "in only one of segments and segment_labels"
+            if policy_id in layers.annotators
+            else "labeled, but the policy has no annotations"
+        )
+        for policy_id, segment_id in labelable.symmetric_difference(labels.index)
     ]
     both = labels.loc[labels.index.isin(segments.index)]
     segment_texts = dict(zip(segments.index, as_list(segments["text"]), strict=True))
@@ -188,8 +195,28 @@ def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         if split != split_of(policy_id)
     ]
     results.append(outcome("splits", "split_matches_seeded_hash", "split", len(splits), failed))
+    results.append(_text_in_one_split(frames["policies"], splits))
     results.append(_policy_labels_check(frames))
     return results
+
+
+def _text_in_one_split(policies: pd.DataFrame, splits: pd.Series) -> CheckResult:
+    """No text in two splits: splits are per policy id, so one text added under two ids
+    could be trained on and evaluated on."""
+    ids_of: dict[str, list[str]] = {}
+    for policy_id, text_sha256 in zip(
+        as_list(policies["policy_id"]), as_list(policies["text_sha256"]), strict=True
+    ):
+        ids_of.setdefault(text_sha256, []).append(policy_id)
+    failed = []
+    for text_sha256, policy_ids in ids_of.items():
+        in_split = {policy_id: splits.get(policy_id) for policy_id in sorted(policy_ids)}
+        if len(set(in_split.values())) > 1:
+            shown = ", ".join(f"{policy_id} ({split})" for policy_id, split in in_split.items())
+            failed.append(f"text_sha256 {text_sha256[:12]}: one text in {shown}")
+    return outcome(
+        "policies+splits", "text_in_one_split", "text_sha256, split", len(policies), failed
+    )
 
 
 @dataclass(frozen=True)
@@ -230,6 +257,7 @@ _STATUS_OF_POLARITY = {
     frozenset({False}): "does",
     frozenset({True}): "does_not",
 }
+NO_ANNOTATIONS = "not_annotated"  # every cell of a policy without annotation documents
 
 
 def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
@@ -292,7 +320,11 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
                 polarity = frozenset(
                     q.is_negatable and practice_id in negative for practice_id in ids
                 )
-                want = _STATUS_OF_POLARITY.get(polarity, "mixed")
+                want = (
+                    _STATUS_OF_POLARITY.get(polarity, "mixed")
+                    if policy_id in layers.annotators
+                    else NO_ANNOTATIONS
+                )
                 given = set() if is_missing(row[evidence]) else set(row[evidence].split(" "))
                 if given != ids:
                     unknown = sorted(given - set(practices.index))

@@ -189,6 +189,14 @@ def add_policy(
         raise PolicyUsageError(f"{source_file}: holds no text (empty or only whitespace)")
     if "\x00" in text:
         raise PolicyError(f"{source_file}: contains a NUL character; remove it first")
+    text_sha256 = sha256_bytes(text.encode("utf-8"))
+    twin = _policy_with_text(corpus, text_sha256, policy_id)
+    if twin is not None:
+        raise PolicyError(
+            f"{source_file}: has the same text as policy {twin!r} (once line ends and "
+            "whitespace are normalised); one text under two ids could land in training and "
+            f"in evaluation, so annotate {twin!r} instead"
+        )
     redacted = []
     for placeholder, description in (redactions or {}).items():
         if not text.count(placeholder):
@@ -214,7 +222,7 @@ def add_policy(
         effective_date=effective_date,
         language=language,
         license=license,
-        text_sha256=sha256_bytes(text.encode("utf-8")),
+        text_sha256=text_sha256,
         normalisation=NORMALISATION,
         notes=notes,
         redactions=redacted,
@@ -229,6 +237,22 @@ def add_policy(
     write_text_atomic(corpus.text_path(policy_id), text)
     write_text_atomic(corpus.sidecar_path(policy_id), dump_json(sidecar))
     return sidecar
+
+
+def _policy_with_text(corpus: RawCorpus, text_sha256: str, policy_id: str) -> str | None:
+    """Another policy of the corpus whose sidecar records this text's sha256, if any."""
+    for other in corpus.policy_ids():
+        try:
+            sidecar = json.loads(corpus.sidecar_path(other).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # validate names a sidecar it cannot read; the gate still checks texts
+        if (
+            other != policy_id
+            and isinstance(sidecar, dict)
+            and sidecar.get("text_sha256") == text_sha256
+        ):
+            return other
+    return None
 
 
 def _home_segment(practice: dict, old: list[dict], new: list[tuple[int, int]]) -> int | None:

@@ -6,11 +6,14 @@ import json
 import shutil
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import privacy_labels as pl
 from privacy_labels.build.pipeline import MANIFEST
 from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.tables import arrow_schema
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 
@@ -121,3 +124,39 @@ def test_a_second_build_of_unchanged_inputs_writes_nothing(built, tmp_path, run)
     assert file_bytes(out)["practices.csv"] == file_bytes(built)["practices.csv"]
     code, stdout, _ = run("build", "--raw", raw, "--out", out, "--force")
     assert stdout.startswith("built ")
+
+
+LABEL_VIEWS = ("policy_labels", "segment_labels")
+
+
+def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_path, run):
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    source = tmp_path / "new.txt"
+    source.write_text("We collect your e-mail address to answer your questions. " * 4)
+    add = ("add-policy", source, "--raw", raw, "--policy-id", "new", "--organisation", "New")
+    assert run(*add, "--license", "CC0-1.0")[0] == 0
+    out = tmp_path / "labeled"
+    assert run("build", "--quiet", "--raw", raw, "--out", out)[0] == 0
+    # segments yes, but no segment_labels rows whose has_* False would train as "not here"
+    assert "new" in set(pl.load("segments", out)["policy_id"])
+    assert "new" not in set(pl.load("segment_labels", out)["policy_id"])
+    labels = pl.load("policy_labels", out).set_index("policy_id")
+    cells = [c for c in labels.columns if str(labels[c].dtype) == "category"]
+    assert set(labels.loc["new", cells]) == {"not_annotated"}
+    assert "not_annotated" not in set(labels.loc["example", cells])
+    assert run("check", out, "--report", tmp_path / "report")[0] == 0
+    # the gate fails the fake negatives back: a silent label, an all-False segment row
+    rows = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in LABEL_VIEWS}
+    next(r for r in rows["policy_labels"] if r["policy_id"] == "new")["collected_contact"] = (
+        "not_stated"
+    )
+    rows["segment_labels"].append({**rows["segment_labels"][0], "policy_id": "new"})
+    for name in LABEL_VIEWS:
+        pq.write_table(
+            pa.Table.from_pylist(rows[name], schema=arrow_schema(name)), out / f"{name}.parquet"
+        )
+    code, _, err = run("check", out, "--report", tmp_path / "report")
+    assert code == 1
+    assert "new collected_contact: is not_stated, expected not_annotated" in err
+    assert "new segment 0: labeled, but the policy has no annotations" in err

@@ -56,7 +56,7 @@ def test_the_example_policy_gets_the_label_its_text_states(fixture_labeled):
     row = labels.iloc[0]
     assert row["collected_health"] == "not_stated" and pd.isna(row["collected_health_practice_ids"])
     assert labels["collected_health"].dtype == pd.CategoricalDtype(
-        ["does", "does_not", "mixed", "not_stated"], ordered=True
+        ["does", "does_not", "mixed", "not_stated", "not_annotated"], ordered=True
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from privacy_labels.build.pipeline import build
 from privacy_labels.importers.opp115 import import_opp115
 from privacy_labels.outputs.report import highlighted_text, write_report
-from tests.conftest import FIXTURE_RAW, FIXTURES
+from tests.conftest import FIXTURE_RAW, FIXTURES, REPO
 
 
 def test_overlapping_evidence_is_marked_once_per_piece_with_every_practice():
@@ -102,3 +102,30 @@ def test_only_web_addresses_are_linked(tmp_path):
     write_report(tmp_path / "labeled", tmp_path / "site")
     page = (tmp_path / "site" / "policies" / "example.html").read_text(encoding="utf-8")
     assert 'href="javascript:' not in page
+
+
+def test_the_index_counts_each_policys_labelling_layer_and_names_who_agreement_leaves_out(
+    run, tmp_path
+):
+    raw = tmp_path / "raw"
+    shutil.copytree(REPO / "data" / "raw", raw)
+    source = tmp_path / "fresh.txt"
+    source.write_text("We collect your e-mail address to answer your questions. " * 4)
+    add = ("add-policy", source, "--raw", raw, "--policy-id", "fresh", "--organisation", "Fresh")
+    assert run(*add, "--license", "CC0-1.0")[0] == 0
+    build(raw, tmp_path / "labeled", progress=False)
+    assert run("report", tmp_path / "labeled", "--out", tmp_path / "site")[0] == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    practices = pq.read_table(tmp_path / "labeled" / "practices.parquet").to_pylist()
+    consolidated = [p for p in practices if p["annotator"] == "consolidated"]
+    own = sum(p["policy_id"] == "smartjac" for p in consolidated)
+    # smartjac's row: its consolidated practices, not the sum over its three layers
+    assert re.search(rf"smartjac</a></td><td>[^<]*</td><td>{own}</td><td>consolidated</td>", index)
+    assert f"Counted below: {len(consolidated):,} practices" in index
+    assert "consolidated (5), not annotated (1) policies" in index
+    assert "Left out of these figures: fresh (not annotated)." in index
+    # Does/Does Not: a practice without the attribute does (the default is written as no row)
+    does = re.search(r"<td>Does</td><td>([\d,]+)</td>", index)
+    assert does and int(does.group(1).replace(",", "")) > 0
+    page = (tmp_path / "site" / "policies" / "fresh.html").read_text(encoding="utf-8")
+    assert "no labels: the policy is not annotated yet" in page and 'class="cell does' not in page

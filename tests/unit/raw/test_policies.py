@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
 import shutil
 
 import pytest
@@ -259,3 +260,39 @@ def test_resegment_names_a_broken_document_instead_of_failing(tmp_path, run):
     path.write_text("{", encoding="utf-8")
     code, _, err = run("resegment", "--raw", tmp_path)
     assert code == 1 and f"{path}: cannot read it" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_add_policy_writes_files_the_umask_allows(tmp_path, run, umask):
+    source = tmp_path / "acme.txt"
+    source.write_text(PROSE)
+    previous = os.umask(umask)
+    try:
+        code, _, err = add_policy(run, source, tmp_path / "raw")
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    written = [
+        RawCorpus(tmp_path / "raw").text_path("acme"),
+        RawCorpus(tmp_path / "raw").sidecar_path("acme"),
+    ]
+    # 644 under 022: the next user of a shared annotation machine can read and build them.
+    assert [p.stat().st_mode & 0o777 for p in written] == [0o666 & ~umask] * 2
+
+
+@pytest.mark.parametrize(
+    "copy_of", [lambda text: text, lambda text: "\ufeff" + text.replace("\n", "\r\n")],
+    ids=["same bytes", "BOM and CRLF"],
+)  # fmt: skip
+def test_add_policy_refuses_a_text_the_corpus_has_under_another_id(tmp_path, run, copy_of):
+    text = f"Acme Privacy\n\n{PROSE}\n"
+    (tmp_path / "acme.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "copy.txt").write_bytes(copy_of(text).encode("utf-8"))
+    raw = tmp_path / "raw"
+    assert add_policy(run, tmp_path / "acme.txt", raw)[0] == 0
+    before = sorted(raw.rglob("*"))
+    code, out, err = add_policy(run, tmp_path / "copy.txt", raw, policy_id="acme-copy")
+    # its splits go by id: under a second id the same wording could be trained and tested on
+    assert code == 1 and out == ""
+    assert "has the same text as policy 'acme'" in err and len(err.strip().splitlines()) == 1
+    assert sorted(raw.rglob("*")) == before
