@@ -19,6 +19,7 @@ from privacy_labels.cli.options import (
     layer_option,
     path_option,
     print_problems,
+    reads_paths,
     resolve_in_project,
 )
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
@@ -152,6 +153,7 @@ def add_validate(sub, common: Parents) -> None:
         "validated against the corpus given by --raw.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    reads_paths(p, "paths")
     p.set_defaults(run=cmd_validate)
 
 
@@ -189,6 +191,7 @@ def add_build(sub, common: Parents) -> None:
         "(by default that is verified by sha256 and nothing is written)",
     )
     layer_option(p, "derive segment_labels.has_* and policy_labels")
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_build, unchanged="{out} is unchanged")
 
 
@@ -217,6 +220,7 @@ def add_check(sub, common: Parents) -> None:
         help="run the gate even when REPORT holds a passing result for the same table files, "
         "code and versions (by default that result is reused, verified by sha256)",
     )
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_check)
 
 
@@ -234,6 +238,7 @@ def add_report(sub, common: Parents) -> None:
     labeled_argument(p)
     path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
     layer_option(p, "show each policy's label")
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_report, unchanged="{out} is unchanged")
 
 
