@@ -421,7 +421,7 @@ def add_add_policy(sub, common: Parents) -> None:
         help="a placeholder the text has in place of removed content, and what it replaced "
         "(repeatable), e.g. '[email protected]=an e-mail address'",
     )
-    reads_paths(p, "file", "--raw")
+    reads_paths(p, "file")
     p.set_defaults(run=cmd_add_policy)
 
 

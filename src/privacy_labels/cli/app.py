@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     # In the order of the pipeline, as `privacy-labels --help` lists them.
     for add in (
         data.add_validate,
+        data.add_migrate,
         data.add_build,
         data.add_check,
         release.add_release,

@@ -18,6 +18,7 @@ from tests.conftest import FIXTURE_RAW
 # The subcommands as of 0.2.0: the commands derived from the parser include at least these.
 SUBCOMMANDS = [
     "validate",
+    "migrate",
     "build",
     "check",
     "release",
