@@ -163,3 +163,34 @@ def test_each_missing_required_attribute_is_named_once(run, tmp_path):
         "$.practices[5].attributes.retention_period",
         "$.practices[5].attributes.retention_purpose",
     ]
+
+
+@pytest.mark.parametrize("given", ["document", "folder"])
+def test_a_new_document_repeating_an_id_of_another_policy_is_blamed(run, tmp_path, given):
+    """Validating one document or folder of a corpus runs the rules across files against
+    the whole corpus, and the repeat is the validated file's, though it sorts first."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    for suffix in (".json", ".txt"):
+        text = (raw / "policies" / f"example{suffix}").read_text(encoding="utf-8")
+        text = text.replace('"policy_id": "example"', '"policy_id": "aaa"')
+        (raw / "policies" / f"aaa{suffix}").write_text(text, encoding="utf-8")
+    (raw / "annotations" / "aaa").mkdir()
+    document = raw / "annotations" / "aaa" / "alice.json"
+    seed = raw / "annotations" / "example" / "alice.json"
+    text = seed.read_text(encoding="utf-8").replace('"policy_id": "example"', '"policy_id": "aaa"')
+    document.write_text(text, encoding="utf-8")
+    code, out, _ = run(
+        "validate", "--format", "json", document if given == "document" else document.parent
+    )
+    problems = json.loads(out)["problems"]
+    assert code == 1
+    assert {p["file"] for p in problems} == {str(document)}
+    assert problems[0] == {
+        "file": str(document),
+        "path": "$.practices[0].practice_id",
+        "message": f"practice_id 'example-alice-001' is used already at {seed} $.practices[0]",
+        "hint": "give every practice its own id, e.g. <policy_id>-<annotator>-<number>",
+    }
