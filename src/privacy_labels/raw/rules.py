@@ -230,7 +230,10 @@ def practice_problems(
     `seen` maps each practice id met so far to its (file, index); a repeated one is
     a problem. Ill-typed values are the schema's to report and are passed over here.
     """
-    if "text_sha256" in doc and doc["text_sha256"] != text_sha256:
+    # An uppercase sha256 of the same text is the schema's to name (in lowercase): the
+    # text did not change.
+    given_sha256 = doc.get("text_sha256", text_sha256)
+    if isinstance(given_sha256, str) and given_sha256.lower() != text_sha256:
         yield Problem(
             file,
             "$.text_sha256",
