@@ -171,12 +171,16 @@ class Validator:
                 if document in self._refused_links:
                     continue
                 if document.is_file() and document.suffix != ".json":
+                    # Build refuses such a corpus too (it is not plain, see
+                    # inputs.plain_policy_ids). The hint never names an existing file:
+                    # `nc3.json~` is an editor's backup of nc3.json.
                     self._add(
                         str(document),
                         "",
-                        "is not a .json file, so build would leave it out",
-                        f"name it {document.stem}.json if it is an annotation document, "
-                        "else move it out of annotations/",
+                        "is not a .json file, and annotations/ may hold annotation "
+                        "documents only (build refuses it too)",
+                        "move it out of annotations/ (an editor's backup copy can be deleted); "
+                        "an annotation document of its own is named <annotator>.json",
                     )
                     continue
                 self.validate_file(document)

@@ -194,3 +194,19 @@ def test_a_new_document_repeating_an_id_of_another_policy_is_blamed(run, tmp_pat
         "message": f"practice_id 'example-alice-001' is used already at {seed} $.practices[0]",
         "hint": "give every practice its own id, e.g. <policy_id>-<annotator>-<number>",
     }
+
+
+def test_an_editors_backup_file_gets_a_safe_hint_and_build_refuses_it(run, tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    document = raw / "annotations" / "example" / "alice.json"
+    backup = document.with_name("alice.json~")
+    backup.write_bytes(document.read_bytes())
+    code, _, err = run("validate", raw)
+    assert code == 1
+    assert f"{backup}: is not a .json file" in err and "build refuses it too" in err
+    assert "name it alice.json" not in err  # that would overwrite the real document
+    code, _, err = run("build", "--raw", raw, "--out", tmp_path / "labeled")
+    assert code == 1 and f"{backup}: is not a .json file" in err
