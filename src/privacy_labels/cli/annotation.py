@@ -16,6 +16,7 @@ from privacy_labels.cli.options import (
     annotator,
     labeled_argument,
     layer_list,
+    reads_paths,
     redaction,
     whole_number,
 )
@@ -367,6 +368,7 @@ def add_export(sub, common: Parents) -> None:
         help="a predictions file (`baseline predict`): its labels become pre-annotations, one "
         "region per segment and label, attributes left to the annotator",
     )
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_export_label_studio, unchanged="{out} is unchanged")
 
 
@@ -395,6 +397,7 @@ def add_agreement(sub, common: Parents) -> None:
         metavar="A,B[,...]",
         help="compare these annotators' layers, over the policies that have all of them",
     )
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_agreement)
 
 
@@ -427,6 +430,7 @@ def add_adjudicate(sub, common: Parents) -> None:
         help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
         "is not what the layers and the log give now",
     )
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_adjudicate)
 
 
@@ -465,6 +469,7 @@ def add_add_policy(sub, common: Parents) -> None:
         help="a placeholder the text has in place of removed content, and what it replaced "
         "(repeatable), e.g. '[email protected]=an e-mail address'",
     )
+    reads_paths(p, "file")
     p.set_defaults(run=cmd_add_policy)
 
 
@@ -481,4 +486,5 @@ def add_resegment(sub, common: Parents) -> None:
     p.add_argument(
         "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to resegment (default: all)"
     )
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_resegment)

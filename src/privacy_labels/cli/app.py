@@ -21,7 +21,13 @@ import sys
 import privacy_labels
 from privacy_labels import __version__
 from privacy_labels.cli import annotation, benchmark, data, release
-from privacy_labels.cli.options import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, parents
+from privacy_labels.cli.options import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    parents,
+    require_input_paths,
+)
 from privacy_labels.errors import PrivacyLabelsError
 
 
@@ -38,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     # In the order of the pipeline, as `privacy-labels --help` lists them.
     for add in (
         data.add_validate,
+        data.add_migrate,
         data.add_build,
         data.add_check,
         release.add_release,
@@ -117,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             if part
         )
         _quiet_libraries()
+        require_input_paths(args)
         return args.run(args)
     except PrivacyLabelsError as error:
         unchanged = getattr(args, "unchanged", None)

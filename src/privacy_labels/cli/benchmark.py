@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from privacy_labels.cli.options import EXIT_OK, Parents, whole_number
+from privacy_labels.cli.options import EXIT_OK, Parents, reads_paths, whole_number
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
@@ -167,6 +167,7 @@ def add_commands(sub, common: Parents) -> None:
     )  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file (.npz)")
     p.add_argument("--seed", type=whole_number(0), default=0, help="random seed (default: 0)")
+    reads_paths(p, "--labeled")
     p.set_defaults(run=cmd_baseline_train)
     p = steps.add_parser(
         "predict",
@@ -182,4 +183,5 @@ def add_commands(sub, common: Parents) -> None:
         help=f"raw corpus (default: {DEFAULT_RAW})",
     )  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="predictions file")
+    reads_paths(p, "--model", "--raw")
     p.set_defaults(run=cmd_baseline_predict, unchanged="{out} is unchanged")

@@ -1,4 +1,4 @@
-"""The data stages' subcommands: `validate`, `build`, `check`, `report` and `docs`.
+"""The data stages' subcommands: `validate`, `migrate`, `build`, `check`, `report` and `docs`.
 
 A handler does the work and prints what it made; a failure is raised as a
 PrivacyLabelsError and printed by app.main, with the problems it carries.
@@ -19,6 +19,7 @@ from privacy_labels.cli.options import (
     layer_option,
     path_option,
     print_problems,
+    reads_paths,
     resolve_in_project,
 )
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
@@ -46,6 +47,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for note in validator.notes:
             print(f"note: {note}")
     return EXIT_INVALID if problems else EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from privacy_labels.contract.versions import current_version
+    from privacy_labels.raw.migrate import migrate
+
+    migrations = migrate(args.paths)
+    changed = [m for m in migrations if m.is_changed]
+    if args.format == "json":
+        summary = {"to_version": current_version(), "n_files": len(migrations)}
+        print(json.dumps({**summary, "migrated": [m.to_dict() for m in changed]}, indent=2))
+        return EXIT_OK
+    for m in changed:
+        filled = "".join(f"; filled {a.field} ({a.why})" for a in m.filled)
+        print(f"{m.path}: {m.from_version} -> {current_version()}{filled}")
+        for a in m.to_supply:
+            print(f"    supply {a.field} (added in {a.version}): {a.description}")
+    n_to_supply = sum(len(m.to_supply) for m in changed)
+    print(
+        f"{len(changed)} of {len(migrations)} file(s) upgraded to {current_version()}"
+        + (
+            f"; {n_to_supply} field(s) to supply, then run `privacy-labels validate`"
+            if n_to_supply
+            else ""
+        )
+    )
+    return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -150,7 +178,26 @@ def add_validate(sub, common: Parents) -> None:
         "validated against the corpus given by --raw.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    reads_paths(p, "paths")
     p.set_defaults(run=cmd_validate)
+
+
+def add_migrate(sub, common: Parents) -> None:
+    p = sub.add_parser(
+        "migrate",
+        parents=[common.fmt],
+        help="upgrade annotation documents and sidecars to the current schema version",
+        description="Rewrite annotation documents and policy sidecars written at an earlier "
+        "schema version in place, at the current one (schema/versions.json says what each "
+        "version added): fill each added field that can be derived and name each one a "
+        "person must supply. Every file is judged before any is written; a file at an "
+        "unknown version stops the run with nothing changed.",
+    )
+    p.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files, or folders such as data/raw"
+    )
+    reads_paths(p, "paths")
+    p.set_defaults(run=cmd_migrate)
 
 
 def add_build(sub, common: Parents) -> None:
@@ -187,6 +234,7 @@ def add_build(sub, common: Parents) -> None:
         "(by default that is verified by sha256 and nothing is written)",
     )
     layer_option(p, "derive segment_labels.has_* and policy_labels")
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_build, unchanged="{out} is unchanged")
 
 
@@ -215,6 +263,7 @@ def add_check(sub, common: Parents) -> None:
         help="run the gate even when REPORT holds a passing result for the same table files, "
         "code and versions (by default that result is reused, verified by sha256)",
     )
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_check)
 
 
@@ -232,6 +281,7 @@ def add_report(sub, common: Parents) -> None:
     labeled_argument(p)
     path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
     layer_option(p, "show each policy's label")
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_report, unchanged="{out} is unchanged")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from privacy_labels._files import project_folder
 from privacy_labels._parallel import default_workers
+from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -48,6 +50,23 @@ def parents() -> Parents:
         f"({default_workers()})",
     )
     return Parents(fmt, raw, workers)
+
+
+def reads_paths(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Declare the arguments that name paths a subcommand reads, as written on the command
+    line (`dir`, `--raw`): each must exist (see require_input_paths)."""
+    parser.set_defaults(input_paths=names)
+
+
+def require_input_paths(args: argparse.Namespace) -> None:
+    """Refuse a missing input path as a usage error (exit 2) before any work; a symbolic
+    link counts as there, for the command to judge where it points."""
+    for name in getattr(args, "input_paths", ()):
+        given = getattr(args, name.lstrip("-").replace("-", "_"))
+        for path in given if isinstance(given, list) else [given]:
+            if path is not None and not os.path.lexists(path):
+                flag = f"{name} " if name.startswith("-") else ""
+                raise UsageError(f"{flag}{path}: no such file or folder; check the path")
 
 
 def print_problems(problems, fmt: str, summary: dict) -> None:

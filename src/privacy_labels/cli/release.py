@@ -1,4 +1,5 @@
-"""The release subcommands: `release` (cut an immutable release) and `verify` (verify one against its checksums)."""
+"""The release subcommands: `release` (cut an immutable release) and `verify` (verify one against
+its checksums and, for a release the package ships, the shipped ones)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from privacy_labels.cli.options import (
     EXIT_OK,
     Parents,
     path_option,
+    reads_paths,
     resolve_in_project,
 )
 from privacy_labels.raw.corpus import (
@@ -59,22 +61,36 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from privacy_labels.release.sha256sums import verify
+    from privacy_labels.release.sha256sums import verify_release
 
-    mismatches = verify(args.dir)
+    result = verify_release(args.dir)
+    references = [str(reference) for reference in result.references]
     if args.format == "json":
         print(
             json.dumps(
-                {"is_intact": not mismatches, "mismatches": [vars(m) for m in mismatches]},
+                {
+                    "is_intact": result.is_intact,
+                    "is_shipped": result.is_shipped,
+                    "references": references,
+                    "mismatches": [vars(m) for m in result.mismatches],
+                },
                 indent=2,
             )
         )
     else:
-        for mismatch in mismatches:
+        for mismatch in result.mismatches:
             print(f"{args.dir / mismatch.path}: {mismatch.reason}", file=sys.stderr)
-        verdict = f"{len(mismatches)} file(s) differ" if mismatches else "intact"
-        print(f"{args.dir}: {verdict}", file=sys.stderr if mismatches else sys.stdout)
-    return EXIT_INVALID if mismatches else EXIT_OK
+        verdict = f"{len(result.mismatches)} file(s) differ" if result.mismatches else "intact"
+        against = " and ".join(references)
+        if not result.is_shipped:
+            against += " (not a release this package ships, so only its own checksums)"
+        elif len(references) == 1:
+            against += " (the package's own copy of the release)"
+        print(
+            f"{args.dir}: {verdict}, verified against {against}",
+            file=sys.stdout if result.is_intact else sys.stderr,
+        )
+    return EXIT_OK if result.is_intact else EXIT_INVALID
 
 
 # -- The subcommands' options -------------------------------------------------------------
@@ -120,6 +136,7 @@ def add_release(sub, common: Parents) -> None:
         in_project=True,
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    reads_paths(p, "--raw")
     p.set_defaults(run=cmd_release, unchanged="nothing was written")
 
 
@@ -127,9 +144,13 @@ def add_verify(sub, common: Parents) -> None:
     p = sub.add_parser(
         "verify",
         parents=[common.fmt],
-        help="verify a release folder against its SHA256SUMS",
+        help="verify a release folder against its SHA256SUMS and the package's own",
         description="Recompute the sha256 of every file in DIR and report each changed, "
-        "missing or extra file. Exit 1 on any.",
+        "missing or extra file. A release of a version the package ships (by its folder "
+        "name or manifest.json) is checked against the shipped SHA256SUMS as well as its "
+        "own, so a file edited together with its checksum is found; the output names the "
+        "references used. Exit 1 on any difference.",
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="a release folder, e.g. releases/0.1.0")
+    reads_paths(p, "dir")
     p.set_defaults(run=cmd_verify)

@@ -171,6 +171,21 @@ def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Pro
             for missing in error.validator_value
             if missing not in instance and missing not in misspelt
         ]
+    if (
+        error.validator == "pattern"
+        and error.validator_value != slug_schema()["pattern"]  # slugs have their own words
+        and isinstance(instance, str)
+        and instance.lower() != instance
+        and ecma_regex(error.validator_value).search(instance.lower())
+    ):
+        return [
+            Problem(
+                file,
+                where,
+                f"{path[-1] if path else 'value'} is written in uppercase",
+                f"write it in lowercase: {instance.lower()}",
+            )
+        ]
     if error.validator == "pattern" and error.schema.get("pattern") == slug_schema()["pattern"]:
         return [
             Problem(

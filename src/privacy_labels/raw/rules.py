@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from privacy_labels._files import sha256_bytes
+from privacy_labels.contract.versions import added_since, known_versions, version_problem
 from privacy_labels.raw.conformance import schema_problems
 from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, char_at, line_column, too_long_fields
 from privacy_labels.raw.problems import Problem, json_path
@@ -66,11 +68,35 @@ def whole_number_problems(
     return bool(found), problems
 
 
+def versioned_schema_problems(kind: str, file: str, doc: object) -> Iterator[Problem]:
+    """The schema's problems of a document of `kind` ("annotation" or "policy"), and its
+    schema_version's: an older version is one problem naming `migrate` and what the later
+    versions added, instead of one "missing" problem per field they added; a field missing
+    at the current version is told what it means and which version added it."""
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    problem = version_problem(version, kind, file) if isinstance(version, str) else None
+    if problem is not None:  # a missing or mistyped version is the schema's to report
+        yield Problem(file, "$.schema_version", *problem)
+    later = added_since(version, kind) if version in known_versions() else []
+    every_added = {a.field: a for a in added_since(known_versions()[0], kind)}
+    for problem in schema_problems(kind, file, doc):
+        field = problem.path.removeprefix("$.")
+        if problem.message != f"required field {field!r} is missing":
+            yield problem
+        elif field in every_added and field not in {a.field for a in later}:
+            added = every_added[field]
+            yield replace(
+                problem, hint=f"add it: {added.description} (added in schema {added.version})"
+            )
+        elif field not in every_added:
+            yield problem
+
+
 def sidecar_problems(file: str, doc: object, policy_id: str) -> Iterator[Problem]:
     """A sidecar on its own: free-text lengths, the schema, its policy_id and file name.
     Past a schema problem nothing else is looked at (the text needs a sound sidecar)."""
     yield from too_long_problems(file, doc, "policy")
-    schema = list(schema_problems("policy", file, doc))
+    schema = list(versioned_schema_problems("policy", file, doc))
     if schema:
         yield from schema
         return
@@ -86,7 +112,7 @@ def sidecar_problems(file: str, doc: object, policy_id: str) -> Iterator[Problem
 def annotation_problems(file: str, doc: object, place: Path | None) -> Iterator[Problem]:
     """An annotation document on its own: the schema, free-text lengths and, when it is
     at `place` in a raw corpus, its folder and file name."""
-    yield from schema_problems("annotation", file, doc)
+    yield from versioned_schema_problems("annotation", file, doc)
     yield from too_long_problems(file, doc, "annotation")
     if place is not None and is_sound(doc):
         if place.parent.name != doc["policy_id"]:
@@ -204,7 +230,10 @@ def practice_problems(
     `seen` maps each practice id met so far to its (file, index); a repeated one is
     a problem. Ill-typed values are the schema's to report and are passed over here.
     """
-    if "text_sha256" in doc and doc["text_sha256"] != text_sha256:
+    # An uppercase sha256 of the same text is the schema's to name (in lowercase): the
+    # text did not change.
+    given_sha256 = doc.get("text_sha256", text_sha256)
+    if isinstance(given_sha256, str) and given_sha256.lower() != text_sha256:
         yield Problem(
             file,
             "$.text_sha256",

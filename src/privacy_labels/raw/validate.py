@@ -55,6 +55,7 @@ class Validator:
     # -- entry points ------------------------------------------------------
     def validate_paths(self, paths: Iterable[Path], *, workers: int = 1) -> list[Problem]:
         paths = list(paths)
+        remembered = False
         for path in paths:
             if path.is_symlink() and not path.exists():
                 self._add(
@@ -69,34 +70,54 @@ class Validator:
                 self.validate_corpus(RawCorpus(path), workers=workers)
             elif len(paths) == 1 and self._valid_inside_corpus(path, workers):
                 pass  # valid, and passed as fast as a whole corpus
-            elif path.is_dir():
-                self._validate_folder(path)
             else:
-                self.validate_file(path)
+                if not remembered:
+                    self._remember_ids_beside(paths)
+                    remembered = True
+                if path.is_dir():
+                    self._validate_folder(path)
+                else:
+                    self.validate_file(path)
         return self.problems
 
     def _valid_inside_corpus(self, path: Path, workers: int) -> bool:
-        """Whether `path`, a document or folder inside a raw corpus, is valid with the
-        policies it belongs to, by the stop-at-first rules; a path that is not is
-        explained file by file.
+        """Whether `path`, a document or folder inside a raw corpus, is valid with the whole
+        corpus, by the stop-at-first rules; a path that is not is explained file by file.
 
-        The policies are read whole (sidecar, text, every annotation document), as
-        the rules across files need; `notes` says so.
+        The corpus is read whole (sidecars, texts, every annotation document), as the
+        rules across files (practice ids unique in the corpus) need; `notes` says so.
         """
         found = policies_of(path)
         if found is None:
             return False
-        corpus, policy_ids = found
-        counts = counts_if_valid(corpus, workers=workers, policy_ids=policy_ids)
+        corpus, _ = found
+        counts = counts_if_valid(corpus, workers=workers)
         if counts is None:
             return False
         self.n_files, self.n_practices = counts
-        if path.is_file() or len(policy_ids) == 1:
-            self.notes.append(
-                f"read with the other files of policy {policy_ids[0]!r} in {corpus.root} "
-                "(its sidecar, text and annotation documents), which the checks across files need"
-            )
+        self.notes.append(
+            f"read with every file of the corpus {corpus.root}, "
+            "which the checks across files (practice ids unique in the corpus) need"
+        )
         return True
+
+    def _remember_ids_beside(self, paths: list[Path]) -> None:
+        """Note the practice ids of the other annotation documents of the corpora `paths`
+        lie in, so that an id a given file repeats is blamed on it, the file being
+        validated, not on an untouched one."""
+        given = [path.resolve() for path in paths]
+        corpora = {c.root.resolve(): c for c in map(_corpus_around, paths) if c is not None}
+        for corpus in corpora.values():
+            for document in corpus.annotation_paths():
+                here = document.resolve()
+                if any(here == g or g in here.parents for g in given):
+                    continue
+                doc, problem = read_json(document)
+                if problem or not is_sound(doc):
+                    continue  # validating that file itself names its problem
+                for i, practice in enumerate(doc["practices"]):
+                    if isinstance(practice, dict) and isinstance(practice.get("practice_id"), str):
+                        self._practice_ids.setdefault(practice["practice_id"], (str(document), i))
 
     def validate_corpus(self, corpus: RawCorpus, *, workers: int = 1) -> list[Problem]:
         """Every sidecar, text and annotation document of a raw corpus.
@@ -150,12 +171,16 @@ class Validator:
                 if document in self._refused_links:
                     continue
                 if document.is_file() and document.suffix != ".json":
+                    # Build refuses such a corpus too (it is not plain, see
+                    # inputs.plain_policy_ids). The hint never names an existing file:
+                    # `nc3.json~` is an editor's backup of nc3.json.
                     self._add(
                         str(document),
                         "",
-                        "is not a .json file, so build would leave it out",
-                        f"name it {document.stem}.json if it is an annotation document, "
-                        "else move it out of annotations/",
+                        "is not a .json file, and annotations/ may hold annotation "
+                        "documents only (build refuses it too)",
+                        "move it out of annotations/ (an editor's backup copy can be deleted); "
+                        "an annotation document of its own is named <annotator>.json",
                     )
                     continue
                 self.validate_file(document)
@@ -317,3 +342,17 @@ class Validator:
                     self._report(problem)
                 self._last_text = (path, policy_text)
         return self._last_text[1]
+
+
+def _corpus_around(path: Path) -> RawCorpus | None:
+    """The raw corpus a document, or a folder of documents, lies in, if any."""
+    if path.is_dir():
+        if path.name in ("policies", "annotations"):
+            corpus = RawCorpus(path.parent)
+        elif path.parent.name == "annotations":
+            corpus = RawCorpus(path.parent.parent)
+        else:
+            return None
+    else:
+        corpus = RawCorpus.containing(path)
+    return corpus if corpus is not None and corpus.policies_dir.is_dir() else None

@@ -3,16 +3,19 @@
     privacy-labels verify releases/0.1.0
 
 Every file of a release folder but SHA256SUMS itself is listed, one line each,
-`<64 hex digits>  <path relative to the folder>`, sorted by path.
+`<64 hex digits>  <path relative to the folder>`, sorted by path. A copy of a release
+the package ships is verified against the shipped SHA256SUMS as well as its own, so a
+file edited together with its checksum line is still found.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels._files import sha256_file
+from privacy_labels._files import package_data, sha256_file
 from privacy_labels.errors import PrivacyLabelsError
 
 SHA256SUMS = "SHA256SUMS"
@@ -60,26 +63,80 @@ def read_sha256sums(path: Path) -> dict[str, str]:
 class Mismatch:
     path: str
     status: str  # "changed" | "missing" | "extra"
+    reference: str = SHA256SUMS  # the SHA256SUMS file it differs from
 
     @property
     def reason(self) -> str:
         return {
-            "changed": "changed (its sha256 differs from SHA256SUMS)",
-            "missing": "missing (listed in SHA256SUMS)",
-            "extra": "extra (not listed in SHA256SUMS)",
+            "changed": f"changed (its sha256 differs from {self.reference})",
+            "missing": f"missing (listed in {self.reference})",
+            "extra": f"extra (not listed in {self.reference})",
         }[self.status]
 
 
-def verify(folder: Path) -> list[Mismatch]:
-    """Recompute every checksum of a release folder; [] when it is intact."""
-    expected = read_sha256sums(folder / SHA256SUMS)
+def shipped_releases() -> Path:
+    """The releases shipped with the installed package, else the source checkout's releases/."""
+    return package_data("releases", "releases")
+
+
+def shipped_sums(version: str) -> Path | None:
+    """The SHA256SUMS the package ships for release `version`, if it ships that release."""
+    file = shipped_releases() / version / SHA256SUMS
+    return file if SEMVER.fullmatch(version) and file.is_file() else None
+
+
+def claimed_versions(folder: Path) -> list[str]:
+    """The versions a release folder says it is: its name, and its manifest's package_version."""
+    claimed = [folder.resolve().name]
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        claimed.append(str(manifest["package_version"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no readable manifest: the name alone says the version
+    return sorted({v for v in claimed if SEMVER.fullmatch(v)})
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What `verify` compared a release folder with, and every file that differs."""
+
+    folder: Path
+    references: list[Path]  # the SHA256SUMS files checked against, the folder's own first
+    is_shipped: bool  # the package ships this folder's version (references name it)
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def is_intact(self) -> bool:
+        return not self.mismatches
+
+
+def verify_release(folder: Path) -> Verification:
+    """Verify a release folder against its own SHA256SUMS and, for a version the package
+    ships, against the shipped one: each file must match both."""
+    own = folder / SHA256SUMS
+    references = [own]
+    shipped = [s for s in map(shipped_sums, claimed_versions(folder)) if s is not None]
+    references += [s for s in shipped if s.resolve() != own.resolve()]
+    found: dict[tuple[str, str], Mismatch] = {}
+    for reference in references:
+        for mismatch in verify(folder, reference):
+            found.setdefault((mismatch.path, mismatch.status), mismatch)
+    return Verification(folder, references, bool(shipped), [found[key] for key in sorted(found)])
+
+
+def verify(folder: Path, sums: Path | None = None) -> list[Mismatch]:
+    """Recompute every checksum of a release folder against `sums` (by default the folder's
+    own SHA256SUMS); [] when it is intact."""
+    sums = folder / SHA256SUMS if sums is None else sums
+    reference = SHA256SUMS if sums == folder / SHA256SUMS else str(sums)
+    expected = read_sha256sums(sums)
     present = set(release_files(folder))
     mismatches = [
-        Mismatch(path, "missing" if path not in present else "changed")
+        Mismatch(path, "missing" if path not in present else "changed", reference)
         for path, sha256 in expected.items()
         if path not in present or sha256_file(folder / path) != sha256
     ]
-    mismatches += [Mismatch(path, "extra") for path in sorted(present - expected.keys())]
+    mismatches += [Mismatch(path, "extra", reference) for path in sorted(present - expected.keys())]
     return sorted(mismatches, key=lambda m: m.path)
 
 

@@ -18,6 +18,7 @@ from tests.conftest import FIXTURE_RAW
 # The subcommands as of 0.2.0: the commands derived from the parser include at least these.
 SUBCOMMANDS = [
     "validate",
+    "migrate",
     "build",
     "check",
     "release",
@@ -127,6 +128,7 @@ def test_an_output_folder_that_overlaps_an_input_is_refused(run, tmp_path, comma
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     (raw / "export.json").write_text("[]", encoding="utf-8")
+    (raw / "labeled").mkdir()  # inputs must exist: the overlap is what is refused
     before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
     code, _, err = run(*(part.format(raw=raw) for part in command))
     assert code == 2
@@ -277,3 +279,31 @@ def test_default_outputs_are_in_the_project_of_the_corpus_not_the_current_folder
     code, _, err = run("release", "0.3.0", "--raw", raw, "--quiet")
     assert code == 1 and f"{project / 'CHANGELOG.md'} does not exist" in err
     assert sorted(p.name for p in project.iterdir()) == ["data"]  # nothing was written
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{missing}"],
+        ["check", "{missing}"],
+        ["verify", "{missing}"],
+        ["report", "{missing}", "--out", "{tmp}/site"],
+        ["agreement", "{missing}"],
+        ["build", "--raw", "{missing}", "--out", "{tmp}/labeled"],
+        ["release", "9.0.0", "--raw", "{missing}"],
+        ["adjudicate", "--raw", "{missing}"],
+        ["resegment", "example", "--raw", "{missing}"],
+        ["export", "label-studio", "--raw", "{missing}", "--out", "{tmp}/ls"],
+        ["add-policy", "{missing}", "--policy-id", "x", "--organisation", "X", "--license", "L"],
+        ["baseline", "train", "--labeled", "{missing}", "--out", "{tmp}/model"],
+        ["baseline", "predict", "--model", "{missing}", "--out", "{tmp}/p.json"],
+    ],
+    ids=lambda argv: " ".join(a for a in argv[:2] if not a.startswith("{")),
+)
+def test_a_missing_input_path_is_a_usage_error(run, tmp_path, argv):
+    missing = tmp_path / "nowhere"
+    argv = [a.format(missing=missing, tmp=tmp_path) for a in argv]
+    code, _, err = run(*argv)
+    assert code == 2
+    assert err.strip().endswith(f"{missing}: no such file or folder; check the path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing was written

@@ -150,5 +150,6 @@ def test_agreement_on_a_single_annotator_corpus_says_why_not(tmp_path, run):
     run("build", "--quiet", "--raw", FIXTURE_RAW, "--out", tmp_path / "labeled")
     code, _, err = run("agreement", tmp_path / "labeled")
     assert code == 1 and "agreement needs at least 2" in err
+    (tmp_path / "nothing").mkdir()
     code, _, err = run("agreement", tmp_path / "nothing")
     assert code == 1 and "build the tables first" in err

@@ -115,7 +115,9 @@ def test_a_pickled_or_foreign_model_is_refused(tmp_path, run):
             "baseline", "predict", "--model", tmp_path / name, "--raw", SEED_RAW,
             "--out", tmp_path / "p.json",
         )  # fmt: skip
-        assert code == 1 and str(tmp_path / name) in err and "Traceback" not in err
+        # A missing model is a usage error (exit 2), as every missing input path is.
+        assert code == (2 if name == "missing.npz" else 1)
+        assert str(tmp_path / name) in err and "Traceback" not in err
     assert not (tmp_path / "p.json").exists()
 
 

@@ -97,16 +97,16 @@ def test_a_raw_corpus_folder_is_checked_whole(run):
 
 
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("make", "message", "exit_code"),
     [
-        (lambda tmp: tmp / "missing.json", "no such file or folder"),
-        (lambda tmp: tmp, "folder holds no .json files"),
+        (lambda tmp: tmp / "missing.json", "missing.json: no such file or folder", 2),
+        (lambda tmp: tmp, "folder holds no .json files", 1),
     ],
     ids=["missing-path", "empty-folder"],
 )
-def test_unusable_paths_get_one_clear_message(run, tmp_path, make, message):
+def test_unusable_paths_get_one_clear_message(run, tmp_path, make, message, exit_code):
     code, _, err = run("validate", make(tmp_path))
-    assert code == 1
+    assert code == exit_code
     assert message in err and "Traceback" not in err
 
 
@@ -163,3 +163,50 @@ def test_each_missing_required_attribute_is_named_once(run, tmp_path):
         "$.practices[5].attributes.retention_period",
         "$.practices[5].attributes.retention_purpose",
     ]
+
+
+@pytest.mark.parametrize("given", ["document", "folder"])
+def test_a_new_document_repeating_an_id_of_another_policy_is_blamed(run, tmp_path, given):
+    """Validating one document or folder of a corpus runs the rules across files against
+    the whole corpus, and the repeat is the validated file's, though it sorts first."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    for suffix in (".json", ".txt"):
+        text = (raw / "policies" / f"example{suffix}").read_text(encoding="utf-8")
+        text = text.replace('"policy_id": "example"', '"policy_id": "aaa"')
+        (raw / "policies" / f"aaa{suffix}").write_text(text, encoding="utf-8")
+    (raw / "annotations" / "aaa").mkdir()
+    document = raw / "annotations" / "aaa" / "alice.json"
+    seed = raw / "annotations" / "example" / "alice.json"
+    text = seed.read_text(encoding="utf-8").replace('"policy_id": "example"', '"policy_id": "aaa"')
+    document.write_text(text, encoding="utf-8")
+    code, out, _ = run(
+        "validate", "--format", "json", document if given == "document" else document.parent
+    )
+    problems = json.loads(out)["problems"]
+    assert code == 1
+    assert {p["file"] for p in problems} == {str(document)}
+    assert problems[0] == {
+        "file": str(document),
+        "path": "$.practices[0].practice_id",
+        "message": f"practice_id 'example-alice-001' is used already at {seed} $.practices[0]",
+        "hint": "give every practice its own id, e.g. <policy_id>-<annotator>-<number>",
+    }
+
+
+def test_an_editors_backup_file_gets_a_safe_hint_and_build_refuses_it(run, tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    document = raw / "annotations" / "example" / "alice.json"
+    backup = document.with_name("alice.json~")
+    backup.write_bytes(document.read_bytes())
+    code, _, err = run("validate", raw)
+    assert code == 1
+    assert f"{backup}: is not a .json file" in err and "build refuses it too" in err
+    assert "name it alice.json" not in err  # that would overwrite the real document
+    code, _, err = run("build", "--raw", raw, "--out", tmp_path / "labeled")
+    assert code == 1 and f"{backup}: is not a .json file" in err

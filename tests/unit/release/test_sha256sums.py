@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import pytest
 
 from privacy_labels.release.sha256sums import (
+    SHA256SUMS,
     ChecksumError,
     read_sha256sums,
+    shipped_sums,
     verify,
     write_sha256sums,
 )
@@ -38,6 +41,34 @@ def test_an_intact_release_verifies(release, run):
     code, out, _ = run("verify", release)
     assert code == 0
     assert "intact" in out
+    assert "not a release this package ships, so only its own checksums" in out
+
+
+@pytest.fixture
+def copy_of_0_2_0(tmp_path):
+    """A copy of the shipped release 0.2.0, under a name that does not say its version."""
+    assert shipped_sums("0.2.0") is not None
+    copy = tmp_path / "downloaded"
+    shutil.copytree(shipped_sums("0.2.0").parent, copy)
+    return copy
+
+
+def test_a_copy_of_a_shipped_release_verifies_against_both_references(copy_of_0_2_0, run):
+    code, out, _ = run("verify", copy_of_0_2_0, "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["is_intact"] is True
+    assert report["references"] == [str(copy_of_0_2_0 / SHA256SUMS), str(shipped_sums("0.2.0"))]
+
+
+def test_a_file_doctored_with_its_checksum_line_is_found(copy_of_0_2_0, run):
+    splits = copy_of_0_2_0 / "splits.csv"
+    splits.write_bytes(splits.read_bytes().replace(b'"test"', b'"train"', 1))
+    write_sha256sums(copy_of_0_2_0)  # the copy's own SHA256SUMS now agrees with the edit
+    assert verify(copy_of_0_2_0) == []
+    code, _, err = run("verify", copy_of_0_2_0)
+    assert code == 1
+    assert f"splits.csv: changed (its sha256 differs from {shipped_sums('0.2.0')})" in err
+    assert f"verified against {copy_of_0_2_0 / SHA256SUMS} and {shipped_sums('0.2.0')}" in err
 
 
 @pytest.mark.parametrize("offset", [0, -1])
@@ -58,9 +89,10 @@ def test_missing_and_extra_files_are_named(release, run):
     assert code == 1
     report = json.loads(out)
     assert report["is_intact"] is False
+    assert report["references"] == [str(release / SHA256SUMS)]
     assert report["mismatches"] == [
-        {"path": "notes.txt", "status": "extra"},
-        {"path": "practices.csv", "status": "missing"},
+        {"path": "notes.txt", "status": "extra", "reference": SHA256SUMS},
+        {"path": "practices.csv", "status": "missing", "reference": SHA256SUMS},
     ]
 
 

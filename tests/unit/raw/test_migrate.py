@@ -1,0 +1,133 @@
+"""`privacy-labels migrate`: documents of an earlier schema version upgraded in place, and
+schema versions this package does not read refused by validate and migrate alike."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from privacy_labels.contract.schema import load_schema
+from privacy_labels.contract.versions import added_since, current_version, known_versions
+from privacy_labels.raw.corpus import RawCorpus
+from tests.conftest import FIXTURE_RAW, read_json
+
+# What schema 1.1.0 added, by kind of document (CHANGELOG, 0.2.0).
+ADDED_IN_1_1_0 = {
+    "policy": ["legal_entity", "service_names", "redactions", "segmentation"],
+    "annotation": ["guidelines_version", "provenance"],
+}
+
+
+def _write(path, doc):
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def corpus_1_0_0(tmp_path):
+    """The fixture corpus as schema 1.0.0 wrote it: without the fields 1.1.0 added."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    corpus = RawCorpus(raw)
+    for path, kind in [
+        (corpus.sidecar_path("example"), "policy"),
+        (corpus.annotation_path("example", "alice"), "annotation"),
+    ]:
+        doc = read_json(path)
+        for field in ADDED_IN_1_1_0[kind]:
+            del doc[field]
+        _write(path, {**doc, "schema_version": "1.0.0"})
+    return corpus
+
+
+def test_every_schema_reads_the_current_version():
+    assert known_versions()[-1] == current_version()
+    for kind in ("annotation", "policy", "taxonomy"):
+        assert load_schema(kind)["schema_version"] == current_version()
+
+
+def test_the_versions_data_says_what_1_1_0_added():
+    for kind, fields in ADDED_IN_1_1_0.items():
+        assert [a.field for a in added_since("1.0.0", kind)] == fields
+        assert all(a.description for a in added_since("1.0.0", kind))
+
+
+def test_validate_names_the_command_for_an_old_document(corpus_1_0_0, run):
+    code, out, _ = run("validate", "--format", "json", corpus_1_0_0.root)
+    problems = json.loads(out)["problems"]
+    sidecar = str(corpus_1_0_0.sidecar_path("example"))
+    assert code == 1
+    assert [p for p in problems if p["file"] == sidecar] == [
+        {
+            "file": sidecar,
+            "path": "$.schema_version",
+            "message": "schema_version '1.0.0' is older than 1.1.0, the version this package "
+            "reads (1.1.0 added legal_entity, service_names, redactions, segmentation)",
+            "hint": f"run `privacy-labels migrate {sidecar}`: it upgrades the file in place, "
+            "filling what can be derived and naming each field you must supply",
+        }
+    ]
+
+
+def test_migrate_fills_what_it_can_and_names_what_a_person_supplies(corpus_1_0_0, run):
+    code, out, _ = run("migrate", "--format", "json", corpus_1_0_0.root)
+    assert code == 0
+    report = json.loads(out)
+    by_kind = {m["kind"]: m for m in report["migrated"]}
+    assert by_kind["policy"]["filled"] == ["redactions"]
+    assert [f["field"] for f in by_kind["policy"]["to_supply"]] == [
+        "legal_entity",
+        "service_names",
+        "segmentation",
+    ]
+    assert [f["field"] for f in by_kind["annotation"]["to_supply"]] == [
+        "guidelines_version",
+        "provenance",
+    ]
+    sidecar = read_json(corpus_1_0_0.sidecar_path("example"))
+    assert sidecar["schema_version"] == current_version() and sidecar["redactions"] == []
+    schema_order = [k for k in load_schema("policy")["properties"] if k in sidecar]
+    assert list(sidecar) == schema_order
+    # Validate now asks only for the supplied fields, saying what each means.
+    code, out, _ = run("validate", "--format", "json", corpus_1_0_0.root)
+    problems = json.loads(out)["problems"]
+    missing = {p["path"]: p["hint"] for p in problems if p["message"].endswith("is missing")}
+    assert set(missing) == {
+        "$.legal_entity",
+        "$.service_names",
+        "$.segmentation",
+        "$.guidelines_version",
+        "$.provenance",
+    }
+    assert missing["$.legal_entity"].startswith("add it: The legal entity the text names")
+    assert missing["$.provenance"].endswith("(added in schema 1.1.0)")
+
+
+def test_a_second_migrate_and_a_current_corpus_change_nothing(corpus_1_0_0, run):
+    run("migrate", corpus_1_0_0.root)
+    files = sorted(corpus_1_0_0.root.rglob("*.json"))
+    before = {path: path.read_bytes() for path in files}
+    code, out, _ = run("migrate", corpus_1_0_0.root)
+    assert code == 0 and "0 of 2 file(s) upgraded" in out
+    assert {path: path.read_bytes() for path in files} == before
+
+
+@pytest.mark.parametrize("version", ["9.9.9", "banana"])
+def test_an_unknown_version_stops_migrate_before_any_file_is_written(corpus_1_0_0, run, version):
+    sidecar = corpus_1_0_0.sidecar_path("example")
+    _write(sidecar, {**read_json(sidecar), "schema_version": version})
+    files = sorted(corpus_1_0_0.root.rglob("*.json"))
+    before = {path: path.read_bytes() for path in files}
+    code, _, err = run("migrate", corpus_1_0_0.root)
+    assert code == 1
+    assert f"schema_version {version!r} is not one this package reads (1.0.0, 1.1.0)" in err
+    assert {path: path.read_bytes() for path in files} == before  # the 1.0.0 document too
+
+
+def test_a_file_that_is_no_document_is_refused(tmp_path, run):
+    other = tmp_path / "other.json"
+    other.write_text('{"name": "x"}\n', encoding="utf-8")
+    code, _, err = run("migrate", other)
+    assert code == 1
+    assert "is neither an annotation document" in err and "Traceback" not in err
