@@ -1,7 +1,5 @@
-"""Thin wrapper: `python scripts/migrate.py ...` is `privacy-labels migrate ...`."""
+"""`python scripts/migrate.py ...` is `privacy-labels migrate ...`."""
 
-import sys
+from _command import run
 
-from privacy_labels.cli.app import main
-
-sys.exit(main(["migrate", *sys.argv[1:]]))
+run("migrate")

@@ -207,5 +207,5 @@ def test_docs_rewrites_its_own_pages_but_refuses_a_users_page_of_the_same_name(r
 def test_a_refused_build_leaves_nothing_behind(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a new project: no data/raw, so no data/labeled either
     code, _, err = run("build")
-    assert code == 1 and "data/raw: has no policies/ folder" in err
+    assert code == 2 and "data/raw: no such file or folder" in err
     assert list(tmp_path.iterdir()) == []

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from privacy_labels._files import OutputRefused, write_text_atomic
+from privacy_labels.contract.columns import Column
 from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.contract.schema import schema_version, taxonomy
-from privacy_labels.contract.tables import TABLES, Column
+from privacy_labels.contract.tables import TABLES
 
 GENERATED = "<!-- Generated from schema/ by `privacy-labels docs`. Do not edit by hand. -->\n"
 

@@ -5,7 +5,8 @@ PROV-O provenance of each policy text, one RecordSet per table.
 from __future__ import annotations
 
 from privacy_labels._files import sha256_file
-from privacy_labels.contract.tables import TABLES, TYPES
+from privacy_labels.contract.columns import TYPES
+from privacy_labels.contract.tables import TABLES
 from privacy_labels.release.metadata import (
     CROISSANT_1_1,
     CROISSANT_RAI,

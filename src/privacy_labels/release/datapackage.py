@@ -6,7 +6,8 @@ constraints are the contract's (`contract.tables.TYPES`, `Column.constraints`).
 from __future__ import annotations
 
 from privacy_labels._files import sha256_file
-from privacy_labels.contract.tables import TABLES, TYPES
+from privacy_labels.contract.columns import TYPES
+from privacy_labels.contract.tables import TABLES
 from privacy_labels.release.metadata import (
     LICENSE_FILE,
     Release,

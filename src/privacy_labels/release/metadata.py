@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from privacy_labels.contract.columns import Table
 from privacy_labels.contract.schema import schema_version
-from privacy_labels.contract.tables import Table
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.store import parquet_path, read_rows
 

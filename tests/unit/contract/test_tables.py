@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from privacy_labels.contract.tables import Column, table
+from privacy_labels.contract.columns import Column
+from privacy_labels.contract.tables import table
 from privacy_labels.outputs.docs import _constraints
 from privacy_labels.quality.suites import _value_expectations, gx
 
