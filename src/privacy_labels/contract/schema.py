@@ -56,7 +56,7 @@ def schema_version() -> str:
 
 # The version of docs/guidelines.md that new annotation documents follow by default;
 # a test keeps it equal to the version the guidelines state.
-GUIDELINES_VERSION = "1.1.0"
+GUIDELINES_VERSION = "2.0.0"
 
 
 @dataclass(frozen=True)
