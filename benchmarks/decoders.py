@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.parquet as pq
 
     from privacy_labels._files import parse_json
-    from privacy_labels.build.rows import _arrow_table, policy_rows
+    from privacy_labels.builder.rows import _arrow_table, policy_rows
     from privacy_labels.contract.tables import TABLES
     from privacy_labels.raw.conformance import _decider, conforms
     from privacy_labels.raw.corpus import RawCorpus

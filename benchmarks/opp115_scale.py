@@ -79,7 +79,7 @@ def main() -> int:
 
     import privacy_labels as pl
     from privacy_labels._parallel import default_workers
-    from privacy_labels.build.pipeline import build
+    from privacy_labels.builder.pipeline import build
     from privacy_labels.importers.opp115 import import_opp115
     from privacy_labels.outputs.agreement import agreement
     from privacy_labels.quality.gate import check

@@ -47,7 +47,7 @@ WARM_IMPORTS = (
     "pyarrow.parquet",
     "jsonschema",
     "privacy_labels",
-    "privacy_labels.build.pipeline",
+    "privacy_labels.builder.pipeline",
     "privacy_labels.quality.gate",
     "privacy_labels.contract.schema",
 )
@@ -73,7 +73,7 @@ def validate(args) -> None:
 
 @stage
 def build(args) -> None:
-    from privacy_labels.build.pipeline import build as build_tables
+    from privacy_labels.builder.pipeline import build as build_tables
 
     build_tables(
         args.raw, args.out, progress=False, workers=2, partitioned=args.partitioned, force=True

@@ -9,7 +9,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
-from privacy_labels.build.pipeline import MANIFEST
+from privacy_labels.builder.pipeline import MANIFEST
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES
 from tests.conftest import REPO

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import counts_if_valid, plain_policy_ids, read_policy
 from privacy_labels.raw.problems import InvalidInputs, Problem

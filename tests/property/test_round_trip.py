@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from privacy_labels._files import dump_json
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.exporters.documents import annotation_documents

@@ -19,7 +19,7 @@ LAYERS = [
     {"contract"},
     {"store"},
     {"raw"},
-    {"build"},
+    {"builder"},
     {"quality"},
     {"outputs"},
     {"exporters"},

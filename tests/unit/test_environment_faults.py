@@ -151,7 +151,7 @@ def test_a_missing_optional_dependency_names_the_extra(run, monkeypatch, labeled
 
 def test_an_interrupt_midway_keeps_the_previous_output(run, monkeypatch, tmp_path, labeled):
     before = snapshot(labeled)
-    from privacy_labels.build import pipeline as build
+    from privacy_labels.builder import pipeline as build
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

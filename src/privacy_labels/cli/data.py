@@ -77,7 +77,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from privacy_labels.build.pipeline import build
+    from privacy_labels.builder.pipeline import build
 
     resolve_in_project(args, "out")
     result = build(

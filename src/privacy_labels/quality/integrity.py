@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from privacy_labels._files import MANIFEST, sha256_file
-from privacy_labels.build.writers import csv_writer
+from privacy_labels.builder.writers import csv_writer
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.result import N_EXAMPLES, CheckResult
 from privacy_labels.store import iter_batches, parquet_path

@@ -34,7 +34,7 @@ from privacy_labels._files import (
     replace_dir_when_done,
     write_text_atomic,
 )
-from privacy_labels.build.pipeline import MANIFEST, write_tables
+from privacy_labels.builder.pipeline import MANIFEST, write_tables
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.quality.gate import RESULT, GateResult, check, summary

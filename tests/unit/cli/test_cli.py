@@ -140,7 +140,7 @@ def _error_classes():
     import importlib
 
     from privacy_labels import _files, _parallel, store
-    from privacy_labels.build import pipeline
+    from privacy_labels.builder import pipeline
     from privacy_labels.importers import opp115
     from privacy_labels.outputs import agreement, baseline, score
     from privacy_labels.raw import adjudicate, policies
@@ -223,7 +223,7 @@ def test_a_usage_error_is_the_message_alone_and_exit_2(run, tmp_path):
 
 def test_a_worker_killed_for_memory_exits_1_not_2(run, tmp_path, monkeypatch):
     from privacy_labels import _parallel
-    from privacy_labels.build import pipeline
+    from privacy_labels.builder import pipeline
 
     def pool_of_the_dead(*args, **kwargs):
         raise _parallel.SchedulerError(_parallel._WORKER_DIED)

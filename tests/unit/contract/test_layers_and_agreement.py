@@ -10,7 +10,7 @@ import random
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.layers import LayerPractice, assignment, compare, match
 from privacy_labels.outputs.agreement import agreement, cohen_kappa
 from tests.layered import two_layer_corpus, write_json

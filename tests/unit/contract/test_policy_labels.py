@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.policy_labels import QUESTIONS, Practice, cells, grid, question
 from tests.conftest import FIXTURE_RAW, REPO
 

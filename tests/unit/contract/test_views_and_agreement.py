@@ -17,7 +17,7 @@ from tests.conftest import FIXTURE_RAW, FIXTURES
 @pytest.fixture(scope="module")
 def opp115_labeled(tmp_path_factory):
     """The OPP-115-format fixture, imported and built: 2 policies with 3 and 2 annotators."""
-    from privacy_labels.build.pipeline import build
+    from privacy_labels.builder.pipeline import build
     from privacy_labels.importers.opp115 import import_opp115
 
     folder = tmp_path_factory.mktemp("views")

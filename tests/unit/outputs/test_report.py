@@ -9,7 +9,7 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.importers.opp115 import import_opp115
 from privacy_labels.outputs.report import highlighted_text, write_report
 from tests.conftest import FIXTURE_RAW, FIXTURES, REPO

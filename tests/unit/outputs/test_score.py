@@ -207,7 +207,7 @@ def write_corpus(root, documents: dict[str, list[dict]]):
 
 
 def built(tmp_path, documents):
-    from privacy_labels.build.pipeline import build
+    from privacy_labels.builder.pipeline import build
 
     raw = write_corpus(tmp_path / "raw", documents)
     build(raw, tmp_path / "labeled", progress=False)

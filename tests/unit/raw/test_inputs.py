@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build.pipeline import build
+from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.tables import table
 from privacy_labels.raw.conformance import conforms, ecma_regex, explainer
 from privacy_labels.raw.corpus import RawCorpus, is_slug

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from privacy_labels.build.pipeline import write_tables
+from privacy_labels.builder.pipeline import write_tables
 from privacy_labels.release.croissant import croissant, rai_fields
 from privacy_labels.release.datapackage import datapackage
 from privacy_labels.release.metadata import (

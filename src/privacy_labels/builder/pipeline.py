@@ -21,9 +21,9 @@ from tqdm import tqdm
 
 from privacy_labels._files import MANIFEST, dump_json, owned_output
 from privacy_labels._parallel import map_in_order
-from privacy_labels.build.manifest import built_from, manifest_of
-from privacy_labels.build.rows import build_part
-from privacy_labels.build.writers import PARTITIONED_TABLES, TableWriter
+from privacy_labels.builder.manifest import built_from, manifest_of
+from privacy_labels.builder.rows import build_part
+from privacy_labels.builder.writers import PARTITIONED_TABLES, TableWriter
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.raw.corpus import RawCorpus

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from privacy_labels.build.rows import _arrow_table, policy_rows
+from privacy_labels.builder.rows import _arrow_table, policy_rows
 from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, read_policy

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.build.pipeline import MANIFEST
+from privacy_labels.builder.pipeline import MANIFEST
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.contract.tables import arrow_schema
 from tests.conftest import FIXTURE_RAW, FIXTURES

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import privacy_labels
 from privacy_labels._files import MANIFEST, sha256_file
-from privacy_labels.build.writers import PARTITIONED_TABLES
+from privacy_labels.builder.writers import PARTITIONED_TABLES
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path, schema_version
 from privacy_labels.raw.corpus import RawCorpus
 
