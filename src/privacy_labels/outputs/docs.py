@@ -11,6 +11,7 @@ from pathlib import Path
 from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES, Column
+from privacy_labels.outputs.scheme_docs import scheme_pages
 
 GENERATED = "<!-- Generated from schema/ by `privacy-labels docs`. Do not edit by hand. -->\n"
 
@@ -187,6 +188,7 @@ def generated_docs() -> dict[str, str]:
         "taxonomy.md": render_taxonomy(),
         "tables.md": render_tables(),
         "crosswalk.md": render_crosswalk(),
+        **scheme_pages(),
     }
 
 
