@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from privacy_labels._files import OUTPUT_MARKER, OutputRefused, claim_output
+from privacy_labels.outputs.docs import generated_docs
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
 # Each writing command: its arguments around OUT, and the inputs it reads (relative to work/).
@@ -189,13 +190,13 @@ def test_docs_rewrites_its_own_pages_but_refuses_a_users_page_of_the_same_name(r
     docs.mkdir()
     (docs / "architecture.md").write_text("# a hand-written page beside the generated ones\n")
     code, out, err = run("docs", "--out", docs)
-    assert code == 0 and "(3 changed)" in out, err
+    n_pages = len(generated_docs())
+    assert code == 0 and f"({n_pages} changed)" in out, err
     generated = (docs / "taxonomy.md").read_text(encoding="utf-8")
     (docs / "tables.md").write_text(generated.split("\n", 1)[0] + "\nstale\n", encoding="utf-8")
-    assert run("docs", "--out", docs)[0:2] == (
-        0,
-        f"wrote taxonomy.md, tables.md, crosswalk.md in {docs} (1 changed)\n",
-    )
+    code, out, _ = run("docs", "--out", docs)
+    assert code == 0 and out.startswith("wrote taxonomy.md, tables.md, crosswalk.md, ")
+    assert out.endswith(f" in {docs} (1 changed)\n")
     (docs / "tables.md").write_text("# My project's tables\n", encoding="utf-8")
     before = snapshot(docs)
     code, out, err = run("docs", "--out", docs)

@@ -13,6 +13,7 @@ from privacy_labels.contract.columns import Column
 from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
 from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES
+from privacy_labels.outputs.scheme_docs import scheme_pages
 
 GENERATED = "<!-- Generated from schema/ by `privacy-labels docs`. Do not edit by hand. -->\n"
 
@@ -189,6 +190,7 @@ def generated_docs() -> dict[str, str]:
         "taxonomy.md": render_taxonomy(),
         "tables.md": render_tables(),
         "crosswalk.md": render_crosswalk(),
+        **{name: GENERATED + page for name, page in scheme_pages().items()},
     }
 
 
