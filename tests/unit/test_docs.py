@@ -50,10 +50,38 @@ def _code(text: str) -> list[str]:
 
 
 def _slug(heading: str) -> str:
-    """GitHub's anchor of a heading: lower case, markup and punctuation dropped, spaces as -."""
-    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
-    kept = (c for c in text if c in " -" or unicodedata.category(c)[0] in "LN")
+    """GitHub's anchor of a heading: its rendered text in lower case, punctuation but - and _
+    dropped, spaces as -. Code keeps its underscores (`attribute_values`); emphasis marks go."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+    rendered = "".join(
+        part.strip("`") if part.startswith("`") else re.sub(r"\*|(?<!\w)_|_(?!\w)", "", part)
+        for part in re.split(r"(`[^`]*`)", text)
+    )
+    kept = (c for c in rendered.strip().lower() if c in " -_" or unicodedata.category(c)[0] in "LN")
     return "".join(kept).replace(" ", "-")
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("`attribute_values`", "attribute_values"),
+        (
+            "Several annotators: agreement and adjudication",
+            "several-annotators-agreement-and-adjudication",
+        ),
+        (
+            "Build's *time* per practice, and a _typed_ decoder",
+            "builds-time-per-practice-and-a-typed-decoder",
+        ),
+        (
+            "First Party Collection/Use (`first_party_collection_use`)",
+            "first-party-collectionuse-first_party_collection_use",
+        ),
+    ],
+)
+def test_anchors_are_githubs(heading, anchor):
+    """GitHub keeps underscores in anchors and drops emphasis marks and other punctuation."""
+    assert _slug(heading) == anchor
 
 
 def _anchors(page: Path) -> set[str]:
@@ -218,10 +246,20 @@ def test_the_versions_quoted_are_the_schemas_and_guidelines():
     }
     schema_version = re.search(r"schemas ([\d.]+)", quoted).group(1)
     assert set(schemas.values()) == {schema_version}
-    current = _current_guidelines()
-    followed = set(pl.load("annotations").guidelines_version)
-    made_under, now = re.findall(r"guidelines:? ([\d.]+)", quoted)
-    assert ({made_under}, now) == (followed, current)
+    # "guidelines 2.0.0 (current; `claude` and `consolidated`), guidelines 1.0.0 (`claude-blind`)"
+    quoted_layers = {
+        layer: {version}
+        for version, layers in re.findall(r"guidelines ([\d.]+) \(([^)]*)\)", quoted)
+        for layer in re.findall(r"`([\w-]+)`", layers)
+    }
+    followed = {
+        layer: set(versions)
+        for layer, versions in pl.load("annotations").groupby("annotator", observed=True)[
+            "guidelines_version"
+        ]
+    }
+    assert quoted_layers == followed
+    assert re.search(r"guidelines ([\d.]+) \(current", quoted).group(1) == _current_guidelines()
 
 
 def test_the_citation_names_the_latest_release():
