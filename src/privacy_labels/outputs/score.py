@@ -443,22 +443,22 @@ def table(result: Score) -> str:
     if any(c.f1 is None or c.precision is None for c in result.labels.values()):
         lines.append("(n/a: 0/0, the label is in neither layer, or P of a label never given)")
     lines.append("")
-    if result.attributes is None:
-        lines.append("attribute values: n/a (the candidate has none)")
-    else:
-        total = micro(result.attributes.values())
-        lines.append(
-            f"attribute values on {result.n_matched_pairs:,} matched (segment, category) pairs: "
-            f"P {figure(total.precision)}  R {figure(total.recall)}  F1 {figure(total.f1)}"
-        )
-    if result.spans is None:
-        lines.append("span tokens: n/a (the candidate has no spans)")
-    else:
-        total = micro(result.spans.values())
-        lines.append(
-            f"span tokens: P {figure(total.precision)}  R {figure(total.recall)}  "
-            f"F1 {figure(total.f1)}"
-        )
+    for what, per, absent in (
+        (
+            f"attribute values on {result.n_matched_pairs:,} matched (segment, category) pairs",
+            result.attributes,
+            "attribute values: n/a (the candidate has none)",
+        ),
+        ("span tokens", result.spans, "span tokens: n/a (the candidate has no spans)"),
+    ):
+        if per is None:
+            lines.append(absent)
+        else:
+            total = micro(per.values())
+            lines.append(
+                f"{what}: P {figure(total.precision)}  R {figure(total.recall)}  "
+                f"F1 {figure(total.f1)}"
+            )
     return "\n".join(lines)
 
 
