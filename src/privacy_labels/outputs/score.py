@@ -445,7 +445,8 @@ def table(result: Score) -> str:
     lines.append("")
     for what, per, absent in (
         (
-            f"attribute values on {result.n_matched_pairs:,} matched (segment, category) pairs",
+            f"attribute values on {result.n_matched_pairs or 0:,} matched (segment, category) "
+            "pairs",
             result.attributes,
             "attribute values: n/a (the candidate has none)",
         ),
