@@ -21,7 +21,12 @@ from privacy_labels.contract.layers import independent
 from privacy_labels.contract.policy_labels import Practice, policy_label_row
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
-from privacy_labels.contract.views import labelling_layer, segment_label_rows, split_of
+from privacy_labels.contract.views import (
+    is_labelling,
+    labelling_layer,
+    segment_label_rows,
+    split_of,
+)
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, practice_keys, read_policy
 from privacy_labels.raw.problems import Problem
@@ -120,7 +125,7 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
         policy_id, rows["segments"], labelled, annotators, layer
     )
     rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
-    in_layer = labelled if layer is None else [p for p in labelled if p.annotator == layer]
+    in_layer = [p for p in labelled if is_labelling(p.annotator, layer)]
     label_row = policy_label_row(policy_id, len(independent(annotators)), in_layer, layer)
     rows["policy_labels"].append(label_row)
     return rows

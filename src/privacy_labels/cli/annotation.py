@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line, written
 from privacy_labels.cli.options import (
-    EXIT_INVALID,
-    EXIT_OK,
     Parents,
     annotator,
     labeled_argument,
@@ -25,7 +23,7 @@ from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import RawCorpus
 
 
-def cmd_import_opp115(args: argparse.Namespace) -> int:
+def cmd_import_opp115(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.opp115 import import_opp115
 
     if not args.src.is_dir():
@@ -37,28 +35,29 @@ def cmd_import_opp115(args: argparse.Namespace) -> int:
         progress=False if args.quiet else None,
         workers=args.workers,
     )
-    summary_ = result.to_dict()
-    if args.format == "json":
-        print(json.dumps(summary_, indent=2))
-        return EXIT_OK
-    spans = summary_["spans"]
-    print(
-        f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
-        f"{result.n_practices:,} practices, {result.n_values:,} values "
-        f"({result.n_not_selected:,} optional attributes not selected, so no value)"
+    summary = result.to_dict()
+    spans = summary["spans"]
+    defaulted = (
+        [f"{result.n_required_defaulted:,} required attributes absent, set to unspecified"]
+        if result.n_required_defaulted
+        else []
     )
-    print(
-        f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
-        f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
-        f"listed in {result.out / 'import-report.json'}"
+    return Answer(
+        summary,
+        [
+            f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
+            f"{result.n_practices:,} practices, {result.n_values:,} values "
+            f"({result.n_not_selected:,} optional attributes not selected, so no value)",
+            f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
+            f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
+            f"listed in {result.out / 'import-report.json'}",
+            *defaulted,
+            f"next: privacy-labels build --raw {result.out} --out OUT",
+        ],
     )
-    if result.n_required_defaulted:
-        print(f"{result.n_required_defaulted:,} required attributes absent, set to unspecified")
-    print(f"next: privacy-labels build --raw {result.out} --out OUT")
-    return EXIT_OK
 
 
-def cmd_export_label_studio(args: argparse.Namespace) -> int:
+def cmd_export_label_studio(args: argparse.Namespace) -> Answer:
     from privacy_labels.exporters.label_studio import CONFIG, TASKS, export_label_studio
 
     if not RawCorpus(args.raw).policies_dir.is_dir():
@@ -69,22 +68,20 @@ def cmd_export_label_studio(args: argparse.Namespace) -> int:
         with_predictions=not args.no_predictions,
         predictions=args.predictions,
     )
-    if args.format == "json":
-        print(json.dumps(vars(result) | {"out": str(result.out)}))
-        return EXIT_OK
-    print(
-        f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
-        f"{result.n_predictions:,} annotation documents as predictions"
-        + (f", {result.n_suggestions:,} model suggestions" if args.predictions else "")
+    return Answer(
+        written(result),
+        [
+            f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
+            f"{result.n_predictions:,} annotation documents as predictions"
+            + (f", {result.n_suggestions:,} model suggestions" if args.predictions else ""),
+            "next: create a Label Studio project with config.xml as its labeling interface, "
+            "import tasks.json, annotate, export as JSON, then "
+            "`privacy-labels import label-studio`",
+        ],
     )
-    print(
-        "next: create a Label Studio project with config.xml as its labeling interface, "
-        "import tasks.json, annotate, export as JSON, then `privacy-labels import label-studio`"
-    )
-    return EXIT_OK
 
 
-def cmd_import_label_studio(args: argparse.Namespace) -> int:
+def cmd_import_label_studio(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.label_studio import DEFAULT_METHOD, import_label_studio
 
     if not args.export.is_file():
@@ -121,70 +118,66 @@ def cmd_import_label_studio(args: argparse.Namespace) -> int:
         guidelines_version=args.guidelines_version,
         provenance=provenance,
     )
-    if args.format == "json":
-        print(json.dumps({"is_valid": True, **vars(result) | {"out": str(result.out)}}))
-        return EXIT_OK
     what = f"{result.n_documents:,} annotation documents ({result.n_practices:,} practices)"
     if args.out is None:
-        print(
+        text = [
             f"added {what} to {args.raw} as layers"
-            + (f", replacing {', '.join(result.replaced)}" if result.replaced else "")
-        )
-        print(f"next: privacy-labels build --raw {args.raw}")
-        return EXIT_OK
-    print(f"imported {what} into {result.out}; they validate")
-    if result.replaced:
-        print(
-            f"note: {len(result.replaced)} of them would replace the annotator's document in "
-            f"{args.raw}: {', '.join(result.replaced)}"
-        )
-    print(
-        f"next: privacy-labels import label-studio {args.export} --raw {args.raw} --into-raw "
-        "(adds the documents as layers; refuses to replace one unless given --replace), "
-        "then build"
-    )
-    return EXIT_OK
+            + (f", replacing {', '.join(result.replaced)}" if result.replaced else ""),
+            f"next: privacy-labels build --raw {args.raw}",
+        ]
+    else:
+        replacing = (
+            [f"note: {len(result.replaced)} of them would replace the annotator's document in "
+             f"{args.raw}: {', '.join(result.replaced)}"]
+            if result.replaced
+            else []
+        )  # fmt: skip
+        text = [
+            f"imported {what} into {result.out}; they validate",
+            *replacing,
+            f"next: privacy-labels import label-studio {args.export} --raw {args.raw} --into-raw "
+            "(adds the documents as layers; refuses to replace one unless given --replace), "
+            "then build",
+        ]
+    return Answer({"is_valid": True, **written(result)}, text)
 
 
-def cmd_agreement(args: argparse.Namespace) -> int:
+def cmd_agreement(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.agreement import agreement, table
 
     result = agreement(args.dir, args.annotators, args.layers)
-    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
-    return EXIT_OK
+    return Answer(result.to_dict(), [table(result)])
 
 
-def cmd_adjudicate(args: argparse.Namespace) -> int:
+def cmd_adjudicate(args: argparse.Namespace) -> Answer:
     from privacy_labels.raw.adjudicate import adjudicate
 
     results = adjudicate(args.raw, args.policy_ids or None, args.layers, verify_only=args.check)
     is_complete = all(r.is_done for r in results)
-    if args.format == "json":
-        print(
-            json.dumps(
-                {"is_complete": is_complete, "policies": [r.to_dict() for r in results]},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-        return EXIT_OK if is_complete else EXIT_INVALID
+    text: list[str | Line] = []
     for result in results:
         layers = f" ({' vs '.join(result.layers)})" if len(result.layers) >= 2 else ""
-        line = f"{result.policy_id}{layers}: {result.status}: {result.message}"
-        print(
-            line, file=sys.stdout if result.is_done or result.status == "template" else sys.stderr
+        text.append(
+            Line(
+                f"{result.policy_id}{layers}: {result.status}: {result.message}",
+                is_error=not (result.is_done or result.status == "template"),
+            )
         )
-        for problem in result.problems:
-            print(f"  {problem}", file=sys.stderr)
-        for entry in result.open:
-            print(f"  open: {open_entry(entry)}", file=sys.stderr)
+        text += [Line(f"  {problem}", is_error=True) for problem in result.problems]
+        text += [Line(f"  open: {open_entry(entry)}", is_error=True) for entry in result.open]
     done = sum(r.status in ("consolidated", "unchanged") for r in results)
-    print(
-        f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two or more "
-        "layers consolidated",
-        file=sys.stdout if is_complete else sys.stderr,
+    text.append(
+        Line(
+            f"{done} of {sum(r.status != 'skipped' for r in results)} policies with two or more "
+            "layers consolidated",
+            is_error=not is_complete,
+        )
     )
-    return EXIT_OK if is_complete else EXIT_INVALID
+    return Answer(
+        {"is_complete": is_complete, "policies": [r.to_dict() for r in results]},
+        text,
+        EXIT_OK if is_complete else EXIT_INVALID,
+    )
 
 
 def open_entry(entry: dict) -> str:
@@ -197,7 +190,7 @@ def open_entry(entry: dict) -> str:
     return f"segment {entry['segment_id']}, {entry['category']}, {what}{ids} ({readings})"
 
 
-def cmd_add_policy(args: argparse.Namespace) -> int:
+def cmd_add_policy(args: argparse.Namespace) -> Answer:
     from privacy_labels.raw.policies import add_policy
 
     sidecar = add_policy(
@@ -214,14 +207,14 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
         service_names=args.service_name,
         redactions=dict(args.redaction),
     )
-    print(
-        f"added {args.policy_id}: {len(sidecar['segments'])} segments in "
-        f"{RawCorpus(args.raw).sidecar_path(args.policy_id)}"
+    path = RawCorpus(args.raw).sidecar_path(args.policy_id)
+    return Answer(
+        {"policy_id": args.policy_id, "n_segments": len(sidecar["segments"]), "sidecar": str(path)},
+        [f"added {args.policy_id}: {len(sidecar['segments'])} segments in {path}"],
     )
-    return EXIT_OK
 
 
-def cmd_resegment(args: argparse.Namespace) -> int:
+def cmd_resegment(args: argparse.Namespace) -> Answer:
     from privacy_labels.raw.policies import resegment
 
     corpus = RawCorpus(args.raw)
@@ -232,15 +225,14 @@ def cmd_resegment(args: argparse.Namespace) -> int:
             f"{corpus.policies_dir}: no policy {unknown[0]!r}; give ids of policies in --raw"
         )
     summaries = [resegment(corpus, policy_id) for policy_id in policy_ids]
-    if args.format == "json":
-        print(json.dumps(summaries, indent=2))
-    else:
-        for s in summaries:
-            print(
-                f"{s['policy_id']}: {s['n_segments_before']} -> {s['n_segments_after']} segments, "
-                f"{s['n_practices_moved']} practice(s) moved"
-            )
-    return EXIT_OK
+    return Answer(
+        summaries,
+        [
+            f"{s['policy_id']}: {s['n_segments_before']} -> {s['n_segments_after']} segments, "
+            f"{s['n_practices_moved']} practice(s) moved"
+            for s in summaries
+        ],
+    )
 
 
 # -- The subcommands' options -------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The `privacy-labels` command: one subcommand per stage of the pipeline.
 
-The subcommands live by stage in `data`, `annotation`, `release` and `benchmark`;
-this module assembles the parser and answers every failure in one place.
+The subcommands live by stage in `data`, `annotation`, `release` and `benchmark`; each
+returns an Answer (`answer`). This module assembles the parser, prints every answer as text
+or JSON, and answers every failure, in one place.
 
 Exit codes: 0 success, 1 invalid input, a failed check or a fault of the machine (a full
 disk, a missing extra, a worker killed), 2 usage error (including an output the command
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import logging
 import os
 import signal
@@ -21,13 +21,8 @@ import sys
 import privacy_labels
 from privacy_labels import __version__
 from privacy_labels.cli import annotation, benchmark, data, release
-from privacy_labels.cli.options import (
-    EXIT_INTERRUPTED,
-    EXIT_INVALID,
-    EXIT_OK,
-    parents,
-    require_input_paths,
-)
+from privacy_labels.cli.answer import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, json_text, show
+from privacy_labels.cli.options import parents, require_input_paths
 from privacy_labels.errors import PrivacyLabelsError
 
 
@@ -92,7 +87,7 @@ def _fail(
     """
     if getattr(args, "format", "text") == "json":
         extra = error.to_dict() if error is not None else {}
-        print(json.dumps({"error": line, "exit_code": exit_code, **extra}, indent=2))
+        print(json_text({"error": line, "exit_code": exit_code, **extra}))
         return exit_code
     for detail in error.details() if error is not None else ():
         print(detail, file=sys.stderr)
@@ -125,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         _quiet_libraries()
         require_input_paths(args)
-        return args.run(args)
+        return show(args.run(args), getattr(args, "format", "text"))
     except PrivacyLabelsError as error:
         unchanged = getattr(args, "unchanged", None)
         if unchanged is not None:

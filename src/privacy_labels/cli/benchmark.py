@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from privacy_labels.cli.options import EXIT_OK, Parents, reads_paths, whole_number
+from privacy_labels.cli.answer import Answer, written
+from privacy_labels.cli.options import Parents, reads_paths, whole_number
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
@@ -33,7 +33,7 @@ def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
     )
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+def cmd_score(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.score import read_splits, require_same_texts, score, table
 
     # A predictions file has no attribute values or spans: the reference's are not read.
@@ -53,43 +53,42 @@ def cmd_score(args: argparse.Namespace) -> int:
         split=args.split,
         splits=splits,
     )
-    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else table(result))
-    return EXIT_OK
+    return Answer(result.to_dict(), [table(result)])
 
 
-def cmd_baseline_train(args: argparse.Namespace) -> int:
+def cmd_baseline_train(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.baseline import train
 
     result = train(args.labeled, args.out, label_set=args.labels, gold=args.gold, seed=args.seed)
-    if args.format == "json":
-        print(json.dumps(vars(result) | {"out": str(result.out)}))
-        return EXIT_OK
-    print(
-        f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments of "
-        f"{result.n_policies:,} policies (train split), {result.n_features:,} features"
+    constant = (
+        ["one class only in the training segments (a constant score): "
+         + ", ".join(result.constant_labels)]
+        if result.constant_labels
+        else []
+    )  # fmt: skip
+    return Answer(
+        written(result),
+        [
+            f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments "
+            f"of {result.n_policies:,} policies (train split), {result.n_features:,} features",
+            *constant,
+            f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE",
+        ],
     )
-    if result.constant_labels:
-        print(
-            "one class only in the training segments (a constant score): "
-            + ", ".join(result.constant_labels)
-        )
-    print(f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE")
-    return EXIT_OK
 
 
-def cmd_baseline_predict(args: argparse.Namespace) -> int:
+def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.baseline import predict
 
     result = predict(args.model, args.raw, args.out)
-    if args.format == "json":
-        print(json.dumps(vars(result) | {"out": str(result.out)}))
-        return EXIT_OK
-    print(
-        f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments of "
-        f"{result.n_policies:,} policies"
+    return Answer(
+        written(result),
+        [
+            f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments "
+            f"of {result.n_policies:,} policies",
+            f"next: privacy-labels score LABELED {result.out} --split test",
+        ],
     )
-    print(f"next: privacy-labels score LABELED {result.out} --split test")
-    return EXIT_OK
 
 
 def add_commands(sub, common: Parents) -> None:

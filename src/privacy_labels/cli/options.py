@@ -5,9 +5,7 @@ option helpers, and the argument types that refuse a bad value with argparse's u
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +14,6 @@ from privacy_labels._files import project_folder
 from privacy_labels._parallel import default_workers
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclass(frozen=True)
@@ -67,17 +63,6 @@ def require_input_paths(args: argparse.Namespace) -> None:
             if path is not None and not os.path.lexists(path):
                 flag = f"{name} " if name.startswith("-") else ""
                 raise UsageError(f"{flag}{path}: no such file or folder; check the path")
-
-
-def print_problems(problems, fmt: str, summary: dict) -> None:
-    """Problems found by a command that went through: JSON on stdout, else one a line on
-    stderr. (A command stopped by its problems raises them; see app.main.)
-    """
-    if fmt == "json":
-        print(json.dumps({**summary, "problems": [p.to_dict() for p in problems]}, indent=2))
-        return
-    for problem in problems:
-        print(problem, file=sys.stderr)
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:

@@ -4,13 +4,10 @@ its checksums and, for a release the package ships, the shipped ones)."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
+from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
-    EXIT_INVALID,
-    EXIT_OK,
     Parents,
     path_option,
     reads_paths,
@@ -24,7 +21,7 @@ from privacy_labels.raw.corpus import (
 )
 
 
-def cmd_release(args: argparse.Namespace) -> int:
+def cmd_release(args: argparse.Namespace) -> Answer:
     from privacy_labels.release.cut import release
 
     resolve_in_project(args, "releases", "changelog", "citation", "metadata")
@@ -37,60 +34,53 @@ def cmd_release(args: argparse.Namespace) -> int:
         metadata=args.metadata,
         progress=False if args.quiet else None,
     )
-    summary_ = {"version": result.version, "date": result.date, "folder": str(result.folder)}
-    if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    **summary_,
-                    "n_rows": result.n_rows,
-                    "finished_interrupted": result.finished_interrupted,
-                }
-            )
-        )
-    elif result.finished_interrupted:
-        print(
+    if result.finished_interrupted:
+        text = [
             f"{result.folder} was complete but an interrupted run had not updated "
             f"{args.citation}; updated it now"
-        )
+        ]
     else:
         rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
-        print(f"released {result.version} ({result.date}) in {result.folder}: {rows} rows")
-        print(f"updated {args.citation}; check it with `privacy-labels verify {result.folder}`")
-    return EXIT_OK
+        text = [
+            f"released {result.version} ({result.date}) in {result.folder}: {rows} rows",
+            f"updated {args.citation}; check it with `privacy-labels verify {result.folder}`",
+        ]
+    return Answer(
+        {
+            "version": result.version,
+            "date": result.date,
+            "folder": str(result.folder),
+            "n_rows": result.n_rows,
+            "finished_interrupted": result.finished_interrupted,
+        },
+        text,
+    )
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def cmd_verify(args: argparse.Namespace) -> Answer:
     from privacy_labels.release.sha256sums import verify_release
 
     result = verify_release(args.dir)
     references = [str(reference) for reference in result.references]
-    if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "is_intact": result.is_intact,
-                    "is_shipped": result.is_shipped,
-                    "references": references,
-                    "mismatches": [vars(m) for m in result.mismatches],
-                },
-                indent=2,
-            )
-        )
-    else:
-        for mismatch in result.mismatches:
-            print(f"{args.dir / mismatch.path}: {mismatch.reason}", file=sys.stderr)
-        verdict = f"{len(result.mismatches)} file(s) differ" if result.mismatches else "intact"
-        against = " and ".join(references)
-        if not result.is_shipped:
-            against += " (not a release this package ships, so only its own checksums)"
-        elif len(references) == 1:
-            against += " (the package's own copy of the release)"
-        print(
-            f"{args.dir}: {verdict}, verified against {against}",
-            file=sys.stdout if result.is_intact else sys.stderr,
-        )
-    return EXIT_OK if result.is_intact else EXIT_INVALID
+    verdict = f"{len(result.mismatches)} file(s) differ" if result.mismatches else "intact"
+    against = " and ".join(references)
+    if not result.is_shipped:
+        against += " (not a release this package ships, so only its own checksums)"
+    elif len(references) == 1:
+        against += " (the package's own copy of the release)"
+    return Answer(
+        {
+            "is_intact": result.is_intact,
+            "is_shipped": result.is_shipped,
+            "references": references,
+            "mismatches": [vars(m) for m in result.mismatches],
+        },
+        [
+            *(Line(f"{args.dir / m.path}: {m.reason}", is_error=True) for m in result.mismatches),
+            Line(f"{args.dir}: {verdict}, verified against {against}", not result.is_intact),
+        ],
+        EXIT_OK if result.is_intact else EXIT_INVALID,
+    )
 
 
 # -- The subcommands' options -------------------------------------------------------------

@@ -68,6 +68,13 @@ def labelling_layer(annotators: list[str], requested: str | None = None) -> str 
     return CONSOLIDATED if CONSOLIDATED in annotators else None
 
 
+def is_labelling(annotator: str, layer: str | None) -> bool:
+    """Whether an annotator's practices make a policy's labels, for its labelling layer
+    `layer`: that layer's alone, else every annotator's but the consolidated layer's,
+    which is never a vote."""
+    return annotator == layer if layer is not None else annotator != CONSOLIDATED
+
+
 def share(n_labeled: int, n_annotators: int) -> float | None:
     return n_labeled / n_annotators if n_annotators else None
 

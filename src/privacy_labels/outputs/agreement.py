@@ -26,7 +26,7 @@ category) triples. For layers A (reference) and B (candidate): precision
 |A∩B| / |B|, recall |A∩B| / |A|, and F1 = 2 |A∩B| / (|A| + |B|), the
 micro-F1, symmetric in A and B; per category, the triples of that category.
 With more than two layers, the F1 pools every pair of a policy's layers:
-2 Σ |A∩B| / Σ (|A| + |B|).
+2 Σ |A∩B| / Σ (|A| + |B|). `score` counts the same way (`outputs.metrics`).
 
 **Attribute-value agreement on matched practices.** For each label (segment,
 category) that both layers of a pair give, their practices are matched by
@@ -47,10 +47,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, compare, match
+from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, match
+from privacy_labels.contract.layers import compare as compare_slots
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.views import is_majority
 from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.outputs.metrics import Counts, compare, figure, ratio
 from privacy_labels.store import read_rows, require
 
 
@@ -122,10 +124,6 @@ def _kappa(p_o: float, p_e: float) -> float | None:
     return None if p_e >= 1 - 1e-12 else (p_o - p_e) / (1 - p_e)
 
 
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return numerator / denominator if denominator else None
-
-
 @dataclass
 class _Tally:
     """Additive counts for one category, or for all of them."""
@@ -134,8 +132,9 @@ class _Tally:
     n_at_least_one: int = 0
     n_majority: int = 0
     n_all: int = 0
-    n_shared: int = 0  # Σ |A∩B| over pairs of layers
-    n_given: int = 0  # Σ (|A| + |B|)
+    pairwise: Counts = field(
+        default_factory=Counts
+    )  # summed over the pairs of layers (A the first)
     n_equal_slots: int = 0
     n_compared_slots: int = 0
     n_matched: int = 0  # matched practice pairs
@@ -148,6 +147,16 @@ class _Tally:
             else:
                 setattr(self, name, getattr(self, name) + value)
         return self
+
+
+@dataclass
+class _PairTally:
+    """Additive counts for one pair of named layers, A the reference and B the candidate."""
+
+    n_policies: int = 0
+    counts: dict[str, Counts] = field(default_factory=dict)  # per category, and "" for all
+    n_equal_slots: int = 0
+    n_compared_slots: int = 0
 
 
 @dataclass(frozen=True)
@@ -307,7 +316,7 @@ def agreement_of(
 
     total: dict[str, _Tally] = {}
     attributes: dict[str, list[int]] = {}
-    pairs: dict[tuple[str, str], dict[str, list[int]]] = {}
+    pairs: dict[tuple[str, str], _PairTally] = {}
     per_policy = []
     for policy_id, annotators in chosen.items():
         policy = corpus[policy_id]
@@ -347,7 +356,7 @@ def agreement_of(
 def _policy_tallies(
     policy: PolicyLayers,
     annotators: list[str],
-    pairs: dict[tuple[str, str], dict[str, list[int]]],
+    pairs: dict[tuple[str, str], _PairTally],
 ) -> tuple[dict[str, _Tally], dict[str, tuple[int, int]]]:
     """Per category (and "" for all), the policy's tally; per attribute, (equal, compared)."""
     category_ids = taxonomy().category_ids
@@ -364,29 +373,25 @@ def _policy_tallies(
             tally.n_all += y == n
     attributes: dict[str, list[int]] = {}
     for a, b in itertools.combinations(annotators, 2):
-        pair = pairs.setdefault((a, b), {})
-        # [|A∩B|, |A|, |B|, policies, equal slots, compared slots]
-        pair.setdefault("", [0] * 6)[3] += 1
+        pair = pairs.setdefault((a, b), _PairTally())
+        pair.n_policies += 1
         for category in category_ids:
             mine = {label for label in grouped[a] if label[1] == category}
             theirs = {label for label in grouped[b] if label[1] == category}
             shared = mine & theirs
+            counts = compare(mine, theirs)
             for tally in (tallies[category], tallies[""]):
-                tally.n_shared += len(shared)
-                tally.n_given += len(mine) + len(theirs)
+                tally.pairwise += counts
             for key in (category, ""):
-                counts = pair.setdefault(key, [0] * 6)
-                counts[0] += len(shared)
-                counts[1] += len(mine)
-                counts[2] += len(theirs)
+                pair.counts[key] = pair.counts.get(key, Counts()) + counts
             for label in sorted(shared):
                 ours, other = grouped[a][label], grouped[b][label]
                 matched = match(ours, other)
                 unmatched = len(ours) + len(other) - 2 * len(matched)
                 for p, q in matched:
-                    equal, compared = compare(p, q)
-                    pair[""][4] += equal
-                    pair[""][5] += compared
+                    equal, compared = compare_slots(p, q)
+                    pair.n_equal_slots += equal
+                    pair.n_compared_slots += compared
                     for tally in (tallies[category], tallies[""]):
                         tally.n_equal_slots += equal
                         tally.n_compared_slots += compared
@@ -418,8 +423,8 @@ def _figures(
                 t.n_at_least_one,
                 t.n_majority,
                 t.n_all,
-                _ratio(2 * t.n_shared, t.n_given),
-                _ratio(t.n_equal_slots, t.n_compared_slots),
+                t.pairwise.f1,
+                ratio(t.n_equal_slots, t.n_compared_slots),
                 t.n_compared_slots,
             )
         )
@@ -427,8 +432,8 @@ def _figures(
     return Figures(
         n_policies=n_policies,
         n_segments=n_segments,
-        f1=_ratio(2 * every.n_shared, every.n_given),
-        attribute_agreement=_ratio(every.n_equal_slots, every.n_compared_slots),
+        f1=every.pairwise.f1,
+        attribute_agreement=ratio(every.n_equal_slots, every.n_compared_slots),
         n_compared_slots=every.n_compared_slots,
         n_equal_slots=every.n_equal_slots,
         n_matched_practices=every.n_matched,
@@ -438,7 +443,7 @@ def _figures(
             a: {
                 "n_compared_slots": attributes[a][1],
                 "n_equal_slots": attributes[a][0],
-                "agreement": _ratio(attributes[a][0], attributes[a][1]),
+                "agreement": ratio(attributes[a][0], attributes[a][1]),
             }
             for a in order
             if a in attributes
@@ -446,30 +451,18 @@ def _figures(
     )
 
 
-def _pair(reference: str, candidate: str, counts: dict[str, list[int]]) -> PairAgreement:
-    def scores(key: str) -> dict:
-        shared, mine, theirs = counts.get(key, [0, 0, 0])[:3]
-        return {
-            "precision": _ratio(shared, theirs),
-            "recall": _ratio(shared, mine),
-            "f1": _ratio(2 * shared, mine + theirs),
-        }
-
-    every = scores("")
+def _pair(reference: str, candidate: str, tally: _PairTally) -> PairAgreement:
+    every = tally.counts.get("", Counts())
     return PairAgreement(
         reference,
         candidate,
-        counts[""][3],
-        every["precision"],
-        every["recall"],
-        every["f1"],
-        _ratio(counts[""][4], counts[""][5]),
-        {c: scores(c) for c in taxonomy().category_ids},
+        tally.n_policies,
+        every.precision,
+        every.recall,
+        every.f1,
+        ratio(tally.n_equal_slots, tally.n_compared_slots),
+        {c: tally.counts.get(c, Counts()).scores() for c in taxonomy().category_ids},
     )
-
-
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{round(value, 3) + 0.0:.3f}"  # no "-0.000"
 
 
 def table(result: Agreement) -> str:
@@ -490,13 +483,13 @@ def table(result: Agreement) -> str:
     ]
     for c in result.categories:
         lines.append(
-            f"{c.category:<38} {_number(c.kappa):>6} {c.n_at_least_one:>6,} {c.n_majority:>8,} "
-            f"{c.n_all:>6,} {_number(c.f1):>6} {_number(c.attribute_agreement):>6}"
+            f"{c.category:<38} {figure(c.kappa):>6} {c.n_at_least_one:>6,} {c.n_majority:>8,} "
+            f"{c.n_all:>6,} {figure(c.f1):>6} {figure(c.attribute_agreement):>6}"
         )
     lines += [
         "",
-        f"pairwise segment-level F1 (micro): {_number(result.f1)}",
-        f"attribute-value agreement on matched practices: {_number(result.attribute_agreement)} "
+        f"pairwise segment-level F1 (micro): {figure(result.f1)}",
+        f"attribute-value agreement on matched practices: {figure(result.attribute_agreement)} "
         f"({result.n_equal_slots:,} of {result.n_compared_slots:,} slots; "
         f"{result.n_matched_practices:,} matched pairs, "
         f"{result.n_unmatched_practices:,} practices unmatched)",
@@ -504,8 +497,8 @@ def table(result: Agreement) -> str:
     if result.layers:
         for pair in result.pairs:
             lines.append(
-                f"{pair.candidate} against {pair.reference}: precision {_number(pair.precision)}, "
-                f"recall {_number(pair.recall)}, F1 {_number(pair.f1)}"
+                f"{pair.candidate} against {pair.reference}: precision {figure(pair.precision)}, "
+                f"recall {figure(pair.recall)}, F1 {figure(pair.f1)}"
             )
     lines += ["", f"{'policy':<38} {'F1':>6} {'attrs':>6}  lowest kappa"]
     for policy in result.policies:
@@ -513,7 +506,7 @@ def table(result: Agreement) -> str:
         rated = [c for c in f.categories if c.kappa is not None]
         lowest = min(rated, key=lambda c: c.kappa, default=None)
         lines.append(
-            f"{policy.policy_id:<38} {_number(f.f1):>6} {_number(f.attribute_agreement):>6}  "
-            + (f"{lowest.category} {_number(lowest.kappa)}" if lowest else "n/a")
+            f"{policy.policy_id:<38} {figure(f.f1):>6} {figure(f.attribute_agreement):>6}  "
+            + (f"{lowest.category} {figure(lowest.kappa)}" if lowest else "n/a")
         )
     return "\n".join(lines)

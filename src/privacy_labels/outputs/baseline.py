@@ -39,7 +39,7 @@ from privacy_labels.outputs.predictions import (
     labels_of,
     predictions_document,
 )
-from privacy_labels.outputs.score import ScoreError, _kept, read_splits, table_layer
+from privacy_labels.outputs.score import ScoreError, kept, read_splits, table_layer
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import read_policy_text_and_sidecar
 from privacy_labels.raw.problems import InvalidInputs, Problem
@@ -228,8 +228,8 @@ def train(
     targets = np.zeros((len(rows), len(labels)), dtype=np.int8)
     for i, row in enumerate(rows):
         segment = (row["policy_id"], row["segment_id"])
-        kept = _kept(layer.labels.get(segment, {}), layer.n_annotators[segment[0]], gold)
-        targets[i] = [label in kept for label in labels]
+        given = kept(layer.labels.get(segment, {}), layer.n_annotators[segment[0]], gold)
+        targets[i] = [label in given for label in labels]
     texts = [row["text"] for row in rows]
     vectorizer = TfidfVectorizer(
         lowercase=VECTORIZER["lowercase"],

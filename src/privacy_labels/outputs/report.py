@@ -37,7 +37,9 @@ from privacy_labels.contract.policy_labels import (
 )
 from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import table
+from privacy_labels.contract.views import is_labelling
 from privacy_labels.outputs.agreement import Agreement, AgreementError, agreement
+from privacy_labels.outputs.metrics import figure
 from privacy_labels.store import UnreadableTables, read_as_written
 
 STYLE = "style.css"
@@ -208,7 +210,9 @@ def index_page(tables: Tables, folder: Path) -> str:
     come from), so a policy annotated three times and consolidated counts once, not four times."""
     tax = taxonomy()
     layer_of = {pid: row["layer"] for pid, row in tables.labels.items()}
-    counted = [p for p in tables.practices if layer_of[p["policy_id"]] in (None, p["annotator"])]
+    counted = [
+        p for p in tables.practices if is_labelling(p["annotator"], layer_of[p["policy_id"]])
+    ]
     counted_ids = {p["practice_id"] for p in counted}
     counted_values = [v for v in tables.values if v["practice_id"] in counted_ids]
     categories = Counter(p["category"] for p in counted)
@@ -288,7 +292,7 @@ def _agreement_section(folder: Path, tables: Tables) -> str:
     names = {c.id: c.name for c in taxonomy().categories}
 
     def number(value: float | None) -> str:
-        return "" if value is None else f"{value:.3f}"
+        return figure(value, undefined="")
 
     rows = "".join(
         f"<tr><td>{_e(names[c.category])}</td><td>{number(c.kappa)}</td>"
@@ -302,8 +306,8 @@ def _agreement_section(folder: Path, tables: Tables) -> str:
         f"<p>{statistic} kappa per category over {result.n_segments:,} segments of "
         f"{result.n_policies:,} policies with {result.n_annotators} annotators each "
         "(the consolidated layer excepted); pairwise segment-level F1 "
-        f"{number(result.f1) or 'n/a'}; attribute-value agreement on matched practices "
-        f"{number(result.attribute_agreement) or 'n/a'}.</p>"
+        f"{figure(result.f1)}; attribute-value agreement on matched practices "
+        f"{figure(result.attribute_agreement)}.</p>"
         f"{_left_out(result, tables)}"
         "<table><thead><tr><th>category</th><th>kappa</th><th>≥ 1 annotator</th>"
         "<th>majority</th><th>all</th><th>F1</th><th>attribute agreement</th></tr></thead>"
@@ -455,9 +459,7 @@ def policy_page(policy: dict, tables: Tables, layer: str | None = None) -> str:
     built_layer = label_row["layer"]
     layer = layer or built_layer
     rows = [
-        p
-        for p in tables.practices
-        if p["policy_id"] == pid and (layer is None or p["annotator"] == layer)
+        p for p in tables.practices if p["policy_id"] == pid and is_labelling(p["annotator"], layer)
     ]
     ids = {p["practice_id"] for p in rows}
     values = [v for v in tables.values if v["practice_id"] in ids]

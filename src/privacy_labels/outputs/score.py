@@ -33,7 +33,7 @@ Figures, with TP, FP and FN counted over segments:
 
 Predictions files carry no attributes or spans: those two figures are then null.
 The segment-level micro F1 of two single annotators is the pairwise F1 that
-`agreement` prints (the same function).
+`agreement` prints: both count with `outputs.metrics`.
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.views import labelling_layer
+from privacy_labels.contract.views import is_labelling, is_majority, labelling_layer
 from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.outputs.metrics import Counts, compare, figure, macro, micro
 from privacy_labels.outputs.predictions import (
     LABEL_SETS,
     OTHER,
@@ -103,12 +103,7 @@ def _labelling_documents(folder: Path, documents: list[dict]) -> list[dict]:
         for d in documents:
             own[d["policy_id"]].append(d["annotator"])
         layer_of = {policy_id: labelling_layer(names) for policy_id, names in own.items()}
-    return [
-        d
-        for d in documents
-        if d["annotator"] == layer_of.get(d["policy_id"])
-        or (layer_of.get(d["policy_id"]) is None and d["annotator"] != CONSOLIDATED)
-    ]
+    return [d for d in documents if is_labelling(d["annotator"], layer_of.get(d["policy_id"]))]
 
 
 def table_layer(folder: Path, annotator: str | None = None, *, with_details: bool = True) -> Layer:
@@ -256,53 +251,11 @@ def require_same_texts(reference: Layer, candidate: Layer, predictions: Predicti
         raise ScoreError(f"{len(problems)} problem(s) in {predictions.file}", problems)
 
 
-@dataclass(frozen=True)
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-    @property
-    def support(self) -> int:
-        return self.tp + self.fn
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-
-    @property
-    def f1(self) -> float | None:
-        denominator = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / denominator if denominator else None
-
-    def to_dict(self) -> dict:
-        return {
-            **asdict(self),
-            "support": self.support,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
-
-
-def compare(reference: set, candidate: set) -> Counts:
-    return Counts(
-        len(reference & candidate), len(candidate - reference), len(reference - candidate)
-    )
-
-
-def _kept(counts: Counter, n_annotators: int, gold: str) -> set:
+def kept(counts: Counter, n_annotators: int, gold: str) -> set:
     """The items of a counter that the gold rule keeps, for a policy of n annotators."""
     if gold == "any":
         return {item for item, n in counts.items() if n > 0}
-    return {item for item, n in counts.items() if 2 * n > n_annotators}
+    return {item for item, n in counts.items() if is_majority(n, n_annotators)}
 
 
 @dataclass(frozen=True)
@@ -321,25 +274,15 @@ class Score:
 
     @property
     def micro(self) -> Counts:
-        return sum(self.labels.values(), Counts())
+        return micro(self.labels.values())
 
     @property
     def macro(self) -> dict:
-        """Means over the labels with support; an undefined precision counts as 0."""
-        supported = [c for c in self.labels.values() if c.support]
-        if not supported:
-            return {"precision": None, "recall": None, "f1": None, "n_labels": 0}
-        mean = lambda values: sum(v or 0.0 for v in values) / len(supported)  # noqa: E731
-        return {
-            "precision": mean(c.precision for c in supported),
-            "recall": mean(c.recall for c in supported),
-            "f1": mean(c.f1 for c in supported),
-            "n_labels": len(supported),
-        }
+        return macro(self.labels.values())
 
     def to_dict(self) -> dict:
         def total(per: dict[str, Counts] | None) -> dict | None:
-            return None if per is None else sum(per.values(), Counts()).to_dict()
+            return None if per is None else micro(per.values()).to_dict()
 
         return {
             "reference": self.reference,
@@ -405,10 +348,10 @@ def score(
     wanted = labels_of(label_set)
     per_label = dict.fromkeys(wanted, Counts())
     for segment in sorted(segments):
-        gold_labels = _kept(
+        gold_labels = kept(
             reference.labels.get(segment, Counter()), reference.n_annotators[segment[0]], gold
         )
-        given = _kept(
+        given = kept(
             candidate.labels.get(segment, Counter()), candidate.n_annotators[segment[0]], gold
         )
         for label in wanted:
@@ -424,15 +367,15 @@ def score(
         attributes, n_matched = {}, 0
         for segment in sorted(segments):
             n_ref, n_cand = reference.n_annotators[segment[0]], candidate.n_annotators[segment[0]]
-            ref_categories = _kept(reference.labels.get(segment, Counter()), n_ref, gold)
-            cand_categories = _kept(candidate.labels.get(segment, Counter()), n_cand, gold)
+            ref_categories = kept(reference.labels.get(segment, Counter()), n_ref, gold)
+            cand_categories = kept(candidate.labels.get(segment, Counter()), n_cand, gold)
             for category in categories:
                 if category not in ref_categories or category not in cand_categories:
                     continue
                 n_matched += 1
                 key = (*segment, category)
-                ref_values = _kept(reference.values.get(key, Counter()), n_ref, gold)
-                cand_values = _kept(candidate.values.get(key, Counter()), n_cand, gold)
+                ref_values = kept(reference.values.get(key, Counter()), n_ref, gold)
+                cand_values = kept(candidate.values.get(key, Counter()), n_cand, gold)
                 for attribute in {a for a, _ in ref_values | cand_values}:
                     counts = compare(
                         {v for v in ref_values if v[0] == attribute},
@@ -448,8 +391,8 @@ def score(
             for category in categories:
                 key = (*segment, category)
                 spans[category] += compare(
-                    _kept(reference.tokens.get(key, Counter()), n_ref, gold),
-                    _kept(candidate.tokens.get(key, Counter()), n_cand, gold),
+                    kept(reference.tokens.get(key, Counter()), n_ref, gold),
+                    kept(candidate.tokens.get(key, Counter()), n_cand, gold),
                 )
     return Score(
         reference.name,
@@ -474,8 +417,11 @@ def read_splits(folder: Path) -> dict[str, str]:
     }
 
 
-def _figure(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+def _row(name: str, c: Counts) -> str:
+    return (
+        f"{name:<38} {figure(c.precision):>6} {figure(c.recall):>6} {figure(c.f1):>6} "
+        f"{c.support:>8,} {c.predicted:>9,}"
+    )
 
 
 def table(result: Score) -> str:
@@ -488,37 +434,32 @@ def table(result: Score) -> str:
         "",
         f"{'label':<38} {'P':>6} {'R':>6} {'F1':>6} {'support':>8} {'predicted':>9}",
     ]
-    for label, c in result.labels.items():
-        lines.append(
-            f"{label:<38} {_figure(c.precision):>6} {_figure(c.recall):>6} {_figure(c.f1):>6} "
-            f"{c.support:>8,} {c.tp + c.fp:>9,}"
-        )
-    micro, macro = result.micro, result.macro
-    lines += [
-        f"{'micro':<38} {_figure(micro.precision):>6} {_figure(micro.recall):>6} "
-        f"{_figure(micro.f1):>6} {micro.support:>8,} {micro.tp + micro.fp:>9,}",
-        f"{'macro (' + str(macro['n_labels']) + ' labels with support)':<38} "
-        f"{_figure(macro['precision']):>6} {_figure(macro['recall']):>6} {_figure(macro['f1']):>6}",
-    ]
+    means = result.macro
+    lines += [_row(label, c) for label, c in [*result.labels.items(), ("micro", result.micro)]]
+    lines.append(
+        f"{'macro (' + str(means['n_labels']) + ' labels with support)':<38} "
+        f"{figure(means['precision']):>6} {figure(means['recall']):>6} {figure(means['f1']):>6}"
+    )
     if any(c.f1 is None or c.precision is None for c in result.labels.values()):
         lines.append("(n/a: 0/0, the label is in neither layer, or P of a label never given)")
     lines.append("")
-    if result.attributes is None:
-        lines.append("attribute values: n/a (the candidate has none)")
-    else:
-        total = sum(result.attributes.values(), Counts())
-        lines.append(
-            f"attribute values on {result.n_matched_pairs:,} matched (segment, category) pairs: "
-            f"P {_figure(total.precision)}  R {_figure(total.recall)}  F1 {_figure(total.f1)}"
-        )
-    if result.spans is None:
-        lines.append("span tokens: n/a (the candidate has no spans)")
-    else:
-        total = sum(result.spans.values(), Counts())
-        lines.append(
-            f"span tokens: P {_figure(total.precision)}  R {_figure(total.recall)}  "
-            f"F1 {_figure(total.f1)}"
-        )
+    for what, per, absent in (
+        (
+            f"attribute values on {result.n_matched_pairs or 0:,} matched (segment, category) "
+            "pairs",
+            result.attributes,
+            "attribute values: n/a (the candidate has none)",
+        ),
+        ("span tokens", result.spans, "span tokens: n/a (the candidate has no spans)"),
+    ):
+        if per is None:
+            lines.append(absent)
+        else:
+            total = micro(per.values())
+            lines.append(
+                f"{what}: P {figure(total.precision)}  R {figure(total.recall)}  "
+                f"F1 {figure(total.f1)}"
+            )
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from privacy_labels.contract.columns import Table
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.outputs.metrics import figure
 from privacy_labels.store import parquet_path, read_rows
 
 LICENSE_FILE = "LICENSE.md"
@@ -346,9 +347,7 @@ def agreement_summary(release: Release) -> str:
             "No agreement figure: no policy has two or more annotation layers. "
             "Quality was estimated instead by the audit quoted under the known biases."
         )
-    kappas = ", ".join(
-        f"{c.category} {'n/a' if c.kappa is None else f'{c.kappa:.3f}'}" for c in result.categories
-    )
+    kappas = ", ".join(f"{c.category} {figure(c.kappa)}" for c in result.categories)
     return (
         f"Segment-level Fleiss' kappa per category over {result.n_policies} policies with "
         f"{result.n_annotators} annotators ({result.n_segments:,} segments; "

@@ -307,3 +307,16 @@ def test_a_missing_input_path_is_a_usage_error(run, tmp_path, argv):
     assert code == 2
     assert err.strip().endswith(f"{missing}: no such file or folder; check the path")
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing was written
+
+
+def test_every_command_answers_json_in_the_one_style_of_its_files(run, tmp_path):
+    """Indented, paths as written (not \\u escapes), as the files the commands write."""
+    labeled, site = tmp_path / "données", tmp_path / "rapport-été"
+    for args, out in (
+        (("build", "--raw", FIXTURE_RAW, "--out", labeled, "--quiet"), labeled),
+        (("report", labeled, "--out", site), site),
+    ):
+        code, stdout, err = run(*args, "--format", "json")
+        assert (code, err) == (0, ""), args
+        assert stdout == json.dumps(json.loads(stdout), indent=2, ensure_ascii=False) + "\n"
+        assert f'"out": "{out}"' in stdout

@@ -153,3 +153,12 @@ def test_agreement_on_a_single_annotator_corpus_says_why_not(tmp_path, run):
     (tmp_path / "nothing").mkdir()
     code, _, err = run("agreement", tmp_path / "nothing")
     assert code == 1 and "build the tables first" in err
+
+
+def test_a_policys_labels_come_from_its_labelling_layer_else_from_every_vote():
+    from privacy_labels.contract.layers import CONSOLIDATED
+    from privacy_labels.contract.views import is_labelling
+
+    assert is_labelling(CONSOLIDATED, CONSOLIDATED) and not is_labelling("alice", CONSOLIDATED)
+    assert is_labelling("alice", "alice") and not is_labelling(CONSOLIDATED, "alice")
+    assert is_labelling("alice", None) and not is_labelling(CONSOLIDATED, None)  # never a vote

@@ -129,3 +129,24 @@ def test_the_index_counts_each_policys_labelling_layer_and_names_who_agreement_l
     assert does and int(does.group(1).replace(",", "")) > 0
     page = (tmp_path / "site" / "policies" / "fresh.html").read_text(encoding="utf-8")
     assert "no labels: the policy is not annotated yet" in page and 'class="cell does' not in page
+
+
+def test_agreement_figures_read_as_every_text_output_prints_them(run, tmp_path, monkeypatch):
+    """A kappa a hair below zero (float rounding of a chance-level agreement) reads 0.000,
+    as in `agreement`'s table, not -0.000."""
+    from dataclasses import replace
+
+    from privacy_labels.outputs import report
+
+    import_opp115(FIXTURES / "opp115", tmp_path / "raw", progress=False)
+    build(tmp_path / "raw", tmp_path / "labeled", progress=False)
+    computed = report.agreement
+
+    def hair_below_zero(folder):
+        result = computed(folder)
+        return replace(result, categories=[replace(c, kappa=-1e-17) for c in result.categories])
+
+    monkeypatch.setattr(report, "agreement", hair_below_zero)
+    assert run("report", tmp_path / "labeled", "--out", tmp_path / "site")[0] == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "-0.000" not in index and "</td><td>0.000</td>" in index
