@@ -7,7 +7,8 @@ builds no message in either mode.
 
 JSON Schema decides structure and labels (raw/conformance.py); the rules here add
 what a schema cannot: the text and its sha256, segments in order inside it, the
-files' places in the layout, practice ids unique, segments that exist, spans
+files' places in the layout, practice ids unique and of the form
+<policy_id>-<annotator>-<NNN>, segments that exist, spans
 inside their segment and equal to the text there.
 """
 
@@ -22,6 +23,9 @@ from typing import TypeVar
 from privacy_labels._files import sha256_bytes
 from privacy_labels.contract.versions import added_since, known_versions, version_problem
 from privacy_labels.raw.conformance import schema_problems
+from privacy_labels.raw.corpus import is_slug
+from privacy_labels.raw.documents import practice_id as own_practice_id
+from privacy_labels.raw.documents import practice_number
 from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, char_at, line_column, too_long_fields
 from privacy_labels.raw.problems import Problem, json_path
 
@@ -247,6 +251,9 @@ def practice_problems(
             continue
         practice_id = practice.get("practice_id")
         if isinstance(practice_id, str):
+            problem = _practice_id_problem(file, i, practice_id, doc)
+            if problem:
+                yield problem
             if practice_id in seen:
                 at_file, at = seen[practice_id]
                 yield Problem(
@@ -309,6 +316,26 @@ def practice_problems(
             )
             if problem:
                 yield problem
+
+
+def _practice_id_problem(file: str, i: int, given: str, doc: dict) -> Problem | None:
+    """An id not of the form `<policy_id>-<annotator>-<NNN>`, which keeps ids unique in a
+    corpus and tells whose a practice is. An id or annotator that is no slug is the
+    schema's to report."""
+    policy_id, annotator = doc["policy_id"], doc.get("annotator")
+    if not (is_slug(given) and is_slug(annotator)):
+        return None
+    if practice_number(given, policy_id, annotator) is not None:
+        return None
+    expected = own_practice_id(policy_id, annotator, i + 1)
+    return Problem(
+        file,
+        json_path(["practices", i, "practice_id"]),
+        f"practice_id {given!r} is not of the form <policy_id>-<annotator>-<NNN>, "
+        f"e.g. {expected!r}",
+        f"rename it {expected!r} or give it another number (three or more digits) unused in "
+        "the document; an id from another tool or corpus belongs in source_id",
+    )
 
 
 def _segment_holding_all(spans: Iterable[dict], segments: list[dict]) -> int | None:

@@ -102,7 +102,10 @@ def test_a_practice_id_repeated_in_another_policy_is_found(tmp_path):
     corpus = RawCorpus(root)
     assert counts_if_valid(corpus) is None
     problems = Validator(default_raw=root).explain_corpus(corpus)
-    assert problems and all("is used already" in p.message for p in problems)
+    # The copy's ids are not its own (<policy_id>-<annotator>-<NNN>), and are repeats.
+    assert {p.file for p in problems} == {str(root / "annotations" / "second" / "alice.json")}
+    kinds = {"is not of the form" in p.message or "is used already" in p.message for p in problems}
+    assert kinds == {True} and any("is used already" in p.message for p in problems)
 
 
 def test_a_final_newline_does_not_pass_a_pattern_in_either_mode(tmp_path):
