@@ -198,7 +198,7 @@ def open_entry(entry: dict) -> str:
 
 
 def cmd_add_policy(args: argparse.Namespace) -> int:
-    from privacy_labels.raw.policies import add_policy
+    from privacy_labels.raw.policies import add_policy, not_nfc_warning
 
     sidecar = add_policy(
         RawCorpus(args.raw),
@@ -218,6 +218,10 @@ def cmd_add_policy(args: argparse.Namespace) -> int:
         f"added {args.policy_id}: {len(sidecar['segments'])} segments in "
         f"{RawCorpus(args.raw).sidecar_path(args.policy_id)}"
     )
+    stored = RawCorpus(args.raw).text_path(args.policy_id).read_text(encoding="utf-8")
+    warning = not_nfc_warning(stored, args.file)
+    if warning:
+        print(warning, file=sys.stderr)
     return EXIT_OK
 
 

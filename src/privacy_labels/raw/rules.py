@@ -15,6 +15,7 @@ inside their segment and equal to the text there.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -374,6 +375,9 @@ def _span_problem(file, parts, chosen, text, segment_id, segment) -> Problem | N
             "choose evidence inside the practice's segment, or fix segment_id",
         )
     if text[start:end] != span_text:
+        problem = _normalisation_problem(file, parts, chosen, text, segment)
+        if problem:
+            return problem
         found = text.find(span_text, seg_start, seg_end)
         hint = (
             f"the text is at [{found}, {found + len(span_text)})"
@@ -387,3 +391,34 @@ def _span_problem(file, parts, chosen, text, segment_id, segment) -> Problem | N
             hint,
         )
     return None
+
+
+def _normalisation_problem(file, parts, chosen, text, segment) -> Problem | None:
+    """A span_text that is the text's words in another Unicode normal form ("é" as one code
+    point or as "e" and a combining accent): it looks right but cannot match, and offsets
+    count code points, so the span may be shifted as well."""
+    start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]
+    for form in ("NFC", "NFD"):
+        as_text = unicodedata.normalize(form, span_text)
+        if as_text == span_text:
+            continue
+        in_segment = (segment["start"], segment["end"])
+        at = start if text.startswith(as_text, start) else text.find(as_text, *in_segment)
+        if at < 0:
+            continue
+        there = (at, at + len(as_text))
+        return Problem(
+            file,
+            json_path([*parts, "span_text"]),
+            "span_text differs from the policy text only by Unicode normalisation: "
+            f"the span is {_normal_form(span_text)}, the text {form}",
+            "copy span_text from the text"
+            + ("" if there == (start, end) else f" and set the span to [{there[0]}, {there[1]})"),
+        )
+    return None
+
+
+def _normal_form(given: str) -> str:
+    return next(
+        (f for f in ("NFC", "NFD") if unicodedata.is_normalized(f, given)), "neither NFC nor NFD"
+    )
