@@ -24,7 +24,12 @@ from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
+from privacy_labels.raw.documents import (
+    annotation_document,
+    make_practice,
+    make_provenance,
+    practice_id,
+)
 
 pytestmark = pytest.mark.slow  # minutes in CI: 1,000 corpora per property
 EXAMPLES = settings(
@@ -94,7 +99,6 @@ def practices(draw, text: str, segments: list[dict], practice_id: str) -> dict:
 def corpora(draw, max_policies: int = 3) -> list[dict]:
     """Policies, each {"sidecar", "text", "documents"}, valid against the schema and each other."""
     policy_ids = draw(st.lists(slugs, min_size=1, max_size=max_policies, unique=True))
-    n_practices = 0
     corpus = []
     for policy_id in policy_ids:
         pieces = draw(st.lists(segment_texts, min_size=1, max_size=4))
@@ -106,7 +110,7 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             text += piece
         text_sha256 = hashlib.sha256(text.encode()).hexdigest()
         sidecar = {
-            "schema_version": "1.0.0",
+            "schema_version": "1.1.0",
             "policy_id": policy_id,
             "organisation": draw(free_text),
             "legal_entity": draw(st.none() | free_text),
@@ -124,13 +128,13 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
         }
         documents = []
         for annotator in draw(st.lists(slugs, max_size=3, unique=True)):
-            items = []
-            for _ in range(draw(st.integers(0, 4))):
-                n_practices += 1  # a corpus-wide counter keeps practice ids unique
-                items.append(draw(practices(text, segments, f"{draw(slugs)}-{n_practices}")))
+            items = [
+                draw(practices(text, segments, practice_id(policy_id, annotator, n)))
+                for n in range(1, draw(st.integers(0, 4)) + 1)
+            ]
             documents.append(
                 annotation_document(
-                    schema_version=draw(st.sampled_from(["1.0.0", "1.0.1"])),
+                    schema_version="1.1.0",
                     policy_id=policy_id,
                     annotator=annotator,
                     text_sha256=text_sha256,

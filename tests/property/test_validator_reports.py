@@ -91,7 +91,7 @@ def first_document(policy: dict) -> dict:
     if not policy["documents"]:
         policy["documents"].append(
             annotation_document(
-                schema_version="1.0.0",
+                schema_version="1.1.0",
                 policy_id=policy["sidecar"]["policy_id"],
                 annotator="alice",
                 text_sha256=policy["sidecar"]["text_sha256"],

@@ -191,7 +191,7 @@ def open_entry(entry: dict) -> str:
 
 
 def cmd_add_policy(args: argparse.Namespace) -> Answer:
-    from privacy_labels.raw.policies import add_policy
+    from privacy_labels.raw.policies import add_policy, not_nfc_warning
 
     sidecar = add_policy(
         RawCorpus(args.raw),
@@ -207,10 +207,20 @@ def cmd_add_policy(args: argparse.Namespace) -> Answer:
         service_names=args.service_name,
         redactions=dict(args.redaction),
     )
-    path = RawCorpus(args.raw).sidecar_path(args.policy_id)
+    corpus = RawCorpus(args.raw)
+    path = corpus.sidecar_path(args.policy_id)
+    warning = not_nfc_warning(
+        corpus.text_path(args.policy_id).read_text(encoding="utf-8"), args.file
+    )
     return Answer(
-        {"policy_id": args.policy_id, "n_segments": len(sidecar["segments"]), "sidecar": str(path)},
-        [f"added {args.policy_id}: {len(sidecar['segments'])} segments in {path}"],
+        {
+            "policy_id": args.policy_id,
+            "n_segments": len(sidecar["segments"]),
+            "sidecar": str(path),
+            "warnings": [warning] if warning else [],
+        },
+        [f"added {args.policy_id}: {len(sidecar['segments'])} segments in {path}"]
+        + ([Line(warning, is_error=True)] if warning else []),
     )
 
 

@@ -12,6 +12,7 @@ own, to review before adding it the same way.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tempfile
@@ -37,7 +38,13 @@ from privacy_labels.exporters.label_studio_interface import (
 )
 from privacy_labels.importers.layers import refuse_replacing, write_validated
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
-from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
+from privacy_labels.raw.documents import (
+    annotation_document,
+    make_practice,
+    make_provenance,
+    practice_number,
+)
+from privacy_labels.raw.documents import practice_id as own_id
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import InvalidInputs, Problem, closest
 from privacy_labels.raw.validate import Validator
@@ -370,8 +377,16 @@ def convert_export(
                 continue
             taken = set().union(*(ids for key, ids in taken_by.items() if key != (policy_id, name)))
             regions, relations = _regions(_list(annotation.get("result")), offsets, here, conv)
-            practices, n_new = [], 0
-            own = f"{policy_id}-{name}-"
+            # Ids of this policy and annotator's form, not another document's, are kept; new
+            # practices get the numbers those leave free.
+            numbered = {
+                r.practice_id: practice_number(r.practice_id, policy_id, name)
+                for r in regions.values()
+                if r.practice_id and r.practice_id not in taken
+            }
+            kept = {i: n for i, n in numbered.items() if n is not None}
+            numbers = (n for n in itertools.count(1) if n not in kept.values())
+            practices = []
             for group in _practices(regions, relations):
                 given = sorted({r.practice_id for r in group if r.practice_id})
                 if len(given) > 1:
@@ -384,12 +399,8 @@ def convert_export(
                     continue
                 # Ids of another annotator's practices (accepted predictions) are not kept:
                 # practice ids are unique in the corpus.
-                is_kept = bool(given) and given[0].startswith(own) and given[0] not in taken
-                if is_kept:
-                    practice_id = given[0]
-                else:
-                    n_new += 1
-                    practice_id = f"{own}ls{n_new:03d}"
+                is_kept = bool(given) and given[0] in kept
+                practice_id = given[0] if is_kept else own_id(policy_id, name, next(numbers))
                 practice = _document_practice(group, practice_id, sidecar["segments"], conv)
                 sources = sorted({r.source_id for r in group if r.source_id})
                 if practice and len(sources) > 1:

@@ -12,7 +12,8 @@ The source is the corpus root (`annotations/`, `consolidation/`,
   joined by a blank line and keep their OPP-115 ids.
 - **Practices.** One annotation document per policy and OPP-115 annotator id
   (or one per policy for a consolidated layer, annotator `consolidated-<threshold>`);
-  `practice_id` is `opp115-<annotation id>` and `source_id` the annotation id.
+  `practice_id` is `<policy_id>-<annotator>-<NNN>`, numbered in the CSV's order, and
+  `source_id` OPP-115's annotation id.
 - **Labels.** Display names map to the taxonomy's ids within their slot,
   whatever their case (`User Profile` and `User profile` are one value). An
   optional attribute left `not-selected` gets no value; every other value is kept.
@@ -68,6 +69,7 @@ from privacy_labels.raw.documents import (
     make_practice,
     make_provenance,
     policy_sidecar,
+    practice_id,
 )
 
 # Re-exported: what this module was, before its source reading moved out.
@@ -329,7 +331,9 @@ def _convert_policy(
     batches: dict[str, set[str]] = defaultdict(set)
     for row in read_rows(source):
         annotator = row.annotator_id if consolidation is None else consolidated(consolidation)
-        practice = _practice(row, policy_id, segments, offsets, errata, labels, summary)
+        # Numbered in the CSV's order within the document; OPP-115's id stays in source_id.
+        own_id = practice_id(policy_id, annotator, len(documents[annotator]) + 1)
+        practice = _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary)
         documents[annotator].append(practice)
         batches[annotator].add(row.batch_id)
     for annotator, practices in documents.items():
@@ -392,7 +396,7 @@ def _method(annotator, consolidation, batches, source, root) -> str:
     )
 
 
-def _practice(row, policy_id, segments, offsets, errata, labels, summary) -> dict:
+def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary) -> dict:
     category = labels.category(row.category)
     if category is None:
         raise SourceError(
@@ -470,7 +474,7 @@ def _practice(row, policy_id, segments, offsets, errata, labels, summary) -> dic
     summary.n_values += len(attributes)
     summary.categories[category.id] += 1
     return make_practice(
-        f"opp115-{row.annotation_id.lower()}",
+        own_id,
         row.segment_id,
         category.id,
         {a: attributes[a] for a in category.attribute_ids if a in attributes},

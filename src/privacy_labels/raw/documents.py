@@ -43,6 +43,19 @@ def make_provenance(
     }
 
 
+def practice_id(policy_id: str, annotator: str, number: int) -> str:
+    """The id of an annotator's `number`th practice of a policy: `<policy_id>-<annotator>-<NNN>`,
+    NNN three or more digits; unique in a corpus, as a document is one (policy, annotator)."""
+    return f"{policy_id}-{annotator}-{number:03d}"
+
+
+def practice_number(given: str, policy_id: str, annotator: str) -> int | None:
+    """The number of `given` if it is a practice id of this policy and annotator, else None."""
+    number = given.removeprefix(f"{policy_id}-{annotator}-")
+    is_own = number != given and len(number) >= 3 and number.isascii() and number.isdigit()
+    return int(number) if is_own else None
+
+
 def make_practice(
     practice_id: str,
     segment_id: int,

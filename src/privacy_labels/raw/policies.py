@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
 from privacy_labels.errors import PrivacyLabelsError, UsageError
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import policy_sidecar
+from privacy_labels.raw.jsonio import line_column
 
 NORMALISATION = (
     "Line ends converted to LF; leading and trailing whitespace removed from every line "
@@ -61,6 +63,21 @@ def normalise_text(raw: str) -> str:
     lines = [line.strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return text + "\n"
+
+
+def not_nfc_warning(text: str, source_file: Path) -> str | None:
+    """One line warning that `text` is not in Unicode normal form NFC, naming the first place
+    it is not, or None. The text is kept as given (normalising would change its sha256 and
+    its words' offsets), so annotation tools must count its code points as stored."""
+    if unicodedata.is_normalized("NFC", text):
+        return None
+    nfc = unicodedata.normalize("NFC", text)
+    at = next((i for i, (a, b) in enumerate(zip(text, nfc, strict=False)) if a != b), len(nfc))
+    return (
+        f"warning: {source_file}: the text is not in Unicode normal form NFC (first at "
+        f"{line_column(text, at)}); it is stored as given, so annotation offsets must count "
+        "the code points of the text as stored (an 'é' may be one or two)"
+    )
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -7,13 +7,15 @@ builds no message in either mode.
 
 JSON Schema decides structure and labels (raw/conformance.py); the rules here add
 what a schema cannot: the text and its sha256, segments in order inside it, the
-files' places in the layout, practice ids unique, segments that exist, spans
+files' places in the layout, practice ids unique and of the form
+<policy_id>-<annotator>-<NNN>, segments that exist, spans
 inside their segment and equal to the text there.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +24,9 @@ from typing import TypeVar
 from privacy_labels._files import sha256_bytes
 from privacy_labels.contract.versions import added_since, known_versions, version_problem
 from privacy_labels.raw.conformance import schema_problems
+from privacy_labels.raw.corpus import is_slug
+from privacy_labels.raw.documents import practice_id as own_practice_id
+from privacy_labels.raw.documents import practice_number
 from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, char_at, line_column, too_long_fields
 from privacy_labels.raw.problems import Problem, json_path
 
@@ -247,6 +252,9 @@ def practice_problems(
             continue
         practice_id = practice.get("practice_id")
         if isinstance(practice_id, str):
+            problem = _practice_id_problem(file, i, practice_id, doc)
+            if problem:
+                yield problem
             if practice_id in seen:
                 at_file, at = seen[practice_id]
                 yield Problem(
@@ -311,6 +319,26 @@ def practice_problems(
                 yield problem
 
 
+def _practice_id_problem(file: str, i: int, given: str, doc: dict) -> Problem | None:
+    """An id not of the form `<policy_id>-<annotator>-<NNN>`, which keeps ids unique in a
+    corpus and tells whose a practice is. An id or annotator that is no slug is the
+    schema's to report."""
+    policy_id, annotator = doc["policy_id"], doc.get("annotator")
+    if not (is_slug(given) and is_slug(annotator)):
+        return None
+    if practice_number(given, policy_id, annotator) is not None:
+        return None
+    expected = own_practice_id(policy_id, annotator, i + 1)
+    return Problem(
+        file,
+        json_path(["practices", i, "practice_id"]),
+        f"practice_id {given!r} is not of the form <policy_id>-<annotator>-<NNN>, "
+        f"e.g. {expected!r}",
+        f"rename it {expected!r} or give it another number (three or more digits) unused in "
+        "the document; an id from another tool or corpus belongs in source_id",
+    )
+
+
 def _segment_holding_all(spans: Iterable[dict], segments: list[dict]) -> int | None:
     """The one segment that holds every span, if there are spans and one does."""
     spans = list(spans)
@@ -347,6 +375,9 @@ def _span_problem(file, parts, chosen, text, segment_id, segment) -> Problem | N
             "choose evidence inside the practice's segment, or fix segment_id",
         )
     if text[start:end] != span_text:
+        problem = _normalisation_problem(file, parts, chosen, text, segment)
+        if problem:
+            return problem
         found = text.find(span_text, seg_start, seg_end)
         hint = (
             f"the text is at [{found}, {found + len(span_text)})"
@@ -360,3 +391,34 @@ def _span_problem(file, parts, chosen, text, segment_id, segment) -> Problem | N
             hint,
         )
     return None
+
+
+def _normalisation_problem(file, parts, chosen, text, segment) -> Problem | None:
+    """A span_text that is the text's words in another Unicode normal form ("é" as one code
+    point or as "e" and a combining accent): it looks right but cannot match, and offsets
+    count code points, so the span may be shifted as well."""
+    start, end, span_text = chosen["span_start"], chosen["span_end"], chosen["span_text"]
+    for form in ("NFC", "NFD"):
+        as_text = unicodedata.normalize(form, span_text)
+        if as_text == span_text:
+            continue
+        in_segment = (segment["start"], segment["end"])
+        at = start if text.startswith(as_text, start) else text.find(as_text, *in_segment)
+        if at < 0:
+            continue
+        there = (at, at + len(as_text))
+        return Problem(
+            file,
+            json_path([*parts, "span_text"]),
+            "span_text differs from the policy text only by Unicode normalisation: "
+            f"the span is {_normal_form(span_text)}, the text {form}",
+            "copy span_text from the text"
+            + ("" if there == (start, end) else f" and set the span to [{there[0]}, {there[1]})"),
+        )
+    return None
+
+
+def _normal_form(given: str) -> str:
+    return next(
+        (f for f in ("NFC", "NFD") if unicodedata.is_normalized(f, given)), "neither NFC nor NFD"
+    )

@@ -55,6 +55,8 @@ class Validator:
     # -- entry points ------------------------------------------------------
     def validate_paths(self, paths: Iterable[Path], *, workers: int = 1) -> list[Problem]:
         paths = list(paths)
+        if len(paths) > 1 and self._valid_inside_corpus(paths, workers):
+            return self.problems  # every path in one corpus, and that corpus valid
         remembered = False
         for path in paths:
             if path.is_symlink() and not path.exists():
@@ -68,7 +70,7 @@ class Validator:
                 self._add(str(path), "", "no such file or folder", "check the path")
             elif (path / "policies").is_dir() and len(paths) == 1:
                 self.validate_corpus(RawCorpus(path), workers=workers)
-            elif len(paths) == 1 and self._valid_inside_corpus(path, workers):
+            elif len(paths) == 1 and self._valid_inside_corpus(paths, workers):
                 pass  # valid, and passed as fast as a whole corpus
             else:
                 if not remembered:
@@ -80,17 +82,19 @@ class Validator:
                     self.validate_file(path)
         return self.problems
 
-    def _valid_inside_corpus(self, path: Path, workers: int) -> bool:
-        """Whether `path`, a document or folder inside a raw corpus, is valid with the whole
-        corpus, by the stop-at-first rules; a path that is not is explained file by file.
+    def _valid_inside_corpus(self, paths: list[Path], workers: int) -> bool:
+        """Whether `paths`, documents or folders inside one raw corpus, are valid with the
+        whole corpus, by the stop-at-first rules; paths that are not are explained file by
+        file.
 
         The corpus is read whole (sidecars, texts, every annotation document), as the
         rules across files (practice ids unique in the corpus) need; `notes` says so.
         """
-        found = policies_of(path)
-        if found is None:
+        found = [policies_of(path) for path in paths]
+        roots = {None if f is None else f[0].root.resolve() for f in found}
+        if None in roots or len(roots) != 1:
             return False
-        corpus, _ = found
+        corpus, _ = found[0]
         counts = counts_if_valid(corpus, workers=workers)
         if counts is None:
             return False

@@ -238,7 +238,7 @@ def test_regions_without_practice_ids_group_by_relations(run, tmp_path):
     doc = read_json(tmp_path / "back" / "annotations" / "example" / "bob.json")
     assert (doc["annotator"], doc["annotated_date"]) == ("bob", "2026-11-01")
     [practice] = doc["practices"]
-    assert practice["practice_id"] == "example-bob-ls001"
+    assert practice["practice_id"] == "example-bob-001"
     assert practice["segment_id"] == 0  # the segment holding all three phrases
     assert {a: v["span_text"] for a, v in practice["attributes"].items()} == {
         "action_first_party": "We collect",
@@ -350,11 +350,27 @@ def test_accepted_predictions_of_another_annotator_get_new_practice_ids(run, tmp
     bob = read_json(tmp_path / "back" / "annotations" / "example" / "bob.json")
     alice = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
     assert [p["practice_id"] for p in bob["practices"]] == [
-        f"example-bob-ls{n:03d}" for n in range(1, len(alice["practices"]) + 1)
+        f"example-bob-{n:03d}" for n in range(1, len(alice["practices"]) + 1)
     ]
     assert sorted(json.dumps(p["attributes"], sort_keys=True) for p in bob["practices"]) == sorted(
         json.dumps(p["attributes"], sort_keys=True) for p in alice["practices"]
     )
+
+
+def test_new_practices_are_numbered_around_the_kept_ones(run, tmp_path):
+    """Ids of the form <policy_id>-<annotator>-<NNN> are kept; a practice whose id is not
+    its annotator's gets a number no kept id has (here 002, the one free)."""
+    export = as_export(exported(run, FIXTURE_RAW, tmp_path / "ls"))
+    regions = [r for r in export[0]["annotations"][0]["result"] if r["from_name"] == PRACTICE_ID]
+    foreign = [r for r in regions if r["value"]["text"] == ["example-alice-002"]]
+    for region in foreign:
+        region["value"]["text"] = ["example-bob-900"]
+    assert foreign
+    code, _, err = _import(run, tmp_path, export)
+    assert code == 0, err
+    back = read_json(tmp_path / "back" / "annotations" / "example" / "alice.json")
+    alice = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
+    assert back["practices"] == alice["practices"]
 
 
 def test_two_annotations_of_one_policy_by_one_annotator_are_refused(run, tmp_path):

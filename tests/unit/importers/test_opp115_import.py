@@ -117,7 +117,8 @@ def test_annotators_ids_and_labels_are_kept(imported):
         "203",
     ]
     found, doc = practice(imported, "201", "5003")
-    assert found["practice_id"] == "opp115-5003" and found["segment_id"] == 1
+    # Its own id numbers the annotator's practices in the CSV's order; OPP-115's is source_id.
+    assert found["practice_id"] == f"{POLICY}-201-002" and found["segment_id"] == 1
     assert "OPP-115 annotator 201" in doc["method"] and "fixture_batch_a" in doc["method"]
     assert found["category"] == "first_party_collection_use"
     # not-selected optional attributes are absent; Unspecified and Does are kept.
@@ -161,7 +162,7 @@ def test_the_import_builds_and_loads(imported, tmp_path, run):
     assert run("build", "--quiet", "--raw", imported, "--out", out)[0] == 0
     practices = pl.load("practices", out)
     assert len(practices) == 14
-    assert practices.set_index("practice_id").loc["opp115-5004", "source_id"] == "5004"
+    assert practices.set_index("practice_id").loc[f"{POLICY}-202-002", "source_id"] == "5004"
     policies = pl.load("policies", out).set_index("policy_id")
     values = pl.load("attribute_values", out).merge(practices[["practice_id", "policy_id"]])
     spans = values.dropna(subset=["span_start"])
@@ -185,7 +186,9 @@ def test_the_consolidated_layer_keeps_its_ids_as_its_own_annotator(run, tmp_path
         "5009",
         "5010",
     ]
-    assert doc["practices"][0]["practice_id"] == "opp115-c901"
+    assert [p["practice_id"] for p in doc["practices"]] == [
+        f"{POLICY}-consolidated-0-5-{n:03d}" for n in range(1, 7)
+    ]
     assert "consolidation" in doc["method"]
     documents = sorted(p.name for p in (out / "annotations").glob("*/*.json"))
     assert documents == ["consolidated-0-5.json"] * 2  # one layer, one document per policy

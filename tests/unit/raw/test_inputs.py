@@ -102,7 +102,10 @@ def test_a_practice_id_repeated_in_another_policy_is_found(tmp_path):
     corpus = RawCorpus(root)
     assert counts_if_valid(corpus) is None
     problems = Validator(default_raw=root).explain_corpus(corpus)
-    assert problems and all("is used already" in p.message for p in problems)
+    # The copy's ids are not its own (<policy_id>-<annotator>-<NNN>), and are repeats.
+    assert {p.file for p in problems} == {str(root / "annotations" / "second" / "alice.json")}
+    kinds = {"is not of the form" in p.message or "is used already" in p.message for p in problems}
+    assert kinds == {True} and any("is used already" in p.message for p in problems)
 
 
 def test_a_final_newline_does_not_pass_a_pattern_in_either_mode(tmp_path):
@@ -156,6 +159,26 @@ def test_a_path_inside_a_corpus_takes_the_stop_at_first_path(run, monkeypatch, i
     assert code == 0, err
     assert out.startswith("valid: 2 file(s), 7 practice(s) checked")
     assert f"note: read with every file of the corpus {FIXTURE_RAW}" in out
+
+
+def test_several_paths_inside_one_corpus_take_the_stop_at_first_path(run, monkeypatch):
+    def explained(*args, **kwargs):
+        pytest.fail("valid paths inside one corpus went through the explaining Validator")
+
+    monkeypatch.setattr(Validator, "validate_file", explained)
+    given = [FIXTURE_RAW / "annotations/example/alice.json", FIXTURE_RAW / "policies"]
+    code, out, err = run("validate", *given)
+    assert code == 0, err
+    assert out.startswith("valid: 2 file(s), 7 practice(s) checked")
+
+
+def test_several_paths_with_a_fault_are_explained_as_before(run, tmp_path):
+    root = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, root)
+    document = root / "annotations" / "example" / "alice.json"
+    document.write_text(document.read_text().replace('"collection_mode"', '"colection_mode"', 1))
+    code, _, err = run("validate", document, root / "policies" / "example.json")
+    assert code == 1 and err.count("attribute 'colection_mode' is not allowed") == 1
 
 
 def test_an_invalid_path_inside_a_corpus_is_explained(run, tmp_path):

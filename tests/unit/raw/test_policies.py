@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import shutil
+import unicodedata
 
 import pytest
 
@@ -73,6 +74,25 @@ def test_add_policy_writes_text_and_valid_sidecar(tmp_path, run):
     assert run("validate", raw)[0] == 0
     code, _, err = add_policy(run, source, raw, organisation="Acme")
     assert code == 2 and "exists already" in err
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_add_policy_warns_when_the_text_is_not_nfc_and_keeps_it_as_given(tmp_path, run, form):
+    text = unicodedata.normalize(form, f"Acme Privacy\n\nOur caf\u00e9 {PROSE}\n")
+    source = tmp_path / "acme.txt"
+    source.write_text(text, encoding="utf-8")
+    code, _, err = add_policy(run, source, tmp_path / "raw")
+    assert code == 0
+    stored = RawCorpus(tmp_path / "raw").text_path("acme").read_text(encoding="utf-8")
+    assert stored == normalise_text(text)  # in its own form: offsets stay the annotators'
+    if form == "NFC":
+        assert err == ""
+    else:
+        assert err == (
+            f"warning: {source}: the text is not in Unicode normal form NFC (first at line 3, "
+            "column 8); it is stored as given, so annotation offsets must count the code points "
+            "of the text as stored (an 'é' may be one or two)\n"
+        )
 
 
 def test_add_policy_refuses_an_id_that_is_not_a_slug(tmp_path, run):

@@ -188,7 +188,8 @@ def test_a_new_document_repeating_an_id_of_another_policy_is_blamed(run, tmp_pat
     problems = json.loads(out)["problems"]
     assert code == 1
     assert {p["file"] for p in problems} == {str(document)}
-    assert problems[0] == {
+    assert problems[0]["message"].startswith("practice_id 'example-alice-001' is not of the form")
+    assert problems[1] == {
         "file": str(document),
         "path": "$.practices[0].practice_id",
         "message": f"practice_id 'example-alice-001' is used already at {seed} $.practices[0]",
