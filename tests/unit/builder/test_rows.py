@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from privacy_labels.builder.rows import _arrow_table, policy_rows
+from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, read_policy
@@ -54,7 +55,13 @@ def _source_value(source: str, row: dict, inputs: PolicyInputs):
     if not field.startswith("attributes."):
         return practice.get(field)
     key = field.removeprefix("attributes.")
-    return row["attribute"] if key == "<key>" else practice["attributes"][row["attribute"]].get(key)
+    if key == "<key>":
+        return row["attribute"]
+    written = practice["attributes"].get(row["attribute"])
+    if written is None:  # an attribute left out: the row holds the default, without a span
+        slot = taxonomy().category(practice["category"]).attribute(row["attribute"])
+        written = {"value": slot.default}
+    return written.get(key)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +97,17 @@ def test_rows_are_assembled_in_the_contracts_column_order(inputs):
         reordered = [dict(reversed(row.items())) for row in rows]
         assert _arrow_table(t.name, reordered).equals(_arrow_table(t.name, rows))
         assert _arrow_table(t.name, rows).column_names == t.column_names
+
+
+def test_every_attribute_has_a_row_marked_annotated_when_written(inputs):
+    rows = policy_rows(inputs)["attribute_values"]
+    for document in inputs.documents:
+        for practice in document["practices"]:
+            own = {r["attribute"]: r for r in rows if r["practice_id"] == practice["practice_id"]}
+            category = taxonomy().category(practice["category"])
+            assert sorted(own) == sorted(category.attribute_ids)
+            for attribute, row in own.items():
+                assert row["is_annotated"] == (attribute in practice["attributes"])
+                if not row["is_annotated"]:
+                    assert row["value"] == category.attribute(attribute).default is not None
+                    assert row["span_start"] is row["span_end"] is row["span_text"] is None
