@@ -111,3 +111,46 @@ def test_every_attribute_has_a_row_marked_annotated_when_written(inputs):
                 if not row["is_annotated"]:
                     assert row["value"] == category.attribute(attribute).default is not None
                     assert row["span_start"] is row["span_end"] is row["span_text"] is None
+
+
+def test_a_written_default_and_a_left_out_one_publish_the_same_rows_but_is_annotated(inputs):
+    documents = copy.deepcopy(inputs.documents)
+    practice = next(
+        p
+        for d in documents
+        for p in d["practices"]
+        if p["category"] == "first_party_collection_use"
+    )
+    practice["attributes"].pop("does_does_not", None)
+    practice["attributes"].pop("user_type", None)
+    omitted = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, documents, inputs.sha256)
+    written = copy.deepcopy(documents)
+    twin = next(
+        p for d in written for p in d["practices"] if p["practice_id"] == practice["practice_id"]
+    )
+    twin["attributes"] |= {
+        "does_does_not": {"value": "does"},
+        "user_type": {"value": "unspecified"},
+    }
+    explicit = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, written, inputs.sha256)
+
+    def published(policy: PolicyInputs) -> tuple[list[dict], list[str], dict]:
+        rows = policy_rows(policy)
+        values = [
+            r for r in rows["attribute_values"] if r["practice_id"] == practice["practice_id"]
+        ]
+        written = [r["attribute"] for r in values if r["is_annotated"]]
+        others = {
+            name: table_rows for name, table_rows in rows.items() if name != "attribute_values"
+        }
+        return (
+            [{k: v for k, v in r.items() if k != "is_annotated"} for r in values],
+            written,
+            others,
+        )
+
+    left_out, written_left_out, views_left_out = published(omitted)
+    spelled_out, written_spelled_out, views_spelled_out = published(explicit)
+    assert left_out == spelled_out
+    assert {"does_does_not", "user_type"} <= set(written_spelled_out) - set(written_left_out)
+    assert views_left_out == views_spelled_out  # practices, segment and policy labels alike
