@@ -26,11 +26,13 @@ from privacy_labels.errors import PrivacyLabelsError
 
 
 def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
-    """A table as pandas in the contract's dtypes; label columns become ordered
-    categoricals straight from Arrow, as codes into the schema's value list.
+    """A table as pandas in the contract's dtypes (the columns it has); label columns become
+    ordered categoricals straight from Arrow, as codes into the schema's value list.
     """
     columns = {}
     for column, dtype in pandas_dtypes(name).items():
+        if column not in data.column_names:
+            continue  # a column added after an older release: it is read as it was released
         values = data[column]
         if isinstance(dtype, pd.CategoricalDtype):
             categories = pa.array(dtype.categories, pa.string())

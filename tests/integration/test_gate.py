@@ -117,6 +117,21 @@ def _missing_required_attribute(rows):
     rows.remove(next(r for r in rows if r["attribute"] == "purpose"))
 
 
+def _wrong_default(rows):
+    row = next(r for r in rows if not r["is_annotated"] and r["attribute"] == "user_type")
+    row["value"] = "other"  # a value no annotator wrote, passed off as the default
+
+
+def _left_out_optional_attribute(rows):
+    rows.remove(
+        next(
+            r
+            for r in rows
+            if r["category"] == "user_choice_control" and r["attribute"] == "user_type"
+        )
+    )
+
+
 def _miscounted_segment_label(rows):
     rows[0]["n_other"] += 1
 
@@ -186,6 +201,18 @@ FAULTS = {
         _missing_required_attribute,
         "required_attributes_present",
         "no purpose",
+    ),
+    "default that is not the scheme's": (
+        "attribute_values",
+        _wrong_default,
+        "defaults_not_annotated",
+        "user_type: not annotated, other, exp",  # expected the default, unspecified
+    ),
+    "optional attribute without a row": (
+        "attribute_values",
+        _left_out_optional_attribute,
+        "defaults_not_annotated",
+        "(user_choice_control): no user_type",
     ),
     "segment label that practices do not support": (
         "segment_labels",
@@ -266,6 +293,7 @@ FAULT_GROUPS = (
         "policy label with a wrong annotator count",
         "duplicate practice_id",
         "one text in two splits",
+        "default that is not the scheme's",
     ),
     (
         "segment label from a layer the policy does not have",
@@ -278,6 +306,7 @@ FAULT_GROUPS = (
         "practice of a missing policy",
         "missing required attribute",
     ),
+    ("optional attribute without a row",),
 )
 
 

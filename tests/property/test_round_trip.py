@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from privacy_labels._files import dump_json
 from privacy_labels.builder.pipeline import build
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schema import schema_version, taxonomy
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.raw.corpus import RawCorpus
@@ -110,7 +110,7 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             text += piece
         text_sha256 = hashlib.sha256(text.encode()).hexdigest()
         sidecar = {
-            "schema_version": "1.1.0",
+            "schema_version": schema_version(),
             "policy_id": policy_id,
             "organisation": draw(free_text),
             "legal_entity": draw(st.none() | free_text),
@@ -134,7 +134,7 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
             ]
             documents.append(
                 annotation_document(
-                    schema_version="1.1.0",
+                    schema_version=schema_version(),
                     policy_id=policy_id,
                     annotator=annotator,
                     text_sha256=text_sha256,

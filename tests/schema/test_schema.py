@@ -64,7 +64,11 @@ def _xml_scheme():
     for c in root.findall("x:category", ns):
         for a in c.findall("x:attributes/x:attribute", ns):
             required = a.get("optional") == "false"
-            default = None if a.get("default") in (None, "not-selected") else a.get("default")
+            default = a.get("default")
+            if default in (None, "not-selected"):
+                # The tables publish an optional attribute the annotator did not select as
+                # `unspecified` (one meaning per value); a required one has no default.
+                default = None if required else "Unspecified"
             for v in a.findall("x:values/x:value", ns):
                 scheme.add(
                     (

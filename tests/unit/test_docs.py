@@ -232,10 +232,15 @@ def test_the_corpus_figures_are_the_tables():
         for count, layer in re.findall(r"(\d[\d,]*)(?: of them in the)? `([\w-]+)`", quoted):
             assert _number(count) == per_layer[layer], f"{_name(page)}: {layer}"
     values = pl.load("attribute_values")
-    total, with_span = re.findall(
+    total, written, with_span, defaults = re.findall(
         r"\d[\d,]*", _cell(REPO / "docs" / "dataset.md", "attribute values")
     )
-    assert (_number(total), _number(with_span)) == (len(values), values.span_start.notna().sum())
+    assert [_number(n) for n in (total, written, with_span, defaults)] == [
+        len(values),
+        values.is_annotated.sum(),
+        values.span_start.notna().sum(),
+        (~values.is_annotated).sum(),
+    ]
 
 
 def test_the_versions_quoted_are_the_schemas_and_guidelines():

@@ -47,10 +47,12 @@ Row = dict[str, object]  # a table row keyed by the contract's column names
 
 
 @functools.cache
-def _attribute_order(category: str) -> tuple[str, ...]:
-    """A category's attributes in the taxonomy's attribute order: the order of its rows."""
-    own = set(taxonomy().category(category).attribute_ids)
-    return tuple(a for a in taxonomy().attribute_ids if a in own)
+def _attributes_in_row_order(category: str) -> tuple[tuple[str, str | None], ...]:
+    """A category's attributes with their defaults, in the taxonomy's attribute order: the
+    order of its rows. Every attribute has a row, so a default means the same in every layer;
+    a required one has no default, as a valid document always writes it."""
+    defaults = {a.id: a.default for a in taxonomy().category(category).attributes}
+    return tuple((a, defaults[a]) for a in taxonomy().attribute_ids if a in defaults)
 
 
 def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[Row]]:
@@ -94,18 +96,20 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
                     "source_id": practice.get("source_id"),
                 }
             )
-            for attribute in _attribute_order(category):
-                chosen = attributes.get(attribute)
-                if chosen is not None:
-                    values.append(
-                        {
-                            "practice_id": practice_id,
-                            "category": category,
-                            "attribute": attribute,
-                            "value": chosen["value"],
-                        }
-                        | {c: chosen.get(c) for c in _SPAN_COLUMNS}
-                    )
+            for attribute, default in _attributes_in_row_order(category):
+                chosen = attributes.get(attribute) or {"value": default}
+                values.append(
+                    {
+                        "practice_id": practice_id,
+                        "category": category,
+                        "attribute": attribute,
+                        "value": chosen["value"],
+                        "is_annotated": attribute in attributes,
+                    }
+                    | {c: chosen.get(c) for c in _SPAN_COLUMNS}
+                )
+            # The views read what was written: a defaulted `unspecified` answers no question,
+            # and a defaulted `does` reads as an omitted does/does-not always did.
             labelled.append(
                 Practice(
                     practice_id,

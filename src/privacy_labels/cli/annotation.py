@@ -384,7 +384,9 @@ def add_agreement(sub, common: Parents) -> None:
         "kappa per category, the number of segments labeled by at least one, a majority and "
         "all annotators, pairwise segment-level F1 (micro and per category), and "
         "attribute-value agreement on practices matched by attribute overlap; per policy and "
-        "for the corpus. The formulas are in the module privacy_labels.outputs.agreement.",
+        "for the corpus. Attribute values are compared as the tables publish them: an "
+        "attribute left out holds the scheme's default (does, unspecified) in every layer. "
+        "The formulas are in the module privacy_labels.outputs.agreement.",
     )
     labeled_argument(p)
     p.add_argument(

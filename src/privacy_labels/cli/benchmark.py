@@ -126,7 +126,9 @@ def add_commands(sub, common: Parents) -> None:
         parents=[common.fmt, labels, labeled],
         help="score an annotation layer or a model's predictions against a reference layer",
         description="Segment-level precision, recall and F1 per label, micro and macro, with "
-        "support; attribute-value P/R/F1 on the (segment, category) pairs both label; "
+        "support; attribute-value P/R/F1 on the (segment, category) pairs both label, the "
+        "values as the tables publish them (an attribute left out holds the scheme's "
+        "default, does or unspecified, in every layer); "
         "token-level F1 of the evidence spans. Over the segments both cover. A layer is a "
         "folder of built tables (every annotator) or an annotator id in --labeled; the "
         "candidate may be a predictions file (schema/predictions.schema.json). Exit 1 when "

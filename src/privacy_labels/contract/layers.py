@@ -7,10 +7,12 @@ two always speak of the same disagreements.
 - A **label** is a (segment_id, category) pair: the layer has at least one
   practice of that category in that segment.
 - A practice's **slot values** are its attribute values with the taxonomy's
-  defaults filled in (an absent `does_does_not` is `does`); an optional
-  attribute that is absent has no value.
+  defaults filled in, as the `attribute_values` table publishes them: an absent
+  `does_does_not` is `does`, any other absent optional attribute `unspecified`.
+  So a layer that leaves a default out and one that writes it agree.
 - Two practices of the same label **compare** over the attributes that either
-  of them has a value for: a slot is *equal* when both have the same value.
+  of them has a value for (with the defaults, every attribute of the category):
+  a slot is *equal* when both have the same value.
 - The practices two layers give one label are **matched** one to one,
   min(m, n) pairs, to maximise the equal slots summed over the pairs, and
   among those, to minimise the unequal ones (Hungarian algorithm). Both sums

@@ -151,9 +151,12 @@ class Practice:
 def practices_from_rows(
     practice_rows: Iterable[dict], value_rows: Iterable[dict]
 ) -> list[Practice]:
-    """Practices from rows of the `practices` and `attribute_values` tables."""
+    """Practices from rows of the `practices` and `attribute_values` tables, with the values
+    their annotators wrote: a default the tables fill in answers no question."""
     values: dict[str, dict[str, str]] = {}
     for row in value_rows:
+        if not row.get("is_annotated", True):
+            continue
         values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
     return [
         Practice(p["practice_id"], p["category"], values.get(p["practice_id"], {}))

@@ -218,7 +218,11 @@ def _define_tables() -> tuple[Table, ...]:
         ),
         Table(
             "attribute_values",
-            "One row per attribute value of a practice, with its evidence span when it has one.",
+            "One row per attribute of a practice, every attribute of its category, with its "
+            "evidence span when it has one. An attribute its annotator left out holds the "
+            "scheme's default (`does` for does_does_not, `unspecified` for the others) with "
+            "is_annotated false and no span, so a value means the same whichever layer or "
+            "corpus it came from; filter is_annotated for what the annotator wrote.",
             (
                 PRACTICE_ID,
                 Column(
@@ -235,7 +239,7 @@ def _define_tables() -> tuple[Table, ...]:
                         description,
                         is_nullable,
                         labels,
-                        ATTRIBUTE + key,
+                        key and ATTRIBUTE + key,  # is_annotated: computed by the build
                         minimum=minimum,
                     )
                     for name, kind, description, is_nullable, labels, key, minimum in (
@@ -247,6 +251,17 @@ def _define_tables() -> tuple[Table, ...]:
                             False,
                             "value",
                             "value",
+                            None,
+                        ),
+                        (
+                            "is_annotated",
+                            "boolean",
+                            "True when the annotator wrote the value (also when it is the "
+                            "default); false when the annotator left the attribute out and the row "
+                            "holds the scheme's default, without a span.",
+                            False,
+                            None,
+                            None,
                             None,
                         ),
                         (

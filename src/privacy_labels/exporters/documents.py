@@ -3,7 +3,8 @@
     from privacy_labels.exporters.documents import annotation_documents
     documents = annotation_documents("data/labeled")  # {(policy_id, annotator): document}
 
-The tables keep everything an annotation document says; only its order is not
+The tables keep everything an annotation document says, and mark the defaults they
+add (`is_annotated` false), which the documents leave out again; only its order is not
 kept: practices come back sorted by practice_id, and a practice's attributes in
 the order of the table's rows (the taxonomy's attribute order, which differs from
 a category's own order for a few categories). The round-trip tests
@@ -29,6 +30,8 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
     text_sha256 = {row["policy_id"]: row["text_sha256"] for row in _rows(folder, "policies")}
     attributes: dict[str, dict] = {}
     for row in _rows(folder, "attribute_values"):
+        if not row.get("is_annotated", True):  # a default the annotator did not write
+            continue
         chosen = {"value": row["value"]}
         if row["span_start"] is not None:
             chosen |= {field: row[field] for field in SPAN_FIELDS}

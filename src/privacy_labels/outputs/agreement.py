@@ -32,8 +32,11 @@ With more than two layers, the F1 pools every pair of a policy's layers:
 category) that both layers of a pair give, their practices are matched by
 attribute overlap (`privacy_labels.contract.layers`: min(m, n) pairs maximising the
 equal slots); over the matched pairs, agreement = equal slots / compared
-slots, where a pair's compared slots are the attributes either practice has a
-value for (defaults filled in). Practices left unmatched are counted apart.
+slots, where a pair's compared slots are the attributes of the category. Values
+are compared in their published form, the tables' (`is_annotated` or not): an
+attribute an annotator left out holds the scheme's default (`does`,
+`unspecified`) in every layer and corpus, so leaving a default out and writing
+it agree. Practices left unmatched are counted apart.
 
 Everything is computed per policy and for the corpus (sums over its policies,
 so a corpus figure is not an average of policy figures). It reads the tables

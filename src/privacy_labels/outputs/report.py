@@ -217,7 +217,8 @@ def index_page(tables: Tables, folder: Path) -> str:
     counted_values = [v for v in tables.values if v["practice_id"] in counted_ids]
     categories = Counter(p["category"] for p in counted)
     attributes = Counter(v["attribute"] for v in counted_values)
-    values = _value_counts(counted, counted_values)
+    # (attribute, value) → practices holding it: the tables hold the defaults too.
+    values = Counter((v["attribute"], v["value"]) for v in counted_values)
     annotators = sorted({a["annotator"] for a in tables.annotations})
     layers = Counter(_labelling_layer_name(row) for row in tables.labels.values())
     parts = [
@@ -270,18 +271,6 @@ def index_page(tables: Tables, folder: Path) -> str:
         parts.append("</tbody></table>")
     parts.append(_agreement_section(folder, tables))
     return _page("privacy-labels: the corpus", "\n".join(parts))
-
-
-def _value_counts(practices: list[dict], values: list[dict]) -> Counter:
-    """(attribute, value) → practices holding it, a default counted where it is left out
-    (a practice without does/does-not does; the tables write no row for it)."""
-    counts = Counter((v["attribute"], v["value"]) for v in values)
-    given = {(v["practice_id"], v["attribute"]) for v in values}
-    for practice in practices:
-        for attribute in taxonomy().category(practice["category"]).attributes:
-            if (practice["practice_id"], attribute.id) not in given and attribute.default:
-                counts[attribute.id, attribute.default] += 1
-    return counts
 
 
 def _agreement_section(folder: Path, tables: Tables) -> str:

@@ -26,8 +26,8 @@ Figures, with TP, FP and FN counted over segments:
 - micro: the same from TP, FP and FN summed over the labels.
 - macro: the mean over the labels with support (undefined P counts as 0);
   labels without support are listed but not averaged.
-- attribute values: on the (segment, category) pairs both layers label, the
-  (attribute, value) pairs each gives there (by the same gold rule), as TP/FP/FN.
+- attribute values: on the (segment, category) pairs both layers label, the (attribute,
+  value) pairs each gives there (same gold rule; as published, defaults filled), as TP/FP/FN.
 - spans: per (segment, category), the word tokens (`\\w+`) the layer's evidence
   spans of that category overlap; TP/FP/FN over tokens.
 

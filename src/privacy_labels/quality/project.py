@@ -1,8 +1,8 @@
 """Project checks: rules across rows or tables that no single expectation states.
 
-Required attributes per practice, policy text hashes, lengths and segment counts,
-span columns set together, and the derived views (segment labels, splits, policy
-labels) recomputed from their tables. They run on tables whose columns, types and
+Required attributes and filled-in defaults per practice, policy text hashes, lengths
+and segment counts, span columns set together, and the derived views (segment labels,
+splits, policy labels) recomputed from their tables. They run on tables whose columns, types and
 non-null values the suites found as the contract says.
 """
 
@@ -51,30 +51,17 @@ def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         "n_segments_matches_segments", "n_segments", lambda r: int(n_segments.get(r.policy_id, 0))
     )
 
-    required = {c.id: [a.id for a in c.attributes if a.is_required] for c in taxonomy().categories}
-    wanted = pd.DataFrame(
-        [(c, a) for c, attributes in required.items() for a in attributes],
-        columns=["category", "attribute"],
-    ).astype(pd.StringDtype())
-    present = values[["practice_id", "attribute"]].dropna().drop_duplicates().assign(found=True)
-    expected = practices[["practice_id", "category"]].dropna().merge(wanted, on="category")
-    missing = expected.merge(present, how="left", on=["practice_id", "attribute"])
-    missing = missing[missing["found"].isna()]
-    failed = [
-        f"{practice_id} ({category}): no {', '.join(group['attribute'])}"
-        for (practice_id, category), group in missing.groupby(
-            ["practice_id", "category"], sort=False
-        )
-    ]
+    slots = _slots()
     results.append(
         outcome(
             "practices+attribute_values",
             "required_attributes_present",
             "practice_id, category → attribute",
             len(practices),
-            failed,
+            _missing(practices, values, slots[slots["default"].isna()]),
         )
     )
+    results.append(_defaults_check(practices, values, slots))
 
     for spec in TABLES:
         for span in spec.spans:
@@ -96,6 +83,67 @@ def project_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
             )
     results += view_checks(frames)
     return results
+
+
+def _slots() -> pd.DataFrame:
+    """The taxonomy's (category, attribute) slots with their defaults (null when required)."""
+    return pd.DataFrame(
+        [(c.id, a.id, a.default) for c, a in taxonomy().slots],
+        columns=["category", "attribute", "default"],
+    ).astype(pd.StringDtype())
+
+
+def _missing(practices: pd.DataFrame, values: pd.DataFrame, slots: pd.DataFrame) -> list[str]:
+    """The practices lacking a row for some attribute of their category among `slots`."""
+    present = values[["practice_id", "attribute"]].dropna().drop_duplicates().assign(found=True)
+    expected = (
+        practices[["practice_id", "category"]]
+        .dropna()
+        .merge(slots[["category", "attribute"]], on="category")
+    )
+    missing = expected.merge(present, how="left", on=["practice_id", "attribute"])
+    missing = missing[missing["found"].isna()]
+    return [
+        f"{practice_id} ({category}): no {', '.join(group['attribute'])}"
+        for (practice_id, category), group in missing.groupby(
+            ["practice_id", "category"], sort=False
+        )
+    ]
+
+
+def _defaults_check(
+    practices: pd.DataFrame, values: pd.DataFrame, slots: pd.DataFrame
+) -> CheckResult:
+    """One meaning per value: every optional attribute of a practice's category has a row,
+    and a row its annotator did not write (is_annotated false) holds the scheme's default,
+    without a span, so a default reads the same whichever layer or corpus it came from."""
+    failed = _missing(practices, values, slots[slots["default"].notna()])
+    defaulted = values[~values["is_annotated"].astype(bool)].merge(
+        slots, how="left", on=["category", "attribute"]
+    )
+    has_span = defaulted[["span_start", "span_end", "span_text"]].notna().any(axis=1)
+    for practice_id, attribute, value, default, spanned in zip(
+        as_list(defaulted["practice_id"]),
+        as_list(defaulted["attribute"]),
+        as_list(defaulted["value"]),
+        as_list(defaulted["default"]),
+        as_list(has_span),
+        strict=True,
+    ):
+        where = f"{practice_id} {attribute}: not annotated"
+        if is_missing(default):
+            failed.append(f"{where}, but required (it has no default)")
+        elif value != default:
+            failed.append(f"{where}, {value}, expected the default {default}")
+        elif spanned:
+            failed.append(f"{where}, but has a span")
+    return outcome(
+        "practices+attribute_values",
+        "defaults_not_annotated",
+        "practice_id, category → attribute; is_annotated false → default value, no span",
+        len(values),
+        failed,
+    )
 
 
 def view_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
@@ -274,7 +322,9 @@ def _policy_labels_check(frames: dict[str, pd.DataFrame]) -> CheckResult:
             ]
         )
     )
-    answers = values.join(practices[["policy_id", "annotator"]], on="practice_id")
+    # What the annotators wrote: a default the tables fill in answers no question.
+    written = values[values["is_annotated"].astype(bool)]
+    answers = written.join(practices[["policy_id", "annotator"]], on="practice_id")
     policy_ids = pd.Index(frames["policies"]["policy_id"])
     failed = [
         f"{policy_id}: in only one of policies and policy_labels"

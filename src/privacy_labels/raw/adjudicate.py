@@ -402,7 +402,12 @@ def _attributes(label, group, comparison: Comparison, originals: dict, decided) 
             if p.slot_values.get(attribute) == value
             and attribute in originals[p.practice_id]["attributes"]
         ]
-        attributes[attribute] = dict(givers[0]) if givers else {"value": value}
+        if givers:
+            attributes[attribute] = dict(givers[0])
+        elif value == taxonomy().category(label[1]).attribute(attribute).default:
+            attributes.pop(attribute, None)  # left out, as the layers that give it do (R3.4)
+        else:
+            attributes[attribute] = {"value": value}
     return attributes
 
 

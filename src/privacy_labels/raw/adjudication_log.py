@@ -80,7 +80,7 @@ def decisions_of(
             )
             continue
         first_at[key] = i
-        if entry["readings"] != disagreement.readings:
+        if _as_published(entry["readings"], disagreement) != disagreement.readings:
             problems.append(
                 Problem(
                     file,
@@ -108,6 +108,16 @@ def decisions_of(
 def _json(value: object) -> str:
 
     return json.dumps(value, ensure_ascii=False)
+
+
+def _as_published(readings: dict, d: Disagreement) -> dict:
+    """An entry's readings with a null attribute reading as the slot's default: a layer
+    that left the attribute out reads as its default, which logs written before the
+    defaults were published record as null."""
+    if d.kind != "attribute":
+        return readings
+    default = taxonomy().category(d.category).attribute(d.attribute).default
+    return {name: default if value is None else value for name, value in readings.items()}
 
 
 def _entry_key(entry: dict) -> tuple:

@@ -37,7 +37,7 @@ def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(built):
         "segments": 3,
         "annotations": 1,
         "practices": 7,
-        "attribute_values": 27,
+        "attribute_values": 47,  # every attribute of each practice: 27 written, 20 defaults
         "segment_labels": 3,
         "splits": 1,
         "policy_labels": 1,
@@ -74,7 +74,11 @@ def test_load_applies_the_schemas_dtypes(built):
     values = pl.load("attribute_values", built)
     assert list(values["value"].cat.categories) == taxonomy().value_ids
     assert values["span_start"].dtype == pd.Int64Dtype()
-    assert values["span_start"].isna().sum() == 3  # the three values without evidence spans
+    assert values["is_annotated"].dtype == pd.BooleanDtype()
+    defaulted = ~values["is_annotated"]
+    assert defaulted.sum() == 20 and values.loc[defaulted, "span_start"].isna().all()
+    # the three written values without evidence spans
+    assert values.loc[~defaulted, "span_start"].isna().sum() == 3
 
 
 def test_spans_index_the_policy_text(built):

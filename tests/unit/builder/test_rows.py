@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from privacy_labels.builder.rows import _arrow_table, policy_rows
+from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, read_policy
@@ -54,7 +55,13 @@ def _source_value(source: str, row: dict, inputs: PolicyInputs):
     if not field.startswith("attributes."):
         return practice.get(field)
     key = field.removeprefix("attributes.")
-    return row["attribute"] if key == "<key>" else practice["attributes"][row["attribute"]].get(key)
+    if key == "<key>":
+        return row["attribute"]
+    written = practice["attributes"].get(row["attribute"])
+    if written is None:  # an attribute left out: the row holds the default, without a span
+        slot = taxonomy().category(practice["category"]).attribute(row["attribute"])
+        written = {"value": slot.default}
+    return written.get(key)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +97,60 @@ def test_rows_are_assembled_in_the_contracts_column_order(inputs):
         reordered = [dict(reversed(row.items())) for row in rows]
         assert _arrow_table(t.name, reordered).equals(_arrow_table(t.name, rows))
         assert _arrow_table(t.name, rows).column_names == t.column_names
+
+
+def test_every_attribute_has_a_row_marked_annotated_when_written(inputs):
+    rows = policy_rows(inputs)["attribute_values"]
+    for document in inputs.documents:
+        for practice in document["practices"]:
+            own = {r["attribute"]: r for r in rows if r["practice_id"] == practice["practice_id"]}
+            category = taxonomy().category(practice["category"])
+            assert sorted(own) == sorted(category.attribute_ids)
+            for attribute, row in own.items():
+                assert row["is_annotated"] == (attribute in practice["attributes"])
+                if not row["is_annotated"]:
+                    assert row["value"] == category.attribute(attribute).default is not None
+                    assert row["span_start"] is row["span_end"] is row["span_text"] is None
+
+
+def test_a_written_default_and_a_left_out_one_publish_the_same_rows_but_is_annotated(inputs):
+    documents = copy.deepcopy(inputs.documents)
+    practice = next(
+        p
+        for d in documents
+        for p in d["practices"]
+        if p["category"] == "first_party_collection_use"
+    )
+    practice["attributes"].pop("does_does_not", None)
+    practice["attributes"].pop("user_type", None)
+    omitted = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, documents, inputs.sha256)
+    written = copy.deepcopy(documents)
+    twin = next(
+        p for d in written for p in d["practices"] if p["practice_id"] == practice["practice_id"]
+    )
+    twin["attributes"] |= {
+        "does_does_not": {"value": "does"},
+        "user_type": {"value": "unspecified"},
+    }
+    explicit = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, written, inputs.sha256)
+
+    def published(policy: PolicyInputs) -> tuple[list[dict], list[str], dict]:
+        rows = policy_rows(policy)
+        values = [
+            r for r in rows["attribute_values"] if r["practice_id"] == practice["practice_id"]
+        ]
+        written = [r["attribute"] for r in values if r["is_annotated"]]
+        others = {
+            name: table_rows for name, table_rows in rows.items() if name != "attribute_values"
+        }
+        return (
+            [{k: v for k, v in r.items() if k != "is_annotated"} for r in values],
+            written,
+            others,
+        )
+
+    left_out, written_left_out, views_left_out = published(omitted)
+    spelled_out, written_spelled_out, views_spelled_out = published(explicit)
+    assert left_out == spelled_out
+    assert {"does_does_not", "user_type"} <= set(written_spelled_out) - set(written_left_out)
+    assert views_left_out == views_spelled_out  # practices, segment and policy labels alike

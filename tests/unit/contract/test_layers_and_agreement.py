@@ -51,9 +51,13 @@ def test_practices_are_paired_by_most_equal_slots_and_defaults_count():
     ]
     pairs = match([contact_ads, location_ads], theirs)
     assert {(p.practice_id, q.practice_id) for p, q in pairs} == {("a1", "b2"), ("a2", "b1")}
-    # does_does_not is compared with its default filled in: absent equals "does".
-    assert compare(contact_ads, theirs[1]) == (3, 3)
-    assert compare(contact_ads, _practice("x", does_does_not="does_not")) == (0, 3)
+    # Every attribute of the category is compared, the defaults filled in as the tables
+    # publish them: the two written ones, does_does_not ("does") and five "unspecified".
+    assert compare(contact_ads, theirs[1]) == (8, 8)
+    assert compare(contact_ads, _practice("x", does_does_not="does_not")) == (5, 8)
+    # Leaving a default out and writing it are the same reading.
+    written = _practice("a3", does_does_not="does", user_type="unspecified")
+    assert compare(_practice("a4"), written) == (6, 6)  # the six optional attributes
     # More practices on one side: min(m, n) pairs, the best partner kept.
     assert [(p.practice_id, q.practice_id) for p, q in match([contact_ads], theirs)] == [
         ("a1", "b2")
@@ -84,16 +88,17 @@ def test_agreement_of_two_layers_by_hand(labeled):
     assert (pair.reference, pair.candidate) == ("alice", "bob")
     assert (pair.precision, pair.recall) == (pytest.approx(0.8), pytest.approx(0.8))
     assert by_category["first_party_collection_use"].f1 == pytest.approx(2 / 3)
-    # Matched pairs: 001 (6 slots with does_does_not), 002 (4, purpose differs), 004 (5),
-    # 006 (3), 007 (3): 20 of 21 slots equal; alice-005 has no partner.
-    assert (result.n_equal_slots, result.n_compared_slots) == (20, 21)
+    # Matched pairs, every attribute of their category compared (defaults filled in): 001
+    # (9 slots), 002 (9, purpose differs), 004 (9), 006 (3), 007 (3): 32 of 33 slots equal;
+    # alice-005 has no partner.
+    assert (result.n_equal_slots, result.n_compared_slots) == (32, 33)
     assert (result.n_matched_practices, result.n_unmatched_practices) == (5, 1)
     assert result.attributes["purpose"] == {
         "n_compared_slots": 3,
         "n_equal_slots": 2,
         "agreement": pytest.approx(2 / 3),
     }
-    assert pair.attribute_agreement == pytest.approx(20 / 21)
+    assert pair.attribute_agreement == pytest.approx(32 / 33)
     (policy,) = result.policies
     assert policy.policy_id == "example" and policy.figures.f1 == pytest.approx(0.8)
 
@@ -144,4 +149,4 @@ def test_agreement_text_names_the_statistic_and_the_figures(labeled, run):
     assert code == 0
     assert "Cohen's kappa per category, segment level: 1 policies with 2 annotators" in out
     assert "pairwise segment-level F1 (micro): 0.800" in out
-    assert "attribute-value agreement on matched practices: 0.952 (20 of 21 slots" in out
+    assert "attribute-value agreement on matched practices: 0.970 (32 of 33 slots" in out

@@ -21,6 +21,7 @@ def test_opp115_is_the_taxonomy_id_for_id_name_for_name_description_for_descript
     for ours, theirs in zip(opp115.slots, tax.slots, strict=True):
         assert (ours[0].id, *described([ours[1]])) == (theirs[0].id, *described([theirs[1]]))
         assert ours[1].is_required == theirs[1].is_required
+        assert ours[1].default == theirs[1].default, (ours[0].id, ours[1].id)
         assert described(ours[1].values) == described(theirs[1].values)
     assert (opp115.attribute_ids, opp115.value_ids) == (tax.attribute_ids, tax.value_ids)
 

@@ -124,7 +124,7 @@ def test_the_index_counts_each_policys_labelling_layer_and_names_who_agreement_l
     assert f"Counted below: {len(consolidated):,} practices" in index
     assert "consolidated (5), not annotated (1) policies" in index
     assert "Left out of these figures: fresh (not annotated)." in index
-    # Does/Does Not: a practice without the attribute does (the default is written as no row)
+    # Does/Does Not: a practice without the attribute does (the tables hold the default)
     does = re.search(r"<td>Does</td><td>([\d,]+)</td>", index)
     assert does and int(does.group(1).replace(",", "")) > 0
     page = (tmp_path / "site" / "policies" / "fresh.html").read_text(encoding="utf-8")

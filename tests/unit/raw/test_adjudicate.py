@@ -422,3 +422,47 @@ def test_a_layer_the_decided_log_leaves_out_is_named(raw, run):
     _carol(raw)
     code, out, _ = run("adjudicate", "--raw", raw)
     assert code == 0 and "not in the log's layers, so not consolidated: carol" in out
+
+
+def _leave_out_user_type(raw, annotator: str) -> dict:
+    """The layer's first practice (alice's -001 or its copy) without its user_type."""
+    path = raw / "annotations" / "example" / f"{annotator}.json"
+    layer = read_json(path)
+    del layer["practices"][0]["attributes"]["user_type"]
+    write_json(path, layer)
+    return layer
+
+
+def test_a_left_out_attribute_reads_as_its_default_and_a_null_reading_still_matches(raw, run):
+    _leave_out_user_type(raw, "bob")
+    written = read_json(raw / "annotations" / "example" / "alice.json")["practices"][0]
+    run("adjudicate", "--raw", raw)
+    path = raw / "adjudication" / "example.json"
+    log = read_json(path)
+    (entry,) = [e for e in log["entries"] if e.get("attribute") == "user_type"]
+    assert entry["readings"] == {
+        "alice": written["attributes"]["user_type"]["value"],
+        "bob": "unspecified",  # the published form: the default of what bob left out
+    }
+    entry["readings"]["bob"] = None  # as logs written before the defaults were published
+    write_json(path, log)
+    decisions = [None if e is entry else DECISIONS[EXPECTED.index(e)] for e in log["entries"]]
+    _decide(raw, decisions)
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 0, err
+    consolidated = read_json(raw / "annotations" / "example" / "consolidated.json")
+    assert "user_type" not in consolidated["practices"][0]["attributes"]  # null: left out
+
+
+def test_a_default_more_than_half_leave_out_stays_left_out(raw, run):
+    _carol(raw)
+    _leave_out_user_type(raw, "bob")
+    _leave_out_user_type(raw, "carol")
+    run("adjudicate", "--raw", raw)
+    _decide(raw, [False])
+    code, _, err = run("adjudicate", "--raw", raw)
+    assert code == 0, err
+    consolidated = read_json(raw / "annotations" / "example" / "consolidated.json")
+    # bob and carol outvote alice's user type by leaving it out: the consolidated layer
+    # leaves it out too (guideline R3.4), rather than writing the default
+    assert "user_type" not in consolidated["practices"][0]["attributes"]
