@@ -23,8 +23,9 @@ over all.
 policy): F1 = 2 ΣTP / (2 ΣTP + ΣFP + ΣFN), attribute-value agreement =
 Σ equal slots / Σ compared slots. It is not a mean of per-pair or per-policy
 ratios: a policy with more segments, or a pair with more practices, weighs
-more. Among the annotators, which layer of a pair is A is arbitrary, so only
-the F1 (symmetric) is given there; the candidate also has precision and recall.
+more. Among the annotators, which layer of a pair is A is arbitrary (the
+first id in sorted order), so only the F1, symmetric, is given there with its
+counts; the candidate also has precision and recall.
 """
 
 from __future__ import annotations

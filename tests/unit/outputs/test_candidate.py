@@ -10,8 +10,8 @@ import json
 import pytest
 
 from privacy_labels.builder.pipeline import build
-from privacy_labels.outputs.agreement import AgreementError
-from privacy_labels.outputs.candidate import candidate_agreement
+from privacy_labels.outputs.agreement import AgreementError, PolicyLayers, read_layers
+from privacy_labels.outputs.candidate import calibration_of, candidate_agreement, read_kinds, table
 from tests.layered import two_layer_corpus, write_json
 
 
@@ -139,3 +139,14 @@ def test_an_unknown_layer_or_one_without_people_is_a_one_line_error(labeled, tmp
         candidate_agreement(tmp_path / "labeled", "claude")
     code, _, err = run("agreement", tmp_path / "labeled", "--candidate", "claude")
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_a_policy_without_peoples_layers_is_left_out_and_said(labeled):
+    corpus = read_layers(labeled)
+    corpus["second"] = PolicyLayers("second", 2, {"claude": corpus["example"].layers["claude"]})
+    kinds = read_kinds(labeled) | {("second", "claude"): "model"}
+    result = calibration_of(corpus, kinds, "claude")
+    assert result.n_policies_without_references == 1
+    assert [p.policy_id for p in result.policies] == ["example"]
+    assert result.candidate_vs_annotators.label_counts().f1 == pytest.approx(10 / 16)
+    assert "1 policies without a person's layer left out" in table(result)
