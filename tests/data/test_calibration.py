@@ -3,6 +3,8 @@
 `calibration/opp115/annotations/<policy_id>/<annotator>.json` holds this project's
 annotations of three OPP-115 policies; their texts stay in
 `../shared/calibration/opp115-blind/policies/` (OPP-115 is for research only).
+`calibration/opp115-sample/annotations/` holds those of the five policies of the
+OPP-115 sample, whose texts come from importing `../shared/fixtures/opp115-sample`.
 The check copies both into a temporary raw corpus and validates it as any
 other: schema, spans against the text, text_sha256, segments, ids. It skips
 when ../shared or the annotations are not there.
@@ -16,15 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from privacy_labels.importers.opp115 import upgrade_sidecar
+from privacy_labels.importers.opp115 import import_opp115, upgrade_sidecar
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.problems import Problem
 from privacy_labels.raw.validate import Validator
-from tests.conftest import REPO, SHARED
+from tests.conftest import OPP115_SAMPLE, REPO, SHARED
 from tests.layered import write_json
 
 CALIBRATION = REPO / "calibration" / "opp115" / "annotations"
 BLIND_POLICIES = SHARED / "calibration" / "opp115-blind" / "policies"
+SAMPLE_CALIBRATION = REPO / "calibration" / "opp115-sample" / "annotations"
 
 
 def calibration_problems(annotations: Path, policies: Path, workdir: Path) -> list[Problem]:
@@ -71,6 +74,30 @@ def calibration_problems(annotations: Path, policies: Path, workdir: Path) -> li
 def test_calibration_annotations_are_valid_against_the_shared_texts(tmp_path):
     problems = calibration_problems(CALIBRATION, BLIND_POLICIES, tmp_path)
     assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.skipif(not OPP115_SAMPLE.is_dir(), reason="needs ../shared/fixtures/opp115-sample")
+def test_sample_calibration_annotations_are_valid_against_the_imported_sample(tmp_path):
+    import_opp115(OPP115_SAMPLE, tmp_path / "sample", progress=False)
+    policies = tmp_path / "sample" / "policies"
+    problems = calibration_problems(SAMPLE_CALIBRATION, policies, tmp_path / "check")
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_each_sample_policy_has_a_blind_model_layer_per_guidelines_version():
+    """What calibration/README.md measures: claude-blind by guidelines 1.1.0, claude-blind-2
+    by 2.0.0, both made blind by a model and not reviewed, for every policy of the sample."""
+    folders = sorted(SAMPLE_CALIBRATION.iterdir())
+    assert len(folders) == 5
+    for folder in folders:
+        found = {}
+        for path in folder.glob("*.json"):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            provenance = document["provenance"]
+            assert (provenance["annotator_kind"], provenance["is_blind"]) == ("model", True), path
+            assert provenance["is_reviewed"] is False, path
+            found[document["annotator"]] = document["guidelines_version"]
+        assert found == {"claude-blind": "1.1.0", "claude-blind-2": "2.0.0"}, folder
 
 
 def test_the_check_finds_problems_in_annotations_of_shared_policies(tmp_path):

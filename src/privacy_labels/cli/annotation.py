@@ -145,6 +145,16 @@ def cmd_import_label_studio(args: argparse.Namespace) -> Answer:
 def cmd_agreement(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.agreement import agreement, table
 
+    if args.candidate is not None:
+        if args.annotators is not None or args.layers is not None:
+            raise UsageError(
+                "--candidate compares one layer with the people's layers; "
+                "leave out --annotators and --layers"
+            )
+        from privacy_labels.outputs import candidate
+
+        calibration = candidate.candidate_agreement(args.dir, args.candidate)
+        return Answer(calibration.to_dict(), [candidate.table(calibration)])
     result = agreement(args.dir, args.annotators, args.layers)
     return Answer(result.to_dict(), [table(result)])
 
@@ -400,6 +410,14 @@ def add_agreement(sub, common: Parents) -> None:
         type=layer_list,
         metavar="A,B[,...]",
         help="compare these annotators' layers, over the policies that have all of them",
+    )
+    p.add_argument(
+        "--candidate",
+        type=annotator,
+        metavar="LAYER",
+        help="compare the layer LAYER with the layers made by people (annotator_kind person) "
+        "over the policies that have it, beside those people among themselves; figures pooled "
+        "over every (pair, policy)",
     )
     reads_paths(p, "dir")
     p.set_defaults(run=cmd_agreement)
