@@ -86,13 +86,15 @@ def shipped_sums(version: str) -> Path | None:
 
 
 def claimed_versions(folder: Path) -> list[str]:
-    """The versions a release folder says it is: its name, and its manifest's package_version."""
+    """The versions a release folder says it is: its name, and the version its
+    datapackage.json declares. (Not the manifest's package_version: that is the version of
+    the package that built the tables, which a new release is cut with before it is bumped.)"""
     claimed = [folder.resolve().name]
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        claimed.append(str(manifest["package_version"]))
+        datapackage = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        claimed.append(str(datapackage["version"]))
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # no readable manifest: the name alone says the version
+        pass  # no readable datapackage.json: the name alone says the version
     return sorted({v for v in claimed if SEMVER.fullmatch(v)})
 
 

@@ -71,6 +71,22 @@ def test_a_file_doctored_with_its_checksum_line_is_found(copy_of_0_2_0, run):
     assert f"verified against {copy_of_0_2_0 / SHA256SUMS} and {shipped_sums('0.2.0')}" in err
 
 
+def test_the_version_is_the_releases_own_not_the_building_packages(copy_of_0_2_0, run):
+    """A new release is cut by a package still at the last release's version: its manifest
+    says package_version 0.2.0, its datapackage.json the version it is. It verifies
+    against its own checksums, not 0.2.0's."""
+    datapackage = copy_of_0_2_0 / "datapackage.json"
+    data = json.loads(datapackage.read_text(encoding="utf-8"))
+    datapackage.write_text(json.dumps({**data, "version": "0.3.0"}), encoding="utf-8")
+    write_sha256sums(copy_of_0_2_0)
+    manifest = json.loads((copy_of_0_2_0 / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["package_version"] == "0.2.0"
+    code, out, _ = run("verify", copy_of_0_2_0, "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["is_shipped"] is False
+    assert report["references"] == [str(copy_of_0_2_0 / SHA256SUMS)]
+
+
 @pytest.mark.parametrize("offset", [0, -1])
 def test_a_flipped_byte_is_named(release, run, offset):
     file = release / "schema" / "taxonomy.schema.json"
