@@ -52,13 +52,13 @@ def test_the_suite_is_generated_from_the_schema():
     }
     assert len(types.value_set) == len(table("policy_labels").columns) > 200
     assert all(types_suite(t.name) == [] for t in TABLES if not answers(t))
-    # each answer's status in does, does_not, mixed, not_stated, and never null
+    # each answer's status in does, does_not, mixed, not_stated, not_annotated, never null
     statuses = cells_suite("policy_labels")
     assert [e.expectation_type for e in statuses] == [
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_not_be_null",
     ]
-    assert set(statuses[0].value_set) == {"does", "does_not", "mixed", "not_stated"}
+    assert set(statuses[0].value_set) == {"does", "does_not", "mixed", "not_stated", "not_annotated"}
     # a label's attribute and value in their (category, attribute) slot: one set of keys each
     keys = {
         e.column: set(e.value_set)
