@@ -52,7 +52,7 @@ test: $(VENV)/.test-stamp
 	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(PYTEST)
 
 test-fast: $(STAMP)
-	$(PYTEST) tests/unit tests/schema tests/data
+	$(PYTEST) tests/unit tests/schema tests/data benchmarks
 
 # Optional tools the slow tests use when present (CI installs them; tests skip without):
 # Label Studio in a venv of its own, and Debian's chromium for the report (needs root).

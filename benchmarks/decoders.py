@@ -1,6 +1,6 @@
 """Where `build` spends its time per practice, and a typed decoder (msgspec) against json + jsonschema-rs.
 
-    .venv/bin/python -m benchmarks.decoders RAW [--policies N]   # RAW: e.g. benchmarks/synthetic.py's
+    .venv/bin/python -m benchmarks.decoders RAW [--policies N]   # RAW: e.g. tests/synthetic.py's
 
 Runs in this one process, on the first N policies of the raw corpus (all by
 default), each step over the same documents, read into memory first (the file
@@ -111,7 +111,7 @@ def _typed_document():
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("raw", type=Path, help="a raw corpus (benchmarks/synthetic.py writes one)")
+    parser.add_argument("raw", type=Path, help="a raw corpus (tests/synthetic.py writes one)")
     parser.add_argument("--policies", type=int, help="the first N policies only")
     args = parser.parse_args(argv)
     try:

@@ -3,7 +3,7 @@
     make bench                                   # all three scales, a table on stdout
     .venv/bin/python -m benchmarks.run --scales 1,10 --format json
 
-Each scale is a synthetic corpus (benchmarks/synthetic.py, seed 0) of 115 ×
+Each scale is a synthetic corpus (tests/synthetic.py, seed 0) of 115 ×
 scale policies. Beside our stages the run measures two anchors on the same
 corpus: a naive baseline (each document parsed and checked with `jsonschema`;
 pandas rows appended one by one, then written; OPP-115-style CSV with a column
@@ -417,7 +417,7 @@ def parquet_bytes(folder: Path, name: str | None = None) -> int:
 
 
 def run_scale(scale: int, work: Path, naive: dict[str, Measurement], log) -> list[Measurement]:
-    from benchmarks import synthetic
+    from tests import synthetic
 
     n_policies = OPP115_POLICIES * scale
     raw, out = work / f"x{scale}" / "raw", work / f"x{scale}" / "labeled"
@@ -503,8 +503,8 @@ def import_figures(
     scale: int, raw: Path, work: Path, partitioned: bool, naive: dict, log
 ) -> list[Measurement]:
     """`import opp115`, the build of what it wrote and the naive import, on the corpus
-    at `raw` written again in OPP-115's layout (benchmarks/opp115_layout.py)."""
-    from benchmarks.opp115_layout import write_opp115_layout
+    at `raw` written again in OPP-115's layout (tests/opp115_layout.py)."""
+    from tests.opp115_layout import write_opp115_layout
 
     opp115, imported = work / "opp115", work / "imported"
     log(f"{scale}×: writing the corpus in OPP-115's layout ...")

@@ -58,7 +58,13 @@ def test_the_suite_is_generated_from_the_schema():
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_not_be_null",
     ]
-    assert set(statuses[0].value_set) == {"does", "does_not", "mixed", "not_stated", "not_annotated"}
+    assert set(statuses[0].value_set) == {
+        "does",
+        "does_not",
+        "mixed",
+        "not_stated",
+        "not_annotated",
+    }
     # a label's attribute and value in their (category, attribute) slot: one set of keys each
     keys = {
         e.column: set(e.value_set)

@@ -9,13 +9,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from benchmarks import synthetic
 
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import PARTITIONED_TABLES, build
 from privacy_labels.contract.tables import arrow_schema, pandas_dtypes, table
 from privacy_labels.quality.gate import check
 from privacy_labels.raw.inputs import POLICIES_PER_CHUNK
+from tests import synthetic
 
 pytestmark = pytest.mark.slow
 

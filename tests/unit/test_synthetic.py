@@ -1,4 +1,4 @@
-"""benchmarks/synthetic.py: valid, deterministic, prefix-stable corpora shaped like OPP-115."""
+"""tests/synthetic.py: valid, deterministic, prefix-stable corpora shaped like OPP-115."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import statistics
 from pathlib import Path
 
 import pytest
-from benchmarks import synthetic
 
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.policies import normalise_text, segment_text
 from privacy_labels.raw.validate import Validator
+from tests import synthetic
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -107,7 +107,7 @@ def test_the_command_refuses_a_folder_that_is_not_empty(three, capsys):
     assert "not empty" in capsys.readouterr().err
 
 
-# -- benchmarks/opp115_layout.py: the same corpus in OPP-115's layout, for the import ------
+# -- tests/opp115_layout.py: the same corpus in OPP-115's layout, for the import ------
 
 
 def _labels(raw: Path) -> list[tuple]:
@@ -124,9 +124,8 @@ def _labels(raw: Path) -> list[tuple]:
 
 
 def test_the_opp115_layout_imports_back_to_the_same_labels(three, tmp_path):
-    from benchmarks.opp115_layout import SHIFTED_EVERY, write_opp115_layout
-
     from privacy_labels.importers.opp115 import import_opp115
+    from tests.opp115_layout import SHIFTED_EVERY, write_opp115_layout
 
     n = write_opp115_layout(three, tmp_path / "opp115")
     html = next((tmp_path / "opp115" / "sanitized_policies").glob("*.html")).read_text()

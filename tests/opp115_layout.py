@@ -1,6 +1,6 @@
 """A synthetic raw corpus written back in OPP-115 v1.0's layout, for timing `import opp115`.
 
-    write_opp115_layout(Path("raw"), Path("opp115"))    # raw: from benchmarks/synthetic.py
+    write_opp115_layout(Path("raw"), Path("opp115"))    # raw: from tests/synthetic.py
 
 OUT gets what the importer reads: `sanitized_policies/<uid>_<site>.html` (one
 HTML segment per segment of the text, joined by `|||`), `annotations/<uid>_<site>.csv`
@@ -11,7 +11,7 @@ undo: `<p>` around each segment, `<br>` for line breaks, `&amp;`, `&lt;`, `&gt;`
 and `&nbsp;` after sentence ends; every optional attribute a practice leaves out
 is written `not-selected`, as OPP-115 does; and one span in 50 has its offsets
 shifted, as OPP-115's errata list, so that it is relocated. No OPP-115 data is
-used: the text and labels are benchmarks/synthetic.py's.
+used: the text and labels are tests/synthetic.py's.
 """
 
 from __future__ import annotations
