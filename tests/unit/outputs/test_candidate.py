@@ -63,12 +63,13 @@ def test_the_candidate_is_pooled_over_its_pairs_with_each_annotator(labeled):
     assert labels["precision"] == pytest.approx(5 / 6)
     assert labels["recall"] == pytest.approx(5 / 10)
     assert labels["f1"] == pytest.approx(10 / 16)  # not the mean of 6/8 and 4/8
-    # Slots: with alice, 001 6 of 6 (does_does_not by default), ucc 4 of 4, retention 2 of 3,
-    # alice-002 unmatched; with bob, 001 6 of 6, retention 2 of 3, bob-002 unmatched.
+    # Slots, every attribute of the category with defaults filled in: with alice, 001 9 of 9
+    # (First Party has 9 attributes), ucc 5 of 5, retention 2 of 3, alice-002 unmatched; with
+    # bob, 001 9 of 9, retention 2 of 3, bob-002 unmatched: 27 of 29.
     assert versus["attribute_values"] == {
-        "n_equal_slots": 20,
-        "n_compared_slots": 22,
-        "agreement": pytest.approx(20 / 22),
+        "n_equal_slots": 27,
+        "n_compared_slots": 29,
+        "agreement": pytest.approx(27 / 29),
         "n_matched_practices": 5,
         "n_unmatched_practices": 2,
     }
@@ -86,7 +87,7 @@ def test_the_annotators_among_themselves_are_beside_it(labeled):
     # alice against bob as tests/unit/contract/test_layers_and_agreement.py counts them.
     assert among["n_pairs"] == 1
     assert among["labels"] == {"tp": 4, "fp": 1, "fn": 1, "f1": pytest.approx(0.8)}
-    assert among["attribute_values"]["agreement"] == pytest.approx(20 / 21)
+    assert among["attribute_values"]["agreement"] == pytest.approx(32 / 33)
     assert among["categories"]["user_choice_control"]["labels"]["f1"] == 0.0
     assert among["attributes"]["retention_period"]["agreement"] == 1.0
     assert among["attributes"]["purpose"]["agreement"] == pytest.approx(2 / 3)
@@ -111,7 +112,7 @@ def test_the_text_sets_both_side_by_side(labeled, run):
     row = next(line for line in out.splitlines() if line.startswith("segment-category F1"))
     assert row.split()[2:] == ["0.800", "8", "of", "10", "|", "0.625", "10", "of", "16"]
     row = next(line for line in out.splitlines() if line.startswith("attribute-value agreement"))
-    assert row.split()[2:] == ["0.952", "20", "of", "21", "|", "0.909", "20", "of", "22"]
+    assert row.split()[2:] == ["0.970", "32", "of", "33", "|", "0.931", "27", "of", "29"]
     code, out, _ = run("agreement", labeled, "--candidate", "claude", "--format", "json")
     assert code == 0 and json.loads(out)["candidate_vs_annotators"]["labels"]["tp"] == 5
 
