@@ -424,6 +424,20 @@ def test_a_wrong_column_type_is_caught(run, tmp_path):
     assert "expect_column_type_to_be [start]" in err
 
 
+def test_a_wrong_column_type_in_a_label_view_is_caught_and_named(run, tmp_path):
+    folder = tmp_path / "labeled"
+    shutil.copytree(LABELED, folder)
+    labels = pq.read_table(folder / "policy_labels.parquet")
+    i = labels.schema.get_field_index("n_annotators")
+    pq.write_table(
+        labels.set_column(i, "n_annotators", labels["n_annotators"].cast(pa.string())),
+        folder / "policy_labels.parquet",
+    )
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 1
+    assert "policy_labels: expect_column_type_to_be [n_annotators]" in err
+
+
 def test_a_label_column_of_the_builds_schemes_holds_only_their_labels(run, tmp_path):
     """The schemes the gate expects are the build's own: a build whose schemes/ lacks the
     scheme its rows say fails, named, rather than passing on the installed package's."""
