@@ -143,15 +143,21 @@ def annotation_problems(
             )
 
 
+def scheme_id_of(doc: object) -> str | None:
+    """The id of the scheme a document names, if it names one."""
+    ref = doc.get("scheme") if isinstance(doc, dict) else None
+    scheme_id = ref.get("id") if isinstance(ref, dict) else None
+    return scheme_id if isinstance(scheme_id, str) else None
+
+
 def one_scheme_problem(
     file: str, doc: object, seen: dict[str, tuple[str, str]]
 ) -> Iterator[Problem]:
     """The layers of one policy are in one scheme: they are compared, voted on and
     adjudicated against each other. `seen` maps each policy met so far to the scheme of
     its first document and that document's file."""
-    ref = doc.get("scheme") if isinstance(doc, dict) else None
-    scheme_id = ref.get("id") if isinstance(ref, dict) else None
-    if not isinstance(scheme_id, str) or not is_sound(doc):
+    scheme_id = scheme_id_of(doc)
+    if scheme_id is None or not is_sound(doc):
         return
     first_scheme, first_file = seen.setdefault(doc["policy_id"], (scheme_id, file))
     if first_scheme != scheme_id:

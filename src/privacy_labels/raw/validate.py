@@ -27,6 +27,7 @@ from privacy_labels.raw.rules import (
     one_scheme_problem,
     practice_problems,
     read_policy_text,
+    scheme_id_of,
     segment_problems,
     sidecar_problems,
 )
@@ -124,7 +125,10 @@ class Validator:
                 doc, problem = read_json(document)
                 if problem or not is_sound(doc):
                     continue  # validating that file itself names its problem
-                list(one_scheme_problem(str(document), doc, self._policy_schemes))
+                if scheme_id_of(doc) is not None:
+                    self._policy_schemes.setdefault(
+                        doc["policy_id"], (scheme_id_of(doc), str(document))
+                    )
                 for i, practice in enumerate(doc["practices"]):
                     if isinstance(practice, dict) and isinstance(practice.get("practice_id"), str):
                         self._practice_ids.setdefault(practice["practice_id"], (str(document), i))
