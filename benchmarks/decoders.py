@@ -50,10 +50,10 @@ def _typed_document():
 
     import msgspec
 
-    from privacy_labels.contract.schema import taxonomy
+    from privacy_labels.contract.schemes import scheme
 
     slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    category = Literal[tuple(c.id for c in taxonomy().categories)]  # type: ignore[valid-type]
+    category = Literal[tuple(c.id for c in scheme("opp115").categories)]  # type: ignore[valid-type]
     offset = Annotated[int, msgspec.Meta(ge=0)]
 
     # defstruct, not class bodies: this module's annotations are strings (PEP 563).
@@ -92,12 +92,14 @@ def _typed_document():
         ],
     )
     sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+    scheme_ref = struct("Scheme", [("id", slug), ("version", str)])
     document = struct(
         "Document",
         [
             ("schema_version", str),
             ("policy_id", slug),
             ("annotator", slug),
+            ("scheme", scheme_ref),
             ("text_sha256", sha256),
             ("annotated_date", str),
             ("method", str),

@@ -217,13 +217,13 @@ def naive_import(args) -> None:
     import pandas as pd
     from jsonschema import Draft202012Validator
 
-    from privacy_labels.contract.schema import taxonomy
+    from privacy_labels.contract.schemes import scheme
 
     validator = Draft202012Validator(OPP115_CELL_SCHEMA)
-    categories = {c.name: c for c in taxonomy().categories}
+    categories = {c.name: c for c in scheme("opp115").categories}
     attributes = {
         (c.id, a.name): (a.id, {v.name.lower(): v.id for v in a.values})
-        for c in taxonomy().categories
+        for c in scheme("opp115").categories
         for a in c.attributes
     }
     practices, values = [], []

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from privacy_labels._files import parse_json
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 
 # Text characters and the HTML that stands for them in the sanitized policies.
 _HTML_OF = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>", ". ": ".&nbsp; "}
@@ -67,7 +67,7 @@ def write_opp115_layout(raw: Path, out: Path) -> int:
             {a.id: (a.name, {v.id: v.name for v in a.values}) for a in c.attributes},
             [a for a in c.attributes if not a.is_required],
         )
-        for c in taxonomy().categories
+        for c in scheme("opp115").categories
     }
     for folder in ("annotations", "sanitized_policies", "documentation"):
         (out / folder).mkdir(parents=True)

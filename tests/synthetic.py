@@ -36,7 +36,8 @@ from pathlib import Path
 from random import Random
 
 from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
-from privacy_labels.contract.schema import GUIDELINES_VERSION, schema_version, taxonomy
+from privacy_labels.contract.schema import GUIDELINES_VERSION, schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.policies import SEGMENTATION
 
@@ -399,7 +400,7 @@ def _slots() -> dict[str, list[tuple[str, bool, tuple[str, ...], list[float]]]]:
     value first), so that some values are common and others rare, as in OPP-115.
     """
     slots = {}
-    for category in taxonomy().categories:
+    for category in scheme("opp115").categories:
         slots[category.id] = []
         for attribute in category.attributes:
             values = attribute.value_ids
@@ -415,9 +416,9 @@ def _slots() -> dict[str, list[tuple[str, bool, tuple[str, ...], list[float]]]]:
     return slots
 
 
-if set(CATEGORY_WEIGHTS) != set(taxonomy().category_ids):
-    raise RuntimeError("CATEGORY_WEIGHTS must name exactly the taxonomy's categories")
-CATEGORIES = tuple(taxonomy().category_ids)
+if set(CATEGORY_WEIGHTS) != set(scheme("opp115").category_ids):
+    raise RuntimeError("CATEGORY_WEIGHTS must name exactly the opp115 scheme's categories")
+CATEGORIES = tuple(scheme("opp115").category_ids)
 CATEGORY_CUM = _weights_cum(
     [CATEGORY_WEIGHTS[c] / sum(CATEGORY_WEIGHTS.values()) for c in CATEGORIES]
 )
@@ -651,6 +652,7 @@ def _write_policy(root: Path, seed: int, index: int) -> Stats:
         document = annotation_document(
             policy_id=pid,
             annotator=annotator,
+            scheme=scheme("opp115").ref,
             text_sha256=text_sha256,
             annotated_date=annotated.isoformat(),
             method=(

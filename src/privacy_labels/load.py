@@ -1,9 +1,15 @@
-"""Load the tables into pandas with the schema's dtypes: the current build or a release.
+"""Load the tables into pandas with the contract's dtypes: the current build or a release.
 
     >>> import privacy_labels as pl
     >>> practices = pl.load("practices")                    # the tables shipped with the package
     >>> practices = pl.load("practices", version="0.1.0")   # an exact release, sha256-checked
-    >>> practices["category"].cat.categories  # every category of the taxonomy, in order
+    >>> practices["category"].cat.categories  # every category of the tables' schemes, in order
+    >>> matrix = pl.load("segment_labels", wide=True, scheme="opp115")  # one column per label
+
+Label columns are ordered categoricals over the labels of the schemes the tables are
+written in, read from the build's or release's own `schemes/` folder (older releases:
+their datapackage.json), never from the installed package: a scheme newer or older than
+the package's loads without a missing label.
 
 A release is read from `releases/<version>/` of the source checkout or the
 installed package, or fetched from `url` (a release folder or a .tar.gz/.zip of
@@ -26,7 +32,13 @@ from privacy_labels._files import as_if_created, package_data, sha256_bytes, sha
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.errors import InvalidArgument, PrivacyLabelsError, WrongArgumentType
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_sha256sums, release_versions
-from privacy_labels.store import read_frame, read_release_frame
+from privacy_labels.store import (
+    DATAPACKAGE,
+    SCHEMES,
+    read_frame,
+    read_release_frame,
+    schemes_of,
+)
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 
@@ -65,6 +77,8 @@ def load(
     version: str | None = None,
     url: str | None = None,
     sha256: str | None = None,
+    wide: bool = False,
+    scheme: str | None = None,
 ) -> pd.DataFrame:
     """One table as a DataFrame.
 
@@ -78,6 +92,10 @@ def load(
     into the cache). `sha256` pins the archive (or the folder's SHA256SUMS,
     also of a release shipped with the package) and is optional when the
     version is also available locally.
+    `wide` (segment_labels only): the ML view, one row per segment with its `text` and, per
+    label of `scheme`'s first label set, the columns `n_<label>`, `share_<label>`,
+    `is_majority_<label>` and `has_<label>` (the multi-hot matrix); `scheme` may be left out
+    when the tables hold one.
 
     Every failure is a PrivacyLabelsError; a bad argument value (a path with a
     version, a pin without a release, another url scheme than those above) is
@@ -85,14 +103,85 @@ def load(
     KeyError, a missing folder or table a FileNotFoundError.
     """
     _check_arguments(name, path, version, url, sha256)
+    if not isinstance(wide, bool) or not isinstance(scheme, str | None):
+        raise WrongArgumentType(
+            f"load: wide must be True or False and scheme a scheme's id such as 'opp115', not "
+            f"{wide!r} and {scheme!r}"
+        )
+    if (wide or scheme is not None) and name != SEGMENT_LABELS:
+        raise InvalidArgument(
+            f"load: wide= and scheme= give the segment_labels matrix, not {name}; "
+            f"load({SEGMENT_LABELS!r}, wide=True, scheme='opp115')"
+        )
+    frame, folder = _frame(name, path, version, url, sha256)
+    if not wide or LABEL not in frame.columns:  # a release before 1.0.0 is wide already
+        return frame
+    segments, _ = _frame("segments", path, version, url, sha256)
+    return wide_segment_labels(frame, segments, _scheme_of(frame, folder, scheme))
+
+
+SEGMENT_LABELS, LABEL = "segment_labels", "label"
+# The figures of a label in the wide view, each a column <prefix><label>, in this order.
+WIDE_FIGURES = {
+    "n_labeled": "n_",
+    "share_labeled": "share_",
+    "is_majority": "is_majority_",
+    "has_label": "has_",
+}
+
+
+def _frame(name, path, version, url, sha256) -> tuple[pd.DataFrame, Path]:
+    """A table and the folder of the build or release it is in."""
     filename = f"{name}.parquet"
     if url is not None:
         file = _fetched_release_file(url, version, filename, sha256)
     elif version is not None:
         file = _local_release_file(version, filename, sha256)
     else:
-        return _read_folder(Path(path or package_data("labeled", "data/labeled")), name)
-    return read_release_frame(file, name)
+        folder = Path(path or package_data("labeled", "data/labeled"))
+        return _read_folder(folder, name), folder
+    return read_release_frame(file, name), file.parent
+
+
+def _scheme_of(frame: pd.DataFrame, folder: Path, scheme: str | None):
+    """The scheme whose matrix is asked for: `scheme`, or the tables' one scheme."""
+    held = sorted(set(frame["scheme"].dropna().astype(str)))
+    schemes = schemes_of(folder)
+    if scheme is None and len(held) > 1:
+        raise InvalidArgument(
+            f"load: segment_labels holds the labels of several schemes ({', '.join(held)}); "
+            f"give one: load('segment_labels', wide=True, scheme={held[0]!r})"
+        )
+    chosen = scheme if scheme is not None else (held[0] if held else schemes.hub.id)
+    if schemes.get(chosen) is None or schemes.get(chosen).first_label_set is None:
+        labelled = [s.id for s in schemes if s.first_label_set]
+        raise InvalidArgument(
+            f"load: the tables in {folder} have no segment labels of scheme {chosen!r}; "
+            f"their schemes with label sets are {', '.join(labelled)}"
+        )
+    return schemes[chosen]
+
+
+def wide_segment_labels(long: pd.DataFrame, segments: pd.DataFrame, s) -> pd.DataFrame:
+    """segment_labels as the multi-hot matrix of scheme `s`: one row per labelled segment,
+    its text, and per label of the scheme's first label set its figures (WIDE_FIGURES)."""
+    rows = long[long["scheme"] == s.id]
+    key = ["policy_id", "segment_id"]
+    base = rows.drop_duplicates(key)[[*key, "n_annotators", "layer"]].reset_index(drop=True)
+    base = base.merge(segments[[*key, "text"]], on=key, how="left")
+    labels = [label.id for label in s.label_sets[s.first_label_set]]
+    columns = {}
+    for figure, prefix in WIDE_FIGURES.items():
+        pivoted = rows.pivot(index=key, columns=LABEL, values=figure)
+        pivoted = pivoted.reindex(columns=labels).reindex(pd.MultiIndex.from_frame(base[key]))
+        for label in labels:
+            columns[f"{prefix}{label}"] = pivoted[label].to_numpy()
+    figures = pd.DataFrame(columns)
+    for figure, prefix in WIDE_FIGURES.items():
+        dtype = rows[figure].dtype
+        for label in labels:
+            figures[f"{prefix}{label}"] = figures[f"{prefix}{label}"].astype(dtype)
+    return pd.concat([base, figures], axis=1)
 
 
 SHA256_PIN = re.compile(r"(sha256:)?[0-9a-fA-F]{64}")
@@ -354,9 +443,15 @@ def _fetched_release_file(url: str, version: str | None, filename: str, sha256: 
         )
         folder = Path(sums_file).parent
         sums = read_sha256sums(Path(sums_file))
-        if filename in sums:
+        # The table, and what describes its labels: the release's schemes (datapackage.json
+        # for a release from before schemes/).
+        described = [n for n in sums if n == DATAPACKAGE or n.startswith(f"{SCHEMES}/")]
+        for name in [filename, *described] if filename in sums else []:
             _retrieve(
-                base + filename, known_hash=f"sha256:{sums[filename]}", fname=filename, path=folder
+                base + name,
+                known_hash=f"sha256:{sums[name]}",
+                fname=Path(name).name,
+                path=folder / Path(name).parent,
             )
     if known is not None and sums != known:
         raise IntegrityError(

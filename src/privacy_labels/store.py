@@ -3,10 +3,16 @@
 `load`, the gate, the report, `agreement`, `score` and the rebuilt annotation
 documents all read through here, so a missing or unreadable table is named the
 same way everywhere. It needs only pandas and pyarrow.
+
+Tables describe their own labels: a build or release holds the schemes its labels are
+written in (`schemes/<scheme_id>/`), and the label columns' categories come from there
+(`schemes_of`), never from the installed package; the releases before schemes/ (0.1.0,
+0.2.0) are read with the types and enums of their own `datapackage.json`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,22 +21,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from privacy_labels.contract.columns import TYPES
+from privacy_labels.contract.scheme_set import SchemeSet, read_schemes
+from privacy_labels.contract.schemes import SchemeError
 from privacy_labels.contract.tables import (
     TABLES,
     arrow_schema,
     pandas_dtype_of,
     pandas_dtypes,
-    table,
 )
 from privacy_labels.errors import PrivacyLabelsError
 
+SCHEMES = "schemes"  # a build's or release's own copy of its schemes
+DATAPACKAGE = "datapackage.json"
 
-def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
-    """A table as pandas in the contract's dtypes (the columns it has); label columns become
-    ordered categoricals straight from Arrow, as codes into the schema's value list.
+
+def to_pandas(data: pa.Table, dtypes: dict[str, object]) -> pd.DataFrame:
+    """A table as pandas in `dtypes` (the columns it has); label columns become ordered
+    categoricals straight from Arrow, as codes into their list of labels.
     """
     columns = {}
-    for column, dtype in pandas_dtypes(name).items():
+    for column, dtype in dtypes.items():
         if column not in data.column_names:
             continue  # a column added after an older release: it is read as it was released
         values = data[column]
@@ -43,7 +54,7 @@ def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
                 codes = pc.index_in(values, value_set=categories)
             columns[column] = pd.Categorical.from_codes(
                 codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=dtype
-            )  # a label outside the schema's list becomes missing, as with astype
+            )  # a label outside the list would become missing: the lists are the tables' own
         else:
             series = values.to_pandas(types_mapper=pandas_dtype_of)
             columns[column] = series if series.dtype == dtype else series.astype(dtype)
@@ -52,6 +63,47 @@ def to_pandas(data: pa.Table, name: str) -> pd.DataFrame:
 
 class UnreadableTables(PrivacyLabelsError):
     """A table file is missing or is not Parquet."""
+
+
+def schemes_of(folder: Path) -> SchemeSet:
+    """The schemes a build's or release's tables are written in: its own `schemes/`."""
+    if not Path(folder).is_dir():
+        require(folder)  # names the missing folder
+    found = Path(folder) / SCHEMES
+    try:
+        schemes = read_schemes(found) if found.is_dir() else None
+    except SchemeError as error:
+        raise UnreadableTables(f"{error}; rebuild with `privacy-labels build`") from None
+    if not schemes:
+        raise UnreadableTables(
+            f"{folder}: no {SCHEMES}/ folder says which labels the tables hold (built by "
+            "an older privacy-labels); rebuild with `privacy-labels build`"
+        )
+    return schemes
+
+
+def dtypes_of(folder: Path, name: str) -> dict[str, object]:
+    """The pandas dtypes of a table of the build or release in `folder`: the contract's, with
+    the label lists of the folder's own schemes; for a release from before schemes/ (0.1.0,
+    0.2.0), those its datapackage.json gives, enums as ordered categoricals."""
+    folder = Path(folder)
+    if not (folder / SCHEMES).is_dir() and (folder / DATAPACKAGE).is_file():
+        return _described_dtypes(folder / DATAPACKAGE, name)
+    return pandas_dtypes(name, schemes_of(folder))
+
+
+def _described_dtypes(datapackage: Path, name: str) -> dict[str, object]:
+    package = json.loads(datapackage.read_text(encoding="utf-8"))
+    of_type = {t.frictionless: t.pandas for t in TYPES.values()}
+    resource = next(r for r in package["resources"] if r["name"] == name)
+    return {
+        f["name"]: (
+            pd.CategoricalDtype(f["constraints"]["enum"], ordered=True)
+            if "enum" in f.get("constraints", {})
+            else of_type[f["type"]]
+        )
+        for f in resource["schema"]["fields"]
+    }
 
 
 class MissingTables(UnreadableTables, FileNotFoundError):
@@ -75,14 +127,6 @@ def read_parquet(
     pyarrow's: read only those columns, or only the rows that pass.
     """
     return _read(parquet_path(folder, name), name, columns=columns, filters=filters)
-
-
-def read_labels_encoded(path: Path, name: str) -> pa.Table:
-    """A table's Parquet file or dataset with its label columns dictionary-encoded,
-    as Parquet stores them: several times faster to read, for `to_pandas`.
-    """
-    labels = [c.name for c in table(name).columns if c.type == "label"]
-    return _read(path, name, read_dictionary=labels)
 
 
 def iter_batches(
@@ -150,8 +194,11 @@ def read_frame(folder: Path, name: str) -> pd.DataFrame:
 
 
 def read_release_frame(file: Path, name: str) -> pd.DataFrame:
-    """A released table's checked Parquet file as pandas in the contract's dtypes."""
-    return to_pandas(read_labels_encoded(file, name), name)
+    """A table's checked Parquet file (or partitioned dataset) as pandas in the dtypes of
+    the build or release it is in."""
+    dtypes = dtypes_of(Path(file).parent, name)
+    labels = [c for c, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    return to_pandas(_read(Path(file), name, read_dictionary=labels), dtypes)
 
 
 def read_rows(

@@ -27,20 +27,20 @@ def seed_policy_ids(raw: RawCorpus) -> list[str]:
 
 def seed_only(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables' rows of the seed: its policies, and of those only the seed layers'
-    annotations, practices and attribute values.
+    annotations, practices, attribute values and mapped values.
     """
     annotations = frames["annotations"]
     policy_ids = set(annotations[annotations.annotator.isin(SEED_LAYERS)].policy_id)
+    of_practices = ("attribute_values", "mapped_values")  # the rows of the practices kept
     selected = {}
     for name, frame in frames.items():
-        if name == "attribute_values":  # no policy_id: the rows of the practices kept
+        if name in of_practices:
             continue
         keep = frame.policy_id.isin(policy_ids)
         if "annotator" in frame:
             keep &= frame.annotator.isin(SEED_LAYERS)
         selected[name] = frame[keep]
-    values = frames["attribute_values"]
-    selected["attribute_values"] = values[
-        values.practice_id.isin(selected["practices"].practice_id)
-    ]
+    for name in of_practices:
+        rows = frames[name]
+        selected[name] = rows[rows.practice_id.isin(selected["practices"].practice_id)]
     return selected

@@ -75,7 +75,7 @@ def test_broken_seed_copy(run, corpus_copy, fault):
     if mutate:
         mutate(doc)
     document.write_bytes(serialise(doc).encode("utf-8", errors="surrogateescape"))
-    before = {p.name: p.read_bytes() for p in labeled.iterdir()}
+    before = {p: p.read_bytes() for p in labeled.rglob("*") if p.is_file()}
 
     code, _, err = run("validate", document)
     assert code == 1
@@ -84,4 +84,4 @@ def test_broken_seed_copy(run, corpus_copy, fault):
 
     code, _, err = run("build", "--quiet", "--raw", raw, "--out", labeled)
     assert code == 1 and message in err
-    assert {p.name: p.read_bytes() for p in labeled.iterdir()} == before
+    assert {p: p.read_bytes() for p in labeled.rglob("*") if p.is_file()} == before

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.contract.schema import GUIDELINES_VERSION, taxonomy
+from privacy_labels.contract.schema import GUIDELINES_VERSION
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.policies import SEGMENTATION, segment_text
 from tests.conftest import REPO
@@ -203,7 +204,7 @@ def test_no_security_measure_that_is_advice_or_an_identity_check(values):
 
 REQUIRED_ATTRIBUTES = {
     category.id: [a.id for a in category.attributes if a.is_required]
-    for category in taxonomy().categories
+    for category in scheme("opp115").categories
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 import privacy_labels as pl
 from privacy_labels._files import sha256_file
 from privacy_labels.builder.pipeline import MANIFEST
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.contract.tables import TABLES
 from tests.conftest import REPO
 from tests.data.seed import seed_only
@@ -57,7 +57,7 @@ def test_segments_are_slices_of_their_policy(frames):
 
 
 def test_every_label_is_in_its_taxonomy_slot(frames):
-    tax = taxonomy()
+    tax = scheme("opp115")
     for row in frames["attribute_values"].itertuples():
         attribute = tax.category(row.category).attribute(row.attribute)
         assert attribute is not None, (row.practice_id, row.attribute)
@@ -67,7 +67,9 @@ def test_every_label_is_in_its_taxonomy_slot(frames):
 def test_every_practice_has_its_required_attributes(frames):
     present = frames["attribute_values"].groupby("practice_id", observed=True)["attribute"].agg(set)
     for row in frames["practices"].itertuples():
-        required = {a.id for a in taxonomy().category(row.category).attributes if a.is_required}
+        required = {
+            a.id for a in scheme("opp115").category(row.category).attributes if a.is_required
+        }
         assert required <= present.get(row.practice_id, set()), row.practice_id
 
 
@@ -93,7 +95,11 @@ def test_the_seed_corpus_is_annotated_throughout(seed):
 
 def test_manifest_lists_the_sha256_of_every_output():
     manifest = json.loads((LABELED / MANIFEST).read_text())
-    on_disk = {p.name for p in LABELED.iterdir() if p.name != MANIFEST}
+    on_disk = {
+        p.relative_to(LABELED).as_posix()
+        for p in LABELED.rglob("*")
+        if p.is_file() and p.name != MANIFEST
+    }
     assert set(manifest["outputs"]) == on_disk
     for name, digest in manifest["outputs"].items():
         assert sha256_file(LABELED / name) == digest, name
@@ -104,8 +110,13 @@ def test_committed_tables_equal_a_fresh_build(tmp_path, run):
         "build", "--quiet", "--raw", REPO / "data" / "raw", "--out", tmp_path / "fresh"
     )
     assert code == 0
-    for path in sorted(LABELED.iterdir()):
-        fresh = tmp_path / "fresh" / path.name
+    committed = sorted(p for p in LABELED.rglob("*") if p.is_file())
+    built = sorted(p for p in (tmp_path / "fresh").rglob("*") if p.is_file())
+    assert [p.relative_to(LABELED) for p in committed] == [
+        p.relative_to(tmp_path / "fresh") for p in built
+    ]
+    for path in committed:
+        fresh = tmp_path / "fresh" / path.relative_to(LABELED)
         assert fresh.read_bytes() == path.read_bytes(), f"{path.name}: run `make build` and commit"
 
 
@@ -121,3 +132,29 @@ def test_the_dataset_page_figures_are_the_seed_corpus(seed):
         assert f"| {label} | {n_rows[table]:,}" in readme, (
             f"docs/dataset.md's {label} row is out of date"
         )
+
+
+def test_the_wide_view_is_the_segment_label_matrix_of_before_1_0_0(frames):
+    """`load("segment_labels", wide=True, scheme="opp115")` has the columns segment_labels had
+    in release 0.2.0, in their order and dtypes, and per segment and category the counts and
+    labels its practices give: annotators but the consolidated layer with a practice of the
+    category there, and the consolidated layer's own."""
+    wide = pl.load("segment_labels", LABELED, wide=True, scheme="opp115")
+    released = pl.load("segment_labels", version="0.2.0")
+    assert list(wide.columns) == list(released.columns)
+    assert wide.dtypes.astype(str).to_dict() == released.dtypes.astype(str).to_dict()
+    practices = frames["practices"]
+    given = practices.groupby(["policy_id", "segment_id", "category"], observed=True)[
+        "annotator"
+    ].agg(set)
+    labelled = set(frames["annotations"]["policy_id"])
+    segments = frames["segments"]
+    assert len(wide) == segments["policy_id"].isin(labelled).sum()
+    for row in wide.itertuples(index=False):
+        row = row._asdict()
+        for c in scheme("opp115").category_ids:
+            who = set(given.get((row["policy_id"], row["segment_id"], c), ()))
+            n = len(who - {"consolidated"})
+            assert (row[f"n_{c}"], row[f"share_{c}"]) == (n, n / row["n_annotators"])
+            assert row[f"is_majority_{c}"] == (2 * n > row["n_annotators"])
+            assert row[f"has_{c}"] == ("consolidated" in who)

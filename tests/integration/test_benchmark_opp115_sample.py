@@ -106,7 +106,14 @@ def test_leave_one_policy_out_figures(sample, tmp_path, run, capsys):
         ]
     pooled = tmp_path / "pooled.json"
     pooled.write_text(
-        predictions_document("leave-one-policy-out baseline", "12", 0.5, policies, segments),
+        predictions_document(
+            "leave-one-policy-out baseline",
+            {"id": "opp115", "version": "1.0.0"},
+            "12",
+            0.5,
+            policies,
+            segments,
+        ),
         encoding="utf-8",
     )
     code, out, err = run(

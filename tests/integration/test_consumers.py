@@ -111,7 +111,9 @@ def test_croissant_hashes_every_file_it_lists(release):
     """mlcroissant checks only the files it reads (the Parquet), so check the CSVs too."""
     metadata = json.loads((release / "croissant.json").read_text())
     files = {f["contentUrl"]: f["sha256"] for f in metadata["distribution"]}
-    assert len(files) == 2 * len(release_tables(release))
+    schemes = sorted(p.relative_to(release).as_posix() for p in release.glob("schemes/*/*.json"))
+    assert len(files) == 2 * len(release_tables(release)) + len(schemes)
+    assert [f for f in files if f.startswith("schemes/")] == schemes
     assert files == {name: sha256_file(release / name) for name in files}
 
 

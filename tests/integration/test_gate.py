@@ -9,75 +9,59 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import TABLES, arrow_schema, table
+from privacy_labels.contract.schemes import scheme
+from privacy_labels.contract.tables import TABLES, arrow_schema
 from privacy_labels.contract.views import split_of
 from privacy_labels.quality import gate
-from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE
 from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
 from privacy_labels.quality.reuse import checked_key, reused_result
-from privacy_labels.quality.suites import cells_suite, parents_suite, table_suite, types_suite
+from privacy_labels.quality.suites import parents_suite, table_suite
+from privacy_labels.store import schemes_of
 from tests.conftest import REPO, read_json
 
 LABELED = REPO / "data" / "labeled"
 pytestmark = pytest.mark.slow  # each run of the gate takes a few seconds
 
 
-def test_the_suite_is_generated_from_the_schema():
-    tax = taxonomy()
-
-    def answers(t):  # policy_labels' status columns: expected together, as one frame of cells
-        return {c.name for c in t.columns if c.labels == "status"}
-
+def test_the_suite_is_generated_from_the_schema_and_the_builds_schemes():
+    schemes = schemes_of(LABELED)
+    assert schemes.ids == ["opp115"]  # the seed corpus is OPP-115's
     expected = {
-        # columns in order + a type per column (but in a table with answers: one set of
-        # `column/type` keys for all, below) + not-null per required column + the key
+        # columns in order + a type per column + not-null per required column + the key
         t.name: 1
-        + (0 if answers(t) else len(t.columns))
-        + sum(not c.is_nullable and c.name not in answers(t) for c in t.columns)
+        + len(t.columns)
+        + sum(not c.is_nullable for c in t.columns)
         + 1
         # non-negative integers and numbers, ordered spans, each label column in its list
         + sum(c.type in ("integer", "number") for c in t.columns)
         + len(t.spans)
-        + sum(c.type == "label" and c.name not in answers(t) for c in t.columns)
+        + sum(c.type == "label" for c in t.columns)
         for t in TABLES
     }
-    assert {t.name: len(table_suite(t.name)) for t in TABLES} == expected
-    # policy_labels' 221 column types as one set of `column/type` keys
-    (types,) = types_suite("policy_labels")
-    assert types.column == TYPE
-    assert set(types.value_set) == {
-        f"{c.name}/{'Int64' if c.type == 'integer' else 'string'}"
-        for c in table("policy_labels").columns
-    }
-    assert len(types.value_set) == len(table("policy_labels").columns) > 200
-    assert all(types_suite(t.name) == [] for t in TABLES if not answers(t))
-    # each answer's status in does, does_not, mixed, not_stated, not_annotated, never null
-    statuses = cells_suite("policy_labels")
-    assert [e.expectation_type for e in statuses] == [
-        "expect_column_values_to_be_in_set",
-        "expect_column_values_to_not_be_null",
-    ]
-    assert set(statuses[0].value_set) == {
-        "does",
-        "does_not",
-        "mixed",
-        "not_stated",
-        "not_annotated",
-    }
-    # a label's attribute and value in their (category, attribute) slot: one set of keys each
+    assert {t.name: len(table_suite(t.name, schemes)) for t in TABLES} == expected
+    # a label's attribute and value in its scheme's (category, attribute) slot: one set each
+    hub = scheme("opp115")
     keys = {
         e.column: set(e.value_set)
-        for e in parents_suite("attribute_values")
-        if getattr(e, "column", None) in (SLOT, SLOT_VALUE)
+        for e in parents_suite("attribute_values", schemes)
+        if "/" in str(getattr(e, "column", ""))
     }
-    assert keys[SLOT] == {f"{c.id}/{a.id}" for c, a in tax.slots}
-    assert keys[SLOT_VALUE] == {f"{c.id}/{a.id}/{v.id}" for c, a in tax.slots for v in a.values}
+    assert keys["scheme/category/attribute"] == {f"opp115/{c.id}/{a.id}" for c, a in hub.slots}
+    assert keys["scheme/category/attribute/value"] == {
+        f"opp115/{c.id}/{a.id}/{v.id}" for c, a in hub.slots for v in a.values
+    }
     assert (
-        "first_party_collection_use/personal_information_type/social_media_data" in keys[SLOT_VALUE]
-        and "third_party_sharing_collection/personal_information_type/social_media_data"
-        not in (keys[SLOT_VALUE])
+        "opp115/first_party_collection_use/personal_information_type/social_media_data"
+        in keys["scheme/category/attribute/value"]
+        and "opp115/third_party_sharing_collection/personal_information_type/social_media_data"
+        not in keys["scheme/category/attribute/value"]
     )
+    (statuses,) = [
+        e
+        for e in table_suite("policy_labels", schemes)
+        if getattr(e, "column", "") == "status" and hasattr(e, "value_set")
+    ]
+    assert statuses.value_set == list(hub.questions.statuses)
 
 
 def test_the_built_tables_pass_with_a_report(run, tmp_path):
@@ -138,12 +122,17 @@ def _left_out_optional_attribute(rows):
     )
 
 
+def _other_row(rows):
+    """segment_labels' first row of the label `other`."""
+    return next(r for r in rows if r["label"] == "other")
+
+
 def _miscounted_segment_label(rows):
-    rows[0]["n_other"] += 1
+    _other_row(rows)["n_labeled"] += 1
 
 
 def _wrong_share(rows):
-    rows[0]["share_other"] = 0.5
+    _other_row(rows)["share_labeled"] = 0.5
 
 
 def _label_from_a_missing_layer(rows):
@@ -151,23 +140,45 @@ def _label_from_a_missing_layer(rows):
 
 
 def _flipped_label(rows):
-    rows[0]["has_other"] = not rows[0]["has_other"]
+    row = _other_row(rows)
+    row["has_label"] = not row["has_label"]
 
 
 def _moved_split(rows):
     rows[0]["split"] = "test" if rows[0]["split"] != "test" else "train"
 
 
+def _answer(rows, question, answer):
+    """The policy_labels row of the first policy's answer to a question."""
+    first = rows[0]["policy_id"]
+    return next(
+        r for r in rows if (r["policy_id"], r["question"], r["answer"]) == (first, question, answer)
+    )
+
+
 def _silenced_policy_label(rows):
-    rows[0]["collected_contact"] = "not_stated"
+    _answer(rows, "collected", "contact")["status"] = "not_stated"
 
 
 def _miscounted_label_annotators(rows):
-    rows[0]["n_annotators"] = 3
+    for row in rows:
+        if row["policy_id"] == rows[0]["policy_id"]:
+            row["n_annotators"] = 3
 
 
 def _invented_evidence(rows):
-    rows[0]["collected_health_practice_ids"] = "no-such-practice"
+    _answer(rows, "collected", "health")["practice_ids"] = "no-such-practice"
+
+
+def _label_of_another_scheme(rows):
+    """A MAPP legal basis in a row that says opp115: no slot of its scheme."""
+    row = next(r for r in rows if r["attribute"] == "purpose")
+    row["attribute"], row["value"] = "legal_basis", "consent"
+
+
+def _mapped_value_that_its_value_does_not_map_to(rows):
+    row = next(r for r in rows if r["attribute"] == "purpose")
+    row["value"] = "merger_acquisition" if row["value"] != "merger_acquisition" else "other"
 
 
 def _text_under_two_ids(rows):
@@ -178,11 +189,23 @@ def _text_under_two_ids(rows):
 
 
 FAULTS = {
-    "label outside the taxonomy": (
+    "label outside the schemes": (
         "attribute_values",
         _unknown_label,
         "expect_column_values_to_be_in_set",
         "value: advertisment",
+    ),
+    "label outside the row's scheme": (
+        "attribute_values",
+        _label_of_another_scheme,
+        "[scheme/category/attribute is a place of its scheme]",
+        "legal_basis",
+    ),
+    "mapped value its value does not map to": (
+        "mapped_values",
+        _mapped_value_that_its_value_does_not_map_to,
+        "values_match_mapping",
+        "purpose=merger_acquisition: no value",  # maps there
     ),
     "duplicate practice_id": (
         "practices",
@@ -260,7 +283,7 @@ FAULTS = {
         "policy_labels",
         _silenced_policy_label,
         "labels_match_practices",
-        "collected_contact: is not_stated, expected does",
+        "collected=contact: is not_stated, expected does",
     ),
     "policy label with a wrong annotator count": (
         "policy_labels",
@@ -279,7 +302,7 @@ FAULTS = {
         "policy_labels",
         _invented_evidence,
         "labels_match_practices",
-        "unknown practice(s) no-such-practice",
+        "collected=health: unknown practice(s) no-such",
     ),
 }
 
@@ -291,7 +314,7 @@ FAULT_GROUPS = (
     (
         "segment label that practices do not support",
         "policy label that its practices contradict",
-        "label outside the taxonomy",
+        "label outside the schemes",
         "split that is not the seeded hash's",
     ),
     (
@@ -305,6 +328,7 @@ FAULT_GROUPS = (
         "segment label from a layer the policy does not have",
         "policy label from a layer the policy does not have",
         "shifted span",
+        "mapped value its value does not map to",
     ),
     (
         "segment label its layer does not give",
@@ -313,6 +337,7 @@ FAULT_GROUPS = (
         "missing required attribute",
     ),
     ("optional attribute without a row",),
+    ("label outside the row's scheme",),
 )
 
 
@@ -399,7 +424,7 @@ def test_a_wrong_column_type_is_caught(run, tmp_path):
     assert "expect_column_type_to_be [start]" in err
 
 
-def test_a_wrong_column_type_in_a_wide_table_is_caught_and_named(run, tmp_path):
+def test_a_wrong_column_type_in_a_label_view_is_caught_and_named(run, tmp_path):
     folder = tmp_path / "labeled"
     shutil.copytree(LABELED, folder)
     labels = pq.read_table(folder / "policy_labels.parquet")
@@ -410,8 +435,17 @@ def test_a_wrong_column_type_in_a_wide_table_is_caught_and_named(run, tmp_path):
     )
     code, _, err = run("check", folder, "--report", tmp_path / "report")
     assert code == 1
-    assert "policy_labels+types: expect_column_values_to_be_in_set" in err
-    assert "n_annotators/string" in err
+    assert "policy_labels: expect_column_type_to_be [n_annotators]" in err
+
+
+def test_a_label_column_of_the_builds_schemes_holds_only_their_labels(run, tmp_path):
+    """The schemes the gate expects are the build's own: a build whose schemes/ lacks the
+    scheme its rows say fails, named, rather than passing on the installed package's."""
+    folder = shutil.copytree(LABELED, tmp_path / "labeled")
+    _edit(folder, "annotations", lambda rows: rows[0].update(scheme="mapp"))
+    code, _, err = run("check", folder, "--report", tmp_path / "report")
+    assert code == 1
+    assert "annotations: expect_column_values_to_be_in_set [scheme]" in err
 
 
 def test_data_docs_only_when_asked(run, tmp_path):
@@ -515,8 +549,7 @@ def test_views_from_the_consolidated_layer_pass_and_a_view_that_ignores_it_fails
     def majority(rows):
         for row in rows:
             row["layer"] = None
-            for c in taxonomy().category_ids:
-                row[f"has_{c}"] = row[f"is_majority_{c}"]
+            row["has_label"] = row["is_majority"]
 
     _edit(rebuilt, "segment_labels", majority)
     code, _, _ = run("check", rebuilt, "--report", tmp_path / "report2")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import privacy_labels as pl
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.importers.opp115 import (
     NO_SPAN_TEXTS,
     html_to_text,
@@ -79,7 +79,7 @@ def test_every_policy_and_practice_is_imported(imported):
 
 def test_category_counts_equal_the_source_csvs(imported):
     _, labeled = imported
-    by_name = {c.name: c.id for c in taxonomy().categories}
+    by_name = {c.name: c.id for c in scheme("opp115").categories}
     source = Counter(
         by_name[r[5]] for rs in source_rows(OPP115_SAMPLE / "annotations").values() for r in rs
     )
@@ -177,7 +177,7 @@ def test_agreement_equals_an_independent_computation_from_the_source_csvs(import
     code, out, _ = run("agreement", labeled, "--format", "json")
     assert code == 0
     result = json.loads(out)
-    by_name = {c.name: c.id for c in taxonomy().categories}
+    by_name = {c.name: c.id for c in scheme("opp115").categories}
     votes: dict[str, list[int]] = {c: [] for c in by_name.values()}
     for stem, rows in source_rows(OPP115_SAMPLE / "annotations").items():
         annotators = {r[2] for r in rows}
@@ -202,5 +202,6 @@ def test_the_imported_sample_passes_the_quality_gate(imported, run, tmp_path):
 
 def test_views_load_one_row_per_segment_and_policy(imported):
     _, labeled = imported
-    assert len(pl.load("segment_labels", labeled)) == len(pl.load("segments", labeled)) == 101
+    assert len(pl.load("segment_labels", labeled, wide=True)) == len(pl.load("segments", labeled))
+    assert len(pl.load("segments", labeled)) == 101
     assert len(pl.load("splits", labeled)) == len(pl.load("policies", labeled)) == 5

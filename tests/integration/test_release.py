@@ -84,6 +84,7 @@ def test_a_release_has_every_file_and_verifies(run, repo):
             "segment_labels",
             "splits",
             "policy_labels",
+            "mapped_values",
         )
         for ext in ("parquet", "csv")
     }
@@ -97,10 +98,10 @@ def test_a_release_has_every_file_and_verifies(run, repo):
         "datacite.json",
         ".zenodo.json",
     }
-    schema = {
-        f"schema/{n}.schema.json" for n in ("annotation", "policy", "taxonomy", "adjudication")
-    }
-    assert files == tables | metadata | schema | {"manifest.json", "quality/result.json"}
+    schema = {f"schema/{n}.schema.json" for n in ("annotation", "policy", "adjudication")}
+    # the release describes its own labels: the seed corpus is in the hub scheme alone
+    schemes = {f"schemes/opp115/{n}.json" for n in ("scheme", "label_sets", "questions")}
+    assert files == tables | metadata | schema | schemes | {"manifest.json", "quality/result.json"}
     assert run("verify", folder)[0] == 0
     cff = (repo / "CITATION.cff").read_text(encoding="utf-8")
     assert 'version: "1.0.0"' in cff and 'date-released: "2026-11-30"' in cff

@@ -133,7 +133,6 @@ def test_every_part_names_the_same_two_licences_as_the_policies_table(folder):
         "policies",
         "segments",
         "attribute_values",
-        "segment_labels",
     }
 
     croissant = _json(folder / "croissant.json")

@@ -13,7 +13,8 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.contract.policy_labels import question
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.scheme_set import answers
+from privacy_labels.contract.schemes import scheme
 from tests.conftest import REPO
 
 LABELED = REPO / "data" / "labeled"
@@ -77,7 +78,7 @@ def test_the_corpus_page_shows_counts_and_charts(browser, site, tmp_path):
     assert page.locator("svg[role=img]").count() == 2  # categories, attributes
     charted = page.locator("svg[role=img]").first.locator("rect title").all_text_contents()
     categories = pl.load("practices", LABELED)["category"].value_counts()
-    assert charted == [f"{c.name}: {categories[c.id]:,}" for c in taxonomy().categories]
+    assert charted == [f"{c.name}: {categories[c.id]:,}" for c in scheme("opp115").categories]
     links = page.locator("a[href^='policies/']")
     policy_ids = sorted(pl.load("policies", LABELED)["policy_id"])
     assert links.all_text_contents() == policy_ids
@@ -96,7 +97,8 @@ def test_every_label_cell_links_to_its_highlighted_evidence(browser, site, tmp_p
     page.screenshot(path=tmp_path / f"{policy_id}.png", full_page=True)
     assert (tmp_path / f"{policy_id}.png").stat().st_size > 10_000
     grid = page.locator("table.label")
-    assert grid.locator("tbody tr").count() == len(question("collected").values)
+    hub = scheme("opp115")
+    assert grid.locator("tbody tr").count() == len(answers(hub, question(hub, "collected")))
     evidence = _evidence(policy_id)
     cells = page.locator("table.label td.cell a, .answers a")  # the grid, then the lists
     n_cells = cells.count()

@@ -12,6 +12,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import PARTITIONED_TABLES, build
+from privacy_labels.contract.scheme_set import package_schemes
 from privacy_labels.contract.tables import arrow_schema, pandas_dtypes, table
 from privacy_labels.quality.gate import check
 from privacy_labels.raw.inputs import POLICIES_PER_CHUNK
@@ -83,7 +84,7 @@ def partitioned(raw, tmp_path_factory) -> Path:
 
 def plain(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A reader's frame in the contract's dtypes, labels as strings, rows sorted by key."""
-    frame = frame.astype(pandas_dtypes(name))
+    frame = frame.astype(pandas_dtypes(name, package_schemes()))
     labels = {c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
     return frame.astype(labels).sort_values(list(table(name).primary_key)).reset_index(drop=True)
 

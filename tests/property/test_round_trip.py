@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from privacy_labels._files import dump_json
 from privacy_labels.builder.pipeline import build
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.raw.corpus import RawCorpus
@@ -74,7 +75,7 @@ provenances = st.builds(
 
 @st.composite
 def practices(draw, text: str, segments: list[dict], practice_id: str) -> dict:
-    category = draw(st.sampled_from(taxonomy().categories))
+    category = draw(st.sampled_from(scheme("opp115").categories))
     segment_id = draw(st.integers(0, len(segments) - 1))
     start, end = segments[segment_id]["start"], segments[segment_id]["end"]
     attributes = {}
@@ -137,6 +138,7 @@ def corpora(draw, max_policies: int = 3) -> list[dict]:
                     schema_version=schema_version(),
                     policy_id=policy_id,
                     annotator=annotator,
+                    scheme=scheme("opp115").ref,
                     text_sha256=text_sha256,
                     annotated_date=draw(dates),
                     method=draw(free_text),

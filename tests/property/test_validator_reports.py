@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from privacy_labels._files import dump_json
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.raw.documents import annotation_document, make_provenance
 from privacy_labels.raw.validate import Validator
 from tests.property.test_round_trip import EXAMPLES, corpora, write_corpus
@@ -45,12 +46,14 @@ def _mutations(doc: dict, text: str, draw) -> list:
 
         def unknown_category(d):
             d["practices"][index]["category"] = draw(
-                st.text(min_size=1, max_size=12).filter(lambda c: c not in taxonomy().category_ids)
+                st.text(min_size=1, max_size=12).filter(
+                    lambda c: c not in scheme("opp115").category_ids
+                )
             )
 
         def foreign_value(d):
             attribute = draw(st.sampled_from(sorted(practice["attributes"])))
-            slot = taxonomy().category(practice["category"]).attribute(attribute)
+            slot = scheme("opp115").category(practice["category"]).attribute(attribute)
             d["practices"][index]["attributes"][attribute]["value"] = draw(
                 st.text(max_size=12).filter(lambda v: v not in slot.value_ids)
             )
@@ -91,9 +94,10 @@ def first_document(policy: dict) -> dict:
     if not policy["documents"]:
         policy["documents"].append(
             annotation_document(
-                schema_version="1.1.0",
+                schema_version=schema_version(),
                 policy_id=policy["sidecar"]["policy_id"],
                 annotator="alice",
+                scheme=scheme("opp115").ref,
                 text_sha256=policy["sidecar"]["text_sha256"],
                 annotated_date="2026-11-22",
                 method="generated",

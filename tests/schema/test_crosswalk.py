@@ -7,13 +7,13 @@ import re
 import pytest
 
 from privacy_labels.contract.crosswalk import (
-    ATTRIBUTES,
     MATCHES,
     TARGETS,
     Target,
+    attributes,
     crosswalk,
 )
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.outputs.docs import generated_docs
 
 APPLE_DATA_TYPES = {
@@ -49,16 +49,16 @@ def _targets():
     return [(m, t, m.target(t)) for m in crosswalk().mappings for t in TARGETS]
 
 
-@pytest.mark.parametrize("attribute", ATTRIBUTES)
+@pytest.mark.parametrize("attribute", attributes())
 def test_covers_every_value_of_the_attribute_once_in_taxonomy_order(attribute):
     mapped = [m.value for m in crosswalk().for_attribute(attribute)]
-    assert mapped == [v.id for v in taxonomy().values_of(attribute)]
+    assert mapped == [v.id for v in scheme("opp115").values_of(attribute)]
 
 
 def test_maps_only_the_crosswalk_attributes_in_their_order():
-    attributes = [m.attribute for m in crosswalk().mappings]
-    assert list(dict.fromkeys(attributes)) == list(ATTRIBUTES)
-    assert attributes == sorted(attributes, key=ATTRIBUTES.index)
+    mapped = [m.attribute for m in crosswalk().mappings]
+    assert list(dict.fromkeys(mapped)) == list(attributes())
+    assert mapped == sorted(mapped, key=attributes().index)
 
 
 def test_match_is_valid_and_concepts_are_empty_exactly_when_none():

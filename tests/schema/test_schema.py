@@ -1,4 +1,5 @@
-"""The schema itself: valid JSON Schema, faithful to the OPP-115 scheme, documented, and in sync with docs/."""
+"""The schema itself: valid JSON Schema; the hub scheme faithful to OPP-115, documented, and in
+sync with docs/."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from jsonschema import Draft202012Validator
 
-from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, schema_version, taxonomy
+from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.outputs.docs import stale_docs
 from tests.conftest import OPP115_SAMPLE, REPO
 
@@ -24,13 +26,13 @@ def test_schema_is_valid_draft_2020_12_with_id_and_version(name):
     assert schema["schema_version"] == schema_version()
 
 
-def test_taxonomy_has_the_shape_of_the_opp115_scheme():
-    tax = taxonomy()
+def test_the_hub_has_the_shape_of_the_opp115_scheme():
+    tax = scheme("opp115")
     assert (len(tax.categories), len(tax.attribute_ids), len(tax.slots)) == (10, 22, 36)
 
 
 def test_every_label_has_a_snake_case_id_a_name_and_a_description():
-    for category, attribute in taxonomy().slots:
+    for category, attribute in scheme("opp115").slots:
         for label in (category, attribute, *attribute.values):
             assert SNAKE_CASE.fullmatch(label.id), label
             assert label.name.strip() and label.description.strip(), label
@@ -38,7 +40,7 @@ def test_every_label_has_a_snake_case_id_a_name_and_a_description():
 
 
 def test_slots_differ_where_the_scheme_says_they_do():
-    tax = taxonomy()
+    tax = scheme("opp115")
     first_party = tax.category("first_party_collection_use")
     sharing = tax.category("third_party_sharing_collection")
     choice = tax.category("user_choice_control")
@@ -86,9 +88,9 @@ def _xml_scheme():
 
 
 @pytest.mark.skipif(not OPP115_SAMPLE.is_dir(), reason="needs ../shared/fixtures/opp115-sample")
-def test_taxonomy_holds_exactly_the_xml_scheme():
+def test_the_hub_holds_exactly_the_xml_scheme():
     ours = set()
-    for c, a in taxonomy().slots:
+    for c, a in scheme("opp115").slots:
         default = a.value(a.default).name if a.default else None
         for v in a.values:
             ours.add(
@@ -112,8 +114,8 @@ def test_generated_docs_match_the_schema():
     assert stale_docs(REPO / "docs") == [], "run `privacy-labels docs` and commit docs/"
 
 
-def test_taxonomy_reference_lists_every_value():
+def test_the_taxonomy_reference_lists_every_value_of_the_hub():
     reference = (REPO / "docs" / "taxonomy.md").read_text(encoding="utf-8")
-    for _, attribute in taxonomy().slots:
+    for _, attribute in scheme("opp115").slots:
         for value in attribute.values:
             assert f"| `{value.id}` | {value.name} |" in reference

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from privacy_labels._files import MANIFEST, dump_json, owned_output
 from privacy_labels._parallel import map_in_order
-from privacy_labels.builder.manifest import built_from, manifest_of
+from privacy_labels.builder.manifest import built_from, manifest_of, write_schemes
 from privacy_labels.builder.rows import build_part
 from privacy_labels.builder.writers import PARTITIONED_TABLES, TableWriter
 from privacy_labels.contract.tables import TABLES
@@ -29,6 +29,7 @@ from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import chunked, plain_policy_ids, repeats_any
 from privacy_labels.raw.problems import InvalidInputs, Problem
+from privacy_labels.raw.schemes import corpus_schemes
 from privacy_labels.raw.validate import Validator
 
 __all__ = ["MANIFEST", "BuildResult", "build", "write_tables"]
@@ -108,7 +109,7 @@ def write_tables(
     if layer is not None:
         _require_layer(RawCorpus(raw), layer)
     policy_ids = plain_policy_ids(corpus)
-    if policy_ids is None:
+    if policy_ids is None or corpus_schemes(corpus)[1]:
         _raise_problems(raw)
         policy_ids = corpus.policy_ids()
     written = _write_parts(
@@ -129,7 +130,11 @@ def write_tables(
                 f"{written.file}: changed while build read it ({written.message}); "
                 "run build again when nothing else writes the corpus"
             )
-    manifest = manifest_of(corpus, folder, written.n_rows, written.input_sha256, layer)
+    # The tables say which schemes their labels are in: each one a document names, the
+    # hub (whose questions policy_labels answers) and every scheme they map onto.
+    schemes = corpus_schemes(corpus)[0].closure(written.scheme_ids)
+    write_schemes(folder, schemes)
+    manifest = manifest_of(corpus, folder, written.n_rows, written.input_sha256, schemes, layer)
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
     return BuildResult(folder, written.n_rows)
 
@@ -162,6 +167,7 @@ class _Written:
     n_rows: dict[str, int]
     input_sha256: dict[str, str]
     practice_keys: list[np.ndarray]
+    scheme_ids: set[str]
 
 
 def _write_parts(
@@ -178,6 +184,7 @@ def _write_parts(
     """Every table of the policies into `folder`, or the first problem of a policy."""
     input_sha256: dict[str, str] = {}
     keys = []
+    scheme_ids: set[str] = set()
     parts = chunked(policy_ids)
     # tqdm's disable=None means: show the bar only on a terminal.
     quiet = None if progress is None else not progress
@@ -205,5 +212,6 @@ def _write_parts(
                 writer.write(part.tables[name])
             input_sha256.update(part.input_sha256)
             keys.append(part.practice_keys)
+            scheme_ids |= part.scheme_ids
             bar.update(len(part.policy_ids))
-    return _Written({name: w.n_rows for name, w in writers.items()}, input_sha256, keys)
+    return _Written({name: w.n_rows for name, w in writers.items()}, input_sha256, keys, scheme_ids)

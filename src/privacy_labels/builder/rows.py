@@ -1,6 +1,6 @@
 """The rows one policy contributes to each table, and a run of policies as Arrow tables.
 
-    part = build_part("data/raw", ["acme", "globex"])   # Part: tables, input sha256s
+    part = build_part("data/raw", ["acme", "globex"])   # Part: tables, input sha256s, schemes
 
 The unit of work of a parallel build: each run of policies is read (the rules in
 their stop-at-first mode, raw/inputs.py) and turned into rows in one process.
@@ -18,23 +18,28 @@ import pyarrow as pa
 
 from privacy_labels._files import without_cycle_collector
 from privacy_labels.contract.layers import independent
-from privacy_labels.contract.policy_labels import Practice, policy_label_row
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.policy_labels import Practice, policy_label_rows, stated
+from privacy_labels.contract.scheme_set import SchemeSet
+from privacy_labels.contract.schemes import Scheme
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import (
     is_labelling,
     labelling_layer,
+    mapped_value_rows,
     segment_label_rows,
     split_of,
 )
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, practice_keys, read_policy
 from privacy_labels.raw.problems import Problem
+from privacy_labels.raw.schemes import corpus_schemes
 
 # What an annotation document says about itself, kept in the `annotations` table.
 _DOCUMENT_COLUMNS = (
     "policy_id",
     "annotator",
+    "scheme",
+    "scheme_version",
     "annotated_date",
     "method",
     "schema_version",
@@ -47,17 +52,20 @@ Row = dict[str, object]  # a table row keyed by the contract's column names
 
 
 @functools.cache
-def _attributes_in_row_order(category: str) -> tuple[tuple[str, str | None], ...]:
-    """A category's attributes with their defaults, in the taxonomy's attribute order: the
-    order of its rows. Every attribute has a row, so a default means the same in every layer;
-    a required one has no default, as a valid document always writes it."""
-    defaults = {a.id: a.default for a in taxonomy().category(category).attributes}
-    return tuple((a, defaults[a]) for a in taxonomy().attribute_ids if a in defaults)
+def _attributes_in_row_order(s: Scheme, category: str) -> tuple[tuple[str, str | None], ...]:
+    """A category's attributes with their defaults, in the scheme's attribute order: the
+    order of its rows. Every attribute with a default has a row, so a default means the same
+    in every layer; a required one has no default, as a valid document always writes it."""
+    defaults = {a.id: a.default for a in s.category(category).attributes}
+    return tuple((a, defaults[a]) for a in s.attribute_ids if a in defaults)
 
 
-def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, list[Row]]:
+def policy_rows(
+    inputs: PolicyInputs, schemes: SchemeSet, layer: str | None = None
+) -> dict[str, list[Row]]:
     """All rows one policy contributes to each table, keyed by column name, sorted by the
-    tables' keys; its labels from `layer` (see views.labelling_layer).
+    tables' keys; its documents' schemes among `schemes`, its labels from `layer` (see
+    views.labelling_layer).
     """
     policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
@@ -74,13 +82,16 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
         }
         for segment_id, seg in enumerate(segments)
     ]
-    practices, values = rows["practices"], rows["attribute_values"]
+    practices, values, mapped = rows["practices"], rows["attribute_values"], []
     labelled: list[Practice] = []
+    scheme = None  # the policy's documents share one (validate's rule)
     for doc in inputs.documents:
         annotator = doc["annotator"]
         provenance = doc["provenance"]
+        scheme = schemes[doc["scheme"]["id"]]
         rows["annotations"].append(
-            {c: doc[c] for c in _DOCUMENT_COLUMNS}
+            {c: doc.get(c) for c in _DOCUMENT_COLUMNS}
+            | {"scheme": scheme.id, "scheme_version": scheme.version}
             | {c: provenance.get(c) for c in _PROVENANCE_COLUMNS}
         )
         for practice in doc["practices"]:
@@ -92,15 +103,21 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
                     "policy_id": policy_id,
                     "segment_id": segment_id,
                     "annotator": annotator,
+                    "scheme": scheme.id,
                     "category": category,
                     "source_id": practice.get("source_id"),
                 }
             )
-            for attribute, default in _attributes_in_row_order(category):
+            published = {}
+            for attribute, default in _attributes_in_row_order(scheme, category):
                 chosen = attributes.get(attribute) or {"value": default}
+                if chosen["value"] is None:
+                    continue  # an optional attribute without a default, left out
+                published[attribute] = chosen["value"]
                 values.append(
                     {
                         "practice_id": practice_id,
+                        "scheme": scheme.id,
                         "category": category,
                         "attribute": attribute,
                         "value": chosen["value"],
@@ -108,6 +125,7 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
                     }
                     | {c: chosen.get(c) for c in _SPAN_COLUMNS}
                 )
+            mapped += mapped_value_rows(policy_id, practice_id, category, published, scheme)
             # The views read what was written: a defaulted `unspecified` answers no question,
             # and a defaulted `does` reads as an omitted does/does-not always did.
             labelled.append(
@@ -119,31 +137,42 @@ def policy_rows(inputs: PolicyInputs, layer: str | None = None) -> dict[str, lis
                     annotator,
                 )
             )
-    # Attribute rows are in taxonomy order within a practice; a stable sort on
+    # Attribute rows are in the scheme's order within a practice; a stable sort on
     # practice_id keeps that order.
     practices.sort(key=operator.itemgetter("practice_id"))
     values.sort(key=operator.itemgetter("practice_id"))
+    rows["mapped_values"] = sorted(mapped, key=operator.itemgetter("practice_id"))
     annotators = [doc["annotator"] for doc in inputs.documents]
     layer = labelling_layer(annotators, layer)
-    rows["segment_labels"] = segment_label_rows(
-        policy_id, rows["segments"], labelled, annotators, layer
-    )
+    if scheme is not None:
+        rows["segment_labels"] = segment_label_rows(
+            policy_id, rows["segments"], labelled, annotators, scheme, layer
+        )
     rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
     in_layer = [p for p in labelled if is_labelling(p.annotator, layer)]
-    label_row = policy_label_row(policy_id, len(independent(annotators)), in_layer, layer)
-    rows["policy_labels"].append(label_row)
+    hub = schemes.hub
+    rows["policy_labels"] = policy_label_rows(
+        policy_id,
+        scheme and scheme.id,
+        len(independent(annotators)),
+        stated(in_layer, scheme, hub) if scheme else [],
+        hub,
+        layer,
+    )
     return rows
 
 
 @dataclass(frozen=True)
 class Part:
     """What a run of policies contributes: each table's rows, the sha256 of each file
-    read and the digests of the practice ids; or the first problem found."""
+    read, the digests of the practice ids and the schemes its documents name; or the
+    first problem found."""
 
     policy_ids: list[str]
     tables: dict[str, pa.Table]
     input_sha256: dict[str, str]
     practice_keys: np.ndarray
+    scheme_ids: frozenset[str] = frozenset()
     problem: Problem | None = None
 
 
@@ -151,6 +180,7 @@ class Part:
 def build_part(root: str, policy_ids: list[str], *, layer: str | None = None) -> Part:
     """Read a run of policies and turn them into rows; stops at the first problem."""
     corpus = RawCorpus(Path(root))
+    schemes, _ = corpus_schemes(corpus)  # a problem of theirs stops read_policy
     rows: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     input_sha256: dict[str, str] = {}
     for policy_id in policy_ids:
@@ -158,13 +188,14 @@ def build_part(root: str, policy_ids: list[str], *, layer: str | None = None) ->
         if isinstance(inputs, Problem):
             return Part(policy_ids, {}, {}, np.array([], np.uint64), problem=inputs)
         input_sha256.update(inputs.sha256)
-        for name, policy_table_rows in policy_rows(inputs, layer).items():
+        for name, policy_table_rows in policy_rows(inputs, schemes, layer).items():
             rows[name] += policy_table_rows
     return Part(
         policy_ids,
         {t.name: _arrow_table(t.name, rows[t.name]) for t in TABLES},
         input_sha256,
         practice_keys(row["practice_id"] for row in rows["practices"]),
+        frozenset(row["scheme"] for row in rows["annotations"]),
     )
 
 

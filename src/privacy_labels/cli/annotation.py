@@ -67,16 +67,19 @@ def cmd_export_label_studio(args: argparse.Namespace) -> Answer:
         args.out,
         with_predictions=not args.no_predictions,
         predictions=args.predictions,
+        scheme=args.scheme,
     )
+    folders = [result.out / f for f in result.projects] or [result.out]
     return Answer(
         written(result),
         [
-            f"wrote {result.out / CONFIG} and {result.out / TASKS}: {result.n_tasks:,} tasks, "
+            f"wrote {', '.join(f'{f / CONFIG} and {f / TASKS}' for f in folders)}: "
+            f"{result.n_tasks:,} tasks, "
             f"{result.n_predictions:,} annotation documents as predictions"
             + (f", {result.n_suggestions:,} model suggestions" if args.predictions else ""),
-            "next: create a Label Studio project with config.xml as its labeling interface, "
-            "import tasks.json, annotate, export as JSON, then "
-            "`privacy-labels import label-studio`",
+            f"next: create a Label Studio project {'per folder ' if result.projects else ''}"
+            "with config.xml as its labeling interface, import tasks.json, annotate, export "
+            "as JSON, then `privacy-labels import label-studio`",
         ],
     )
 
@@ -155,7 +158,7 @@ def cmd_agreement(args: argparse.Namespace) -> Answer:
 
         calibration = candidate.candidate_agreement(args.dir, args.candidate)
         return Answer(calibration.to_dict(), [candidate.table(calibration)])
-    result = agreement(args.dir, args.annotators, args.layers)
+    result = agreement(args.dir, args.annotators, args.layers, args.scheme)
     return Answer(result.to_dict(), [table(result)])
 
 
@@ -274,7 +277,7 @@ def add_import(sub, common: Parents) -> None:
         help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
         description="Import every policy and practice of OPP-115 v1.0: text from "
         "sanitized_policies/ with markup removed, segments kept, labels mapped to the "
-        "taxonomy's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
+        "opp115 scheme's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
         "listed in import-report.json). OPP-115 is for research only: import it into a folder "
         "of your own, never into data/.",
     )
@@ -366,10 +369,17 @@ def add_export(sub, common: Parents) -> None:
         parents=[common.fmt, common.raw],
         help="a Label Studio labeling configuration and tasks",
         description="Write config.xml, a Label Studio labeling configuration generated from the "
-        "schema (categories, and per category only its attributes and their values), and "
-        "tasks.json, one task per policy with its annotation documents as predictions.",
+        "policies' label scheme (categories, and per category only its attributes and their "
+        "values, named in the policies' language), and tasks.json, one task per policy with "
+        "its annotation documents as predictions; a folder of both per scheme and language, "
+        "<scheme>-<language>/, when the corpus holds several.",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    p.add_argument(
+        "--scheme",
+        metavar="ID",
+        help="the scheme a policy not annotated yet is offered in (default: the hub, opp115)",
+    )
     p.add_argument(
         "--no-predictions", action="store_true", help="tasks without the existing annotations"
     )
@@ -418,6 +428,12 @@ def add_agreement(sub, common: Parents) -> None:
         help="compare the layer LAYER with the layers made by people (annotator_kind person) "
         "over the policies that have it, beside those people among themselves; figures pooled "
         "over every (pair, policy)",
+    )
+    p.add_argument(
+        "--scheme",
+        metavar="ID",
+        help="compare the policies annotated in this scheme, over the labels of its first "
+        "label set (needed when the tables hold several schemes)",
     )
     reads_paths(p, "dir")
     p.set_defaults(run=cmd_agreement)

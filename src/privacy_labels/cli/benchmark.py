@@ -11,22 +11,24 @@ from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
 
-def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
-    """(layer, predictions or None, folder or None) for a REFERENCE or CANDIDATE argument."""
+def _layer(given: str, labeled: Path, role: str, scheme, *, with_details: bool = True):
+    """(layer, predictions or None, folder or None) for a REFERENCE or CANDIDATE argument,
+    its labels in `scheme`."""
+    from privacy_labels.contract.scheme_set import SchemeSet
     from privacy_labels.outputs.predictions import read_predictions
     from privacy_labels.outputs.score import predictions_layer, table_layer
 
     path = Path(given)
     if path.is_dir():
-        return table_layer(path, with_details=with_details), None, path
+        return table_layer(path, with_details=with_details, scheme=scheme), None, path
     if path.is_file():
         if role == "REFERENCE":
             raise UsageError(f"REFERENCE {given} is a file; the reference is a folder of tables "
                              "or an annotator id (a predictions file can only be the CANDIDATE)")  # fmt: skip
-        predictions = read_predictions(path)
+        predictions = read_predictions(path, SchemeSet.of([scheme]))
         return predictions_layer(predictions), predictions, None
     if is_slug(given):
-        return table_layer(labeled, given, with_details=with_details), None, labeled
+        return table_layer(labeled, given, with_details=with_details, scheme=scheme), None, labeled
     raise UsageError(
         f"{role} {given!r}: no such file or folder, and not an annotator id; give a folder of "
         "built tables, an annotator id in --labeled, or a predictions file"
@@ -34,12 +36,22 @@ def _layer(given: str, labeled: Path, role: str, *, with_details: bool = True):
 
 
 def cmd_score(args: argparse.Namespace) -> Answer:
-    from privacy_labels.outputs.score import read_splits, require_same_texts, score, table
+    from privacy_labels.outputs.score import (
+        read_splits,
+        require_same_texts,
+        score,
+        scored_scheme,
+        table,
+    )
 
+    tables = Path(args.reference) if Path(args.reference).is_dir() else args.labeled
+    scheme = scored_scheme(tables, args.scheme)
     # A predictions file has no attribute values or spans: the reference's are not read.
-    candidate, predictions, candidate_folder = _layer(args.candidate, args.labeled, "CANDIDATE")
+    candidate, predictions, candidate_folder = _layer(
+        args.candidate, args.labeled, "CANDIDATE", scheme
+    )
     reference, _, folder = _layer(
-        args.reference, args.labeled, "REFERENCE", with_details=predictions is None
+        args.reference, args.labeled, "REFERENCE", scheme, with_details=predictions is None
     )
     require_same_texts(reference, candidate, predictions)
     splits = None
@@ -48,6 +60,7 @@ def cmd_score(args: argparse.Namespace) -> Answer:
     result = score(
         reference,
         candidate,
+        scheme=scheme,
         label_set=args.labels,
         gold=args.gold,
         split=args.split,
@@ -59,7 +72,14 @@ def cmd_score(args: argparse.Namespace) -> Answer:
 def cmd_baseline_train(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.baseline import train
 
-    result = train(args.labeled, args.out, label_set=args.labels, gold=args.gold, seed=args.seed)
+    result = train(
+        args.labeled,
+        args.out,
+        scheme=args.scheme,
+        label_set=args.labels,
+        gold=args.gold,
+        seed=args.seed,
+    )
     constant = (
         ["one class only in the training segments (a constant score): "
          + ", ".join(result.constant_labels)]
@@ -93,17 +113,22 @@ def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
 
 def add_commands(sub, common: Parents) -> None:
     """Add `score` and `baseline` to the subcommands of `privacy-labels`."""
-    from privacy_labels.outputs.predictions import LABEL_SETS
     from privacy_labels.outputs.score import GOLD_RULES, SPLIT_CHOICES
 
     labels = argparse.ArgumentParser(add_help=False)
     labels.add_argument(
+        "--scheme",
+        metavar="ID",
+        help="the scheme whose labels are scored: needed when the tables hold several "
+        "(opp115, mapp, app350, or a corpus's own)",
+    )
+    labels.add_argument(
         "--labels",
-        choices=LABEL_SETS,
-        default="12",
-        help="10: the categories; 12: the nine categories other than Other and Other's three "
-        "types (introductory/generic, practice not covered, privacy contact information), as "
-        "Polisis and PrivacyGLUE use; default: 12",
+        metavar="SET",
+        help="a label set of the scheme (its label_sets.json); default: its last, the finest. "
+        "For opp115, 10: the categories; 12 (the default): the nine categories other than "
+        "Other and Other's three types (introductory/generic, practice not covered, privacy "
+        "contact information), as Polisis and PrivacyGLUE use; app350's one set: 58",
     )
     labels.add_argument(
         "--gold",

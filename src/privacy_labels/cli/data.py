@@ -291,8 +291,9 @@ def add_report(sub, common: Parents) -> None:
 def add_docs(sub, common: Parents) -> None:
     p = sub.add_parser(
         "docs",
-        help="generate the taxonomy, table and crosswalk reference in docs/",
-        description="Write docs/taxonomy.md, docs/tables.md and docs/crosswalk.md from the schema.",
+        help="generate the taxonomy, table, crosswalk and scheme reference in docs/",
+        description="Write docs/taxonomy.md, docs/tables.md, docs/crosswalk.md and "
+        "docs/schemes/ from the schema and the schemes.",
     )
     path_option(p, "--out", Path("docs"), "folder to write")
     p.add_argument(

@@ -1,1 +1,1 @@
-"""The contract: the annotation schema, the taxonomy, the tables and the views derived from them."""
+"""The contract: the schema, the label schemes, the tables and the views derived from them."""

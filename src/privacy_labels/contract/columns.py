@@ -2,9 +2,10 @@
 columns, keys and spans. The tables themselves are defined in `contract/tables.py`.
 
 Column types are logical: `string`, `integer`, `number` (a float), `boolean`, or a `label` whose
-categories are an ordered list: the taxonomy's category, attribute or value ids, the dataset
-splits or the policy-label statuses. `TYPES` gives each one's Arrow, pandas, Frictionless and
-Croissant type.
+categories are an ordered list: over the schemes of a build (`SchemeSet.label_ids`: scheme,
+category, attribute or value ids, label sets, labels, the hub's questions, answers and
+statuses, mapping kinds), or the dataset splits. `TYPES` gives each one's Arrow, pandas,
+Frictionless and Croissant type.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import KW_ONLY, dataclass
 import pandas as pd
 import pyarrow as pa
 
-from privacy_labels.contract.policy_labels import STATUSES
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.scheme_set import LABEL_KINDS, SchemeSet
 from privacy_labels.contract.views import SPLITS
+
+SPLIT = "split"  # the label kind of the dataset splits, the views' own list
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,7 @@ class Column:
     type: str  # a key of TYPES
     description: str
     is_nullable: bool = False
-    # for type "label": "category" | "attribute" | "value" | "split" | "status"
-    labels: str | None = None
+    labels: str | None = None  # for type "label": one of LABEL_KINDS, or SPLIT
     source: str | None = None
     _: KW_ONLY  # the constraints are named where they are given
     is_unique: bool = False
@@ -57,29 +58,27 @@ class Column:
     maximum: float | None = None
     pattern: str | None = None
 
-    def constraints(self) -> dict:
+    def __post_init__(self) -> None:
+        if (self.type == "label") != (self.labels in (*LABEL_KINDS, SPLIT)):
+            raise ValueError(f"column {self.name}: a label column needs a kind of labels")
+
+    def constraints(self, schemes: SchemeSet) -> dict:
         """The column's constraints as Frictionless Table Schema writes them: `required`
-        always, then those it has; a label column's `enum` is its ordered label list."""
+        always, then those it has; a label column's `enum` is its ordered label list over
+        `schemes`."""
         constraints: dict = {"required": not self.is_nullable}
         if self.is_unique:
             constraints["unique"] = True
         if self.type == "label":
-            constraints["enum"] = self.label_ids()
+            constraints["enum"] = self.label_ids(schemes)
         for key in ("minimum", "maximum", "pattern"):
             if getattr(self, key) is not None:
                 constraints[key] = getattr(self, key)
         return constraints
 
-    def label_ids(self) -> list[str]:
-        """The ordered categories of a label column."""
-        if self.labels in ("split", "status"):
-            return list(SPLITS if self.labels == "split" else STATUSES)
-        tax = taxonomy()
-        return {
-            "category": tax.category_ids,
-            "attribute": tax.attribute_ids,
-            "value": tax.value_ids,
-        }[self.labels]
+    def label_ids(self, schemes: SchemeSet) -> list[str]:
+        """The ordered categories of a label column over `schemes`."""
+        return list(SPLITS) if self.labels == SPLIT else schemes.label_ids(self.labels)
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,10 @@ class Table:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
     spans: tuple[Span, ...] = ()
+    # Label columns that together name one place of one scheme (e.g. scheme, category,
+    # attribute, value); the gate expects each row's to be a place of its scheme
+    # (`SchemeSet.keys`, by the columns' kinds of labels).
+    places: tuple[tuple[str, ...], ...] = ()
 
     @property
     def column_names(self) -> list[str]:

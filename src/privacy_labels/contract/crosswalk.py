@@ -1,6 +1,7 @@
-"""The crosswalk in `schema/crosswalk.json`: taxonomy values mapped to other vocabularies.
+"""The crosswalk in `schema/crosswalk.json`: the hub's values mapped to other vocabularies.
 
-For each value of the attributes in `ATTRIBUTES`, the closest concepts of the Apple App
+For each value of the hub scheme's (OPP-115's) attributes that answer its policy-label
+questions (`attributes()`), the closest concepts of the Apple App
 Store privacy label (`apple`: data types and purposes) and of W3C DPV 2.x (`dpv`: `dpv:`
 and `pd:` concepts), with how close they are: `exact`, `approximate` (the note says why)
 or `none`. The generated page is docs/crosswalk.md.
@@ -19,10 +20,21 @@ from functools import cache
 from pathlib import Path
 
 from privacy_labels._files import package_data, parse_json
-from privacy_labels.contract.policy_labels import QUESTIONS
+from privacy_labels.contract.scheme_set import package_schemes
+from privacy_labels.contract.schemes import Scheme
 
-# The attributes whose values answer the policy-label questions.
-ATTRIBUTES = tuple(dict.fromkeys(a for q in QUESTIONS for _, a in q.slots))
+
+def hub() -> Scheme:
+    """The scheme whose values the crosswalk maps: the package's hub, OPP-115."""
+    return package_schemes().hub
+
+
+@cache
+def attributes() -> tuple[str, ...]:
+    """The hub's attributes whose values answer its policy-label questions, mapped here."""
+    return tuple(dict.fromkeys(a for q in hub().questions.questions for _, a in q.slots))
+
+
 TARGETS = ("apple", "dpv")
 MATCHES = ("exact", "approximate", "none")
 

@@ -6,7 +6,7 @@ two always speak of the same disagreements.
 
 - A **label** is a (segment_id, category) pair: the layer has at least one
   practice of that category in that segment.
-- A practice's **slot values** are its attribute values with the taxonomy's
+- A practice's **slot values** are its attribute values with its scheme's
   defaults filled in, as the `attribute_values` table publishes them: an absent
   `does_does_not` is `does`, any other absent optional attribute `unspecified`.
   So a layer that leaves a default out and one that writes it agree.
@@ -26,7 +26,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import Scheme
 
 # The annotator id of the layer `adjudicate` writes; it is never counted as an annotator's vote.
 CONSOLIDATED = "consolidated"
@@ -42,6 +42,7 @@ class LayerPractice:
     segment_id: int
     category: str
     values: dict[str, str]  # attribute -> value, as written
+    scheme: Scheme  # the scheme it is written in
 
     @property
     def label(self) -> Label:
@@ -49,13 +50,8 @@ class LayerPractice:
 
     @functools.cached_property
     def slot_values(self) -> dict[str, str]:
-        """The attribute values with the taxonomy's defaults for absent attributes."""
-        return {**_defaults(self.category), **self.values}
-
-
-@functools.cache
-def _defaults(category: str) -> dict[str, str]:
-    return {a.id: a.default for a in taxonomy().category(category).attributes if a.default}
+        """The attribute values with the scheme's defaults for absent attributes."""
+        return {**self.scheme.defaults(self.category), **self.values}
 
 
 def independent(annotators: Iterable[str]) -> list[str]:
@@ -72,9 +68,9 @@ def by_label(practices: Iterable[LayerPractice]) -> dict[Label, list[LayerPracti
 
 
 def differing(p: LayerPractice, q: LayerPractice) -> list[str]:
-    """The compared attributes whose values differ, in taxonomy order."""
+    """The compared attributes whose values differ, in the scheme's order."""
     a, b = p.slot_values, q.slot_values
-    order = taxonomy().category(p.category).attribute_ids
+    order = p.scheme.category(p.category).attribute_ids
     return [x for x in order if (x in a or x in b) and a.get(x) != b.get(x)]
 
 

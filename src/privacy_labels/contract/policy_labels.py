@@ -1,151 +1,94 @@
 """Policy-level privacy labels: the answers a policy gives, each backed by the practices that state it.
 
-The `policy_labels` table has one row per policy. For each question (what the
-first party collects, for which purposes, what it shares, with whom, ...) and
-each possible answer, a taxonomy value, it holds two columns:
+The questions are the hub's (`schema/schemes/opp115/questions.json`: what the
+first party collects, for which purposes, what it shares, with whom, ...), and
+every practice answers them in the hub's terms: a practice of another scheme is
+mapped onto the hub first (`Scheme.map_practice`: APP-350's third-party GPS
+location becomes OPP-115's third-party sharing of location; MAPP's merged
+"advertising or marketing" answers both advertising and marketing). So one
+question reads the same over every corpus.
 
-- `<question>_<value>`: `does` when some practice states it, `does_not` when
-  practices state only the opposite (OPP-115's `Does Not`, as in "we do not
-  sell your contact information"), `mixed` when practices state both,
-  `not_stated` when the policy is silent, and `not_annotated` in every cell of
-  a policy without annotation documents (nobody has read it yet, so it states
-  nothing either way). Silence is never read as a denial.
-  Only what is collected or shared, with whom and why, can be denied: a choice
-  stated within a denial ("not without your consent") is still offered.
-- `<question>_<value>_practice_ids`: the supporting practices, space-separated
-  and sorted; empty when not stated.
+The `policy_labels` table has one row per policy, question and possible answer
+(a value of the hub's slots that answer it), with the answer's status:
+
+- `does` when some practice states it, `does_not` when practices state only the
+  opposite (the polarity attribute's `does_not`, as in "we do not sell your
+  contact information"), `mixed` when practices state both, `not_stated` when
+  the policy is silent, and `not_annotated` for a policy without annotation
+  documents (nobody has read it yet, so it states nothing either way). Silence
+  is never read as a denial. Only questions the data marks negatable (what is
+  collected or shared, with whom and why) can be denied: a choice stated within
+  a denial ("not without your consent") is still offered.
+- `practice_ids`: the supporting practices, space-separated and sorted; null
+  when none.
 
 The practices are those of the policy's labelling layer (column `layer`: by
 default the consolidated layer when the policy has one, see views.py); without
-one, all annotators' practices count: a cell is `does` if any annotator found
+one, all annotators' practices count: an answer is `does` if any annotator found
 the statement, and its practice_ids say who (practice ids name their annotator).
-`grid()` crosses two questions' answers for the per-policy report
-(information type × purpose, information type × recipient), by the same rules.
+The values read are those the annotators wrote: a default the tables fill in
+answers no question. `grid()` crosses two questions' answers for the per-policy
+report (information type × purpose, information type × recipient), by the same rules.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from privacy_labels.contract.schema import Value, taxonomy
+from privacy_labels.contract.scheme_set import answers
+from privacy_labels.contract.schemes import Question, Scheme
 
-NOT_ANNOTATED = "not_annotated"
-STATUSES = ("does", "does_not", "mixed", "not_stated", NOT_ANNOTATED)
-POLARITY = "does_does_not"  # the attribute that turns a collection or sharing practice negative
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    title: str
-    slots: tuple[tuple[str, str], ...]  # (category, attribute) whose values answer it
-    # Whether a practice's `does_not` denies the answer: true for what is collected or
-    # shared and why; not for a choice offered within a denial ("not without your consent").
-    is_negatable: bool = False
-
-    @functools.cached_property
-    def values(self) -> list[Value]:
-        """The possible answers: the slots' values, in taxonomy order."""
-        tax = taxonomy()
-        values = [v for c, a in self.slots for v in tax.category(c).attribute(a).values]
-        return list({v.id: v for v in values}.values())
-
-    @functools.cached_property
-    def attributes_in(self) -> dict[str, tuple[str, ...]]:
-        """category -> the attributes whose values answer the question."""
-        return {c: tuple(a for c2, a in self.slots if c2 == c) for c, _ in self.slots}
-
-
-FIRST_PARTY, THIRD_PARTY = "first_party_collection_use", "third_party_sharing_collection"
-QUESTIONS: tuple[Question, ...] = (
-    Question(
-        "collected",
-        "Information collected by the first party",
-        ((FIRST_PARTY, "personal_information_type"),),
-        is_negatable=True,
-    ),
-    Question(
-        "collected_for",
-        "Why the first party collects or uses it",
-        ((FIRST_PARTY, "purpose"),),
-        is_negatable=True,
-    ),
-    Question(
-        "shared",
-        "Information shared with or collected by third parties",
-        ((THIRD_PARTY, "personal_information_type"),),
-        is_negatable=True,
-    ),
-    Question(
-        "shared_with",
-        "Third parties that receive or collect it",
-        ((THIRD_PARTY, "third_party_entity"),),
-        is_negatable=True,
-    ),
-    Question(
-        "shared_for",
-        "Why third parties receive or collect it",
-        ((THIRD_PARTY, "purpose"),),
-        is_negatable=True,
-    ),
-    Question(
-        "choice",
-        "Choices offered",
-        (
-            ("user_choice_control", "choice_type"),
-            (FIRST_PARTY, "choice_type"),
-            (THIRD_PARTY, "choice_type"),
-        ),
-    ),
-    Question(
-        "access", "Access, edit and deletion", (("user_access_edit_and_deletion", "access_type"),)
-    ),
-    Question("retention", "How long it is kept", (("data_retention", "retention_period"),)),
-    Question("security", "Security measures", (("data_security", "security_measure"),)),
-    Question(
-        "audience",
-        "Special audiences",
-        (("international_and_specific_audiences", "audience_type"),),
-    ),
-    Question(
-        "change_notice",
-        "How policy changes are announced",
-        (("policy_change", "notification_type"),),
-    ),
-    Question("do_not_track", "Do Not Track", (("do_not_track", "do_not_track_policy"),)),
+# The rule's outcomes, in the order the hub's questions.json lists them (a test keeps them so).
+DOES, DOES_NOT, MIXED, NOT_STATED, NOT_ANNOTATED = (
+    "does",
+    "does_not",
+    "mixed",
+    "not_stated",
+    "not_annotated",
 )
-
-
-def question(question_id: str) -> Question:
-    return next(q for q in QUESTIONS if q.id == question_id)
-
-
-def cell_column(question_id: str, value_id: str) -> str:
-    return f"{question_id}_{value_id}"
-
-
-def evidence_column(question_id: str, value_id: str) -> str:
-    return f"{cell_column(question_id, value_id)}_practice_ids"
+STATUSES = (DOES, DOES_NOT, MIXED, NOT_STATED, NOT_ANNOTATED)
 
 
 @dataclass(frozen=True)
 class Practice:
-    """What the labels need of a practice: its id, category and attribute values."""
+    """A practice as its annotator wrote it, in its own scheme."""
 
     practice_id: str
     category: str
-    values: dict[str, str]  # attribute -> value
+    values: dict[str, str]  # attribute -> value, as written
     segment_id: int | None = None
     annotator: str | None = None
 
-    @property
-    def is_negative(self) -> bool:
-        return self.values.get(POLARITY) == "does_not"
+
+@dataclass(frozen=True)
+class Stated:
+    """What a practice states in the hub's terms: its category there (None without a
+    counterpart) and, per attribute, the values it stands for (several for a merged value)."""
+
+    practice_id: str
+    category: str | None
+    values: dict[str, tuple[str, ...]]
+    is_negative: bool
 
     def answers(self, q: Question) -> list[str]:
-        return [self.values[a] for a in q.attributes_in.get(self.category, ()) if a in self.values]
+        return [v for a in slots_in(q).get(self.category, ()) for v in self.values.get(a, ())]
+
+
+def slots_in(q: Question) -> dict[str, tuple[str, ...]]:
+    """category -> the attributes whose values answer the question."""
+    return {c: tuple(a for c2, a in q.slots if c2 == c) for c, _ in q.slots}
+
+
+def stated(practices: Iterable[Practice], scheme: Scheme, hub: Scheme) -> list[Stated]:
+    """Practices of `scheme` in the hub's terms, each with its polarity there."""
+    polarity = hub.questions.polarity
+    found = []
+    for p in practices:
+        category, values = scheme.map_practice(p.category, p.values)
+        is_negative = DOES_NOT in values.get(polarity, ())
+        found.append(Stated(p.practice_id, category, values, is_negative))
+    return found
 
 
 def practices_from_rows(
@@ -159,19 +102,25 @@ def practices_from_rows(
             continue
         values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
     return [
-        Practice(p["practice_id"], p["category"], values.get(p["practice_id"], {}))
+        Practice(
+            p["practice_id"],
+            p["category"],
+            values.get(p["practice_id"], {}),
+            p.get("segment_id"),
+            p.get("annotator"),
+        )
         for p in practice_rows
     ]
 
 
-def status(supporting: Iterable[Practice], is_negatable: bool) -> str:
+def status(supporting: Iterable[Stated], is_negatable: bool) -> str:
     """`does`, `does_not`, `mixed` or `not_stated`, from the practices that give an answer."""
     kinds = {is_negatable and p.is_negative for p in supporting}
     if not kinds:
-        return "not_stated"
+        return NOT_STATED
     if kinds == {True}:
-        return "does_not"
-    return "does" if kinds == {False} else "mixed"
+        return DOES_NOT
+    return DOES if kinds == {False} else MIXED
 
 
 @dataclass(frozen=True)
@@ -180,39 +129,39 @@ class Cell:
     practice_ids: tuple[str, ...]
 
 
-def _cell(found: list[Practice], is_negatable: bool) -> Cell:
+def _cell(found: list[Stated], is_negatable: bool) -> Cell:
     return Cell(status(found, is_negatable), tuple(sorted({p.practice_id for p in found})))
 
 
 def _supporting(
-    practices: Iterable[Practice], questions: Iterable[Question]
-) -> dict[str, dict[str, list[Practice]]]:
+    practices: Iterable[Stated], hub: Scheme, questions: Iterable[Question]
+) -> dict[str, dict[str, list[Stated]]]:
     """question -> answer -> the practices that give it, in one pass over the practices."""
-    supporting = {q.id: {v.id: [] for v in q.values} for q in questions}
+    questions = list(questions)
+    supporting = {q.id: {v.id: [] for v in answers(hub, q)} for q in questions}
     asked: dict[str, list[tuple[str, str]]] = {}  # category -> (question, attribute)
     for q in questions:
-        for category, attributes in q.attributes_in.items():
+        for category, attributes in slots_in(q).items():
             asked.setdefault(category, []).extend((q.id, a) for a in attributes)
     for practice in practices:
         for question_id, attribute in asked.get(practice.category, ()):
-            value_id = practice.values.get(attribute)
-            if value_id is not None:
+            for value_id in practice.values.get(attribute, ()):
                 supporting[question_id][value_id].append(practice)
     return supporting
 
 
-def cells(practices: Iterable[Practice], q: Question) -> dict[str, Cell]:
+def cells(practices: Iterable[Stated], hub: Scheme, q: Question) -> dict[str, Cell]:
     """Every answer to one question: its status and supporting practices."""
-    supporting = _supporting(practices, [q])[q.id]
+    supporting = _supporting(practices, hub, [q])[q.id]
     return {value_id: _cell(found, q.is_negatable) for value_id, found in supporting.items()}
 
 
 def grid(
-    practices: Iterable[Practice], rows: Question, columns: Question
+    practices: Iterable[Stated], hub: Scheme, rows: Question, columns: Question
 ) -> dict[tuple[str, str], Cell]:
     """Answers crossed: (row value, column value) → the practices that state both together."""
-    supporting: dict[tuple[str, str], list[Practice]] = {
-        (r.id, c.id): [] for r in rows.values for c in columns.values
+    supporting: dict[tuple[str, str], list[Stated]] = {
+        (r.id, c.id): [] for r in answers(hub, rows) for c in answers(hub, columns)
     }
     for practice in practices:
         for row_value in practice.answers(rows):
@@ -222,17 +171,37 @@ def grid(
     return {key: _cell(found, is_negatable) for key, found in supporting.items()}
 
 
-def policy_label_row(
-    policy_id: str, n_annotators: int, practices: list[Practice], layer: str | None = None
-) -> dict:
-    """The `policy_labels` row of one policy, from the practices of its labelling `layer`
-    (all annotators' when None); every cell `not_annotated` when it has neither."""
-    row: dict = {"policy_id": policy_id, "n_annotators": n_annotators, "layer": layer}
+def question(hub: Scheme, question_id: str) -> Question:
+    return next(q for q in hub.questions.questions if q.id == question_id)
+
+
+def policy_label_rows(
+    policy_id: str,
+    scheme: str | None,
+    n_annotators: int,
+    practices: list[Stated],
+    hub: Scheme,
+    layer: str | None = None,
+) -> list[dict]:
+    """The `policy_labels` rows of one policy, from the practices of its labelling `layer`
+    (all annotators' when None) written in `scheme`, in the hub's terms; every answer
+    `not_annotated` when it has no annotators."""
     is_annotated = n_annotators > 0 or layer is not None
-    supporting = _supporting(practices, QUESTIONS)
-    for q in QUESTIONS:
+    supporting = _supporting(practices, hub, hub.questions.questions)
+    rows = []
+    for q in hub.questions.questions:
         for value_id, found in supporting[q.id].items():
             cell = _cell(found, q.is_negatable) if is_annotated else Cell(NOT_ANNOTATED, ())
-            row[cell_column(q.id, value_id)] = cell.status
-            row[evidence_column(q.id, value_id)] = " ".join(cell.practice_ids) or None
-    return row
+            rows.append(
+                {
+                    "policy_id": policy_id,
+                    "scheme": scheme,
+                    "n_annotators": n_annotators,
+                    "layer": layer,
+                    "question": q.id,
+                    "answer": value_id,
+                    "status": cell.status,
+                    "practice_ids": " ".join(cell.practice_ids) or None,
+                }
+            )
+    return rows

@@ -3,8 +3,10 @@
 A scheme is a folder: `scheme.json` (categories, attributes, values, names per
 language, defaults), `label_sets.json`, `questions.json` (the hub's policy-label
 questions) and `mapping.json` (rows onto the scheme it extends or maps onto).
-Schemes are found, never listed: a new folder is a new scheme. A release carries
-its own scheme folders, which `read_scheme(folder)` reads the same way.
+Schemes are found, never listed: a new folder is a new scheme. A corpus, a build and a
+release carry their own scheme folders, which `read_scheme(folder)` reads the same way;
+`SchemeSet` is several of them (a corpus's, a build's), and every label list a table
+column has comes from one.
 
     >>> from privacy_labels.contract.schemes import scheme
     >>> scheme("mapp").display_name("value", "advertising_or_marketing", "de")
@@ -13,8 +15,10 @@ its own scheme folders, which `read_scheme(folder)` reads the same way.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from privacy_labels.errors import PrivacyLabelsError
 
 ENGLISH = "en"
 FILES = ("scheme", "label_sets", "questions", "mapping")
+HUB = "hub"  # the relation of the scheme every other maps onto (OPP-115's)
 
 
 class SchemeError(PrivacyLabelsError):
@@ -33,8 +38,9 @@ def schemes_folder() -> Path:
     return package_data("schema", "schema") / "schemes"
 
 
-def _text(names: dict[str, str], language: str) -> str:
-    return names.get(language) or names[ENGLISH]
+def in_language(names: dict[str, str], language: str) -> str:
+    """The text in `language` (a BCP 47 tag: `de-AT` reads `de`), else in English."""
+    return names.get(language) or names.get(language.split("-")[0]) or names[ENGLISH]
 
 
 class _Named:
@@ -155,7 +161,7 @@ class Mapping:
         return next((r for r in self.rows if r.source == place), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scheme:
     id: str
     version: str
@@ -169,6 +175,28 @@ class Scheme:
     questions: Questions | None
     mapping: Mapping | None
     notes: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256: its identity
+    folder: Path | None = None  # where it was read from
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Scheme) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    @functools.cached_property
+    def key(self) -> tuple:
+        """What makes two schemes the same: id, version and the bytes of their files (kept:
+        the build's inner loop looks schemes up by it)."""
+        return (self.id, self.version, tuple(sorted(self.files.items())))
+
+    @property
+    def ref(self) -> dict[str, str]:
+        """How a document names the scheme: `{"id": ..., "version": ...}`."""
+        return {"id": self.id, "version": self.version}
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.version}"
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -193,7 +221,22 @@ class Scheme:
 
     @property
     def is_hub(self) -> bool:
-        return self.relation["kind"] == "hub"
+        return self.relation["kind"] == HUB
+
+    def values_of(self, attribute_id: str) -> list[Value]:
+        """An attribute's values over every slot that has it, in order of first appearance."""
+        values = [v for _, a in self.slots if a.id == attribute_id for v in a.values]
+        return list({v.id: v for v in values}.values())
+
+    def defaults(self, category_id: str) -> dict[str, str]:
+        """The defaults of a category's optional attributes: what the tables publish for an
+        attribute its annotator left out."""
+        return _defaults(self, category_id)
+
+    @property
+    def first_label_set(self) -> str | None:
+        """The id of the scheme's first label set (its segment labels), if it has any."""
+        return next(iter(self.label_sets), None)
 
     def display_name(self, kind: str, item_id: str, language: str = ENGLISH) -> str:
         """The name of a `category`, `attribute` or `value` in `language`, else in English.
@@ -208,7 +251,7 @@ class Scheme:
         found = next((i for i in items[kind] if i.id == item_id), None)
         if found is None:
             raise KeyError(f"{self.id} has no {kind} {item_id!r}")
-        return _text(found.names, language)
+        return in_language(found.names, language)
 
     def labels(self, label_set: str, category: str, values: dict[str, str]) -> list[str]:
         """The labels of `label_set` that a practice (category, attribute -> value) has."""
@@ -233,6 +276,11 @@ class Scheme:
             for place in row.targets if row else ():
                 mapped[place.attribute] = (*mapped.get(place.attribute, ()), place.value)
         return target, mapped
+
+
+@functools.cache
+def _defaults(s: Scheme, category_id: str) -> dict[str, str]:
+    return {a.id: a.default for a in s.category(category_id).attributes if a.default}
 
 
 # -- Reading ------------------------------------------------------------------------------
@@ -319,6 +367,11 @@ def read_scheme(folder: Path) -> Scheme:
     """A scheme from its folder, wherever it is (the package's, a release's, a test's)."""
     folder = Path(folder)
     doc = _read(folder, "scheme", required=True)
+    files = {
+        f"{name}.json": hashlib.sha256((folder / f"{name}.json").read_bytes()).hexdigest()
+        for name in FILES
+        if (folder / f"{name}.json").is_file()
+    }
     label_sets = _read(folder, "label_sets", required=False) or {"label_sets": []}
     try:
         return Scheme(
@@ -334,6 +387,8 @@ def read_scheme(folder: Path) -> Scheme:
             questions=_questions(_read(folder, "questions", required=False)),
             mapping=_mapping(_read(folder, "mapping", required=False)),
             notes=doc.get("notes", ""),
+            files=files,
+            folder=folder,
         )
     except (KeyError, TypeError, AttributeError) as e:
         raise SchemeError(

@@ -1,8 +1,11 @@
-"""The tables: the public data contract, with their Arrow and pandas types derived from the schema.
+"""The tables: the public data contract, with their Arrow and pandas types.
 
-The column model (types, constraints, keys) is in `contract/columns.py`. Each column owns its constraints (`Column.constraints`) and names the
-document field it comes from (`Column.source`): the gate's suites, `datapackage.json`,
-Croissant and docs/tables.md are generated from them.
+The column model (types, constraints, keys) is in `contract/columns.py`. Each column owns
+its constraints (`Column.constraints`) and names the document field it comes from
+(`Column.source`): the gate's suites, `datapackage.json`, Croissant and docs/tables.md are
+generated from them. The tables grow by rows, not columns: a label column's list of labels
+is that of the schemes of a build (`SchemeSet`), read from the build's own `schemes/`
+folder, so the columns are the same whichever schemes a corpus holds.
 """
 
 from __future__ import annotations
@@ -14,15 +17,8 @@ from dataclasses import replace
 import pandas as pd
 import pyarrow as pa
 
-from privacy_labels.contract.columns import TYPES, Column, ForeignKey, Span, Table
-from privacy_labels.contract.policy_labels import QUESTIONS, cell_column, evidence_column
-from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.views import (
-    count_column,
-    label_column,
-    majority_column,
-    share_column,
-)
+from privacy_labels.contract.columns import SPLIT, TYPES, Column, ForeignKey, Span, Table
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.errors import InvalidArgument
 
 # Where a value comes from: the policy's sidecar (`policies/<policy_id>.json`), its text, or
@@ -70,13 +66,20 @@ LAYER = Column(
     "(segment_labels) or all their practices (policy_labels).",
     is_nullable=True,
 )
+SCHEME = Column(
+    "scheme",
+    "label",
+    "The label scheme the row's labels are written in (schemes/<scheme>/ of the build).",
+    labels="scheme",
+    source=ANNOTATION + "scheme.id",
+)
 
 SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
 POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
 
 
 def _define_tables() -> tuple[Table, ...]:
-    """The tables, in the order of their foreign keys; some columns come from the taxonomy."""
+    """The tables, in the order of their foreign keys."""
     return (
         Table(
             "policies",
@@ -91,7 +94,17 @@ def _define_tables() -> tuple[Table, ...]:
                         ("url", "Web address of the policy, when known.", True),
                         ("retrieved_date", "Collection date (ISO 8601), when known.", True),
                         ("effective_date", "Effective date the text states (ISO 8601).", True),
-                        ("language", "ISO 639-1 language code.", False),
+                        (
+                            "language",
+                            "Language of the text, a BCP 47 tag (en, de, pt-BR).",
+                            False,
+                        ),
+                        (
+                            "policy_group_id",
+                            "Shared by the language versions of one policy; null when it has "
+                            "no other.",
+                            True,
+                        ),
                         ("license", "Terms under which the text is redistributed.", False),
                     )
                 ),
@@ -139,6 +152,13 @@ def _define_tables() -> tuple[Table, ...]:
             (
                 replace(POLICY_ID, source=ANNOTATION + "policy_id"),
                 ANNOTATOR,
+                replace(SCHEME, description="The label scheme the document is written in."),
+                Column(
+                    "scheme_version",
+                    "string",
+                    "The version of that scheme.",
+                    source=ANNOTATION + "scheme.version",
+                ),
                 *(
                     Column(name, "string", description, source=ANNOTATION + name)
                     for name, description in (
@@ -185,6 +205,7 @@ def _define_tables() -> tuple[Table, ...]:
             ),
             primary_key=("policy_id", "annotator"),
             foreign_keys=(POLICY_KEY,),
+            places=(("scheme", "scheme_version"),),
         ),
         Table(
             "practices",
@@ -194,10 +215,11 @@ def _define_tables() -> tuple[Table, ...]:
                 replace(POLICY_ID, source=ANNOTATION + "policy_id"),
                 replace(SEGMENT_ID, source=ANNOTATION + "practices[].segment_id"),
                 replace(ANNOTATOR, description="Annotator id."),
+                SCHEME,
                 Column(
                     "category",
                     "label",
-                    "Practice category.",
+                    "Practice category, in its scheme.",
                     labels="category",
                     source=ANNOTATION + "practices[].category",
                 ),
@@ -213,18 +235,26 @@ def _define_tables() -> tuple[Table, ...]:
             foreign_keys=(
                 POLICY_KEY,
                 SEGMENT_KEY,
-                ForeignKey(("policy_id", "annotator"), "annotations", ("policy_id", "annotator")),
+                ForeignKey(
+                    ("policy_id", "annotator", "scheme"),
+                    "annotations",
+                    ("policy_id", "annotator", "scheme"),
+                ),
             ),
+            places=(("scheme", "category"),),
         ),
         Table(
             "attribute_values",
-            "One row per attribute of a practice, every attribute of its category, with its "
-            "evidence span when it has one. An attribute its annotator left out holds the "
-            "scheme's default (`does` for does_does_not, `unspecified` for the others) with "
-            "is_annotated false and no span, so a value means the same whichever layer or "
-            "corpus it came from; filter is_annotated for what the annotator wrote.",
+            "One row per attribute of a practice, every attribute of its category in its "
+            "scheme, with its evidence span when it has one. An attribute its annotator left "
+            "out holds the scheme's default (in OPP-115, `does` for does_does_not, "
+            "`unspecified` for the others) with is_annotated false and no span, so a value "
+            "means the same whichever layer or corpus it came from; filter is_annotated for "
+            "what the annotator wrote. An optional attribute without a default has a row only "
+            "when written.",
             (
                 PRACTICE_ID,
+                SCHEME,
                 Column(
                     "category",
                     "label",
@@ -295,65 +325,64 @@ def _define_tables() -> tuple[Table, ...]:
                 ),
             ),
             primary_key=("practice_id", "attribute"),
-            # The category is repeated for filtering without a join; the key keeps it consistent.
+            # The scheme and category are repeated for filtering without a join; the key keeps
+            # them consistent.
             foreign_keys=(
-                ForeignKey(("practice_id", "category"), "practices", ("practice_id", "category")),
+                ForeignKey(
+                    ("practice_id", "scheme", "category"),
+                    "practices",
+                    ("practice_id", "scheme", "category"),
+                ),
             ),
             spans=(Span("span_start", "span_end", "span_text"),),
+            places=(
+                ("scheme", "category", "attribute"),
+                ("scheme", "category", "attribute", "value"),
+            ),
         ),
         # Derived views (see views.py): computed from the tables above by build.
         Table(
             "segment_labels",
-            "One row per segment: its text and, per category, how many annotators labeled it, "
-            "their share, whether a majority did, and its label in the policy's labelling layer "
-            "(the consolidated layer by default). For segment classification. A policy without "
-            "annotations has no rows here: its segments are unlabeled, not negative.",
+            "One row per segment of an annotated policy and label of its scheme's first label "
+            "set (OPP-115: its 10 categories): how many of the policy's annotators gave the "
+            "label there, their share, whether a majority did, and the label in the policy's "
+            "labelling layer (the consolidated layer by default). For segment classification; "
+            "`load('segment_labels', wide=True, scheme=...)` gives a column per label. A policy "
+            "without annotations has no rows here: its segments are unlabeled, not negative. "
+            "The text is in `segments`.",
             (
                 POLICY_ID,
                 SEGMENT_ID,
+                replace(SCHEME, source=None, description="The scheme of the policy's layers."),
+                Column("label_set", "label", "The scheme's first label set.", labels="label_set"),
+                Column("label", "label", "A label of that set.", labels="label"),
                 N_ANNOTATORS,
                 LAYER,
-                Column("text", "string", "The segment's text."),
-                *(
-                    Column(
-                        count_column(c.id),
-                        "integer",
-                        f"Annotators who labeled {c.name} here.",
-                        minimum=0,
-                    )
-                    for c in taxonomy().categories
+                Column(
+                    "n_labeled",
+                    "integer",
+                    "Annotators who gave the label here (a practice of theirs in the segment "
+                    "matches it).",
+                    minimum=0,
                 ),
-                *(
-                    Column(
-                        share_column(c.id),
-                        "number",
-                        f"Share of the annotators who labeled {c.name} here (n / n_annotators; "
-                        "null without annotators).",
-                        is_nullable=True,
-                        minimum=0,
-                    )
-                    for c in taxonomy().categories
+                Column(
+                    "share_labeled",
+                    "number",
+                    "Their share: n_labeled / n_annotators (null without annotators).",
+                    is_nullable=True,
+                    minimum=0,
                 ),
-                *(
-                    Column(
-                        majority_column(c.id),
-                        "boolean",
-                        f"More than half of the annotators labeled {c.name} here.",
-                    )
-                    for c in taxonomy().categories
-                ),
-                *(
-                    Column(
-                        label_column(c.id),
-                        "boolean",
-                        f"The label: the layer labeled {c.name} here (when layer is null, a "
-                        "majority of the annotators did).",
-                    )
-                    for c in taxonomy().categories
+                Column("is_majority", "boolean", "More than half of the annotators gave it."),
+                Column(
+                    "has_label",
+                    "boolean",
+                    "The label: the layer gave it here (when layer is null, a majority of the "
+                    "annotators did).",
                 ),
             ),
-            primary_key=("policy_id", "segment_id"),
+            primary_key=("policy_id", "segment_id", "scheme", "label"),
             foreign_keys=(SEGMENT_KEY,),
+            places=(("scheme", "label_set", "label"),),
         ),
         Table(
             "splits",
@@ -361,51 +390,90 @@ def _define_tables() -> tuple[Table, ...]:
             "policy_id; whole policies, stable as the corpus grows).",
             (
                 POLICY_ID,
-                Column("split", "label", "train, validation or test.", labels="split"),
+                Column("split", "label", "train, validation or test.", labels=SPLIT),
             ),
             primary_key=("policy_id",),
             foreign_keys=(POLICY_KEY,),
         ),
         Table(
             "policy_labels",
-            "One row per policy: its privacy label. For each question and answer, whether the "
-            "policy states it (does), states the opposite (does_not), both (mixed) or is silent "
-            "(not_stated), with the supporting practice_ids; not_annotated throughout for a "
-            "policy without annotations.",
+            "One row per policy, question and possible answer of the hub's policy-label "
+            "questions (schema/schemes/opp115/questions.json), answered from the practices of "
+            "the policy's labelling layer mapped onto the hub: whether the policy states the "
+            "answer (does), states the opposite (does_not), both (mixed) or is silent "
+            "(not_stated), with the supporting practice_ids; not_annotated for a policy "
+            "without annotations.",
             (
                 POLICY_ID,
+                replace(
+                    SCHEME,
+                    source=None,
+                    is_nullable=True,
+                    description="The scheme the practices were written in (null for a policy "
+                    "without annotations); the answers are the hub's.",
+                ),
                 N_ANNOTATORS,
                 LAYER,
-                *(
-                    column
-                    for q in QUESTIONS
-                    for v in q.values
-                    for column in (
-                        Column(
-                            cell_column(q.id, v.id),
-                            "label",
-                            f"{q.title}: {v.name}. does, does_not, mixed, not_stated or "
-                            "not_annotated.",
-                            labels="status",
-                        ),
-                        Column(
-                            evidence_column(q.id, v.id),
-                            "string",
-                            f"{q.title}: {v.name}. Supporting practice_ids, space-separated.",
-                            is_nullable=True,
-                        ),
-                    )
+                Column("question", "label", "A question of the hub.", labels="question"),
+                Column(
+                    "answer",
+                    "label",
+                    "A possible answer: a value of the hub's slots that answer the question.",
+                    labels="answer",
+                ),
+                Column(
+                    "status",
+                    "label",
+                    "does, does_not, mixed, not_stated or not_annotated.",
+                    labels="status",
+                ),
+                Column(
+                    "practice_ids",
+                    "string",
+                    "The supporting practices, space-separated (null when none).",
+                    is_nullable=True,
                 ),
             ),
-            primary_key=("policy_id",),
+            primary_key=("policy_id", "question", "answer"),
             foreign_keys=(POLICY_KEY,),
+            places=(("question", "answer"),),
+        ),
+        Table(
+            "mapped_values",
+            "One row per attribute value of a practice in the hub's terms (OPP-115's): the hub "
+            "value each published value stands for, through its scheme's mapping (several "
+            "for a merged value, none for a value without a counterpart; the hub's own values "
+            "as they are). For queries across corpora of different schemes.",
+            (
+                PRACTICE_ID,
+                POLICY_ID,
+                replace(SCHEME, source=None, description="The scheme the practice is written in."),
+                *(
+                    Column(name, "label", description, labels=name)
+                    for name, description in (
+                        ("category", "The practice's category in the hub."),
+                        ("attribute", "A hub attribute."),
+                        ("value", "A hub value of that attribute."),
+                    )
+                ),
+                Column(
+                    "mapping_kind",
+                    "label",
+                    "How the practice's value relates to it: exact, broader, narrower or merged.",
+                    labels="mapping_kind",
+                ),
+            ),
+            primary_key=("practice_id", "attribute", "value"),
+            foreign_keys=(
+                ForeignKey(("practice_id", "scheme"), "practices", ("practice_id", "scheme")),
+            ),
+            places=(("category", "attribute", "value"),),
         ),
     )
 
 
 class _Tables(Sequence[Table]):
-    """The tables, defined on first use: their columns are read from the schema files, which
-    importing the package does not read."""
+    """The tables, defined on first use."""
 
     @functools.cached_property
     def _tables(self) -> tuple[Table, ...]:
@@ -463,11 +531,12 @@ def arrow_schema(name: str) -> pa.Schema:
 
 
 @functools.cache
-def pandas_dtypes(name: str) -> dict[str, object]:
-    """pandas dtypes: nullable strings, integers and booleans, ordered categoricals for labels."""
+def pandas_dtypes(name: str, schemes: SchemeSet) -> dict[str, object]:
+    """pandas dtypes: nullable strings, integers and booleans, ordered categoricals for labels
+    (their categories over `schemes`, those of the build or release read)."""
     return {
         c.name: (
-            pd.CategoricalDtype(c.label_ids(), ordered=True)
+            pd.CategoricalDtype(c.label_ids(schemes), ordered=True)
             if c.type == "label"
             else TYPES[c.type].pandas
         )

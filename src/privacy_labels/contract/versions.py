@@ -103,3 +103,11 @@ def _semver(version: object) -> tuple[int, ...] | None:
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return None
     return tuple(int(part) for part in parts)
+
+
+def unnamed_scheme() -> dict[str, str]:
+    """The scheme of anything written before files named their scheme (annotation documents
+    before schema 1.2.0, and with them predictions files, Label Studio tasks and baseline
+    models): the one scheme there was, as versions.json fills it in (`{"id", "version"}`)."""
+    added = added_since(known_versions()[0], "annotation")
+    return dict(next(a.fill for a in added if a.field == "scheme"))

@@ -1,21 +1,29 @@
 """Derived views for machine learning, built with the tables from any corpus.
 
-- `segment_labels`: one row per segment of a policy, with its text and, for
-  every category, how many of the policy's annotators labeled a practice of
-  that category in the segment (`n_<category>`), their share
-  (`share_<category>`), whether that is a majority, more than half of them
-  (`is_majority_<category>`), and the segment's label in the policy's
-  labelling layer (`has_<category>`). This is the segment-classification task
-  of OPP-115 papers, ready to train on. A policy without annotation documents
-  has no rows: its segments are unlabeled, not negative.
+- `segment_labels`: one row per segment of an annotated policy and label of its
+  scheme's first label set (OPP-115: its 10 categories; MAPP: its 9; APP-350: its
+  58 practices), with how many of the policy's annotators gave the label in the
+  segment (`n_labeled`: a practice of theirs there matches it), their share
+  (`share_labeled`), whether that is a majority, more than half of them
+  (`is_majority`), and the segment's label in the policy's labelling layer
+  (`has_label`). A practice matches a label by its category and values as the
+  tables publish them (defaults filled in). The segment-classification task of
+  OPP-115 papers, ready to train on: `load("segment_labels", wide=True,
+  scheme="opp115")` gives one row per segment and a column per label. A policy
+  without annotation documents has no rows: its segments are unlabeled, not
+  negative. The text stays in `segments`.
 
 Annotators, here and in `policy_labels`, are the policy's annotation layers
 but the consolidated one, which `adjudicate` makes from them and which never
 counts as a vote. The **labelling layer** of a policy (column `layer`) is the
 one `build --layer ANNOTATOR` names; by default the consolidated layer when
 the policy has one; otherwise none (null), and the labels are the majority
-of all annotators (`has_` = `is_majority_`; in `policy_labels`, every
+of all annotators (`has_label` = `is_majority`; in `policy_labels`, every
 annotator's practices).
+- `mapped_values`: every attribute value in the hub's terms, through its scheme's
+  mapping rows (as `Scheme.map_practice` reads them), one row per hub value it
+  stands for, with the kind of the mapping (`exact` within the hub): the
+  cross-corpus view, in OPP-115 terms.
 - `splits`: a policy-level train/validation/test assignment. Whole policies go
   to one split, so no policy's wording leaks from training into evaluation.
   A policy's split depends on its id only (a seeded hash), so it never moves
@@ -29,7 +37,9 @@ import hashlib
 
 from privacy_labels.contract.layers import CONSOLIDATED, independent
 from privacy_labels.contract.policy_labels import Practice
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import Place, Scheme
+
+EXACT = "exact"  # the mapping kind of a hub practice's own values
 
 SPLIT_SEED = "privacy-labels-splits-v1"
 # Cumulative bounds, in order: the first split whose bound exceeds u.
@@ -47,18 +57,6 @@ def split_of(policy_id: str) -> str:
         if u < bound:
             return split
     return SPLITS[-1]  # u is below 1, but float sums of ratios may fall short of it
-
-
-def count_column(category_id: str) -> str:
-    return f"n_{category_id}"
-
-
-def share_column(category_id: str) -> str:
-    return f"share_{category_id}"
-
-
-def label_column(category_id: str) -> str:
-    return f"has_{category_id}"
 
 
 def labelling_layer(annotators: list[str], requested: str | None = None) -> str | None:
@@ -79,10 +77,6 @@ def share(n_labeled: int, n_annotators: int) -> float | None:
     return n_labeled / n_annotators if n_annotators else None
 
 
-def majority_column(category_id: str) -> str:
-    return f"is_majority_{category_id}"
-
-
 def is_majority(n_labeled: int, n_annotators: int) -> bool:
     """More than half of the annotators: 2 of 3, 1 of 1, 3 of 4."""
     return 2 * n_labeled > n_annotators
@@ -93,38 +87,78 @@ def segment_label_rows(
     segments: list[dict],
     practices: list[Practice],
     annotators: list[str],
+    scheme: Scheme,
     layer: str | None = None,
 ) -> list[dict]:
-    """The `segment_labels` rows of one policy, from its `segments` rows, its
-    practices, its annotators (every layer) and its labelling layer; none when it
-    has no annotators, whose every label would otherwise read as "not here".
+    """The `segment_labels` rows of one policy, from its `segments` rows, its practices
+    (written in `scheme`), its annotators (every layer) and its labelling layer; none when
+    it has no annotators, whose every label would otherwise read as "not here", or when
+    the scheme has no label set.
     """
-    if not annotators:
+    label_set = scheme.first_label_set
+    if not annotators or label_set is None:
         return []
     labeled: dict[tuple[int, str], set[str]] = {}
     for practice in practices:
-        key = (practice.segment_id, practice.category)
-        labeled.setdefault(key, set()).add(practice.annotator)
+        published = {**scheme.defaults(practice.category), **practice.values}
+        for label in scheme.labels(label_set, practice.category, published):
+            labeled.setdefault((practice.segment_id, label), set()).add(practice.annotator)
     voters = set(independent(annotators))
     n_annotators = len(voters)
     rows = []
     for segment in segments:
         segment_id = segment["segment_id"]
-        row = {
-            "policy_id": policy_id,
-            "segment_id": segment_id,
-            "n_annotators": n_annotators,
-            "layer": layer,
-            "text": segment["text"],
-        }
-        for category_id in taxonomy().category_ids:
-            given = labeled.get((segment_id, category_id), set())
+        for label in scheme.label_sets[label_set]:
+            given = labeled.get((segment_id, label.id), set())
             n = len(given & voters)
-            row[count_column(category_id)] = n
-            row[share_column(category_id)] = share(n, n_annotators)
-            row[majority_column(category_id)] = is_majority(n, n_annotators)
-            row[label_column(category_id)] = (
-                is_majority(n, n_annotators) if layer is None else layer in given
+            rows.append(
+                {
+                    "policy_id": policy_id,
+                    "segment_id": segment_id,
+                    "scheme": scheme.id,
+                    "label_set": label_set,
+                    "label": label.id,
+                    "n_annotators": n_annotators,
+                    "layer": layer,
+                    "n_labeled": n,
+                    "share_labeled": share(n, n_annotators),
+                    "is_majority": is_majority(n, n_annotators),
+                    "has_label": is_majority(n, n_annotators) if layer is None else layer in given,
+                }
             )
-        rows.append(row)
     return rows
+
+
+def mapped_value_rows(
+    policy_id: str, practice_id: str, category: str, values: dict[str, str], scheme: Scheme
+) -> list[dict]:
+    """The `mapped_values` rows of one practice: each of its published values (`values`,
+    defaults filled in) as the hub values it stands for, with the kind of its mapping; a
+    value without a counterpart, or a practice whose category has none, gives no row."""
+    if scheme.mapping is None:  # the hub itself
+        target = category
+        mapped = [(a, v, EXACT) for a, v in values.items()]
+    else:
+        target, _ = scheme.map_practice(category, {})
+        mapped = []
+        for attribute, value in values.items():
+            row = scheme.mapping.row(Place(category, attribute, value))
+            targets = row.targets if row else ()
+            mapped += [(t.attribute, t.value, row.kind) for t in targets if t.value is not None]
+    if target is None:
+        return []
+    rows = {}
+    for attribute, value, kind in mapped:
+        rows.setdefault(
+            (attribute, value),
+            {
+                "practice_id": practice_id,
+                "policy_id": policy_id,
+                "scheme": scheme.id,
+                "category": target,
+                "attribute": attribute,
+                "value": value,
+                "mapping_kind": kind,
+            },
+        )
+    return list(rows.values())

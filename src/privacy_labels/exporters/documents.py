@@ -6,7 +6,7 @@
 The tables keep everything an annotation document says, and mark the defaults they
 add (`is_annotated` false), which the documents leave out again; only its order is not
 kept: practices come back sorted by practice_id, and a practice's attributes in
-the order of the table's rows (the taxonomy's attribute order, which differs from
+the order of the table's rows (its scheme's attribute order, which differs from
 a category's own order for a few categories). The round-trip tests
 (tests/property) hold build and this function to that.
 """
@@ -41,6 +41,7 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
             schema_version=row["schema_version"],
             policy_id=row["policy_id"],
             annotator=row["annotator"],
+            scheme={"id": row["scheme"], "version": row["scheme_version"]},
             text_sha256=text_sha256[row["policy_id"]],
             annotated_date=row["annotated_date"],
             method=row["method"],

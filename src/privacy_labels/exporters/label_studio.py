@@ -4,6 +4,14 @@
     privacy-labels export label-studio --out DIR          # config.xml + tasks.json
     privacy-labels import label-studio EXPORT.json --out DIR
 
+One Label Studio project per label scheme and language: the configuration offers the
+scheme's labels with their names in the policies' language (English where the scheme
+has none), and each task names its scheme (`data.scheme`), which the import writes into
+the documents. A policy's scheme is that of its annotation documents; a policy not
+annotated yet is offered in the scheme `--scheme` names (the hub, opp115, by default).
+A corpus of one scheme and language gets `config.xml` and `tasks.json`; a corpus of
+several, a folder of both per pair, `<scheme_id>-<language>/`.
+
 How a practice looks in Label Studio. Each evidence span is a text region
 labeled with the practice's category. On the region, per-region choices give
 the values of the attributes that span is evidence for (one control per
@@ -31,11 +39,12 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from privacy_labels._files import claim_output, dump_json, owned_output
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import ENGLISH, Scheme, in_language
 from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
     NO_SPAN,
     PRACTICE_ID,
+    SCHEME,
     SOURCE_ID,
     TEXT,
     Offsets,
@@ -44,6 +53,7 @@ from privacy_labels.exporters.label_studio_interface import (
 from privacy_labels.exporters.preannotate import add_model_predictions
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.problems import InvalidInputs
+from privacy_labels.raw.schemes import corpus_schemes
 from privacy_labels.raw.validate import Validator
 
 CONFIG, TASKS = "config.xml", "tasks.json"
@@ -52,16 +62,20 @@ CONFIG, TASKS = "config.xml", "tasks.json"
 # -- Export ----------------------------------------------------------------------------
 
 
-def labeling_config() -> str:
-    """The Label Studio labeling configuration, generated from the taxonomy."""
-    tax = taxonomy()
+def _hint(item, language: str) -> str:
+    return f"{in_language(item.names, language)}: {in_language(item.descriptions, language)}"
+
+
+def labeling_config(scheme: Scheme, language: str = ENGLISH) -> str:
+    """The Label Studio labeling configuration of `scheme`, names in `language`."""
+    tax = scheme
     lines = [
         "<View>",
         '  <Header value="$policy_id"/>',
         f'  <Labels name="{CATEGORY}" toName="{TEXT}" choice="single" showInline="true">',
     ]
     lines += [
-        f"    <Label value={quoteattr(c.id)} hint={quoteattr(f'{c.name}: {c.description}')}/>"
+        f"    <Label value={quoteattr(c.id)} hint={quoteattr(_hint(c, language))}/>"
         for c in tax.categories
     ]
     lines += [
@@ -87,13 +101,14 @@ def labeling_config() -> str:
         )
         for attribute in category.attributes:
             need = "required" if attribute.is_required else "optional"
+            name = in_language(attribute.names, language)
             lines += [
-                f'    <Header value={quoteattr(f"{attribute.name} ({need})")} size="6"/>',
+                f'    <Header value={quoteattr(f"{name} ({need})")} size="6"/>',
                 f"    <Choices name={quoteattr(slot_control(category.id, attribute.id))} "
                 f'toName="{TEXT}" perRegion="true" choice="single" showInline="true">',
             ]
             lines += [
-                f"      <Choice value={quoteattr(v.id)} hint={quoteattr(f'{v.name}: {v.description}')}/>"
+                f"      <Choice value={quoteattr(v.id)} hint={quoteattr(_hint(v, language))}/>"
                 for v in attribute.values
             ]
             lines.append("    </Choices>")
@@ -148,8 +163,11 @@ def _region_results(practice: dict, offsets: Offsets, segment: dict, n_before: i
     return results
 
 
-def task(corpus: RawCorpus, policy_id: str, *, with_predictions: bool = True) -> dict:
-    """One Label Studio task: the policy text, and its annotation documents as predictions."""
+def task(
+    corpus: RawCorpus, policy_id: str, scheme: Scheme, *, with_predictions: bool = True
+) -> dict:
+    """One Label Studio task in `scheme`: the policy text, and its annotation documents as
+    predictions."""
     text = corpus.text_path(policy_id).read_text(encoding="utf-8")
     sidecar = json.loads(corpus.sidecar_path(policy_id).read_text(encoding="utf-8"))
     offsets = Offsets(text)
@@ -162,7 +180,13 @@ def task(corpus: RawCorpus, policy_id: str, *, with_predictions: bool = True) ->
             n_regions = len({r["id"] for r in results})
             results += _region_results(practice, offsets, segment, n_regions)
         predictions.append({"model_version": doc["annotator"], "result": results})
-    data = {TEXT: text, "policy_id": policy_id, "text_sha256": sidecar["text_sha256"]}
+    data = {
+        TEXT: text,
+        "policy_id": policy_id,
+        "text_sha256": sidecar["text_sha256"],
+        SCHEME: scheme.ref,
+        "language": sidecar["language"],
+    }
     return {"data": data, "predictions": predictions}
 
 
@@ -172,13 +196,29 @@ class ExportSummary:
     n_tasks: int
     n_predictions: int
     n_suggestions: int = 0  # regions suggested by a model's predictions file
+    projects: tuple[str, ...] = ()  # the folders of the projects, when several (else "")
+
+
+def _scheme_of(corpus: RawCorpus, policy_id: str, schemes, default: Scheme) -> Scheme:
+    """A policy's scheme: its documents' (one, as validate checks), else `default`."""
+    for path in corpus.annotation_paths(policy_id):
+        ref = json.loads(path.read_text(encoding="utf-8"))[SCHEME]
+        return schemes[ref["id"]]
+    return default
 
 
 def export_label_studio(
-    raw: Path, out: Path, *, with_predictions: bool = True, predictions: Path | None = None
+    raw: Path,
+    out: Path,
+    *,
+    with_predictions: bool = True,
+    predictions: Path | None = None,
+    scheme: str | None = None,
 ) -> ExportSummary:
-    """Write `config.xml` and `tasks.json` for the raw corpus to `out`, replaced when complete;
-    with `predictions` (a predictions file), its labels as pre-annotations (see preannotate).
+    """Write `config.xml` and `tasks.json` for the raw corpus to `out` (a folder of both per
+    scheme and language when it has several), replaced when complete; a policy not
+    annotated yet in `scheme` (by default the hub); with `predictions` (a predictions
+    file), its labels as pre-annotations (see preannotate).
 
     Raises InvalidInputs, writing nothing, when the corpus or predictions do not validate."""
     inputs = {"raw corpus": raw}
@@ -189,16 +229,33 @@ def export_label_studio(
     problems = Validator(default_raw=raw).validate_corpus(corpus)
     if problems:
         raise InvalidInputs(problems)
-    tasks = [task(corpus, p, with_predictions=with_predictions) for p in corpus.policy_ids()]
-    n_documents = sum(len(t["predictions"]) for t in tasks)
+    schemes, _ = corpus_schemes(corpus)
+    default = schemes.hub if scheme is None else schemes[scheme]
+    sidecars = {
+        p: json.loads(corpus.sidecar_path(p).read_text(encoding="utf-8"))
+        for p in corpus.policy_ids()
+    }
+    projects: dict[tuple[str, str], tuple[Scheme, list[dict]]] = {}
+    for policy_id in corpus.policy_ids():
+        s = _scheme_of(corpus, policy_id, schemes, default)
+        language = sidecars[policy_id]["language"]
+        t = task(corpus, policy_id, s, with_predictions=with_predictions)
+        projects.setdefault((s.id, language), (s, []))[1].append(t)
+    tasks = [t for _, project_tasks in projects.values() for t in project_tasks]
     n_suggestions = 0
     if predictions is not None:
-        sidecars = {
-            p: json.loads(corpus.sidecar_path(p).read_text(encoding="utf-8"))
-            for p in corpus.policy_ids()
-        }
-        n_suggestions = add_model_predictions(tasks, predictions, sidecars)
+        n_suggestions = add_model_predictions(tasks, predictions, sidecars, schemes)
+    folders = {key: "" if len(projects) == 1 else f"{key[0]}-{key[1]}" for key in projects}
     with owned_output(out, "export label-studio", inputs) as staging:
-        (staging / CONFIG).write_text(labeling_config(), encoding="utf-8")
-        (staging / TASKS).write_text(dump_json(tasks), encoding="utf-8")
-    return ExportSummary(out, len(tasks), n_documents, n_suggestions)
+        for (scheme_id, language), (s, project_tasks) in sorted(projects.items()):
+            folder = staging / folders[scheme_id, language]
+            folder.mkdir(exist_ok=True)
+            (folder / CONFIG).write_text(labeling_config(s, language), encoding="utf-8")
+            (folder / TASKS).write_text(dump_json(project_tasks), encoding="utf-8")
+    return ExportSummary(
+        out,
+        len(tasks),
+        sum(len(t["predictions"]) for t in tasks),
+        n_suggestions,
+        tuple(sorted(f for f in folders.values() if f)),
+    )

@@ -7,6 +7,7 @@ offsets between Label Studio's text and the policy text (see exporters/label_stu
 from __future__ import annotations
 
 TEXT = "text"  # the Text tag's name, and the task data field holding the policy text
+SCHEME = "scheme"  # the task data field naming the scheme its labels are in: {id, version}
 CATEGORY = "category"
 PRACTICE_ID = "practice_id"
 SOURCE_ID = "source_id"

@@ -3,8 +3,10 @@
     privacy-labels export label-studio --out DIR --predictions PREDICTIONS.json
 
 Each predicted label of a segment becomes a region over the whole segment,
-labeled with its category and carrying the model's score; a type of Other (the
-12-label set) is a region of Other with that type chosen. Everything else (the
+labeled with the label's category and carrying the model's score, with the value
+the label names chosen for each attribute it names (a type of Other, opp115's
+12-label set, is a region of Other with that type chosen). The predictions'
+scheme must be the tasks'. Everything else (the
 attributes, the exact evidence spans) is left to the annotator, so an accepted
 suggestion does not validate until the annotator completes it: importing the
 finished export goes through validation as usual.
@@ -14,8 +16,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_labels.exporters.label_studio_interface import CATEGORY, TEXT, Offsets, slot_control
-from privacy_labels.outputs.predictions import OTHER, OTHER_TYPE, OTHER_TYPES_12, Predictions
+from privacy_labels.contract.scheme_set import SchemeSet
+from privacy_labels.exporters.label_studio_interface import (
+    CATEGORY,
+    SCHEME,
+    TEXT,
+    Offsets,
+    slot_control,
+)
+from privacy_labels.outputs.predictions import Predictions, label_set_of
 from privacy_labels.raw.problems import InvalidInputs, Problem
 
 # Label Studio keeps a prediction's model_version as a short text.
@@ -55,6 +64,9 @@ def model_prediction(
 ) -> dict | None:
     """The Label Studio prediction of one task, or None when the model labeled none of it."""
     offsets = Offsets(text)
+    labels_by_id = {
+        label.id: label for label in label_set_of(predictions.scheme, predictions.label_set)[1]
+    }
     results, scores = [], []
     for (predicted_policy, segment_id), labels in sorted(predictions.segments.items()):
         if predicted_policy != policy_id:
@@ -64,9 +76,9 @@ def model_prediction(
             "start": offsets.theirs(segment["start"]),
             "end": offsets.theirs(segment["end"]),
         }
-        for label, score in labels.items():
+        for label_id, score in labels.items():
             region_id = f"m{len(scores)}"
-            category = OTHER if label in OTHER_TYPES_12 else label
+            label = labels_by_id[label_id]
             value = {**region, "text": text[segment["start"] : segment["end"]]}
             results.append(
                 {
@@ -75,19 +87,20 @@ def model_prediction(
                     "to_name": TEXT,
                     "type": "labels",
                     "score": score,
-                    "value": {**value, "labels": [category]},
+                    "value": {**value, "labels": [label.category]},
                 }
             )
-            if label in OTHER_TYPES_12:
-                results.append(
-                    {
-                        "id": region_id,
-                        "from_name": slot_control(OTHER, OTHER_TYPE),
-                        "to_name": TEXT,
-                        "type": "choices",
-                        "value": {**region, "choices": [label]},
-                    }
-                )
+            for attribute, allowed in label.attributes.items():
+                if len(allowed) == 1:  # the value the label names; else the annotator's choice
+                    results.append(
+                        {
+                            "id": region_id,
+                            "from_name": slot_control(label.category, attribute),
+                            "to_name": TEXT,
+                            "type": "choices",
+                            "value": {**region, "choices": list(allowed)},
+                        }
+                    )
             scores.append(score)
     if not results:
         return None
@@ -98,14 +111,27 @@ def model_prediction(
     }
 
 
-def add_model_predictions(tasks: list[dict], predictions_path: Path, sidecars: dict) -> int:
-    """Add the model's suggestions to the tasks; the number of suggested regions.
-
-    Raises InvalidInputs when the file is invalid or about other texts."""
+def add_model_predictions(
+    tasks: list[dict], predictions_path: Path, sidecars: dict, schemes: SchemeSet
+) -> int:
+    """Add the model's suggestions to the tasks of its scheme; the number of suggested
+    regions. Raises InvalidInputs when the file is invalid or about other texts."""
     from privacy_labels.outputs.predictions import read_predictions
 
-    predictions = read_predictions(predictions_path)
+    predictions = read_predictions(predictions_path, schemes)
     problems = problems_against_corpus(predictions, sidecars)
+    predicted = {policy_id for policy_id, _ in predictions.segments}
+    problems += [
+        Problem(
+            predictions.file,
+            "$.scheme",
+            f"the predictions are in scheme {predictions.scheme}, the task of "
+            f"{task['data']['policy_id']} in {task['data'][SCHEME]['id']}",
+            "predict with a model of the policy's scheme",
+        )
+        for task in tasks
+        if task["data"]["policy_id"] in predicted and task["data"][SCHEME] != predictions.scheme.ref
+    ]
     if problems:
         raise InvalidInputs(problems)
     n_regions = 0

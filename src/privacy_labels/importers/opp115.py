@@ -14,8 +14,9 @@ The source is the corpus root (`annotations/`, `consolidation/`,
   (or one per policy for a consolidated layer, annotator `consolidated-<threshold>`);
   `practice_id` is `<policy_id>-<annotator>-<NNN>`, numbered in the CSV's order, and
   `source_id` OPP-115's annotation id.
-- **Labels.** Display names map to the taxonomy's ids within their slot,
-  whatever their case (`User Profile` and `User profile` are one value). An
+- **Labels.** The documents are in the `opp115` scheme. Display names map to
+  its ids within their slot by the names the scheme records the corpus writing
+  (`source_names`), whatever their case (`User Profile` and `User profile` are one value). An
   optional attribute left `not-selected` gets no value; every other value is kept.
   A required attribute missing from a practice (none is in the five-policy
   sample) is set to `unspecified` and counted in the summary.
@@ -48,7 +49,8 @@ from tqdm import tqdm
 import privacy_labels
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels._parallel import map_in_order
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.importers.opp115_source import (
     NO_SPAN_TEXTS,
     Labels,
@@ -109,6 +111,8 @@ NORMALISATION = (
 )
 # The guidelines OPP-115's annotators followed: its scheme and instructions of 2016.
 GUIDELINES = "opp115-2016"
+# The label scheme OPP-115's annotations are written in (schema/schemes/opp115/).
+SCHEME = "opp115"
 # OPP-115's own segments are kept: its annotations point into them.
 SEGMENTATION = {
     "rule": "opp115",
@@ -198,7 +202,7 @@ def import_opp115(
     """Write OPP-115 at `root` as a raw corpus in `out`; raises SourceError.
 
     `out` is replaced only when the whole corpus is written. Labels come from the
-    taxonomy and spans are checked against the text here; `build` validates the
+    opp115 scheme and spans are checked against the text here; `build` validates the
     rest (ids, layout, schema) before it writes anything. Policies are converted
     in `workers` processes; this process writes their files in order, so the
     bytes are the same whatever the number of workers.
@@ -253,7 +257,7 @@ def _source_tables(root: Path, run: tuple[int, int]) -> tuple[dict, set, Labels]
     """The policy metadata, errata and labels, read once per process and run (`run` is
     the importing process and its count of imports): shared by the policies of this
     run, read again by the next, which may see edited files."""
-    return read_policy_metadata(root), read_errata(root), Labels()
+    return read_policy_metadata(root), read_errata(root), Labels(scheme(SCHEME))
 
 
 def _convert_policy(
@@ -340,6 +344,7 @@ def _convert_policy(
         document = annotation_document(
             policy_id=policy_id,
             annotator=annotator,
+            scheme=scheme(SCHEME).ref,
             text_sha256=text_sha256,
             # The CSVs carry no annotation dates; the practices were final at the release.
             annotated_date=RELEASE_DATE,
@@ -401,7 +406,7 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
     if category is None:
         raise SourceError(
             f"{_where(row)}: unknown category {row.category!r}; OPP-115 v1.0 has: "
-            + ", ".join(c.name for c in taxonomy().categories)
+            + ", ".join(c.name for c in scheme(SCHEME).categories)
         )
     if not _ALPHANUMERIC.fullmatch(row.annotation_id):
         raise SourceError(f"{_where(row)}: annotation id {row.annotation_id!r} is not alphanumeric")

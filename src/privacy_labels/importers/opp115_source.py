@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from privacy_labels.contract.schema import Attribute, Category, taxonomy
+from privacy_labels.contract.schemes import Attribute, Category, Scheme
 from privacy_labels.errors import PrivacyLabelsError
 
 # selectedText placeholders the annotation tool wrote for values without a span.
@@ -140,7 +140,7 @@ def anchor_span(segment: SegmentText, selected_text: str, html_start: int, html_
 
 
 # ---------------------------------------------------------------------------
-# Labels: OPP-115 display names to taxonomy ids.
+# Labels: OPP-115 display names to the scheme's ids.
 
 
 @functools.lru_cache(maxsize=4096)
@@ -150,17 +150,24 @@ def _name_key(name: str) -> str:
 
 
 class Labels:
-    """Finds categories, attributes and values by display name, ignoring case and punctuation."""
+    """Finds a scheme's categories, attributes and values by the names the source corpus
+    writes (the scheme's `source_names`), ignoring case and punctuation."""
 
-    def __init__(self) -> None:
-        categories = taxonomy().categories
-        self._categories = {_name_key(c.name): c for c in categories}
-        self._attributes = {(c.id, _name_key(a.name)): a for c in categories for a in c.attributes}
+    def __init__(self, scheme: Scheme) -> None:
+        categories = scheme.categories
+        self._categories = {_name_key(n): c for c in categories for n in c.source_names}
+        self._attributes = {
+            (c.id, _name_key(n)): a
+            for c in categories
+            for a in c.attributes
+            for n in a.source_names
+        }
         self._values = {
-            (c.id, a.id, _name_key(v.name)): v.id
+            (c.id, a.id, _name_key(n)): v.id
             for c in categories
             for a in c.attributes
             for v in a.values
+            for n in v.source_names
         }
 
         # Answers by the name as written: a corpus spells each name a few ways, each of

@@ -5,9 +5,12 @@
 The layers compared are the policies' annotators, the `consolidated` layer
 excepted (it is made from the others). With `--layers`, the policies that have
 every one of them; otherwise the policies with n annotators, by default the
-most common n (ties to the larger). Items are the segments of those policies;
-an annotator says yes to (segment, category) when it labeled at least one
-practice of that category in the segment.
+most common n (ties to the larger). Only the policies of one scheme are
+compared (`--scheme`, needed when the tables hold several), over the labels of
+its first label set (OPP-115: its 10 categories; APP-350: its 58 practices):
+items are the segments of those policies, and an annotator says yes to
+(segment, label) when a practice of its in the segment has the label (for a
+set of categories, a practice of that category).
 
 **Kappa, per category, segment level.** With two layers named the same in
 every policy (a fixed pair a, b), Cohen's kappa; otherwise Fleiss' kappa.
@@ -29,7 +32,7 @@ With more than two layers, the F1 pools every pair of a policy's layers:
 2 Σ |A∩B| / Σ (|A| + |B|). `score` counts the same way (`outputs.metrics`).
 
 **Attribute-value agreement on matched practices.** For each label (segment,
-category) that both layers of a pair give, their practices are matched by
+label) that both layers of a pair give, their practices are matched by
 attribute overlap (`privacy_labels.contract.layers`: min(m, n) pairs maximising the
 equal slots); over the matched pairs, agreement = equal slots / compared
 slots, where a pair's compared slots are the attributes of the category. Values
@@ -50,17 +53,17 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, by_label, match
+from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, match
 from privacy_labels.contract.layers import compare as compare_slots
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import Scheme
 from privacy_labels.contract.views import is_majority
-from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.metrics import Counts, compare, figure, ratio
-from privacy_labels.store import read_rows, require
-
-
-class AgreementError(PrivacyLabelsError):
-    """Agreement cannot be computed; the message says why."""
+from privacy_labels.outputs.policy_layers import (
+    AgreementError,
+    PolicyLayers,
+    compared_scheme,
+    read_layers,
+)
 
 
 def fleiss_kappa(yes_votes: Sequence[int], n_raters: int) -> float | None:
@@ -164,7 +167,7 @@ class _PairTally:
 
 @dataclass(frozen=True)
 class CategoryAgreement:
-    category: str
+    category: str  # a label of the scheme's first label set (OPP-115's: a category)
     kappa: float | None
     n_at_least_one: int  # segments labeled by at least one annotator
     n_majority: int  # ... by more than half of them
@@ -213,6 +216,8 @@ class PolicyAgreement:
 
 @dataclass(frozen=True)
 class Agreement:
+    scheme: str  # the scheme of the policies compared
+    label_set: str  # its label set whose labels are compared
     statistic: str  # "cohen" or "fleiss"
     n_annotators: int
     layers: list[str] | None  # the fixed layers, when every policy has the same ones
@@ -234,60 +239,28 @@ class Agreement:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class PolicyLayers:
-    """One policy's layers: annotator -> practices, and its number of segments."""
-
-    policy_id: str
-    n_segments: int
-    layers: dict[str, list[LayerPractice]]
-
-
-def read_layers(folder: Path) -> dict[str, PolicyLayers]:
-    """Every policy's layers from the tables of a build."""
-    folder = Path(folder)
-    require(folder, ["annotations", "segments", "practices", "attribute_values"])
-    n_segments: dict[str, int] = {}
-    for row in read_rows(folder, "segments", columns=["policy_id"]):
-        n_segments[row["policy_id"]] = n_segments.get(row["policy_id"], 0) + 1
-    layers: dict[str, dict[str, list[LayerPractice]]] = {}
-    for row in read_rows(folder, "annotations", columns=["policy_id", "annotator"]):
-        layers.setdefault(row["policy_id"], {})[row["annotator"]] = []
-    values: dict[str, dict[str, str]] = {}
-    columns = ["practice_id", "attribute", "value"]
-    for row in read_rows(folder, "attribute_values", columns=columns):
-        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
-    columns = ["practice_id", "policy_id", "segment_id", "annotator", "category"]
-    for row in read_rows(folder, "practices", columns=columns):
-        layers[row["policy_id"]][row["annotator"]].append(
-            LayerPractice(
-                row["practice_id"],
-                row["segment_id"],
-                row["category"],
-                values.get(row["practice_id"], {}),
-            )
-        )
-    return {
-        policy_id: PolicyLayers(policy_id, n_segments.get(policy_id, 0), policy_layers)
-        for policy_id, policy_layers in sorted(layers.items())
-    }
-
-
 def agreement(
-    folder: Path, n_annotators: int | None = None, layers: Sequence[str] | None = None
+    folder: Path,
+    n_annotators: int | None = None,
+    layers: Sequence[str] | None = None,
+    scheme: str | None = None,
 ) -> Agreement:
     """Agreement over the policies of the build in `folder`: see the module docstring."""
-    return agreement_of(read_layers(folder), n_annotators, layers, where=str(folder))
+    return agreement_of(read_layers(folder), n_annotators, layers, scheme, where=str(folder))
 
 
 def agreement_of(
     corpus: dict[str, PolicyLayers],
     n_annotators: int | None = None,
     layers: Sequence[str] | None = None,
+    scheme: str | None = None,
     *,
     where: str = "the corpus",
 ) -> Agreement:
-    """Agreement over policies' layers (see `read_layers`)."""
+    """Agreement over policies' layers (see `read_layers`) of one scheme."""
+    s = compared_scheme(corpus, scheme, where)
+    n_all = len(corpus)
+    corpus = {pid: p for pid, p in corpus.items() if p.scheme == s}
     if layers is not None:
         layers = list(dict.fromkeys(layers))
         if len(layers) < 2:
@@ -323,7 +296,7 @@ def agreement_of(
     per_policy = []
     for policy_id, annotators in chosen.items():
         policy = corpus[policy_id]
-        tallies, policy_attributes = _policy_tallies(policy, annotators, pairs)
+        tallies, policy_attributes = _policy_tallies(policy, annotators, pairs, s)
         for category, tally in tallies.items():
             total.setdefault(category, _Tally())
             total[category] += tally
@@ -335,7 +308,7 @@ def agreement_of(
             PolicyAgreement(
                 policy_id,
                 list(annotators),
-                _figures(1, policy.n_segments, tallies, policy_attributes, statistic),
+                _figures(1, policy.n_segments, tallies, policy_attributes, statistic, s),
             )
         )
     corpus_figures = _figures(
@@ -344,26 +317,46 @@ def agreement_of(
         total,
         attributes,
         statistic,
+        s,
     )
     return Agreement(
+        scheme=s.id,
+        label_set=s.first_label_set,
         statistic=statistic,
         n_annotators=n,
         layers=list(fixed) if fixed is not None else None,
-        n_policies_left_out=len(corpus) - len(chosen),
-        pairs=[_pair(a, b, counts) for (a, b), counts in sorted(pairs.items())],
+        n_policies_left_out=n_all - len(chosen),
+        pairs=[_pair(a, b, counts, s) for (a, b), counts in sorted(pairs.items())],
         policies=per_policy,
         **{k: v for k, v in vars(corpus_figures).items()},
     )
+
+
+def _labels(s: Scheme) -> list[str]:
+    return [label.id for label in s.label_sets[s.first_label_set]]
+
+
+def _by_label(
+    practices: list[LayerPractice], s: Scheme
+) -> dict[tuple[int, str], list[LayerPractice]]:
+    """A layer's practices grouped by (segment, label of the scheme's first label set), each
+    group in practice_id order."""
+    grouped: dict[tuple[int, str], list[LayerPractice]] = {}
+    for practice in sorted(practices, key=lambda p: p.practice_id):
+        for label in s.labels(s.first_label_set, practice.category, practice.slot_values):
+            grouped.setdefault((practice.segment_id, label), []).append(practice)
+    return grouped
 
 
 def _policy_tallies(
     policy: PolicyLayers,
     annotators: list[str],
     pairs: dict[tuple[str, str], _PairTally],
+    s: Scheme,
 ) -> tuple[dict[str, _Tally], dict[str, tuple[int, int]]]:
-    """Per category (and "" for all), the policy's tally; per attribute, (equal, compared)."""
-    category_ids = taxonomy().category_ids
-    grouped = {a: by_label(policy.layers[a]) for a in annotators}
+    """Per label (and "" for all), the policy's tally; per attribute, (equal, compared)."""
+    category_ids = _labels(s)
+    grouped = {a: _by_label(policy.layers[a], s) for a in annotators}
     tallies = {c: _Tally() for c in ["", *category_ids]}
     n = len(annotators)
     for segment_id in range(policy.n_segments):
@@ -414,10 +407,11 @@ def _figures(
     tallies: dict[str, _Tally],
     attributes: dict,
     statistic: str,
+    s: Scheme,
 ) -> Figures:
     every = tallies.get("", _Tally())
     categories = []
-    for category in taxonomy().category_ids:
+    for category in _labels(s):
         t = tallies.get(category, _Tally())
         categories.append(
             CategoryAgreement(
@@ -431,7 +425,7 @@ def _figures(
                 t.n_compared_slots,
             )
         )
-    order = taxonomy().attribute_ids
+    order = s.attribute_ids
     return Figures(
         n_policies=n_policies,
         n_segments=n_segments,
@@ -454,7 +448,7 @@ def _figures(
     )
 
 
-def _pair(reference: str, candidate: str, tally: _PairTally) -> PairAgreement:
+def _pair(reference: str, candidate: str, tally: _PairTally, s: Scheme) -> PairAgreement:
     every = tally.counts.get("", Counts())
     return PairAgreement(
         reference,
@@ -464,7 +458,7 @@ def _pair(reference: str, candidate: str, tally: _PairTally) -> PairAgreement:
         every.recall,
         every.f1,
         ratio(tally.n_equal_slots, tally.n_compared_slots),
-        {c: tally.counts.get(c, Counts()).scores() for c in taxonomy().category_ids},
+        {c: tally.counts.get(c, Counts()).scores() for c in _labels(s)},
     )
 
 
@@ -473,7 +467,8 @@ def table(result: Agreement) -> str:
     name = {"cohen": "Cohen's", "fleiss": "Fleiss'"}[result.statistic]
     layers = f" ({', '.join(result.layers)})" if result.layers else ""
     lines = [
-        f"{name} kappa per category, segment level: {result.n_policies} policies with "
+        f"{name} kappa per label of {result.scheme}'s {result.label_set}-label set, segment "
+        f"level: {result.n_policies} policies with "
         f"{result.n_annotators} annotators{layers}, {result.n_segments:,} segments"
         + (
             f" ({result.n_policies_left_out} policies with other annotators left out)"
@@ -481,8 +476,7 @@ def table(result: Agreement) -> str:
             else ""
         ),
         "",
-        f"{'category':<38} {'kappa':>6} {'≥1':>6} {'majority':>8} {'all':>6} {'F1':>6} "
-        f"{'attrs':>6}",
+        f"{'label':<38} {'kappa':>6} {'≥1':>6} {'majority':>8} {'all':>6} {'F1':>6} {'attrs':>6}",
     ]
     for c in result.categories:
         lines.append(

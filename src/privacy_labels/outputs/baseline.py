@@ -3,9 +3,12 @@
     privacy-labels baseline train --labeled DIR --out MODEL.npz [--labels 12] [--gold majority]
     privacy-labels baseline predict --model MODEL.npz --raw DIR --out PREDICTIONS.json
 
-`train` fits on the segments of the train split (the `splits` table) of the
-tables in DIR: their text from `segment_labels`, their labels by the gold rule
-of `score` (a majority of the policy's annotators, by default). `predict` labels
+`train` fits on the annotated segments of one scheme (`--scheme`, needed when the
+tables hold several) in the train split (the `splits` table) of the tables in DIR:
+their text from `segments`, their labels, of a label set of the scheme (`--labels`,
+by default its last), by the gold rule of `score` (a majority of the policy's
+annotators, by default). The model records its scheme and label set, which its
+predictions files name. `predict` labels
 every segment of a raw corpus, a label where its probability is at least 0.5,
 and writes a predictions file (`schema/predictions.schema.json`).
 
@@ -33,13 +36,21 @@ import numpy as np
 
 from privacy_labels import __version__
 from privacy_labels._files import write_text_atomic
+from privacy_labels.contract.versions import unnamed_scheme
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.predictions import (
     is_predictions_file,
     labels_of,
     predictions_document,
 )
-from privacy_labels.outputs.score import ScoreError, kept, read_splits, table_layer
+from privacy_labels.outputs.score import (
+    ScoreError,
+    default_label_set,
+    kept,
+    read_splits,
+    scored_scheme,
+    table_layer,
+)
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import read_policy_text_and_sidecar
 from privacy_labels.raw.problems import InvalidInputs, Problem
@@ -194,37 +205,47 @@ def load_model(path: Path) -> Model:
         model.coef.shape == (n_labels, n_terms)
         and model.idf.shape == (n_terms,)
         and model.intercept.shape == (n_labels,)
-        and model.settings.get("label_set") in ("10", "12")
-        and model.labels == labels_of(model.settings["label_set"])
+        and isinstance(model.settings.get("label_set"), str)
+        and all(isinstance(label, str) and label for label in model.labels)
     ):
         raise BaselineError(f"{path}: its arrays do not fit together; train the model again")
     return model
+
+
+def model_scheme(model: Model) -> dict[str, str]:
+    """The scheme a model's labels are in (`Scheme.ref`); a model from before models named
+    one was trained on the one scheme there was."""
+    return model.settings.get("scheme") or unnamed_scheme()
 
 
 def train(
     labeled: Path,
     out: Path,
     *,
-    label_set: str = "12",
+    scheme: str | None = None,
+    label_set: str | None = None,
     gold: str = "majority",
     seed: int = SEED,
 ) -> TrainSummary:
-    """Fit the baseline on the train split of the tables in `labeled`; write it to `out`."""
+    """Fit the baseline on the train split of the tables in `labeled`, on a label set of
+    `scheme` (see the module docstring); write it to `out`."""
     _sklearn()
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     _claim_file(out, _is_model_file, "model")
     splits = read_splits(labeled)
-    layer = table_layer(labeled, with_details=False)
+    s = scored_scheme(labeled, scheme)
+    label_set = label_set or default_label_set(s)
+    labels = labels_of(s, label_set)
+    layer = table_layer(labeled, with_details=False, scheme=s)
     rows = [
         row
-        for row in read_rows(labeled, "segment_labels", ["policy_id", "segment_id", "text"])
+        for row in read_rows(labeled, "segments", ["policy_id", "segment_id", "text"])
         if splits.get(row["policy_id"]) == "train" and row["policy_id"] in layer.n_annotators
     ]
     if not rows:
         raise BaselineError(f"{labeled}: no annotated segment in the train split to learn from")
-    labels = labels_of(label_set)
     targets = np.zeros((len(rows), len(labels)), dtype=np.int8)
     for i, row in enumerate(rows):
         segment = (row["policy_id"], row["segment_id"])
@@ -259,6 +280,7 @@ def train(
     terms = [term for term, _ in sorted(vectorizer.vocabulary_.items(), key=lambda t: t[1])]
     settings = {
         "format": MODEL_FORMAT,
+        "scheme": s.ref,
         "label_set": label_set,
         "gold": gold,
         "seed": seed,
@@ -280,7 +302,7 @@ def model_description(model: Model) -> str:
     s = model.settings
     return (
         f"privacy-labels baseline: TF-IDF (1-2-grams) and one-vs-rest logistic regression, "
-        f"{s['label_set']} labels, trained on {s['n_segments']:,} segments of {s['n_policies']:,} "
+        f"{model_scheme(model)['id']}'s {s['label_set']} labels, trained on {s['n_segments']:,} segments of {s['n_policies']:,} "
         f"policies (train split, gold {s['gold']}, training data sha256 "
         f"{s['training_sha256'][:16]}), seed {s['seed']}, scikit-learn {s['scikit_learn']}"
     )
@@ -341,7 +363,12 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
         ]
         segments.append((policy_id, segment_id, given))
     document = predictions_document(
-        model_description(model), model.settings["label_set"], threshold, policies, segments
+        model_description(model),
+        model_scheme(model),
+        model.settings["label_set"],
+        threshold,
+        policies,
+        segments,
     )
     write_text_atomic(out, document)
     return PredictSummary(

@@ -36,9 +36,14 @@ from pathlib import Path
 
 from privacy_labels.contract.layers import Label, LayerPractice, by_label, match
 from privacy_labels.contract.layers import compare as compare_slots
-from privacy_labels.contract.schema import taxonomy
-from privacy_labels.outputs.agreement import AgreementError, PolicyLayers, read_layers
+from privacy_labels.contract.schemes import Scheme
 from privacy_labels.outputs.metrics import Counts, compare, figure, ratio
+from privacy_labels.outputs.policy_layers import (
+    AgreementError,
+    PolicyLayers,
+    compared_scheme,
+    read_layers,
+)
 from privacy_labels.store import read_rows
 
 PERSON = "person"  # the annotator_kind of a reference layer
@@ -69,8 +74,9 @@ class Slots:
 
 @dataclass
 class Comparison:
-    """Counts of pairs of layers, added up pair by pair and policy by policy."""
+    """Counts of pairs of layers of one scheme, added up pair by pair and policy by policy."""
 
+    scheme: Scheme
     n_pairs: int = 0  # (pair, policy) compared
     labels: dict[str, Counts] = field(default_factory=dict)  # per category, and ALL
     slots: dict[str, Slots] = field(default_factory=dict)  # per category, and ALL
@@ -85,7 +91,7 @@ class Comparison:
     ) -> None:
         """Count one pair of a policy's layers (grouped by label, `by_label`)."""
         self.n_pairs += 1
-        for category in taxonomy().category_ids:
+        for category in self.scheme.category_ids:
             ours = {label for label in reference if label[1] == category}
             theirs = {label for label in candidate if label[1] == category}
             self._add_labels(category, compare(ours, theirs))
@@ -147,11 +153,11 @@ class Comparison:
                     "labels": labels(self.label_counts(c)),
                     "attribute_values": self.slot_counts(c).to_dict(),
                 }
-                for c in taxonomy().category_ids
+                for c in self.scheme.category_ids
             },
             "attributes": {
                 a: self.attributes[a].to_dict()
-                for a in taxonomy().attribute_ids
+                for a in self.scheme.attribute_ids
                 if a in self.attributes
             },
         }
@@ -241,8 +247,9 @@ def calibration_of(
             f"{where}: no policy has the layer {candidate!r}; "
             f"give one of: {', '.join(layers) or 'none (no annotations)'}"
         )
+    scheme = compared_scheme({p.policy_id: p for p in with_candidate}, None, where)
     policies, without = [], 0
-    among, versus = Comparison(), Comparison()
+    among, versus = Comparison(scheme), Comparison(scheme)
     for policy in with_candidate:
         references = sorted(
             a
@@ -253,7 +260,7 @@ def calibration_of(
             without += 1
             continue
         grouped = {a: by_label(policy.layers[a]) for a in [*references, candidate]}
-        policy_among, policy_versus = Comparison(), Comparison()
+        policy_among, policy_versus = Comparison(scheme), Comparison(scheme)
         for a, b in itertools.combinations(references, 2):
             policy_among.add_pair(grouped[a], grouped[b])
         for reference in references:
@@ -315,7 +322,7 @@ def table(result: Calibration) -> str:
         "",
         "F1 per category",
     ]
-    categories = taxonomy().category_ids
+    categories = among.scheme.category_ids
     lines += [
         row(f"  {c}", f1(among.label_counts(c)), f1(versus.label_counts(c))) for c in categories
     ]
@@ -330,7 +337,7 @@ def table(result: Calibration) -> str:
             slots(among.attributes.get(a, Slots())),
             slots(versus.attributes.get(a, Slots())),
         )
-        for a in taxonomy().attribute_ids
+        for a in among.scheme.attribute_ids
         if a in among.attributes or a in versus.attributes
     ]
     return "\n".join(lines)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from privacy_labels._files import OutputRefused, write_text_atomic
 from privacy_labels.contract.columns import Column
-from privacy_labels.contract.crosswalk import ATTRIBUTES, MATCHES, TARGETS, crosswalk
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.crosswalk import MATCHES, TARGETS, attributes, crosswalk, hub
+from privacy_labels.contract.scheme_set import package_schemes
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.outputs.scheme_docs import scheme_pages
 
@@ -23,13 +23,15 @@ def _cell(text: str) -> str:
 
 
 def render_taxonomy() -> str:
-    tax = taxonomy()
+    tax = hub()
     n_slots = len(tax.slots)
     lines = [
         GENERATED,
         "# Taxonomy reference",
         "",
-        f"Schema version {schema_version()}. The OPP-115 annotation scheme (Wilson et al., ACL 2016):",
+        f"Scheme `{tax.id}` {tax.version}, the hub every other scheme maps onto "
+        f"(schema/schemes/{tax.id}/; all schemes: [schemes/](schemes/README.md)). The OPP-115 "
+        "annotation scheme (Wilson et al., ACL 2016):",
         f"{len(tax.categories)} categories, {len(tax.attribute_ids)} attributes, "
         f"{n_slots} category–attribute slots, {sum(len(a.values) for _, a in tax.slots)} "
         "slot values. Ids are what the tables and annotation documents hold; names are "
@@ -74,8 +76,12 @@ def render_tables() -> str:
         "writes the Parquet of `practices` and `attribute_values` as datasets partitioned by "
         "category instead (`<table>/category=<category_id>/part-0.parquet`). Offsets are character "
         "offsets into the policy's full `text` (Python string indexing), end exclusive. "
-        "Label columns hold taxonomy ids (see [taxonomy.md](taxonomy.md)); `load()` returns "
-        "them as ordered categoricals over the full lists.",
+        "Label columns hold ids of the label schemes (see [schemes/](schemes/README.md)); "
+        "every row says its scheme, and the tables grow by rows, not columns, when a scheme "
+        "is added. A build holds a copy of the schemes its tables are written in "
+        "(`schemes/<scheme_id>/`, listed in `manifest.json`), and `load()` returns label "
+        "columns as ordered categoricals over their full lists, read from there: the hub "
+        "(opp115) first, then the others by id, each scheme's labels in its order.",
         "",
         "**Annotation layers.** Each annotation document is a layer, and the tables keep every "
         "one: `annotations`, `practices` and `attribute_values` have a row per layer's "
@@ -83,9 +89,10 @@ def render_tables() -> str:
         "there as data (e.g. the segment labels of one annotator: the distinct `policy_id`, "
         "`segment_id`, `category` of its practices). The `consolidated` layer, written by "
         "`privacy-labels adjudicate` from two layers and an adjudication log, is one of them. "
-        "The derived views count annotators without it: `segment_labels` gives per category "
-        "the number (`n_`) and share (`share_`) of annotators who labeled a segment and "
-        "whether a majority did (`is_majority_`). Their labels (`segment_labels.has_`, "
+        "The layers of one policy are in one scheme. The derived views count annotators "
+        "without the consolidated layer: `segment_labels` gives per label the number "
+        "(`n_labeled`) and share (`share_labeled`) of annotators who gave it in a segment and "
+        "whether a majority did (`is_majority`). Their labels (`segment_labels.has_label`, "
         "`policy_labels`) come from each policy's labelling layer, named in the column "
         "`layer`: the consolidated layer when the policy has one, or the layer given to "
         "`build --layer`; null means all annotators (the majority in `segment_labels`, every "
@@ -127,18 +134,22 @@ def _constraints(column: Column) -> str:
     """A column's constraints besides `required` (the nullable cell), in words."""
     words = {
         "unique": lambda _: "unique",
-        "enum": lambda _: f"one of the {column.labels} ids",
+        "enum": lambda _: (
+            f"one of the {column.labels.replace('_', ' ')} ids of the build's schemes"
+        ),
         "minimum": lambda v: f"≥ {v}",
         "maximum": lambda v: f"≤ {v}",
         "pattern": lambda v: _cell(f"matches `{v}`"),
     }
-    said = [words[k](v) for k, v in column.constraints().items() if k != "required"]
+    said = [
+        words[k](v) for k, v in column.constraints(package_schemes()).items() if k != "required"
+    ]
     return ", ".join(said) or "—"
 
 
 def render_crosswalk() -> str:
     cw = crosswalk()
-    tax = taxonomy()
+    tax = hub()
 
     def concepts(target: str, names: tuple[str, ...]) -> str:
         if target == "dpv":
@@ -150,7 +161,8 @@ def render_crosswalk() -> str:
         "# Crosswalk to the Apple privacy label and W3C DPV",
         "",
         f"Crosswalk version {cw.version}, from `schema/crosswalk.json`. For every value of "
-        f"{len(ATTRIBUTES)} attributes, the closest concepts of the "
+        f"{len(attributes())} attributes of the hub scheme `{tax.id}` {tax.version}, the "
+        "closest concepts of the "
         f"[{cw.target_names['apple']}]({cw.target_urls['apple']}) (data types and purposes) "
         f"and of the [{cw.target_names['dpv']}]({cw.target_urls['dpv']}) (prefixes "
         + ", ".join(f"`{p}:` = <{iri}>" for p, iri in cw.prefixes.items())
@@ -164,11 +176,11 @@ def render_crosswalk() -> str:
     for target in TARGETS:
         counts = [sum(m.target(target).match == match for m in cw.mappings) for match in MATCHES]
         lines.append(f"| {target} | " + " | ".join(str(n) for n in counts) + " |")
-    for attribute_id in ATTRIBUTES:
+    for attribute_id in attributes():
         names = {v.id: v.name for v in tax.values_of(attribute_id)}
         lines += [
             "",
-            f"## {tax.attribute_name(attribute_id)} (`{attribute_id}`)",
+            f"## {tax.display_name('attribute', attribute_id)} (`{attribute_id}`)",
             "",
             "| value id | name | Apple | Apple concepts | Apple note "
             "| DPV | DPV concepts | DPV note |",

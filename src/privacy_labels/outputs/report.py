@@ -3,22 +3,21 @@
     privacy-labels report [DIR] [--out reports/labels]
 
 `index.html` counts practices per category, attribute values per attribute and
-per value, with bar charts, and gives inter-annotator agreement when policies
-have several annotators. `policies/<policy_id>.html` is the policy's privacy
-label, a grid in the spirit of the privacy nutrition label (Kelley et al.,
-SOUPS 2009): rows are the types of information, columns what the first party
-uses them for and whom they are shared with. Every filled cell links to the
-evidence, highlighted in the policy text below. The pages are plain HTML with
+per value, scheme by scheme, with bar charts, and gives inter-annotator agreement
+when policies have several annotators. `policies/<policy_id>.html` is the
+policy's privacy label, a grid in the spirit of the privacy nutrition label
+(Kelley et al., SOUPS 2009): rows are the types of information, columns what the
+first party uses them for and whom they are shared with, in the hub's (OPP-115's)
+terms whatever the policy's scheme, named in the policy's language. Every filled
+cell links to the evidence, highlighted in the policy text below. The pages are plain HTML with
 inline SVG, one stylesheet and a few lines of script (to highlight the practice
 a link points to); they open from disk and need no server.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 from privacy_labels._files import claim_output, owned_output
@@ -26,23 +25,29 @@ from privacy_labels.contract.crosswalk import crosswalk
 from privacy_labels.contract.policy_labels import (
     NOT_ANNOTATED,
     Cell,
-    Practice,
-    Question,
-    cell_column,
-    evidence_column,
+    Stated,
     grid,
-    policy_label_row,
+    policy_label_rows,
     practices_from_rows,
     question,
+    stated,
 )
-from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.tables import table
+from privacy_labels.contract.scheme_set import SchemeSet, answers
+from privacy_labels.contract.schemes import ENGLISH, Question, Scheme, in_language
 from privacy_labels.contract.views import is_labelling
 from privacy_labels.outputs.agreement import Agreement, AgreementError, agreement
 from privacy_labels.outputs.metrics import figure
-from privacy_labels.store import UnreadableTables, read_as_written
+from privacy_labels.outputs.report_html import (
+    CSS,
+    SCRIPT,
+    STYLE,
+    bar_chart,
+    escape,
+    highlighted_text,
+    page,
+)
+from privacy_labels.store import UnreadableTables, read_as_written, schemes_of
 
-STYLE = "style.css"
 SYMBOLS = {"does": "●", "does_not": "✕", "mixed": "◐", "not_stated": "", NOT_ANNOTATED: "?"}
 STATUS_WORDS = {
     "does": "stated",
@@ -73,85 +78,28 @@ LISTED = (
     "do_not_track",
 )
 
-CSS = """
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 78rem; padding: 0 1rem; color: #111; }
-h1, h2, h3 { line-height: 1.2; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #bbb; padding: .2rem .4rem; }
-th { background: #f2f2f2; text-align: left; font-weight: 600; }
-.label { border: 3px solid #111; }
-.label th.group { text-align: center; background: #111; color: #fff; }
-.label thead th.answer { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: 500; font-size: 13px; white-space: nowrap; }
-.label td.cell { text-align: center; width: 1.6rem; font-size: 18px; }
-.label td.cell a { text-decoration: none; color: inherit; display: block; }
-.does { background: #1f5fa8; color: #fff; }
-.does_not { background: #f4c7c3; color: #7a1010; }
-.mixed { background: #b9d3ef; color: #0b2e55; }
-.not_stated { background: #fff; }
-.not_annotated { background: #fff; color: #999; }
-.na { background: #eee; color: #999; }
-.legend span { display: inline-block; min-width: 1.4rem; text-align: center; border: 1px solid #bbb; margin-right: .3rem; }
-.crosswalk { color: #555; font-size: 11px; font-weight: 400; }
-.policy-text { white-space: pre-wrap; border-top: 1px solid #ccc; padding-top: 1rem; }
-mark.evidence { background: #fff1a8; }
-a.anchor { scroll-margin-top: 4rem; }  /* keep the line above the evidence in view */
-mark.evidence.current { background: #ff9d00; outline: 2px solid #c25e00; }
-.answers li { margin: .15rem 0; }
-.status { display: inline-block; padding: 0 .35rem; border-radius: .2rem; font-size: 13px; }
-.bar { fill: #1f5fa8; }
-.bar-label { font-size: 12px; }
-.meter { display: inline-block; height: .7rem; background: #1f5fa8; vertical-align: middle; }
-"""
 
-# Highlights the marks of the practice named in the address (#practice-<id>), on load
-# and whenever a label cell is followed.
-SCRIPT = """
-function showPractice() {
-  const id = decodeURIComponent(location.hash.replace(/^#practice-/, ""));
-  for (const mark of document.querySelectorAll("mark.evidence")) {
-    mark.classList.toggle("current", mark.dataset.practices.split(" ").includes(id));
-  }
-}
-window.addEventListener("hashchange", showPractice);
-showPractice();
-"""
+@dataclass(frozen=True)
+class Label:
+    """A policy's privacy label as policy_labels holds it."""
+
+    n_annotators: int
+    layer: str | None
+    scheme: str | None  # the scheme its practices are written in
+    cells: dict[tuple[str, str], Cell]  # (question, answer) -> status and practices
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _page(title: str, body: str, depth: int = 0) -> str:
-    up = "../" * depth
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>{_e(title)}</title>\n<link rel="stylesheet" href="{up}{STYLE}">\n'
-        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
-
-
-def bar_chart(items: list[tuple[str, int]], title: str) -> str:
-    """A horizontal bar chart as inline SVG."""
-    row, label_width, bar_width = 20, 300, 420
-    top = max((n for _, n in items), default=0) or 1
-    height = row * len(items) + 10
-    bars = []
-    for i, (label, n) in enumerate(items):
-        y = 5 + i * row
-        width = bar_width * n / top
-        bars.append(
-            f'<text class="bar-label" x="{label_width - 6}" y="{y + 14}" text-anchor="end">{_e(label)}</text>'
-            f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{width:.1f}" height="{row - 6}">'
-            f"<title>{_e(label)}: {n:,}</title></rect>"
-            f'<text class="bar-label" x="{label_width + width + 4:.1f}" y="{y + 14}">{n:,}</text>'
+def _labels(rows: list[dict]) -> dict[str, Label]:
+    """policy_id -> its label, from policy_labels rows."""
+    found: dict[str, Label] = {}
+    for r in rows:
+        label = found.setdefault(
+            r["policy_id"], Label(r["n_annotators"], r["layer"], r["scheme"], {})
         )
-    return (
-        f'<svg role="img" aria-label="{_e(title)}" width="{label_width + bar_width + 60}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>'
-    )
-
-
-# -- Reading the tables ----------------------------------------------------------------
+        label.cells[r["question"], r["answer"]] = Cell(
+            r["status"], tuple((r["practice_ids"] or "").split())
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -161,7 +109,8 @@ class Tables:
     annotations: list[dict]
     practices: list[dict]
     values: list[dict]
-    labels: dict[str, dict]  # policy_id -> policy_labels row
+    labels: dict[str, Label]  # policy_id -> its privacy label
+    schemes: SchemeSet  # the build's
 
     @classmethod
     def read(cls, folder: Path) -> Tables:
@@ -179,15 +128,14 @@ class Tables:
             rows("annotations"),
             rows("practices"),
             rows("attribute_values"),
-            {r["policy_id"]: r for r in rows("policy_labels")},
+            _labels(rows("policy_labels")),
+            schemes_of(folder),
         )
         unlabeled = sorted({p["policy_id"] for p in tables.policies} - set(tables.labels))
-        columns = set(table("policy_labels").column_names) - set(frames["policy_labels"].columns)
-        if unlabeled or columns:
+        if unlabeled:
             raise UnreadableTables(
-                f"{folder / 'policy_labels.parquet'} does not match the other tables (no "
-                f"{'row for ' + ', '.join(unlabeled) if unlabeled else 'column ' + min(columns)}); "
-                "rebuild with `privacy-labels build`"
+                f"{folder / 'policy_labels.parquet'} does not match the other tables (no row "
+                f"for {', '.join(unlabeled)}); rebuild with `privacy-labels build`"
             )
         return tables
 
@@ -195,96 +143,114 @@ class Tables:
 # -- The corpus page -------------------------------------------------------------------
 
 
-def _is_annotated(label_row: dict) -> bool:
-    return label_row["n_annotators"] > 0 or label_row["layer"] is not None
+def _is_annotated(label: Label) -> bool:
+    return label.n_annotators > 0 or label.layer is not None
 
 
-def _labelling_layer_name(label_row: dict) -> str:
-    if not _is_annotated(label_row):
+def _labelling_layer_name(label: Label) -> str:
+    if not _is_annotated(label):
         return "not annotated"
-    return label_row["layer"] or "all annotators"
+    return label.layer or "all annotators"
 
 
-def index_page(tables: Tables, folder: Path) -> str:
+def _scheme_counts(s: Scheme, practices: list[dict], values: list[dict], heading: str) -> list:
+    """The counts of one scheme's practices: per category, per attribute, per value."""
+    categories = Counter(p["category"] for p in practices)
+    attributes = Counter(v["attribute"] for v in values)
+    # (attribute, value) → practices holding it: the tables hold the defaults too.
+    by_value = Counter((v["attribute"], v["value"]) for v in values)
+    parts = [
+        f"<h2>Practices per category{heading}</h2>",
+        bar_chart([(c.name, categories[c.id]) for c in s.categories], "practices per category"),
+        f"<h2>Attribute values per attribute{heading}</h2>",
+        bar_chart(
+            [(s.display_name("attribute", a), attributes[a]) for a in s.attribute_ids],
+            "attribute values per attribute",
+        ),
+        f"<h2>Values per attribute{heading}</h2>",
+    ]
+    for attribute_id in s.attribute_ids:
+        slot_values = {v.id: v.name for v in s.values_of(attribute_id)}
+        top = max((by_value[attribute_id, v] for v in slot_values), default=0) or 1
+        anchor = f"attribute-{attribute_id}" + ("" if s.is_hub else f"-{s.id}")
+        parts.append(
+            f'<h3 id="{anchor}">{escape(s.display_name("attribute", attribute_id))}</h3><table><tbody>'
+        )
+        for value_id, name in slot_values.items():
+            n = by_value[attribute_id, value_id]
+            parts.append(
+                f"<tr><td>{escape(name)}</td><td>{n:,}</td><td>"
+                f'<span class="meter" style="width:{12 * n / top:.2f}rem"></span></td></tr>'
+            )
+        parts.append("</tbody></table>")
+    return parts
+
+
+def indexpage(tables: Tables, folder: Path) -> str:
     """The corpus page. Its counts are of each policy's labelling layer (the layer its labels
     come from), so a policy annotated three times and consolidated counts once, not four times."""
-    tax = taxonomy()
-    layer_of = {pid: row["layer"] for pid, row in tables.labels.items()}
+    layer_of = {pid: label.layer for pid, label in tables.labels.items()}
     counted = [
         p for p in tables.practices if is_labelling(p["annotator"], layer_of[p["policy_id"]])
     ]
     counted_ids = {p["practice_id"] for p in counted}
     counted_values = [v for v in tables.values if v["practice_id"] in counted_ids]
-    categories = Counter(p["category"] for p in counted)
-    attributes = Counter(v["attribute"] for v in counted_values)
-    # (attribute, value) → practices holding it: the tables hold the defaults too.
-    values = Counter((v["attribute"], v["value"]) for v in counted_values)
     annotators = sorted({a["annotator"] for a in tables.annotations})
-    layers = Counter(_labelling_layer_name(row) for row in tables.labels.values())
+    layers = Counter(_labelling_layer_name(label) for label in tables.labels.values())
     parts = [
         "<h1>privacy-labels: the corpus</h1>",
         f"<p>{len(tables.policies):,} policies, {len(tables.practices):,} practices and "
         f"{len(tables.values):,} attribute values in all layers, by {len(annotators):,} "
-        f"annotator(s): {_e(', '.join(annotators))}.</p>",
+        f"annotator(s): {escape(', '.join(annotators))}.</p>",
         f"<p>Counted below: {len(counted):,} practices and {len(counted_values):,} attribute "
         "values, those of each policy's labelling layer, the layer its labels come from "
         "(the policy's <code>layer</code> in policy_labels): "
-        + _e(", ".join(f"{name} ({n:,})" for name, n in sorted(layers.items())))
+        + escape(", ".join(f"{name} ({n:,})" for name, n in sorted(layers.items())))
         + " policies. A policy without a labelling layer counts every annotator's practices.</p>",
         "<h2>Policies</h2>",
-        "<table><thead><tr><th>policy</th><th>organisation</th><th>practices</th>"
-        "<th>labelling layer</th><th>annotators</th></tr></thead><tbody>",
+        "<table><thead><tr><th>policy</th><th>organisation</th><th>language</th>"
+        "<th>scheme</th><th>practices</th><th>labelling layer</th><th>annotators</th></tr>"
+        "</thead><tbody>",
     ]
     per_policy = Counter(p["policy_id"] for p in counted)
     for policy in tables.policies:
         pid = policy["policy_id"]
+        label = tables.labels[pid]
         parts.append(
-            f'<tr><td><a href="policies/{_e(pid)}.html">{_e(pid)}</a></td>'
-            f"<td>{_e(policy['organisation'])}</td><td>{per_policy[pid]:,}</td>"
-            f"<td>{_e(_labelling_layer_name(tables.labels[pid]))}</td>"
-            f"<td>{tables.labels[pid]['n_annotators']}</td></tr>"
+            f'<tr><td><a href="policies/{escape(pid)}.html">{escape(pid)}</a></td>'
+            f"<td>{escape(policy['organisation'])}</td><td>{escape(policy['language'])}</td>"
+            f"<td>{escape(label.scheme or '')}</td><td>{per_policy[pid]:,}</td>"
+            f"<td>{escape(_labelling_layer_name(label))}</td><td>{label.n_annotators}</td></tr>"
         )
-    parts += [
-        "</tbody></table>",
-        "<h2>Practices per category</h2>",
-        bar_chart([(c.name, categories[c.id]) for c in tax.categories], "practices per category"),
-        "<h2>Attribute values per attribute</h2>",
-        bar_chart(
-            [(tax.attribute_name(a), attributes[a]) for a in tax.attribute_ids],
-            "attribute values per attribute",
-        ),
-        "<h2>Values per attribute</h2>",
-    ]
-    for attribute_id in tax.attribute_ids:
-        slot_values = {v.id: v.name for v in tax.values_of(attribute_id)}
-        top = max((values[attribute_id, v] for v in slot_values), default=0) or 1
-        parts.append(
-            f'<h3 id="attribute-{attribute_id}">{_e(tax.attribute_name(attribute_id))}</h3>'
-            "<table><tbody>"
+    parts.append("</tbody></table>")
+    held = [s for s in tables.schemes if any(p["scheme"] == s.id for p in counted)]
+    for s in held or [tables.schemes.hub]:
+        heading = f" ({escape(s.title)}, <code>{escape(s.id)}</code>)" if len(held) > 1 else ""
+        parts += _scheme_counts(
+            s,
+            [p for p in counted if p["scheme"] == s.id],
+            [v for v in counted_values if v["scheme"] == s.id],
+            heading,
         )
-        for value_id, name in slot_values.items():
-            n = values[attribute_id, value_id]
-            parts.append(
-                f"<tr><td>{_e(name)}</td><td>{n:,}</td><td>"
-                f'<span class="meter" style="width:{12 * n / top:.2f}rem"></span></td></tr>'
-            )
-        parts.append("</tbody></table>")
     parts.append(_agreement_section(folder, tables))
-    return _page("privacy-labels: the corpus", "\n".join(parts))
+    return page("privacy-labels: the corpus", "\n".join(parts))
 
 
 def _agreement_section(folder: Path, tables: Tables) -> str:
     try:
         result = agreement(folder)
     except AgreementError as error:
-        return f"<h2>Agreement</h2>\n<p>Not computed: {_e(error)}</p>"
-    names = {c.id: c.name for c in taxonomy().categories}
+        return f"<h2>Agreement</h2>\n<p>Not computed: {escape(error)}</p>"
+    s = tables.schemes[result.scheme]
+    names = {
+        label.id: in_language(label.names, ENGLISH) for label in s.label_sets[result.label_set]
+    }
 
     def number(value: float | None) -> str:
         return figure(value, undefined="")
 
     rows = "".join(
-        f"<tr><td>{_e(names[c.category])}</td><td>{number(c.kappa)}</td>"
+        f"<tr><td>{escape(names[c.category])}</td><td>{number(c.kappa)}</td>"
         f"<td>{c.n_at_least_one:,}</td><td>{c.n_majority:,}</td><td>{c.n_all:,}</td>"
         f"<td>{number(c.f1)}</td><td>{number(c.attribute_agreement)}</td></tr>"
         for c in result.categories
@@ -292,13 +258,14 @@ def _agreement_section(folder: Path, tables: Tables) -> str:
     statistic = {"cohen": "Cohen's", "fleiss": "Fleiss'"}[result.statistic]
     return (
         "<h2>Agreement</h2>\n"
-        f"<p>{statistic} kappa per category over {result.n_segments:,} segments of "
+        f"<p>{statistic} kappa per label of {escape(s.id)}'s {escape(result.label_set)}-label set over "
+        f"{result.n_segments:,} segments of "
         f"{result.n_policies:,} policies with {result.n_annotators} annotators each "
         "(the consolidated layer excepted); pairwise segment-level F1 "
         f"{figure(result.f1)}; attribute-value agreement on matched practices "
         f"{figure(result.attribute_agreement)}.</p>"
         f"{_left_out(result, tables)}"
-        "<table><thead><tr><th>category</th><th>kappa</th><th>≥ 1 annotator</th>"
+        "<table><thead><tr><th>label</th><th>kappa</th><th>≥ 1 annotator</th>"
         "<th>majority</th><th>all</th><th>F1</th><th>attribute agreement</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
@@ -312,9 +279,12 @@ def _left_out(result: Agreement, tables: Tables) -> str:
         pid = policy["policy_id"]
         if pid in compared:
             continue
-        n = tables.labels[pid]["n_annotators"]
-        if not _is_annotated(tables.labels[pid]):
+        label = tables.labels[pid]
+        n = label.n_annotators
+        if not _is_annotated(label):
             reasons.append(f"{pid} (not annotated)")
+        elif label.scheme != result.scheme:
+            reasons.append(f"{pid} (in scheme {label.scheme})")
         elif result.layers is not None:
             reasons.append(f"{pid} (lacks a layer of {', '.join(result.layers)})")
         else:
@@ -323,7 +293,7 @@ def _left_out(result: Agreement, tables: Tables) -> str:
             )
     if not reasons:
         return ""
-    return f"<p>Left out of these figures: {_e('; '.join(reasons))}.</p>"
+    return f"<p>Left out of these figures: {escape('; '.join(reasons))}.</p>"
 
 
 # -- The policy pages ------------------------------------------------------------------
@@ -333,13 +303,13 @@ def _cell_html(cell: Cell, what: str) -> str:
     """A label cell: its symbol, linking to the first supporting practice's evidence."""
     if cell.status in UNFILLED:
         return (
-            f'<td class="cell {cell.status}" title="{_e(what)}: {STATUS_WORDS[cell.status]}">'
+            f'<td class="cell {cell.status}" title="{escape(what)}: {STATUS_WORDS[cell.status]}">'
             f"{SYMBOLS[cell.status]}</td>"
         )
     title = f"{what}: {STATUS_WORDS[cell.status]} ({', '.join(cell.practice_ids)})"
     return (
-        f'<td class="cell {cell.status}"><a href="#practice-{_e(cell.practice_ids[0])}" '
-        f'title="{_e(title)}">{SYMBOLS[cell.status]}</a></td>'
+        f'<td class="cell {cell.status}"><a href="#practice-{escape(cell.practice_ids[0])}" '
+        f'title="{escape(title)}">{SYMBOLS[cell.status]}</a></td>'
     )
 
 
@@ -351,44 +321,46 @@ def _crosswalk(q: Question, value_id: str) -> str:
         if mapped.match != "none":
             sign = "≈ " if mapped.match == "approximate" else ""
             words.append(f"{name}: {sign}{', '.join(mapped.concepts)}")
-    return (
-        f'<br><span class="crosswalk" title="see docs/crosswalk.md">{_e(" · ".join(words))}</span>'
-    )
+    return f'<br><span class="crosswalk" title="see docs/crosswalk.md">{escape(" · ".join(words))}</span>'
 
 
-def label_grid(practices: list[Practice], label_row: dict) -> str:
-    """The nutrition-label grid: information types × (first-party uses, recipients)."""
-    rows = question(ROWS)
-    groups = [(question(r), question(c), title, first) for r, c, title, first in COLUMN_GROUPS]
+def label_grid(practices: list[Stated], label: Label, hub: Scheme, language: str) -> str:
+    """The nutrition-label grid: information types × (first-party uses, recipients), the
+    answers named in `language`."""
+    rows = question(hub, ROWS)
+    groups = [
+        (question(hub, r), question(hub, c), title, first) for r, c, title, first in COLUMN_GROUPS
+    ]
+
+    def name(value) -> str:
+        return in_language(value.names, language)
+
     head_groups = "".join(
-        f'<th class="group" colspan="{1 + len(c.values)}">{_e(title)}</th>'
+        f'<th class="group" colspan="{1 + len(answers(hub, c))}">{escape(title)}</th>'
         for _, c, title, _ in groups
     )
     head_answers = "".join(
-        f'<th class="answer">{_e(first)}</th>'
-        + "".join(f'<th class="answer">{_e(v.name)}</th>' for v in c.values)
+        f'<th class="answer">{escape(first)}</th>'
+        + "".join(f'<th class="answer">{escape(name(v))}</th>' for v in answers(hub, c))
         for _, c, _, first in groups
     )
-    crossed = {r.id: grid(practices, r, c) for r, c, _, _ in groups}
+    crossed = {r.id: grid(practices, hub, r, c) for r, c, _, _ in groups}
     body = []
-    for value in rows.values:
+    for value in answers(hub, rows):
         cells = []
         for r, c, _, _ in groups:
-            if value.id not in {v.id for v in r.values}:  # e.g. social media data is never shared
-                na = f'<td class="cell na" title="{_e(value.name)}: not in the scheme here">–</td>'
-                cells += [na] * (1 + len(c.values))
+            if value.id not in {v.id for v in answers(hub, r)}:  # social media data: never shared
+                na = f'<td class="cell na" title="{escape(name(value))}: not in the scheme here">–</td>'
+                cells += [na] * (1 + len(answers(hub, c)))
                 continue
-            own = Cell(
-                label_row[cell_column(r.id, value.id)],
-                tuple((label_row[evidence_column(r.id, value.id)] or "").split()),
-            )
-            cells.append(_cell_html(own, f"{value.name} {r.id}"))
+            own = label.cells[r.id, value.id]
+            cells.append(_cell_html(own, f"{name(value)} {r.id}"))
             cells += [
-                _cell_html(crossed[r.id][value.id, v.id], f"{value.name} {r.id}: {v.name}")
-                for v in c.values
+                _cell_html(crossed[r.id][value.id, v.id], f"{name(value)} {r.id}: {name(v)}")
+                for v in answers(hub, c)
             ]
         body.append(
-            f'<tr><th scope="row">{_e(value.name)}{_crosswalk(rows, value.id)}</th>'
+            f'<tr><th scope="row">{escape(name(value))}{_crosswalk(rows, value.id)}</th>'
             f"{''.join(cells)}</tr>"
         )
     return (
@@ -398,54 +370,36 @@ def label_grid(practices: list[Practice], label_row: dict) -> str:
     )
 
 
-def answer_lists(label_row: dict) -> str:
+def answer_lists(label: Label, hub: Scheme, language: str) -> str:
     parts = []
     for question_id in LISTED:
-        q = question(question_id)
+        q = question(hub, question_id)
         items = []
-        for v in q.values:
-            status = label_row[cell_column(q.id, v.id)]
-            if status in UNFILLED:
+        for v in answers(hub, q):
+            cell = label.cells[q.id, v.id]
+            if cell.status in UNFILLED:
                 continue
-            ids = label_row[evidence_column(q.id, v.id)].split()
-            links = ", ".join(f'<a href="#practice-{_e(i)}">{_e(i)}</a>' for i in ids)
-            items.append(
-                f'<li><span class="status {status}">{SYMBOLS[status]} '
-                f"{_e(STATUS_WORDS[status])}</span> {_e(v.name)}: {links}</li>"
+            links = ", ".join(
+                f'<a href="#practice-{escape(i)}">{escape(i)}</a>' for i in cell.practice_ids
             )
-        silent = "Not stated." if _is_annotated(label_row) else "Not annotated yet."
+            items.append(
+                f'<li><span class="status {cell.status}">{SYMBOLS[cell.status]} '
+                f"{escape(STATUS_WORDS[cell.status])}</span> {escape(in_language(v.names, language))}: "
+                f"{links}</li>"
+            )
+        silent = "Not stated." if _is_annotated(label) else "Not annotated yet."
         listed = f"<ul>{''.join(items)}</ul>" if items else f"<p>{silent}</p>"
-        parts.append(f'<h3 id="question-{q.id}">{_e(q.title)}</h3>{listed}')
+        title = in_language(q.names, language)
+        parts.append(f'<h3 id="question-{q.id}">{escape(title)}</h3>{listed}')
     return '<div class="answers">' + "\n".join(parts) + "</div>"
 
 
-def highlighted_text(text: str, ranges: dict[str, list[tuple[int, int]]]) -> str:
-    """The policy text with each practice's evidence in <mark> elements, and an anchor
-    `practice-<id>` where the practice's evidence begins."""
-    cuts = sorted({0, len(text), *(o for spans in ranges.values() for span in spans for o in span)})
-    anchors: dict[int, list[str]] = {}
-    for practice_id, spans in sorted(ranges.items()):
-        anchors.setdefault(min(spans)[0], []).append(practice_id)
-    out = []
-    for start, end in pairwise(cuts):
-        out += [f'<a class="anchor" id="practice-{_e(p)}"></a>' for p in anchors.get(start, [])]
-        covering = sorted(
-            p for p, spans in ranges.items() if any(s <= start and end <= e for s, e in spans)
-        )
-        piece = _e(text[start:end])
-        out.append(
-            f'<mark class="evidence" data-practices="{_e(" ".join(covering))}">{piece}</mark>'
-            if covering
-            else piece
-        )
-    return "".join(out)
-
-
-def policy_page(policy: dict, tables: Tables, layer: str | None = None) -> str:
-    """The policy's label from `layer`, by default the labelling layer it was built with."""
+def policypage(policy: dict, tables: Tables, layer: str | None = None) -> str:
+    """The policy's label from `layer`, by default the labelling layer it was built with;
+    its answers named in the policy's language."""
     pid = policy["policy_id"]
-    label_row = tables.labels[pid]
-    built_layer = label_row["layer"]
+    label = tables.labels[pid]
+    built_layer = label.layer
     layer = layer or built_layer
     rows = [
         p for p in tables.practices if p["policy_id"] == pid and is_labelling(p["annotator"], layer)
@@ -460,47 +414,59 @@ def policy_page(policy: dict, tables: Tables, layer: str | None = None) -> str:
         if not ranges[p["practice_id"]]:
             segment = tables.segments[pid, p["segment_id"]]
             ranges[p["practice_id"]].append((segment["start"], segment["end"]))
-    practices = practices_from_rows(rows, values)
+    hub = tables.schemes.hub
+    own = tables.schemes[label.scheme] if label.scheme else hub
+    practices = stated(practices_from_rows(rows, values), own, hub)
     if layer != built_layer:
-        label_row = policy_label_row(pid, label_row["n_annotators"], practices, layer)
+        label = _labels(
+            policy_label_rows(pid, label.scheme, label.n_annotators, practices, hub, layer)
+        )[pid]
     annotators = [a for a in tables.annotations if a["policy_id"] == pid]
     shown = (
-        f"the labels of the layer <code>{_e(layer)}</code>"
+        f"the labels of the layer <code>{escape(layer)}</code>"
         if layer
         else "the labels of all annotators together"
-        if _is_annotated(label_row)
+        if _is_annotated(label)
         else "no labels: the policy is not annotated yet"
     )
     legend = " ".join(
-        f'<span class="{s}">{SYMBOLS[s]}</span>{_e(STATUS_WORDS[s])}' for s in SYMBOLS
+        f'<span class="{s}">{SYMBOLS[s]}</span>{escape(STATUS_WORDS[s])}' for s in SYMBOLS
     )
     source = (
-        f'<a href="{_e(policy["url"])}">{_e(policy["url"])}</a>'
+        f'<a href="{escape(policy["url"])}">{escape(policy["url"])}</a>'
         if str(policy.get("url")).startswith(("https://", "http://"))  # never javascript:
-        else _e(policy["source"])
+        else escape(policy["source"])
+    )
+    language = policy["language"]
+    in_scheme = (
+        f" Its practices are in the scheme <code>{escape(own.id)}</code>, shown in "
+        f"<code>{escape(hub.id)}</code>'s terms."
+        if own.id != hub.id
+        else ""
     )
     body = "\n".join(
         [
             '<p><a href="../index.html">← the corpus</a></p>',
-            f"<h1>{_e(policy['organisation'])}: privacy label</h1>",
-            f"<p>Policy <code>{_e(pid)}</code>, from {source}"
+            f"<h1>{escape(policy['organisation'])}: privacy label</h1>",
+            f"<p>Policy <code>{escape(pid)}</code>, from {source}"
             + (
-                f", retrieved {_e(policy['retrieved_date'])}"
+                f", retrieved {escape(policy['retrieved_date'])}"
                 if policy.get("retrieved_date")
                 else ""
             )
-            + f". Annotation layers: {_e(', '.join(a['annotator'] for a in annotators))}; "
-            + f"shown: {shown}, {len(rows):,} practices.</p>",
+            + f". Annotation layers: {escape(', '.join(a['annotator'] for a in annotators))}; "
+            + f"shown: {shown}, {len(rows):,} practices.{in_scheme}</p>",
             f'<p class="legend">{legend}. Each filled cell links to its evidence in the text.</p>',
-            label_grid(practices, label_row),
+            label_grid(practices, label, hub, language),
             "<h2>What the policy says</h2>",
-            answer_lists(label_row),
+            answer_lists(label, hub, language),
             "<h2>Policy text</h2>",
-            f'<div class="policy-text">{highlighted_text(policy["text"], ranges)}</div>',
+            f'<div class="policy-text" lang="{escape(language)}">'
+            f"{highlighted_text(policy['text'], ranges)}</div>",
             f"<script>{SCRIPT}</script>",
         ]
     )
-    return _page(f"{policy['organisation']}: privacy label", body, depth=1)
+    return page(f"{policy['organisation']}: privacy label", body, depth=1)
 
 
 @dataclass(frozen=True)
@@ -525,10 +491,10 @@ def write_report(folder: Path, out: Path, layer: str | None = None) -> ReportRes
             )
     with owned_output(out, "report", inputs) as staging:
         (staging / STYLE).write_text(CSS.lstrip(), encoding="utf-8")
-        (staging / "index.html").write_text(index_page(tables, folder), encoding="utf-8")
+        (staging / "index.html").write_text(indexpage(tables, folder), encoding="utf-8")
         (staging / "policies").mkdir()
         for policy in tables.policies:
-            page = policy_page(policy, tables, layer)
+            page = policypage(policy, tables, layer)
             (staging / "policies" / f"{policy['policy_id']}.html").write_text(
                 page, encoding="utf-8"
             )

@@ -10,10 +10,13 @@ the tables of `--labeled`; the candidate may also be a predictions file
 layer covers every segment of the policies it annotated (an annotation document
 of the policy), a predictions file the segments it lists.
 
-Labels. `--labels 10`: the taxonomy's categories. `--labels 12`: the nine
-categories other than Other, and Other's types introductory_generic,
+Labels: a label set of the scheme scored (`--scheme`, needed when the tables hold
+several; its label_sets.json). `--labels` names the set, by default the scheme's last,
+the finest it defines. For opp115, `--labels 10`: its categories; `--labels 12`: the
+nine categories other than Other, and Other's types introductory_generic,
 practice_not_covered and privacy_contact_information (a practice of Other whose
-type is `other` gives no label), as Polisis and PrivacyGLUE use. A segment has a
+type is `other` gives no label), as Polisis and PrivacyGLUE use. A practice has a
+label when its category and published values match it. A segment has a
 label in a layer of n annotators when a majority (more than n/2, `--gold
 majority`) or any (`--gold any`) of the policy's annotators gave it; the same
 rule makes the candidate's labels, which for one annotator or a model is simply
@@ -44,20 +47,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.schema import taxonomy
-from privacy_labels.contract.views import is_labelling, is_majority, labelling_layer
+from privacy_labels.contract.schemes import Scheme
+from privacy_labels.contract.views import is_labelling, is_majority
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.metrics import Counts, compare, figure, macro, micro
-from privacy_labels.outputs.predictions import (
-    LABEL_SETS,
-    OTHER,
-    OTHER_TYPE,
-    OTHER_TYPES_12,
-    Predictions,
-    labels_of,
-)
+from privacy_labels.outputs.predictions import Predictions, implied, label_set_of, labels_of
 from privacy_labels.raw.problems import Problem
-from privacy_labels.store import UnreadableTables, read_rows
+from privacy_labels.store import read_rows, schemes_of
 
 GOLD_RULES = ("majority", "any")
 SPLIT_CHOICES = ("train", "validation", "test", "all")
@@ -89,31 +85,53 @@ class Layer:
     tokens: dict[tuple[str, int, str], Counter] | None = None
     folder: Path | None = None  # the tables it comes from
     label_set: str | None = None  # a predictions file's label set
+    scheme: Scheme | None = None  # the scheme of its labels
 
 
 def _labelling_documents(folder: Path, documents: list[dict]) -> list[dict]:
-    """Per policy, the documents its labels come from, as the tables' `segment_labels` say:
+    """Per policy, the documents its labels come from, as the tables' `policy_labels` say:
     its labelling layer (`layer`: the consolidated one by default, or the one `build --layer`
     named), else every annotator but the consolidated layer, which is never a vote."""
-    try:
-        rows = read_rows(folder, "segment_labels", columns=["policy_id", "layer"])
-        layer_of = {row["policy_id"]: row["layer"] for row in rows}
-    except UnreadableTables:  # tables from before the layer column: its default rule
-        own: dict[str, list[str]] = defaultdict(list)
-        for d in documents:
-            own[d["policy_id"]].append(d["annotator"])
-        layer_of = {policy_id: labelling_layer(names) for policy_id, names in own.items()}
+    rows = read_rows(folder, "policy_labels", columns=["policy_id", "layer"])
+    layer_of = {row["policy_id"]: row["layer"] for row in rows}
     return [d for d in documents if is_labelling(d["annotator"], layer_of.get(d["policy_id"]))]
 
 
-def table_layer(folder: Path, annotator: str | None = None, *, with_details: bool = True) -> Layer:
-    """A layer from built tables: their labels, or one annotator's. Their labels are, per
-    policy, its labelling layer's (the `has_` columns of `segment_labels`), else the votes of
-    all its annotators. Without details, only the labels (attribute values and span tokens are
-    left as None; labels of Other's types still read).
+def scored_scheme(folder: Path, scheme: str | None = None) -> Scheme:
+    """The scheme whose labels are scored: `scheme`, else the one the tables' annotations are
+    in; ScoreError naming them when they are in several."""
+    schemes = schemes_of(folder)
+    held = sorted({row["scheme"] for row in read_rows(folder, "annotations", ["scheme"])})
+    if scheme is None and len(held) > 1:
+        raise ScoreError(
+            f"{folder}: the annotations are in the schemes {', '.join(held)}; choose one with "
+            "--scheme"
+        )
+    chosen = scheme or (held[0] if held else schemes.hub.id)
+    if schemes.get(chosen) is None:
+        raise ScoreError(
+            f"{folder}: no scheme {chosen!r}; its schemes are {', '.join(schemes.ids)}"
+        )
+    return schemes[chosen]
+
+
+def table_layer(
+    folder: Path,
+    annotator: str | None = None,
+    *,
+    with_details: bool = True,
+    scheme: Scheme | None = None,
+) -> Layer:
+    """A layer from built tables, of the practices in `scheme` (by default the tables' one):
+    their labels, or one annotator's. Their labels are, per policy, its labelling layer's
+    (the `layer` of `policy_labels`), else the votes of all its annotators; a practice's labels
+    those of every label set of the scheme it matches. Without details, only the labels
+    (attribute values and span tokens are left as None).
     """
     folder = Path(folder)
-    documents = read_rows(folder, "annotations", ["policy_id", "annotator"])
+    scheme = scheme or scored_scheme(folder)
+    documents = read_rows(folder, "annotations", ["policy_id", "annotator", "scheme"])
+    documents = [d for d in documents if d["scheme"] == scheme.id]
     if annotator is not None:
         documents = [d for d in documents if d["annotator"] == annotator]
         if not documents:
@@ -147,17 +165,19 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
         )
         if (row["policy_id"], row["annotator"]) in annotators
     }
-    other_type: dict[str, str] = {}
+    published: dict[str, dict[str, str]] = defaultdict(dict)  # what the labels match on
     values: dict[tuple, set[str]] = defaultdict(set)  # item -> annotators who gave it
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     columns = ["practice_id", "attribute", "value", "span_start", "span_end"]
-    filters = None if with_details else [("attribute", "==", OTHER_TYPE)]
+    matched = sorted(
+        {a for labels in scheme.label_sets.values() for x in labels for a in x.attributes}
+    )
+    filters = None if with_details else [("attribute", "in", matched)]
     for row in read_rows(folder, "attribute_values", columns, filters):
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue
-        if row["attribute"] == OTHER_TYPE and practice["category"] == OTHER:
-            other_type[row["practice_id"]] = row["value"]
+        published[row["practice_id"]][row["attribute"]] = row["value"]
         key = (practice["policy_id"], practice["segment_id"], practice["category"])
         values[(*key, row["attribute"], row["value"])].add(practice["annotator"])
         if row["span_start"] is not None:
@@ -175,9 +195,11 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
     for practice_id, practice in practices.items():
         segment = (practice["policy_id"], practice["segment_id"])
         category = practice["category"]
-        given = [category]
-        if other_type.get(practice_id) in OTHER_TYPES_12:
-            given.append(other_type[practice_id])
+        given = {
+            label
+            for label_set in scheme.label_sets
+            for label in scheme.labels(label_set, category, published[practice_id])
+        }
         for label in given:
             labels[(*segment, label)].add(practice["annotator"])
         starts, ends = token_starts.get(segment, []), token_ends.get(segment, [])
@@ -192,6 +214,7 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
         set(bounds),
         {p: row["text_sha256"] for p, row in policies.items()},
         folder=folder,
+        scheme=scheme,
     )
     for (policy_id, segment_id, label), who in labels.items():
         layer.labels.setdefault((policy_id, segment_id), Counter())[label] = len(who)
@@ -206,19 +229,24 @@ def table_layer(folder: Path, annotator: str | None = None, *, with_details: boo
 
 
 def predictions_layer(predictions: Predictions) -> Layer:
-    """A layer from a checked predictions file: one annotator, the model."""
+    """A layer from a checked predictions file: one annotator, the model. A label gives the
+    labels of the scheme's other sets it implies (Other of a type is Other)."""
+    s = predictions.scheme
     layer = Layer(
         predictions.file,
         dict.fromkeys(predictions.policies, 1),
         set(predictions.segments),
         dict(predictions.policies),
         label_set=predictions.label_set,
+        scheme=s,
     )
+    own = {label.id: label for label in label_set_of(s, predictions.label_set)[1]}
     for segment, labels in predictions.segments.items():
-        given = Counter(dict.fromkeys(labels, 1))
-        if any(label in OTHER_TYPES_12 for label in labels):
-            given[OTHER] = 1  # a type of Other is Other in the 10-label set
-        layer.labels[segment] = given
+        given = set(labels)
+        for label in labels:
+            for other in s.label_sets.values():
+                given.update(implied(own[label], other))
+        layer.labels[segment] = Counter(dict.fromkeys(given, 1))
     return layer
 
 
@@ -311,23 +339,41 @@ class Score:
         }
 
 
+def default_label_set(s: Scheme) -> str:
+    """The label set scored when none is named: the scheme's last, the finest it defines."""
+    if not s.label_sets:
+        raise ScoreError(f"scheme {s.id} has no label set to score")
+    return list(s.label_sets)[-1]
+
+
 def score(
     reference: Layer,
     candidate: Layer,
     *,
-    label_set: str = "12",
+    scheme: Scheme,
+    label_set: str | None = None,
     gold: str = "majority",
     split: str = "all",
     splits: dict[str, str] | None = None,
 ) -> Score:
-    """Score `candidate` against `reference` over the segments both cover (in `split`)."""
-    if label_set not in LABEL_SETS or gold not in GOLD_RULES or split not in SPLIT_CHOICES:
-        raise ValueError(f"unknown label set, gold rule or split: {label_set}, {gold}, {split}")
+    """Score `candidate` against `reference` over the segments both cover (in `split`), on a
+    label set of `scheme` (by default its last)."""
+    label_set = label_set or default_label_set(scheme)
+    wanted = labels_of(scheme, label_set)  # UnknownLabelSet names the scheme's sets
+    if gold not in GOLD_RULES or split not in SPLIT_CHOICES:
+        raise ValueError(f"unknown gold rule or split: {gold}, {split}")
     for layer in (reference, candidate):
-        if layer.label_set == "10" and label_set == "12":
+        if layer.scheme is not None and layer.scheme != scheme:
             raise ScoreError(
-                f"{layer.name} has 10-label predictions (Other without its type); "
-                "score them with --labels 10"
+                f"{layer.name} is in scheme {layer.scheme}, not {scheme}; score layers of one scheme"
+            )
+        given_set = layer.label_set
+        if given_set not in (None, label_set) and not all(
+            implied(label, scheme.label_sets[label_set]) for label in scheme.label_sets[given_set]
+        ):
+            raise ScoreError(
+                f"{layer.name} has {given_set}-label predictions, whose labels do not all give "
+                f"labels of the {label_set}-label set; score them with --labels {given_set}"
             )
     segments = reference.segments & candidate.segments
     if split != "all":
@@ -345,7 +391,6 @@ def score(
                 else ""
             )
         )
-    wanted = labels_of(label_set)
     per_label = dict.fromkeys(wanted, Counts())
     for segment in sorted(segments):
         gold_labels = kept(
@@ -362,7 +407,7 @@ def score(
 
     attributes = spans = None
     n_matched = None
-    categories = taxonomy().category_ids
+    categories = scheme.category_ids
     if reference.values is not None and candidate.values is not None:
         attributes, n_matched = {}, 0
         for segment in sorted(segments):
@@ -382,7 +427,7 @@ def score(
                         {v for v in cand_values if v[0] == attribute},
                     )
                     attributes[attribute] = attributes.get(attribute, Counts()) + counts
-        order = {a: i for i, a in enumerate(taxonomy().attribute_ids)}
+        order = {a: i for i, a in enumerate(scheme.attribute_ids)}
         attributes = dict(sorted(attributes.items(), key=lambda item: order[item[0]]))
     if reference.tokens is not None and candidate.tokens is not None:
         spans = dict.fromkeys(categories, Counts())

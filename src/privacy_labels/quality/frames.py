@@ -2,9 +2,8 @@
 
 `with_parents` joins a table to every table its foreign keys reach and adds the
 derived columns its expectations need: `has_<parent>`, the policy text at each
-span's offsets, and one `category/attribute(/value)` key per row. `cells` turns a
-table's repeated label columns into one long frame, so one expectation covers them,
-and `column_types` its columns into a frame of `column/type` keys.
+span's offsets, and one key per row for each group of label columns that names a
+place of a scheme (`Table.places`: e.g. `scheme/category/attribute/value`).
 """
 
 from __future__ import annotations
@@ -13,15 +12,10 @@ import pandas as pd
 
 from privacy_labels.contract.tables import table
 
-# Derived columns the suites check labels by: one key per row, from the taxonomy's slots.
-SLOT = "category/attribute"
-SLOT_VALUE = "category/attribute/value"
-# A table with several columns of one fixed label list (policy_labels' answers) is
-# also checked as one long frame of its cells: one expectation for them all; and its
-# columns' types as one frame of `column/type` keys, instead of one per column (221).
-CELLS = "+cells"
-TYPES = "+types"
-TYPE = "column/type"
+
+def place_column(place: tuple[str, ...]) -> str:
+    """The derived column holding a row's place: its label columns' values joined by `/`."""
+    return "/".join(place)
 
 
 def is_missing(value: object) -> bool:
@@ -32,15 +26,6 @@ def as_list(column: pd.Series) -> list:
     """A column as a plain list, nulls as None: iterating an Arrow-backed column in Python
     costs microseconds per element; converting it whole costs nanoseconds."""
     return column.to_numpy(dtype=object, na_value=None).tolist()
-
-
-def repeated_labels(name: str) -> list:
-    """The label columns of `name` that share their list with other columns of it."""
-    columns = [
-        c for c in table(name).columns if c.labels not in (None, "category", "attribute", "value")
-    ]
-    lists = [c.labels for c in columns]
-    return [c for c in columns if lists.count(c.labels) > 1]
 
 
 def ancestors(name: str) -> set[str]:
@@ -103,11 +88,11 @@ def with_parents(
             frame = frame.drop(columns=[c for c in right_on if c not in kept])
         frame[f"has_{fk.table}"] = frame[f"has_{fk.table}"].fillna(False).astype(bool)
         pending += [(parent_fk, f"{fk.table}.") for parent_fk in table(fk.table).foreign_keys]
-    labels = {c.labels: c.name for c in table(name).columns if c.type == "label"}
-    if {"category", "attribute"} <= labels.keys():
-        frame[SLOT] = frame[labels["category"]] + "/" + frame[labels["attribute"]]
-        if "value" in labels:
-            frame[SLOT_VALUE] = frame[SLOT] + "/" + frame[labels["value"]]
+    for place in table(name).places:
+        key = frame[place[0]].astype(pd.StringDtype())
+        for column in place[1:]:
+            key = key + "/" + frame[column].astype(pd.StringDtype())
+        frame[place_column(place)] = key
     policies = frames["policies"]
     texts = dict(zip(as_list(policies["policy_id"]), as_list(policies["text"]), strict=True))
     for span in table(name).spans:
@@ -126,24 +111,3 @@ def with_parents(
             dtype=pd.StringDtype(),
         )
     return frame
-
-
-def column_types(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame's columns, one row each: `column` and its `column/type` key (the pandas
-    dtype's name, as GX's column type expectation compares it for the contract's types)."""
-    return pd.DataFrame(
-        {
-            "column": list(frame.columns),
-            TYPE: [f"{column}/{dtype}" for column, dtype in frame.dtypes.items()],
-        },
-        dtype=pd.StringDtype(),
-    )
-
-
-def cells(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A table's repeated label columns as one long frame: key, `column`, value."""
-    repeated = repeated_labels(name)
-    key = [k for k in table(name).primary_key if k in frame.columns]
-    # a missing column is named by the table suite
-    present = [c.name for c in repeated if c.name in frame.columns]
-    return frame[key + present].melt(id_vars=key, var_name="column", value_name=repeated[0].labels)

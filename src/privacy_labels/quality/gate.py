@@ -4,7 +4,7 @@ checks and integrity checks, over the built tables.
     privacy-labels check [data/labeled] [--report reports/quality] [--format json]
 
 For every table the suites (`suites.py`) expect what the table contract and the
-taxonomy say, never listed by hand; each table is then joined to the tables its
+build's own schemes (`schemes/`) say, never listed by hand; each table is then joined to the tables its
 foreign keys name (`frames.py`) and a second suite expects every key to resolve
 and every span to lie inside the policy text (and inside its segment) and equal
 the text at its offsets. What GX cannot express over one frame runs as project
@@ -32,30 +32,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
-from privacy_labels.quality.frames import (
-    CELLS,
-    TYPES,
-    ancestors,
-    cells,
-    column_types,
-    repeated_labels,
-    with_parents,
-)
+from privacy_labels.quality.frames import ancestors, with_parents
 from privacy_labels.quality.integrity import integrity_checks
 from privacy_labels.quality.project import project_checks
 from privacy_labels.quality.result import CheckResult, GateResult, added, outcome, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
-from privacy_labels.quality.suites import (
-    STRUCTURAL,
-    cells_suite,
-    gx,
-    parents_suite,
-    table_suite,
-    types_suite,
-)
-from privacy_labels.store import count_rows, read_as_written, read_parquet, require
+from privacy_labels.quality.suites import STRUCTURAL, gx, parents_suite, table_suite
+from privacy_labels.store import count_rows, read_as_written, read_parquet, require, schemes_of
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 
@@ -101,6 +87,7 @@ def check(
         if reused is not None:
             return reused
     batches = batches_of(folder, practices_per_batch, policies_per_batch)
+    schemes = schemes_of(folder)
     great_expectations, _ = gx()
     with contextlib.ExitStack() as stack:
         report_staging = (
@@ -116,7 +103,7 @@ def check(
             frames = read_as_written(folder, policy_ids)
             for name, frame in frames.items():
                 n_rows_seen[name] += len(frame)
-            for result in frame_checks(runner, frames, schemas):
+            for result in frame_checks(runner, frames, schemes, schemas):
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
             del frames
@@ -198,41 +185,27 @@ def batches_of(
 
 
 def frame_checks(
-    runner: Runner, frames: dict[str, pd.DataFrame], schemas: dict | None = None
+    runner: Runner,
+    frames: dict[str, pd.DataFrame],
+    schemes: SchemeSet,
+    schemas: dict | None = None,
 ) -> list[CheckResult]:
     """Every suite on its frame, each table joined to its parents, and the project checks,
-    in the order of the tables. The joins and project checks run on the tables whose
-    columns, types and non-null values are the contract's; on others they are named as
-    not run, since the suites already name what is wrong with those tables.
+    in the order of the tables; the labels those of `schemes`, the build's. The joins and
+    project checks run on the tables whose columns, types and non-null values are the
+    contract's; on others they are named as not run, since the suites already name what is
+    wrong with those tables.
     """
     own: dict[str, list[CheckResult]] = {}
     misshapen: set[str] = set()
     for spec in TABLES:
+        suite = table_suite(spec.name, schemes)
         key = list(spec.primary_key)
-        runs = [(spec.name, frames[spec.name], key, table_suite(spec.name))]
-        if repeated_labels(spec.name):
-            runs += [
-                (
-                    spec.name + TYPES,
-                    column_types(frames[spec.name]),
-                    ["column"],
-                    types_suite(spec.name),
-                ),
-                (
-                    spec.name + CELLS,
-                    cells(spec.name, frames[spec.name]),
-                    [*key, "column"],
-                    cells_suite(spec.name),
-                ),
-            ]
-        own[spec.name] = []
-        for name, frame, frame_key, suite in runs:
-            results = _validate(runner, name, frame, frame_key, suite, schemas)
-            own[spec.name] += results
-            if any(
-                not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, results, strict=True)
-            ):
-                misshapen.add(spec.name)
+        own[spec.name] = _validate(runner, spec.name, frames[spec.name], key, suite, schemas)
+        if any(
+            not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, own[spec.name], strict=True)
+        ):
+            misshapen.add(spec.name)
     checks: list[CheckResult] = []
     for spec in TABLES:
         checks += own[spec.name]
@@ -242,7 +215,7 @@ def frame_checks(
             if blocked:
                 checks.append(_not_run(name, "join_parents", "foreign keys", blocked))
             else:
-                suite = parents_suite(spec.name)
+                suite = parents_suite(spec.name, schemes)
                 checks += runner.validate(
                     name,
                     with_parents(spec.name, frames, _columns_read(suite)),
@@ -252,7 +225,7 @@ def frame_checks(
     if misshapen:
         checks.append(_not_run("all", "project_checks", "", misshapen))
     else:
-        checks += project_checks(frames)
+        checks += project_checks(frames, schemes)
     return checks
 
 

@@ -1,7 +1,9 @@
 """Integrity: the files are the ones build wrote, and each CSV holds its Parquet's rows.
 
-Every table file is compared with its sha256 in `manifest.json`, and every CSV with
-the CSV build would write from its Parquet's rows. No GX: plain hashing, streamed.
+Every table file, and every file of the schemes the tables are written in (whose
+labels the suites expect), is compared with its sha256 in `manifest.json`, and every
+CSV with the CSV build would write from its Parquet's rows. No GX: plain hashing,
+streamed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from privacy_labels._files import MANIFEST, sha256_file
 from privacy_labels.builder.writers import csv_writer
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.result import N_EXAMPLES, CheckResult
-from privacy_labels.store import iter_batches, parquet_path
+from privacy_labels.store import SCHEMES, iter_batches, parquet_path
 
 
 class _HashingSink:
@@ -38,18 +40,23 @@ class _HashingSink:
 
 
 def table_files(folder: Path) -> dict[str, Path]:
-    """Each table's CSV and Parquet file(s), by their path relative to `folder`."""
+    """Each table's CSV and Parquet file(s), and the files of its schemes, by their path
+    relative to `folder`."""
     files = {}
     for t in TABLES:
         for path in (folder / f"{t.name}.csv", parquet_path(folder, t.name)):
             found = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
             files.update((p.relative_to(folder).as_posix(), p) for p in found if p.exists())
+    schemes = sorted(p for p in (folder / SCHEMES).rglob("*") if p.is_file())
+    files.update((p.relative_to(folder).as_posix(), p) for p in schemes)
     return files
 
 
 def _is_table_file(relative: str) -> bool:
     head = relative.split("/", 1)[0]
-    return any(head in (f"{t.name}.csv", f"{t.name}.parquet", t.name) for t in TABLES)
+    return head == SCHEMES or any(
+        head in (f"{t.name}.csv", f"{t.name}.parquet", t.name) for t in TABLES
+    )
 
 
 def integrity_checks(folder: Path) -> list[CheckResult]:
@@ -59,7 +66,7 @@ def integrity_checks(folder: Path) -> list[CheckResult]:
     """
     files = table_files(folder)
     manifest_file = folder / MANIFEST
-    target = "sha256 of every table file in manifest.json"
+    target = "sha256 of every table and scheme file in manifest.json"
     try:
         outputs = json.loads(manifest_file.read_text(encoding="utf-8"))["outputs"]
         if not isinstance(outputs, dict):

@@ -1,16 +1,18 @@
-"""The expectation suites, generated from the table contract and the taxonomy, never listed.
+"""The expectation suites, generated from the table contract and the build's schemes, never listed.
 
 For every table: the columns in order and their types, each column's constraints in the
 contract (`Column.constraints`: required, minimum/maximum, enum, pattern, unique), unique
-(compound) keys, and span offsets in order (`table_suite`). A table's repeated label columns are expected
-as one long frame (`cells_suite`), and that table's column types as one set of
-`column/type` keys (`types_suite`). Joined to its parents, a table's keys resolve,
-its labels lie in the taxonomy's `category/attribute(/value)` slots, and its spans
-lie inside the policy text (and their segment) and equal the text at their offsets
-(`parents_suite`).
+(compound) keys, and span offsets in order (`table_suite`); a label column's enum is its
+list over the schemes the build holds (its own `schemes/`). Joined to its parents, a
+table's keys resolve, each row's labels name a place of the row's own scheme (its
+`scheme/category/attribute(/value)`, `scheme/label_set/label`, the hub's
+`question/answer`: `Table.places`), so a label of another scheme is a named failure,
+and its spans lie inside the policy text (and their segment) and equal the text at
+their offsets (`parents_suite`).
 
-Each suite is built once per process: GX validates an expectation's pydantic model
-when it is made, which cost about a second per batch when rebuilt for every batch.
+Each suite is built once per process and set of schemes: GX validates an expectation's
+pydantic model when it is made, which cost about a second per batch when rebuilt for
+every batch.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from __future__ import annotations
 import functools
 import warnings
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import arrow_schema, pandas_dtype_of, table
-from privacy_labels.quality.frames import SLOT, SLOT_VALUE, TYPE, ancestors, repeated_labels
+from privacy_labels.quality.frames import ancestors, place_column
 
 
 def gx():
@@ -50,40 +52,26 @@ def _described(expectation, target: str, *, is_structural: bool = False):
     return expectation
 
 
-def table_suite(name: str) -> list:
+def table_suite(name: str, schemes: SchemeSet) -> list:
     """Expectations on one table as written: columns, types, nulls, keys, labels, offsets.
 
-    Each label column is expected in its list; which attribute and value a
-    category allows is one set of `category/attribute(/value)` keys, expected by
-    `parents_suite`; repeated label columns are expected as one, by `cells_suite`, and
-    the column types of their table as one set, by `types_suite`.
+    Each label column is expected in its list over `schemes`; which labels a row's scheme
+    has is one set of places, expected by `parents_suite`.
     """
-    return list(_table_suite(name))
+    return list(_table_suite(name, schemes))
 
 
-def cells_suite(name: str) -> list:
-    """Expectations on the long frame of a table's repeated label columns (see `frames.cells`)."""
-    return list(_cells_suite(name))
-
-
-def types_suite(name: str) -> list:
-    """Expectations on the frame of a wide table's column types (see `frames.column_types`):
-    for a table with repeated label columns, in place of one type expectation per column."""
-    return list(_types_suite(name))
-
-
-def parents_suite(name: str) -> list:
+def parents_suite(name: str, schemes: SchemeSet) -> list:
     """Expectations on a table joined to its parents: keys resolve, spans lie in their text,
-    and labels are in their slot.
+    and labels are places of the row's scheme.
     """
-    return list(_parents_suite(name))
+    return list(_parents_suite(name, schemes))
 
 
 @functools.cache
-def _table_suite(name: str) -> tuple:
+def _table_suite(name: str, schemes: SchemeSet) -> tuple:
     _, gxe = gx()
     spec = table(name)
-    repeated = {c.name for c in repeated_labels(name)}
     suite = [
         _described(
             gxe.ExpectTableColumnsToMatchOrderedList(column_list=spec.column_names),
@@ -93,16 +81,15 @@ def _table_suite(name: str) -> tuple:
     ]
     dtypes = _dtypes(name)
     for c in spec.columns:
-        constraints = c.constraints()
-        if not repeated:  # a wide table's types are one expectation (_types_suite)
-            suite.append(
-                _described(
-                    gxe.ExpectColumnTypeToBe(column=c.name, type_=dtypes[c.name]),
-                    c.name,
-                    is_structural=True,
-                )
+        constraints = c.constraints(schemes)
+        suite.append(
+            _described(
+                gxe.ExpectColumnTypeToBe(column=c.name, type_=dtypes[c.name]),
+                c.name,
+                is_structural=True,
             )
-        if constraints["required"] and c.name not in repeated:
+        )
+        if constraints["required"]:
             suite.append(
                 _described(
                     gxe.ExpectColumnValuesToNotBeNull(column=c.name), c.name, is_structural=True
@@ -122,8 +109,7 @@ def _table_suite(name: str) -> tuple:
     )
     suite.append(_described(unique, ", ".join(key)))
     for c in spec.columns:
-        if c.name not in repeated:  # repeated label columns are expected as one (_cells_suite)
-            suite += [_described(e, c.name) for e in _value_expectations(gxe, c, key)]
+        suite += [_described(e, c.name) for e in _value_expectations(gxe, c, key, schemes)]
     for span in spec.spans:
         suite.append(
             _described(
@@ -136,10 +122,10 @@ def _table_suite(name: str) -> tuple:
     return _ordered(suite)
 
 
-def _value_expectations(gxe, column, key: list[str]) -> list:
+def _value_expectations(gxe, column, key: list[str], schemes: SchemeSet) -> list:
     """Expectations on a column's values from its enum, pattern and uniqueness constraints
     (a key column's uniqueness is the key's expectation)."""
-    constraints = column.constraints()
+    constraints = column.constraints(schemes)
     expectations = []
     if "enum" in constraints:
         expectations.append(
@@ -162,51 +148,9 @@ def _dtypes(name: str) -> dict[str, str]:
 
 
 @functools.cache
-def _types_suite(name: str) -> tuple:
+def _parents_suite(name: str, schemes: SchemeSet) -> tuple:
     _, gxe = gx()
-    if not repeated_labels(name):
-        return ()
-    expected = [f"{column}/{dtype}" for column, dtype in _dtypes(name).items()]
-    return _ordered(
-        [
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(column=TYPE, value_set=expected),
-                f"the type of each of {len(expected)} columns",
-                is_structural=True,
-            )
-        ]
-    )
-
-
-@functools.cache
-def _cells_suite(name: str) -> tuple:
-    _, gxe = gx()
-    repeated = repeated_labels(name)
-    if not repeated:
-        return ()
-    labels = repeated[0].labels
-    names = f"{len(repeated)} {labels} columns"
-    suite = [
-        _described(
-            gxe.ExpectColumnValuesToBeInSet(column=labels, value_set=repeated[0].label_ids()),
-            f"{labels} of {names}",
-        )
-    ]
-    if not any(c.is_nullable for c in repeated):
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToNotBeNull(column=labels),
-                f"{labels} of {names}",
-                is_structural=True,
-            )
-        )
-    return _ordered(suite)
-
-
-@functools.cache
-def _parents_suite(name: str) -> tuple:
-    _, gxe = gx()
-    spec, tax = table(name), taxonomy()
+    spec = table(name)
     suite = []
     for fk in spec.foreign_keys:
         suite.append(
@@ -215,24 +159,14 @@ def _parents_suite(name: str) -> tuple:
                 f"({', '.join(fk.columns)}) → {fk.table}",
             )
         )
-    labels = {c.labels for c in spec.columns}
-    if {"category", "attribute"} <= labels:
+    for place in spec.places:
+        own = "its scheme" if "scheme" in place else "the hub"
         suite.append(
             _described(
                 gxe.ExpectColumnValuesToBeInSet(
-                    column=SLOT, value_set=[f"{c.id}/{a.id}" for c, a in tax.slots]
+                    column=place_column(place), value_set=sorted(schemes.keys(place))
                 ),
-                f"{SLOT} is a slot of the taxonomy",
-            )
-        )
-    if {"category", "attribute", "value"} <= labels:
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=SLOT_VALUE,
-                    value_set=[f"{c.id}/{a.id}/{v.id}" for c, a in tax.slots for v in a.values],
-                ),
-                f"value allowed in its {SLOT} slot",
+                f"{place_column(place)} is a place of {own}",
             )
         )
     in_segment = name != "segments" and "segments" in ancestors(name)

@@ -66,7 +66,8 @@ from privacy_labels.contract.layers import (
     LayerPractice,
     independent,
 )
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.schemes import Scheme
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.adjudication_log import decisions_of, entry_index, log_problems
 from privacy_labels.raw.corpus import RawCorpus
@@ -74,6 +75,7 @@ from privacy_labels.raw.disagreements import Comparison, compare_layers
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.raw.jsonio import read_json
 from privacy_labels.raw.problems import Problem, json_path
+from privacy_labels.raw.schemes import corpus_schemes
 from privacy_labels.raw.validate import Validator
 
 # Recognises a consolidated layer as this command's own output.
@@ -144,13 +146,14 @@ def _read_layers(
     return documents, validator.problems
 
 
-def _layer_practices(document: dict) -> list[LayerPractice]:
+def _layer_practices(document: dict, scheme: Scheme) -> list[LayerPractice]:
     return [
         LayerPractice(
             p["practice_id"],
             p["segment_id"],
             p["category"],
             {a: chosen["value"] for a, chosen in p["attributes"].items()},
+            scheme,
         )
         for p in document["practices"]
     ]
@@ -228,7 +231,11 @@ def _policy(
             problems=problems,
         )
     layers = tuple(names)
-    comparison = compare_layers(layers, {n: _layer_practices(documents[n]) for n in layers})
+    # Valid layers of one policy share one scheme (validate's rule).
+    scheme = corpus_schemes(corpus)[0][documents[layers[0]]["scheme"]["id"]]
+    comparison = compare_layers(
+        layers, {n: _layer_practices(documents[n], scheme) for n in layers}, scheme
+    )
     result = PolicyResult(
         policy_id, "open", "", list(layers), n_disagreements=len(comparison.disagreements)
     )
@@ -335,7 +342,7 @@ def consolidated_document(
             originals[source]["category"],
             {
                 a: attributes[a]
-                for a in _attribute_order(originals[source]["category"])
+                for a in comparison.scheme.category(originals[source]["category"]).attribute_ids
                 if a in attributes
             },
             source_id=source,
@@ -359,6 +366,7 @@ def consolidated_document(
     document = annotation_document(
         policy_id=policy_id,
         annotator=CONSOLIDATED,
+        scheme=comparison.scheme.ref,
         text_sha256=documents[comparison.layers[0]]["text_sha256"],
         annotated_date=log["adjudicated_date"],
         method=process,
@@ -385,7 +393,8 @@ def _attributes(label, group, comparison: Comparison, originals: dict, decided) 
     anchor = group.anchor
     attributes = dict(originals[anchor.practice_id]["attributes"])
     majority = comparison.majority_values[label, anchor.practice_id]
-    for attribute in _attribute_order(label[1]):
+    category = comparison.scheme.category(label[1])
+    for attribute in category.attribute_ids:
         readings = {p.slot_values.get(attribute) for p in group.members.values()}
         if len(readings) == 1:
             continue
@@ -404,7 +413,7 @@ def _attributes(label, group, comparison: Comparison, originals: dict, decided) 
         ]
         if givers:
             attributes[attribute] = dict(givers[0])
-        elif value == taxonomy().category(label[1]).attribute(attribute).default:
+        elif value == category.attribute(attribute).default:
             attributes.pop(attribute, None)  # left out, as the layers that give it do (R3.4)
         else:
             attributes[attribute] = {"value": value}
@@ -452,10 +461,6 @@ def _is_template(log: dict) -> bool:
 
 def _names(layers: tuple[str, ...]) -> str:
     return f"{', '.join(layers[:-1])} and {layers[-1]}"
-
-
-def _attribute_order(category: str) -> list[str]:
-    return taxonomy().category(category).attribute_ids
 
 
 def _shared(documents: dict[str, dict], key: str) -> str | None:

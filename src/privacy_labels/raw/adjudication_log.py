@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import Scheme
 from privacy_labels.raw.conformance import schema_problems
 from privacy_labels.raw.disagreements import Comparison, Disagreement
 from privacy_labels.raw.problems import Problem, did_you_mean, json_path
@@ -80,7 +80,10 @@ def decisions_of(
             )
             continue
         first_at[key] = i
-        if _as_published(entry["readings"], disagreement) != disagreement.readings:
+        if (
+            _as_published(entry["readings"], disagreement, comparison.scheme)
+            != disagreement.readings
+        ):
             problems.append(
                 Problem(
                     file,
@@ -94,7 +97,7 @@ def decisions_of(
         if "decision" not in entry:
             undecided.add(key)
             continue
-        problem = _decision_problem(file, i, entry, disagreement)
+        problem = _decision_problem(file, i, entry, disagreement, comparison.scheme)
         if problem:
             problems.append(problem)
         else:
@@ -110,13 +113,13 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _as_published(readings: dict, d: Disagreement) -> dict:
+def _as_published(readings: dict, d: Disagreement, scheme: Scheme) -> dict:
     """An entry's readings with a null attribute reading as the slot's default: a layer
     that left the attribute out reads as its default, which logs written before the
     defaults were published record as null."""
     if d.kind != "attribute":
         return readings
-    default = taxonomy().category(d.category).attribute(d.attribute).default
+    default = scheme.category(d.category).attribute(d.attribute).default
     return {name: default if value is None else value for name, value in readings.items()}
 
 
@@ -128,7 +131,9 @@ def _entry_key(entry: dict) -> tuple:
     return (entry["kind"], entry["segment_id"], entry["category"], attribute, ids)
 
 
-def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Problem | None:
+def _decision_problem(
+    file: str, i: int, entry: dict, d: Disagreement, scheme: Scheme
+) -> Problem | None:
     decision = entry["decision"]
     where = json_path(["entries", i, "decision"])
     if d.kind in ("label", "practice"):
@@ -140,14 +145,19 @@ def _decision_problem(file: str, i: int, entry: dict, d: Disagreement) -> Proble
                 "true keeps it, false drops it",
             )
         return None
-    attribute = taxonomy().category(d.category).attribute(d.attribute)
+    attribute = scheme.category(d.category).attribute(d.attribute)
     if decision is None:
         if attribute.is_required:
             return Problem(
                 file,
                 where,
                 f"{d.attribute!r} is required in {d.category!r}; null would leave it out",
-                "decide a value; use 'unspecified' when the text does not say",
+                "decide a value"
+                + (
+                    "; use 'unspecified' when the text does not say"
+                    if "unspecified" in attribute.value_ids
+                    else f": one of {', '.join(attribute.value_ids)}"
+                ),
             )
         return None
     if not isinstance(decision, str) or decision not in attribute.value_ids:

@@ -2,8 +2,10 @@
 
 jsonschema-rs (compiled) decides whether a document conforms, for `validate` and
 `build` alike. Only a document it refuses goes to jsonschema, whose errors carry
-what a message needs (the keyword, the subschema), and is described in the
-taxonomy's words with a hint. The explainer reads patterns as ECMA-262 does, as
+what a message needs (the keyword, the subschema), and is described in plain
+words with a hint. The schemas check the shape of labels only (ids are slugs): a
+label is checked against its document's scheme by the label rules
+(raw/labels.py), which name a malformed label too, with the closest one. The explainer reads patterns as ECMA-262 does, as
 the decider does: `$` matches only at the very end (Python's `re` also lets it
 match before a final newline). Should the explainer still find nothing where
 the decider refuses, the decider's own messages are reported, so a refused
@@ -22,7 +24,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 
-from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, registry, taxonomy
+from privacy_labels.contract.schema import SCHEMA_NAMES, load_schema, registry
 from privacy_labels.raw.corpus import slug_schema
 from privacy_labels.raw.problems import Problem, closest, did_you_mean, json_path
 
@@ -101,8 +103,26 @@ def schema_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
     if conforms(name, doc):
         return
     errors = explained_errors(name, doc)
-    problems = [p for error in errors for p in _schema_problems(file, doc, error)]
-    yield from problems or decider_problems(name, file, doc)
+    problems = [p for e in errors if not _is_label(name, e) for p in _schema_problems(file, e)]
+    if problems or any(_is_label(name, e) for e in errors):
+        yield from problems
+    else:
+        yield from decider_problems(name, file, doc)
+
+
+def _is_label(name: str, error: ValidationError) -> bool:
+    """A label that is no slug: the label rules name it, with the closest label."""
+    path = list(error.absolute_path)
+    return (
+        name == "annotation"
+        and error.validator == "pattern"
+        and path[:1] == ["practices"]
+        and (
+            path[-1:] == ["category"]
+            or path[-1:] == ["value"]
+            or (path[-1:] == ["attributes"] and "propertyNames" in error.absolute_schema_path)
+        )
+    )
 
 
 def decider_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
@@ -116,61 +136,11 @@ def decider_problems(name: str, file: str, doc: object) -> Iterator[Problem]:
         yield Problem(file, json_path(error.instance_path), error.message, "fix it to the schema")
 
 
-def _schema_problems(file: str, doc: object, error: ValidationError) -> list[Problem]:
-    """Turn a JSON Schema error into messages in the taxonomy's words, with hints."""
+def _schema_problems(file: str, error: ValidationError) -> list[Problem]:
+    """Turn a JSON Schema error into messages in plain words, with hints."""
     path = list(error.absolute_path)
     where = json_path(path)
     instance = error.instance
-    if error.validator == "enum" and path[-1:] == ["category"]:
-        return [
-            Problem(
-                file,
-                where,
-                f"unknown category {instance!r}",
-                did_you_mean(instance, taxonomy().category_ids),
-            )
-        ]
-    category = _category_at(doc, path)
-    if error.validator == "oneOf" and path[-1:] == ["value"] and "attributes" in path:
-        attribute = path[-2]
-        choices = [s["const"] for s in error.validator_value]
-        return [
-            Problem(
-                file,
-                where,
-                f"value {instance!r} is not allowed for attribute {attribute!r} of category {category!r}",
-                did_you_mean(instance, choices),
-            )
-        ]
-    if error.validator == "additionalProperties" and path[-1:] == ["attributes"]:
-        allowed = list(error.schema["properties"])
-        return [
-            Problem(
-                file,
-                json_path([*path, extra]),
-                f"attribute {extra!r} is not allowed for category {category!r}",
-                did_you_mean(extra, allowed),
-            )
-            for extra in sorted(set(instance) - set(allowed))
-        ]
-    if error.validator == "required" and path[-1:] == ["attributes"]:
-        # jsonschema raises one error per missing attribute, all alike: list every
-        # missing one here; the repeats are reported once. One given
-        # under a misspelt name is reported once, as that unknown attribute.
-        allowed = error.schema.get("properties", {})
-        misspelt = {
-            closest(given, error.validator_value) for given in instance if given not in allowed
-        }
-        return [
-            Problem(
-                file,
-                json_path([*path, missing]),
-                f"required attribute {missing!r} of category {category!r} is missing",
-                'add it; use {"value": "unspecified"} when the text does not say',
-            )
-            for missing in error.validator_value
-            if missing not in instance and missing not in misspelt
-        ]
     if (
         error.validator == "pattern"
         and error.validator_value != slug_schema()["pattern"]  # slugs have their own words
@@ -306,11 +276,3 @@ def _json_type(value: object) -> str:
     return {dict: "object", list: "array", str: "string", int: "integer", float: "number"}[
         type(value)
     ]
-
-
-def _category_at(doc: object, path: list) -> object:
-    """The category of the practice at `path`, for messages."""
-    if path[:1] == ["practices"] and len(path) > 1:
-        practice = doc["practices"][path[1]]
-        return practice.get("category") if isinstance(practice, dict) else None
-    return None

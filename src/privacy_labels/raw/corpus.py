@@ -4,6 +4,7 @@ data/raw/policies/<policy_id>.txt               policy text, UTF-8, LF
 data/raw/policies/<policy_id>.json              provenance sidecar
 data/raw/annotations/<policy_id>/<annotator>.json
 data/raw/adjudication/<policy_id>.json          adjudication log (see adjudicate.py)
+data/raw/schemes/<scheme_id>/scheme.json        a scheme of the corpus's own (see schemes.py)
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ class RawCorpus:
     @property
     def annotations_dir(self) -> Path:
         return self.root / "annotations"
+
+    @property
+    def schemes_dir(self) -> Path:
+        return self.root / "schemes"
 
     @property
     def adjudication_dir(self) -> Path:

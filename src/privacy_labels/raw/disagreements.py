@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from privacy_labels.contract.layers import LayerPractice, by_label, match
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import Scheme
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Comparison:
     """The layers of a policy, compared: what a majority gives and where they differ."""
 
     layers: tuple[str, ...]
+    scheme: Scheme  # the layers' one scheme
     # label -> layer -> its practices, for every label any layer gives
     practices: dict[tuple[int, str], dict[str, list[LayerPractice]]]
     # label -> its practices grouped across the layers, for every label a majority gives
@@ -72,10 +73,6 @@ class Comparison:
 
     def is_majority(self, n: int) -> bool:
         return 2 * n > len(self.layers)
-
-
-def _order(label: tuple[int, str]) -> tuple[int, int]:
-    return label[0], taxonomy().category_ids.index(label[1])
 
 
 def _groups(by_layer: dict[str, list[LayerPractice]], n_layers: int) -> list[Group]:
@@ -104,13 +101,17 @@ def _groups(by_layer: dict[str, list[LayerPractice]], n_layers: int) -> list[Gro
 
 
 def compare_layers(
-    layers: tuple[str, ...], practices: dict[str, list[LayerPractice]]
+    layers: tuple[str, ...], practices: dict[str, list[LayerPractice]], scheme: Scheme
 ) -> Comparison:
-    """Every disagreement between the layers' practices (the rule: raw/adjudicate.py's
-    docstring)."""
+    """Every disagreement between the layers' practices, all written in `scheme` (the rule:
+    raw/adjudicate.py's docstring)."""
     n = len(layers)
     grouped = {name: by_label(practices[name]) for name in layers}
-    labels = sorted(set().union(*(g.keys() for g in grouped.values())), key=_order)
+    order = scheme.category_ids
+    labels = sorted(
+        set().union(*(g.keys() for g in grouped.values())),
+        key=lambda label: (label[0], order.index(label[1])),
+    )
     disagreements: list[Disagreement] = []
     all_groups, majority_values = {}, {}
     for label in labels:
@@ -136,7 +137,7 @@ def compare_layers(
             if not group.is_kept:
                 continue
             values = majority_values[label, group.anchor.practice_id] = {}
-            for attribute in taxonomy().category(category).attribute_ids:
+            for attribute in scheme.category(category).attribute_ids:
                 readings = {name: p.slot_values.get(attribute) for name, p in group.members.items()}
                 if len(set(readings.values())) == 1:
                     continue  # no one differs (or no one gives the attribute)
@@ -157,6 +158,7 @@ def compare_layers(
                 )
     return Comparison(
         tuple(layers),
+        scheme,
         {label: {n: grouped[n].get(label, []) for n in layers} for label in labels},
         all_groups,
         majority_values,

@@ -2,7 +2,8 @@
 one order.
 
     document = annotation_document(
-        policy_id="acme", annotator="alice", text_sha256=sidecar["text_sha256"],
+        policy_id="acme", annotator="alice", scheme=scheme("opp115").ref,
+        text_sha256=sidecar["text_sha256"],
         annotated_date="2026-11-22", method="Read segment by segment.",
         provenance=make_provenance("person", process="Read segment by segment.", is_blind=True),
         practices=[make_practice("acme-alice-001", 3, "data_retention", {...})],
@@ -79,6 +80,7 @@ def annotation_document(
     *,
     policy_id: str,
     annotator: str,
+    scheme: dict[str, str],
     text_sha256: str,
     annotated_date: str,
     method: str,
@@ -88,11 +90,13 @@ def annotation_document(
     schema_version: str | None = None,
 ) -> dict:
     """One annotation layer of one policy, as `annotations/<policy_id>/<annotator>.json`
-    holds it; `schema_version` defaults to the current schema's."""
+    holds it, its practices in `scheme` (`Scheme.ref`: id and version); `schema_version`
+    defaults to the current schema's."""
     return {
         "schema_version": schema_version or current_schema_version(),
         "policy_id": policy_id,
         "annotator": annotator,
+        "scheme": dict(scheme),
         "text_sha256": text_sha256,
         "annotated_date": annotated_date,
         "method": method,
@@ -120,9 +124,11 @@ def policy_sidecar(
     segmentation: str,
     segments: list[dict],
     notes: str | None = None,
+    policy_group_id: str | None = None,
 ) -> dict:
     """A policy's sidecar, `policies/<policy_id>.json` (schema/policy.schema.json), at the
-    current schema version; `notes` only when there are some."""
+    current schema version; `notes` and `policy_group_id` (shared by the language versions
+    of one policy) only when there are some."""
     return {
         "schema_version": current_schema_version(),
         "policy_id": policy_id,
@@ -134,6 +140,7 @@ def policy_sidecar(
         "retrieved_date": retrieved_date,
         "effective_date": effective_date,
         "language": language,
+        **({"policy_group_id": policy_group_id} if policy_group_id else {}),
         "license": license,
         "text_sha256": text_sha256,
         "normalisation": normalisation,

@@ -28,11 +28,13 @@ from privacy_labels.raw.problems import Problem
 from privacy_labels.raw.rules import (
     annotation_problems,
     first,
+    one_scheme_problem,
     practice_problems,
     read_policy_text,
     segment_problems,
     sidecar_problems,
 )
+from privacy_labels.raw.schemes import corpus_schemes
 
 POLICIES_PER_CHUNK = 25
 
@@ -85,6 +87,9 @@ def read_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | Problem:
     Practice ids are unique within the policy here; `repeats_any` compares them
     across policies.
     """
+    schemes, problems = corpus_schemes(corpus)
+    if problems:
+        return problems[0]
     sha256: dict[str, str] = {}
     policy = read_policy_text_and_sidecar(corpus, policy_id, sha256)
     if isinstance(policy, Problem):
@@ -94,13 +99,15 @@ def read_policy(corpus: RawCorpus, policy_id: str) -> PolicyInputs | Problem:
     text_sha256 = sidecar["text_sha256"]  # the text's, as segment_problems found
     documents = []
     seen: dict[str, tuple[str, int]] = {}
+    scheme_of: dict[str, tuple[str, str]] = {}
     segments = sidecar["segments"]
     for path in corpus.annotation_paths(policy_id):
         name = str(path)
         doc, problem = _read(corpus, path, sha256)
         problem = (
             problem
-            or first(annotation_problems(name, doc, path))
+            or first(annotation_problems(name, doc, path, schemes))
+            or first(one_scheme_problem(name, doc, scheme_of))
             or first(practice_problems(name, doc, text_path, text, text_sha256, segments, seen))
         )
         if problem:

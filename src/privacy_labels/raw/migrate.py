@@ -129,7 +129,9 @@ def _plan(path: Path) -> _Plan | Problem:
     for field in filled:
         upgraded[field.field] = copy.deepcopy(field.fill)
     upgraded["schema_version"] = current_version()
-    to_supply = [a for a in added if a.field not in upgraded]
+    # An optional field added later (a sidecar's policy_group_id) is no one's to supply.
+    required = load_schema(kind)["required"]
+    to_supply = [a for a in added if a.field not in upgraded and a.field in required]
     order = list(load_schema(kind)["properties"])
     upgraded = {
         **{key: upgraded[key] for key in order if key in upgraded},

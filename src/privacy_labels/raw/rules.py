@@ -5,11 +5,12 @@ runs in two modes: `validate` takes every problem (raw/validate.py), `build`
 takes the first and stops there (raw/inputs.py, with `first`). A valid input
 builds no message in either mode.
 
-JSON Schema decides structure and labels (raw/conformance.py); the rules here add
-what a schema cannot: the text and its sha256, segments in order inside it, the
-files' places in the layout, practice ids unique and of the form
-<policy_id>-<annotator>-<NNN>, segments that exist, spans
-inside their segment and equal to the text there.
+JSON Schema decides structure (raw/conformance.py) and the label rules check labels
+against the document's scheme (raw/labels.py); the rules here add what a schema
+cannot: the text and its sha256, segments in order inside it, the files' places in
+the layout, one scheme for the layers of a policy, practice ids unique and of the
+form <policy_id>-<annotator>-<NNN>, segments that exist, spans inside their
+segment and equal to the text there.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from privacy_labels._files import sha256_bytes
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.versions import added_since, known_versions, version_problem
 from privacy_labels.raw.conformance import schema_problems
 from privacy_labels.raw.corpus import is_slug
 from privacy_labels.raw.documents import practice_id as own_practice_id
 from privacy_labels.raw.documents import practice_number
 from privacy_labels.raw.jsonio import MAX_FREE_TEXT_CHARS, char_at, line_column, too_long_fields
+from privacy_labels.raw.labels import label_problems
 from privacy_labels.raw.problems import Problem, json_path
 
 T = TypeVar("T")
@@ -114,10 +117,14 @@ def sidecar_problems(file: str, doc: object, policy_id: str) -> Iterator[Problem
         )
 
 
-def annotation_problems(file: str, doc: object, place: Path | None) -> Iterator[Problem]:
-    """An annotation document on its own: the schema, free-text lengths and, when it is
-    at `place` in a raw corpus, its folder and file name."""
+def annotation_problems(
+    file: str, doc: object, place: Path | None, schemes: SchemeSet
+) -> Iterator[Problem]:
+    """An annotation document on its own: the schema, its labels against the scheme it names
+    (one of `schemes`), free-text lengths and, when it is at `place` in a raw corpus, its
+    folder and file name."""
     yield from versioned_schema_problems("annotation", file, doc)
+    yield from label_problems(file, doc, schemes)
     yield from too_long_problems(file, doc, "annotation")
     if place is not None and is_sound(doc):
         if place.parent.name != doc["policy_id"]:
@@ -134,6 +141,35 @@ def annotation_problems(file: str, doc: object, place: Path | None) -> Iterator[
                 f"annotator {doc['annotator']!r} differs from the file name {place.name!r}",
                 f"name the file {doc['annotator']}.json",
             )
+
+
+def scheme_id_of(doc: object) -> str | None:
+    """The id of the scheme a document names, if it names one."""
+    ref = doc.get("scheme") if isinstance(doc, dict) else None
+    scheme_id = ref.get("id") if isinstance(ref, dict) else None
+    return scheme_id if isinstance(scheme_id, str) else None
+
+
+def one_scheme_problem(
+    file: str, doc: object, seen: dict[str, tuple[str, str]]
+) -> Iterator[Problem]:
+    """The layers of one policy are in one scheme: they are compared, voted on and
+    adjudicated against each other. `seen` maps each policy met so far to the scheme of
+    its first document and that document's file."""
+    scheme_id = scheme_id_of(doc)
+    if scheme_id is None or not is_sound(doc):
+        return
+    first_scheme, first_file = seen.setdefault(doc["policy_id"], (scheme_id, file))
+    if first_scheme != scheme_id:
+        yield Problem(
+            file,
+            "$.scheme.id",
+            f"scheme {scheme_id!r} differs from the scheme of the policy's other layers "
+            f"({first_scheme!r} in {first_file}); the layers of a policy are compared and "
+            "adjudicated against each other, so they share one scheme",
+            f"annotate the policy in {first_scheme}, or keep the layers of another scheme in "
+            "a corpus of their own",
+        )
 
 
 def is_sound(doc: object) -> bool:

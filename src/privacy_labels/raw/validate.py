@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from privacy_labels.contract.scheme_set import SchemeSet, package_schemes
 from privacy_labels.raw.conformance import conforms
 from privacy_labels.raw.corpus import RawCorpus, is_slug
 from privacy_labels.raw.inputs import counts_if_valid, policies_of
@@ -23,11 +24,14 @@ from privacy_labels.raw.problems import Problem
 from privacy_labels.raw.rules import (
     annotation_problems,
     is_sound,
+    one_scheme_problem,
     practice_problems,
     read_policy_text,
+    scheme_id_of,
     segment_problems,
     sidecar_problems,
 )
+from privacy_labels.raw.schemes import corpus_schemes
 
 
 @dataclass
@@ -43,6 +47,8 @@ class Validator:
     n_files: int = 0
     n_practices: int = 0
     _practice_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # The scheme of each policy's first document met, and that document: its layers share one.
+    _policy_schemes: dict[str, tuple[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what was read besides the paths given
     # Problems reported so far: two rules that find the same fault report it once.
     _reported: set[Problem] = field(default_factory=set)
@@ -119,6 +125,10 @@ class Validator:
                 doc, problem = read_json(document)
                 if problem or not is_sound(doc):
                     continue  # validating that file itself names its problem
+                if scheme_id_of(doc) is not None:
+                    self._policy_schemes.setdefault(
+                        doc["policy_id"], (scheme_id_of(doc), str(document))
+                    )
                 for i, practice in enumerate(doc["practices"]):
                     if isinstance(practice, dict) and isinstance(practice.get("practice_id"), str):
                         self._practice_ids.setdefault(practice["practice_id"], (str(document), i))
@@ -149,6 +159,7 @@ class Validator:
         self._refuse_links(corpus)
         if corpus.policies_dir in self._refused_links:
             return self.problems
+        self._schemes(corpus)  # names the problems of the corpus's own schemes
         for text in sorted(corpus.policies_dir.glob("*.txt")):
             if text in self._refused_links:
                 continue
@@ -237,13 +248,17 @@ class Validator:
         policy it names, in `corpus` or else the one `path` is in, or else `default_raw`."""
         file = str(path)
         place = path if RawCorpus.containing(path) else None
-        self._report_all(annotation_problems(file, doc, place))
+        home = corpus or RawCorpus.containing(path)
+        if home is None and self.default_raw is not None:
+            home = RawCorpus(self.default_raw)
+        self._report_all(annotation_problems(file, doc, place, self._schemes(home)))
+        self._report_all(one_scheme_problem(file, doc, self._policy_schemes))
         if not is_sound(doc):
             return
         policy_id = doc["policy_id"]
         if not is_slug(policy_id):
             return  # reported by the schema
-        corpus = corpus or RawCorpus.containing(path) or self._default_corpus(file)
+        corpus = home or self._default_corpus(file)
         if corpus is None:
             return
         sidecar_path = corpus.sidecar_path(policy_id)
@@ -296,6 +311,15 @@ class Validator:
     def _report_all(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self._report(problem)
+
+    def _schemes(self, corpus: RawCorpus | None) -> SchemeSet:
+        """The schemes a document of `corpus` may name (the package's alone outside one),
+        reporting the problems of the corpus's own."""
+        if corpus is None:
+            return package_schemes()
+        schemes, problems = corpus_schemes(corpus)
+        self._report_all(problems)
+        return schemes
 
     def _default_corpus(self, file: str) -> RawCorpus | None:
         if self.default_raw is None:

@@ -19,6 +19,7 @@ from privacy_labels.release.metadata import (
     description,
     limitations,
     provenance_of_texts,
+    schemes_summary,
     text_columns,
     texts_license,
     unknown_summary,
@@ -98,7 +99,8 @@ def dataset_card(release: Release) -> str:
 
 {description(release)}
 
-Released {release.date}. Taxonomy schema {schema_version()}.
+Released {release.date}. Schema {schema_version()}; label schemes: {schemes_summary(release)},
+each described by its own files in `schemes/` (which `load()` reads).
 
 ## Tables
 
@@ -142,8 +144,8 @@ The questions of Gebru et al., *Datasheets for Datasets* (2021), answered.
   {release.n_rows.get("segments", 0):,} segments, {release.n_rows.get("practices", 0):,}
   annotated data practices and {release.n_rows.get("attribute_values", 0):,} attribute values;
   every policy the corpus holds, not a sample of a larger set.
-- **Labels**: a category per practice and a value per attribute, from the OPP-115
-  taxonomy (schema/taxonomy.schema.json), most with an evidence span.
+- **Labels**: a category per practice and a value per attribute, from the practice's
+  label scheme (schemes/), most with an evidence span; every row names its scheme.
 - **Missing information**: {unknown_summary(release)}
 - **Relationships**: keys and foreign keys in `datapackage.json` link every table to
   `policies`.

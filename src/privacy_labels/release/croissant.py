@@ -19,6 +19,7 @@ from privacy_labels.release.metadata import (
     description,
     limitations,
     provenance_of_texts,
+    schemes_summary,
     texts_license,
     unknown_summary,
 )
@@ -154,8 +155,8 @@ def rai_fields(release: Release) -> dict:
             "validate` and by the quality gate of each release (quality/result.json).",
         ],
         "rai:dataAnnotationProtocol": [
-            f"Labels follow the OPP-115 annotation scheme as written in schema/ and "
-            f"{release.facts['guidelines']}.",
+            f"Labels follow the label schemes {schemes_summary(release)}, each written in "
+            f"schemes/<scheme_id>/ of the release, and {release.facts['guidelines']}.",
             *annotation_summary(release),
         ],
         "rai:dataAnnotationPlatform": [d["annotation_platform"]],
@@ -176,6 +177,24 @@ def rai_fields(release: Release) -> dict:
     if models:
         fields["rai:machineAnnotationTools"] = models
     return fields
+
+
+def _scheme_files(release: Release) -> list[dict]:
+    """The files of the release's label schemes, which define every label its tables hold."""
+    files = sorted((release.folder / "schemes").rglob("*.json"))
+    return [
+        {
+            "@type": "cr:FileObject",
+            "@id": file.relative_to(release.folder).as_posix(),
+            "name": file.relative_to(release.folder).as_posix(),
+            "description": f"Label scheme `{file.parent.name}`: {file.stem}.",
+            "contentUrl": file.relative_to(release.folder).as_posix(),
+            "contentSize": f"{file.stat().st_size} B",
+            "encodingFormat": "application/json",
+            "sha256": sha256_file(file),
+        }
+        for file in files
+    ]
 
 
 def croissant(release: Release) -> dict:
@@ -213,7 +232,13 @@ def croissant(release: Release) -> dict:
                     "@type": "cr:Field",
                     "@id": f"{t.name}/{c.name}",
                     "name": c.name,
-                    "description": c.description,
+                    "description": c.description
+                    + (
+                        f" One of the {c.labels.replace('_', ' ')} ids of the release's schemes "
+                        "(the enum in datapackage.json)."
+                        if c.type == "label" and c.labels != "split"
+                        else ""
+                    ),
                     "dataType": TYPES[c.type].croissant,
                     "source": {
                         "fileObject": {"@id": parquet.name},
@@ -242,6 +267,6 @@ def croissant(release: Release) -> dict:
         "inLanguage": f["language"],
         "prov:wasDerivedFrom": _text_provenance(release),
         **rai_fields(release),
-        "distribution": distribution,
+        "distribution": distribution + _scheme_files(release),
         "recordSet": record_sets,
     }

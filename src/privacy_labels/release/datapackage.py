@@ -1,6 +1,7 @@
 """`datapackage.json`: a Frictionless Data Package v2 over the CSVs, with Table Schemas,
 enums, primary and foreign keys and a licence per resource. Each field's type and
-constraints are the contract's (`contract.tables.TYPES`, `Column.constraints`).
+constraints are the contract's (`contract.tables.TYPES`, `Column.constraints`), a label
+column's enum its list over the release's own schemes; the package names the schemes.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def datapackage(release: Release) -> dict:
                 "name": c.name,
                 "type": TYPES[c.type].frictionless,
                 "description": c.description,
-                "constraints": c.constraints(),
+                "constraints": c.constraints(release.schemes),
             }
             for c in t.columns
         ]
@@ -82,5 +83,10 @@ def datapackage(release: Release) -> dict:
         "keywords": f["keywords"],
         "licenses": _package_licenses(release, with_texts=True),
         "contributors": [{"title": f["creator"], "roles": ["creator"]}],
+        # Not a Data Package property: the label schemes the labels are in, by their files.
+        "label_schemes": [
+            {"id": s.id, "version": s.version, "title": s.title, "path": f"schemes/{s.id}/"}
+            for s in release.schemes
+        ],
         "resources": resources,
     }

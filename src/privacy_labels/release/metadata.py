@@ -21,9 +21,10 @@ from pathlib import Path
 
 from privacy_labels.contract.columns import Table
 from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.metrics import figure
-from privacy_labels.store import parquet_path, read_rows
+from privacy_labels.store import parquet_path, read_rows, schemes_of
 
 LICENSE_FILE = "LICENSE.md"
 ZENODO_FILE = ".zenodo.json"
@@ -151,6 +152,11 @@ class Release:
     def file(self, name: str) -> Path:
         return self.folder / name
 
+    @functools.cached_property
+    def schemes(self) -> SchemeSet:
+        """The schemes the release's tables are written in: its own `schemes/`."""
+        return schemes_of(self.folder)
+
     def _rows(self, name: str) -> list[dict]:
         return read_rows(self.folder, name) if parquet_path(self.folder, name).exists() else []
 
@@ -245,11 +251,17 @@ def yaml_string(text: str) -> str:
 # --- Facts put into words, shared by every output ------------------------------------------
 
 
+def schemes_summary(release: Release) -> str:
+    """The label schemes of the release, named with their versions and titles."""
+    return ", ".join(f"{s.title} (`{s.id}` {s.version})" for s in release.schemes)
+
+
 def description(release: Release) -> str:
     f = release.facts
     return (
-        "Privacy policies annotated with privacy-practice labels following the OPP-115 "
-        f"annotation scheme (taxonomy schema {schema_version()}): the policies with their full "
+        "Privacy policies annotated with privacy-practice labels in the label schemes "
+        f"{schemes_summary(release)} (schema {schema_version()}; each scheme's files are in "
+        "schemes/, OPP-115 the hub the others map onto): the policies with their full "
         "text, their segments, the annotated data practices, each practice's attribute values "
         "with evidence spans (character offsets into the policy text), and views for machine "
         f"learning. Two licences: {f['licenses']['annotations']['title']} "

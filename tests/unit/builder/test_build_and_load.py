@@ -12,7 +12,8 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import MANIFEST
-from privacy_labels.contract.schema import schema_version, taxonomy
+from privacy_labels.contract.schema import schema_version
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.contract.tables import arrow_schema
 from tests.conftest import FIXTURE_RAW, FIXTURES
 
@@ -25,24 +26,35 @@ def built(tmp_path, run):
 
 
 def file_bytes(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(built):
     names = {p.name for p in built.iterdir()}
-    assert names == {f"{t}.{ext}" for t in pl.tables() for ext in ("parquet", "csv")} | {MANIFEST}
+    tables = {f"{t}.{ext}" for t in pl.tables() for ext in ("parquet", "csv")}
+    assert names == tables | {MANIFEST, "schemes"}
     manifest = json.loads((built / MANIFEST).read_text())
+    hub = scheme("opp115")
+    n_answers = sum(len({v.id for c, a in q.slots for v in hub.category(c).attribute(a).values})
+                    for q in hub.questions.questions)  # fmt: skip
     assert manifest["n_rows"] == {
         "policies": 1,
         "segments": 3,
         "annotations": 1,
         "practices": 7,
         "attribute_values": 47,  # every attribute of each practice: 27 written, 20 defaults
-        "segment_labels": 3,
+        "segment_labels": 3 * 10,  # each segment, each of opp115's 10 categories
         "splits": 1,
-        "policy_labels": 1,
+        "policy_labels": n_answers,  # each answer of each of the hub's questions
+        "mapped_values": 47,  # the hub's own values, each as itself
     }
-    assert set(manifest["outputs"]) == names - {MANIFEST}
+    scheme_files = {f"schemes/opp115/{name}" for name in hub.files}
+    assert set(manifest["outputs"]) == tables | scheme_files
+    assert manifest["schemes"] == {"opp115": {"version": "1.0.0", "files": hub.files}}
     assert "policies/example.txt" in manifest["inputs"]
     assert manifest["schema_version"] == schema_version()
 
@@ -69,10 +81,10 @@ def test_invalid_input_leaves_the_output_untouched(built, tmp_path, run):
 
 def test_load_applies_the_schemas_dtypes(built):
     practices = pl.load("practices", built)
-    assert list(practices["category"].cat.categories) == taxonomy().category_ids
+    assert list(practices["category"].cat.categories) == scheme("opp115").category_ids
     assert practices["category"].cat.ordered
     values = pl.load("attribute_values", built)
-    assert list(values["value"].cat.categories) == taxonomy().value_ids
+    assert list(values["value"].cat.categories) == scheme("opp115").value_ids
     assert values["span_start"].dtype == pd.Int64Dtype()
     assert values["is_annotated"].dtype == pd.BooleanDtype()
     defaulted = ~values["is_annotated"]
@@ -146,15 +158,17 @@ def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_pat
     assert "new" in set(pl.load("segments", out)["policy_id"])
     assert "new" not in set(pl.load("segment_labels", out)["policy_id"])
     labels = pl.load("policy_labels", out).set_index("policy_id")
-    cells = [c for c in labels.columns if str(labels[c].dtype) == "category"]
-    assert set(labels.loc["new", cells]) == {"not_annotated"}
-    assert "not_annotated" not in set(labels.loc["example", cells])
+    assert set(labels.loc["new", "status"]) == {"not_annotated"}
+    assert labels.loc["new", "scheme"].isna().all()  # no practices, in no scheme
+    assert "not_annotated" not in set(labels.loc["example", "status"])
     assert run("check", out, "--report", tmp_path / "report")[0] == 0
     # the gate fails the fake negatives back: a silent label, an all-False segment row
     rows = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in LABEL_VIEWS}
-    next(r for r in rows["policy_labels"] if r["policy_id"] == "new")["collected_contact"] = (
-        "not_stated"
-    )
+    next(
+        r
+        for r in rows["policy_labels"]
+        if (r["policy_id"], r["question"], r["answer"]) == ("new", "collected", "contact")
+    )["status"] = "not_stated"
     rows["segment_labels"].append({**rows["segment_labels"][0], "policy_id": "new"})
     for name in LABEL_VIEWS:
         pq.write_table(
@@ -162,5 +176,5 @@ def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_pat
         )
     code, _, err = run("check", out, "--report", tmp_path / "report")
     assert code == 1
-    assert "new collected_contact: is not_stated, expected not_annotated" in err
+    assert "new collected=contact: is not_stated, expected not_annotated" in err
     assert "new segment 0: labeled, but the policy has no annotations" in err

@@ -12,9 +12,10 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import build
 from privacy_labels.cli.app import main
-from privacy_labels.contract.policy_labels import FIRST_PARTY, THIRD_PARTY
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from tests.conftest import FIXTURES, REPO
+
+FIRST_PARTY, THIRD_PARTY = "first_party_collection_use", "third_party_sharing_collection"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_every_practice_has_one_row_per_attribute_of_its_category(tables):
     practices, values = tables
     rows = values.groupby("practice_id", observed=True)["attribute"].apply(sorted)
     for practice_id, category in zip(practices["practice_id"], practices["category"], strict=True):
-        assert rows[practice_id] == sorted(taxonomy().category(category).attribute_ids)
+        assert rows[practice_id] == sorted(scheme("opp115").category(category).attribute_ids)
 
 
 def test_every_first_and_third_party_practice_has_exactly_one_does_does_not_row(tables):
@@ -66,14 +67,14 @@ def test_a_defaulted_row_has_no_span_and_holds_the_default(tables):
     for category, attribute, value in zip(
         defaulted["category"], defaulted["attribute"], defaulted["value"], strict=True
     ):
-        assert value == taxonomy().category(category).attribute(attribute).default
+        assert value == scheme("opp115").category(category).attribute(attribute).default
 
 
 def test_counting_unspecified_user_types_counts_written_and_defaulted_rows(opp115):
     practices = pl.load("practices", opp115)
     values = pl.load("attribute_values", opp115)
     with_user_type = [
-        c.id for c in taxonomy().categories if "user_type" in c.attribute_ids
+        c.id for c in scheme("opp115").categories if "user_type" in c.attribute_ids
     ]  # first, third party, choices, access
     n_practices = practices["category"].isin(with_user_type).sum()
     user_type = values[values["attribute"] == "user_type"]

@@ -9,7 +9,8 @@ import itertools
 import pytest
 
 from privacy_labels.builder.rows import _arrow_table, policy_rows
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.scheme_set import package_schemes
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, read_policy
@@ -19,7 +20,8 @@ from tests.conftest import FIXTURE_RAW
 @pytest.fixture(scope="module")
 def inputs() -> PolicyInputs:
     """The fixture policy, its document's values made distinct wherever two columns of one
-    type sit side by side (so that swapping them shows), with a source_id to carry."""
+    type sit side by side (so that swapping them shows), with a source_id and a
+    policy_group_id to carry."""
     inputs = read_policy(RawCorpus(FIXTURE_RAW), "example")
     assert isinstance(inputs, PolicyInputs)
     documents = copy.deepcopy(inputs.documents)
@@ -27,7 +29,8 @@ def inputs() -> PolicyInputs:
         document["provenance"] |= {"is_blind": True, "is_reviewed": False, "model": "m-1"}
         for i, practice in enumerate(document["practices"]):
             practice["source_id"] = f"source-{i}"
-    return PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, documents, inputs.sha256)
+    sidecar = {**inputs.sidecar, "policy_group_id": "example-versions"}
+    return PolicyInputs(inputs.policy_id, sidecar, inputs.text, documents, inputs.sha256)
 
 
 def _source_value(source: str, row: dict, inputs: PolicyInputs):
@@ -59,7 +62,7 @@ def _source_value(source: str, row: dict, inputs: PolicyInputs):
         return row["attribute"]
     written = practice["attributes"].get(row["attribute"])
     if written is None:  # an attribute left out: the row holds the default, without a span
-        slot = taxonomy().category(practice["category"]).attribute(row["attribute"])
+        slot = scheme("opp115").category(practice["category"]).attribute(row["attribute"])
         written = {"value": slot.default}
     return written.get(key)
 
@@ -68,7 +71,7 @@ def _source_value(source: str, row: dict, inputs: PolicyInputs):
     "name", ["policies", "segments", "annotations", "practices", "attribute_values"]
 )
 def test_each_column_holds_the_document_field_the_contract_names(inputs, name):
-    rows = _arrow_table(name, policy_rows(inputs)[name]).to_pylist()
+    rows = _arrow_table(name, policy_rows(inputs, package_schemes())[name]).to_pylist()
     sourced = [
         c for c in table(name).columns if c.source and c.source.startswith((SIDECAR, ANNOTATION))
     ]
@@ -85,7 +88,7 @@ def test_the_sourced_values_are_distinct_so_a_swap_shows(inputs):
     so a builder writing one into the other fails the test above."""
     for name in ("annotations", "practices", "attribute_values"):
         columns = table(name).columns
-        for row in policy_rows(inputs)[name]:
+        for row in policy_rows(inputs, package_schemes())[name]:
             for a, b in itertools.pairwise(columns):
                 if a.type == b.type and row[a.name] is not None:
                     assert row[a.name] != row[b.name], (name, a.name, b.name)
@@ -93,18 +96,18 @@ def test_the_sourced_values_are_distinct_so_a_swap_shows(inputs):
 
 def test_rows_are_assembled_in_the_contracts_column_order(inputs):
     for t in TABLES:
-        rows = policy_rows(inputs)[t.name]
+        rows = policy_rows(inputs, package_schemes())[t.name]
         reordered = [dict(reversed(row.items())) for row in rows]
         assert _arrow_table(t.name, reordered).equals(_arrow_table(t.name, rows))
         assert _arrow_table(t.name, rows).column_names == t.column_names
 
 
 def test_every_attribute_has_a_row_marked_annotated_when_written(inputs):
-    rows = policy_rows(inputs)["attribute_values"]
+    rows = policy_rows(inputs, package_schemes())["attribute_values"]
     for document in inputs.documents:
         for practice in document["practices"]:
             own = {r["attribute"]: r for r in rows if r["practice_id"] == practice["practice_id"]}
-            category = taxonomy().category(practice["category"])
+            category = scheme("opp115").category(practice["category"])
             assert sorted(own) == sorted(category.attribute_ids)
             for attribute, row in own.items():
                 assert row["is_annotated"] == (attribute in practice["attributes"])
@@ -135,7 +138,7 @@ def test_a_written_default_and_a_left_out_one_publish_the_same_rows_but_is_annot
     explicit = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, written, inputs.sha256)
 
     def published(policy: PolicyInputs) -> tuple[list[dict], list[str], dict]:
-        rows = policy_rows(policy)
+        rows = policy_rows(policy, package_schemes())
         values = [
             r for r in rows["attribute_values"] if r["practice_id"] == practice["practice_id"]
         ]

@@ -12,6 +12,7 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.layers import LayerPractice, assignment, compare, match
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.outputs.agreement import agreement, cohen_kappa
 from tests.layered import two_layer_corpus, write_json
 
@@ -39,7 +40,7 @@ def test_assignment_finds_the_least_cost_of_every_rectangular_matrix():
 
 
 def _practice(practice_id, **values):
-    return LayerPractice(practice_id, 0, "first_party_collection_use", values)
+    return LayerPractice(practice_id, 0, "first_party_collection_use", values, scheme("opp115"))
 
 
 def test_practices_are_paired_by_most_equal_slots_and_defaults_count():
@@ -147,6 +148,9 @@ def test_the_consolidated_layer_is_not_a_vote_and_layers_can_be_named(tmp_path, 
 def test_agreement_text_names_the_statistic_and_the_figures(labeled, run):
     code, out, _ = run("agreement", labeled)
     assert code == 0
-    assert "Cohen's kappa per category, segment level: 1 policies with 2 annotators" in out
+    assert (
+        "Cohen's kappa per label of opp115's 10-label set, segment level: 1 policies with 2 "
+        "annotators" in out
+    )
     assert "pairwise segment-level F1 (micro): 0.800" in out
     assert "attribute-value agreement on matched practices: 0.970 (32 of 33 slots" in out

@@ -1,4 +1,5 @@
-"""Policy-level privacy labels: one row per policy, each answer backed by practices that state it."""
+"""Policy-level privacy labels: one row per policy, question and answer, each answer backed by
+the practices that state it, in the hub's terms whatever the policy's scheme."""
 
 from __future__ import annotations
 
@@ -10,19 +11,26 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import build
-from privacy_labels.contract.policy_labels import QUESTIONS, Practice, cells, grid, question
+from privacy_labels.contract.policy_labels import Practice, cells, grid, question, stated
+from privacy_labels.contract.scheme_set import answers
+from privacy_labels.contract.schemes import scheme
 from tests.conftest import FIXTURE_RAW, REPO
+
+HUB = scheme("opp115")
+QUESTIONS = HUB.questions.questions
 
 
 def _answers(labels: pd.DataFrame, policy_id: str) -> dict[str, tuple[str, str | None]]:
     """{"<question>_<value>": (status, practice_ids)} of the stated answers of one policy."""
-    row = labels.set_index("policy_id").loc[policy_id]
+    rows = labels[(labels["policy_id"] == policy_id) & (labels["status"] != "not_stated")]
     return {
-        f"{q.id}_{v.id}": (row[f"{q.id}_{v.id}"], row[f"{q.id}_{v.id}_practice_ids"])
-        for q in QUESTIONS
-        for v in q.values
-        if row[f"{q.id}_{v.id}"] != "not_stated"
+        f"{r.question}_{r.answer}": (r.status, None if pd.isna(r.practice_ids) else r.practice_ids)
+        for r in rows.itertuples()
     }
+
+
+def _stated(practices: list[Practice]):
+    return stated(practices, HUB, HUB)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +42,8 @@ def fixture_labeled(tmp_path_factory):
 
 def test_the_example_policy_gets_the_label_its_text_states(fixture_labeled):
     labels = pl.load("policy_labels", fixture_labeled)
-    assert len(labels) == 1
+    assert len(labels) == sum(len(answers(HUB, q)) for q in QUESTIONS) > 100
+    assert set(labels["scheme"]) == {"opp115"}
     # "We collect your name and email address ... to run the service and to send you
     # our newsletter." "We share your order history with ... PayPal". "We do not sell
     # your personal information." "You can delete your account at any time".
@@ -53,9 +62,11 @@ def test_the_example_policy_gets_the_label_its_text_states(fixture_labeled):
         "retention_limited": ("does", "example-alice-006"),
     }
     # Silence is its own status, never a denial.
-    row = labels.iloc[0]
-    assert row["collected_health"] == "not_stated" and pd.isna(row["collected_health_practice_ids"])
-    assert labels["collected_health"].dtype == pd.CategoricalDtype(
+    (row,) = labels[
+        (labels["question"] == "collected") & (labels["answer"] == "health")
+    ].itertuples()
+    assert row.status == "not_stated" and pd.isna(row.practice_ids)
+    assert labels["status"].dtype == pd.CategoricalDtype(
         ["does", "does_not", "mixed", "not_stated", "not_annotated"], ordered=True
     )
 
@@ -84,7 +95,7 @@ def test_every_supporting_practice_exists_and_gives_that_answer():
     exactly when it lists none; no other layer's practice is listed."""
     labeled = REPO / "data" / "labeled"
     labels = pl.load("policy_labels", labeled)
-    assert sorted(labels["policy_id"]) == sorted(pl.load("policies", labeled)["policy_id"])
+    assert sorted(set(labels["policy_id"])) == sorted(pl.load("policies", labeled)["policy_id"])
     assert set(labels["layer"]) == {"consolidated"} and set(labels["n_annotators"]) == {2}
     practices = pl.load("practices", labeled).set_index("practice_id")
     assert set(practices["annotator"]) == {"claude", "claude-blind", "consolidated"}
@@ -100,17 +111,11 @@ def test_every_supporting_practice_exists_and_gives_that_answer():
                 expected.setdefault(key, set()).add(row.practice_id)
     n_cells = 0
     for row in labels.itertuples(index=False):
-        row = row._asdict()
-        for q in QUESTIONS:
-            for v in q.values:
-                column = f"{q.id}_{v.id}"
-                ids = row[f"{column}_practice_ids"]
-                listed = set() if pd.isna(ids) else set(ids.split(" "))
-                assert listed == expected.get((row["policy_id"], row["layer"], column), set()), (
-                    column
-                )
-                assert (row[column] == "not_stated") == (not listed)
-                n_cells += bool(listed)
+        column = f"{row.question}_{row.answer}"
+        listed = set() if pd.isna(row.practice_ids) else set(row.practice_ids.split(" "))
+        assert listed == expected.get((row.policy_id, row.layer, column), set()), column
+        assert (row.status == "not_stated") == (not listed)
+        n_cells += bool(listed)
     assert n_cells == sum(1 for _, annotator, _ in expected if annotator == "consolidated") > 150
 
 
@@ -136,7 +141,9 @@ def test_grid_crosses_two_answers_of_the_same_practices():
             {"personal_information_type": "contact", "purpose": "marketing"},
         ),
     ]
-    crossed = grid(practices, question("collected"), question("collected_for"))
+    crossed = grid(
+        _stated(practices), HUB, question(HUB, "collected"), question(HUB, "collected_for")
+    )
     assert crossed["contact", "marketing"].practice_ids == ("p1",)  # p3 is sharing, not collection
     assert crossed["location", "advertising"].status == "does_not"
     assert crossed["contact", "advertising"].status == "not_stated"
@@ -154,5 +161,29 @@ def test_a_choice_stated_within_a_denial_is_still_offered():
             "choice_type": "opt_in",
         },
     )
-    assert cells([denial], question("shared_with"))["unnamed_third_party"].status == "does_not"
-    assert cells([denial], question("choice"))["opt_in"].status == "does"
+    denied = _stated([denial])
+    assert cells(denied, HUB, question(HUB, "shared_with"))["unnamed_third_party"].status == (
+        "does_not"
+    )
+    assert cells(denied, HUB, question(HUB, "choice"))["opt_in"].status == "does"
+
+
+def test_a_practice_of_another_scheme_answers_in_the_hubs_terms():
+    """APP-350's third-party GPS location not performed denies sharing location; MAPP's
+    merged advertising-or-marketing purpose answers both advertising and marketing."""
+    app350, mapp = scheme("app350"), scheme("mapp")
+    denial = Practice(
+        "p1", "third_party", {"data_type": "location_gps", "modality": "not_performed"}
+    )
+    (found,) = stated([denial], app350, HUB)
+    assert cells([found], HUB, question(HUB, "shared"))["location"].status == "does_not"
+    merged = Practice(
+        "p2",
+        "first_party_collection_use",
+        {"purpose": "advertising_or_marketing", "legal_basis": "consent"},
+    )
+    purposes = cells(stated([merged], mapp, HUB), HUB, question(HUB, "collected_for"))
+    assert {v for v, cell in purposes.items() if cell.status == "does"} == {
+        "advertising",
+        "marketing",
+    }

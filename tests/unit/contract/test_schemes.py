@@ -1,29 +1,69 @@
-"""The opp115 scheme is today's taxonomy, with defaults, questions and label sets as data."""
+"""The opp115 scheme is the taxonomy of the last release, with defaults, questions and label
+sets as data."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from privacy_labels.contract import policy_labels
-from privacy_labels.contract.schema import taxonomy
 from privacy_labels.contract.schemes import SchemeError, read_scheme, scheme
 from privacy_labels.importers.opp115_source import Labels
 from privacy_labels.outputs.predictions import labels_of
+from tests.conftest import REPO
+
+# The taxonomy as the releases before schemes shipped it (their schema/ copies).
+RELEASED_TAXONOMY = REPO / "releases" / "0.2.0" / "schema" / "taxonomy.schema.json"
 
 
-def described(items):
-    return [(i.id, i.name, i.description) for i in items]
+def released_taxonomy() -> list[tuple]:
+    """(category, name, description, attribute, name, description, required, default, values)
+    of every slot of the released taxonomy, values as (id, name, description)."""
+    doc = json.loads(RELEASED_TAXONOMY.read_text(encoding="utf-8"))
+    slots = []
+    for category_id in doc["properties"]["category"]["enum"]:
+        definition = doc["$defs"][category_id]
+        attributes = definition["properties"]["attributes"]
+        for attribute_id, spec in attributes["properties"].items():
+            slots.append(
+                (
+                    (category_id, definition["title"], definition["description"]),
+                    (attribute_id, spec["title"], spec["description"]),
+                    attribute_id in attributes["required"],
+                    spec.get("default", {}).get("value"),
+                    [
+                        (v["const"], v["title"], v["description"])
+                        for v in spec["properties"]["value"]["oneOf"]
+                    ],
+                )
+            )
+    return slots
 
 
-def test_opp115_is_the_taxonomy_id_for_id_name_for_name_description_for_description():
-    opp115, tax = scheme("opp115"), taxonomy()
-    assert described(opp115.categories) == described(tax.categories)
-    for ours, theirs in zip(opp115.slots, tax.slots, strict=True):
-        assert (ours[0].id, *described([ours[1]])) == (theirs[0].id, *described([theirs[1]]))
-        assert ours[1].is_required == theirs[1].is_required
-        assert ours[1].default == theirs[1].default, (ours[0].id, ours[1].id)
-        assert described(ours[1].values) == described(theirs[1].values)
-    assert (opp115.attribute_ids, opp115.value_ids) == (tax.attribute_ids, tax.value_ids)
+def described(item) -> tuple:
+    return (item.id, item.name, item.description)
+
+
+def test_opp115_is_the_released_taxonomy_id_for_id_name_for_name_description_for_description():
+    """Unchanged in meaning: every category, slot and value of the taxonomy the releases
+    0.1.0 and 0.2.0 were labelled in, in its order, with its names and descriptions; only
+    the defaults of optional attributes are new (`unspecified`, published since 0.2.0)."""
+    ours = [
+        (
+            described(c),
+            described(a),
+            a.is_required,
+            a.default,
+            [described(v) for v in a.values],
+        )
+        for c, a in scheme("opp115").slots
+    ]
+    theirs = released_taxonomy()
+    assert [s[:3] + s[4:] for s in ours] == [s[:3] + s[4:] for s in theirs]
+    for ours_slot, released in zip(ours, theirs, strict=True):
+        # 0.2.0 had does_does_not's default; the others it left out, now `unspecified`
+        assert ours_slot[3] == (released[3] or ("unspecified" if not released[2] else None))
 
 
 def test_opp115_defaults_are_does_and_unspecified_and_required_attributes_have_none():
@@ -36,18 +76,33 @@ def test_opp115_defaults_are_does_and_unspecified_and_required_attributes_have_n
         assert expected is None or attribute.value(expected) is not None
 
 
-def test_opp115_questions_equal_the_policy_label_constants():
-    questions = scheme("opp115").questions
-    assert questions.polarity == policy_labels.POLARITY
-    assert questions.statuses == policy_labels.STATUSES
-    as_data = [(q.id, q.names["en"], q.slots, q.is_negatable) for q in questions.questions]
-    in_code = [(q.id, q.title, q.slots, q.is_negatable) for q in policy_labels.QUESTIONS]
-    assert as_data == in_code
+def test_the_policy_label_rule_speaks_of_the_statuses_the_hub_lists():
+    assert scheme("opp115").questions.statuses == policy_labels.STATUSES
 
 
-@pytest.mark.parametrize("label_set", ["10", "12"])
-def test_opp115_label_sets_are_todays_in_order(label_set):
-    assert [label.id for label in scheme("opp115").label_sets[label_set]] == labels_of(label_set)
+TEN = [
+    "first_party_collection_use",
+    "third_party_sharing_collection",
+    "user_choice_control",
+    "user_access_edit_and_deletion",
+    "data_retention",
+    "data_security",
+    "policy_change",
+    "do_not_track",
+    "international_and_specific_audiences",
+    "other",
+]
+TWELVE = [
+    *TEN[:-1],
+    "introductory_generic",
+    "practice_not_covered",
+    "privacy_contact_information",
+]
+
+
+@pytest.mark.parametrize(("label_set", "expected"), [("10", TEN), ("12", TWELVE)])
+def test_opp115_label_sets_are_the_benchmarks_in_order(label_set, expected):
+    assert labels_of(scheme("opp115"), label_set) == expected
 
 
 @pytest.mark.parametrize(
@@ -71,7 +126,8 @@ def test_opp115_label_sets_give_a_practice_todays_labels(category, values, ten, 
 
 
 def test_opp115_source_names_are_the_names_the_importer_finds():
-    labels, opp115 = Labels(), scheme("opp115")
+    opp115 = scheme("opp115")
+    labels = Labels(opp115)
     for category in opp115.categories:
         (name,) = category.source_names
         found = labels.category(name)

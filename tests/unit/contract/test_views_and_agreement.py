@@ -47,8 +47,21 @@ def test_fleiss_kappa_limits():
 # -- segment_labels --------------------------------------------------------------------------
 
 
-def test_segment_labels_has_one_row_per_segment_with_annotator_counts(opp115_labeled):
+def test_segment_labels_has_one_row_per_segment_and_label_of_the_scheme(opp115_labeled):
     labels = pl.load("segment_labels", opp115_labeled)
+    assert len(labels) == 5 * 10  # five segments, opp115's ten categories
+    assert set(labels["scheme"]) == {"opp115"} and set(labels["label_set"]) == {"10"}
+    (row,) = labels[
+        (labels["policy_id"] == "opp115-7-example-org")
+        & (labels["segment_id"] == 1)
+        & (labels["label"] == "first_party_collection_use")
+    ].itertuples()
+    assert (row.n_annotators, row.n_labeled, row.share_labeled, row.is_majority) == (3, 3, 1, True)
+    assert "text" not in labels.columns  # the text is in segments
+
+
+def test_segment_labels_has_one_row_per_segment_with_annotator_counts(opp115_labeled):
+    labels = pl.load("segment_labels", opp115_labeled, wide=True)
     segments = pl.load("segments", opp115_labeled)
     assert len(labels) == len(segments) == 5
     row = labels.set_index(["policy_id", "segment_id"]).loc[("opp115-7-example-org", 1)]
@@ -71,7 +84,7 @@ def test_segment_labels_has_one_row_per_segment_with_annotator_counts(opp115_lab
 
 def test_a_single_annotator_corpus_has_majority_wherever_it_labeled(tmp_path, run):
     run("build", "--quiet", "--raw", FIXTURE_RAW, "--out", tmp_path / "labeled")
-    labels = pl.load("segment_labels", tmp_path / "labeled")
+    labels = pl.load("segment_labels", tmp_path / "labeled", wide=True)
     assert (labels["n_annotators"] == 1).all()
     assert (
         labels["is_majority_first_party_collection_use"]

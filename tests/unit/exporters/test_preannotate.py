@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.exporters.label_studio_interface import CATEGORY, slot_control
 from privacy_labels.outputs.predictions import predictions_document
 from tests.conftest import REPO, read_json
@@ -19,7 +20,9 @@ def sidecar(policy_id: str) -> dict:
 def write_predictions(path, segments, policies=("smartjac",), label_set="12"):
     shas = {p: sidecar(p)["text_sha256"] for p in policies}
     path.write_text(
-        predictions_document("hand-written model", label_set, 0.5, shas, segments),
+        predictions_document(
+            "hand-written model", scheme("opp115").ref, label_set, 0.5, shas, segments
+        ),
         encoding="utf-8",
     )
     return path
@@ -127,3 +130,18 @@ def test_predictions_of_another_text_are_not_exported(run, tmp_path):
     assert code == 1 and not (tmp_path / "ls").exists()
     assert f"{predictions}: $.policies.smartjac: predictions were made on another text" in err
     assert f"{predictions}: $.segments[0].segment_id: smartjac has" in err
+
+
+def test_predictions_of_another_scheme_are_not_exported(run, tmp_path):
+    """The seed policies are annotated in opp115: a model's APP-350 labels are not theirs."""
+    predictions = write_predictions(tmp_path / "p.json", [("smartjac", 0, [])], label_set="58")
+    doc = json.loads(predictions.read_text(encoding="utf-8"))
+    doc["scheme"] = scheme("app350").ref
+    doc["segments"][0]["labels"] = [{"label": "location_gps_1stparty", "score": 0.9}]
+    predictions.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run(
+        "export", "label-studio", "--raw", SEED_RAW, "--out", tmp_path / "ls",
+        "--predictions", predictions,
+    )  # fmt: skip
+    assert code == 1 and not (tmp_path / "ls").exists()
+    assert "the predictions are in scheme app350 1.0.0, the task of smartjac in opp115" in err

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.exporters.label_studio import task
 from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
@@ -21,7 +21,7 @@ from privacy_labels.exporters.label_studio_interface import (
 )
 from privacy_labels.importers.label_studio import convert_export
 from privacy_labels.raw.corpus import RawCorpus
-from tests.conftest import FIXTURE_RAW, REPO, read_json
+from tests.conftest import FIXTURE_RAW, FIXTURES, REPO, read_json
 
 SEED_RAW = REPO / "data" / "raw"
 
@@ -93,7 +93,7 @@ def test_tasks_carry_the_annotations_as_predictions_only_when_asked(run, tmp_pat
 def test_the_configuration_offers_exactly_the_schema_labels(run, tmp_path):
     exported(run, FIXTURE_RAW, tmp_path / "ls")
     root = ET.parse(tmp_path / "ls" / "config.xml").getroot()
-    tax = taxonomy()
+    tax = scheme("opp115")
     labels = root.find(f"Labels[@name='{CATEGORY}']")
     assert [label.get("value") for label in labels] == tax.category_ids
     for category, attribute in tax.slots:
@@ -283,7 +283,7 @@ def test_documents_that_do_not_validate_are_not_written(run, tmp_path):
     document = tmp_path / "back" / "annotations" / "example" / "alice.json"
     assert (
         f"{document}: $.practices[0].attributes.purpose: required attribute 'purpose' of "
-        "category 'first_party_collection_use' is missing"
+        "category 'first_party_collection_use' in scheme opp115 1.0.0 is missing"
     ) in err
     assert not (tmp_path / "back").exists()
 
@@ -326,7 +326,7 @@ def _places(node, path=()):
 @given(data=st.data())
 def test_any_damage_to_an_export_is_reported_never_raised(data):
     """Whatever a hand-edited or foreign export holds, import reports problems; it never crashes."""
-    export = as_export([task(RawCorpus(FIXTURE_RAW), "example")])
+    export = as_export([task(RawCorpus(FIXTURE_RAW), "example", scheme("opp115"))])
     places = list(_places(export))[1:]
     for _ in range(data.draw(st.integers(1, 3))):
         *parent, key = data.draw(st.sampled_from(places))
@@ -538,3 +538,73 @@ def test_replace_without_into_raw_is_a_usage_error(run, tmp_path):
     task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]
     code, _, err = _import(run, tmp_path, as_export([task]), "--replace")
     assert code == 2 and "--replace applies to --into-raw" in err
+
+
+def test_each_scheme_and_language_is_a_project_that_comes_back_in_its_scheme(run, tmp_path):
+    """The corpus of three schemes: one project per scheme and language, each configuration
+    of its scheme's labels named in the language; an annotation comes back in the scheme its
+    task names."""
+    corpus = FIXTURES / "schemes"
+    code, out, err = run("export", "label-studio", "--raw", corpus, "--out", tmp_path / "ls")
+    assert code == 0, err
+    projects = sorted(p.name for p in (tmp_path / "ls").iterdir() if p.is_dir())
+    assert projects == ["app350-en", "mapp-de", "opp115-en"]
+    assert "a Label Studio project per folder" in out
+    german = ET.parse(tmp_path / "ls" / "mapp-de" / "config.xml").getroot()
+    labels = german.find(f"Labels[@name='{CATEGORY}']")
+    assert [label.get("value") for label in labels] == scheme("mapp").category_ids
+    hint = labels[0].get("hint")
+    assert hint.startswith(scheme("mapp").categories[0].names["de"] + ": ")
+    legal_basis = german.find(
+        f".//Choices[@name='{slot_control('first_party_collection_use', 'legal_basis')}']"
+    )
+    assert [c.get("value") for c in legal_basis] == scheme("mapp").category(
+        "first_party_collection_use"
+    ).attribute("legal_basis").value_ids
+    app350 = ET.parse(tmp_path / "ls" / "app350-en" / "config.xml").getroot()
+    assert [x.get("value") for x in app350.find(f"Labels[@name='{CATEGORY}']")] == [
+        "first_party",
+        "third_party",
+        "single_sign_on",
+    ]
+    [task] = read_json(tmp_path / "ls" / "mapp-de" / "tasks.json")
+    assert task["data"]["scheme"] == scheme("mapp").ref and task["data"]["language"] == "de"
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
+    code, _, err = run(
+        "import", "label-studio", export, "--raw", corpus, "--out", tmp_path / "back",
+        "--annotator", "eve", "--annotated-date", "2026-12-11",
+    )  # fmt: skip
+    assert code == 0, err
+    document = read_json(tmp_path / "back" / "annotations" / "kiosk-de" / "eve.json")
+    original = read_json(corpus / "annotations" / "kiosk-de" / "bob.json")
+    assert document["scheme"] == scheme("mapp").ref
+    assert [p["attributes"] for p in document["practices"]] == [
+        p["attributes"] for p in original["practices"]
+    ]
+
+
+def test_a_task_of_a_scheme_the_corpus_lacks_is_named(run, tmp_path):
+    [task] = exported(run, FIXTURE_RAW, tmp_path / "ls")
+    task["data"]["scheme"] = {"id": "opp116", "version": "1.0.0"}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
+    code, _, err = run(
+        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back"
+    )
+    assert code == 1
+    assert "$[0].data.scheme: the task's scheme" in err and "opp116" in err
+
+
+def test_a_task_exported_before_tasks_named_their_scheme_is_opp115s(run, tmp_path):
+    [task] = exported(run, FIXTURE_RAW, tmp_path / "ls")
+    del task["data"]["scheme"]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
+    code, _, err = run(
+        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back",
+        "--annotator", "eve", "--annotated-date", "2026-12-11",
+    )  # fmt: skip
+    assert code == 0, err
+    document = read_json(tmp_path / "back" / "annotations" / "example" / "eve.json")
+    assert document["scheme"] == {"id": "opp115", "version": "1.0.0"}

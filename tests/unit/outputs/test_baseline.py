@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.scheme_set import package_schemes
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.outputs.predictions import (
     labels_of,
     predictions_problems,
@@ -18,6 +19,8 @@ from privacy_labels.raw.problems import InvalidInputs
 from tests.conftest import FIXTURES, REPO
 
 SEED_LABELED, SEED_RAW = REPO / "data" / "labeled", REPO / "data" / "raw"
+OPP115, SCHEMES = scheme("opp115"), package_schemes()
+TWELVE = labels_of(OPP115, "12")
 
 
 def seed_segment_count() -> int:
@@ -32,14 +35,13 @@ def seed_support_12() -> int:
     the gold labels are each policy's labelling layer's (the consolidated layer, never counted
     as a vote, of its two annotators), `other` split by that layer's other_type."""
     import privacy_labels as pl
-    from privacy_labels.outputs.predictions import OTHER_TYPES_12, labels_of
 
-    labels = pl.load("segment_labels", SEED_LABELED)
+    labels = pl.load("segment_labels", SEED_LABELED, wide=True)
     assert len(labels) == seed_segment_count()
     assert set(labels.n_annotators) == {2} and set(labels.layer) == {"consolidated"}
-    categories = sum(int(labels[f"has_{c}"].sum()) for c in labels_of("12") if f"has_{c}" in labels)
+    categories = sum(int(labels[f"has_{c}"].sum()) for c in TWELVE if f"has_{c}" in labels)
     values = pl.load("attribute_values", SEED_LABELED)
-    other = values[(values.attribute == "other_type") & values.value.isin(OTHER_TYPES_12)]
+    other = values[(values.attribute == "other_type") & values.value.isin(TWELVE)]
     practices = pl.load("practices", SEED_LABELED)
     other = other.merge(
         practices[practices.annotator == "consolidated"], on=["practice_id", "category"]
@@ -89,12 +91,12 @@ def test_the_model_is_arrays_without_pickle(trained):
         assert sorted(data.files) == ["coef", "idf", "intercept", "labels", "settings", "terms"]
         assert all(data[name].dtype != object for name in data.files)
     model = load_model(folder / "model.npz")
-    assert model.labels == labels_of("12")
+    assert model.labels == TWELVE and model.settings["scheme"] == OPP115.ref
     # The stored vocabulary and idf give what scikit-learn's vectoriser, fitted on the
     # training segments, gives.
     import privacy_labels as pl
 
-    labels = pl.load("segment_labels", SEED_LABELED).merge(pl.load("splits", SEED_LABELED))
+    labels = pl.load("segments", SEED_LABELED).merge(pl.load("splits", SEED_LABELED))
     fitted = TfidfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, min_df=model.settings["vectorizer"]["min_df"]
     ).fit(list(labels.text[labels.split == "train"]))
@@ -157,8 +159,9 @@ def test_outputs_are_owned(trained, tmp_path, run):
 
 def test_the_predictions_file_validates_and_scores(trained, run):
     folder, _ = trained
-    predictions = read_predictions(folder / "predictions.json")
+    predictions = read_predictions(folder / "predictions.json", SCHEMES)
     assert predictions.label_set == "12" and len(predictions.segments) == seed_segment_count()
+    assert predictions.scheme == OPP115
     for labels in predictions.segments.values():
         assert all(score >= 0.5 for score in labels.values())
     code, out, err = run(
@@ -169,15 +172,36 @@ def test_the_predictions_file_validates_and_scores(trained, run):
     assert result["split"] == "test" and result["n_policies"] == 1
     assert result["attribute_values"] is None and result["span_tokens"] is None
     assert 0 <= result["micro"]["f1"] <= 1
-    assert [row["label"] for row in result["labels"]] == labels_of("12")
+    assert [row["label"] for row in result["labels"]] == TWELVE
 
 
 # -- The predictions format ------------------------------------------------------------------
 
 
-def test_the_schema_label_enum_is_the_taxonomys():
-    enum = predictions_schema()["$defs"]["label"]["enum"]
-    assert enum == taxonomy().category_ids + labels_of("12")[-3:]
+def test_a_label_is_one_of_the_label_set_of_the_files_scheme():
+    """The schema says only that a label is an id; the file's scheme decides which: an
+    APP-350 practice is a label of app350's 58, not of opp115's 12."""
+    doc = {
+        "schema_version": "1.1.0",
+        "model": "hand-written",
+        "scheme": scheme("app350").ref,
+        "label_set": "58",
+        "policies": {"p": "0" * 64},
+        "segments": [
+            {"policy_id": "p", "segment_id": 0, "labels": [{"label": "location_gps_1stparty",
+                                                            "score": 0.9}]},
+        ],
+    }  # fmt: skip
+    assert predictions_problems(doc, "f.json", SCHEMES) == []
+    doc["label_set"] = "12"
+    [problem] = predictions_problems(doc, "f.json", SCHEMES)
+    assert (problem.path, problem.message) == (
+        "$.label_set",
+        "scheme app350 1.0.0 has no label set '12'",
+    )
+    del doc["scheme"]  # a file from before files named their scheme: OPP-115's
+    [problem] = predictions_problems(doc, "f.json", SCHEMES)
+    assert problem.message == "'location_gps_1stparty' is not a label of opp115's 12-label set"
 
 
 def test_the_schema_is_valid_against_its_metaschema():
@@ -201,9 +225,9 @@ def test_invalid_predictions_are_named_with_file_and_json_path(tmp_path, run):
             ]},
         ],
     }  # fmt: skip
-    problems = [(p.path, p.message) for p in predictions_problems(doc, "f.json")]
+    problems = [(p.path, p.message) for p in predictions_problems(doc, "f.json", SCHEMES)]
     assert problems == [
-        ("$.segments[0].labels[0].label", "'other' is not a label of the 12-label set"),
+        ("$.segments[0].labels[0].label", "'other' is not a label of opp115's 12-label set"),
         ("$.segments[1]", "segment 0 of p is listed twice"),
         ("$.segments[2].policy_id", "policy 'q' has no text sha256 in $.policies"),
         ("$.segments[2].labels[1]", "label 'data_security' is given twice"),
@@ -211,20 +235,22 @@ def test_invalid_predictions_are_named_with_file_and_json_path(tmp_path, run):
     doc["segments"] = [
         {"policy_id": "p", "segment_id": -1, "labels": [{"label": "Data Security", "score": 2}]}
     ]
-    problems = predictions_problems(doc, "f.json")
+    problems = predictions_problems(doc, "f.json", SCHEMES)
     assert [p.path for p in problems] == [
         "$.segments[0].labels[0].label",
         "$.segments[0].labels[0].score",
         "$.segments[0].segment_id",
     ]
-    assert problems[0].hint == "did you mean 'data_security'?"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InvalidInputs):
-        read_predictions(path)
+        read_predictions(path, SCHEMES)
     code, _, err = run("score", SEED_LABELED, path)
     assert code == 1 and f"{path}: $.segments[0].labels[0].label" in err
-    assert "did you mean 'data_security'?" in err
+    doc["segments"][0] = {"policy_id": "p", "segment_id": 0, "labels": [
+        {"label": "Data Security", "score": 0.5}]}  # fmt: skip
+    [problem] = predictions_problems(doc, "f.json", SCHEMES)
+    assert problem.hint == "did you mean 'data_security'?"
 
 
 def test_predictions_of_another_text_are_refused(trained, tmp_path, run):
@@ -249,7 +275,7 @@ def test_a_value_ending_in_a_newline_does_not_pass_a_pattern():
         "policies": {"p": "0" * 64},
         "segments": [{"policy_id": "p\n", "segment_id": 0, "labels": []}],
     }
-    problems = predictions_problems(doc, "f.json")
+    problems = predictions_problems(doc, "f.json", SCHEMES)
     assert [p.path for p in problems] == ["$.segments[0].policy_id"]
 
 
@@ -320,6 +346,7 @@ def test_an_empty_predictions_file_scores_zero(tmp_path, run):
     path.write_text(
         predictions_document(
             "predicts nothing",
+            OPP115.ref,
             "12",
             0.5,
             dict(zip(policies.policy_id, policies.text_sha256, strict=True)),

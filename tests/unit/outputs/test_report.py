@@ -61,7 +61,8 @@ def test_agreement_is_reported_when_policies_have_several_annotators(run, tmp_pa
     build(tmp_path / "raw", tmp_path / "labeled", progress=False)
     assert run("report", tmp_path / "labeled", "--out", tmp_path / "site")[0] == 0
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert "Fleiss' kappa per category" in index and "3 annotators each" in index
+    assert "Fleiss' kappa per label of opp115's 10-label set" in index
+    assert "3 annotators each" in index
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,11 @@ def test_the_index_counts_each_policys_labelling_layer_and_names_who_agreement_l
     consolidated = [p for p in practices if p["annotator"] == "consolidated"]
     own = sum(p["policy_id"] == "smartjac" for p in consolidated)
     # smartjac's row: its consolidated practices, not the sum over its three layers
-    assert re.search(rf"smartjac</a></td><td>[^<]*</td><td>{own}</td><td>consolidated</td>", index)
+    assert re.search(
+        rf"smartjac</a></td><td>[^<]*</td><td>en</td><td>opp115</td><td>{own}</td>"
+        "<td>consolidated</td>",
+        index,
+    )
     assert f"Counted below: {len(consolidated):,} practices" in index
     assert "consolidated (5), not annotated (1) policies" in index
     assert "Left out of these figures: fresh (not annotated)." in index
@@ -150,3 +155,25 @@ def test_agreement_figures_read_as_every_text_output_prints_them(run, tmp_path, 
     assert run("report", tmp_path / "labeled", "--out", tmp_path / "site")[0] == 0
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "-0.000" not in index and "</td><td>0.000</td>" in index
+
+
+def test_a_policy_page_names_the_answers_in_the_policys_language(run, tmp_path):
+    """The corpus of three schemes: the German policy's label in German, the English ones in
+    English; every policy's label in the hub's terms, whatever its scheme."""
+    from privacy_labels.contract.schemes import scheme
+
+    build(FIXTURES / "schemes", tmp_path / "labeled", progress=False)
+    code, _, err = run("report", tmp_path / "labeled", "--out", tmp_path / "site")
+    assert code == 0, err
+    hub = scheme("opp115")
+    advertising = hub.display_name("value", "advertising", "de")
+    assert advertising != hub.display_name("value", "advertising")
+    german = (tmp_path / "site" / "policies" / "kiosk-de.html").read_text(encoding="utf-8")
+    assert f'<th class="answer">{advertising}</th>' in german
+    assert '<div class="policy-text" lang="de">' in german
+    assert "practices are in the scheme <code>mapp</code>" in german
+    english = (tmp_path / "site" / "policies" / "mapstore.html").read_text(encoding="utf-8")
+    assert '<th class="answer">Advertising</th>' in english
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    for s in ("opp115", "mapp", "app350"):  # the counts of each scheme, under its title
+        assert f"<code>{s}</code>)</h2>" in index

@@ -7,11 +7,20 @@ from collections import Counter
 
 import pytest
 
-from privacy_labels.contract.schema import taxonomy
+from privacy_labels.contract.schemes import scheme
 from privacy_labels.outputs.predictions import labels_of
-from privacy_labels.outputs.score import Counts, Layer, ScoreError, score, table_layer
+from privacy_labels.outputs.score import Counts, Layer, ScoreError, table_layer
+from privacy_labels.outputs.score import score as score_in
 from privacy_labels.raw.documents import annotation_document
 from tests.conftest import FIXTURE_RAW, read_json
+
+OPP115 = scheme("opp115")
+
+
+def score(reference: Layer, candidate: Layer, **options):
+    """`score` on opp115's labels, the scheme of every layer here."""
+    return score_in(reference, candidate, scheme=OPP115, **options)
+
 
 POLICY_TEXT = (
     "Intro to our notice.\n\n"
@@ -73,7 +82,7 @@ def test_a_label_with_no_support_is_listed_but_not_averaged():
     assert result.labels["do_not_track"].f1 is None  # in neither: 0/0
     assert result.macro["n_labels"] == 1 and result.macro["f1"] == 1.0
     assert result.micro.precision == 0.5  # its false positive still counts in micro
-    assert result.to_dict()["labels"][taxonomy().category_ids.index("do_not_track")]["f1"] is None
+    assert result.to_dict()["labels"][OPP115.category_ids.index("do_not_track")]["f1"] is None
 
 
 def test_empty_predictions_score_zero_recall_and_no_precision():
@@ -125,15 +134,15 @@ def test_ten_label_predictions_cannot_be_scored_with_twelve_labels():
 
 
 def test_the_label_sets():
-    assert len(labels_of("10")) == 10 and "other" in labels_of("10")
-    twelve = labels_of("12")
+    assert len(labels_of(OPP115, "10")) == 10 and "other" in labels_of(OPP115, "10")
+    twelve = labels_of(OPP115, "12")
     assert len(twelve) == 12 and "other" not in twelve
     assert twelve[-3:] == [
         "introductory_generic",
         "practice_not_covered",
         "privacy_contact_information",
     ]
-    other_types = taxonomy().category("other").attribute("other_type").value_ids
+    other_types = OPP115.category("other").attribute("other_type").value_ids
     assert set(twelve[-3:]) < set(other_types)  # Other's fourth type, `other`, is no label
 
 
@@ -146,7 +155,7 @@ def practice(annotator: str, n: int, segment_id: int, category: str, **given) ->
     """A valid practice: every required attribute at its default (or first value), no span,
     but for the values given as attribute=(value, start, end) or attribute=value."""
     attributes = {}
-    for attribute in taxonomy().category(category).attributes:
+    for attribute in OPP115.category(category).attributes:
         if attribute.id in given:
             chosen = given[attribute.id]
             if isinstance(chosen, tuple):
@@ -195,6 +204,7 @@ def write_corpus(root, documents: dict[str, list[dict]]):
         document = annotation_document(
             policy_id="p",
             annotator=annotator,
+            scheme=OPP115.ref,
             text_sha256=sha256,
             annotated_date="2026-11-30",
             method="Written by hand for the test suite.",
@@ -365,3 +375,28 @@ def test_self_score_of_the_seed_corpus_is_perfect(run):
     for section in ("attribute_values", "span_tokens"):
         assert result[section]["micro"]["f1"] == 1.0
     assert {row["f1"] for row in result["labels"]} <= {1.0, None}
+
+
+def test_score_and_agreement_take_a_scheme_and_its_label_sets(tmp_path, run):
+    """The corpus of three schemes: each scheme is scored on its own label sets (app350's
+    58), and a command asks which scheme when the tables hold several."""
+    from privacy_labels.builder.pipeline import build
+    from tests.conftest import FIXTURES
+
+    labeled = tmp_path / "labeled"
+    build(FIXTURES / "schemes", labeled, progress=False)
+    code, out, err = run("score", labeled, labeled, "--scheme", "app350", "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["label_set"] == "58" and len(result["labels"]) == 58
+    assert result["micro"]["f1"] == 1.0 and result["n_policies"] == 1
+    code, out, err = run("score", labeled, labeled, "--scheme", "opp115", "--labels", "10")
+    assert code == 0, err
+    code, _, err = run("score", labeled, labeled)
+    assert code == 1 and "in the schemes app350, mapp, opp115; choose one with --scheme" in err
+    code, _, err = run("score", labeled, labeled, "--scheme", "app350", "--labels", "12")
+    assert code == 1 and "scheme app350 has no label set '12'; its label sets are 58" in err
+    code, _, err = run("agreement", labeled)
+    assert code == 1 and "choose one with --scheme" in err
+    code, _, err = run("agreement", labeled, "--scheme", "mapp")
+    assert code == 1 and "policies have 1 annotator(s)" in err

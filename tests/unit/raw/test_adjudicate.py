@@ -132,7 +132,7 @@ def test_the_consolidated_layer_is_built_with_the_others_and_labels_by_default(r
     assert code == 0, err
     practices = pl.load("practices", tmp_path / "labeled")
     assert set(practices["annotator"]) == {"alice", "bob", "consolidated"}
-    labels = pl.load("segment_labels", tmp_path / "labeled").set_index("segment_id")
+    labels = pl.load("segment_labels", tmp_path / "labeled", wide=True).set_index("segment_id")
     assert (labels["layer"] == "consolidated").all() and (labels["n_annotators"] == 2).all()
     # (1, first_party_collection_use): bob alone, dropped by the decision.
     assert labels.loc[1, "n_first_party_collection_use"] == 1
@@ -141,22 +141,23 @@ def test_the_consolidated_layer_is_built_with_the_others_and_labels_by_default(r
     # (0, user_choice_control): alice alone, kept; not a majority of two.
     assert labels.loc[0, "has_user_choice_control"]
     assert not labels.loc[0, "is_majority_user_choice_control"]
-    policy = pl.load("policy_labels", tmp_path / "labeled").iloc[0]
-    assert policy["layer"] == "consolidated" and policy["n_annotators"] == 2
-    assert policy["collected_for_advertising"] == "does"
-    assert policy["collected_for_advertising_practice_ids"] == "example-consolidated-002"
-    assert policy["collected_for_marketing"] == "not_stated"
-    assert policy["shared_financial"] == "not_stated"
+    policy = pl.load("policy_labels", tmp_path / "labeled").set_index(["question", "answer"])
+    assert (policy["layer"] == "consolidated").all() and (policy["n_annotators"] == 2).all()
+    assert policy.loc[("collected_for", "advertising"), "status"] == "does"
+    assert (
+        policy.loc[("collected_for", "advertising"), "practice_ids"] == "example-consolidated-002"
+    )
+    assert policy.loc[("collected_for", "marketing"), "status"] == "not_stated"
+    assert policy.loc[("shared", "financial"), "status"] == "not_stated"
     # Any layer on request; a layer a policy lacks is refused.
     code, _, err = run(
         "build", "--quiet", "--raw", raw, "--out", tmp_path / "bob", "--layer", "bob"
     )
     assert code == 0, err
-    bob = pl.load("segment_labels", tmp_path / "bob").set_index("segment_id")
+    bob = pl.load("segment_labels", tmp_path / "bob", wide=True).set_index("segment_id")
     assert (bob["layer"] == "bob").all() and bob.loc[1, "has_first_party_collection_use"]
-    assert pl.load("policy_labels", tmp_path / "bob").iloc[0]["collected_for_marketing"] == (
-        "not_stated"
-    )
+    bob_labels = pl.load("policy_labels", tmp_path / "bob").set_index(["question", "answer"])
+    assert bob_labels.loc[("collected_for", "marketing"), "status"] == "not_stated"
     code, _, err = run("build", "--raw", raw, "--out", tmp_path / "carol", "--layer", "carol")
     assert code == 1 and "has no layer 'carol'" in err
     assert not (tmp_path / "carol").exists()

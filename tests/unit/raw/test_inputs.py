@@ -121,7 +121,10 @@ def test_a_final_newline_does_not_pass_a_pattern_in_either_mode(tmp_path):
     assert counts_if_valid(corpus) is None
     problems = Validator(default_raw=root).validate_corpus(corpus)
     assert [(p.path, p.message) for p in problems] == [
-        ("$.language", "'en\\n' does not match '^[a-z]{2}$'"),
+        (
+            "$.language",
+            "'en\\n' does not match '^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$'",
+        ),
         ("$.policy_id", "the sidecar of policy 'example' is invalid"),  # said by alice.json
     ]
     with pytest.raises(InvalidInputs) as refused:

@@ -13,11 +13,12 @@ from privacy_labels.contract.versions import added_since, current_version, known
 from privacy_labels.raw.corpus import RawCorpus
 from tests.conftest import FIXTURE_RAW, read_json
 
-# What schema 1.1.0 added, by kind of document (CHANGELOG, 0.2.0).
+# What schema 1.1.0 added, by kind of document (CHANGELOG, 0.2.0), and what 1.2.0 added.
 ADDED_IN_1_1_0 = {
     "policy": ["legal_entity", "service_names", "redactions", "segmentation"],
     "annotation": ["guidelines_version", "provenance"],
 }
+ADDED_IN_1_2_0 = {"policy": ["policy_group_id"], "annotation": ["scheme"]}
 
 
 def _write(path, doc):
@@ -26,7 +27,7 @@ def _write(path, doc):
 
 @pytest.fixture
 def corpus_1_0_0(tmp_path):
-    """The fixture corpus as schema 1.0.0 wrote it: without the fields 1.1.0 added."""
+    """The fixture corpus as schema 1.0.0 wrote it: without the fields 1.1.0 and 1.2.0 added."""
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, raw)
     corpus = RawCorpus(raw)
@@ -35,22 +36,38 @@ def corpus_1_0_0(tmp_path):
         (corpus.annotation_path("example", "alice"), "annotation"),
     ]:
         doc = read_json(path)
-        for field in ADDED_IN_1_1_0[kind]:
-            del doc[field]
+        for field in ADDED_IN_1_1_0[kind] + ADDED_IN_1_2_0[kind]:
+            doc.pop(field, None)
         _write(path, {**doc, "schema_version": "1.0.0"})
     return corpus
 
 
 def test_every_schema_reads_the_current_version():
     assert known_versions()[-1] == current_version()
-    for kind in ("annotation", "policy", "taxonomy"):
+    for kind in ("annotation", "policy", "adjudication"):
         assert load_schema(kind)["schema_version"] == current_version()
 
 
-def test_the_versions_data_says_what_1_1_0_added():
-    for kind, fields in ADDED_IN_1_1_0.items():
-        assert [a.field for a in added_since("1.0.0", kind)] == fields
+def test_the_versions_data_says_what_1_1_0_and_1_2_0_added():
+    for kind in ADDED_IN_1_1_0:
+        assert [a.field for a in added_since("1.0.0", kind)] == (
+            ADDED_IN_1_1_0[kind] + ADDED_IN_1_2_0[kind]
+        )
+        assert [a.field for a in added_since("1.1.0", kind)] == ADDED_IN_1_2_0[kind]
         assert all(a.description for a in added_since("1.0.0", kind))
+
+
+def test_migrate_writes_the_one_scheme_there_was_into_an_older_document(corpus_1_0_0, run):
+    """A document before 1.2.0 could only be OPP-115's: migrate names its scheme; the
+    sidecar's policy_group_id is optional, so no one is asked for it."""
+    code, out, _ = run("migrate", "--format", "json", corpus_1_0_0.root)
+    assert code == 0
+    by_kind = {m["kind"]: m for m in json.loads(out)["migrated"]}
+    assert "scheme" in by_kind["annotation"]["filled"]
+    assert "policy_group_id" not in [f["field"] for f in by_kind["policy"]["to_supply"]]
+    document = read_json(corpus_1_0_0.annotation_path("example", "alice"))
+    assert document["scheme"] == {"id": "opp115", "version": "1.0.0"}
+    assert list(document)[:4] == ["schema_version", "policy_id", "annotator", "scheme"]
 
 
 def test_validate_names_the_command_for_an_old_document(corpus_1_0_0, run):
@@ -62,8 +79,9 @@ def test_validate_names_the_command_for_an_old_document(corpus_1_0_0, run):
         {
             "file": sidecar,
             "path": "$.schema_version",
-            "message": "schema_version '1.0.0' is older than 1.1.0, the version this package "
-            "reads (1.1.0 added legal_entity, service_names, redactions, segmentation)",
+            "message": "schema_version '1.0.0' is older than 1.2.0, the version this package "
+            "reads (1.1.0 added legal_entity, service_names, redactions, segmentation; "
+            "1.2.0 added policy_group_id)",
             "hint": f"run `privacy-labels migrate {sidecar}`: it upgrades the file in place, "
             "filling what can be derived and naming each field you must supply",
         }
@@ -121,7 +139,7 @@ def test_an_unknown_version_stops_migrate_before_any_file_is_written(corpus_1_0_
     before = {path: path.read_bytes() for path in files}
     code, _, err = run("migrate", corpus_1_0_0.root)
     assert code == 1
-    assert f"schema_version {version!r} is not one this package reads (1.0.0, 1.1.0)" in err
+    assert f"schema_version {version!r} is not one this package reads (1.0.0, 1.1.0, 1.2.0)" in err
     assert {path: path.read_bytes() for path in files} == before  # the 1.0.0 document too
 
 
