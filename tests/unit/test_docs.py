@@ -324,3 +324,27 @@ def test_the_quality_gate_figures_are_the_last_check_of_the_seed_corpus():
         )
     }
     assert quoted == {checks}
+
+
+def test_the_readme_quality_figures_are_measured_ones():
+    """The README's "How good are the labels?" table: the seed row is `agreement` of the
+    committed tables, the OPP-115 rows are the calibration the dataset card quotes
+    (metadata/dataset.toml, measured again by tests/integration/test_calibration_figures.py)."""
+    import tomllib
+
+    from privacy_labels.outputs.agreement import agreement
+
+    text = README.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([^|]+) \| (\d\.\d{3}) \| (\d\.\d{3}) \|$", text, re.MULTILINE)
+    quoted = {label.strip(): (float(f1), float(values)) for label, f1, values in rows}
+    seed = agreement(REPO / "data" / "labeled", layers=["claude", "claude-blind"])
+    assert quoted["seed: `claude` vs the blind `claude-blind`"] == (
+        round(seed.f1, 3),
+        round(seed.attribute_agreement, 3),
+    )
+    calibration = tomllib.loads((REPO / "metadata" / "dataset.toml").read_text())["calibration"]
+    people = calibration["annotators"]
+    measured = [(people["f1"], people["attribute_agreement"])] + [
+        (layer["f1"], layer["attribute_agreement"]) for layer in calibration["layers"]
+    ]
+    assert [v for k, v in quoted.items() if k.startswith("OPP-115 sample")] == measured

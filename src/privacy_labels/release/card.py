@@ -15,6 +15,7 @@ from privacy_labels.release.metadata import (
     annotation_summary,
     annotations_per_item,
     bullets,
+    calibration_summary,
     contacts_summary,
     description,
     limitations,
@@ -129,6 +130,8 @@ and `croissant.json` and `datacite.json` name both.
 {bullets(annotation_summary(release))}
 
 {annotations_per_item(release)} {agreement_summary(release)}
+
+{calibration_summary(release)}
 
 ## Datasheet
 

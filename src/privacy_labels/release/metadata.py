@@ -360,10 +360,44 @@ def agreement_summary(release: Release) -> str:
             "Quality was estimated instead by the audit quoted under the known biases."
         )
     kappas = ", ".join(f"{c.category} {figure(c.kappa)}" for c in result.categories)
+    attributes = ", ".join(
+        f"{a} {figure(v['agreement'])}"
+        for a, v in result.attributes.items()
+        if v["n_compared_slots"]
+    )
     return (
-        f"Segment-level Fleiss' kappa per category over {result.n_policies} policies with "
-        f"{result.n_annotators} annotators ({result.n_segments:,} segments; "
-        f"`privacy-labels agreement`): {kappas}."
+        f"Segment-level {result.statistic.capitalize()}'s kappa per category over "
+        f"{result.n_policies} policies with {result.n_annotators} annotators "
+        f"({result.n_segments:,} segments; `privacy-labels agreement`): {kappas}. "
+        f"Pairwise segment-level F1 {figure(result.f1)}; attribute values equal on matched "
+        f"practices {figure(result.attribute_agreement)} ({result.n_equal_slots:,} of "
+        f"{result.n_compared_slots:,} slots, every attribute compared with defaults filled in, "
+        f"as the tables publish them), per attribute: {attributes}."
+    )
+
+
+def calibration_summary(release: Release) -> str:
+    """The blind layers' calibration against OPP-115's annotators (metadata/dataset.toml)."""
+    calibration = release.facts.get("calibration")
+    if not calibration:
+        return ""
+    people = calibration["annotators"]
+    rows = [
+        "| layer (guidelines) | segment-category F1 | attribute values | identifiability |",
+        "|---|---|---|---|",
+        f"| OPP-115's annotators among themselves | {people['f1']:.3f} "
+        f"| {people['attribute_agreement']:.3f} | {people['identifiability']:.3f} |",
+    ] + [
+        f"| `{layer['layer']}` ({layer['guidelines']}) vs the annotators | {layer['f1']:.3f} "
+        f"| {layer['attribute_agreement']:.3f} | {layer['identifiability']:.3f} |"
+        for layer in calibration["layers"]
+    ]
+    return (
+        "**Calibration against OPP-115's annotators.** "
+        + calibration["how"][0].upper()
+        + calibration["how"][1:]
+        + ".\n\n"
+        + "\n".join(rows)
     )
 
 
