@@ -57,6 +57,28 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
     )
 
 
+def cmd_import_app350(args: argparse.Namespace) -> Answer:
+    from privacy_labels.importers.app350 import import_app350
+
+    if not args.src.is_dir():
+        raise UsageError(f"{args.src}: no such folder; give the APP-350 corpus root")
+    result = import_app350(args.src, args.out)
+    spans = result.spans
+    return Answer(
+        result.to_dict() | {"out": str(result.out)},
+        [
+            f"imported APP-350 into {result.out}: {result.n_policies:,} policies "
+            f"({', '.join(f'{n:,} {s}' for s, n in sorted(result.splits.items()))}; "
+            f"{len(result.synthetic):,} with synthetic text), {result.n_segments:,} segments, "
+            f"{result.n_practices:,} practices ({result.n_does_not:,} not performed)",
+            f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
+            f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
+            f"(listed in {result.out / 'import-report.json'})",
+            f"next: privacy-labels build --raw {result.out} --out OUT",
+        ],
+    )
+
+
 def cmd_export_label_studio(args: argparse.Namespace) -> Answer:
     from privacy_labels.exporters.label_studio import CONFIG, TASKS, export_label_studio
 
@@ -291,6 +313,20 @@ def add_import(sub, common: Parents) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_import_opp115, unchanged="{out} is unchanged")
+    p = sources.add_parser(
+        "app350",
+        parents=[common.fmt],
+        help="the APP-350 corpus v1.1 (Zimmeck et al., PETS 2019)",
+        description="Import every policy, segment and annotation of APP-350 v1.1: each "
+        "policy's text built from its segments (joined by a blank line), one practice per "
+        "annotated (segment, practice, modality) in the app350 scheme, the stating sentence "
+        "located as its evidence span (the reason recorded where it is not), the official "
+        "split, contains_synthetic and the original HTML's sha256 kept (import-report.json). "
+        "APP-350 is for research only: import it into a folder of your own, never into data/.",
+    )
+    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.set_defaults(run=cmd_import_app350, unchanged="{out} is unchanged")
     p = sources.add_parser(
         "label-studio",
         parents=[common.fmt, common.raw],
