@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line, written
+from privacy_labels.cli.imports import cmd_import_app350, cmd_import_opp115
 from privacy_labels.cli.options import (
     Parents,
     annotator,
@@ -21,40 +22,6 @@ from privacy_labels.cli.options import (
 from privacy_labels.contract.schema import GUIDELINES_VERSION
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import RawCorpus
-
-
-def cmd_import_opp115(args: argparse.Namespace) -> Answer:
-    from privacy_labels.importers.opp115 import import_opp115
-
-    if not args.src.is_dir():
-        raise UsageError(f"{args.src}: no such folder; give the OPP-115 corpus root")
-    result = import_opp115(
-        args.src,
-        args.out,
-        consolidation=args.consolidation,
-        progress=False if args.quiet else None,
-        workers=args.workers,
-    )
-    summary = result.to_dict()
-    spans = summary["spans"]
-    defaulted = (
-        [f"{result.n_required_defaulted:,} required attributes absent, set to unspecified"]
-        if result.n_required_defaulted
-        else []
-    )
-    return Answer(
-        summary,
-        [
-            f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
-            f"{result.n_practices:,} practices, {result.n_values:,} values "
-            f"({result.n_not_selected:,} optional attributes not selected, so no value)",
-            f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
-            f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
-            f"listed in {result.out / 'import-report.json'}",
-            *defaulted,
-            f"next: privacy-labels build --raw {result.out} --out OUT",
-        ],
-    )
 
 
 def cmd_export_label_studio(args: argparse.Namespace) -> Answer:
@@ -291,6 +258,20 @@ def add_import(sub, common: Parents) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_import_opp115, unchanged="{out} is unchanged")
+    p = sources.add_parser(
+        "app350",
+        parents=[common.fmt],
+        help="the APP-350 corpus v1.1 (Zimmeck et al., PETS 2019)",
+        description="Import every policy, segment and annotation of APP-350 v1.1: each "
+        "policy's text built from its segments (joined by a blank line), one practice per "
+        "annotated (segment, practice, modality) in the app350 scheme, the stating sentence "
+        "located as its evidence span (the reason recorded where it is not), the official "
+        "split, contains_synthetic and the original HTML's sha256 kept (import-report.json). "
+        "APP-350 is for research only: import it into a folder of your own, never into data/.",
+    )
+    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    p.set_defaults(run=cmd_import_app350, unchanged="{out} is unchanged")
     p = sources.add_parser(
         "label-studio",
         parents=[common.fmt, common.raw],

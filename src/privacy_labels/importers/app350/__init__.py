@@ -1,0 +1,397 @@
+"""Import the APP-350 corpus v1.1 (Zimmeck et al., PETS 2019) into the raw layout, whole.
+
+    privacy-labels import app350 APP_350_v1_1/ --out app350-raw/
+    privacy-labels build --raw app350-raw/ --out app350-labeled/
+
+The source's facts (layout, split names, known problems, citation) are data beside
+this module (`source.json`); its labels are the `app350` scheme's `source_names`.
+What the import does, per `annotations/policy_<n>.yml`:
+
+- **Text.** The policy `app350-<n>` is its segments' texts, unchanged, joined by a blank
+  line, with one final LF; each segment keeps its place (its offsets in the sidecar).
+- **Practices.** One practice per annotated (segment, practice, modality), in the file's
+  order, in one layer `app350` per policy: the category is the party (1stParty,
+  3rdParty, or single sign-on), `data_type` the practice's data type and `modality`
+  performed or not_performed (mapped onto OPP-115 as does / does not). A pair repeated
+  within a segment is one practice, counted in the report.
+- **Evidence.** The first sentence of the segment that carries the (practice, modality)
+  is located in the segment (`str.find`, then with runs of whitespace compared
+  loosely) and becomes the data type's span. Where none is found the practice has no
+  span, its `source_id` ends with the reason, and the report lists it.
+- **Policies.** `contains_synthetic`, the official split (`policy_type`) and the
+  original HTML's sha256 (`original_documents/` or `original_documents.tmp/`) are in
+  the sidecar's notes and the import report, per policy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import privacy_labels
+from privacy_labels._files import dump_json, sha256_bytes
+from privacy_labels.contract.schemes import Scheme, scheme
+from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.importers.writer import write_raw_corpus
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.documents import (
+    annotation_document,
+    make_practice,
+    make_provenance,
+    policy_sidecar,
+    practice_id,
+)
+
+SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
+ANNOTATOR = "app350"
+SPAN_OUTCOMES = ("exact", "whitespace", "not_in_segment", "no_sentence")
+NORMALISATION = (
+    "The segment_text of each segment of the APP-350 annotation file, unchanged, segments "
+    "joined by a blank line; one final LF."
+)
+SEGMENTATION = {
+    "rule": "app350",
+    "version": SOURCE["year"],
+    "description": (
+        f"The {SOURCE['corpus']}'s own segments, as its annotators saw them: structurally "
+        "related parts of the policy that loosely correspond to paragraphs."
+    ),
+}
+
+
+class SourceError(PrivacyLabelsError):
+    """The APP-350 folder cannot be imported; the message names the file, the place and
+    the fix."""
+
+
+def _yaml_loader():
+    """libyaml's loader where PyYAML was built with it (about ten times faster), else the
+    pure-Python one: the same documents either way."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class App350Summary:
+    out: Path
+    n_policies: int = 0
+    n_segments: int = 0
+    n_annotated_segments: int = 0
+    n_annotations: int = 0  # as the files list them, in segments
+    n_practices: int = 0
+    n_does_not: int = 0
+    n_repeated_annotations: int = 0  # a (practice, modality) listed twice in one segment
+    n_sentences: int = 0
+    sentences: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES[:3], 0)))
+    spans: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES, 0)))
+    n_sentence_labels_not_in_segment: int = 0
+    splits: Counter = field(default_factory=Counter)
+    synthetic: list[str] = field(default_factory=list)
+    policies: dict[str, dict] = field(default_factory=dict)
+    not_anchored: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "source": SOURCE["corpus"],
+            "n_policies": self.n_policies,
+            "n_segments": self.n_segments,
+            "n_annotated_segments": self.n_annotated_segments,
+            "n_annotations": self.n_annotations,
+            "n_practices": self.n_practices,
+            "n_does_not": self.n_does_not,
+            "n_repeated_annotations": self.n_repeated_annotations,
+            "n_sentences": self.n_sentences,
+            "sentences": dict(self.sentences),
+            "spans": dict(self.spans),
+            "n_sentence_labels_not_in_segment": self.n_sentence_labels_not_in_segment,
+            "splits": dict(sorted(self.splits.items())),
+            "synthetic_policies": self.synthetic,
+        }
+
+
+def import_app350(root: Path, out: Path) -> App350Summary:
+    """Write APP-350 at `root` as a raw corpus in `out`; raises SourceError."""
+    source = App350Source(root)
+    summary = App350Summary(out)
+    report: dict = {}
+
+    def files() -> Iterator[tuple[str, str]]:
+        yield from source.files(summary)
+        report.update(
+            summary.to_dict(), policies=summary.policies, not_anchored=summary.not_anchored
+        )
+
+    write_raw_corpus(out, "import app350", {"APP-350 folder": root}, files(), report)
+    return summary
+
+
+class App350Source:
+    """An APP-350 corpus root: yields each policy's text, sidecar and annotation document."""
+
+    def __init__(self, root: Path) -> None:
+        layout = SOURCE["layout"]
+        self.root = root
+        folder = root / layout["annotations"]
+        self.annotation_files = sorted(
+            folder.glob(layout["annotation_file"].format(n="*")), key=_policy_number
+        )
+        if not self.annotation_files:
+            raise SourceError(
+                f"{folder}: no policy_<n>.yml files; SRC must be the APP-350 corpus root "
+                "folder (with annotations/)"
+            )
+        self.originals = next(
+            (root / name for name in layout["original_documents"] if (root / name).is_dir()),
+            None,
+        )
+        self.scheme = scheme(SOURCE["scheme"])
+        self.practices = _practice_names(self.scheme)
+        self.modalities = {
+            name: value.id
+            for value in self.scheme.categories[0].attribute("modality").values
+            for name in value.source_names
+        }
+
+    def files(self, summary: App350Summary) -> Iterator[tuple[str, str]]:
+        loader = _yaml_loader()
+        corpus = RawCorpus(Path())
+        for path in self.annotation_files:
+            import yaml
+
+            try:
+                policy = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+            except (yaml.YAMLError, UnicodeDecodeError) as error:
+                raise SourceError(f"{path}: not readable YAML ({error}); restore it") from None
+            policy_id, text, sidecar, document = self._policy(path, policy, summary)
+            yield corpus.text_path(policy_id).as_posix(), text
+            yield corpus.sidecar_path(policy_id).as_posix(), dump_json(sidecar)
+            if document["practices"]:
+                path = corpus.annotations_dir / policy_id / f"{ANNOTATOR}.json"
+                yield path.as_posix(), dump_json(document)
+
+    def _policy(self, path: Path, policy: object, summary: App350Summary):
+        if not isinstance(policy, dict):
+            raise SourceError(f"{path}: not an APP-350 annotation file (a mapping); restore it")
+        number = _field(path, policy, "policy_id", int)
+        if f"policy_{number}" != path.stem:
+            raise SourceError(f"{path}: policy_id {number} is not the file's number; restore it")
+        split = SOURCE["policy_types"].get(_field(path, policy, "policy_type", str))
+        if split is None:
+            raise SourceError(
+                f"{path}: policy_type {policy['policy_type']!r}; APP-350 has "
+                + ", ".join(SOURCE["policy_types"])
+            )
+        is_synthetic = _field(path, policy, "contains_synthetic", bool)
+        segments = _field(path, policy, "segments", list)
+        policy_id = f"{SOURCE['policy_id_prefix']}{number}"
+
+        texts, offsets, position = [], [], 0
+        for k, segment in enumerate(segments):
+            where = f"{path}: segment {k}"
+            if not isinstance(segment, dict) or not isinstance(segment.get("segment_text"), str):
+                raise SourceError(f"{where}: no segment_text; restore the file")
+            if not segment["segment_text"].strip():
+                raise SourceError(f"{where}: segment_text is empty; segments must hold text")
+            texts.append(segment["segment_text"])
+            offsets.append(position)
+            position += len(texts[-1]) + len(SOURCE["segment_joiner"])
+        text = SOURCE["segment_joiner"].join(texts) + "\n"
+        text_sha256 = sha256_bytes(text.encode("utf-8"))
+
+        practices = []
+        for k, segment in enumerate(segments):
+            practices += self._practices(
+                path, policy_id, k, segment, offsets[k], summary, len(practices)
+            )
+
+        original = None
+        if self.originals is not None:
+            html = self.originals / SOURCE["layout"]["original_document"].format(n=number)
+            original = sha256_bytes(html.read_bytes()) if html.is_file() else None
+        facts = {"split": split, "contains_synthetic": is_synthetic, "original_sha256": original}
+        summary.n_policies += 1
+        summary.n_segments += len(segments)
+        summary.splits[split] += 1
+        if is_synthetic:
+            summary.synthetic.append(policy_id)
+        summary.policies[policy_id] = facts
+        sidecar = policy_sidecar(
+            policy_id=policy_id,
+            organisation=str(_field(path, policy, "policy_name", str)),
+            legal_entity=None,
+            service_names=[],
+            source=f"{SOURCE['corpus']}, {path.relative_to(self.root).as_posix()}",
+            url=None,
+            retrieved_date=None,
+            effective_date=None,
+            language="en",
+            license=SOURCE["license"],
+            text_sha256=text_sha256,
+            normalisation=NORMALISATION,
+            notes=(
+                f"Imported from the {SOURCE['corpus']}, policy {number} "
+                f"({policy['policy_name']}), by privacy-labels {privacy_labels.__version__}. "
+                f"Official split: {policy['policy_type']}; contains_synthetic: "
+                f"{str(is_synthetic).lower()}; original HTML sha256: {original or 'absent'}. "
+                f"Cite: {SOURCE['citation']}"
+            ),
+            redactions=[],
+            segmentation=SEGMENTATION,
+            segments=[
+                {"start": start, "end": start + len(t)}
+                for start, t in zip(offsets, texts, strict=True)
+            ],
+        )
+        document = annotation_document(
+            policy_id=policy_id,
+            annotator=ANNOTATOR,
+            scheme=self.scheme.ref,
+            text_sha256=text_sha256,
+            # The files carry no dates: the year of the corpus's publication stands for it.
+            annotated_date=SOURCE["dated"],
+            method=(
+                f"APP-350's annotators labelled each segment with practices and the sentences "
+                f"stating them; imported from {path.relative_to(self.root).as_posix()} of the "
+                f"{SOURCE['corpus']} ({SOURCE['citation']}) by privacy-labels "
+                f"{privacy_labels.__version__}. annotated_date is {SOURCE['dated']}, standing "
+                f"for the corpus's year ({SOURCE['year']}): the files give no dates."
+            ),
+            guidelines_version="app350-2019",
+            provenance=make_provenance(
+                "person",
+                process=(
+                    f"The {SOURCE['corpus']}'s annotations as released (one set per policy); "
+                    "sentences located in their segment as evidence spans."
+                ),
+                is_blind=True,
+            ),
+            practices=practices,
+        )
+        return policy_id, text, sidecar, document
+
+    def _practices(self, path, policy_id, k, segment, offset, summary, before) -> list[dict]:
+        """The practices of segment `k`, numbered after the policy's `before` ones."""
+        text = segment["segment_text"]
+        where = f"{path}: segment {k}"
+        pairs = [_pair(where, a) for a in segment.get("annotations") or []]
+        summary.n_annotations += len(pairs)
+        summary.n_annotated_segments += bool(pairs)
+        # Each sentence located once; its (practice, modality) pairs point at it.
+        evidence: dict[tuple[str, str], tuple[str, tuple[int, int] | None]] = {}
+        for sentence in segment.get("sentences") or []:
+            sentence_text = sentence.get("sentence_text") if isinstance(sentence, dict) else None
+            if not isinstance(sentence_text, str):
+                raise SourceError(f"{where}: a sentence has no sentence_text; restore the file")
+            outcome, found = locate(text, sentence_text)
+            summary.n_sentences += 1
+            summary.sentences[outcome] += 1
+            for annotation in sentence.get("annotations") or []:
+                pair = _pair(where, annotation)
+                evidence.setdefault(pair, (outcome, found))
+                summary.n_sentence_labels_not_in_segment += pair not in pairs
+        practices = []
+        for practice_name, modality_name in dict.fromkeys(pairs):
+            category, data_type = self._category(where, practice_name)
+            modality = self.modalities.get(modality_name)
+            if modality is None:
+                raise SourceError(
+                    f"{where}: modality {modality_name!r}; APP-350 has "
+                    + ", ".join(self.modalities)
+                )
+            outcome, found = evidence.get((practice_name, modality_name), ("no_sentence", None))
+            summary.spans[outcome] += 1
+            source_id = f"policy_{policy_id.rpartition('-')[2]}:{k}:{practice_name}:{modality_name}"
+            value: dict = {"value": data_type}
+            if found is None:
+                source_id += f":{outcome}"
+                summary.not_anchored.append(
+                    {
+                        "policy_id": policy_id,
+                        "segment_id": k,
+                        "practice": practice_name,
+                        "modality": modality_name,
+                        "reason": outcome,
+                    }
+                )
+            else:
+                start, end = found
+                value |= {
+                    "span_start": offset + start,
+                    "span_end": offset + end,
+                    "span_text": text[start:end],
+                }
+            practices.append(
+                make_practice(
+                    practice_id(policy_id, ANNOTATOR, before + len(practices) + 1),
+                    k,
+                    category,
+                    {"data_type": value, "modality": {"value": modality}},
+                    source_id=source_id,
+                )
+            )
+            summary.n_practices += 1
+            summary.n_does_not += modality == "not_performed"
+        summary.n_repeated_annotations += len(pairs) - len(dict.fromkeys(pairs))
+        return practices
+
+    def _category(self, where: str, practice_name: str) -> tuple[str, str]:
+        try:
+            return self.practices[practice_name]
+        except KeyError:
+            raise SourceError(
+                f"{where}: unknown practice {practice_name!r}; APP-350 v1.1 has "
+                f"{len(self.practices)} practices, e.g. Contact_E_Mail_Address_1stParty, SSO"
+            ) from None
+
+
+def locate(segment: str, sentence: str) -> tuple[str, tuple[int, int] | None]:
+    """Where `sentence` is in `segment`: `exact` (str.find), `whitespace` (runs of
+    whitespace compared loosely, ends trimmed) or `not_in_segment`, with (start, end)."""
+    start = segment.find(sentence)
+    if start >= 0 and sentence:
+        return "exact", (start, start + len(sentence))
+    words = sentence.split()
+    if words:
+        found = re.search(r"\s+".join(map(re.escape, words)), segment)
+        if found:
+            return "whitespace", found.span()
+    return "not_in_segment", None
+
+
+@functools.cache
+def _practice_names(s: Scheme) -> dict[str, tuple[str, str]]:
+    """Each practice string APP-350 writes, to its (category, data type) in the scheme."""
+    return {
+        name: (category.id, value.id)
+        for category in s.categories
+        for value in category.attribute("data_type").values
+        for name in value.source_names
+    }
+
+
+def _pair(where: str, annotation: object) -> tuple[str, str]:
+    if not isinstance(annotation, dict) or not all(
+        isinstance(annotation.get(k), str) for k in ("practice", "modality")
+    ):
+        raise SourceError(f"{where}: an annotation lacks practice or modality; restore the file")
+    return annotation["practice"], annotation["modality"]
+
+
+def _field(path: Path, policy: dict, name: str, kind: type):
+    value = policy.get(name)
+    # bool is an int in Python: a policy_id of `true` is no number.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SourceError(f"{path}: {name} is missing or not a {kind.__name__}; restore the file")
+    return value
+
+
+def _policy_number(path: Path) -> tuple[int, str]:
+    """policy_2 before policy_10: files in the corpus's numeric order."""
+    number = path.stem.rpartition("_")[2]
+    return (int(number) if number.isdigit() else -1, path.name)
