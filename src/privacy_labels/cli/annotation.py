@@ -15,6 +15,7 @@ from privacy_labels.cli.options import (
     annotator,
     labeled_argument,
     layer_list,
+    policy_ids_argument,
     reads_paths,
     redaction,
     whole_number,
@@ -433,9 +434,7 @@ def add_adjudicate(sub, common: Parents) -> None:
         "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
         "undecided or the log has problems. The rule is in the module privacy_labels.raw.adjudicate.",
     )
-    p.add_argument(
-        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to adjudicate (default: all)"
-    )
+    policy_ids_argument(p, "adjudicate")
     p.add_argument(
         "--layers",
         type=layer_list,
@@ -502,8 +501,6 @@ def add_resegment(sub, common: Parents) -> None:
         "practice's segment_id from its spans; no span changes. A policy with a practice "
         "whose spans would fall into two segments is refused, and nothing of it is written.",
     )
-    p.add_argument(
-        "policy_ids", nargs="*", metavar="POLICY_ID", help="policies to resegment (default: all)"
-    )
+    policy_ids_argument(p, "resegment")
     reads_paths(p, "--raw")
     p.set_defaults(run=cmd_resegment)

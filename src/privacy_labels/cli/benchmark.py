@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from privacy_labels.cli.answer import Answer, written
-from privacy_labels.cli.options import Parents, reads_paths, whole_number
+from privacy_labels.cli.options import Parents, path_option, reads_paths, whole_number
 from privacy_labels.errors import UsageError
-from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
+from privacy_labels.raw.corpus import DEFAULT_RAW, is_slug
 
 
 def _layer(given: str, labeled: Path, role: str, scheme, *, with_details: bool = True):
@@ -137,18 +137,10 @@ def add_commands(sub, common: Parents) -> None:
         help="a segment has a label when a majority (more than half) or any of the policy's "
         "annotators gave it; default: majority",
     )
-    labeled = argparse.ArgumentParser(add_help=False)
-    labeled.add_argument(
-        "--labeled",
-        type=Path,
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )
 
     p = sub.add_parser(
         "score",
-        parents=[common.fmt, labels, labeled],
+        parents=[common.fmt, labels, common.labeled],
         help="score an annotation layer or a model's predictions against a reference layer",
         description="Segment-level precision, recall and F1 per label, micro and macro, with "
         "support; attribute-value P/R/F1 on the (segment, category) pairs both label, the "
@@ -181,16 +173,12 @@ def add_commands(sub, common: Parents) -> None:
     steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
     p = steps.add_parser(
         "train",
-        parents=[common.fmt, labels],
+        parents=[common.fmt, labels, common.labeled],
         help="fit on the train split of built tables",
         description="Fit on the segments of the train split of the tables in --labeled: their "
         "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
         "Writes --out where nothing is, or over a model it wrote.",
     )
-    p.add_argument(
-        "--labeled", type=Path, default=DEFAULT_LABELED, metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file (.npz)")
     p.add_argument("--seed", type=whole_number(0), default=0, help="random seed (default: 0)")
     reads_paths(p, "--labeled")
@@ -204,10 +192,7 @@ def add_commands(sub, common: Parents) -> None:
         "corpus. The same model and corpus give the same bytes.",
     )
     p.add_argument("--model", type=Path, required=True, metavar="MODEL", help="a trained model")
-    p.add_argument(
-        "--raw", type=Path, default=DEFAULT_RAW, metavar="DIR",
-        help=f"raw corpus (default: {DEFAULT_RAW})",
-    )  # fmt: skip
+    path_option(p, "--raw", DEFAULT_RAW, "raw corpus folder")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="predictions file")
     reads_paths(p, "--model", "--raw")
     p.set_defaults(run=cmd_baseline_predict, unchanged="{out} is unchanged")

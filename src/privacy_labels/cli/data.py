@@ -15,6 +15,7 @@ from privacy_labels.cli.options import (
     labeled_argument,
     layer_option,
     path_option,
+    quiet_option,
     reads_paths,
     resolve_in_project,
 )
@@ -216,7 +217,7 @@ def add_build(sub, common: Parents) -> None:
     path_option(
         p, "--out", DEFAULT_LABELED, "output folder, replaced when complete", in_project=True
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    quiet_option(p)
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",

@@ -1,4 +1,4 @@
-"""Options the subcommands share: the parent parsers (--format, --raw, --workers), the
+"""Options the subcommands share: the parent parsers (--format, --raw, --labeled, --workers), the
 option helpers, and the argument types that refuse a bad value with argparse's usage error.
 """
 
@@ -22,6 +22,7 @@ class Parents:
 
     fmt: argparse.ArgumentParser
     raw: argparse.ArgumentParser
+    labeled: argparse.ArgumentParser  # --labeled, for commands whose arguments name other things
     workers: argparse.ArgumentParser
 
 
@@ -35,6 +36,14 @@ def parents() -> Parents:
     )
     raw = argparse.ArgumentParser(add_help=False)
     path_option(raw, "--raw", DEFAULT_RAW, "raw corpus folder")
+    labeled = argparse.ArgumentParser(add_help=False)
+    labeled.add_argument(
+        "--labeled",
+        type=Path,
+        default=DEFAULT_LABELED,
+        metavar="DIR",
+        help=f"folder of built tables (default: {DEFAULT_LABELED})",
+    )
     workers = argparse.ArgumentParser(add_help=False)
     workers.add_argument(
         "--workers",
@@ -45,7 +54,7 @@ def parents() -> Parents:
         "the cores here "
         f"({default_workers()})",
     )
-    return Parents(fmt, raw, workers)
+    return Parents(fmt, raw, labeled, workers)
 
 
 def reads_paths(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -143,7 +152,18 @@ def resolve_in_project(args: argparse.Namespace, *names: str) -> None:
             setattr(args, name, root / getattr(args, f"default_{name}"))
 
 
-def labeled_argument(parser) -> None:
+def quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def policy_ids_argument(parser: argparse.ArgumentParser, verb: str) -> None:
+    """The policies a command works on, all of the corpus when none is given."""
+    parser.add_argument(
+        "policy_ids", nargs="*", metavar="POLICY_ID", help=f"policies to {verb} (default: all)"
+    )
+
+
+def labeled_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dir",
         type=Path,

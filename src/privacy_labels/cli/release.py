@@ -10,6 +10,7 @@ from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
     Parents,
     path_option,
+    quiet_option,
     reads_paths,
     resolve_in_project,
 )
@@ -125,7 +126,7 @@ def add_release(sub, common: Parents) -> None:
         metavar="FILE",
         in_project=True,
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    quiet_option(p)
     reads_paths(p, "--raw")
     p.set_defaults(run=cmd_release, unchanged="nothing was written")
 

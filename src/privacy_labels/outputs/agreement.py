@@ -53,11 +53,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice, match
-from privacy_labels.contract.layers import compare as compare_slots
+from privacy_labels.contract.layers import CONSOLIDATED, LayerPractice
 from privacy_labels.contract.schemes import Scheme
 from privacy_labels.contract.views import is_majority
-from privacy_labels.outputs.metrics import Counts, compare, figure, ratio
+from privacy_labels.outputs.layer_pairs import Comparison, Grouped
+from privacy_labels.outputs.metrics import figure
 from privacy_labels.outputs.policy_layers import (
     AgreementError,
     PolicyLayers,
@@ -132,37 +132,20 @@ def _kappa(p_o: float, p_e: float) -> float | None:
 
 @dataclass
 class _Tally:
-    """Additive counts for one category, or for all of them."""
+    """Additive counts of the votes on one label's segments; the pairs' counts are a
+    `Comparison`."""
 
     kappa: _KappaTally = field(default_factory=_KappaTally)
     n_at_least_one: int = 0
     n_majority: int = 0
     n_all: int = 0
-    pairwise: Counts = field(
-        default_factory=Counts
-    )  # summed over the pairs of layers (A the first)
-    n_equal_slots: int = 0
-    n_compared_slots: int = 0
-    n_matched: int = 0  # matched practice pairs
-    n_unmatched: int = 0  # practices of a shared label left without a partner
 
     def __iadd__(self, other: _Tally) -> _Tally:
-        for name, value in vars(other).items():
-            if name == "kappa":
-                self.kappa += value
-            else:
-                setattr(self, name, getattr(self, name) + value)
+        self.kappa += other.kappa
+        self.n_at_least_one += other.n_at_least_one
+        self.n_majority += other.n_majority
+        self.n_all += other.n_all
         return self
-
-
-@dataclass
-class _PairTally:
-    """Additive counts for one pair of named layers, A the reference and B the candidate."""
-
-    n_policies: int = 0
-    counts: dict[str, Counts] = field(default_factory=dict)  # per category, and "" for all
-    n_equal_slots: int = 0
-    n_compared_slots: int = 0
 
 
 @dataclass(frozen=True)
@@ -291,33 +274,29 @@ def agreement_of(
     statistic = "cohen" if fixed is not None and n == 2 else "fleiss"
 
     total: dict[str, _Tally] = {}
-    attributes: dict[str, list[int]] = {}
-    pairs: dict[tuple[str, str], _PairTally] = {}
+    pooled = Comparison(s, _labels(s))
+    pairs: dict[tuple[str, str], Comparison] = {}
     per_policy = []
     for policy_id, annotators in chosen.items():
         policy = corpus[policy_id]
-        tallies, policy_attributes = _policy_tallies(policy, annotators, pairs, s)
+        tallies, compared = _policy_tallies(policy, annotators, pairs, s)
         for category, tally in tallies.items():
             total.setdefault(category, _Tally())
             total[category] += tally
-        for attribute, (equal, compared) in policy_attributes.items():
-            sums = attributes.setdefault(attribute, [0, 0])
-            sums[0] += equal
-            sums[1] += compared
+        pooled += compared
         per_policy.append(
             PolicyAgreement(
                 policy_id,
                 list(annotators),
-                _figures(1, policy.n_segments, tallies, policy_attributes, statistic, s),
+                _figures(1, policy.n_segments, tallies, compared, statistic),
             )
         )
     corpus_figures = _figures(
         len(chosen),
         sum(corpus[pid].n_segments for pid in chosen),
         total,
-        attributes,
+        pooled,
         statistic,
-        s,
     )
     return Agreement(
         scheme=s.id,
@@ -326,7 +305,7 @@ def agreement_of(
         n_annotators=n,
         layers=list(fixed) if fixed is not None else None,
         n_policies_left_out=n_all - len(chosen),
-        pairs=[_pair(a, b, counts, s) for (a, b), counts in sorted(pairs.items())],
+        pairs=[_pair(a, b, compared) for (a, b), compared in sorted(pairs.items())],
         policies=per_policy,
         **{k: v for k, v in vars(corpus_figures).items()},
     )
@@ -336,9 +315,7 @@ def _labels(s: Scheme) -> list[str]:
     return [label.id for label in s.label_sets[s.first_label_set]]
 
 
-def _by_label(
-    practices: list[LayerPractice], s: Scheme
-) -> dict[tuple[int, str], list[LayerPractice]]:
+def _by_label(practices: list[LayerPractice], s: Scheme) -> Grouped:
     """A layer's practices grouped by (segment, label of the scheme's first label set), each
     group in practice_id order."""
     grouped: dict[tuple[int, str], list[LayerPractice]] = {}
@@ -351,68 +328,44 @@ def _by_label(
 def _policy_tallies(
     policy: PolicyLayers,
     annotators: list[str],
-    pairs: dict[tuple[str, str], _PairTally],
+    pairs: dict[tuple[str, str], Comparison],
     s: Scheme,
-) -> tuple[dict[str, _Tally], dict[str, tuple[int, int]]]:
-    """Per label (and "" for all), the policy's tally; per attribute, (equal, compared)."""
-    category_ids = _labels(s)
+) -> tuple[dict[str, _Tally], Comparison]:
+    """Per label, the votes' tally of the policy; its pairs of layers compared,
+    each pair also added to `pairs`."""
+    label_ids = _labels(s)
     grouped = {a: _by_label(policy.layers[a], s) for a in annotators}
-    tallies = {c: _Tally() for c in ["", *category_ids]}
+    tallies = {c: _Tally() for c in label_ids}
     n = len(annotators)
     for segment_id in range(policy.n_segments):
-        for category in category_ids:
+        for category in label_ids:
             votes = [(segment_id, category) in grouped[a] for a in annotators]
             tally, y = tallies[category], sum(votes)
             tally.kappa.add(votes)
             tally.n_at_least_one += y > 0
             tally.n_majority += is_majority(y, n)
             tally.n_all += y == n
-    attributes: dict[str, list[int]] = {}
+    compared = Comparison(s, label_ids)
     for a, b in itertools.combinations(annotators, 2):
-        pair = pairs.setdefault((a, b), _PairTally())
-        pair.n_policies += 1
-        for category in category_ids:
-            mine = {label for label in grouped[a] if label[1] == category}
-            theirs = {label for label in grouped[b] if label[1] == category}
-            shared = mine & theirs
-            counts = compare(mine, theirs)
-            for tally in (tallies[category], tallies[""]):
-                tally.pairwise += counts
-            for key in (category, ""):
-                pair.counts[key] = pair.counts.get(key, Counts()) + counts
-            for label in sorted(shared):
-                ours, other = grouped[a][label], grouped[b][label]
-                matched = match(ours, other)
-                unmatched = len(ours) + len(other) - 2 * len(matched)
-                for p, q in matched:
-                    equal, compared = compare_slots(p, q)
-                    pair.n_equal_slots += equal
-                    pair.n_compared_slots += compared
-                    for tally in (tallies[category], tallies[""]):
-                        tally.n_equal_slots += equal
-                        tally.n_compared_slots += compared
-                        tally.n_matched += 1
-                    for attribute in p.slot_values.keys() | q.slot_values.keys():
-                        sums = attributes.setdefault(attribute, [0, 0])
-                        sums[0] += p.slot_values.get(attribute) == q.slot_values.get(attribute)
-                        sums[1] += 1
-                tallies[category].n_unmatched += unmatched
-                tallies[""].n_unmatched += unmatched
-    return tallies, {k: (v[0], v[1]) for k, v in attributes.items()}
+        pair = Comparison(s, label_ids)
+        pair.add_pair(grouped[a], grouped[b])
+        compared += pair
+        pairs.setdefault((a, b), Comparison(s, label_ids))
+        pairs[a, b] += pair
+    return tallies, compared
 
 
 def _figures(
     n_policies: int,
     n_segments: int,
     tallies: dict[str, _Tally],
-    attributes: dict,
+    compared: Comparison,
     statistic: str,
-    s: Scheme,
 ) -> Figures:
-    every = tallies.get("", _Tally())
     categories = []
-    for category in _labels(s):
+    for category in compared.label_ids:
         t = tallies.get(category, _Tally())
+        slots = compared.slot_counts(category)
         categories.append(
             CategoryAgreement(
                 category,
@@ -420,45 +373,45 @@ def _figures(
                 t.n_at_least_one,
                 t.n_majority,
                 t.n_all,
-                t.pairwise.f1,
-                ratio(t.n_equal_slots, t.n_compared_slots),
-                t.n_compared_slots,
+                compared.label_counts(category).f1,
+                slots.agreement,
+                slots.n_compared,
             )
         )
-    order = s.attribute_ids
+    every = compared.slot_counts()
     return Figures(
         n_policies=n_policies,
         n_segments=n_segments,
-        f1=every.pairwise.f1,
-        attribute_agreement=ratio(every.n_equal_slots, every.n_compared_slots),
-        n_compared_slots=every.n_compared_slots,
-        n_equal_slots=every.n_equal_slots,
-        n_matched_practices=every.n_matched,
-        n_unmatched_practices=every.n_unmatched,
+        f1=compared.label_counts().f1,
+        attribute_agreement=every.agreement,
+        n_compared_slots=every.n_compared,
+        n_equal_slots=every.n_equal,
+        n_matched_practices=compared.n_matched,
+        n_unmatched_practices=compared.n_unmatched,
         categories=categories,
         attributes={
             a: {
-                "n_compared_slots": attributes[a][1],
-                "n_equal_slots": attributes[a][0],
-                "agreement": ratio(attributes[a][0], attributes[a][1]),
+                "n_compared_slots": slots.n_compared,
+                "n_equal_slots": slots.n_equal,
+                "agreement": slots.agreement,
             }
-            for a in order
-            if a in attributes
+            for a, slots in compared.attribute_slots().items()
         },
     )
 
 
-def _pair(reference: str, candidate: str, tally: _PairTally, s: Scheme) -> PairAgreement:
-    every = tally.counts.get("", Counts())
+def _pair(reference: str, candidate: str, compared: Comparison) -> PairAgreement:
+    """Two named layers: A the reference, B the candidate, added up over their policies."""
+    every = compared.label_counts()
     return PairAgreement(
         reference,
         candidate,
-        tally.n_policies,
+        compared.n_pairs,
         every.precision,
         every.recall,
         every.f1,
-        ratio(tally.n_equal_slots, tally.n_compared_slots),
-        {c: tally.counts.get(c, Counts()).scores() for c in _labels(s)},
+        compared.slot_counts().agreement,
+        {c: compared.label_counts(c).scores() for c in compared.label_ids},
     )
 
 

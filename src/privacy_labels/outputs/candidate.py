@@ -13,11 +13,10 @@ and two sets of pairs are compared:
   (the reference as A, the candidate as B).
 
 A pair of layers in a policy is compared as `agreement` compares one
-(`privacy_labels.outputs.agreement`): its (segment, category) labels give
-TP = |A∩B|, FP = |B-A|, FN = |A-B| (`outputs.metrics`), and the practices of
-each label both give are matched by attribute overlap and their equal and
-compared slots counted (`contract.layers`); per category, per attribute and
-over all.
+(`privacy_labels.outputs.layer_pairs`), over the scheme's categories: its
+(segment, category) labels give TP = |A∩B|, FP = |B-A|, FN = |A-B|, and the
+practices of each label both give are matched by attribute overlap and their
+equal and compared slots counted; per category, per attribute and over all.
 
 **Pooled.** Every figure is the figure of counts summed over all (pair,
 policy): F1 = 2 ΣTP / (2 ΣTP + ΣFP + ΣFN), attribute-value agreement =
@@ -31,13 +30,12 @@ counts; the candidate also has precision and recall.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels.contract.layers import Label, LayerPractice, by_label, match
-from privacy_labels.contract.layers import compare as compare_slots
-from privacy_labels.contract.schemes import Scheme
-from privacy_labels.outputs.metrics import Counts, compare, figure, ratio
+from privacy_labels.contract.layers import by_label
+from privacy_labels.outputs.layer_pairs import Comparison, Slots
+from privacy_labels.outputs.metrics import Counts, figure
 from privacy_labels.outputs.policy_layers import (
     AgreementError,
     PolicyLayers,
@@ -47,120 +45,6 @@ from privacy_labels.outputs.policy_layers import (
 from privacy_labels.store import read_rows
 
 PERSON = "person"  # the annotator_kind of a reference layer
-ALL = ""  # the key of the counts over every category
-
-
-@dataclass(frozen=True)
-class Slots:
-    """Attribute slots of matched practices: how many compared, how many equal."""
-
-    n_equal: int = 0
-    n_compared: int = 0
-
-    def __add__(self, other: Slots) -> Slots:
-        return Slots(self.n_equal + other.n_equal, self.n_compared + other.n_compared)
-
-    @property
-    def agreement(self) -> float | None:
-        return ratio(self.n_equal, self.n_compared)
-
-    def to_dict(self) -> dict:
-        return {
-            "n_equal_slots": self.n_equal,
-            "n_compared_slots": self.n_compared,
-            "agreement": self.agreement,
-        }
-
-
-@dataclass
-class Comparison:
-    """Counts of pairs of layers of one scheme, added up pair by pair and policy by policy."""
-
-    scheme: Scheme
-    n_pairs: int = 0  # (pair, policy) compared
-    labels: dict[str, Counts] = field(default_factory=dict)  # per category, and ALL
-    slots: dict[str, Slots] = field(default_factory=dict)  # per category, and ALL
-    attributes: dict[str, Slots] = field(default_factory=dict)
-    n_matched: int = 0  # matched practice pairs
-    n_unmatched: int = 0  # practices of a label both give, left without a partner
-
-    def add_pair(
-        self,
-        reference: dict[Label, list[LayerPractice]],
-        candidate: dict[Label, list[LayerPractice]],
-    ) -> None:
-        """Count one pair of a policy's layers (grouped by label, `by_label`)."""
-        self.n_pairs += 1
-        for category in self.scheme.category_ids:
-            ours = {label for label in reference if label[1] == category}
-            theirs = {label for label in candidate if label[1] == category}
-            self._add_labels(category, compare(ours, theirs))
-            for label in sorted(ours & theirs):
-                pairs = match(reference[label], candidate[label])
-                self.n_matched += len(pairs)
-                self.n_unmatched += len(reference[label]) + len(candidate[label]) - 2 * len(pairs)
-                for p, q in pairs:
-                    self._add_slots(category, Slots(*compare_slots(p, q)))
-                    for attribute in p.slot_values.keys() | q.slot_values.keys():
-                        equal = p.slot_values.get(attribute) == q.slot_values.get(attribute)
-                        self.attributes[attribute] = self.attributes.get(
-                            attribute, Slots()
-                        ) + Slots(int(equal), 1)
-
-    def _add_labels(self, category: str, counts: Counts) -> None:
-        for key in (category, ALL):
-            self.labels[key] = self.labels.get(key, Counts()) + counts
-
-    def _add_slots(self, category: str, slots: Slots) -> None:
-        for key in (category, ALL):
-            self.slots[key] = self.slots.get(key, Slots()) + slots
-
-    def __iadd__(self, other: Comparison) -> Comparison:
-        self.n_pairs += other.n_pairs
-        for key, counts in other.labels.items():
-            self.labels[key] = self.labels.get(key, Counts()) + counts
-        for key, slots in other.slots.items():
-            self.slots[key] = self.slots.get(key, Slots()) + slots
-        for attribute, slots in other.attributes.items():
-            self.attributes[attribute] = self.attributes.get(attribute, Slots()) + slots
-        self.n_matched += other.n_matched
-        self.n_unmatched += other.n_unmatched
-        return self
-
-    def label_counts(self, key: str = ALL) -> Counts:
-        return self.labels.get(key, Counts())
-
-    def slot_counts(self, key: str = ALL) -> Slots:
-        return self.slots.get(key, Slots())
-
-    def to_dict(self, *, is_directed: bool) -> dict:
-        """The figures with their counts; precision and recall only when A is the reference."""
-
-        def labels(counts: Counts) -> dict:
-            full = counts.to_dict()
-            return full if is_directed else {k: full[k] for k in ("tp", "fp", "fn", "f1")}
-
-        return {
-            "n_pairs": self.n_pairs,
-            "labels": labels(self.label_counts()),
-            "attribute_values": {
-                **self.slot_counts().to_dict(),
-                "n_matched_practices": self.n_matched,
-                "n_unmatched_practices": self.n_unmatched,
-            },
-            "categories": {
-                c: {
-                    "labels": labels(self.label_counts(c)),
-                    "attribute_values": self.slot_counts(c).to_dict(),
-                }
-                for c in self.scheme.category_ids
-            },
-            "attributes": {
-                a: self.attributes[a].to_dict()
-                for a in self.scheme.attribute_ids
-                if a in self.attributes
-            },
-        }
 
 
 @dataclass(frozen=True)
@@ -249,7 +133,8 @@ def calibration_of(
         )
     scheme = compared_scheme({p.policy_id: p for p in with_candidate}, None, where)
     policies, without = [], 0
-    among, versus = Comparison(scheme), Comparison(scheme)
+    categories = scheme.category_ids
+    among, versus = Comparison(scheme, categories), Comparison(scheme, categories)
     for policy in with_candidate:
         references = sorted(
             a
@@ -260,7 +145,7 @@ def calibration_of(
             without += 1
             continue
         grouped = {a: by_label(policy.layers[a]) for a in [*references, candidate]}
-        policy_among, policy_versus = Comparison(scheme), Comparison(scheme)
+        policy_among, policy_versus = Comparison(scheme, categories), Comparison(scheme, categories)
         for a, b in itertools.combinations(references, 2):
             policy_among.add_pair(grouped[a], grouped[b])
         for reference in references:
@@ -322,7 +207,7 @@ def table(result: Calibration) -> str:
         "",
         "F1 per category",
     ]
-    categories = among.scheme.category_ids
+    categories = among.label_ids
     lines += [
         row(f"  {c}", f1(among.label_counts(c)), f1(versus.label_counts(c))) for c in categories
     ]

@@ -478,23 +478,22 @@ def _write(
         result.status, result.message = "unchanged", f"{path} is up to date"
         return result
     if current is not None and not _is_own(path):
-        result.status = "invalid"
-        result.message = f"{path} exists and was not written by adjudicate"
-        result.problems = [
+        return _refused(
+            result,
+            f"{path} exists and was not written by adjudicate",
             Problem(
                 str(path),
                 "$.provenance",
                 "is not a consolidated layer written by `privacy-labels adjudicate`",
                 "move it away: adjudicate writes only over its own output",
-            )
-        ]
-        return result
+            ),
+        )
     written = _written(corpus)
     if current is not None and written.get(result.policy_id) != sha256_bytes(current.encode()):
         # Not the bytes adjudicate last wrote there: a hand edit, which rewriting would lose.
-        result.status = "invalid"
-        result.message = f"{path} was edited since adjudicate wrote it"
-        result.problems = [
+        return _refused(
+            result,
+            f"{path} was edited since adjudicate wrote it",
             Problem(
                 str(path),
                 "$",
@@ -503,9 +502,8 @@ def _write(
                 "layers and the adjudication log, so an edit of it would be lost",
                 f"put the change into {corpus.adjudication_path(result.policy_id)} as a "
                 f"decision, then delete {path} and run adjudicate again",
-            )
-        ]
-        return result
+            ),
+        )
     if verify_only:
         result.status = "stale"
         result.message = f"{path} is {'missing' if current is None else 'not what the layers and the log give now'}; run `privacy-labels adjudicate`"
@@ -515,6 +513,13 @@ def _write(
     write_text_atomic(corpus.adjudication_dir / WRITTEN, dump_json(dict(sorted(written.items()))))
     result.status = "consolidated"
     result.message = f"wrote {path}: {len(document['practices'])} practices, {result.n_disagreements} disagreement(s) decided"
+    return result
+
+
+def _refused(result: PolicyResult, message: str, problem: Problem) -> PolicyResult:
+    """`result` with nothing written: the consolidated layer there is not adjudicate's to
+    replace, for the reason `problem` gives."""
+    result.status, result.message, result.problems = "invalid", message, [problem]
     return result
 
 
