@@ -69,12 +69,17 @@ class SourceError(PrivacyLabelsError):
     the fix."""
 
 
-def _yaml_loader():
-    """libyaml's loader where PyYAML was built with it (about ten times faster), else the
-    pure-Python one: the same documents either way."""
+def _read_yaml(text: str) -> object:
+    """One YAML document read by a safe loader (plain data, never objects): libyaml's where
+    PyYAML was built with it (about ten times faster), else the pure-Python one; the same
+    documents either way."""
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -159,13 +164,12 @@ class App350Source:
         }
 
     def files(self, summary: App350Summary) -> Iterator[tuple[str, str]]:
-        loader = _yaml_loader()
         corpus = RawCorpus(Path())
         for path in self.annotation_files:
             import yaml
 
             try:
-                policy = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+                policy = _read_yaml(path.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise SourceError(f"{path}: not readable YAML ({error}); restore it") from None
             policy_id, text, sidecar, document = self._policy(path, policy, summary)
