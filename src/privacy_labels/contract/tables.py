@@ -105,10 +105,33 @@ def _define_tables() -> tuple[Table, ...]:
                             "no other.",
                             True,
                         ),
+                        (
+                            "source_split",
+                            "The part of the source corpus's own split (e.g. TRAINING, TEST), "
+                            "as it names it; null when it has none.",
+                            True,
+                        ),
                         ("license", "Terms under which the text is redistributed.", False),
                     )
                 ),
+                Column(
+                    "contains_synthetic",
+                    "boolean",
+                    "The text holds synthetic (edited) passages, as the source corpus flags "
+                    "them; null when it does not say.",
+                    True,
+                    source=SIDECAR + "contains_synthetic",
+                ),
                 TEXT_SHA256,
+                Column(
+                    "original_sha256",
+                    "string",
+                    "sha256 of the original document the source corpus ships (e.g. its "
+                    "HTML); null when it ships none.",
+                    True,
+                    source=SIDECAR + "original_sha256",
+                    pattern="^[0-9a-f]{64}$",
+                ),
                 Column("n_chars", "integer", "Length of the text in characters.", minimum=0),
                 Column("n_segments", "integer", "Number of segments.", minimum=0),
                 Column(

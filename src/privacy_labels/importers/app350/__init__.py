@@ -18,9 +18,10 @@ What the import does, per `annotations/policy_<n>.yml`:
   is located in the segment (`str.find`, then with runs of whitespace compared
   loosely) and becomes the data type's span. Where none is found the practice has no
   span, its `source_id` ends with the reason, and the report lists it.
-- **Policies.** `contains_synthetic`, the official split (`policy_type`) and the
-  original HTML's sha256 (`original_documents/` or `original_documents.tmp/`) are in
-  the sidecar's notes and the import report, per policy.
+- **Policies.** `contains_synthetic`, the official split (`policy_type`, as written, in
+  `source_split`) and the original HTML's sha256 (`original_documents/` or
+  `original_documents.tmp/`, in `original_sha256`) are sidecar fields, and in the import
+  report per policy.
 """
 
 from __future__ import annotations
@@ -247,6 +248,9 @@ class App350Source:
                 {"start": start, "end": start + len(t)}
                 for start, t in zip(offsets, texts, strict=True)
             ],
+            source_split=policy["policy_type"],
+            contains_synthetic=is_synthetic,
+            original_sha256=original,
         )
         document = annotation_document(
             policy_id=policy_id,
