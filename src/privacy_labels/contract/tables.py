@@ -94,44 +94,26 @@ def _define_tables() -> tuple[Table, ...]:
                         ("url", "Web address of the policy, when known.", True),
                         ("retrieved_date", "Collection date (ISO 8601), when known.", True),
                         ("effective_date", "Effective date the text states (ISO 8601).", True),
-                        (
-                            "language",
-                            "Language of the text, a BCP 47 tag (en, de, pt-BR).",
-                            False,
-                        ),
+                        ("language", "Language of the text, BCP 47 (en, de, pt-BR).", False),
                         (
                             "policy_group_id",
                             "Shared by the language versions of one policy; null when it has "
                             "no other.",
                             True,
                         ),
-                        (
-                            "source_split",
-                            "The part of the source corpus's own split (e.g. TRAINING, TEST), "
-                            "as it names it; null when it has none.",
-                            True,
-                        ),
                         ("license", "Terms under which the text is redistributed.", False),
                     )
                 ),
-                Column(
-                    "contains_synthetic",
-                    "boolean",
-                    "The text holds synthetic (edited) passages, as the source corpus flags "
-                    "them; null when it does not say.",
-                    True,
-                    source=SIDECAR + "contains_synthetic",
+                # A source corpus's facts about the policy, as it states them.
+                *(
+                    Column(name, kind, f"{text}; null when unsaid.", True, source=SIDECAR + name)
+                    for name, kind, text in (
+                        ("source_split", "string", "Part of the corpus's own split (TRAIN, TEST)"),
+                        ("contains_synthetic", "boolean", "The text holds synthetic (edited) text"),
+                        ("original_sha256", "string", "sha256 of the corpus's original document"),
+                    )
                 ),
                 TEXT_SHA256,
-                Column(
-                    "original_sha256",
-                    "string",
-                    "sha256 of the original document the source corpus ships (e.g. its "
-                    "HTML); null when it ships none.",
-                    True,
-                    source=SIDECAR + "original_sha256",
-                    pattern="^[0-9a-f]{64}$",
-                ),
                 Column("n_chars", "integer", "Length of the text in characters.", minimum=0),
                 Column("n_segments", "integer", "Number of segments.", minimum=0),
                 Column(

@@ -70,12 +70,16 @@ class SourceError(PrivacyLabelsError):
     the fix."""
 
 
-def _yaml_loader():
-    """libyaml's loader where PyYAML was built with it (about ten times faster), else the
-    pure-Python one: the same documents either way."""
+def _load_yaml(text: str) -> object:
+    """The YAML document in `text`, read by a safe loader: libyaml's where PyYAML was built
+    with it (about ten times faster), else the pure-Python one; the same data either way."""
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -160,13 +164,12 @@ class App350Source:
         }
 
     def files(self, summary: App350Summary) -> Iterator[tuple[str, str]]:
-        loader = _yaml_loader()
+        import yaml  # here, not at the top: only an APP-350 import needs it
+
         corpus = RawCorpus(Path())
         for path in self.annotation_files:
-            import yaml
-
             try:
-                policy = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+                policy = _load_yaml(path.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise SourceError(f"{path}: not readable YAML ({error}); restore it") from None
             policy_id, text, sidecar, document = self._policy(path, policy, summary)
