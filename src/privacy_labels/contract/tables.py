@@ -94,11 +94,7 @@ def _define_tables() -> tuple[Table, ...]:
                         ("url", "Web address of the policy, when known.", True),
                         ("retrieved_date", "Collection date (ISO 8601), when known.", True),
                         ("effective_date", "Effective date the text states (ISO 8601).", True),
-                        (
-                            "language",
-                            "Language of the text, a BCP 47 tag (en, de, pt-BR).",
-                            False,
-                        ),
+                        ("language", "Language of the text, BCP 47 (en, de, pt-BR).", False),
                         (
                             "policy_group_id",
                             "Shared by the language versions of one policy; null when it has "
@@ -106,6 +102,15 @@ def _define_tables() -> tuple[Table, ...]:
                             True,
                         ),
                         ("license", "Terms under which the text is redistributed.", False),
+                    )
+                ),
+                # A source corpus's facts about the policy, as it states them.
+                *(
+                    Column(name, kind, f"{text}; null when unsaid.", True, source=SIDECAR + name)
+                    for name, kind, text in (
+                        ("source_split", "string", "Part of the corpus's own split (TRAIN, TEST)"),
+                        ("contains_synthetic", "boolean", "The text holds synthetic (edited) text"),
+                        ("original_sha256", "string", "sha256 of the corpus's original document"),
                     )
                 ),
                 TEXT_SHA256,

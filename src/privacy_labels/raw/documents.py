@@ -125,10 +125,19 @@ def policy_sidecar(
     segments: list[dict],
     notes: str | None = None,
     policy_group_id: str | None = None,
+    source_split: str | None = None,
+    contains_synthetic: bool | None = None,
+    original_sha256: str | None = None,
 ) -> dict:
     """A policy's sidecar, `policies/<policy_id>.json` (schema/policy.schema.json), at the
-    current schema version; `notes` and `policy_group_id` (shared by the language versions
-    of one policy) only when there are some."""
+    current schema version; the optional fields (`notes`, `policy_group_id` shared by the
+    language versions of one policy, and a source corpus's split, synthetic flag and
+    original document's sha256) only when known."""
+    optional = {
+        "policy_group_id": policy_group_id,
+        "source_split": source_split,
+        "contains_synthetic": contains_synthetic,
+    }
     return {
         "schema_version": current_schema_version(),
         "policy_id": policy_id,
@@ -140,9 +149,10 @@ def policy_sidecar(
         "retrieved_date": retrieved_date,
         "effective_date": effective_date,
         "language": language,
-        **({"policy_group_id": policy_group_id} if policy_group_id else {}),
+        **{name: value for name, value in optional.items() if value is not None},
         "license": license,
         "text_sha256": text_sha256,
+        **({"original_sha256": original_sha256} if original_sha256 else {}),
         "normalisation": normalisation,
         **({"notes": notes} if notes else {}),
         "redactions": redactions,

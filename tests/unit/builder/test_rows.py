@@ -20,8 +20,8 @@ from tests.conftest import FIXTURE_RAW
 @pytest.fixture(scope="module")
 def inputs() -> PolicyInputs:
     """The fixture policy, its document's values made distinct wherever two columns of one
-    type sit side by side (so that swapping them shows), with a source_id and a
-    policy_group_id to carry."""
+    type sit side by side (so that swapping them shows), with a source_id and the
+    sidecar's optional fields to carry."""
     inputs = read_policy(RawCorpus(FIXTURE_RAW), "example")
     assert isinstance(inputs, PolicyInputs)
     documents = copy.deepcopy(inputs.documents)
@@ -29,7 +29,13 @@ def inputs() -> PolicyInputs:
         document["provenance"] |= {"is_blind": True, "is_reviewed": False, "model": "m-1"}
         for i, practice in enumerate(document["practices"]):
             practice["source_id"] = f"source-{i}"
-    sidecar = {**inputs.sidecar, "policy_group_id": "example-versions"}
+    sidecar = {
+        **inputs.sidecar,
+        "policy_group_id": "example-versions",
+        "source_split": "TRAIN",
+        "contains_synthetic": False,
+        "original_sha256": "0" * 64,
+    }
     return PolicyInputs(inputs.policy_id, sidecar, inputs.text, documents, inputs.sha256)
 
 

@@ -3,6 +3,7 @@ independently of the importer, on this project's own fixture and on the shared s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -57,6 +58,19 @@ def test_every_policy_segment_and_practice_is_imported_and_valid(root, tmp_path)
     assert modalities.count("not_performed") == report["n_does_not"] == expected["does_not"]
     assert len(report["synthetic_policies"]) == expected["synthetic"]
     assert not Validator(default_raw=out).validate_corpus(RawCorpus(out))
+    # The corpus's facts are the sidecar's fields, as its files state them.
+    originals = next(
+        root / n for n in ("original_documents", "original_documents.tmp") if (root / n).is_dir()
+    )
+    for sidecar in sidecars:
+        number = sidecar["policy_id"].removeprefix("app350-")
+        policy = yaml.safe_load((root / "annotations" / f"policy_{number}.yml").read_text())
+        assert sidecar["source_split"] == policy["policy_type"]
+        assert sidecar["contains_synthetic"] is policy["contains_synthetic"]
+        html = originals / f"{number}.html"
+        assert sidecar.get("original_sha256") == (
+            hashlib.sha256(html.read_bytes()).hexdigest() if html.is_file() else None
+        )
     # Each segment is its text in the file, at its offsets; each span is the text it names.
     for sidecar in sidecars:
         number = sidecar["policy_id"].removeprefix("app350-")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 from privacy_labels.contract.schema import load_schema
@@ -13,12 +14,17 @@ from privacy_labels.contract.versions import added_since, current_version, known
 from privacy_labels.raw.corpus import RawCorpus
 from tests.conftest import FIXTURE_RAW, read_json
 
-# What schema 1.1.0 added, by kind of document (CHANGELOG, 0.2.0), and what 1.2.0 added.
+# What schema 1.1.0 added, by kind of document (CHANGELOG, 0.2.0), and what 1.2.0 and 1.3.0
+# added.
 ADDED_IN_1_1_0 = {
     "policy": ["legal_entity", "service_names", "redactions", "segmentation"],
     "annotation": ["guidelines_version", "provenance"],
 }
 ADDED_IN_1_2_0 = {"policy": ["policy_group_id"], "annotation": ["scheme"]}
+ADDED_IN_1_3_0 = {
+    "policy": ["source_split", "contains_synthetic", "original_sha256"],
+    "annotation": [],
+}
 
 
 def _write(path, doc):
@@ -48,12 +54,15 @@ def test_every_schema_reads_the_current_version():
         assert load_schema(kind)["schema_version"] == current_version()
 
 
-def test_the_versions_data_says_what_1_1_0_and_1_2_0_added():
+def test_the_versions_data_says_what_each_version_added():
     for kind in ADDED_IN_1_1_0:
         assert [a.field for a in added_since("1.0.0", kind)] == (
-            ADDED_IN_1_1_0[kind] + ADDED_IN_1_2_0[kind]
+            ADDED_IN_1_1_0[kind] + ADDED_IN_1_2_0[kind] + ADDED_IN_1_3_0[kind]
         )
-        assert [a.field for a in added_since("1.1.0", kind)] == ADDED_IN_1_2_0[kind]
+        assert [a.field for a in added_since("1.1.0", kind)] == (
+            ADDED_IN_1_2_0[kind] + ADDED_IN_1_3_0[kind]
+        )
+        assert [a.field for a in added_since("1.2.0", kind)] == ADDED_IN_1_3_0[kind]
         assert all(a.description for a in added_since("1.0.0", kind))
 
 
@@ -79,9 +88,10 @@ def test_validate_names_the_command_for_an_old_document(corpus_1_0_0, run):
         {
             "file": sidecar,
             "path": "$.schema_version",
-            "message": "schema_version '1.0.0' is older than 1.2.0, the version this package "
+            "message": "schema_version '1.0.0' is older than 1.3.0, the version this package "
             "reads (1.1.0 added legal_entity, service_names, redactions, segmentation; "
-            "1.2.0 added policy_group_id)",
+            "1.2.0 added policy_group_id; 1.3.0 added source_split, contains_synthetic, "
+            "original_sha256)",
             "hint": f"run `privacy-labels migrate {sidecar}`: it upgrades the file in place, "
             "filling what can be derived and naming each field you must supply",
         }
@@ -122,6 +132,27 @@ def test_migrate_fills_what_it_can_and_names_what_a_person_supplies(corpus_1_0_0
     assert missing["$.provenance"].endswith("(added in schema 1.1.0)")
 
 
+def test_a_1_2_0_sidecar_upgrades_with_the_source_corpus_fields_absent(tmp_path, run):
+    """The fields 1.3.0 added are optional facts of a source corpus: an older sidecar is
+    upgraded without them, no one is asked for them, and its table row reads them as null."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE_RAW, raw)
+    corpus = RawCorpus(raw)
+    for path in [corpus.sidecar_path("example"), corpus.annotation_path("example", "alice")]:
+        _write(path, {**read_json(path), "schema_version": "1.2.0"})
+    code, out, _ = run("migrate", "--format", "json", raw)
+    assert code == 0
+    by_kind = {m["kind"]: m for m in json.loads(out)["migrated"]}
+    assert by_kind["policy"]["filled"] == [] and by_kind["policy"]["to_supply"] == []
+    sidecar = read_json(corpus.sidecar_path("example"))
+    assert sidecar["schema_version"] == "1.3.0"
+    assert not set(ADDED_IN_1_3_0["policy"]) & set(sidecar)
+    code, _, _ = run("build", "--raw", raw, "--out", tmp_path / "labeled")
+    assert code == 0
+    policies = pd.read_parquet(tmp_path / "labeled" / "policies.parquet")
+    assert policies[ADDED_IN_1_3_0["policy"]].isna().all().all()
+
+
 def test_a_second_migrate_and_a_current_corpus_change_nothing(corpus_1_0_0, run):
     run("migrate", corpus_1_0_0.root)
     files = sorted(corpus_1_0_0.root.rglob("*.json"))
@@ -139,7 +170,10 @@ def test_an_unknown_version_stops_migrate_before_any_file_is_written(corpus_1_0_
     before = {path: path.read_bytes() for path in files}
     code, _, err = run("migrate", corpus_1_0_0.root)
     assert code == 1
-    assert f"schema_version {version!r} is not one this package reads (1.0.0, 1.1.0, 1.2.0)" in err
+    assert (
+        f"schema_version {version!r} is not one this package reads (1.0.0, 1.1.0, 1.2.0, 1.3.0)"
+        in err
+    )
     assert {path: path.read_bytes() for path in files} == before  # the 1.0.0 document too
 
 

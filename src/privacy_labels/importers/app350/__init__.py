@@ -18,9 +18,10 @@ What the import does, per `annotations/policy_<n>.yml`:
   is located in the segment (`str.find`, then with runs of whitespace compared
   loosely) and becomes the data type's span. Where none is found the practice has no
   span, its `source_id` ends with the reason, and the report lists it.
-- **Policies.** `contains_synthetic`, the official split (`policy_type`) and the
-  original HTML's sha256 (`original_documents/` or `original_documents.tmp/`) are in
-  the sidecar's notes and the import report, per policy.
+- **Policies.** `contains_synthetic`, the official split (`policy_type`, as written, in
+  `source_split`) and the original HTML's sha256 (`original_documents/` or
+  `original_documents.tmp/`, in `original_sha256`) are sidecar fields, and in the import
+  report per policy.
 """
 
 from __future__ import annotations
@@ -69,10 +70,9 @@ class SourceError(PrivacyLabelsError):
     the fix."""
 
 
-def _read_yaml(text: str) -> object:
-    """One YAML document read by a safe loader (plain data, never objects): libyaml's where
-    PyYAML was built with it (about ten times faster), else the pure-Python one; the same
-    documents either way."""
+def _load_yaml(text: str) -> object:
+    """The YAML document in `text`, read by a safe loader: libyaml's where PyYAML was built
+    with it (about ten times faster), else the pure-Python one; the same data either way."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -164,12 +164,12 @@ class App350Source:
         }
 
     def files(self, summary: App350Summary) -> Iterator[tuple[str, str]]:
+        import yaml  # here, not at the top: only an APP-350 import needs it
+
         corpus = RawCorpus(Path())
         for path in self.annotation_files:
-            import yaml
-
             try:
-                policy = _read_yaml(path.read_text(encoding="utf-8"))
+                policy = _load_yaml(path.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise SourceError(f"{path}: not readable YAML ({error}); restore it") from None
             policy_id, text, sidecar, document = self._policy(path, policy, summary)
@@ -251,6 +251,9 @@ class App350Source:
                 {"start": start, "end": start + len(t)}
                 for start, t in zip(offsets, texts, strict=True)
             ],
+            source_split=policy["policy_type"],
+            contains_synthetic=is_synthetic,
+            original_sha256=original,
         )
         document = annotation_document(
             policy_id=policy_id,
