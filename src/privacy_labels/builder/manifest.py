@@ -7,6 +7,7 @@ corpus.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from privacy_labels.builder.writers import PARTITIONED_TABLES
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path, schema_version
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.schemes import SchemeError
+from privacy_labels.contract.tables import TABLES
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.schemes import corpus_schemes
 
@@ -58,6 +60,17 @@ def built_from(
     return n_rows if current == manifest else None
 
 
+def contract_sha256() -> str:
+    """A digest of the table contract: every table's columns with their types, nullability
+    and descriptions. Tables written under another contract are not up to date, whatever
+    their inputs (a new column would otherwise be missing until `--force`)."""
+    contract = [
+        [t.name, [[c.name, c.type, c.is_nullable, c.description] for c in t.columns]]
+        for t in TABLES
+    ]
+    return hashlib.sha256(json.dumps(contract, ensure_ascii=False).encode()).hexdigest()
+
+
 def manifest_of(
     corpus: RawCorpus,
     built: Path,
@@ -80,6 +93,7 @@ def manifest_of(
     return {
         "package_version": privacy_labels.__version__,
         "schema_version": schema_version(),
+        "contract_sha256": contract_sha256(),
         **({"layer": layer} if layer is not None else {}),
         "n_rows": n_rows,
         SCHEMES: {s.id: {"version": s.version, "files": s.files} for s in schemes},

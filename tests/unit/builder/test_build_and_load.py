@@ -178,3 +178,13 @@ def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_pat
     assert code == 1
     assert "new collected=contact: is not_stated, expected not_annotated" in err
     assert "new segment 0: labeled, but the policy has no annotations" in err
+
+
+def test_tables_of_another_contract_are_not_up_to_date(built, monkeypatch):
+    """A build whose inputs are unchanged but whose table contract changed (a column added,
+    renamed or redescribed) is rebuilt, not reported up to date."""
+    from privacy_labels.builder import manifest
+
+    assert manifest.built_from(FIXTURE_RAW, built) is not None
+    monkeypatch.setattr(manifest, "contract_sha256", lambda: "0" * 64)
+    assert manifest.built_from(FIXTURE_RAW, built) is None
