@@ -221,7 +221,13 @@ class Release:
 
     @functools.cached_property
     def annotators_per_segment(self) -> Counter:
-        return Counter(row["n_annotators"] for row in self._rows("segment_labels"))
+        """Segments by their number of annotators; segment_labels has a row per label of a
+        segment, so each (policy, segment) is counted once."""
+        segments = {
+            (row["policy_id"], row["segment_id"]): row["n_annotators"]
+            for row in self._rows("segment_labels")
+        }
+        return Counter(segments.values())
 
     @functools.cached_property
     def agreement(self):

@@ -139,3 +139,14 @@ def test_the_facts_file_is_checked(tmp_path):
     broken.write_text(text.replace('kind = "model"', 'kind = "robot"'), encoding="utf-8")
     with pytest.raises(MetadataError, match=r"\[annotators\.claude\] kind must be one of model"):
         load_facts(broken)
+
+
+def test_each_segment_is_counted_once_however_many_labels_it_has(built):
+    """segment_labels has a row per (segment, label): the card counts segments, not rows."""
+    import privacy_labels as pl
+
+    _, folder, _ = built
+    release = _release(built)
+    n_segments = len(pl.load("segments", folder))
+    assert sum(release.annotators_per_segment.values()) == n_segments
+    assert len(pl.load("segment_labels", folder)) > n_segments
