@@ -20,7 +20,7 @@ from privacy_labels.release.sha256sums import (
 
 @pytest.fixture
 def release(tmp_path):
-    folder = tmp_path / "1.0.0"
+    folder = tmp_path / "99.0.0"  # a version the package does not ship
     (folder / "schema").mkdir(parents=True)
     (folder / "practices.csv").write_text("practice_id\np-1\n", encoding="utf-8")
     (folder / "schema" / "taxonomy.schema.json").write_text("{}\n", encoding="utf-8")
