@@ -8,7 +8,8 @@ build's own schemes (`schemes/`) say, never listed by hand; each table is then j
 foreign keys name (`frames.py`) and a second suite expects every key to resolve
 and every span to lie inside the policy text (and inside its segment) and equal
 the text at its offsets. What GX cannot express over one frame runs as project
-checks (`project.py`), and the files are checked against the manifest and each
+checks (one module each in `checks/`, found, not listed; those over the whole corpus
+as SQL in DuckDB, `sql.py`), and the files are checked against the manifest and each
 CSV against its Parquet (`integrity.py`); all are reported in one result
 (`result.py`). A passing result already in the report, for the same files, code
 and versions, is returned without importing GX (`reuse.py`).
@@ -34,14 +35,14 @@ import pyarrow.compute as pc
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
+from privacy_labels.quality.checks import corpus_checks, part_checks
 from privacy_labels.quality.frames import ancestors, with_parents
 from privacy_labels.quality.integrity import integrity_checks
-from privacy_labels.quality.project import project_checks
-from privacy_labels.quality.result import CheckResult, GateResult, added, outcome, summary
+from privacy_labels.quality.result import CheckResult, GateResult, added, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
 from privacy_labels.quality.suites import STRUCTURAL, gx, parents_suite, table_suite
-from privacy_labels.store import count_rows, read_as_written, read_parquet, require, schemes_of
+from privacy_labels.store import read_as_written, read_parquet, require, schemes_of
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 
@@ -97,12 +98,9 @@ def check(
         context = stack.enter_context(gx_context(docs))
         runner = Runner(context, data_docs=docs is not None)
         checks: dict[tuple[str, str, str], CheckResult] = {}
-        n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
         schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
         for policy_ids in batches:
             frames = read_as_written(folder, policy_ids)
-            for name, frame in frames.items():
-                n_rows_seen[name] += len(frame)
             for result in frame_checks(runner, frames, schemes, schemas):
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
@@ -110,7 +108,7 @@ def check(
             release_memory()
         results = integrity_checks(folder) + list(checks.values())
         if len(batches) > 1:
-            results += corpus_checks(folder, n_rows_seen)
+            results += corpus_checks(folder)
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
@@ -225,7 +223,7 @@ def frame_checks(
     if misshapen:
         checks.append(_not_run("all", "project_checks", "", misshapen))
     else:
-        checks += project_checks(frames, schemes)
+        checks += part_checks(frames, schemes)
     return checks
 
 
@@ -277,37 +275,3 @@ def _not_run(frame: str, check: str, target: str, tables: set[str]) -> CheckResu
         "non-null values (named above)"
     )
     return CheckResult(frame, check, target, False, 0, 1, [reason])
-
-
-def corpus_checks(folder: Path, n_rows_seen: dict[str, int]) -> list[CheckResult]:
-    """What batches of policies cannot see: ids unique across policies, and rows that
-    belong to no policy (or no practice), which no batch reads. The practice_id
-    column is read whole for this: about 300 MB at 2.3 million practices.
-    """
-    ids = read_parquet(folder, "practices", columns=["practice_id"])["practice_id"]
-    counts = pc.value_counts(ids)
-    repeated = [
-        f"{v['values']} appears {v['counts']} times"
-        for v in counts.filter(pc.greater(counts.field("counts"), 1)).to_pylist()
-    ]
-    results = [
-        outcome(
-            "practices", "practice_id_unique_across_policies", "practice_id", len(ids), repeated
-        )
-    ]
-    for spec in TABLES:
-        n_rows = count_rows(folder, spec.name)
-        outside = n_rows - n_rows_seen[spec.name]
-        owner = "policy_id" if "policy_id" in spec.column_names else "practice_id"
-        results.append(
-            CheckResult(
-                spec.name,
-                "rows_belong_to_the_corpus",
-                f"{owner} names a {owner.removesuffix('_id')} of the corpus",
-                outside == 0,
-                n_rows,
-                abs(outside),
-                [] if outside == 0 else [f"{outside:+,} row(s) outside every batch of policies"],
-            )
-        )
-    return results
