@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.checks import corpus_checks, part_checks
@@ -63,6 +64,7 @@ def check(
     practices_per_batch: int = PRACTICES_PER_BATCH,
     policies_per_batch: int | None = None,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
@@ -74,6 +76,10 @@ def check(
     (`data_docs/index.html`), replacing the folder only when complete; only where
     nothing is, in an empty folder or over an earlier report (OutputRefused
     otherwise, before any work).
+
+    With `scheduler` (a Dask cluster's address, whose workers see `folder` at the same
+    path), each batch is checked on the cluster and the checks over the whole corpus
+    here, after them: the verdict is that of a local run in the same batches.
 
     With `report` and without `data_docs` or `force`, a passing result already in
     `report` whose key (`reuse.checked_key`) equals this run's is returned as is, with
@@ -98,14 +104,17 @@ def check(
         context = stack.enter_context(gx_context(docs))
         runner = Runner(context, data_docs=docs is not None)
         checks: dict[tuple[str, str, str], CheckResult] = {}
-        schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
-        for policy_ids in batches:
-            frames = read_as_written(folder, policy_ids)
-            for result in frame_checks(runner, frames, schemes, schemas):
+        if scheduler is None or docs is not None:  # Data Docs are rendered from this context
+            schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
+            found = (_part(folder, ids, runner, schemes, schemas) for ids in batches)
+        else:
+            found = map_in_order(
+                _part_on_a_worker, [(folder, ids) for ids in batches], scheduler=scheduler
+            )
+        for part in found:
+            for result in part:
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
-            del frames
-            release_memory()
         results = integrity_checks(folder) + list(checks.values())
         if len(batches) > 1:
             results += corpus_checks(folder)
@@ -121,6 +130,25 @@ def check(
                 record = {**checked, "result_sha256": sha256_bytes(text.encode())}
                 (report_staging / CHECKED).write_text(dump_json(record), encoding="utf-8")
     return result
+
+
+def _part(
+    folder: Path, policy_ids: list[str] | None, runner: Runner, schemes: SchemeSet, schemas: dict
+) -> list[CheckResult]:
+    """Every check of one batch of whole policies (or of whole tables)."""
+    frames = read_as_written(folder, policy_ids)
+    try:
+        return frame_checks(runner, frames, schemes, schemas)
+    finally:
+        del frames
+        release_memory()
+
+
+def _part_on_a_worker(job: tuple[Path, list[str] | None]) -> list[CheckResult]:
+    """`_part` in a process of its own (a Dask worker), in a GX context of its own."""
+    folder, policy_ids = job
+    with gx_context(None) as context:
+        return _part(folder, policy_ids, Runner(context, data_docs=False), schemes_of(folder), {})
 
 
 def release_memory() -> None:
