@@ -7,6 +7,8 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+
 from privacy_labels.store import parquet_path
 
 
@@ -29,3 +31,12 @@ def source(folder: Path, name: str) -> str:
         pattern = (path / "**" / "*.parquet").as_posix().replace("'", "''")
         return f"read_parquet('{pattern}', hive_partitioning = true)"
     return f"read_parquet('{path.as_posix().replace(chr(39), chr(39) * 2)}')"
+
+
+@contextlib.contextmanager
+def over(frames: dict[str, pd.DataFrame]) -> Iterator:
+    """A DuckDB connection in which each frame is a table of its name (read in place)."""
+    with connection() as sql:
+        for name, frame in frames.items():
+            sql.register(name, frame)
+        yield sql

@@ -1,47 +1,77 @@
-"""mapped_values holds each published value as the hub values its scheme's mapping names."""
+"""mapped_values holds each published value as the hub values its scheme's mapping names.
+
+Set-based, so SQL (DuckDB over the frames): the rows expected from attribute_values through
+the mapping rows, against the rows found.
+"""
+
+import pandas as pd
 
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.checks import PART, Check, Found
 from privacy_labels.quality.derived import in_hub
-from privacy_labels.quality.frames import as_list
+from privacy_labels.quality.sql import over
+
+_EXPECTED = """
+    expected AS (
+        SELECT v.practice_id, h.hub_attribute AS attribute, h.hub_value AS value,
+               v.scheme, h.hub_category AS category, h.kind AS mapping_kind
+        FROM attribute_values v
+        JOIN hub h ON (v.scheme, v.category, v.attribute, v.value)
+                    = (h.scheme, h.category, h.attribute, h.value)),
+    expected_keys AS (SELECT DISTINCT practice_id, attribute, value FROM expected),
+    found_keys AS (SELECT DISTINCT practice_id, attribute, value FROM mapped_values)
+"""
+_UNPAIRED = f"""
+    WITH {_EXPECTED}
+    SELECT practice_id, attribute, value, 'missing' FROM expected_keys
+    EXCEPT SELECT practice_id, attribute, value, 'missing' FROM found_keys
+    UNION ALL
+    (SELECT practice_id, attribute, value, 'no value maps there' FROM found_keys
+     EXCEPT SELECT practice_id, attribute, value, 'no value maps there' FROM expected_keys)
+"""
+# A row of an expected key whose scheme, category and kind no expected row has, or whose
+# policy_id is not its practice's; with what was expected.
+_MISMATCHED = f"""
+    WITH {_EXPECTED}
+    SELECT m.practice_id, m.attribute, m.value, m.scheme, m.category, m.mapping_kind,
+           m.policy_id,
+           (SELECT list((e.scheme, e.category, e.mapping_kind)) FROM expected e
+            WHERE (e.practice_id, e.attribute, e.value)
+                = (m.practice_id, m.attribute, m.value)) AS allowed
+    FROM mapped_values m
+    SEMI JOIN expected_keys k ON (k.practice_id, k.attribute, k.value)
+                               = (m.practice_id, m.attribute, m.value)
+    LEFT JOIN practices p ON p.practice_id = m.practice_id
+    WHERE m.policy_id IS DISTINCT FROM p.policy_id
+       OR NOT EXISTS (
+           SELECT 1 FROM expected e
+           WHERE (e.practice_id, e.attribute, e.value, e.scheme, e.category, e.mapping_kind)
+               = (m.practice_id, m.attribute, m.value, m.scheme, m.category, m.mapping_kind))
+"""
+
+
+def _hub(schemes: SchemeSet) -> pd.DataFrame:
+    """The mapping rows as a table: a scheme's place and each hub place it stands for."""
+    return pd.DataFrame(
+        [(*place, *target) for place, targets in in_hub(schemes).items() for target in targets],
+        columns=[
+            "scheme", "category", "attribute", "value",
+            "hub_category", "hub_attribute", "hub_value", "kind",
+        ],
+    )  # fmt: skip
 
 
 def _rows(frames, schemes: SchemeSet) -> Found:
-    """Each published value is in mapped_values as the hub values its mapping row names."""
-    hub_places = in_hub(schemes)
-    practices = frames["practices"].set_index("practice_id")
-    values = frames["attribute_values"]
-    expected: dict[tuple, set] = {}
-    for practice_id, scheme_id, category, attribute, value in zip(
-        *(as_list(values[c]) for c in ("practice_id", "scheme", "category", "attribute", "value")),
-        strict=True,
-    ):
-        for hub_category, hub_attribute, hub_value, kind in hub_places.get(
-            (scheme_id, category, attribute, value), ()
-        ):
-            key = (practice_id, hub_attribute, hub_value)
-            expected.setdefault(key, set()).add((scheme_id, hub_category, kind))
-    mapped = frames["mapped_values"]
-    columns = {c: as_list(mapped[c]) for c in mapped.columns}
-    found_keys = list(
-        zip(columns["practice_id"], columns["attribute"], columns["value"], strict=True)
-    )
-    failed = [
-        f"{practice_id} {attribute}={value}: "
-        + ("missing" if (practice_id, attribute, value) in expected else "no value maps there")
-        for practice_id, attribute, value in sorted(expected.keys() ^ set(found_keys), key=str)
+    tables = {name: frames[name] for name in ("attribute_values", "mapped_values", "practices")}
+    with over({**tables, "hub": _hub(schemes)}) as sql:
+        unpaired = sql.execute(_UNPAIRED).fetchall()
+        mismatched = sql.execute(_MISMATCHED).fetchall()
+    failed = [f"{p} {a}={v}: {problem}" for p, a, v, problem in unpaired] + [
+        f"{p} {a}={v}: scheme, category, mapping_kind or policy_id is {(s, c, k, policy_id)}, "
+        f"expected one of {sorted(allowed)}"
+        for p, a, v, s, c, k, policy_id, allowed in mismatched
     ]
-    policy_of = dict(zip(practices.index, as_list(practices["policy_id"]), strict=True))
-    for i, key in enumerate(found_keys):
-        if key not in expected:
-            continue
-        row = (columns["scheme"][i], columns["category"][i], columns["mapping_kind"][i])
-        if row not in expected[key] or columns["policy_id"][i] != policy_of.get(key[0]):
-            failed.append(
-                f"{key[0]} {key[1]}={key[2]}: scheme, category, mapping_kind or policy_id "
-                f"is {(*row, columns['policy_id'][i])}, expected one of {sorted(expected[key])}"
-            )
-    return len(mapped), failed
+    return len(frames["mapped_values"]), failed
 
 
 CHECK = Check(

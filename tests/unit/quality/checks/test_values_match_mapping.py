@@ -25,3 +25,21 @@ def test_a_fault_fails_named(damaged, table, change, example):
     result = verdict(damaged((table, change)), "values_match_mapping", "mapped_values")
     assert not result.success and result.n_failed >= 1
     assert any(example in str(e) for e in result.examples), result.examples
+
+
+def _kind_changed(rows):
+    rows[0]["mapping_kind"] = "narrower" if rows[0]["mapping_kind"] != "narrower" else "exact"
+
+
+def _policy_changed(rows):
+    rows[0]["policy_id"] = next(
+        r["policy_id"] for r in rows if r["policy_id"] != rows[0]["policy_id"]
+    )
+
+
+@pytest.mark.parametrize("change", [_kind_changed, _policy_changed])
+def test_a_row_of_an_expected_value_with_another_kind_or_policy_fails_named(damaged, change):
+    result = verdict(damaged(("mapped_values", change)), "values_match_mapping", "mapped_values")
+    assert not result.success and result.n_failed == 1
+    assert "scheme, category, mapping_kind or policy_id is" in result.examples[0]
+    assert "expected one of [(" in result.examples[0]
