@@ -191,3 +191,34 @@ def test_the_gate_in_batches_fails_what_the_whole_gate_fails(
     }
     # A fault across batches is named by the corpus-wide check instead.
     assert not missed or corpus_check in {c.check for c in batched.failures}
+
+
+def test_the_gate_on_a_dask_cluster_gives_the_local_verdict(serial, tmp_path):
+    """Each batch checked on one of two workers, the corpus-wide rules here after them."""
+    distributed = pytest.importorskip("distributed")
+    folder = _tampered(serial, tmp_path / "labeled", "practices", _id_of_another_policy)
+    _edit_attribute_values = pq.read_table(folder / "attribute_values.parquet").to_pandas()
+    pq.write_table(
+        pa.Table.from_pandas(
+            _orphan_value(_edit_attribute_values),
+            schema=arrow_schema("attribute_values"),
+            preserve_index=False,
+        ),
+        folder / "attribute_values.parquet",
+    )
+    batches = {"policies_per_batch": POLICIES_PER_CHUNK}
+    local = check(folder, report=None, **batches)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        client = distributed.Client(cluster)
+        with distributed.get_task_stream(client=client) as stream:
+            remote = check(folder, report=None, scheduler=cluster.scheduler_address, **batches)
+        workers = set(client.scheduler_info()["workers"])
+        client.close()
+    parts = {t["key"]: t["worker"] for t in stream.data if "_part_on_a_worker" in str(t["key"])}
+    assert len(parts) == -(-N_POLICIES // POLICIES_PER_CHUNK)
+    assert set(parts.values()) <= workers
+    assert remote.to_dict() == local.to_dict()
+    failed = {c.check for c in remote.failures}
+    assert {"practice_id_unique_across_policies", "rows_belong_to_the_corpus"} <= failed

@@ -116,7 +116,13 @@ def cmd_build(args: argparse.Namespace) -> Answer:
 def cmd_check(args: argparse.Namespace) -> Answer:
     from privacy_labels.quality.gate import check, summary
 
-    result = check(args.dir, report=args.report, data_docs=args.data_docs, force=args.force)
+    result = check(
+        args.dir,
+        report=args.report,
+        data_docs=args.data_docs,
+        force=args.force,
+        scheduler=args.scheduler,
+    )
     reused = (
         [
             f"reused the passing result in {args.report}: the table files, manifest, the "
@@ -266,6 +272,14 @@ def add_check(sub, common: Parents) -> None:
         action="store_true",
         help="run the gate even when REPORT holds a passing result for the same table files, "
         "code and versions (by default that result is reused, verified by sha256)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="check each batch of whole policies on the Dask distributed cluster at ADDRESS "
+        "(its workers must see DIR at the same path), the rules over the whole corpus here "
+        "after them; same verdict as a local run (with --data-docs all run here); needs the "
+        "'distributed' extra",
     )
     reads_paths(p, "dir")
     p.set_defaults(run=cmd_check)

@@ -8,6 +8,8 @@ place of a scheme (`Table.places`: e.g. `scheme/category/attribute/value`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from privacy_labels.contract.tables import table
@@ -111,3 +113,14 @@ def with_parents(
             dtype=pd.StringDtype(),
         )
     return frame
+
+
+def policies_whose(
+    policies: pd.DataFrame, column: str, expected: Callable[[pd.Series], object]
+) -> list[str]:
+    """The policies whose `column` is not `expected(row)` (or whose text is missing)."""
+    return [
+        f"{row.policy_id}: {column} is {row[column]}, expected {expected(row)}"
+        for _, row in policies.iterrows()
+        if pd.isna(row.text) or row[column] != expected(row)
+    ]

@@ -8,7 +8,8 @@ build's own schemes (`schemes/`) say, never listed by hand; each table is then j
 foreign keys name (`frames.py`) and a second suite expects every key to resolve
 and every span to lie inside the policy text (and inside its segment) and equal
 the text at its offsets. What GX cannot express over one frame runs as project
-checks (`project.py`), and the files are checked against the manifest and each
+checks (one module each in `checks/`, found, not listed; those over the whole corpus
+as SQL in DuckDB, `sql.py`), and the files are checked against the manifest and each
 CSV against its Parquet (`integrity.py`); all are reported in one result
 (`result.py`). A passing result already in the report, for the same files, code
 and versions, is returned without importing GX (`reuse.py`).
@@ -32,16 +33,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
+from privacy_labels.quality.checks import corpus_checks, part_checks
 from privacy_labels.quality.frames import ancestors, with_parents
 from privacy_labels.quality.integrity import integrity_checks
-from privacy_labels.quality.project import project_checks
-from privacy_labels.quality.result import CheckResult, GateResult, added, outcome, summary
+from privacy_labels.quality.result import CheckResult, GateResult, added, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
 from privacy_labels.quality.suites import STRUCTURAL, gx, parents_suite, table_suite
-from privacy_labels.store import count_rows, read_as_written, read_parquet, require, schemes_of
+from privacy_labels.store import read_as_written, read_parquet, require, schemes_of
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 
@@ -62,6 +64,7 @@ def check(
     practices_per_batch: int = PRACTICES_PER_BATCH,
     policies_per_batch: int | None = None,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
@@ -73,6 +76,10 @@ def check(
     (`data_docs/index.html`), replacing the folder only when complete; only where
     nothing is, in an empty folder or over an earlier report (OutputRefused
     otherwise, before any work).
+
+    With `scheduler` (a Dask cluster's address, whose workers see `folder` at the same
+    path), each batch is checked on the cluster and the checks over the whole corpus
+    here, after them: the verdict is that of a local run in the same batches.
 
     With `report` and without `data_docs` or `force`, a passing result already in
     `report` whose key (`reuse.checked_key`) equals this run's is returned as is, with
@@ -97,20 +104,20 @@ def check(
         context = stack.enter_context(gx_context(docs))
         runner = Runner(context, data_docs=docs is not None)
         checks: dict[tuple[str, str, str], CheckResult] = {}
-        n_rows_seen = dict.fromkeys((t.name for t in TABLES), 0)
-        schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
-        for policy_ids in batches:
-            frames = read_as_written(folder, policy_ids)
-            for name, frame in frames.items():
-                n_rows_seen[name] += len(frame)
-            for result in frame_checks(runner, frames, schemes, schemas):
+        if scheduler is None or docs is not None:  # Data Docs are rendered from this context
+            schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
+            found = (_part(folder, ids, runner, schemes, schemas) for ids in batches)
+        else:
+            found = map_in_order(
+                _part_on_a_worker, [(folder, ids) for ids in batches], scheduler=scheduler
+            )
+        for part in found:
+            for result in part:
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
-            del frames
-            release_memory()
         results = integrity_checks(folder) + list(checks.values())
         if len(batches) > 1:
-            results += corpus_checks(folder, n_rows_seen)
+            results += corpus_checks(folder)
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
@@ -123,6 +130,25 @@ def check(
                 record = {**checked, "result_sha256": sha256_bytes(text.encode())}
                 (report_staging / CHECKED).write_text(dump_json(record), encoding="utf-8")
     return result
+
+
+def _part(
+    folder: Path, policy_ids: list[str] | None, runner: Runner, schemes: SchemeSet, schemas: dict
+) -> list[CheckResult]:
+    """Every check of one batch of whole policies (or of whole tables)."""
+    frames = read_as_written(folder, policy_ids)
+    try:
+        return frame_checks(runner, frames, schemes, schemas)
+    finally:
+        del frames
+        release_memory()
+
+
+def _part_on_a_worker(job: tuple[Path, list[str] | None]) -> list[CheckResult]:
+    """`_part` in a process of its own (a Dask worker), in a GX context of its own."""
+    folder, policy_ids = job
+    with gx_context(None) as context:
+        return _part(folder, policy_ids, Runner(context, data_docs=False), schemes_of(folder), {})
 
 
 def release_memory() -> None:
@@ -225,7 +251,7 @@ def frame_checks(
     if misshapen:
         checks.append(_not_run("all", "project_checks", "", misshapen))
     else:
-        checks += project_checks(frames, schemes)
+        checks += part_checks(frames, schemes)
     return checks
 
 
@@ -277,37 +303,3 @@ def _not_run(frame: str, check: str, target: str, tables: set[str]) -> CheckResu
         "non-null values (named above)"
     )
     return CheckResult(frame, check, target, False, 0, 1, [reason])
-
-
-def corpus_checks(folder: Path, n_rows_seen: dict[str, int]) -> list[CheckResult]:
-    """What batches of policies cannot see: ids unique across policies, and rows that
-    belong to no policy (or no practice), which no batch reads. The practice_id
-    column is read whole for this: about 300 MB at 2.3 million practices.
-    """
-    ids = read_parquet(folder, "practices", columns=["practice_id"])["practice_id"]
-    counts = pc.value_counts(ids)
-    repeated = [
-        f"{v['values']} appears {v['counts']} times"
-        for v in counts.filter(pc.greater(counts.field("counts"), 1)).to_pylist()
-    ]
-    results = [
-        outcome(
-            "practices", "practice_id_unique_across_policies", "practice_id", len(ids), repeated
-        )
-    ]
-    for spec in TABLES:
-        n_rows = count_rows(folder, spec.name)
-        outside = n_rows - n_rows_seen[spec.name]
-        owner = "policy_id" if "policy_id" in spec.column_names else "practice_id"
-        results.append(
-            CheckResult(
-                spec.name,
-                "rows_belong_to_the_corpus",
-                f"{owner} names a {owner.removesuffix('_id')} of the corpus",
-                outside == 0,
-                n_rows,
-                abs(outside),
-                [] if outside == 0 else [f"{outside:+,} row(s) outside every batch of policies"],
-            )
-        )
-    return results

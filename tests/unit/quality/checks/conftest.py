@@ -1,0 +1,35 @@
+"""One check run alone on a copy of the seed corpus's tables, with faults injected (the
+fault injections of the gate's integration test)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from privacy_labels.quality.checks import PART, discovered
+from privacy_labels.quality.result import CheckResult
+from privacy_labels.store import read_as_written, schemes_of
+from tests.integration.test_gate import LABELED, _edit
+
+
+def verdict(folder, name: str, frame: str) -> CheckResult:
+    """The check `name` reported on `frame`, run on the tables in `folder`."""
+    (check,) = [c for c in discovered() if (c.name, c.frame) == (name, frame)]
+    if check.scope == PART:
+        return check.run(read_as_written(folder), schemes_of(folder))
+    return check.run(folder)
+
+
+@pytest.fixture
+def damaged(tmp_path):
+    """A copy of the seed tables with each `(table, change)` applied to its rows."""
+
+    def damage(*faults) -> object:
+        folder = tmp_path / "labeled"
+        shutil.copytree(LABELED, folder)
+        for table, change in faults:
+            _edit(folder, table, change)
+        return folder
+
+    return damage

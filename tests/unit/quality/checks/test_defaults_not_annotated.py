@@ -1,0 +1,35 @@
+"""The check `defaults_not_annotated` on `practices+attribute_values` (`quality/checks/defaults_not_annotated.py`)."""
+
+import pytest
+
+from tests.integration.test_gate import LABELED, _left_out_optional_attribute, _wrong_default
+from tests.unit.quality.checks.conftest import verdict
+
+
+def test_the_seed_tables_pass():
+    assert verdict(LABELED, "defaults_not_annotated", "practices+attribute_values").success
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "example"),
+    [
+        pytest.param(
+            "attribute_values",
+            _wrong_default,
+            "user_type: not annotated, other, expected the default",
+            id="wrong_default",
+        ),
+        pytest.param(
+            "attribute_values",
+            _left_out_optional_attribute,
+            "(user_choice_control): no user_type",
+            id="left_out_optional_attribute",
+        ),
+    ],
+)
+def test_a_fault_fails_named(damaged, table, change, example):
+    result = verdict(
+        damaged((table, change)), "defaults_not_annotated", "practices+attribute_values"
+    )
+    assert not result.success and result.n_failed >= 1
+    assert any(example in str(e) for e in result.examples), result.examples
