@@ -13,11 +13,14 @@ from privacy_labels.cli.imports import cmd_import_app350, cmd_import_opp115
 from privacy_labels.cli.options import (
     Parents,
     annotator,
+    command,
     labeled_argument,
     layer_list,
+    out_option,
     policy_ids_argument,
-    reads_paths,
+    quiet_option,
     redaction,
+    source_argument,
     whole_number,
 )
 from privacy_labels.contract.schema import GUIDELINES_VERSION
@@ -232,36 +235,41 @@ def cmd_resegment(args: argparse.Namespace) -> Answer:
 def add_import(sub, common: Parents) -> None:
     from privacy_labels.importers.opp115 import CONSOLIDATION_THRESHOLDS
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "import",
+        None,
         help="import an existing corpus into the raw layout",
         description="Convert an existing annotated corpus into a raw corpus (policies, "
         "sidecars, annotation documents) that validate, build and check take as is.",
     )
     sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
-    p = sources.add_parser(
+    p = command(
+        sources,
         "opp115",
-        parents=[common.fmt, common.workers],
+        cmd_import_opp115,
         help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
         description="Import every policy and practice of OPP-115 v1.0: text from "
         "sanitized_policies/ with markup removed, segments kept, labels mapped to the "
         "opp115 scheme's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
         "listed in import-report.json). OPP-115 is for research only: import it into a folder "
         "of your own, never into data/.",
+        parents=[common.fmt, common.workers],
+        unchanged="{out} is unchanged",
     )
-    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
+    source_argument(p)
+    out_option(p, "raw corpus to write")
     p.add_argument(
         "--consolidation",
         choices=CONSOLIDATION_THRESHOLDS,
         help="import the consolidated layer at this overlap threshold instead of the "
         "annotators' practices",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(run=cmd_import_opp115, unchanged="{out} is unchanged")
-    p = sources.add_parser(
+    quiet_option(p)
+    p = command(
+        sources,
         "app350",
-        parents=[common.fmt],
+        cmd_import_app350,
         help="the APP-350 corpus v1.1 (Zimmeck et al., PETS 2019)",
         description="Import every policy, segment and annotation of APP-350 v1.1: each "
         "policy's text built from its segments (joined by a blank line), one practice per "
@@ -269,13 +277,15 @@ def add_import(sub, common: Parents) -> None:
         "located as its evidence span (the reason recorded where it is not), the official "
         "split, contains_synthetic and the original HTML's sha256 kept (import-report.json). "
         "APP-350 is for research only: import it into a folder of your own, never into data/.",
+        parents=[common.fmt],
+        unchanged="{out} is unchanged",
     )
-    p.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="raw corpus to write")
-    p.set_defaults(run=cmd_import_app350, unchanged="{out} is unchanged")
-    p = sources.add_parser(
+    source_argument(p)
+    out_option(p, "raw corpus to write")
+    p = command(
+        sources,
         "label-studio",
-        parents=[common.fmt, common.raw],
+        cmd_import_label_studio,
         help="a Label Studio JSON export of tasks made by `export label-studio`",
         description="Convert the annotations of a Label Studio JSON export into annotation "
         "documents, one per task and annotator, with offsets mapped back to the policy text "
@@ -284,10 +294,12 @@ def add_import(sub, common: Parents) -> None:
         "in --raw; or, with --into-raw, adds the documents to --raw as layers, never replacing "
         "an annotator's document there unless given --replace. Nothing is written while a "
         "problem remains.",
+        parents=[common.fmt, common.raw],
+        unchanged="nothing was written",
     )
     p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
     where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--out", type=Path, metavar="DIR", help="raw corpus to write")
+    out_option(where, "raw corpus to write", required=False)
     where.add_argument(
         "--into-raw",
         action="store_true",
@@ -336,27 +348,32 @@ def add_import(sub, common: Parents) -> None:
     p.add_argument(
         "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
     )
-    p.set_defaults(run=cmd_import_label_studio, unchanged="nothing was written")
 
 
 def add_export(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "export",
+        None,
         help="export the corpus to an annotation tool",
         description="Write the corpus in an annotation tool's formats, with its annotations.",
     )
     targets = p.add_subparsers(dest="target", required=True, metavar="TOOL")
-    p = targets.add_parser(
+    p = command(
+        targets,
         "label-studio",
-        parents=[common.fmt, common.raw],
+        cmd_export_label_studio,
         help="a Label Studio labeling configuration and tasks",
         description="Write config.xml, a Label Studio labeling configuration generated from the "
         "policies' label scheme (categories, and per category only its attributes and their "
         "values, named in the policies' language), and tasks.json, one task per policy with "
         "its annotation documents as predictions; a folder of both per scheme and language, "
         "<scheme>-<language>/, when the corpus holds several.",
+        parents=[common.fmt, common.raw],
+        reads=("--raw",),
+        unchanged="{out} is unchanged",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    out_option(p, "folder to write")
     p.add_argument(
         "--scheme",
         metavar="ID",
@@ -372,14 +389,13 @@ def add_export(sub, common: Parents) -> None:
         help="a predictions file (`baseline predict`): its labels become pre-annotations, one "
         "region per segment and label, attributes left to the annotator",
     )
-    reads_paths(p, "--raw")
-    p.set_defaults(run=cmd_export_label_studio, unchanged="{out} is unchanged")
 
 
 def add_agreement(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "agreement",
-        parents=[common.fmt],
+        cmd_agreement,
         help="inter-annotator agreement per category, per policy and for the corpus",
         description="Compare the annotation layers of the tables in DIR (the consolidated "
         "layer excepted): segment-level Cohen's kappa (a fixed pair of layers) or Fleiss' "
@@ -389,6 +405,8 @@ def add_agreement(sub, common: Parents) -> None:
         "for the corpus. Attribute values are compared as the tables publish them: an "
         "attribute left out holds the scheme's default (does, unspecified) in every layer. "
         "The formulas are in the module privacy_labels.outputs.agreement.",
+        parents=[common.fmt],
+        reads=("dir",),
     )
     labeled_argument(p)
     p.add_argument(
@@ -417,14 +435,13 @@ def add_agreement(sub, common: Parents) -> None:
         help="compare the policies annotated in this scheme, over the labels of its first "
         "label set (needed when the tables hold several schemes)",
     )
-    reads_paths(p, "dir")
-    p.set_defaults(run=cmd_agreement)
 
 
 def add_adjudicate(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "adjudicate",
-        parents=[common.fmt, common.raw],
+        cmd_adjudicate,
         help="resolve the disagreements of the layers into the consolidated layer",
         description="For each policy with two or more annotation layers (or --layers), keep "
         "what more than half of the layers give and list every other disagreement (a label, a "
@@ -433,6 +450,8 @@ def add_adjudicate(sub, common: Parents) -> None:
         "complete log, one decision per disagreement, it writes the consolidated layer "
         "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
         "undecided or the log has problems. The rule is in the module privacy_labels.raw.adjudicate.",
+        parents=[common.fmt, common.raw],
+        reads=("--raw",),
     )
     policy_ids_argument(p, "adjudicate")
     p.add_argument(
@@ -448,17 +467,18 @@ def add_adjudicate(sub, common: Parents) -> None:
         help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
         "is not what the layers and the log give now",
     )
-    reads_paths(p, "--raw")
-    p.set_defaults(run=cmd_adjudicate)
 
 
 def add_add_policy(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "add-policy",
-        parents=[common.raw],
+        cmd_add_policy,
         help="add a policy text with its provenance sidecar",
         description="Normalise line ends and surrounding whitespace, segment the text into "
         "paragraphs, and write <policy_id>.txt and <policy_id>.json into the raw corpus.",
+        parents=[common.raw],
+        reads=("file",),
     )
     p.add_argument("file", type=Path, metavar="TEXT_FILE", help="the policy as plain UTF-8 text")
     p.add_argument("--policy-id", required=True, help="lowercase slug naming the policy")
@@ -487,20 +507,19 @@ def add_add_policy(sub, common: Parents) -> None:
         help="a placeholder the text has in place of removed content, and what it replaced "
         "(repeatable), e.g. '[email protected]=an e-mail address'",
     )
-    reads_paths(p, "file")
-    p.set_defaults(run=cmd_add_policy)
 
 
 def add_resegment(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "resegment",
-        parents=[common.fmt, common.raw],
+        cmd_resegment,
         help="cut policies into segments again by the current rule, moving their annotations",
         description="Segment each policy's text again by the current segmentation rule "
         "(docs/guidelines.md, section 1), record the rule in its sidecar, and re-derive every "
         "practice's segment_id from its spans; no span changes. A policy with a practice "
         "whose spans would fall into two segments is refused, and nothing of it is written.",
+        parents=[common.fmt, common.raw],
+        reads=("--raw",),
     )
     policy_ids_argument(p, "resegment")
-    reads_paths(p, "--raw")
-    p.set_defaults(run=cmd_resegment)

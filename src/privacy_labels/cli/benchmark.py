@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from privacy_labels.cli.answer import Answer, written
-from privacy_labels.cli.options import Parents, path_option, reads_paths, whole_number
+from privacy_labels.cli.options import Parents, command, out_option, path_option, whole_number
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_RAW, is_slug
 
@@ -138,9 +138,10 @@ def add_commands(sub, common: Parents) -> None:
         "annotators gave it; default: majority",
     )
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "score",
-        parents=[common.fmt, labels, common.labeled],
+        cmd_score,
         help="score an annotation layer or a model's predictions against a reference layer",
         description="Segment-level precision, recall and F1 per label, micro and macro, with "
         "support; attribute-value P/R/F1 on the (segment, category) pairs both label, the "
@@ -150,6 +151,7 @@ def add_commands(sub, common: Parents) -> None:
         "folder of built tables (every annotator) or an annotator id in --labeled; the "
         "candidate may be a predictions file (schema/predictions.schema.json). Exit 1 when "
         "an input is invalid or no segment is covered by both.",
+        parents=[common.fmt, labels, common.labeled],
     )
     p.add_argument("reference", metavar="REFERENCE", help="folder of tables, or annotator id")
     p.add_argument(
@@ -161,38 +163,42 @@ def add_commands(sub, common: Parents) -> None:
         default="all",
         help="score only the policies of this split (the splits table); default: all",
     )
-    p.set_defaults(run=cmd_score)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "baseline",
+        None,
         help="a CPU baseline: TF-IDF and logistic regression (needs the 'baseline' extra)",
         description="Train a TF-IDF and one-vs-rest logistic regression segment classifier on "
         "the train split, and predict labels for a raw corpus. Models are your files (stored "
         "as NumPy arrays, no pickle); never ship one trained on OPP-115.",
     )
     steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
-    p = steps.add_parser(
+    p = command(
+        steps,
         "train",
-        parents=[common.fmt, labels, common.labeled],
+        cmd_baseline_train,
         help="fit on the train split of built tables",
         description="Fit on the segments of the train split of the tables in --labeled: their "
         "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
         "Writes --out where nothing is, or over a model it wrote.",
+        parents=[common.fmt, labels, common.labeled],
+        reads=("--labeled",),
     )
-    p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file (.npz)")
+    out_option(p, "model file (.npz)", "MODEL")
     p.add_argument("--seed", type=whole_number(0), default=0, help="random seed (default: 0)")
-    reads_paths(p, "--labeled")
-    p.set_defaults(run=cmd_baseline_train)
-    p = steps.add_parser(
+    p = command(
+        steps,
         "predict",
-        parents=[common.fmt],
+        cmd_baseline_predict,
         help="label every segment of a raw corpus",
         description="Write a predictions file (schema/predictions.schema.json) with the labels "
         "whose probability is at least 0.5, with their scores, for every segment of the raw "
         "corpus. The same model and corpus give the same bytes.",
+        parents=[common.fmt],
+        reads=("--model", "--raw"),
+        unchanged="{out} is unchanged",
     )
     p.add_argument("--model", type=Path, required=True, metavar="MODEL", help="a trained model")
     path_option(p, "--raw", DEFAULT_RAW, "raw corpus folder")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="predictions file")
-    reads_paths(p, "--model", "--raw")
-    p.set_defaults(run=cmd_baseline_predict, unchanged="{out} is unchanged")
+    out_option(p, "predictions file", "FILE")

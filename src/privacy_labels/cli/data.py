@@ -12,11 +12,11 @@ from pathlib import Path
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
     Parents,
+    command,
     labeled_argument,
     layer_option,
     path_option,
     quiet_option,
-    reads_paths,
     resolve_in_project,
 )
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
@@ -179,46 +179,52 @@ def cmd_docs(args: argparse.Namespace) -> Answer:
 
 
 def add_validate(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "validate",
-        parents=[common.fmt, common.raw, common.workers],
+        cmd_validate,
         help="validate annotation documents and policy sidecars",
         description="Check annotation documents, sidecars or whole raw corpora and report every "
         "problem with file, JSON path and a hint. Files outside the data/raw layout are "
         "validated against the corpus given by --raw.",
+        parents=[common.fmt, common.raw, common.workers],
+        reads=("paths",),
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    reads_paths(p, "paths")
-    p.set_defaults(run=cmd_validate)
 
 
 def add_migrate(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "migrate",
-        parents=[common.fmt],
+        cmd_migrate,
         help="upgrade annotation documents and sidecars to the current schema version",
         description="Rewrite annotation documents and policy sidecars written at an earlier "
         "schema version in place, at the current one (schema/versions.json says what each "
         "version added): fill each added field that can be derived and name each one a "
         "person must supply. Every file is judged before any is written; a file at an "
         "unknown version stops the run with nothing changed.",
+        parents=[common.fmt],
+        reads=("paths",),
     )
     p.add_argument(
         "paths", nargs="+", type=Path, metavar="PATH", help="files, or folders such as data/raw"
     )
-    reads_paths(p, "paths")
-    p.set_defaults(run=cmd_migrate)
 
 
 def add_build(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "build",
-        parents=[common.fmt, common.raw, common.workers],
+        cmd_build,
         help="build the tables from the raw corpus",
         description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
         "and manifest.json. Writes nothing if any input is invalid. Policies are validated and "
         "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
         "output is the same bytes however the work is spread.",
+        parents=[common.fmt, common.raw, common.workers],
+        reads=("--raw",),
+        unchanged="{out} is unchanged",
     )
     path_option(
         p, "--out", DEFAULT_LABELED, "output folder, replaced when complete", in_project=True
@@ -244,14 +250,13 @@ def add_build(sub, common: Parents) -> None:
         "(by default that is verified by sha256 and nothing is written)",
     )
     layer_option(p, "derive segment_labels.has_* and policy_labels")
-    reads_paths(p, "--raw")
-    p.set_defaults(run=cmd_build, unchanged="{out} is unchanged")
 
 
 def add_check(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "check",
-        parents=[common.fmt],
+        cmd_check,
         help="run the quality gate on built tables",
         description="Run the great-expectations suites generated from the schema, and the "
         "project checks, on the tables in DIR, and that every table file is the one in "
@@ -259,6 +264,8 @@ def add_check(sub, common: Parents) -> None:
         "with --data-docs, GX Data Docs as HTML) to the report folder. A passing result in the "
         "report folder for the same table files (by sha256), code, schema and versions is "
         "reused, and said so. Exit 1 on any failure.",
+        parents=[common.fmt],
+        reads=("dir",),
     )
     labeled_argument(p)
     path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
@@ -281,31 +288,33 @@ def add_check(sub, common: Parents) -> None:
         "after them; same verdict as a local run (with --data-docs all run here); needs the "
         "'distributed' extra",
     )
-    reads_paths(p, "dir")
-    p.set_defaults(run=cmd_check)
 
 
 def add_report(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "report",
-        parents=[common.fmt],
+        cmd_report,
         help="write a static HTML report with a privacy label per policy",
         description="Write index.html (counts per category, attribute and value, with bar "
         "charts, and agreement when policies have several annotators) and "
         "policies/<policy_id>.html (the policy's privacy label: a grid of information types "
         "against uses and recipients whose cells link to the evidence, highlighted in the "
         "policy text) from the tables in DIR.",
+        parents=[common.fmt],
+        reads=("dir",),
+        unchanged="{out} is unchanged",
     )
     labeled_argument(p)
     path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
     layer_option(p, "show each policy's label")
-    reads_paths(p, "dir")
-    p.set_defaults(run=cmd_report, unchanged="{out} is unchanged")
 
 
 def add_docs(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "docs",
+        cmd_docs,
         help="generate the taxonomy, table, crosswalk and scheme reference in docs/",
         description="Write docs/taxonomy.md, docs/tables.md, docs/crosswalk.md and "
         "docs/schemes/ from the schema and the schemes.",
@@ -316,4 +325,3 @@ def add_docs(sub, common: Parents) -> None:
         action="store_true",
         help="write nothing; exit 1 if the files differ from the schema",
     )
-    p.set_defaults(run=cmd_docs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,37 @@ def parents() -> Parents:
         f"({default_workers()})",
     )
     return Parents(fmt, raw, labeled, workers)
+
+
+def command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    run: Callable | None,
+    help: str,
+    description: str,
+    parents: Sequence[argparse.ArgumentParser] = (),
+    reads: Sequence[str] = (),
+    **defaults: object,
+) -> argparse.ArgumentParser:
+    """A subcommand's parser: `run` answers it (None for a group of subcommands), `reads` are
+    the paths it reads (see reads_paths), `defaults` further settings such as `unchanged`."""
+    parser = sub.add_parser(name, parents=list(parents), help=help, description=description)
+    if run is not None:
+        parser.set_defaults(run=run, **defaults)
+    if reads:
+        reads_paths(parser, *reads)
+    return parser
+
+
+def out_option(
+    parser: argparse.ArgumentParser, help: str, metavar: str = "DIR", *, required: bool = True
+) -> None:
+    parser.add_argument("--out", type=Path, required=required, metavar=metavar, help=help)
+
+
+def source_argument(parser: argparse.ArgumentParser) -> None:
+    """The root folder of a corpus to import."""
+    parser.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
 
 
 def reads_paths(parser: argparse.ArgumentParser, *names: str) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
     Parents,
+    command,
     path_option,
     quiet_option,
-    reads_paths,
     resolve_in_project,
 )
 from privacy_labels.raw.corpus import (
@@ -88,9 +88,10 @@ def cmd_verify(args: argparse.Namespace) -> Answer:
 
 
 def add_release(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "release",
-        parents=[common.fmt, common.raw],
+        cmd_release,
         help="cut an immutable release into releases/VERSION",
         description="Rebuild from the raw corpus, run the quality gate, and write "
         "releases/VERSION with the tables, metadata (datapackage.json, croissant.json, "
@@ -99,6 +100,9 @@ def add_release(sub, common: Parents) -> None:
         "'## [VERSION] - YYYY-MM-DD' entry in the changelog; never overwrites a release. "
         "Semver for data: patch = docs only, minor = new or corrected data, major = renamed "
         "or removed tables, columns or labels.",
+        parents=[common.fmt, common.raw],
+        reads=("--raw",),
+        unchanged="nothing was written",
     )
     p.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH")
     path_option(p, "--releases", DEFAULT_RELEASES, "folder of releases", in_project=True)
@@ -127,21 +131,20 @@ def add_release(sub, common: Parents) -> None:
         in_project=True,
     )
     quiet_option(p)
-    reads_paths(p, "--raw")
-    p.set_defaults(run=cmd_release, unchanged="nothing was written")
 
 
 def add_verify(sub, common: Parents) -> None:
-    p = sub.add_parser(
+    p = command(
+        sub,
         "verify",
-        parents=[common.fmt],
+        cmd_verify,
         help="verify a release folder against its SHA256SUMS and the package's own",
         description="Recompute the sha256 of every file in DIR and report each changed, "
         "missing or extra file. A release of a version the package ships (by its folder "
         "name or manifest.json) is checked against the shipped SHA256SUMS as well as its "
         "own, so a file edited together with its checksum is found; the output names the "
         "references used. Exit 1 on any difference.",
+        parents=[common.fmt],
+        reads=("dir",),
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="a release folder, e.g. releases/0.1.0")
-    reads_paths(p, "dir")
-    p.set_defaults(run=cmd_verify)
