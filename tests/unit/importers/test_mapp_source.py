@@ -165,7 +165,9 @@ def test_a_text_not_in_mapps_layout_is_refused_not_recut(tmp_path):
     root = _copy(tmp_path)
     text = root / "English_sanitized_policies" / "900_org.example.notes.txt"
     text.write_text(text.read_text(encoding="utf-8").replace("\n\n", "\n", 1), encoding="utf-8")
-    with pytest.raises(SourceError, match=r"900_org\.example\.notes\.txt: not one segment per line"):
+    with pytest.raises(
+        SourceError, match=r"900_org\.example\.notes\.txt: not one segment per line"
+    ):
         read_mapp(root)
 
 
@@ -202,3 +204,42 @@ def test_a_label_column_that_is_no_list_of_known_names_is_refused(tmp_path, lite
 def test_a_folder_that_is_not_mapp_is_refused(tmp_path):
     with pytest.raises(SourceError, match="MAPP_ROOT must be the MAPP corpus root folder"):
         read_mapp(tmp_path)
+
+
+def test_the_counts_per_language_are_the_fixtures():
+    assert read_mapp(FIXTURE).counts() == {
+        "en": {
+            "policies": 1,
+            "segments": 3,
+            "labelled_pairs": 3,
+            "legal_basis_values": 0,
+            "splits": {"TRAIN": 1},
+        },
+        "de": {
+            "policies": 2,
+            "segments": 5,
+            "labelled_pairs": 4,
+            "legal_basis_values": 1,
+            "splits": {"TEST": 1, "TRAIN": 1},
+        },
+    }
+
+
+@pytest.mark.skipif(not SAMPLE.is_dir(), reason="the shared MAPP sample is absent")
+def test_the_samples_labelled_pairs_and_legal_bases_are_its_files():
+    expected: dict = {}
+    for language, name in FOLDERS.items():
+        pairs = legal_bases = 0
+        for path in (SAMPLE / f"{name}_consolidation").glob("*.csv"):
+            with path.open(encoding="utf-8", newline="") as f:
+                for r in csv.DictReader(f):
+                    pairs += len(ast.literal_eval(r["category name"]))
+                    legal_bases += sum(
+                        v.startswith("Legal Basis for Collection_")
+                        for v in ast.literal_eval(r["value name"])
+                    )
+        expected[language] = (pairs, legal_bases)
+    counts = read_mapp(SAMPLE).counts()
+    assert {
+        k: (c["labelled_pairs"], c["legal_basis_values"]) for k, c in counts.items()
+    } == expected

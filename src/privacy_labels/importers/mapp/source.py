@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels.contract.schemes import scheme
+from privacy_labels.contract.schemes import Category, scheme
 from privacy_labels.errors import PrivacyLabelsError
 
 SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
@@ -66,6 +67,25 @@ class MappPolicy:
 @dataclass
 class MappCorpus:
     policies: list[MappPolicy] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
+        values and policies per split, as the corpus's files give them."""
+        counts: dict = {}
+        for p in self.policies:
+            c = counts.setdefault(
+                p.language,
+                {"policies": 0, "segments": 0, "labelled_pairs": 0, "legal_basis_values": 0},
+            )
+            c["policies"] += 1
+            c["segments"] += len(p.segments)
+            c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
+            c["legal_basis_values"] += sum(
+                len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
+            )
+            c.setdefault("splits", {}).setdefault(p.split, 0)
+            c["splits"][p.split] += 1
+        return counts
 
     def problems(self) -> dict:
         """Each known source problem, counted and listed: the import report's part."""
@@ -152,7 +172,7 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(f"{text_path}: missing, though {csv_path.name} labels it; restore it")
     segments = segments_of(text_path)
     try:
-        with csv_path.open(encoding="utf-8", newline="") as f:
+        with csv_path.open(encoding="utf-8-sig", newline="") as f:
             records = list(csv.reader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise SourceError(f"{csv_path}: not a readable CSV ({error}); restore it") from None
@@ -208,34 +228,22 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
 def _row(
     where: str, k: int, category_names: list[str], attributes: list[str], values: list[str]
 ) -> MappRow:
-    s = scheme(SOURCE["scheme"])
-    by_name = {name: c for c in s.categories for name in c.source_names}
-    unknown = [name for name in category_names if name not in by_name]
+    categories_by_name, slots_by_name = _scheme_index()
+    unknown = [name for name in category_names if name not in categories_by_name]
     if unknown:
         raise SourceError(
-            f"{where}: unknown category {unknown[0]!r}; MAPP has {', '.join(by_name)}"
+            f"{where}: unknown category {unknown[0]!r}; MAPP has {', '.join(categories_by_name)}"
         )
-    categories = [by_name[name] for name in dict.fromkeys(category_names)]
+    categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
     labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
     ambiguous, unplaced = [], []
     for value_name in values:
-        slots = [
-            (c, a, v)
-            for c in categories
-            for a in c.attributes
-            for v in a.values
-            if value_name in v.source_names
-        ]
+        if value_name not in slots_by_name:
+            raise SourceError(
+                f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
+            )
+        slots = [(c, a, v) for c, a, v in slots_by_name[value_name] if c in categories]
         if not slots:
-            if not any(
-                value_name in v.source_names
-                for c in s.categories
-                for a in c.attributes
-                for v in a.values
-            ):
-                raise SourceError(
-                    f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
-                )
             unplaced.append(value_name)
         if len(slots) > 1:
             ambiguous.append(value_name)
@@ -261,6 +269,20 @@ def _row(
             v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
         ],
     )
+
+
+@functools.cache
+def _scheme_index() -> tuple[dict[str, Category], dict[str, list[tuple]]]:
+    """The mapp scheme's categories by MAPP's name, and each value string MAPP writes to
+    its (category, attribute, value) slots: built once, looked up per row."""
+    s = scheme(SOURCE["scheme"])
+    slots: dict[str, list[tuple]] = {}
+    for c in s.categories:
+        for a in c.attributes:
+            for v in a.values:
+                for name in v.source_names:
+                    slots.setdefault(name, []).append((c, a, v))
+    return {name: c for c in s.categories for name in c.source_names}, slots
 
 
 def _string_list(where: str, literal: str) -> list[str]:
