@@ -35,13 +35,17 @@ def view_checks(frames: dict[str, pd.DataFrame], schemes: SchemeSet) -> list[Che
     layers = _layers(frames)
     splits = frames["splits"].set_index("policy_id")["split"]
     policy_ids = pd.Index(frames["policies"]["policy_id"])
+    group_of = dict(zip(policy_ids, as_list(frames["policies"]["policy_group_id"]), strict=True))
+    expected = {
+        p: split_of(p, None if is_missing(group_of.get(p)) else group_of[p]) for p in splits.index
+    }
     failed = [
         f"{policy_id}: in only one of policies and splits"
         for policy_id in policy_ids.symmetric_difference(splits.index)
     ] + [
-        f"{policy_id}: split is {split}, expected {split_of(policy_id)}"
+        f"{policy_id}: split is {split}, expected {expected[policy_id]}"
         for policy_id, split in splits.items()
-        if split != split_of(policy_id)
+        if split != expected[policy_id]
     ]
     return [
         _segment_labels_check(frames, schemes, layers),
@@ -87,19 +91,22 @@ def _layers(frames: dict[str, pd.DataFrame]) -> _Layers:
     return _Layers(annotators, scheme_of)
 
 
-def _published(frames: dict[str, pd.DataFrame], written_only: bool) -> dict[str, dict[str, str]]:
-    """practice_id -> attribute -> value, as published (or only as its annotator wrote)."""
+def _published(
+    frames: dict[str, pd.DataFrame], written_only: bool
+) -> dict[str, dict[str, set[str]]]:
+    """practice_id -> attribute -> its values (several for a value set), as published (or
+    only as its annotator wrote)."""
     values = frames["attribute_values"]
     if written_only:
         values = values[values["is_annotated"].astype(bool)]
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, set[str]]] = {}
     for practice_id, attribute, value in zip(
         as_list(values["practice_id"]),
         as_list(values["attribute"]),
         as_list(values["value"]),
         strict=True,
     ):
-        found.setdefault(practice_id, {})[attribute] = value
+        found.setdefault(practice_id, {}).setdefault(attribute, set()).add(value)
     return found
 
 
@@ -124,7 +131,7 @@ def _segment_labels_check(frames, schemes: SchemeSet, layers: _Layers) -> CheckR
         values = published.get(practice_id, {})
         # (a scheme outside the build has no labels here: the places expectation names it)
         for label in labels_of.get((scheme_id, category), ()):
-            if all(values.get(a) in allowed for a, allowed in label.attributes.items()):
+            if all(values.get(a, _NONE) & set(allowed) for a, allowed in label.attributes.items()):
                 given.setdefault((policy_id, segment_id, label.id), set()).add(annotator)
     labels = frames["segment_labels"]
     segments = frames["segments"]
@@ -314,11 +321,12 @@ def _policy_labels_check(frames, schemes: SchemeSet, layers: _Layers) -> CheckRe
         layer = layer_of.get(own["policy_id"].get(practice_id))
         if annotator != layer if layer is not None else annotator in (None, CONSOLIDATED):
             continue  # not a practice of the policy's labelling layer
-        for attribute, value in values.items():
-            key = (own["scheme"][practice_id], own["category"][practice_id], attribute, value)
-            for category, hub_attribute, hub_value, _ in in_hub.get(key, ()):
-                found = stated.setdefault(practice_id, {})
-                found.setdefault((category, hub_attribute), set()).add(hub_value)
+        for attribute, written in values.items():
+            for value in written:
+                key = (own["scheme"][practice_id], own["category"][practice_id], attribute, value)
+                for category, hub_attribute, hub_value, _ in in_hub.get(key, ()):
+                    found = stated.setdefault(practice_id, {})
+                    found.setdefault((category, hub_attribute), set()).add(hub_value)
     negative = {
         p
         for p, found in stated.items()

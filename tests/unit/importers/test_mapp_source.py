@@ -80,13 +80,21 @@ def test_the_fixture_reads_as_written():
     ]
 
     rows = lambda *pairs: [{"policy_id": p, "segment_id": k} for p, k in pairs]  # noqa: E731
+
+    def with_(row, name: str, *policy_ids: str) -> list[dict]:
+        return [
+            {"policy_id": p, "segment_id": row.segment_id, name: getattr(row, name)}
+            for p in policy_ids
+        ]
+
     en, de, maps = (p.policy_id for p in corpus.policies)
     assert corpus.problems() == {
         "two_category_rows": rows((en, 3), (de, 3)),
-        "ambiguous_category_rows": rows((en, 3), (de, 3)),
+        "ambiguous_category_rows": with_(third, "ambiguous_values", en, de),
         "unplaced_value_rows": [],
-        "attribute_without_value_rows": rows((en, 2), (de, 2)),
-        "value_without_attribute_rows": rows((en, 3), (de, 3)),
+        "attribute_without_value_rows": with_(second, "attributes_without_value", en, de),
+        "value_without_attribute_rows": with_(third, "values_without_attribute", en, de),
+        "not_selected_rows": [],
         "first_party_rows": 5,
         "first_party_rows_without_legal_basis": rows((en, 2), (en, 3), (de, 2), (de, 3)),
         "apps_in_both_languages": 1,

@@ -13,6 +13,8 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
   the row is listed as ambiguous; where none has it, the row is listed.
+- **Not selected.** A value `<attribute>_not-selected` (the manual's mark of an optional
+  attribute left unselected) gives no value; each row with one is listed.
 - **Debris.** A segment with no letter, or fewer than `debris_min_chars` characters
   (20), is counted as crawl debris and kept.
 """
@@ -48,6 +50,7 @@ class MappRow:
     labels: dict[str, dict[str, list[str]]]
     ambiguous_values: list[str]  # given to both categories of a two-category row
     unplaced_values: list[str]  # in no slot of the row's categories
+    not_selected: list[str]  # `<attribute>_not-selected`: the manual's mark of no value
     attributes_without_value: list[str]
     values_without_attribute: list[str]
 
@@ -59,6 +62,7 @@ class MappPolicy:
     language: str
     split: str
     url: str
+    csv_path: Path
     text_path: Path
     segments: list[str]
     rows: list[MappRow]
@@ -96,16 +100,25 @@ class MappCorpus:
                 {"policy_id": p.policy_id, "segment_id": r.segment_id} for p, r in rows if test(r)
             ]
 
+        def listed_with(name: str) -> list[dict]:
+            """The rows with a problem `name` lists, each with what it lists."""
+            return [
+                {"policy_id": p.policy_id, "segment_id": r.segment_id, name: getattr(r, name)}
+                for p, r in rows
+                if getattr(r, name)
+            ]
+
         by_group: dict[str, dict[str, MappPolicy]] = {}
         for policy in self.policies:
             by_group.setdefault(policy.group_id, {})[policy.language] = policy
         pairs = [g for g in by_group.values() if len(g) == 2]
         return {
             "two_category_rows": listed(lambda r: len(r.categories) > 1),
-            "ambiguous_category_rows": listed(lambda r: r.ambiguous_values),
-            "unplaced_value_rows": listed(lambda r: r.unplaced_values),
-            "attribute_without_value_rows": listed(lambda r: r.attributes_without_value),
-            "value_without_attribute_rows": listed(lambda r: r.values_without_attribute),
+            "ambiguous_category_rows": listed_with("ambiguous_values"),
+            "unplaced_value_rows": listed_with("unplaced_values"),
+            "attribute_without_value_rows": listed_with("attributes_without_value"),
+            "value_without_attribute_rows": listed_with("values_without_attribute"),
+            "not_selected_rows": listed_with("not_selected"),
             "first_party_rows": sum(FIRST_PARTY in r.categories for _, r in rows),
             "first_party_rows_without_legal_basis": listed(
                 lambda r: (
@@ -161,7 +174,13 @@ def segments_of(path: Path) -> list[str]:
             f"{path}: not one segment per line, each followed by a blank line; restore the "
             "file as MAPP released it"
         )
-    return lines[0:-1:2]
+    segments = lines[0:-1:2]
+    if "" in segments:
+        raise SourceError(
+            f"{path}: line {2 * segments.index('') + 1}: an empty segment (a segment holds "
+            "text); restore the file as MAPP released it"
+        )
+    return segments
 
 
 def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
@@ -219,6 +238,7 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         language=language,
         split=splits.pop() if splits else "",
         url=urls.pop() if urls else "",
+        csv_path=csv_path,
         text_path=text_path,
         segments=segments,
         rows=rows,
@@ -237,7 +257,10 @@ def _row(
     categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
     labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
     ambiguous, unplaced = [], []
+    not_selected = [v for v in values if v.endswith(SOURCE["not_selected"])]
     for value_name in values:
+        if value_name in not_selected:
+            continue
         if value_name not in slots_by_name:
             raise SourceError(
                 f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
@@ -264,6 +287,7 @@ def _row(
         labels=labels,
         ambiguous_values=ambiguous,
         unplaced_values=unplaced,
+        not_selected=not_selected,
         attributes_without_value=[a for a in attributes if a not in value_attributes],
         values_without_attribute=[
             v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
