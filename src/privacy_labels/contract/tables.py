@@ -393,7 +393,7 @@ def _define_tables() -> tuple[Table, ...]:
         Table(
             "splits",
             "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
-            "policy_id; whole policies, stable as the corpus grows).",
+            "policy_group_id, else policy_id; whole policies, stable as the corpus grows).",
             (
                 POLICY_ID,
                 Column("split", "label", "train, validation or test.", labels=SPLIT),

@@ -7,12 +7,14 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from privacy_labels.builder.pipeline import build
+from privacy_labels.exporters.documents import annotation_documents
 from privacy_labels.importers.mapp import ANNOTATOR, import_mapp
 from privacy_labels.quality.gate import check
 from privacy_labels.raw.corpus import RawCorpus
@@ -125,3 +127,55 @@ def test_the_fixture_builds_and_passes_the_gate_with_value_sets_in_the_tables(tm
     ]
     basis = values[values["practice_id"].isin(first_party["practice_id"])]
     assert not (basis["attribute"] == "legal_basis").any()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("mapp")
+    import_mapp(FIXTURE, root / "raw")
+    build(root / "raw", root / "labeled", progress=False)
+    return root / "raw", root / "labeled"
+
+
+def test_documents_rebuilt_from_the_tables_are_the_imported_ones(built):
+    raw, labeled = built
+    rebuilt = annotation_documents(labeled)
+    for path in sorted((raw / "annotations").glob(f"*/{ANNOTATOR}.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert rebuilt[document["policy_id"], ANNOTATOR] == document
+
+
+def test_a_layer_scored_against_itself_scores_one_on_labels_and_every_value(built, run):
+    _, labeled = built
+    code, out, err = run(
+        "score", "--format", "json", "--labeled", labeled, "--split", "all", ANNOTATOR, ANNOTATOR
+    )
+    assert (code, err) == (0, "")
+    figures = json.loads(out)
+    n_sets = len(pd.read_parquet(labeled / "practices.parquet"))  # one per (segment, category)
+    assert figures["micro"] | {"f1": None} == {
+        "tp": n_sets,
+        "fp": 0,
+        "fn": 0,
+        "support": n_sets,
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": None,
+    }
+    # Each value of each set is an item: as many as the set rows of attribute_values.
+    n_values = len(pd.read_parquet(labeled / "attribute_values.parquet"))
+    assert figures["attribute_values"]["micro"]["tp"] == n_values
+    assert figures["attribute_values"]["micro"]["f1"] == 1.0
+
+
+def test_adjudicate_refuses_value_sets_by_name(built, run, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(built[0], raw)
+    folder = raw / "annotations" / "mapp-en-900-org-example-notes"
+    document = json.loads((folder / f"{ANNOTATOR}.json").read_text(encoding="utf-8"))
+    copy = json.dumps(document).replace(ANNOTATOR, "bob")
+    (folder / "bob.json").write_text(copy, encoding="utf-8")
+    code, _, err = run("adjudicate", "--raw", raw, "mapp-en-900-org-example-notes")
+    assert code == 1 and "Traceback" not in err
+    assert f"{ANNOTATOR}.json: $.practices: holds value sets" in err
+    assert "leave this layer out (--layers)" in err
