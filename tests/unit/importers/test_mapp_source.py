@@ -251,3 +251,32 @@ def test_the_samples_labelled_pairs_and_legal_bases_are_its_files():
     assert {
         k: (c["labelled_pairs"], c["legal_basis_values"]) for k, c in counts.items()
     } == expected
+
+
+def test_a_not_selected_value_gives_no_value_and_is_listed(tmp_path):
+    root = _copy(tmp_path)
+    path = root / "German_consolidation" / "902_org.example.maps.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f))
+    records[1][3] = "['Information Type', 'User Type (opt)']"
+    records[1][4] = "['Information Type_Contact information', 'User Type (opt)_not-selected']"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(records)
+    corpus = read_mapp(root)
+    row = corpus.policies[-1].rows[0]
+    assert row.labels == {"first_party_collection_use": {"personal_information_type": ["contact"]}}
+    assert corpus.problems()["not_selected_rows"] == [
+        {
+            "policy_id": "mapp-de-902-org-example-maps",
+            "segment_id": 1,
+            "not_selected": ["User Type (opt)_not-selected"],
+        }
+    ]
+
+
+def test_an_empty_segment_is_refused_by_its_line(tmp_path):
+    root = _copy(tmp_path)
+    text = root / "German_sanitized_policies" / "902_org.example.maps.txt"
+    text.write_text("\n\n" + text.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"902_org\.example\.maps\.txt: line 1: an empty segment"):
+        read_mapp(root)
