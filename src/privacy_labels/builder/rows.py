@@ -20,7 +20,7 @@ from privacy_labels._files import without_cycle_collector
 from privacy_labels.contract.layers import independent
 from privacy_labels.contract.policy_labels import Practice, policy_label_rows, stated
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.contract.schemes import Scheme
+from privacy_labels.contract.schemes import Scheme, values_of, written
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import (
     is_labelling,
@@ -105,26 +105,28 @@ def policy_rows(
                     "annotator": annotator,
                     "scheme": scheme.id,
                     "category": category,
+                    "is_value_set": practice.get("is_value_set", False),
                     "source_id": practice.get("source_id"),
                 }
             )
             published = {}
             for attribute, default in _attributes_in_row_order(scheme, category):
                 chosen = attributes.get(attribute) or {"value": default}
-                if chosen["value"] is None:
+                if chosen.get("value", chosen.get("values")) is None:
                     continue  # an optional attribute without a default, left out
-                published[attribute] = chosen["value"]
-                values.append(
+                published[attribute] = written(chosen)
+                values += [
                     {
                         "practice_id": practice_id,
                         "scheme": scheme.id,
                         "category": category,
                         "attribute": attribute,
-                        "value": chosen["value"],
+                        "value": value,
                         "is_annotated": attribute in attributes,
                     }
                     | {c: chosen.get(c) for c in _SPAN_COLUMNS}
-                )
+                    for value in values_of(published[attribute])
+                ]
             mapped += mapped_value_rows(policy_id, practice_id, category, published, scheme)
             # The views read what was written: a defaulted `unspecified` answers no question,
             # and a defaulted `does` reads as an omitted does/does-not always did.
@@ -132,7 +134,7 @@ def policy_rows(
                 Practice(
                     practice_id,
                     category,
-                    {a: chosen["value"] for a, chosen in attributes.items()},
+                    {a: written(chosen) for a, chosen in attributes.items()},
                     segment_id,
                     annotator,
                 )
@@ -148,7 +150,8 @@ def policy_rows(
         rows["segment_labels"] = segment_label_rows(
             policy_id, rows["segments"], labelled, annotators, scheme, layer
         )
-    rows["splits"].append({"policy_id": policy_id, "split": split_of(policy_id)})
+    split = split_of(policy_id, sidecar.get("policy_group_id"))
+    rows["splits"].append({"policy_id": policy_id, "split": split})
     in_layer = [p for p in labelled if is_labelling(p.annotator, layer)]
     hub = schemes.hub
     rows["policy_labels"] = policy_label_rows(

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line, written
-from privacy_labels.cli.imports import cmd_import_app350, cmd_import_opp115
+from privacy_labels.cli.imports import cmd_import_app350, cmd_import_mapp, cmd_import_opp115
 from privacy_labels.cli.options import (
     Parents,
     annotator,
@@ -281,6 +281,21 @@ def add_import(sub, common: Parents) -> None:
         unchanged="{out} is unchanged",
     )
     source_argument(p)
+    out_option(p, "raw corpus to write")
+    p = command(
+        sources,
+        "mapp",
+        cmd_import_mapp,
+        help="the MAPP corpus v1.0 (Arora et al., LREC 2022), English and German",
+        description="Import every policy, segment and label of MAPP v1.0: a policy per "
+        "(language, file), its text and segments as MAPP cuts them, one mapp-consolidated "
+        "layer whose labels are value sets (one per labelled segment and category, no spans), "
+        "every source problem counted in import-report.json. MAPP is for research only: "
+        "import it into a folder of your own, never into data/.",
+        parents=[common.fmt],
+        unchanged="{out} is unchanged",
+    )
+    p.add_argument("src", type=Path, metavar="MAPP_ROOT", help="the corpus root folder")
     out_option(p, "raw corpus to write")
     p = command(
         sources,

@@ -1,4 +1,4 @@
-"""The `import` subcommands of whole corpora: OPP-115 and APP-350 into the raw layout."""
+"""The `import` subcommands of whole corpora: OPP-115, APP-350 and MAPP into the raw layout."""
 
 from __future__ import annotations
 
@@ -60,5 +60,32 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
             f"next: privacy-labels build --raw {result.out} --out OUT",
+        ],
+    )
+
+
+def cmd_import_mapp(args: argparse.Namespace) -> Answer:
+    from privacy_labels.importers.mapp import import_mapp
+
+    if not args.src.is_dir():
+        raise UsageError(f"{args.src}: no such folder; give the MAPP corpus root (MAPP_Corpus/)")
+    report = import_mapp(args.src, args.out)
+    problems = report["problems"]
+    return Answer(
+        report | {"out": str(args.out)},
+        [
+            *(
+                f"imported MAPP {language} into {args.out}: {c['policies']:,} policies "
+                f"({', '.join(f'{n:,} {s}' for s, n in sorted(c['splits'].items()))}), "
+                f"{c['segments']:,} segments, {c['labelled_pairs']:,} labelled (segment, "
+                f"category) pairs as value sets, {c['legal_basis_values']:,} legal-basis values"
+                for language, c in report["counts"].items()
+            ),
+            f"source problems: {len(problems['ambiguous_category_rows']):,} two-category rows "
+            f"with values given to both, {len(problems['first_party_rows_without_legal_basis']):,}"
+            f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
+            f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
+            f"by language (all listed in {args.out / 'import-report.json'})",
+            f"next: privacy-labels build --raw {args.out} --out OUT",
         ],
     )

@@ -12,7 +12,10 @@ two always speak of the same disagreements.
   So a layer that leaves a default out and one that writes it agree.
 - Two practices of the same label **compare** over the attributes that either
   of them has a value for (with the defaults, every attribute of the category):
-  a slot is *equal* when both have the same value.
+  a slot is *equal* when both have the same value. A value set (MAPP's
+  segment-level labels, `is_value_set`) is one practice of its label, and its
+  slot is equal only to the same set of values: sets are equal or unequal, never
+  partly so.
 - The practices two layers give one label are **matched** one to one,
   min(m, n) pairs, to maximise the equal slots summed over the pairs, and
   among those, to minimise the unequal ones (Hungarian algorithm). Both sums
@@ -26,7 +29,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from privacy_labels.contract.schemes import Scheme
+from privacy_labels.contract.schemes import Given, Scheme
 
 # The annotator id of the layer `adjudicate` writes; it is never counted as an annotator's vote.
 CONSOLIDATED = "consolidated"
@@ -41,7 +44,7 @@ class LayerPractice:
     practice_id: str
     segment_id: int
     category: str
-    values: dict[str, str]  # attribute -> value, as written
+    values: dict[str, Given]  # attribute -> value (a value set's values), as written
     scheme: Scheme  # the scheme it is written in
 
     @property
@@ -49,9 +52,13 @@ class LayerPractice:
         return (self.segment_id, self.category)
 
     @functools.cached_property
-    def slot_values(self) -> dict[str, str]:
-        """The attribute values with the scheme's defaults for absent attributes."""
-        return {**self.scheme.defaults(self.category), **self.values}
+    def slot_values(self) -> dict[str, str | frozenset[str]]:
+        """The attribute values with the scheme's defaults for absent attributes; a value
+        set's values as a frozenset, so that two sets compare as sets."""
+        return {
+            **self.scheme.defaults(self.category),
+            **{a: v if isinstance(v, str) else frozenset(v) for a, v in self.values.items()},
+        }
 
 
 def independent(annotators: Iterable[str]) -> list[str]:

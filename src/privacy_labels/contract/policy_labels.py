@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from privacy_labels.contract.scheme_set import answers
-from privacy_labels.contract.schemes import Question, Scheme
+from privacy_labels.contract.schemes import Given, Question, Scheme
 
 # The rule's outcomes, in the order the hub's questions.json lists them (a test keeps them so).
 DOES, DOES_NOT, MIXED, NOT_STATED, NOT_ANNOTATED = (
@@ -56,7 +56,7 @@ class Practice:
 
     practice_id: str
     category: str
-    values: dict[str, str]  # attribute -> value, as written
+    values: dict[str, Given]  # attribute -> value (a value set's values), as written
     segment_id: int | None = None
     annotator: str | None = None
 
@@ -95,20 +95,24 @@ def practices_from_rows(
     practice_rows: Iterable[dict], value_rows: Iterable[dict]
 ) -> list[Practice]:
     """Practices from rows of the `practices` and `attribute_values` tables, with the values
-    their annotators wrote: a default the tables fill in answers no question."""
-    values: dict[str, dict[str, str]] = {}
+    their annotators wrote: a default the tables fill in answers no question. A value
+    set's rows (one per value) come together again as a tuple."""
+    values: dict[str, dict[str, list[str]]] = {}
     for row in value_rows:
         if not row.get("is_annotated", True):
             continue
-        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
-    return [
-        Practice(
-            p["practice_id"],
-            p["category"],
-            values.get(p["practice_id"], {}),
-            p.get("segment_id"),
-            p.get("annotator"),
+        values.setdefault(row["practice_id"], {}).setdefault(row["attribute"], []).append(
+            row["value"]
         )
+
+    def given(p: dict) -> dict[str, Given]:
+        written = values.get(p["practice_id"], {})
+        if p.get("is_value_set"):
+            return {a: tuple(v) for a, v in written.items()}
+        return {a: v[-1] for a, v in written.items()}
+
+    return [
+        Practice(p["practice_id"], p["category"], given(p), p.get("segment_id"), p.get("annotator"))
         for p in practice_rows
     ]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -103,6 +104,24 @@ class Category(_Named):
         return [a.id for a in self.attributes]
 
 
+# An attribute's value as written: one value id, or the value ids of a value set (a
+# segment-level set a source like MAPP gives for a category, `is_value_set`).
+Given = str | tuple[str, ...]
+
+
+def values_of(given: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The value ids `given` holds: itself alone, each of a value set, none for None."""
+    if given is None:
+        return ()
+    return (given,) if isinstance(given, str) else tuple(given)
+
+
+def written(chosen: dict) -> Given:
+    """What an attribute of a document's practice holds: its `value`, or the `values` of a
+    value set as a tuple."""
+    return tuple(chosen["values"]) if "values" in chosen else chosen["value"]
+
+
 @dataclass(frozen=True)
 class Label:
     """A label of a label set: a practice has it when its category is `category` and each
@@ -113,9 +132,11 @@ class Label:
     category: str
     attributes: dict[str, tuple[str, ...]]
 
-    def matches(self, category: str, values: dict[str, str]) -> bool:
+    def matches(self, category: str, values: dict[str, Given]) -> bool:
+        """A value set has the label when one of its values has it."""
         return category == self.category and all(
-            values.get(a) in allowed for a, allowed in self.attributes.items()
+            any(v in allowed for v in values_of(values.get(a)))
+            for a, allowed in self.attributes.items()
         )
 
 
@@ -253,12 +274,12 @@ class Scheme:
             raise KeyError(f"{self.id} has no {kind} {item_id!r}")
         return in_language(found.names, language)
 
-    def labels(self, label_set: str, category: str, values: dict[str, str]) -> list[str]:
+    def labels(self, label_set: str, category: str, values: dict[str, Given]) -> list[str]:
         """The labels of `label_set` that a practice (category, attribute -> value) has."""
         return [label.id for label in self.label_sets[label_set] if label.matches(category, values)]
 
     def map_practice(
-        self, category: str, values: dict[str, str]
+        self, category: str, values: dict[str, Given]
     ) -> tuple[str | None, dict[str, tuple[str, ...]]]:
         """A practice in the terms of the scheme this one maps onto (the hub: itself).
 
@@ -267,14 +288,15 @@ class Scheme:
         or narrower row, several for a merged one. Values without a counterpart drop out.
         """
         if self.mapping is None:
-            return category, {a: (v,) for a, v in values.items()}
+            return category, {a: values_of(v) for a, v in values.items()}
         row = self.mapping.row(Place(category))
         target = row.targets[0].category if row and row.targets else None
         mapped: dict[str, tuple[str, ...]] = {}
-        for attribute, value in values.items():
-            row = self.mapping.row(Place(category, attribute, value))
-            for place in row.targets if row else ():
-                mapped[place.attribute] = (*mapped.get(place.attribute, ()), place.value)
+        for attribute, given in values.items():
+            for value in values_of(given):
+                row = self.mapping.row(Place(category, attribute, value))
+                for place in row.targets if row else ():
+                    mapped[place.attribute] = (*mapped.get(place.attribute, ()), place.value)
         return target, mapped
 
 

@@ -74,6 +74,14 @@ SCHEME = Column(
     source=ANNOTATION + "scheme.id",
 )
 
+CATEGORY = Column(
+    "category",
+    "label",
+    "Practice category, in its scheme.",
+    labels="category",
+    source=ANNOTATION + "practices[].category",
+)
+
 SEGMENT_KEY = ForeignKey(("policy_id", "segment_id"), "segments", ("policy_id", "segment_id"))
 POLICY_KEY = ForeignKey(("policy_id",), "policies", ("policy_id",))
 
@@ -221,12 +229,11 @@ def _define_tables() -> tuple[Table, ...]:
                 replace(SEGMENT_ID, source=ANNOTATION + "practices[].segment_id"),
                 replace(ANNOTATOR, description="Annotator id."),
                 SCHEME,
+                CATEGORY,
                 Column(
-                    "category",
-                    "label",
-                    "Practice category, in its scheme.",
-                    labels="category",
-                    source=ANNOTATION + "practices[].category",
+                    "is_value_set",
+                    "boolean",
+                    "True for a source's value set (MAPP): a row per value, none with a span.",
                 ),
                 Column(
                     "source_id",
@@ -256,17 +263,11 @@ def _define_tables() -> tuple[Table, ...]:
             "`unspecified` for the others) with is_annotated false and no span, so a value "
             "means the same whichever layer or corpus it came from; filter is_annotated for "
             "what the annotator wrote. An optional attribute without a default has a row only "
-            "when written.",
+            "when written. A value set (practices.is_value_set) has a row per value it gives.",
             (
                 PRACTICE_ID,
                 SCHEME,
-                Column(
-                    "category",
-                    "label",
-                    "Category of the practice.",
-                    labels="category",
-                    source=ANNOTATION + "practices[].category",
-                ),
+                replace(CATEGORY, description="Category of the practice."),
                 *(
                     Column(
                         name,
@@ -329,7 +330,7 @@ def _define_tables() -> tuple[Table, ...]:
                     )
                 ),
             ),
-            primary_key=("practice_id", "attribute"),
+            primary_key=("practice_id", "attribute", "value"),
             # The scheme and category are repeated for filtering without a join; the key keeps
             # them consistent.
             foreign_keys=(
@@ -392,7 +393,7 @@ def _define_tables() -> tuple[Table, ...]:
         Table(
             "splits",
             "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
-            "policy_id; whole policies, stable as the corpus grows).",
+            "policy_group_id, else policy_id; whole policies, stable as the corpus grows).",
             (
                 POLICY_ID,
                 Column("split", "label", "train, validation or test.", labels=SPLIT),
@@ -509,14 +510,13 @@ def table(name: str) -> Table:
     raise UnknownTable(f"unknown table {name!r}; the tables are: {known}")
 
 
-# The pandas dtype of each Arrow type the contract writes: the nullable ones. A column
-# of any other type keeps pandas' default dtype, so the gate's type expectations see it.
 _PANDAS_OF_ARROW = {t.arrow: t.pandas for t in TYPES.values()}
 
 
 def pandas_dtype_of(arrow_type: pa.DataType):
     """The nullable pandas dtype a column of this Arrow type is read as, or None for a
-    type the contract does not write (pandas' default then stays)."""
+    type the contract does not write: pandas' default then stays, so the gate's type
+    expectations see it."""
     return _PANDAS_OF_ARROW.get(arrow_type)
 
 

@@ -28,7 +28,9 @@ annotator's practices).
   to one split, so no policy's wording leaks from training into evaluation.
   A policy's split depends on its id only (a seeded hash), so it never moves
   when the corpus grows: `u = int(sha256(SPLIT_SEED + ":" + policy_id)[:16], 16) / 16**16`,
-  train if `u < 0.8`, validation if `u < 0.9`, else test.
+  train if `u < 0.8`, validation if `u < 0.9`, else test. The language versions of one
+  policy (one `policy_group_id`, e.g. MAPP's English and German policy of an app, some of
+  them the same text) go together: the hash is then of the group id.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import hashlib
 
 from privacy_labels.contract.layers import CONSOLIDATED, independent
 from privacy_labels.contract.policy_labels import Practice
-from privacy_labels.contract.schemes import Place, Scheme
+from privacy_labels.contract.schemes import Given, Place, Scheme, values_of
 
 EXACT = "exact"  # the mapping kind of a hub practice's own values
 
@@ -47,9 +49,9 @@ SPLIT_RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 SPLITS = tuple(SPLIT_RATIOS)
 
 
-def split_of(policy_id: str) -> str:
-    """The split of a policy: see the module docstring."""
-    digest = hashlib.sha256(f"{SPLIT_SEED}:{policy_id}".encode()).hexdigest()
+def split_of(policy_id: str, policy_group_id: str | None = None) -> str:
+    """The split of a policy, by its group when it has one: see the module docstring."""
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{policy_group_id or policy_id}".encode()).hexdigest()
     u = int(digest[:16], 16) / 16**16
     bound = 0.0
     for split, ratio in SPLIT_RATIOS.items():
@@ -130,21 +132,22 @@ def segment_label_rows(
 
 
 def mapped_value_rows(
-    policy_id: str, practice_id: str, category: str, values: dict[str, str], scheme: Scheme
+    policy_id: str, practice_id: str, category: str, values: dict[str, Given], scheme: Scheme
 ) -> list[dict]:
     """The `mapped_values` rows of one practice: each of its published values (`values`,
     defaults filled in) as the hub values it stands for, with the kind of its mapping; a
     value without a counterpart, or a practice whose category has none, gives no row."""
     if scheme.mapping is None:  # the hub itself
         target = category
-        mapped = [(a, v, EXACT) for a, v in values.items()]
+        mapped = [(a, v, EXACT) for a, given in values.items() for v in values_of(given)]
     else:
         target, _ = scheme.map_practice(category, {})
         mapped = []
-        for attribute, value in values.items():
-            row = scheme.mapping.row(Place(category, attribute, value))
-            targets = row.targets if row else ()
-            mapped += [(t.attribute, t.value, row.kind) for t in targets if t.value is not None]
+        for attribute, given in values.items():
+            for value in values_of(given):
+                row = scheme.mapping.row(Place(category, attribute, value))
+                targets = row.targets if row else ()
+                mapped += [(t.attribute, t.value, row.kind) for t in targets if t.value is not None]
     if target is None:
         return []
     rows = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from privacy_labels.contract.schemes import values_of, written
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance
 from privacy_labels.store import read_rows
 
@@ -23,6 +24,10 @@ SPAN_FIELDS = ("span_start", "span_end", "span_text")
 
 def _rows(folder: Path, name: str) -> list[dict]:
     return read_rows(Path(folder), name)
+
+
+def _chosen_values(chosen: dict) -> list[str]:
+    return list(values_of(written(chosen)))
 
 
 def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
@@ -35,7 +40,11 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
         chosen = {"value": row["value"]}
         if row["span_start"] is not None:
             chosen |= {field: row[field] for field in SPAN_FIELDS}
-        attributes.setdefault(row["practice_id"], {})[row["attribute"]] = chosen
+        given = attributes.setdefault(row["practice_id"], {})
+        # A value set's rows, one per value, come together as its {"values": [...]}.
+        if row["attribute"] in given:
+            chosen = {"values": [*_chosen_values(given[row["attribute"]]), row["value"]]}
+        given[row["attribute"]] = chosen
     documents = {
         (row["policy_id"], row["annotator"]): annotation_document(
             schema_version=row["schema_version"],
@@ -59,12 +68,16 @@ def annotation_documents(folder: Path | str) -> dict[tuple[str, str], dict]:
     }
     # A partitioned table comes back category by category: sort as the documents list them.
     for row in sorted(_rows(folder, "practices"), key=lambda r: r["practice_id"]):
+        given = attributes.get(row["practice_id"], {})
+        if row["is_value_set"]:
+            given = {a: {"values": _chosen_values(chosen)} for a, chosen in given.items()}
         practice = make_practice(
             row["practice_id"],
             row["segment_id"],
             row["category"],
-            attributes.get(row["practice_id"], {}),
+            given,
             source_id=row["source_id"],
+            is_value_set=row["is_value_set"],
         )
         documents[row["policy_id"], row["annotator"]]["practices"].append(practice)
     return documents

@@ -39,7 +39,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from privacy_labels._files import claim_output, dump_json, owned_output
-from privacy_labels.contract.schemes import ENGLISH, Scheme, in_language
+from privacy_labels.contract.schemes import ENGLISH, Given, Scheme, in_language, values_of, written
 from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,
     NO_SPAN,
@@ -120,14 +120,14 @@ def labeling_config(scheme: Scheme, language: str = ENGLISH) -> str:
 def _region_results(practice: dict, offsets: Offsets, segment: dict, n_before: int) -> list[dict]:
     """The Label Studio results (regions, their choices and practice id) of one practice."""
     regions: dict[tuple[int, int], dict] = {}  # span → {attribute: value}
-    no_span: dict[str, str] = {}
+    no_span: dict[str, Given] = {}  # a value set's values are offered as several choices
     for attribute, chosen in practice["attributes"].items():
         if "span_start" in chosen:
             regions.setdefault((chosen["span_start"], chosen["span_end"]), {})[attribute] = chosen[
                 "value"
             ]
         else:
-            no_span[attribute] = chosen["value"]
+            no_span[attribute] = written(chosen)
     if not regions:
         regions[segment["start"], segment["end"]] = {}
     first = min(regions)
@@ -157,7 +157,7 @@ def _region_results(practice: dict, offsets: Offsets, segment: dict, n_before: i
             results.append(result(SOURCE_ID, "textarea", {"text": [practice["source_id"]]}))
         for attribute, value in values.items():
             control = slot_control(practice["category"], attribute)
-            results.append(result(control, "choices", {"choices": [value]}))
+            results.append(result(control, "choices", {"choices": list(values_of(value))}))
         if (start, end) == first and no_span:
             results.append(result(NO_SPAN, "choices", {"choices": sorted(no_span)}))
     return results

@@ -42,18 +42,22 @@ def read_layers(folder: Path) -> dict[str, PolicyLayers]:
     layers: dict[str, dict[str, list[LayerPractice]]] = {}
     for row in read_rows(folder, "annotations", columns=["policy_id", "annotator"]):
         layers.setdefault(row["policy_id"], {})[row["annotator"]] = []
-    values: dict[str, dict[str, str]] = {}
+    values: dict[str, dict[str, list[str]]] = {}
     columns = ["practice_id", "attribute", "value"]
     for row in read_rows(folder, "attribute_values", columns=columns):
-        values.setdefault(row["practice_id"], {})[row["attribute"]] = row["value"]
-    columns = ["practice_id", "policy_id", "segment_id", "annotator", "category"]
+        values.setdefault(row["practice_id"], {}).setdefault(row["attribute"], []).append(
+            row["value"]
+        )
+    columns = ["practice_id", "policy_id", "segment_id", "annotator", "category", "is_value_set"]
     for row in read_rows(folder, "practices", columns=columns):
+        written = values.get(row["practice_id"], {})
         layers[row["policy_id"]][row["annotator"]].append(
             LayerPractice(
                 row["practice_id"],
                 row["segment_id"],
                 row["category"],
-                values.get(row["practice_id"], {}),
+                # A value set's values together; any other attribute has one row.
+                {a: tuple(v) if row["is_value_set"] else v[0] for a, v in written.items()},
                 scheme_of[row["policy_id"]],
             )
         )

@@ -16,7 +16,8 @@ the finest it defines. For opp115, `--labels 10`: its categories; `--labels 12`:
 nine categories other than Other, and Other's types introductory_generic,
 practice_not_covered and privacy_contact_information (a practice of Other whose
 type is `other` gives no label), as Polisis and PrivacyGLUE use. A practice has a
-label when its category and published values match it. A segment has a
+label when its category and published values match it (a value set, one of its
+values). A segment has a
 label in a layer of n annotators when a majority (more than n/2, `--gold
 majority`) or any (`--gold any`) of the policy's annotators gave it; the same
 rule makes the candidate's labels, which for one annotator or a model is simply
@@ -30,7 +31,8 @@ Figures, with TP, FP and FN counted over segments:
 - macro: the mean over the labels with support (undefined P counts as 0);
   labels without support are listed but not averaged.
 - attribute values: on the (segment, category) pairs both layers label, the (attribute,
-  value) pairs each gives there (same gold rule; as published, defaults filled), as TP/FP/FN.
+  value) pairs each gives there (same gold rule; as published, defaults filled; each value
+  of a value set a pair), as TP/FP/FN.
 - spans: per (segment, category), the word tokens (`\\w+`) the layer's evidence
   spans of that category overlap; TP/FP/FN over tokens.
 
@@ -165,7 +167,8 @@ def table_layer(
         )
         if (row["policy_id"], row["annotator"]) in annotators
     }
-    published: dict[str, dict[str, str]] = defaultdict(dict)  # what the labels match on
+    # What the labels match on: each attribute's values (several for a value set).
+    published: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
     values: dict[tuple, set[str]] = defaultdict(set)  # item -> annotators who gave it
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     columns = ["practice_id", "attribute", "value", "span_start", "span_end"]
@@ -177,7 +180,8 @@ def table_layer(
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue
-        published[row["practice_id"]][row["attribute"]] = row["value"]
+        given = published[row["practice_id"]]
+        given[row["attribute"]] = (*given.get(row["attribute"], ()), row["value"])
         key = (practice["policy_id"], practice["segment_id"], practice["category"])
         values[(*key, row["attribute"], row["value"])].add(practice["annotator"])
         if row["span_start"] is not None:

@@ -63,19 +63,22 @@ def layers_of(frames: dict[str, pd.DataFrame]) -> Layers:
     return Layers(annotators, scheme_of)
 
 
-def published(frames: dict[str, pd.DataFrame], written_only: bool) -> dict[str, dict[str, str]]:
-    """practice_id -> attribute -> value, as published (or only as its annotator wrote)."""
+def published(
+    frames: dict[str, pd.DataFrame], written_only: bool
+) -> dict[str, dict[str, set[str]]]:
+    """practice_id -> attribute -> its values (several for a value set), as published (or
+    only as its annotator wrote)."""
     values = frames["attribute_values"]
     if written_only:
         values = values[values["is_annotated"].astype(bool)]
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, set[str]]] = {}
     for practice_id, attribute, value in zip(
         as_list(values["practice_id"]),
         as_list(values["attribute"]),
         as_list(values["value"]),
         strict=True,
     ):
-        found.setdefault(practice_id, {})[attribute] = value
+        found.setdefault(practice_id, {}).setdefault(attribute, set()).add(value)
     return found
 
 

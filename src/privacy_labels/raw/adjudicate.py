@@ -87,6 +87,9 @@ TEMPLATE_FIELDS = {"schema_version", "policy_id", "layers", "entries"}
 ENTRY_FIELDS = {"kind", "segment_id", "category", "attribute", "practice_ids", "readings"}
 
 
+HINT = "adjudicate decides between practices, not value sets: leave this layer out (--layers)"
+
+
 class AdjudicationError(UsageError):
     """A request that cannot be carried out (an unknown policy, bad --layers); exit 2."""
 
@@ -136,14 +139,18 @@ def adjudicate(
 def _read_layers(
     corpus: RawCorpus, policy_id: str, names: list[str]
 ) -> tuple[dict[str, dict], list[Problem]]:
-    """The layers' documents, once they are valid."""
+    """The layers' documents, once they are valid and hold no value set (labels a source
+    consolidated, e.g. MAPP's: there is nothing to decide between)."""
     validator = Validator(default_raw=corpus.root)
     documents = {}
     for name in names:
-        path = corpus.annotation_path(policy_id, name)
-        validator.validate_file(path)
-        documents[name] = read_json(path)[0]
-    return documents, validator.problems
+        validator.validate_file(corpus.annotation_path(policy_id, name))
+        documents[name] = read_json(corpus.annotation_path(policy_id, name))[0]
+    return documents, validator.problems or [
+        Problem(str(corpus.annotation_path(policy_id, n)), "$.practices", "holds value sets", HINT)
+        for n, doc in documents.items()
+        if any(p.get("is_value_set") for p in doc["practices"])
+    ]
 
 
 def _layer_practices(document: dict, scheme: Scheme) -> list[LayerPractice]:

@@ -64,13 +64,15 @@ def make_practice(
     attributes: dict[str, dict],
     *,
     source_id: str | None = None,
+    is_value_set: bool = False,
 ) -> dict:
-    """One data practice: its category and a {"value", span...} per attribute;
-    `source_id` is its id in the corpus it was imported from."""
+    """One data practice: its category and a {"value", span...} per attribute, or for a
+    value set a {"values": [...]}; `source_id` is its id in the corpus it was imported from."""
     return {
         "practice_id": practice_id,
         "segment_id": segment_id,
         "category": category,
+        **({"is_value_set": True} if is_value_set else {}),
         **({"source_id": source_id} if source_id is not None else {}),
         "attributes": attributes,
     }

@@ -3,9 +3,10 @@
 A document says which scheme it is written in (`"scheme": {"id": "mapp", "version":
 "1.0.0"}`); the annotation schema checks only the shape of its labels (ids are
 slugs), and these rules check them against that scheme's data: the category is one
-of the scheme's, each attribute belongs to the category, each value to the
-attribute, and every required attribute is there. Each problem names the scheme,
-hints the closest label, and, when another scheme of the corpus has the label,
+of the scheme's, each attribute belongs to the category, each value (each value of a
+value set) to the attribute, and every required attribute is there; a value set holds
+what its source gives, so it may lack one. Each problem names the scheme, hints the
+closest label, and, when another scheme of the corpus has the label,
 names that scheme: a MAPP document that forgot to say so reads
 
     attribute 'legal_basis' is not allowed for category 'first_party_collection_use'
@@ -93,13 +94,25 @@ def label_problems(file: str, doc: object, schemes: SchemeSet) -> Iterator[Probl
             if values is None:
                 yield _unknown_attribute(file, i, category, attribute, s, schemes)
                 continue
-            value = chosen.get("value") if isinstance(chosen, dict) else None
-            if isinstance(value, str) and value not in values:
-                yield _unknown_value(file, i, category, attribute, value, s, schemes)
+            for value, path in chosen_values(chosen):
+                if isinstance(value, str) and value not in values:
+                    yield _unknown_value(file, i, category, attribute, value, path, s, schemes)
+        if practice.get("is_value_set") is True:
+            continue  # a source's value set holds what it gives: no required attribute added
         misspelt = {closest(given, required[category]) for given in attributes}
         for missing in required[category]:
             if missing not in attributes and missing not in misspelt:
                 yield _missing(file, i, category, missing, s)
+
+
+def chosen_values(chosen: object) -> list[tuple[object, list]]:
+    """Each value an attribute holds, with its path below the attribute: the one
+    `{"value": v}` of a practice, or each of a value set's `{"values": [...]}`."""
+    if not isinstance(chosen, dict):
+        return []
+    if isinstance(chosen.get("values"), list):
+        return [(v, ["values", k]) for k, v in enumerate(chosen["values"])]
+    return [(chosen.get("value"), ["value"])]
 
 
 def _in_scheme(s: Scheme) -> str:
@@ -142,7 +155,7 @@ def _unknown_attribute(file, i, category, attribute, s, schemes) -> Problem:
     )
 
 
-def _unknown_value(file, i, category, attribute, value, s, schemes) -> Problem:
+def _unknown_value(file, i, category, attribute, value, path, s, schemes) -> Problem:
     def has(o: Scheme) -> bool:
         c = o.category(category)
         a = c.attribute(attribute) if c is not None else None
@@ -150,7 +163,7 @@ def _unknown_value(file, i, category, attribute, value, s, schemes) -> Problem:
 
     return Problem(
         file,
-        json_path(["practices", i, "attributes", attribute, "value"]),
+        json_path(["practices", i, "attributes", attribute, *path]),
         f"value {value!r} is not allowed for attribute {attribute!r} of category "
         f"{category!r} {_in_scheme(s)}",
         _other_schemes(s, schemes, has)

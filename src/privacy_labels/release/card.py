@@ -153,7 +153,7 @@ The questions of Gebru et al., *Datasheets for Datasets* (2021), answered.
 - **Relationships**: keys and foreign keys in `datapackage.json` link every table to
   `policies`.
 - **Splits**: `splits` assigns whole policies to train, validation or test (80/10/10
-  by a seeded hash of `policy_id`).
+  by a seeded hash of `policy_group_id`, else `policy_id`: language versions together).
 - **Errors and noise**: {d["biases"]}
 - **Self-contained**: yes; nothing links out but the policies' own addresses.
 - **Confidential or offensive data**: none known; the texts are public privacy policies.

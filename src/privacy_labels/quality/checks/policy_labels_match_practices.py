@@ -54,11 +54,12 @@ def _rows(frames, schemes: SchemeSet) -> Found:
         layer = layer_of.get(own["policy_id"].get(practice_id))
         if annotator != layer if layer is not None else annotator in (None, CONSOLIDATED):
             continue  # not a practice of the policy's labelling layer
-        for attribute, value in values.items():
-            key = (own["scheme"][practice_id], own["category"][practice_id], attribute, value)
-            for category, hub_attribute, hub_value, _ in hub_places.get(key, ()):
-                found = stated.setdefault(practice_id, {})
-                found.setdefault((category, hub_attribute), set()).add(hub_value)
+        for attribute, written in values.items():
+            for value in written:  # several for a value set
+                key = (own["scheme"][practice_id], own["category"][practice_id], attribute, value)
+                for category, hub_attribute, hub_value, _ in hub_places.get(key, ()):
+                    found = stated.setdefault(practice_id, {})
+                    found.setdefault((category, hub_attribute), set()).add(hub_value)
     negative = {
         p
         for p, found in stated.items()

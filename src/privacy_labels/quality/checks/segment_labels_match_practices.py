@@ -29,7 +29,8 @@ def _rows(frames, schemes: SchemeSet) -> Found:
         values = published_values.get(practice_id, {})
         # (a scheme outside the build has no labels here: the places expectation names it)
         for label in labels_of.get((scheme_id, category), ()):
-            if all(values.get(a) in allowed for a, allowed in label.attributes.items()):
+            # a value set meets a label when one of its values is allowed
+            if all(values.get(a, set()) & set(allowed) for a, allowed in label.attributes.items()):
                 given.setdefault((policy_id, segment_id, label.id), set()).add(annotator)
     labels = frames["segment_labels"]
     segments = frames["segments"]

@@ -1,0 +1,326 @@
+"""Read the MAPP corpus v1.0 (Arora et al., LREC 2022) as its files have it: policies,
+segments and segment-level label sets, with every known source problem counted.
+
+The source's facts (folders, columns, splits, citation) are data beside this module
+(`source.json`); its label strings are the `mapp` scheme's `source_names`.
+
+- **Policies.** One per (language, file): `mapp-<language>-<number>-<app id slugged>`,
+  e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
+  id, kept as `group_id` (`mapp-101`).
+- **Segments.** The text's lines, each followed by a blank line; segment k is CSV row k
+  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused.
+- **Labels.** The three label columns are Python list literals, read by
+  `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
+  slot has it; where both categories of a two-category row have it, it goes to both and
+  the row is listed as ambiguous; where none has it, the row is listed.
+- **Not selected.** A value `<attribute>_not-selected` (the manual's mark of an optional
+  attribute left unselected) gives no value; each row with one is listed.
+- **Debris.** A segment with no letter, or fewer than `debris_min_chars` characters
+  (20), is counted as crawl debris and kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from privacy_labels.contract.schemes import Category, scheme
+from privacy_labels.errors import PrivacyLabelsError
+
+SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
+# The category whose legal basis MAPP requires and most rows leave out.
+FIRST_PARTY = "first_party_collection_use"
+
+
+class SourceError(PrivacyLabelsError):
+    """The MAPP folder cannot be read; the message names the file, the place and the fix."""
+
+
+@dataclass
+class MappRow:
+    """One segment's consolidated labels: for each category, attribute -> value ids."""
+
+    segment_id: int
+    categories: tuple[str, ...]
+    labels: dict[str, dict[str, list[str]]]
+    ambiguous_values: list[str]  # given to both categories of a two-category row
+    unplaced_values: list[str]  # in no slot of the row's categories
+    not_selected: list[str]  # `<attribute>_not-selected`: the manual's mark of no value
+    attributes_without_value: list[str]
+    values_without_attribute: list[str]
+
+
+@dataclass
+class MappPolicy:
+    policy_id: str
+    group_id: str
+    language: str
+    split: str
+    url: str
+    csv_path: Path
+    text_path: Path
+    segments: list[str]
+    rows: list[MappRow]
+
+
+@dataclass
+class MappCorpus:
+    policies: list[MappPolicy] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
+        values and policies per split, as the corpus's files give them."""
+        counts: dict = {}
+        for p in self.policies:
+            c = counts.setdefault(
+                p.language,
+                {"policies": 0, "segments": 0, "labelled_pairs": 0, "legal_basis_values": 0},
+            )
+            c["policies"] += 1
+            c["segments"] += len(p.segments)
+            c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
+            c["legal_basis_values"] += sum(
+                len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
+            )
+            c.setdefault("splits", {}).setdefault(p.split, 0)
+            c["splits"][p.split] += 1
+        return counts
+
+    def problems(self) -> dict:
+        """Each known source problem, counted and listed: the import report's part."""
+        rows = [(p, r) for p in self.policies for r in p.rows]
+
+        def listed(test) -> list[dict]:
+            return [
+                {"policy_id": p.policy_id, "segment_id": r.segment_id} for p, r in rows if test(r)
+            ]
+
+        def listed_with(name: str) -> list[dict]:
+            """The rows with a problem `name` lists, each with what it lists."""
+            return [
+                {"policy_id": p.policy_id, "segment_id": r.segment_id, name: getattr(r, name)}
+                for p, r in rows
+                if getattr(r, name)
+            ]
+
+        by_group: dict[str, dict[str, MappPolicy]] = {}
+        for policy in self.policies:
+            by_group.setdefault(policy.group_id, {})[policy.language] = policy
+        pairs = [g for g in by_group.values() if len(g) == 2]
+        return {
+            "two_category_rows": listed(lambda r: len(r.categories) > 1),
+            "ambiguous_category_rows": listed_with("ambiguous_values"),
+            "unplaced_value_rows": listed_with("unplaced_values"),
+            "attribute_without_value_rows": listed_with("attributes_without_value"),
+            "value_without_attribute_rows": listed_with("values_without_attribute"),
+            "not_selected_rows": listed_with("not_selected"),
+            "first_party_rows": sum(FIRST_PARTY in r.categories for _, r in rows),
+            "first_party_rows_without_legal_basis": listed(
+                lambda r: (
+                    FIRST_PARTY in r.categories and not r.labels[FIRST_PARTY].get("legal_basis")
+                )
+            ),
+            "apps_in_both_languages": len(pairs),
+            "identical_german_english": sorted(
+                g["de"].group_id
+                for g in pairs
+                if g["de"].text_path.read_bytes() == g["en"].text_path.read_bytes()
+            ),
+            "split_differs_by_language": sorted(
+                g["de"].group_id for g in pairs if g["de"].split != g["en"].split
+            ),
+            "debris_segments": [
+                {"policy_id": p.policy_id, "segment_id": k}
+                for p in self.policies
+                for k, text in enumerate(p.segments, 1)
+                if is_debris(text)
+            ],
+        }
+
+
+def is_debris(segment: str) -> bool:
+    """Crawl debris: no letter at all, or fewer than `debris_min_chars` characters."""
+    return not re.search(r"[^\W\d_]", segment) or len(segment.strip()) < SOURCE["debris_min_chars"]
+
+
+def read_mapp(root: Path) -> MappCorpus:
+    """The MAPP corpus at `root` (the folder holding English_consolidation/ etc.)."""
+    corpus = MappCorpus()
+    for language, folders in SOURCE["languages"].items():
+        labels_dir, texts_dir = root / folders["labels"], root / folders["texts"]
+        if not labels_dir.is_dir() or not texts_dir.is_dir():
+            raise SourceError(
+                f"{root}: no {folders['labels']}/ and {folders['texts']}/; MAPP_ROOT must be "
+                "the MAPP corpus root folder (MAPP_Corpus/)"
+            )
+        for csv_path in sorted(labels_dir.glob("*.csv"), key=_file_number):
+            corpus.policies.append(_policy(language, csv_path, texts_dir / f"{csv_path.stem}.txt"))
+    return corpus
+
+
+def segments_of(path: Path) -> list[str]:
+    """The text's segments: each line followed by a blank line, as MAPP writes them."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError(f"{path}: not readable UTF-8 text ({error}); restore it") from None
+    if len(lines) % 2 == 0 or lines[-1] or any(lines[1::2]):
+        raise SourceError(
+            f"{path}: not one segment per line, each followed by a blank line; restore the "
+            "file as MAPP released it"
+        )
+    segments = lines[0:-1:2]
+    if "" in segments:
+        raise SourceError(
+            f"{path}: line {2 * segments.index('') + 1}: an empty segment (a segment holds "
+            "text); restore the file as MAPP released it"
+        )
+    return segments
+
+
+def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
+    number, _, app = csv_path.stem.partition("_")
+    if not number.isdigit() or not app:
+        raise SourceError(f"{csv_path}: not named <number>_<app id>.csv; restore its name")
+    if not text_path.is_file():
+        raise SourceError(f"{text_path}: missing, though {csv_path.name} labels it; restore it")
+    segments = segments_of(text_path)
+    try:
+        with csv_path.open(encoding="utf-8-sig", newline="") as f:
+            records = list(csv.reader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise SourceError(f"{csv_path}: not a readable CSV ({error}); restore it") from None
+    if not records or records[0] != SOURCE["columns"]:
+        raise SourceError(
+            f"{csv_path}: line 1: the header is not MAPP's ({', '.join(SOURCE['columns'])})"
+        )
+    records = records[1:]
+    if len(records) != len(segments):
+        raise SourceError(
+            f"{csv_path}: {len(records)} rows for the {len(segments)} segments of "
+            f"{text_path.name}; row k must label segment k"
+        )
+    rows, splits, urls = [], set(), set()
+    for k, record in enumerate(records, 1):
+        where = f"{csv_path}: line {k + 1}"
+        if len(record) != len(SOURCE["columns"]):
+            raise SourceError(
+                f"{where}: {len(record)} fields, not {len(SOURCE['columns'])}; restore it"
+            )
+        policy_number, segment_id, categories, attributes, values, split, url, _ = record
+        if policy_number != number or segment_id != str(k):
+            raise SourceError(
+                f"{where}: policy id {policy_number}, segment_id {segment_id}; expected "
+                f"{number}, {k} (row k labels segment k)"
+            )
+        if split not in SOURCE["splits"]:
+            raise SourceError(
+                f"{where}: policy_type {split!r}; MAPP has {', '.join(SOURCE['splits'])}"
+            )
+        splits.add(split)
+        urls.add(url)
+        rows.append(
+            _row(where, k, *(_string_list(where, c) for c in (categories, attributes, values)))
+        )
+    if len(splits) > 1 or len(urls) > 1:
+        raise SourceError(
+            f"{csv_path}: rows differ in policy_type or privacy_policy_link; restore it"
+        )
+    slug = re.sub(r"[^a-z0-9]+", "-", app.lower()).strip("-")
+    return MappPolicy(
+        policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug}",
+        group_id=f"{SOURCE['policy_id_prefix']}{number}",
+        language=language,
+        split=splits.pop() if splits else "",
+        url=urls.pop() if urls else "",
+        csv_path=csv_path,
+        text_path=text_path,
+        segments=segments,
+        rows=rows,
+    )
+
+
+def _row(
+    where: str, k: int, category_names: list[str], attributes: list[str], values: list[str]
+) -> MappRow:
+    categories_by_name, slots_by_name = _scheme_index()
+    unknown = [name for name in category_names if name not in categories_by_name]
+    if unknown:
+        raise SourceError(
+            f"{where}: unknown category {unknown[0]!r}; MAPP has {', '.join(categories_by_name)}"
+        )
+    categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
+    labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
+    ambiguous, unplaced = [], []
+    not_selected = [v for v in values if v.endswith(SOURCE["not_selected"])]
+    for value_name in values:
+        if value_name in not_selected:
+            continue
+        if value_name not in slots_by_name:
+            raise SourceError(
+                f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
+            )
+        slots = [(c, a, v) for c, a, v in slots_by_name[value_name] if c in categories]
+        if not slots:
+            unplaced.append(value_name)
+        if len(slots) > 1:
+            ambiguous.append(value_name)
+        for c, a, v in slots:
+            labels[c.id].setdefault(a.id, [])
+            if v.id not in labels[c.id][a.id]:
+                labels[c.id][a.id].append(v.id)
+    # In scheme order, so equal sets are written alike.
+    for c in categories:
+        for a in c.attributes:
+            if a.id in labels[c.id]:
+                order = [v.id for v in a.values]
+                labels[c.id][a.id].sort(key=order.index)
+    value_attributes = [v.partition(SOURCE["value_separator"])[0] for v in values]
+    return MappRow(
+        segment_id=k,
+        categories=tuple(c.id for c in categories),
+        labels=labels,
+        ambiguous_values=ambiguous,
+        unplaced_values=unplaced,
+        not_selected=not_selected,
+        attributes_without_value=[a for a in attributes if a not in value_attributes],
+        values_without_attribute=[
+            v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
+        ],
+    )
+
+
+@functools.cache
+def _scheme_index() -> tuple[dict[str, Category], dict[str, list[tuple]]]:
+    """The mapp scheme's categories by MAPP's name, and each value string MAPP writes to
+    its (category, attribute, value) slots: built once, looked up per row."""
+    s = scheme(SOURCE["scheme"])
+    slots: dict[str, list[tuple]] = {}
+    for c in s.categories:
+        for a in c.attributes:
+            for v in a.values:
+                for name in v.source_names:
+                    slots.setdefault(name, []).append((c, a, v))
+    return {name: c for c in s.categories for name in c.source_names}, slots
+
+
+def _string_list(where: str, literal: str) -> list[str]:
+    """A column's Python list literal of strings, read by ast.literal_eval (never eval)."""
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
+    return value
+
+
+def _file_number(path: Path) -> tuple[int, str]:
+    """2_x before 10_y: files in the corpus's numeric order."""
+    number = path.stem.partition("_")[0]
+    return (int(number) if number.isdigit() else -1, path.name)
