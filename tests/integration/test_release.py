@@ -17,19 +17,21 @@ from tests.conftest import FIXTURE_RAW, REPO
 
 pytestmark = pytest.mark.slow
 
+# The example corpus's releases take versions the package never ships (11.x, 12.x), so that
+# `verify` compares them with their own checksums only.
 CHANGELOG = """# Changelog
 
 ## [Unreleased]
 
-## [1.1.0] - 2026-12-01
+## [11.1.0] - 2026-12-01
 
 - Corrected spans.
 
-## [1.0.1] - 2026-11-30
+## [11.0.1] - 2026-11-30
 
 - Clearer dataset card.
 
-## [1.0.0] - 2026-11-30
+## [11.0.0] - 2026-11-30
 
 - First release of the example corpus.
 """
@@ -69,9 +71,9 @@ def _tree(folder):
 
 
 def test_a_release_has_every_file_and_verifies(run, repo):
-    code, _, err = _release(run, repo, "1.0.0")
+    code, _, err = _release(run, repo, "11.0.0")
     assert code == 0, err
-    folder = repo / "releases" / "1.0.0"
+    folder = repo / "releases" / "11.0.0"
     files = set(_tree(folder))
     tables = {
         f"{t}.{ext}"
@@ -104,11 +106,11 @@ def test_a_release_has_every_file_and_verifies(run, repo):
     assert files == tables | metadata | schema | schemes | {"manifest.json", "quality/result.json"}
     assert run("verify", folder)[0] == 0
     cff = (repo / "CITATION.cff").read_text(encoding="utf-8")
-    assert 'version: "1.0.0"' in cff and 'date-released: "2026-11-30"' in cff
+    assert 'version: "11.0.0"' in cff and 'date-released: "2026-11-30"' in cff
     assert cff == (folder / "CITATION.cff").read_text(encoding="utf-8")
     zenodo = (repo / ".zenodo.json").read_text(encoding="utf-8")
     assert zenodo == (folder / ".zenodo.json").read_text(encoding="utf-8")
-    assert json.loads(zenodo)["version"] == "1.0.0"
+    assert json.loads(zenodo)["version"] == "11.0.0"
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "- First release of the example corpus." in card
 
@@ -116,8 +118,8 @@ def test_a_release_has_every_file_and_verifies(run, repo):
 def test_a_release_offers_every_table_as_a_datasets_config(run, repo, tmp_path, monkeypatch):
     from tests.integration.test_consumers import require
 
-    assert _release(run, repo, "1.0.0")[0] == 0
-    folder = repo / "releases" / "1.0.0"
+    assert _release(run, repo, "11.0.0")[0] == 0
+    folder = repo / "releases" / "11.0.0"
     for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
         monkeypatch.setenv(var, "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
@@ -132,20 +134,20 @@ def test_a_release_offers_every_table_as_a_datasets_config(run, repo, tmp_path, 
 
 
 def test_a_second_release_of_a_version_changes_nothing(run, repo):
-    assert _release(run, repo, "1.0.0")[0] == 0
+    assert _release(run, repo, "11.0.0")[0] == 0
     before = _tree(repo)
-    code, _, err = _release(run, repo, "1.0.0")
+    code, _, err = _release(run, repo, "11.0.0")
     assert code == 1
     assert "already exists and releases are immutable" in err
     assert _tree(repo) == before
 
 
 def test_versions_only_go_up(run, repo):
-    assert _release(run, repo, "1.1.0")[0] == 0
-    code, _, err = _release(run, repo, "1.0.0")
+    assert _release(run, repo, "11.1.0")[0] == 0
+    code, _, err = _release(run, repo, "11.0.0")
     assert code == 1
-    assert "not above the latest release, 1.1.0" in err
-    assert not (repo / "releases" / "1.0.0").exists()
+    assert "not above the latest release, 11.1.0" in err
+    assert not (repo / "releases" / "11.0.0").exists()
 
 
 def _change_data(repo):
@@ -156,23 +158,23 @@ def _change_data(repo):
 
 
 def test_unchanged_data_can_be_a_patch_release(run, repo):
-    assert _release(run, repo, "1.0.0")[0] == 0
-    assert _release(run, repo, "1.0.1")[0] == 0
+    assert _release(run, repo, "11.0.0")[0] == 0
+    assert _release(run, repo, "11.0.1")[0] == 0
 
 
 def test_changed_data_needs_a_minor_release(run, repo):
-    assert _release(run, repo, "1.0.0")[0] == 0
+    assert _release(run, repo, "11.0.0")[0] == 0
     _change_data(repo)
-    code, _, err = _release(run, repo, "1.0.1")
+    code, _, err = _release(run, repo, "11.0.1")
     assert code == 1
     assert "need a minor release" in err and "not a patch one" in err
-    assert not (repo / "releases" / "1.0.1").exists()
-    assert _release(run, repo, "1.1.0")[0] == 0
+    assert not (repo / "releases" / "11.0.1").exists()
+    assert _release(run, repo, "11.1.0")[0] == 0
 
 
 def test_a_removed_column_needs_a_major_release(run, repo, tmp_path):
-    assert _release(run, repo, "1.0.0")[0] == 0
-    old = repo / "releases" / "1.0.0"
+    assert _release(run, repo, "11.0.0")[0] == 0
+    old = repo / "releases" / "11.0.0"
     new = shutil.copytree(old, tmp_path / "new")
     assert required_bump(old, new) == "patch"
     package = json.loads((new / "datapackage.json").read_text(encoding="utf-8"))
@@ -183,22 +185,22 @@ def test_a_removed_column_needs_a_major_release(run, repo, tmp_path):
 
 
 def test_a_version_without_a_changelog_entry_is_refused(run, repo):
-    code, _, err = _release(run, repo, "2.0.0")
+    code, _, err = _release(run, repo, "12.0.0")
     assert code == 1
-    assert "has no entry for 2.0.0" in err and "## [2.0.0] - YYYY-MM-DD" in err
+    assert "has no entry for 12.0.0" in err and "## [12.0.0] - YYYY-MM-DD" in err
     assert not (repo / "releases").exists()
     assert not (repo / "CITATION.cff").exists()
 
 
 def test_a_missing_or_incomplete_metadata_source_stops_the_release(run, repo, tmp_path):
     missing = tmp_path / "nowhere.toml"
-    code, _, err = _release(run, repo, "1.0.0", "--metadata", missing)
+    code, _, err = _release(run, repo, "11.0.0", "--metadata", missing)
     assert code == 1 and "Traceback" not in err
     assert f"{missing} does not exist" in err and "--metadata FILE" in err
     incomplete = tmp_path / "dataset.toml"
     text = (REPO / "metadata" / "dataset.toml").read_text(encoding="utf-8")
     incomplete.write_text(text.replace('guidelines = "docs/guidelines.md"\n', ""))
-    code, _, err = _release(run, repo, "1.0.0", "--metadata", incomplete)
+    code, _, err = _release(run, repo, "11.0.0", "--metadata", incomplete)
     assert code == 1 and err.strip().endswith(
         "the top level lacks guidelines; add them; nothing was written"
     )
@@ -207,25 +209,25 @@ def test_a_missing_or_incomplete_metadata_source_stops_the_release(run, repo, tm
 
 def test_a_hand_written_zenodo_json_is_never_replaced(run, repo):
     (repo / ".zenodo.json").write_text('{"title": "mine"}', encoding="utf-8")
-    code, _, err = _release(run, repo, "1.0.0")
+    code, _, err = _release(run, repo, "11.0.0")
     assert code == 1 and "was not written by a release" in err
     assert (repo / ".zenodo.json").read_text(encoding="utf-8") == '{"title": "mine"}'
-    assert not (repo / "releases" / "1.0.0").exists()
+    assert not (repo / "releases" / "11.0.0").exists()
 
 
 def test_invalid_inputs_stop_the_release(run, repo):
     annotation = next((repo / "data" / "raw" / "annotations").rglob("*.json"))
     annotation.write_text("{", encoding="utf-8")
-    code, _, err = _release(run, repo, "1.0.0")
+    code, _, err = _release(run, repo, "11.0.0")
     assert code == 1
     assert "malformed JSON" in err and "nothing was written" in err
-    assert not (repo / "releases" / "1.0.0").exists()
+    assert not (repo / "releases" / "11.0.0").exists()
 
 
 def test_changelog_entries_and_versions_are_parsed(tmp_path):
     changelog = tmp_path / "CHANGELOG.md"
     changelog.write_text(CHANGELOG, encoding="utf-8")
-    assert changelog_entry(changelog, "1.1.0") == ("2026-12-01", "- Corrected spans.")
+    assert changelog_entry(changelog, "11.1.0") == ("2026-12-01", "- Corrected spans.")
     assert parse_version("10.0.3") == (10, 0, 3)
     for bad in ("1.0", "v1.0.0", "01.0.0", "1.0.0-rc1"):
         with pytest.raises(ReleaseError, match=r"MAJOR\.MINOR\.PATCH"):
