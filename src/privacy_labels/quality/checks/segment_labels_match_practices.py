@@ -11,6 +11,7 @@ import pandas as pd
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.checks import PART, Check, Found
+from privacy_labels.quality.derived import LAYER_FACTS, layer_problem
 from privacy_labels.quality.sql import over
 
 _GIVEN = f"""
@@ -51,8 +52,7 @@ _UNPAIRED = f"""
 _MISCOUNTED = f"""
     WITH {_GIVEN},
     recounted AS (
-        SELECT f.*, o.own, coalesce(g.n, 0) AS n,
-               len(list_filter(o.own, lambda a: a <> '{CONSOLIDATED}')) AS n_expected,
+        SELECT f.*, {LAYER_FACTS}, coalesce(g.n, 0) AS n,
                2 * coalesce(g.n, 0) > f.n_annotators AS is_more,
                CASE WHEN f.n_annotators <> 0 THEN coalesce(g.n, 0) / f.n_annotators END
                    AS share,
@@ -65,13 +65,9 @@ _MISCOUNTED = f"""
         LEFT JOIN given g ON (g.policy_id, g.segment_id, g.label)
                            = (f.policy_id, f.segment_id, f.label))
     SELECT policy_id, segment_id, label, layer, n_annotators, n_expected,
-           layer IS NULL AND list_contains(own, '{CONSOLIDATED}') AS hides_consolidated,
-           layer IS NOT NULL AND NOT list_contains(own, layer) AS is_foreign_layer,
-           n, share, is_more, has
+           hides_consolidated, is_foreign_layer, n, share, is_more, has
     FROM recounted
-    WHERE n_annotators IS DISTINCT FROM n_expected
-       OR (layer IS NULL AND list_contains(own, '{CONSOLIDATED}'))
-       OR (layer IS NOT NULL AND NOT list_contains(own, layer))
+    WHERE n_annotators IS DISTINCT FROM n_expected OR hides_consolidated OR is_foreign_layer
        OR (n_labeled, share_labeled, is_majority, has_label)
           IS DISTINCT FROM (n, share, is_more, has)
     ORDER BY policy_id, segment_id, label
@@ -97,18 +93,6 @@ def _label_tables(schemes: SchemeSet) -> dict[str, pd.DataFrame]:
     }
 
 
-def _layer_problem(row: tuple) -> str | None:
-    """The layer rule's message for a row (the rule of `derived.Layers.problem`)."""
-    _, _, _, layer, n_annotators, n_expected, hides_consolidated, is_foreign = row[:8]
-    if n_annotators != n_expected:
-        return f"n_annotators: is {n_annotators}, expected {n_expected}"
-    if hides_consolidated:
-        return f"layer is null, but the policy has a {CONSOLIDATED} layer"
-    if is_foreign:
-        return f"layer {layer!r} is not an annotator of the policy"
-    return None
-
-
 def _rows(frames, schemes: SchemeSet) -> Found:
     """Each segment of an annotated policy has one row per label of its scheme's first label
     set, counting the annotators whose practice there matches the label (its category, and
@@ -130,9 +114,10 @@ def _rows(frames, schemes: SchemeSet) -> Found:
         policy_id, segment_id, label = row[:3]
         n, share, is_more, has = row[8:]
         where = f"{policy_id} segment {segment_id}"
+        problem = layer_problem(*row[3:8])
         failed.append(
-            f"{where}: {_layer_problem(row)}"
-            if _layer_problem(row)
+            f"{where}: {problem}"
+            if problem
             else f"{where}: {label} expected {n} annotator(s), share {share}, "
             f"majority {is_more}, label {has}"
         )
