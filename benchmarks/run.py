@@ -496,6 +496,13 @@ OLD_IMPORT_COMMIT = "addb67b"
 OLD_IMPORT_SECONDS = {1: 4.30, 10: 43.04}
 IMPORT_SPEED_UP = 3.0  # the target: at least this many times faster than OLD_IMPORT_SECONDS
 NAIVE_IMPORT = "naive-import"
+# The gate at 5fc3e80 (before the long tables) on the 10× corpus its own code builds: in-process
+# seconds, the median of 3 after a warm-up (docs/performance.md, issue 31). Its targets: at
+# least GATE_SPEED_UP times faster, and a peak RSS of at most GATE_PEAK_RSS_MB.
+OLD_GATE_COMMIT = "5fc3e80"
+OLD_GATE_SECONDS = {10: 12.3}
+GATE_SPEED_UP = 2.5
+GATE_PEAK_RSS_MB = 700
 NAIVE_IMPORT_MAX_SCALE = 10  # above it the naive import is scaled from its largest run
 
 
@@ -672,6 +679,25 @@ def verdicts(results: list[Measurement], seed: dict[str, float] | None = None) -
         for s in scales
         if s >= 10
     ]
+    gate_checks += [
+        (
+            f"quality gate at {s}×, times faster than at {OLD_GATE_COMMIT} "
+            f"({OLD_GATE_SECONDS[s]:.1f} s)",
+            ">=",
+            GATE_SPEED_UP,
+            OLD_GATE_SECONDS[s] / at[s, "quality gate"].seconds,
+        )
+        for s in scales
+        if OLD_GATE_SECONDS.get(s)
+    ]
+    gate_checks.append(
+        (
+            f"quality gate peak RSS at {top}×, MB",
+            "<=",
+            GATE_PEAK_RSS_MB,
+            at[top, "quality gate"].peak_rss_mb,
+        )
+    )
     if 100 in scales:
         gate_checks.append(
             (

@@ -52,3 +52,11 @@ def test_import_and_build_are_set_beside_the_naive_import_and_the_old_figure():
 def test_an_import_and_build_slower_than_the_naive_import_is_missed():
     verdicts = _verdicts(_results(import_10x=3.0, naive_10x=4.0))  # 30 + 20 s against 40 s
     assert verdicts["import + build at 10×, time ÷ the naive import's < 1.0"] == (1.25, False)
+
+
+def test_the_gate_is_set_beside_its_figure_at_5fc3e80_and_its_memory_bound():
+    verdicts = _verdicts(_results(import_10x=1.5, naive_10x=4.0))  # the gate: 100 s at 10×
+    old = run.OLD_GATE_SECONDS[10]
+    speed_up = verdicts[f"quality gate at 10×, times faster than at 5fc3e80 ({old:.1f} s) >= 2.5"]
+    assert speed_up == (round(old / 100, 2), False)
+    assert verdicts["quality gate peak RSS at 10×, MB <= 700"] == (100.0, True)

@@ -9,15 +9,11 @@ that a bug in the build's rule cannot pass the check of its own output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.quality.frames import as_list
 
-NONE: frozenset[str] = frozenset()
 # A policy-label status from the polarities of the practices that give its answer.
 STATUS_OF_POLARITY = {
     frozenset(): "not_stated",
@@ -26,60 +22,6 @@ STATUS_OF_POLARITY = {
 }
 NO_ANNOTATIONS = "not_annotated"  # every answer of a policy without annotation documents
 EXACT = "exact"  # a hub value's own mapping kind
-
-
-@dataclass(frozen=True)
-class Layers:
-    """Each policy's annotators and scheme, from the annotations table, to check a view's
-    layer against (the layer rule of contract/views.py, stated again on purpose)."""
-
-    annotators: dict[str, set[str]]
-    scheme_of: dict[str, str]
-
-    def problem(self, policy_id: str, layer: str | None, n_annotators: int) -> str | None:
-        own = self.annotators.get(policy_id, set())
-        expected = len(own - {CONSOLIDATED})
-        if n_annotators != expected:
-            return f"n_annotators: is {n_annotators}, expected {expected}"
-        if layer is None and CONSOLIDATED in own:
-            return f"layer is null, but the policy has a {CONSOLIDATED} layer"
-        if layer is not None and layer not in own:
-            return f"layer {layer!r} is not an annotator of the policy"
-        return None
-
-
-def layers_of(frames: dict[str, pd.DataFrame]) -> Layers:
-    annotations = frames["annotations"]
-    annotators: dict[str, set[str]] = {}
-    scheme_of: dict[str, str] = {}
-    for policy_id, annotator, scheme in zip(
-        as_list(annotations["policy_id"]),
-        as_list(annotations["annotator"]),
-        as_list(annotations["scheme"]),
-        strict=True,
-    ):
-        annotators.setdefault(policy_id, set()).add(annotator)
-        scheme_of.setdefault(policy_id, scheme)
-    return Layers(annotators, scheme_of)
-
-
-def published(
-    frames: dict[str, pd.DataFrame], written_only: bool
-) -> dict[str, dict[str, set[str]]]:
-    """practice_id -> attribute -> its values (several for a value set), as published (or
-    only as its annotator wrote)."""
-    values = frames["attribute_values"]
-    if written_only:
-        values = values[values["is_annotated"].astype(bool)]
-    found: dict[str, dict[str, set[str]]] = {}
-    for practice_id, attribute, value in zip(
-        as_list(values["practice_id"]),
-        as_list(values["attribute"]),
-        as_list(values["value"]),
-        strict=True,
-    ):
-        found.setdefault(practice_id, {}).setdefault(attribute, set()).add(value)
-    return found
 
 
 def in_hub(schemes: SchemeSet) -> dict[tuple, list[tuple[str, str, str, str]]]:
@@ -108,6 +50,46 @@ def in_hub(schemes: SchemeSet) -> dict[tuple, list[tuple[str, str, str, str]]]:
                 if t.attribute is not None and t.value is not None
             ]
     return found
+
+
+def mapping_rows(schemes: SchemeSet) -> pd.DataFrame:
+    """`in_hub` as a table: a scheme's place and each hub place it stands for."""
+    return pd.DataFrame(
+        [(*place, *target) for place, targets in in_hub(schemes).items() for target in targets],
+        columns=[
+            "scheme", "category", "attribute", "value",
+            "hub_category", "hub_attribute", "hub_value", "kind",
+        ],
+    )  # fmt: skip
+
+
+# The layer rule of contract/views.py, stated again on purpose, in SQL, over a view row `f` (layer, n_annotators) and
+# its policy's annotators `o.own` (null for a policy without annotations): the facts
+# `layer_problem` words.
+LAYER_FACTS = f"""
+    len(list_filter(coalesce(o.own, []), lambda a: a <> '{CONSOLIDATED}')) AS n_expected,
+    f.layer IS NULL AND list_contains(coalesce(o.own, []), '{CONSOLIDATED}')
+        AS hides_consolidated,
+    f.layer IS NOT NULL AND NOT list_contains(coalesce(o.own, []), f.layer)
+        AS is_foreign_layer
+"""
+
+
+def layer_problem(
+    layer: str | None,
+    n_annotators: int,
+    n_expected: int,
+    hides_consolidated: bool,
+    is_foreign_layer: bool,
+) -> str | None:
+    """What breaks the layer rule, worded from the facts of `LAYER_FACTS` (or None)."""
+    if n_annotators != n_expected:
+        return f"n_annotators: is {n_annotators}, expected {n_expected}"
+    if hides_consolidated:
+        return f"layer is null, but the policy has a {CONSOLIDATED} layer"
+    if is_foreign_layer:
+        return f"layer {layer!r} is not an annotator of the policy"
+    return None
 
 
 def slots_of(schemes: SchemeSet) -> pd.DataFrame:

@@ -3,7 +3,21 @@
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.checks import PART, Check, Found
 from privacy_labels.quality.derived import missing_attributes, slots_of
-from privacy_labels.quality.frames import as_list, is_missing
+from privacy_labels.quality.sql import over
+
+# Each row the build filled in (is_annotated false) that is not its slot's default alone.
+_NOT_DEFAULTS = """
+    WITH filled_in AS (
+        SELECT v.practice_id, v.attribute, v.value, s.default AS default_value,
+               v.span_start IS NOT NULL OR v.span_end IS NOT NULL OR v.span_text IS NOT NULL
+                   AS has_span
+        FROM attribute_values v
+        LEFT JOIN slots s USING (scheme, category, attribute)
+        WHERE NOT v.is_annotated)
+    SELECT * FROM filled_in
+    WHERE default_value IS NULL OR value IS DISTINCT FROM default_value OR has_span
+    ORDER BY practice_id, attribute
+"""
 
 
 def _rows(frames, schemes: SchemeSet) -> Found:
@@ -13,24 +27,15 @@ def _rows(frames, schemes: SchemeSet) -> Found:
     practices, values = frames["practices"], frames["attribute_values"]
     slots = slots_of(schemes)
     failed = missing_attributes(practices, values, slots[slots["default"].notna()])
-    defaulted = values[~values["is_annotated"].astype(bool)].merge(
-        slots, how="left", on=["scheme", "category", "attribute"]
-    )
-    has_span = defaulted[["span_start", "span_end", "span_text"]].notna().any(axis=1)
-    for practice_id, attribute, value, default, spanned in zip(
-        as_list(defaulted["practice_id"]),
-        as_list(defaulted["attribute"]),
-        as_list(defaulted["value"]),
-        as_list(defaulted["default"]),
-        as_list(has_span),
-        strict=True,
-    ):
+    with over({"attribute_values": values, "slots": slots}) as sql:
+        not_defaults = sql.execute(_NOT_DEFAULTS).fetchall()
+    for practice_id, attribute, value, default, has_span in not_defaults:
         where = f"{practice_id} {attribute}: not annotated"
-        if is_missing(default):
+        if default is None:
             failed.append(f"{where}, but its scheme gives it no default")
         elif value != default:
             failed.append(f"{where}, {value}, expected the default {default}")
-        elif spanned:
+        elif has_span:
             failed.append(f"{where}, but has a span")
     return len(values), failed
 

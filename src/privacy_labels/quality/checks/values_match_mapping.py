@@ -4,11 +4,9 @@ Set-based, so SQL (DuckDB over the frames): the rows expected from attribute_val
 the mapping rows, against the rows found.
 """
 
-import pandas as pd
-
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.checks import PART, Check, Found
-from privacy_labels.quality.derived import in_hub
+from privacy_labels.quality.derived import mapping_rows
 from privacy_labels.quality.sql import over
 
 _EXPECTED = """
@@ -50,20 +48,9 @@ _MISMATCHED = f"""
 """
 
 
-def _hub(schemes: SchemeSet) -> pd.DataFrame:
-    """The mapping rows as a table: a scheme's place and each hub place it stands for."""
-    return pd.DataFrame(
-        [(*place, *target) for place, targets in in_hub(schemes).items() for target in targets],
-        columns=[
-            "scheme", "category", "attribute", "value",
-            "hub_category", "hub_attribute", "hub_value", "kind",
-        ],
-    )  # fmt: skip
-
-
 def _rows(frames, schemes: SchemeSet) -> Found:
     tables = {name: frames[name] for name in ("attribute_values", "mapped_values", "practices")}
-    with over({**tables, "hub": _hub(schemes)}) as sql:
+    with over({**tables, "hub": mapping_rows(schemes)}) as sql:
         unpaired = sql.execute(_UNPAIRED).fetchall()
         mismatched = sql.execute(_MISMATCHED).fetchall()
     failed = [f"{p} {a}={v}: {problem}" for p, a, v, problem in unpaired] + [
