@@ -21,6 +21,13 @@ def verdict(folder, name: str, frame: str) -> CheckResult:
     return check.run(folder)
 
 
+def assert_fails_named(folder, name: str, frame: str, example: str) -> None:
+    """The check fails on the tables in `folder` and names the fault (`example` in a row)."""
+    result = verdict(folder, name, frame)
+    assert not result.success and result.n_failed >= 1
+    assert any(example in str(e) for e in result.examples), result.examples
+
+
 @pytest.fixture
 def damaged(tmp_path):
     """A copy of the seed tables with each `(table, change)` applied to its rows."""
