@@ -179,6 +179,18 @@ def test_a_text_not_in_mapps_layout_is_refused_not_recut(tmp_path):
         read_mapp(root)
 
 
+def test_a_copy_through_another_tool_reads_the_same(tmp_path):
+    """A byte-order mark, Windows line ends and a last segment without its blank line are
+    not text: the copy gives the same segments as the file MAPP released."""
+    released = read_mapp(FIXTURE)
+    root = _copy(tmp_path)
+    for text in root.glob("*_sanitized_policies/*.txt"):
+        written = text.read_text(encoding="utf-8").rstrip("\n").replace("\n", "\r\n")
+        text.write_bytes(b"\xef\xbb\xbf" + written.encode("utf-8"))
+    copied = read_mapp(root)
+    assert [p.segments for p in copied.policies] == [p.segments for p in released.policies]
+
+
 def test_rows_that_do_not_match_the_segments_are_refused(tmp_path):
     root = _copy(tmp_path)
     text = root / "German_sanitized_policies" / "902_org.example.maps.txt"

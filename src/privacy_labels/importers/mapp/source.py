@@ -164,11 +164,17 @@ def read_mapp(root: Path) -> MappCorpus:
 
 
 def segments_of(path: Path) -> list[str]:
-    """The text's segments: each line followed by a blank line, as MAPP writes them."""
+    """The text's segments: each line followed by a blank line, as MAPP writes them. A copy
+    that went through another tool reads the same: a byte-order mark, Windows line ends and
+    a last segment without its blank line are not text (the policy text is rebuilt from the
+    segments)."""
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as error:
         raise SourceError(f"{path}: not readable UTF-8 text ({error}); restore it") from None
+    if text and not text.endswith("\n\n"):
+        text = text.rstrip("\n") + "\n\n"
+    lines = text.split("\n")
     if len(lines) % 2 == 0 or lines[-1] or any(lines[1::2]):
         raise SourceError(
             f"{path}: not one segment per line, each followed by a blank line; restore the "
