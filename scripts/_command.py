@@ -19,9 +19,9 @@ def run(*command: str) -> None:
     """Run the subcommand `command` with this script's arguments, and exit with its code."""
     if importlib.util.find_spec("privacy_labels") is None:
         _run_again_in_venv()
-    from privacy_labels.cli.app import main
+    from privacy_labels.cli.app import run as run_command
 
-    sys.exit(main([*command, *sys.argv[1:]]))
+    run_command([*command, *sys.argv[1:]])
 
 
 def _run_again_in_venv() -> None:

@@ -149,5 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         )
 
 
+def run(argv: list[str] | None = None) -> None:
+    """The `privacy-labels` command: main's answer as the exit code. Once it has answered,
+    every output is complete or unchanged, so a Ctrl-C during the interpreter's own shutdown
+    (atexit hooks) is ignored rather than printed as a traceback."""
+    code = main(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
