@@ -37,12 +37,12 @@ def _layer(given: str, labeled: Path, role: str, scheme, *, with_details: bool =
 
 def cmd_score(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.score import (
-        read_splits,
         require_same_texts,
         score,
         scored_scheme,
         table,
     )
+    from privacy_labels.outputs.selection import chosen_policies
 
     tables = Path(args.reference) if Path(args.reference).is_dir() else args.labeled
     scheme = scored_scheme(tables, args.scheme)
@@ -54,9 +54,7 @@ def cmd_score(args: argparse.Namespace) -> Answer:
         args.reference, args.labeled, "REFERENCE", scheme, with_details=predictions is None
     )
     require_same_texts(reference, candidate, predictions)
-    splits = None
-    if args.split != "all":
-        splits = read_splits(folder or candidate_folder or args.labeled)
+    chosen = chosen_policies(folder or candidate_folder or args.labeled, args.split, args.language)
     result = score(
         reference,
         candidate,
@@ -64,7 +62,8 @@ def cmd_score(args: argparse.Namespace) -> Answer:
         label_set=args.labels,
         gold=args.gold,
         split=args.split,
-        splits=splits,
+        language=args.language,
+        chosen=chosen,
     )
     return Answer(result.to_dict(), [table(result)])
 
@@ -79,6 +78,8 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
         label_set=args.labels,
         gold=args.gold,
         seed=args.seed,
+        split=args.split,
+        language=args.language,
     )
     constant = (
         ["one class only in the training segments (a constant score): "
@@ -90,7 +91,7 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
         written(result),
         [
             f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments "
-            f"of {result.n_policies:,} policies (train split), {result.n_features:,} features",
+            f"of {result.n_policies:,} policies ({args.split}), {result.n_features:,} features",
             *constant,
             f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE",
         ],
@@ -100,20 +101,21 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
 def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.baseline import predict
 
-    result = predict(args.model, args.raw, args.out)
+    result = predict(args.model, args.raw, args.out, split=args.split, language=args.language)
     return Answer(
         written(result),
         [
             f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments "
             f"of {result.n_policies:,} policies",
-            f"next: privacy-labels score LABELED {result.out} --split test",
+            f"next: privacy-labels score LABELED {result.out} --split "
+            + (args.split if args.split != "all" else "test"),
         ],
     )
 
 
 def add_commands(sub, common: Parents) -> None:
     """Add `score` and `baseline` to the subcommands of `privacy-labels`."""
-    from privacy_labels.outputs.score import GOLD_RULES, SPLIT_CHOICES
+    from privacy_labels.outputs.score import GOLD_RULES
 
     labels = argparse.ArgumentParser(add_help=False)
     labels.add_argument(
@@ -157,12 +159,7 @@ def add_commands(sub, common: Parents) -> None:
     p.add_argument(
         "candidate", metavar="CANDIDATE", help="folder of tables, annotator id, or predictions file"
     )
-    p.add_argument(
-        "--split",
-        choices=SPLIT_CHOICES,
-        default="all",
-        help="score only the policies of this split (the splits table); default: all",
-    )
+    _selection_options(p, "score only the policies of", "all")
 
     p = command(
         sub,
@@ -186,6 +183,7 @@ def add_commands(sub, common: Parents) -> None:
         reads=("--labeled",),
     )
     out_option(p, "model file (.npz)", "MODEL")
+    _selection_options(p, "fit only on the policies of", "train")
     p.add_argument("--seed", type=whole_number(0), default=0, help="random seed (default: 0)")
     p = command(
         steps,
@@ -202,3 +200,21 @@ def add_commands(sub, common: Parents) -> None:
     p.add_argument("--model", type=Path, required=True, metavar="MODEL", help="a trained model")
     path_option(p, "--raw", DEFAULT_RAW, "raw corpus folder")
     out_option(p, "predictions file", "FILE")
+    _selection_options(p, "label only the policies of", "all")
+
+
+def _selection_options(parser: argparse.ArgumentParser, does: str, default: str) -> None:
+    """--split and --language: which policies a benchmark command works on."""
+    parser.add_argument(
+        "--split",
+        metavar="NAME:PART",
+        default=default,
+        help=f"{does} one part of a split of the splits table: NAME:PART, e.g. plue:test or "
+        f"mapp:train (schema/splits/); a bare part (test) is the default split's, all is every "
+        f"policy; default: {default}",
+    )
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help=f"{does} this language (the policies' language, e.g. en or de); default: any",
+    )
