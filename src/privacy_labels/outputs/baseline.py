@@ -369,6 +369,9 @@ def predict(
     if refused:
         raise InvalidInputs(validator.problems or refused)
     chosen = chosen_in_raw(sidecars, split, language)
+    if not chosen:
+        language_of = f" (language {language})" if language else ""
+        raise BaselineError(f"{raw}: no policy in the {split} split{language_of} to label")
     policies = {i: sidecars[i]["text_sha256"] for i in sorted(chosen)}
     texts = [t for (policy_id, _), t in zip(keys, texts, strict=True) if policy_id in chosen]
     keys = [key for key in keys if key[0] in chosen]

@@ -176,7 +176,9 @@ def table_layer(
         {a for labels in scheme.label_sets.values() for x in labels for a in x.attributes}
     )
     filters = None if with_details else [("attribute", "in", matched)]
-    for row in read_rows(folder, "attribute_values", columns, filters):
+    # Labels of categories alone (mapp's) match on no attribute: then none is read.
+    needed = with_details or matched
+    for row in read_rows(folder, "attribute_values", columns, filters) if needed else []:
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue

@@ -22,9 +22,7 @@ class UnknownLanguage(InvalidArgument):
     """No policy of the tables is in the language asked for (a usage error, exit 2)."""
 
 
-def chosen_policies(
-    folder: Path, split: str = ALL, language: str | None = None
-) -> set[str] | None:
+def chosen_policies(folder: Path, split: str = ALL, language: str | None = None) -> set[str] | None:
     """The policy ids of the tables in `folder` in part `split` and `language` (None: any);
     None when every policy is chosen."""
     chosen = selected(read_rows(folder, "splits", ["policy_id", "split_name", "part"]), split)
