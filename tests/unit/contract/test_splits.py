@@ -119,6 +119,47 @@ def test_plue_takes_app350s_file_names_in_string_order():
     assert all(listed[p][n] == f"app350-{n[7:-4]}" for p in listed for n in listed[p])
 
 
+def _imported_app350(source, tmp_path):
+    from privacy_labels.builder.pipeline import build
+    from privacy_labels.importers.app350 import import_app350
+
+    import_app350(source, tmp_path / "raw")
+    build(tmp_path / "raw", tmp_path / "labeled", progress=False)
+    return tmp_path / "labeled"
+
+
+def test_an_app350_import_records_the_file_name_plues_list_holds_beside_its_id(tmp_path):
+    labeled = _imported_app350(FIXTURES / "app350", tmp_path)
+    id_of = {name: i for ids in _listed("app350-plue").values() for name, i in ids.items()}
+    policies = pl.load("policies", labeled)
+    for policy_id, source in zip(policies.policy_id, policies.source, strict=True):
+        assert id_of[source.rpartition("/")[2]] == policy_id  # "…, annotations/policy_2.yml"
+
+
+@pytest.mark.skipif(
+    not (SHARED / "fixtures" / "app350-sample").is_dir(), reason="the sample is in ../shared only"
+)
+def test_the_shared_app350_sample_keeps_synthetic_policies_out_of_evaluation(tmp_path):
+    labeled = _imported_app350(SHARED / "fixtures" / "app350-sample", tmp_path)
+    splits = pl.load("splits", labeled).merge(pl.load("policies", labeled))
+    parts = {
+        name: dict(zip(rows.policy_id, rows.part.astype(str), strict=True))
+        for name, rows in splits.groupby("split_name", observed=True)
+    }
+    # 3 and 9 TEST, 201 and 301 TRAINING, 250 VALIDATION; 250 and 301 synthetic.
+    assert parts["app350"] == {
+        "app350-201": "train",
+        "app350-301": "train",
+        "app350-3": "test",
+        "app350-9": "test",
+    }
+    # policy_9 is among the last 50 names as strings; the others among the first 250.
+    assert parts["app350-plue"] == {p: "train" for p in parts["app350-plue"]} | {"app350-9": "test"}
+    assert len(parts["app350-plue"]) == 5
+    evaluated = splits[splits.part.isin(["validation", "test"])]
+    assert not evaluated.contains_synthetic.any()
+
+
 # -- A policy's rows ---------------------------------------------------------------------------
 
 
