@@ -44,6 +44,9 @@ class NamedSplit:
     prefix: str | None  # for a rule: the ids of the corpus's policies start so
     field: str | None  # for a rule: the sidecar field holding the corpus's own part
     source_parts: Mapping[str, str]  # for a rule: the corpus's name of a part -> the part
+    # Its parts are read one language at a time: one text may be in two parts in two
+    # languages (MAPP's byte-identical German and English files).
+    languages_apart: bool
 
     def part_of(self, policy: Mapping) -> str | None:
         """The policy's part (`policy`: its sidecar or `policies` row), None when uncovered."""
@@ -67,6 +70,7 @@ def _read(document: dict) -> NamedSplit:
         rule.get("policy_id_prefix"),
         rule.get("field"),
         {source: part for part, source in named.items()},
+        document.get("languages_apart", False),
     )
 
 

@@ -1,5 +1,7 @@
 """The check `text_in_one_split` on `policies+splits` (`quality/checks/text_in_one_split.py`)."""
 
+import shutil
+
 import pytest
 
 from privacy_labels.contract.views import split_of
@@ -45,3 +47,24 @@ def test_one_text_in_two_parts_of_a_named_split_fails_named(damaged):
         "policies+splits",
         "smartjac (plue:train), smartos (plue:test)",
     )
+
+
+def _in_two_parts_of_mapp(rows):
+    rows.append({"policy_id": SAME_DEFAULT_PART[0], "split_name": "mapp", "part": "train"})
+    rows.append({"policy_id": SAME_DEFAULT_PART[1], "split_name": "mapp", "part": "test"})
+
+
+def _german(rows):
+    next(r for r in rows if r["policy_id"] == SAME_DEFAULT_PART[1])["language"] = "de"
+
+
+def test_mapps_split_is_checked_within_each_language(damaged, tmp_path):
+    """MAPP's byte-identical German and English files may be in two parts of its split (read
+    one language at a time); one text in two parts within a language fails."""
+    faults = [("policies", _one_text), ("splits", _in_two_parts_of_mapp)]
+    assert_fails_named(
+        damaged(*faults), "text_in_one_split", "policies+splits", "smartos (mapp:test)"
+    )
+    shutil.rmtree(tmp_path / "labeled")
+    in_two_languages = damaged(*faults, ("policies", _german))
+    assert verdict(in_two_languages, "text_in_one_split", "policies+splits").success
