@@ -167,17 +167,17 @@ def add_commands(sub, common: Parents) -> None:
         None,
         help="a CPU baseline: TF-IDF and logistic regression (needs the 'baseline' extra)",
         description="Train a TF-IDF and one-vs-rest logistic regression segment classifier on "
-        "the train split, and predict labels for a raw corpus. Models are your files (stored "
-        "as NumPy arrays, no pickle); never ship one trained on OPP-115.",
+        "a train part (--split NAME:PART), and predict labels for a raw corpus. Models are "
+        "your files (stored as NumPy arrays, no pickle); never ship one trained on OPP-115.",
     )
     steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
     p = command(
         steps,
         "train",
         cmd_baseline_train,
-        help="fit on the train split of built tables",
-        description="Fit on the segments of the train split of the tables in --labeled: their "
-        "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
+        help="fit on a train part of built tables (default:train, or --split NAME:PART)",
+        description="Fit on the segments of a train part (--split) of the tables in --labeled: "
+        "their text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
         "Writes --out where nothing is, or over a model it wrote.",
         parents=[common.fmt, labels, common.labeled],
         reads=("--labeled",),
