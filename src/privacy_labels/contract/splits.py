@@ -38,7 +38,6 @@ class NamedSplit:
     """A split of `schema/splits/`: its parts, and a policy's part by id list or by rule."""
 
     name: str
-    corpus: str
     parts: tuple[str, ...]
     members: Mapping[str, str] | None  # policy_id -> part, for a split given as lists
     prefix: str | None  # for a rule: the ids of the corpus's policies start so
@@ -64,7 +63,6 @@ def _read(document: dict) -> NamedSplit:
     rule = document.get("rule", {})
     return NamedSplit(
         document["split"],
-        document["corpus"],
         tuple(p for p in SPLITS if p in named),
         None if lists is None else {i: p for p, ids in lists.items() for i in ids.values()},
         rule.get("policy_id_prefix"),
