@@ -1,5 +1,6 @@
-"""The annotation subcommands: `import` and `export` (other corpora and annotation tools),
-`add-policy` and `resegment` (policy texts), `adjudicate` and `agreement` (the layers).
+"""The handlers of the annotation subcommands (declared in `commands`): `import
+label-studio` and `export label-studio` (an annotation tool), `add-policy` and `resegment`
+(policy texts), `adjudicate` and `agreement` (the layers).
 """
 
 from __future__ import annotations

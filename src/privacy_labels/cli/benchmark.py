@@ -1,4 +1,4 @@
-"""The benchmark's subcommands of `privacy-labels`: `score` and `baseline train|predict`."""
+"""The handlers of the benchmark's subcommands: `score` and `baseline train|predict`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The data stages' subcommands: `validate`, `migrate`, `build`, `check`, `report` and `docs`.
+"""The handlers of the data stages' subcommands (declared in `commands`): `validate`,
+`migrate`, `build`, `check`, `report` and `docs`.
 
 A handler does the work and answers what it made (cli.answer), which app.main prints; a
 failure is raised as a PrivacyLabelsError and printed by app.main, with its problems.

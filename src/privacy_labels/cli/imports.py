@@ -1,4 +1,5 @@
-"""The `import` subcommands of whole corpora: OPP-115, APP-350 and MAPP into the raw layout."""
+"""The handlers of the `import` subcommands of whole corpora: OPP-115, APP-350 and MAPP
+into the raw layout."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The release subcommands: `release` (cut an immutable release) and `verify` (verify one against
-its checksums and, for a release the package ships, the shipped ones)."""
+"""The handlers of the release subcommands: `release` (cut an immutable release) and
+`verify` (verify one against its checksums and, for a release the package ships, the
+shipped ones)."""
 
 from __future__ import annotations
 
