@@ -34,7 +34,7 @@ from privacy_labels._files import (
     replace_dir_when_done,
     write_text_atomic,
 )
-from privacy_labels.builder.pipeline import MANIFEST, write_tables
+from privacy_labels.builder.pipeline import MANIFEST, BuildSettings, write_tables
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.quality.gate import RESULT, GateResult, check, summary
@@ -195,7 +195,7 @@ def release(
         _refuse_foreign_zenodo(releases, previous, citation.parent / ZENODO_FILE)
         # The lock on the releases folder covers the new release's folder.
         with replace_dir_when_done(target, lock=False) as staging:
-            built = write_tables(raw, staging, progress=progress)
+            built = write_tables(raw, staging, BuildSettings(progress=progress))
             gate = check(staging)
             if not gate.success:
                 raise GateFailed(gate)

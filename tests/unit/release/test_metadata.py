@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from privacy_labels.builder.pipeline import write_tables
+from privacy_labels.builder.pipeline import BuildSettings, write_tables
 from privacy_labels.release.croissant import croissant, rai_fields
 from privacy_labels.release.datapackage import datapackage
 from privacy_labels.release.metadata import (
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("metadata")
     raw = shutil.copytree(FIXTURE_RAW, root / "raw")
     (root / "labeled").mkdir()
-    result = write_tables(raw, root / "labeled", progress=False)
+    result = write_tables(raw, root / "labeled", BuildSettings(progress=False))
     return raw, root / "labeled", result.n_rows
 
 
@@ -101,7 +101,7 @@ def test_a_documents_own_provenance_wins(built, tmp_path):
     _document(raw).write_text(json.dumps(document), encoding="utf-8")
     # The tables carry the provenance of the documents they were built from.
     (tmp_path / "labeled").mkdir()
-    n_rows = write_tables(raw, tmp_path / "labeled", progress=False).n_rows
+    n_rows = write_tables(raw, tmp_path / "labeled", BuildSettings(progress=False)).n_rows
     facts = load_facts(FACTS_FILE)
     facts["annotators"] = {"alice": {"kind": "person"}}  # ignored: the document says
     release = _release((raw, tmp_path / "labeled", n_rows), facts)
