@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from privacy_labels._files import MANIFEST, dump_json, owned_output
+from privacy_labels._files import MANIFEST, dump_json, owned_output, project_folder
 from privacy_labels._parallel import map_in_order
 from privacy_labels.builder.manifest import built_from, manifest_of, write_schemes
 from privacy_labels.builder.rows import build_part
 from privacy_labels.builder.writers import PARTITIONED_TABLES, TableWriter
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.errors import PrivacyLabelsError
-from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.corpus import DEFAULT_LABELED, RawCorpus
 from privacy_labels.raw.inputs import chunked, plain_policy_ids, repeats_any
 from privacy_labels.raw.problems import InvalidInputs, Problem
 from privacy_labels.raw.schemes import corpus_schemes
@@ -61,7 +61,7 @@ class BuildResult:
 
 def build(
     raw: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     progress: bool | None = None,
     workers: int = 1,
@@ -70,7 +70,8 @@ def build(
     force: bool = False,
     layer: str | None = None,
 ) -> BuildResult:
-    """Validate the raw corpus at `raw` and write the tables to `out`.
+    """Validate the raw corpus at `raw` and write the tables to `out` (default:
+    data/labeled in the project of `raw`, see _files.project_folder).
 
     The per-policy work runs in `workers` processes, or on the Dask cluster at
     `scheduler`; the output is the same bytes either way. `partitioned` writes
@@ -83,6 +84,7 @@ def build(
     `progress=None` shows a progress bar only on a terminal. When `out` was built from
     these very inputs (see `built_from`), nothing is written, unless `force`.
     """
+    out = project_folder(raw) / DEFAULT_LABELED if out is None else out
     if not force:
         n_rows = built_from(raw, out, partitioned=partitioned, layer=layer)
         if n_rows is not None:

@@ -12,7 +12,6 @@ import argparse
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
     keywords,
-    resolve_in_project,
 )
 
 
@@ -79,7 +78,6 @@ def cmd_migrate(args: argparse.Namespace) -> Answer:
 def cmd_build(args: argparse.Namespace) -> Answer:
     from privacy_labels.builder.pipeline import build
 
-    resolve_in_project(args, "out")
     result = build(
         args.raw,
         args.out,

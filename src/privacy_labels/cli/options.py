@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import project_folder
 from privacy_labels._parallel import default_workers
 from privacy_labels.cli.answer import Answer
 from privacy_labels.errors import UsageError
@@ -21,11 +20,10 @@ from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
 @dataclass(frozen=True)
 class Arg:
-    """An argument as `add_argument` takes it; `defaults`, further settings of its parser."""
+    """An argument as `add_argument` takes it."""
 
     names: tuple[str, ...]
     settings: Mapping[str, object]
-    defaults: Mapping[str, object] = field(default_factory=dict)
 
 
 def arg(*names: str, **settings: object) -> Arg:
@@ -41,15 +39,14 @@ def path_arg(
     flag: str, default: Path, help: str, metavar: str = "DIR", *, in_project: bool = False
 ) -> Arg:
     """A path option; `in_project`: its default lies in the project of --raw (see
-    project_folder), filled in by `resolve_in_project` once the command runs.
+    _files.project_folder), where the command's function puts it when the option is not given.
     """
     if not in_project:
         return arg(
             flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
         )
     where = f"ROOT/{default} for --raw ROOT/data/raw, else ./{default}"
-    settings = {"type": Path, "metavar": metavar, "help": f"{help} (default: {where})"}
-    return Arg((flag,), settings, {f"default_{flag.lstrip('-')}": default})
+    return arg(flag, type=Path, metavar=metavar, help=f"{help} (default: {where})")
 
 
 @dataclass(frozen=True)
@@ -102,20 +99,14 @@ def add_commands(
             if isinstance(argument, OneOf):
                 group = parser.add_mutually_exclusive_group(required=True)
                 for each in argument.arguments:
-                    _add(group, each)
+                    group.add_argument(*each.names, **each.settings)
             else:
-                _add(parser, argument)
+                parser.add_argument(*argument.names, **argument.settings)
         parser.set_defaults(run=command.run, command_name=name)
         if command.reads:
             parser.set_defaults(input_paths=command.reads)
         if command.unchanged is not None:
             parser.set_defaults(unchanged=command.unchanged)
-
-
-def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, argument: Arg) -> None:
-    parser.add_argument(*argument.names, **argument.settings)
-    if argument.defaults:
-        parser.set_defaults(**argument.defaults)
 
 
 def require_input_paths(args: argparse.Namespace) -> None:
@@ -181,14 +172,6 @@ def keywords(args: argparse.Namespace, *names: str) -> dict[str, object]:
     """The options `names` as keyword arguments: a stage's function takes each option of its
     command under the option's own name, so a handler names each option once."""
     return {name: getattr(args, name) for name in names}
-
-
-def resolve_in_project(args: argparse.Namespace, *names: str) -> None:
-    """Fill in the options `names` not given with their defaults in the project of --raw."""
-    root = project_folder(args.raw)
-    for name in names:
-        if getattr(args, name) is None:
-            setattr(args, name, root / getattr(args, f"default_{name}"))
 
 
 # -- Arguments several subcommands take --------------------------------------------------

@@ -9,14 +9,12 @@ import argparse
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
     keywords,
-    resolve_in_project,
 )
 
 
 def cmd_release(args: argparse.Namespace) -> Answer:
     from privacy_labels.release.cut import release
 
-    resolve_in_project(args, "releases", "changelog", "citation", "metadata")
     result = release(
         args.version,
         progress=False if args.quiet else None,
@@ -25,13 +23,13 @@ def cmd_release(args: argparse.Namespace) -> Answer:
     if result.finished_interrupted:
         text = [
             f"{result.folder} was complete but an interrupted run had not updated "
-            f"{args.citation}; updated it now"
+            f"{result.citation}; updated it now"
         ]
     else:
         rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
         text = [
             f"released {result.version} ({result.date}) in {result.folder}: {rows} rows",
-            f"updated {args.citation}; check it with `privacy-labels verify {result.folder}`",
+            f"updated {result.citation}; check it with `privacy-labels verify {result.folder}`",
         ]
     return Answer(
         {

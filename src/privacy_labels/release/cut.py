@@ -150,6 +150,7 @@ class ReleaseResult:
     version: str
     date: str
     n_rows: dict[str, int]
+    citation: Path  # the repository's citation file it updated
     finished_interrupted: bool = False  # only CITATION.cff was left to write
 
 
@@ -218,7 +219,7 @@ def release(
                         f"or corrected data), not a {given} one; release a higher version"
                     )
         _update_repository_citation(target, citation)
-    return ReleaseResult(target, version, date, built.n_rows)
+    return ReleaseResult(target, version, date, built.n_rows, citation)
 
 
 def _refuse_foreign_zenodo(releases: Path, versions: list[str], zenodo: Path) -> None:
@@ -267,4 +268,6 @@ def _finish_interrupted(
     _update_repository_citation(target, citation)
     manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     date, _ = changelog_entry(changelog, version)
-    return ReleaseResult(target, version, date, manifest["n_rows"], finished_interrupted=True)
+    return ReleaseResult(
+        target, version, date, manifest["n_rows"], citation, finished_interrupted=True
+    )

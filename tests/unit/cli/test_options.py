@@ -18,7 +18,6 @@ from privacy_labels.cli.options import (
     path_arg,
     require_input,
     require_input_paths,
-    resolve_in_project,
 )
 from privacy_labels.errors import UsageError
 
@@ -80,16 +79,13 @@ def test_one_of_takes_exactly_one():
             top.parse_args(wrong)
 
 
-def test_a_path_in_the_project_of_raw_is_filled_in_when_not_given(tmp_path):
-    options = (
-        path_arg("--raw", Path("raw"), "corpus"),
-        path_arg("--site", Path("site"), "site", in_project=True),
-    )
-    top = _parser(Command("go", _run, "a help", "Goes.", arguments=options))
-    args = top.parse_args(["go", "--raw", str(tmp_path / "data" / "raw")])
-    resolve_in_project(args, "site")
-    assert args.site == tmp_path / "site"
+def test_a_path_in_the_project_of_raw_is_left_to_the_command_when_not_given():
+    """The command's function puts it in the project of --raw; the help says where."""
+    site = path_arg("--site", Path("site"), "site", in_project=True)
+    top = _parser(Command("go", _run, "a help", "Goes.", arguments=(site,)))
+    assert top.parse_args(["go"]).site is None
     assert top.parse_args(["go", "--site", "mine"]).site == Path("mine")
+    assert site.settings["help"] == "site (default: ROOT/site for --raw ROOT/data/raw, else ./site)"
 
 
 def test_keywords_are_the_options_by_their_own_names():
