@@ -24,7 +24,7 @@ from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import (
     is_labelling,
     labelling_layer,
-    mapped_value_rows,
+    mapped_values,
     segment_label_rows,
     split_of,
 )
@@ -113,7 +113,7 @@ def policy_tables(
     written_practices.sort(key=lambda entry: entry[0]["practice_id"])
     practices = _columns("practices")
     values = _columns("attribute_values")
-    mapped: list[Row] = []
+    mapped = _columns("mapped_values")
     for practice, annotator, scheme in written_practices:
         practice_id, category = practice["practice_id"], practice["category"]
         attributes = practice["attributes"]
@@ -141,8 +141,14 @@ def policy_tables(
                 values["span_start"].append(chosen.get("span_start"))
                 values["span_end"].append(chosen.get("span_end"))
                 values["span_text"].append(chosen.get("span_text"))
-        mapped += mapped_value_rows(policy_id, practice_id, category, published, scheme)
-    rows["mapped_values"] = mapped
+        for hub_category, attribute, value, kind in mapped_values(category, published, scheme):
+            mapped["practice_id"].append(practice_id)
+            mapped["policy_id"].append(policy_id)
+            mapped["scheme"].append(scheme.id)
+            mapped["category"].append(hub_category)
+            mapped["attribute"].append(attribute)
+            mapped["value"].append(value)
+            mapped["mapping_kind"].append(kind)
     annotators = [doc["annotator"] for doc in inputs.documents]
     layer = labelling_layer(annotators, layer)
     if scheme is not None:
@@ -161,7 +167,7 @@ def policy_tables(
         hub,
         layer,
     )
-    columns = {"practices": practices, "attribute_values": values}
+    columns = {"practices": practices, "attribute_values": values, "mapped_values": mapped}
     return {
         t.name: _columns_table(t.name, columns[t.name])
         if t.name in columns

@@ -131,12 +131,13 @@ def segment_label_rows(
     return rows
 
 
-def mapped_value_rows(
-    policy_id: str, practice_id: str, category: str, values: dict[str, Given], scheme: Scheme
-) -> list[dict]:
-    """The `mapped_values` rows of one practice: each of its published values (`values`,
-    defaults filled in) as the hub values it stands for, with the kind of its mapping; a
-    value without a counterpart, or a practice whose category has none, gives no row."""
+def mapped_values(
+    category: str, values: dict[str, Given], scheme: Scheme
+) -> list[tuple[str, str, str, str]]:
+    """A practice's `mapped_values`: each of its published values (`values`, defaults
+    filled in) as the hub values it stands for, each once, as (category, attribute, value,
+    mapping_kind); a value without a counterpart, or a practice whose category has none,
+    gives none. Tuples, not rows: build makes them for every value of the corpus."""
     if scheme.mapping is None:  # the hub itself
         target = category
         mapped = [(a, v, EXACT) for a, given in values.items() for v in values_of(given)]
@@ -150,18 +151,7 @@ def mapped_value_rows(
                 mapped += [(t.attribute, t.value, row.kind) for t in targets if t.value is not None]
     if target is None:
         return []
-    rows = {}
+    first_kind: dict[tuple[str, str], str] = {}
     for attribute, value, kind in mapped:
-        rows.setdefault(
-            (attribute, value),
-            {
-                "practice_id": practice_id,
-                "policy_id": policy_id,
-                "scheme": scheme.id,
-                "category": target,
-                "attribute": attribute,
-                "value": value,
-                "mapping_kind": kind,
-            },
-        )
-    return list(rows.values())
+        first_kind.setdefault((attribute, value), kind)
+    return [(target, attribute, value, kind) for (attribute, value), kind in first_kind.items()]
