@@ -111,44 +111,40 @@ def policy_tables(
     # Practice ids are unique in a policy: taken in their order, the practices give each
     # table with a row per practice or value its order, values in the scheme's order.
     written_practices.sort(key=lambda entry: entry[0]["practice_id"])
-    practices = _columns("practices")
-    values = _columns("attribute_values")
-    mapped = _columns("mapped_values")
+    # Rows as tuples in the contract's column order, one per row: most rows are these, and
+    # a tuple is the least a row can cost (tests/unit/builder/test_rows.py checks the order).
+    practices, values, mapped = [], [], []
     for practice, annotator, scheme in written_practices:
         practice_id, category = practice["practice_id"], practice["category"]
         attributes = practice["attributes"]
-        practices["practice_id"].append(practice_id)
-        practices["policy_id"].append(policy_id)
-        practices["segment_id"].append(practice["segment_id"])
-        practices["annotator"].append(annotator)
-        practices["scheme"].append(scheme.id)
-        practices["category"].append(category)
-        practices["is_value_set"].append(practice.get("is_value_set", False))
-        practices["source_id"].append(practice.get("source_id"))
+        practices.append(
+            (
+                practice_id,
+                policy_id,
+                practice["segment_id"],
+                annotator,
+                scheme.id,
+                category,
+                practice.get("is_value_set", False),
+                practice.get("source_id"),
+            )
+        )
         published = {}
         for attribute, default in _attributes_in_row_order(scheme, category):
             chosen = attributes.get(attribute) or {"value": default}
             if chosen.get("value", chosen.get("values")) is None:
                 continue  # an optional attribute without a default, left out
             given = published[attribute] = written(chosen)
+            is_annotated = attribute in attributes
+            span = (chosen.get("span_start"), chosen.get("span_end"), chosen.get("span_text"))
             for value in values_of(given):
-                values["practice_id"].append(practice_id)
-                values["scheme"].append(scheme.id)
-                values["category"].append(category)
-                values["attribute"].append(attribute)
-                values["value"].append(value)
-                values["is_annotated"].append(attribute in attributes)
-                values["span_start"].append(chosen.get("span_start"))
-                values["span_end"].append(chosen.get("span_end"))
-                values["span_text"].append(chosen.get("span_text"))
-        for hub_category, attribute, value, kind in mapped_values(category, published, scheme):
-            mapped["practice_id"].append(practice_id)
-            mapped["policy_id"].append(policy_id)
-            mapped["scheme"].append(scheme.id)
-            mapped["category"].append(hub_category)
-            mapped["attribute"].append(attribute)
-            mapped["value"].append(value)
-            mapped["mapping_kind"].append(kind)
+                values.append(
+                    (practice_id, scheme.id, category, attribute, value, is_annotated, *span)
+                )
+        mapped += [
+            (practice_id, policy_id, scheme.id, *hub_value)
+            for hub_value in mapped_values(category, published, scheme)
+        ]
     annotators = [doc["annotator"] for doc in inputs.documents]
     layer = labelling_layer(annotators, layer)
     if scheme is not None:
@@ -167,25 +163,22 @@ def policy_tables(
         hub,
         layer,
     )
-    columns = {"practices": practices, "attribute_values": values, "mapped_values": mapped}
+    tuples = {"practices": practices, "attribute_values": values, "mapped_values": mapped}
     return {
-        t.name: _columns_table(t.name, columns[t.name])
-        if t.name in columns
+        t.name: _tuples_table(t.name, tuples[t.name])
+        if t.name in tuples
         else _arrow_table(t.name, rows[t.name])
         for t in TABLES
     }
 
 
-def _columns(name: str) -> dict[str, list]:
-    """An empty list for each column of the table `name`."""
-    return {column: [] for column in table(name).column_names}
-
-
-def _columns_table(name: str, columns: dict[str, list]) -> pa.Table:
-    """Columns keyed by name as an Arrow table in the contract's column order."""
+def _tuples_table(name: str, rows: list[tuple]) -> pa.Table:
+    """Rows as tuples in the contract's column order, as an Arrow table."""
     schema = arrow_schema(name)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
-        [pa.array(columns[f.name], type=f.type) for f in schema], schema=schema
+        [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=True)],
+        schema=schema,
     )
 
 
