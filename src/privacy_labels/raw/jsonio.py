@@ -202,11 +202,13 @@ def parse_document(
 # a number orjson would read as a float (past 2**64), where json reads an integer.
 _DIGITS = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord(" ") for b in range(256))
 _LONG_NUMBER = b"0" * 20
-_ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
+# How \u003a and \u003A, a colon written as an escape, begin (so do the escapes of the
+# digits and of ;<=>?, rarely written so: one search serves).
+_ESCAPED_COLON = b"\\u003"
 
 
 def parse_strict(data: bytes, text: str) -> object:
-    """parse_json(text), the strict verdict, three times faster on a valid document.
+    """parse_json(text), the strict verdict, faster on a valid document.
 
     orjson (C) parses the bytes, refusing what JSON refuses (NaN, Infinity, comments,
     trailing commas), but it keeps the last of two equal keys silently. The parsed
@@ -221,7 +223,7 @@ def parse_strict(data: bytes, text: str) -> object:
         return parse_json(text)
     if (
         data.count(b":") != orjson.dumps(doc).count(b":")
-        or any(escape in data for escape in _ESCAPED_COLONS)
+        or _ESCAPED_COLON in data
         or _LONG_NUMBER in data.translate(_DIGITS)
     ):
         return parse_json(text)
