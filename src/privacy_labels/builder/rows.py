@@ -147,10 +147,11 @@ def policy_tables(
         ]
     annotators = [doc["annotator"] for doc in inputs.documents]
     layer = labelling_layer(annotators, layer)
-    if scheme is not None:
-        rows["segment_labels"] = segment_label_rows(
-            policy_id, rows["segments"], labelled, annotators, scheme, layer
-        )
+    segment_labels = (
+        segment_label_rows(policy_id, rows["segments"], labelled, annotators, scheme, layer)
+        if scheme is not None
+        else []
+    )
     split = split_of(policy_id, sidecar.get("policy_group_id"))
     rows["splits"].append({"policy_id": policy_id, "split": split})
     in_layer = [p for p in labelled if is_labelling(p.annotator, layer)]
@@ -163,7 +164,12 @@ def policy_tables(
         hub,
         layer,
     )
-    tuples = {"practices": practices, "attribute_values": values, "mapped_values": mapped}
+    tuples = {
+        "practices": practices,
+        "attribute_values": values,
+        "mapped_values": mapped,
+        "segment_labels": segment_labels,
+    }
     return {
         t.name: _tuples_table(t.name, tuples[t.name])
         if t.name in tuples
@@ -172,9 +178,13 @@ def policy_tables(
     }
 
 
+# A table's Arrow schema, made once per process rather than once per policy and table.
+_schema = functools.cache(arrow_schema)
+
+
 def _tuples_table(name: str, rows: list[tuple]) -> pa.Table:
     """Rows as tuples in the contract's column order, as an Arrow table."""
-    schema = arrow_schema(name)
+    schema = _schema(name)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
         [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=True)],
@@ -226,6 +236,6 @@ def _arrow_table(name: str, rows: list[Row]) -> pa.Table:
     Arrow reads the dicts as structs in C++, a third of the time of a Python list
     per column.
     """
-    schema = arrow_schema(name)
+    schema = _schema(name)
     structs = pa.array(rows, type=pa.struct(schema))
     return pa.Table.from_arrays(structs.flatten(), schema=schema)

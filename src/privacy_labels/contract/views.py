@@ -91,8 +91,9 @@ def segment_label_rows(
     annotators: list[str],
     scheme: Scheme,
     layer: str | None = None,
-) -> list[dict]:
-    """The `segment_labels` rows of one policy, from its `segments` rows, its practices
+) -> list[tuple]:
+    """The `segment_labels` rows of one policy, as tuples in the table's column order (a
+    build makes some for every segment), from its `segments` rows, its practices
     (written in `scheme`), its annotators (every layer) and its labelling layer; none when
     it has no annotators, whose every label would otherwise read as "not here", or when
     the scheme has no label set.
@@ -113,20 +114,21 @@ def segment_label_rows(
         for label in scheme.label_sets[label_set]:
             given = labeled.get((segment_id, label.id), set())
             n = len(given & voters)
+            majority = is_majority(n, n_annotators)
             rows.append(
-                {
-                    "policy_id": policy_id,
-                    "segment_id": segment_id,
-                    "scheme": scheme.id,
-                    "label_set": label_set,
-                    "label": label.id,
-                    "n_annotators": n_annotators,
-                    "layer": layer,
-                    "n_labeled": n,
-                    "share_labeled": share(n, n_annotators),
-                    "is_majority": is_majority(n, n_annotators),
-                    "has_label": is_majority(n, n_annotators) if layer is None else layer in given,
-                }
+                (
+                    policy_id,
+                    segment_id,
+                    scheme.id,
+                    label_set,
+                    label.id,
+                    n_annotators,
+                    layer,
+                    n,  # n_labeled
+                    share(n, n_annotators),  # share_labeled
+                    majority,  # is_majority
+                    majority if layer is None else layer in given,  # has_label
+                )
             )
     return rows
 
