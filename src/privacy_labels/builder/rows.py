@@ -65,8 +65,9 @@ def policy_tables(
     keys; its documents' schemes among `schemes`, its labels from `layer` (see
     views.labelling_layer).
 
-    A practice and its values are written as columns (a list per column), not as a dict
-    per row: they are most of the rows, and this loop runs for every value.
+    Practices, their values (as written and in the hub's terms) and segment labels, most
+    of the rows, are made as tuples in the column order, not as a dict per row: this
+    loop runs for every value of the corpus.
     """
     policy_id, sidecar, text = inputs.policy_id, inputs.sidecar, inputs.text
     segments = sidecar["segments"]
