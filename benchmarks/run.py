@@ -709,7 +709,13 @@ def verdicts(results: list[Measurement], seed: dict[str, float] | None = None) -
         )
     # Loading a whole table holds it in memory: its RSS is the table's size, not a bound.
     pipeline = [at[top, name] for name in ("validate", "build", "quality gate")]
+    build_checks = [
+        (f"build at {s}×, practices/s", ">=", 100_000, at[s, "build"].practices_per_second)
+        for s in scales
+        if s >= 10 and (s, "build") in at
+    ]
     checks = [
+        *build_checks,
         (
             f"validate + build at {top}×, practices/s",
             ">=",

@@ -60,3 +60,9 @@ def test_the_gate_is_set_beside_its_figure_at_5fc3e80_and_its_memory_bound():
     speed_up = verdicts[f"quality gate at 10×, times faster than at 5fc3e80 ({old:.1f} s) >= 2.5"]
     assert speed_up == (round(old / 100, 2), False)
     assert verdicts["quality gate peak RSS at 10×, MB <= 700"] == (100.0, True)
+
+
+def test_the_build_at_10x_is_set_against_100000_practices_a_second():
+    verdicts = _verdicts(_results(import_10x=1.5, naive_10x=4.0))  # the build: 20 s at 10×
+    assert verdicts["build at 10×, practices/s >= 100,000"] == (10_000.0, False)
+    assert not any(target.startswith("build at 1×") for target in verdicts)

@@ -92,8 +92,9 @@ def segment_label_rows(
     annotators: list[str],
     scheme: Scheme,
     layer: str | None = None,
-) -> list[dict]:
-    """The `segment_labels` rows of one policy, from its `segments` rows, its practices
+) -> list[tuple]:
+    """The `segment_labels` rows of one policy, as tuples in the table's column order (a
+    build makes some for every segment), from its `segments` rows, its practices
     (written in `scheme`), its annotators (every layer) and its labelling layer; none when
     it has no annotators, whose every label would otherwise read as "not here", or when
     the scheme has no label set.
@@ -114,30 +115,32 @@ def segment_label_rows(
         for label in scheme.label_sets[label_set]:
             given = labeled.get((segment_id, label.id), set())
             n = len(given & voters)
+            majority = is_majority(n, n_annotators)
             rows.append(
-                {
-                    "policy_id": policy_id,
-                    "segment_id": segment_id,
-                    "scheme": scheme.id,
-                    "label_set": label_set,
-                    "label": label.id,
-                    "n_annotators": n_annotators,
-                    "layer": layer,
-                    "n_labeled": n,
-                    "share_labeled": share(n, n_annotators),
-                    "is_majority": is_majority(n, n_annotators),
-                    "has_label": is_majority(n, n_annotators) if layer is None else layer in given,
-                }
+                (
+                    policy_id,
+                    segment_id,
+                    scheme.id,
+                    label_set,
+                    label.id,
+                    n_annotators,
+                    layer,
+                    n,  # n_labeled
+                    share(n, n_annotators),  # share_labeled
+                    majority,  # is_majority
+                    majority if layer is None else layer in given,  # has_label
+                )
             )
     return rows
 
 
-def mapped_value_rows(
-    policy_id: str, practice_id: str, category: str, values: dict[str, Given], scheme: Scheme
-) -> list[dict]:
-    """The `mapped_values` rows of one practice: each of its published values (`values`,
-    defaults filled in) as the hub values it stands for, with the kind of its mapping; a
-    value without a counterpart, or a practice whose category has none, gives no row."""
+def mapped_values(
+    category: str, values: dict[str, Given], scheme: Scheme
+) -> list[tuple[str, str, str, str]]:
+    """A practice's `mapped_values`: each of its published values (`values`, defaults
+    filled in) as the hub values it stands for, each once, as (category, attribute, value,
+    mapping_kind); a value without a counterpart, or a practice whose category has none,
+    gives none. Tuples, not rows: build makes them for every value of the corpus."""
     if scheme.mapping is None:  # the hub itself
         target = category
         mapped = [(a, v, EXACT) for a, given in values.items() for v in values_of(given)]
@@ -151,18 +154,7 @@ def mapped_value_rows(
                 mapped += [(t.attribute, t.value, row.kind) for t in targets if t.value is not None]
     if target is None:
         return []
-    rows = {}
+    first_kind: dict[tuple[str, str], str] = {}
     for attribute, value, kind in mapped:
-        rows.setdefault(
-            (attribute, value),
-            {
-                "practice_id": practice_id,
-                "policy_id": policy_id,
-                "scheme": scheme.id,
-                "category": target,
-                "attribute": attribute,
-                "value": value,
-                "mapping_kind": kind,
-            },
-        )
-    return list(rows.values())
+        first_kind.setdefault((attribute, value), kind)
+    return [(target, attribute, value, kind) for (attribute, value), kind in first_kind.items()]

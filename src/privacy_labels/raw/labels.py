@@ -99,9 +99,14 @@ def label_problems(file: str, doc: object, schemes: SchemeSet) -> Iterator[Probl
                     yield _unknown_value(file, i, category, attribute, value, path, s, schemes)
         if practice.get("is_value_set") is True:
             continue  # a source's value set holds what it gives: no required attribute added
+        absent = [a for a in required[category] if a not in attributes]
+        if not absent:
+            continue
+        # An attribute given under a misspelt name is named as unknown, with its hint, not
+        # also as missing. (Looked for only when one is absent: it costs a valid document.)
         misspelt = {closest(given, required[category]) for given in attributes}
-        for missing in required[category]:
-            if missing not in attributes and missing not in misspelt:
+        for missing in absent:
+            if missing not in misspelt:
                 yield _missing(file, i, category, missing, s)
 
 

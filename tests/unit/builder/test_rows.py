@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from privacy_labels.builder.rows import _arrow_table, policy_rows
+from privacy_labels.builder.rows import _arrow_table, policy_tables
 from privacy_labels.contract.scheme_set import package_schemes
 from privacy_labels.contract.schemes import scheme
 from privacy_labels.contract.tables import ANNOTATION, SIDECAR, TABLES, table
@@ -77,7 +77,7 @@ def _source_value(source: str, row: dict, inputs: PolicyInputs):
     "name", ["policies", "segments", "annotations", "practices", "attribute_values"]
 )
 def test_each_column_holds_the_document_field_the_contract_names(inputs, name):
-    rows = _arrow_table(name, policy_rows(inputs, package_schemes())[name]).to_pylist()
+    rows = policy_tables(inputs, package_schemes())[name].to_pylist()
     sourced = [
         c for c in table(name).columns if c.source and c.source.startswith((SIDECAR, ANNOTATION))
     ]
@@ -94,22 +94,23 @@ def test_the_sourced_values_are_distinct_so_a_swap_shows(inputs):
     so a builder writing one into the other fails the test above."""
     for name in ("annotations", "practices", "attribute_values"):
         columns = table(name).columns
-        for row in policy_rows(inputs, package_schemes())[name]:
+        for row in policy_tables(inputs, package_schemes())[name].to_pylist():
             for a, b in itertools.pairwise(columns):
                 if a.type == b.type and row[a.name] is not None:
                     assert row[a.name] != row[b.name], (name, a.name, b.name)
 
 
 def test_rows_are_assembled_in_the_contracts_column_order(inputs):
+    tables = policy_tables(inputs, package_schemes())
     for t in TABLES:
-        rows = policy_rows(inputs, package_schemes())[t.name]
+        assert tables[t.name].column_names == t.column_names
+        rows = tables[t.name].to_pylist()
         reordered = [dict(reversed(row.items())) for row in rows]
-        assert _arrow_table(t.name, reordered).equals(_arrow_table(t.name, rows))
-        assert _arrow_table(t.name, rows).column_names == t.column_names
+        assert _arrow_table(t.name, reordered).equals(tables[t.name])
 
 
 def test_every_attribute_has_a_row_marked_annotated_when_written(inputs):
-    rows = policy_rows(inputs, package_schemes())["attribute_values"]
+    rows = policy_tables(inputs, package_schemes())["attribute_values"].to_pylist()
     for document in inputs.documents:
         for practice in document["practices"]:
             own = {r["attribute"]: r for r in rows if r["practice_id"] == practice["practice_id"]}
@@ -144,7 +145,7 @@ def test_a_written_default_and_a_left_out_one_publish_the_same_rows_but_is_annot
     explicit = PolicyInputs(inputs.policy_id, inputs.sidecar, inputs.text, written, inputs.sha256)
 
     def published(policy: PolicyInputs) -> tuple[list[dict], list[str], dict]:
-        rows = policy_rows(policy, package_schemes())
+        rows = {n: t.to_pylist() for n, t in policy_tables(policy, package_schemes()).items()}
         values = [
             r for r in rows["attribute_values"] if r["practice_id"] == practice["practice_id"]
         ]

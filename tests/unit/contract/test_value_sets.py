@@ -6,7 +6,7 @@ from __future__ import annotations
 from privacy_labels.contract.layers import LayerPractice, compare
 from privacy_labels.contract.policy_labels import practices_from_rows
 from privacy_labels.contract.schemes import scheme
-from privacy_labels.contract.views import mapped_value_rows, split_of
+from privacy_labels.contract.views import mapped_values, split_of
 
 FIRST_PARTY = "first_party_collection_use"
 
@@ -37,18 +37,14 @@ def test_a_value_set_has_a_label_when_one_of_its_values_has_it():
 
 def test_each_value_of_a_set_is_mapped_onto_the_hub():
     s = scheme("mapp")
-    rows = mapped_value_rows(
-        "p", "p-x-001", FIRST_PARTY, {"personal_information_type": ("contact", "location")}, s
-    )
+    mapped = mapped_values(FIRST_PARTY, {"personal_information_type": ("contact", "location")}, s)
     one_by_one = [
-        row
+        hub_value
         for value in ("contact", "location")
-        for row in mapped_value_rows(
-            "p", "p-x-001", FIRST_PARTY, {"personal_information_type": value}, s
-        )
+        for hub_value in mapped_values(FIRST_PARTY, {"personal_information_type": value}, s)
     ]
-    assert sorted(r["value"] for r in rows) == sorted(r["value"] for r in one_by_one)
-    assert len(rows) == 2
+    assert sorted(mapped) == sorted(one_by_one)
+    assert len(mapped) == 2
 
 
 def test_a_value_sets_rows_come_together_again_and_other_practices_keep_one_value():
