@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import privacy_labels
-from privacy_labels._files import dump_json, sha256_bytes
+from privacy_labels._files import sha256_bytes
 from privacy_labels.contract.schemes import scheme
 from privacy_labels.importers.mapp.source import (
     SOURCE,
@@ -37,8 +37,7 @@ from privacy_labels.importers.mapp.source import (
     SourceError,
     read_mapp,
 )
-from privacy_labels.importers.writer import write_raw_corpus
-from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.importers.writer import join_segments, policy_files, write_raw_corpus
 from privacy_labels.raw.documents import (
     annotation_document,
     make_practice,
@@ -104,12 +103,7 @@ def _report(corpus: MappCorpus) -> dict:
 
 
 def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator[tuple[str, str]]:
-    corpus = RawCorpus(Path())
-    text = JOINER.join(policy.segments) + JOINER
-    offsets, position = [], 0
-    for segment in policy.segments:
-        offsets.append({"start": position, "end": position + len(segment)})
-        position += len(segment) + len(JOINER)
+    text, offsets = join_segments(policy.segments, JOINER, JOINER)
     text_sha256 = sha256_bytes(text.encode("utf-8"))
     relative = policy.text_path.relative_to(root).as_posix()
     app = policy.text_path.stem.partition("_")[2]
@@ -169,7 +163,4 @@ def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator
         provenance=make_provenance("person", process=PROCESS, is_blind=False),
         practices=practices,
     )
-    yield corpus.text_path(policy.policy_id).as_posix(), text
-    yield corpus.sidecar_path(policy.policy_id).as_posix(), dump_json(sidecar)
-    path = corpus.annotations_dir / policy.policy_id / f"{ANNOTATOR}.json"
-    yield path.as_posix(), dump_json(document)
+    yield from policy_files(policy.policy_id, text, sidecar, [(ANNOTATOR, document)])

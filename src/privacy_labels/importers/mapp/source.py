@@ -24,21 +24,16 @@ from __future__ import annotations
 import ast
 import csv
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from privacy_labels.contract.schemes import Category, scheme
-from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.importers.writer import SourceError, numeric_order, read_source, slug
 
-SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
+SOURCE = read_source(__file__)
 # The category whose legal basis MAPP requires and most rows leave out.
 FIRST_PARTY = "first_party_collection_use"
-
-
-class SourceError(PrivacyLabelsError):
-    """The MAPP folder cannot be read; the message names the file, the place and the fix."""
 
 
 @dataclass
@@ -158,7 +153,7 @@ def read_mapp(root: Path) -> MappCorpus:
                 f"{root}: no {folders['labels']}/ and {folders['texts']}/; MAPP_ROOT must be "
                 "the MAPP corpus root folder (MAPP_Corpus/)"
             )
-        for csv_path in sorted(labels_dir.glob("*.csv"), key=_file_number):
+        for csv_path in sorted(labels_dir.glob("*.csv"), key=numeric_order):
             corpus.policies.append(_policy(language, csv_path, texts_dir / f"{csv_path.stem}.txt"))
     return corpus
 
@@ -237,9 +232,8 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(
             f"{csv_path}: rows differ in policy_type or privacy_policy_link; restore it"
         )
-    slug = re.sub(r"[^a-z0-9]+", "-", app.lower()).strip("-")
     return MappPolicy(
-        policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug}",
+        policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug(app)}",
         group_id=f"{SOURCE['policy_id_prefix']}{number}",
         language=language,
         split=splits.pop() if splits else "",
@@ -324,9 +318,3 @@ def _string_list(where: str, literal: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
     return value
-
-
-def _file_number(path: Path) -> tuple[int, str]:
-    """2_x before 10_y: files in the corpus's numeric order."""
-    number = path.stem.partition("_")[0]
-    return (int(number) if number.isdigit() else -1, path.name)
