@@ -63,6 +63,17 @@ def kept_out(policy_id: str, file: str, segment_id: int, **dropped: int) -> dict
     return {"policy_id": policy_id, "file": file, "segment_id": segment_id, **dropped}
 
 
+def kept_out_note(kept: list, n_segments: int) -> str:
+    """The sidecar's note where segments were kept out (see holds_text): the source's ids
+    of the segments `kept`, in order, out of its `n_segments`; nothing where none was."""
+    if len(kept) == n_segments:
+        return ""
+    return (
+        "Segments that hold no text are kept out (listed in import-report.json); the "
+        f"segments here are the source's segments {', '.join(map(str, kept))}, in order. "
+    )
+
+
 def join_segments(texts: list[str], joiner: str, end: str) -> tuple[str, list[dict]]:
     """A policy's text from its segments' texts, each followed by `joiner` but the last,
     which is followed by `end`; and each segment's {"start", "end"} offsets in it."""

@@ -9,6 +9,11 @@ What the import does, per `annotations/policy_<n>.yml`:
 
 - **Text.** The policy `app350-<n>` is its segments' texts, unchanged, joined by a blank
   line, with one final LF; each segment keeps its place (its offsets in the sidecar).
+  A segment whose `segment_text` is empty, whitespace only or null holds no text: it is
+  kept out (the others keep their order; the sidecar's notes say which of the file's
+  segments each is), and the report lists it with the annotations and sentences dropped
+  with it. A file with no segment holding text (`segments: []`) is listed, not written.
+  The report names segments by the file's `segment_id`.
 - **Practices.** One practice per annotated (segment, practice, modality), in the file's
   order, in one layer `app350` per policy: the category is the party (1stParty,
   3rdParty, or single sign-on), `data_type` the practice's data type and `modality`
@@ -43,6 +48,7 @@ from privacy_labels.importers.writer import (
     imported_sidecar,
     join_segments,
     kept_out,
+    kept_out_note,
     numeric_order,
     policy_files,
     read_source,
@@ -209,7 +215,9 @@ class App350Source:
         for k in sorted(set(range(len(segments))) - set(kept)):
             self._keep_out(policy_id, relative, k, segments[k], summary)
         if not kept:
-            summary.without_segments.append({"policy_id": policy_id, "file": relative})
+            summary.without_segments.append(
+                {"policy_id": policy_id, "file": relative, "split": split}
+            )
             return None
         text, spans = join_segments([texts[k] for k in kept], SOURCE["segment_joiner"], "\n")
 
@@ -243,7 +251,7 @@ class App350Source:
                 f"({policy['policy_name']}), by privacy-labels {privacy_labels.__version__}. "
                 f"Official split: {policy['policy_type']}; contains_synthetic: "
                 f"{str(is_synthetic).lower()}; original HTML sha256: {original or 'absent'}. "
-                + _kept_out_note(segments, kept)
+                + kept_out_note([_source_segment_id(segments[k], k) for k in kept], len(segments))
                 + f"Cite: {SOURCE['citation']}"
             ),
             segmentation=SEGMENTATION,
@@ -301,6 +309,7 @@ class App350Source:
         policy's `before` ones."""
         text = segment["segment_text"]
         where = f"{path}: segment {k}"
+        source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
         summary.n_annotations += len(pairs)
         summary.n_annotated_segments += bool(pairs)
@@ -329,7 +338,7 @@ class App350Source:
             outcome, found = evidence.get((practice_name, modality_name), ("no_sentence", None))
             summary.spans[outcome] += 1
             source_id = (
-                f"policy_{policy_id.rpartition('-')[2]}:{_source_segment_id(segment, k)}:"
+                f"policy_{policy_id.rpartition('-')[2]}:{source_segment_id}:"
                 f"{practice_name}:{modality_name}"
             )
             value: dict = {"value": data_type}
@@ -338,7 +347,7 @@ class App350Source:
                 summary.not_anchored.append(
                     {
                         "policy_id": policy_id,
-                        "segment_id": segment_id,
+                        "segment_id": source_segment_id,
                         "practice": practice_name,
                         "modality": modality_name,
                         "reason": outcome,
@@ -424,17 +433,6 @@ def _source_segment_id(segment: dict, k: int) -> int:
     """The segment's `segment_id` in the file (its place there where it has none)."""
     given = segment.get("segment_id")
     return given if isinstance(given, int) and not isinstance(given, bool) else k
-
-
-def _kept_out_note(segments: list, kept: list[int]) -> str:
-    """Where segments were kept out: which source segment each segment here is."""
-    if len(kept) == len(segments):
-        return ""
-    ids = ", ".join(str(_source_segment_id(segments[k], k)) for k in kept)
-    return (
-        "Segments that hold no text are kept out (listed in import-report.json); the "
-        f"segments here are the file's segment_id {ids}, in order. "
-    )
 
 
 def _field(path: Path, policy: dict, name: str, kind: type):

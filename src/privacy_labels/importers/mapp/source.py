@@ -8,7 +8,9 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
   e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
   id, kept as `group_id` (`mapp-101`).
 - **Segments.** The text's lines, each followed by a blank line; segment k is CSV row k
-  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused.
+  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused. A line
+  empty or of whitespace only is a segment of the file that holds no text: the import
+  keeps it out (`kept`) and lists it with the labels of its row.
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
@@ -29,7 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from privacy_labels.contract.schemes import Category, scheme
-from privacy_labels.importers.writer import SourceError, numeric_order, read_source, slug
+from privacy_labels.importers.writer import (
+    SourceError,
+    holds_text,
+    kept_out,
+    numeric_order,
+    read_source,
+    slug,
+)
 
 SOURCE = read_source(__file__)
 # The category whose legal basis MAPP requires and most rows leave out.
@@ -59,8 +68,22 @@ class MappPolicy:
     url: str
     csv_path: Path
     text_path: Path
-    segments: list[str]
+    segments: list[str]  # as the file has them, those holding no text too
     rows: list[MappRow]
+
+    @property
+    def source_file(self) -> str:
+        """The text's path in the corpus: `German_sanitized_policies/902_x.txt`."""
+        return self.text_path.relative_to(self.text_path.parents[1]).as_posix()
+
+    @functools.cached_property
+    def kept(self) -> list[int]:
+        """MAPP's ids (1-based) of the segments that hold text: the policy's segments here."""
+        return [k for k, text in enumerate(self.segments, 1) if holds_text(text)]
+
+    @functools.cached_property
+    def kept_ids(self) -> frozenset[int]:
+        return frozenset(self.kept)
 
 
 @dataclass
@@ -69,21 +92,34 @@ class MappCorpus:
 
     def counts(self) -> dict:
         """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
-        values and policies per split, as the corpus's files give them."""
+        values and policies per split, as the corpus's files give them; and of those, the
+        segments that hold no text and the pairs on them, which the import keeps out."""
         counts: dict = {}
         for p in self.policies:
             c = counts.setdefault(
                 p.language,
-                {"policies": 0, "segments": 0, "labelled_pairs": 0, "legal_basis_values": 0},
+                {
+                    "policies": 0,
+                    "segments": 0,
+                    "labelled_pairs": 0,
+                    "legal_basis_values": 0,
+                    "empty_segments": 0,
+                    "pairs_on_empty_segments": 0,
+                },
             )
             c["policies"] += 1
             c["segments"] += len(p.segments)
             c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
+            c["empty_segments"] += len(p.segments) - len(p.kept)
+            c["pairs_on_empty_segments"] += sum(
+                len(r.categories) for r in p.rows if r.segment_id not in p.kept_ids
+            )
             c["legal_basis_values"] += sum(
                 len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
             )
-            c.setdefault("splits", {}).setdefault(p.split, 0)
-            c["splits"][p.split] += 1
+            splits = c.setdefault("splits", {})
+            if p.split:  # a file with no rows names no split
+                splits[p.split] = splits.get(p.split, 0) + 1
         return counts
 
     def problems(self) -> dict:
@@ -133,7 +169,24 @@ class MappCorpus:
                 {"policy_id": p.policy_id, "segment_id": k}
                 for p in self.policies
                 for k, text in enumerate(p.segments, 1)
-                if is_debris(text)
+                if holds_text(text) and is_debris(text)
+            ],
+            "empty_segments": [
+                kept_out(
+                    p.policy_id,
+                    p.source_file,
+                    r.segment_id,
+                    labelled_pairs=len(r.categories),
+                    values=sum(len(v) for c in r.labels.values() for v in c.values()),
+                )
+                for p in self.policies
+                for r in p.rows
+                if r.segment_id not in p.kept_ids
+            ],
+            "policies_without_segments": [
+                {"policy_id": p.policy_id, "file": p.source_file}
+                for p in self.policies
+                if not p.kept
             ],
         }
 
@@ -175,13 +228,7 @@ def segments_of(path: Path) -> list[str]:
             f"{path}: not one segment per line, each followed by a blank line; restore the "
             "file as MAPP released it"
         )
-    segments = lines[0:-1:2]
-    if "" in segments:
-        raise SourceError(
-            f"{path}: line {2 * segments.index('') + 1}: an empty segment (a segment holds "
-            "text); restore the file as MAPP released it"
-        )
-    return segments
+    return lines[0:-1:2]
 
 
 def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:

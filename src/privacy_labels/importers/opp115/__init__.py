@@ -9,7 +9,11 @@ The source is the corpus root (`annotations/`, `consolidation/`,
 - **Text.** Each segment of `sanitized_policies/<uid>_<site>.html` (segments are
   separated by `|||`) becomes plain text: tags removed, `<br>` and block tags
   made line breaks, entities decoded, runs of spaces collapsed. Segments are
-  joined by a blank line and keep their OPP-115 ids.
+  joined by a blank line and keep their OPP-115 ids. A segment with no text once
+  markup is removed cannot hold evidence: it is kept out (the others keep their order;
+  the sidecar's notes say which of OPP-115's segments each is), and the report lists it
+  with the number of practices dropped with it; a policy with no segment holding text
+  is listed, not written.
 - **Practices.** One annotation document per policy and OPP-115 annotator id
   (or one per policy for a consolidated layer, annotator `consolidated-<threshold>`);
   `practice_id` is `<policy_id>-<annotator>-<NNN>`, numbered in the CSV's order, and
@@ -69,9 +73,12 @@ from privacy_labels.importers.opp115.source import (
     read_rows,
 )
 from privacy_labels.importers.writer import (
+    holds_text,
     imported_document,
     imported_sidecar,
     join_segments,
+    kept_out,
+    kept_out_note,
     policy_files,
     write_raw_corpus,
 )
@@ -152,6 +159,10 @@ class ImportSummary:
     errata_spans: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES, 0)))
     categories: Counter = field(default_factory=Counter)
     listed: list[dict] = field(default_factory=list)  # relocated and unanchorable spans
+    # Segments that hold no text once markup is removed, and the practices on them.
+    empty_segments: list[dict] = field(default_factory=list)
+    n_dropped_practices: int = 0
+    without_segments: list[dict] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
         """Count `other` (one policy's summary) in this one, its listed spans after ours."""
@@ -162,6 +173,9 @@ class ImportSummary:
         self.errata_spans.update(other.errata_spans)
         self.categories.update(other.categories)
         self.listed += other.listed
+        self.empty_segments += other.empty_segments
+        self.n_dropped_practices += other.n_dropped_practices
+        self.without_segments += other.without_segments
 
     def to_dict(self) -> dict:
         return {
@@ -175,6 +189,9 @@ class ImportSummary:
             "spans": dict(self.spans),
             "errata_spans": dict(self.errata_spans),
             "categories": dict(sorted(self.categories.items())),
+            "n_empty_segments": len(self.empty_segments),
+            "n_practices_on_empty_segments": self.n_dropped_practices,
+            "n_policies_without_segments": len(self.without_segments),
         }
 
 
@@ -229,7 +246,12 @@ def import_opp115(
                 yield from written
                 summary.add(policy_summary)
                 bar.update()
-        report.update(summary.to_dict(), spans_not_exact=summary.listed)
+        report.update(
+            summary.to_dict(),
+            spans_not_exact=summary.listed,
+            empty_segments=summary.empty_segments,
+            policies_without_segments=summary.without_segments,
+        )
         del report["out"]
 
     write_raw_corpus(out, "import opp115", inputs, files(), report)
@@ -271,20 +293,25 @@ def _convert_policy(
     except UnicodeDecodeError as error:
         raise SourceError(f"{html_path}: byte {error.start} is not UTF-8; restore it") from None
     segments = [html_to_text(s) for s in html_text.split(SOURCE["segment_separator"])]
-    for i, segment in enumerate(segments):
-        if not segment.text:
-            raise SourceError(
-                f"{html_path}: segment {i} has no text once markup is removed; "
-                "segments must hold text"
-            )
-    text, spans = join_segments([s.text for s in segments], SOURCE["segment_joiner"], "\n")
-    offsets = [span["start"] for span in spans]
+    rows = read_rows(source)
+    relative = html_path.relative_to(root).as_posix()
+    kept = [i for i, segment in enumerate(segments) if holds_text(segment.text)]
+    for i in sorted(set(range(len(segments))) - set(kept)):
+        n_practices = sum(row.segment_id == i for row in rows)
+        summary.n_dropped_practices += n_practices
+        summary.empty_segments.append(kept_out(policy_id, relative, i, practices=n_practices))
+    if not kept:
+        summary.without_segments.append({"policy_id": policy_id, "file": relative})
+        return [], summary
+    text, spans = join_segments([segments[i].text for i in kept], SOURCE["segment_joiner"], "\n")
+    # Each source segment that holds text: its segment id here and its offset in the text.
+    placed = {i: (n, span["start"]) for n, (i, span) in enumerate(zip(kept, spans, strict=True))}
     meta = metadata[uid]
     url = meta["Policy URL"].strip()
     # OPP-115 records a site's domain only, not who is responsible for its policy.
     sidecar = imported_sidecar(
         SOURCE,
-        html_path.relative_to(root).as_posix(),
+        relative,
         text,
         policy_id=policy_id,
         organisation=stem.partition("_")[2],
@@ -297,7 +324,7 @@ def _convert_policy(
             f"Imported from the {CORPUS} (released {SOURCE['dated']}), policy UID {uid}, by "
             f"privacy-labels {privacy_labels.__version__}. Organisation is the site's domain; "
             "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
-            f"Cite: {CITATION}"
+            f"{kept_out_note(kept, len(segments))}Cite: {CITATION}"
         ),
         segmentation=SEGMENTATION,
         segments=spans,
@@ -306,11 +333,13 @@ def _convert_policy(
 
     documents: dict[str, list[dict]] = defaultdict(list)
     batches: dict[str, set[str]] = defaultdict(set)
-    for row in read_rows(source):
+    for row in rows:
+        if 0 <= row.segment_id < len(segments) and row.segment_id not in placed:
+            continue  # on a segment that holds no text: counted above
         annotator = row.annotator_id if consolidation is None else consolidated(consolidation)
         # Numbered in the CSV's order within the document; OPP-115's id stays in source_id.
         own_id = practice_id(policy_id, annotator, len(documents[annotator]) + 1)
-        practice = _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary)
+        practice = _practice(row, own_id, policy_id, segments, placed, errata, labels, summary)
         documents[annotator].append(practice)
         batches[annotator].add(row.batch_id)
     layers = [
@@ -373,7 +402,7 @@ def _method(annotator, consolidation, batches, source, root) -> str:
     )
 
 
-def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary) -> dict:
+def _practice(row, own_id, policy_id, segments, placed, errata, labels, summary) -> dict:
     category = labels.category(row.category)
     if category is None:
         raise SourceError(
@@ -386,7 +415,8 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
         raise SourceError(
             f"{_where(row)}: segment {row.segment_id}, but the policy has {len(segments)} segments"
         )
-    segment, offset = segments[row.segment_id], offsets[row.segment_id]
+    segment = segments[row.segment_id]
+    segment_id, offset = placed[row.segment_id]
     attributes = {}
     # One loop over the practice's attribute values, the span placed inline: this is
     # the import's inner loop, run about 7 times per practice.
@@ -452,7 +482,7 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
     summary.categories[category.id] += 1
     return make_practice(
         own_id,
-        row.segment_id,
+        segment_id,
         category.id,
         {a: attributes[a] for a in category.attribute_ids if a in attributes},
         source_id=row.annotation_id,
