@@ -71,7 +71,9 @@ def test_a_policy_two_corpora_hold_differently_is_refused_naming_both(imports, t
 
 
 def test_a_folder_that_is_no_raw_corpus_is_refused(imports, tmp_path):
-    with pytest.raises(SourceError, match=r"fixtures/opp115: no policies/ folder, so no raw corpus"):
+    with pytest.raises(
+        SourceError, match=r"fixtures/opp115: no policies/ folder, so no raw corpus"
+    ):
         combine_raw_corpora([imports["app350"], FIXTURES / "opp115"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

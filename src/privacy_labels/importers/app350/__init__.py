@@ -75,12 +75,18 @@ SEGMENTATION = {
 }
 
 
-def _load_yaml(text: str) -> object:
-    """The YAML document in `text`, read by a safe loader: libyaml's where PyYAML was built
-    with it (about ten times faster), else the pure-Python one; the same data either way."""
-    import yaml
+def yaml_loader() -> type:
+    """The safe YAML loader the import reads with: libyaml's `CSafeLoader` where PyYAML was
+    built with it (about ten times faster), else the pure-Python `SafeLoader`; the same data
+    either way."""
+    import yaml  # here, not at the top: only an APP-350 import needs it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str) -> object:
+    """The YAML document in `text`, read by the safe loader (see yaml_loader)."""
+    loader = yaml_loader()(text)
     try:
         return loader.get_single_data()
     finally:
