@@ -16,11 +16,10 @@ layout is listed there, not copied. `build` then validates the whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from privacy_labels._files import OUTPUT_MARKER
+from privacy_labels._files import OUTPUT_MARKER, read_json_object
 from privacy_labels.importers.writer import REPORT, SourceError, write_raw_corpus
 from privacy_labels.raw.corpus import RawCorpus
 
@@ -76,7 +75,7 @@ def combine_raw_corpora(roots: list[str | Path], out: str | Path) -> dict:
 def _input_report(root: Path, paths: list[Path]) -> dict:
     """One input as the combined report lists it: its counts, the command that wrote it,
     its own import report and the files beside the layout, which are not copied."""
-    marker = _json_object(root / OUTPUT_MARKER)
+    marker = read_json_object(root / OUTPUT_MARKER)
     beside = sorted(
         p.relative_to(root).as_posix()
         for p in root.iterdir()
@@ -91,7 +90,7 @@ def _input_report(root: Path, paths: list[Path]) -> dict:
         ),
         "n_files": len(paths),
         "not_copied": beside,
-        "import_report": _json_object(root / REPORT),
+        "import_report": read_json_object(root / REPORT),
     }
 
 
@@ -110,11 +109,3 @@ def _text(path: Path) -> str:
             f"{path}: byte {error.start} is not UTF-8; the raw layout holds UTF-8 text only "
             "(privacy-labels validate names the fix)"
         ) from None
-
-
-def _json_object(path: Path) -> dict | None:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None

@@ -198,3 +198,25 @@ def test_opp115_keeps_out_segments_of_markup_only_with_their_practices(tmp_path)
     assert report["spans"] == {"exact": 2, "relocated": 0, "unanchorable": 0}
     assert "the source's segments 0, 2, in order" in sidecars[policy]["notes"]
     assert report["n_policies"] == 1
+
+
+def test_the_command_says_what_it_kept_out(tmp_path, capsys):
+    from privacy_labels.cli.app import main
+
+    for corpus, source in (
+        ("app350", FIXTURES / "app350-odd"),
+        ("mapp", FIXTURES / "mapp-odd" / "MAPP_Corpus"),
+        ("opp115", FIXTURES / "opp115-odd"),
+    ):
+        assert main(["import", corpus, str(source), "--out", str(tmp_path / corpus)]) == 0
+        report = read_json(tmp_path / corpus / "import-report.json")
+        problems = report.get("problems", report)
+        n_segments, n_policies = (
+            len(problems["empty_segments"]),
+            len(problems["policies_without_segments"]),
+        )
+        out = capsys.readouterr().out
+        assert f"kept out, holding no text: {n_segments} segments" in out
+        assert f"and {n_policies} policies" in out
+    main(["import", "app350", str(FIXTURES / "app350"), "--out", str(tmp_path / "plain")])
+    assert "kept out" not in capsys.readouterr().out
