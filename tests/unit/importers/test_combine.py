@@ -98,3 +98,14 @@ def test_files_beside_the_layout_are_listed_not_copied(imports, tmp_path):
     report = combine_raw_corpora([mine], tmp_path / "out")
     assert report["inputs"][0]["not_copied"] == ["README.md"]
     assert not (tmp_path / "out" / "README.md").exists()
+
+
+def test_a_second_import_into_one_out_is_refused_and_the_first_kept(imports, tmp_path):
+    """The documented way is a folder per import, then combine: an import never replaces
+    another import's output (docs/importing.md)."""
+    out = tmp_path / "app350"
+    shutil.copytree(imports["app350"], out)
+    before = _files(out)
+    with pytest.raises(OutputRefused, match=r"import opp115: the output .* holds files"):
+        import_opp115(FIXTURES / "opp115", out, progress=False)
+    assert _files(out) == before
