@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from privacy_labels._files import as_if_created, package_data, sha256_bytes, sha256_file
+from privacy_labels.contract.splits import DEFAULT, selected
 from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.errors import InvalidArgument, PrivacyLabelsError, WrongArgumentType
 from privacy_labels.release.sha256sums import SEMVER, SHA256SUMS, read_sha256sums, release_versions
@@ -79,6 +80,7 @@ def load(
     sha256: str | None = None,
     wide: bool = False,
     scheme: str | None = None,
+    split: str | None = None,
 ) -> pd.DataFrame:
     """One table as a DataFrame.
 
@@ -95,7 +97,8 @@ def load(
     `wide` (segment_labels only): the ML view, one row per segment with its `text` and, per
     label of `scheme`'s first label set, the columns `n_<label>`, `share_<label>`,
     `is_majority_<label>` and `has_<label>` (the multi-hot matrix); `scheme` may be left out
-    when the tables hold one.
+    when the tables hold one. `split` (segment_labels only): the rows of one part of one
+    split, `NAME:PART` (e.g. "plue:test"; a bare "test" is "default:test").
 
     Every failure is a PrivacyLabelsError; a bad argument value (a path with a
     version, a pin without a release, another url scheme than those above) is
@@ -103,17 +106,21 @@ def load(
     KeyError, a missing folder or table a FileNotFoundError.
     """
     _check_arguments(name, path, version, url, sha256)
-    if not isinstance(wide, bool) or not isinstance(scheme, str | None):
+    if not isinstance(wide, bool) or not all(isinstance(a, str | None) for a in (scheme, split)):
         raise WrongArgumentType(
-            f"load: wide must be True or False and scheme a scheme's id such as 'opp115', not "
-            f"{wide!r} and {scheme!r}"
+            f"load: wide must be True or False, scheme a scheme's id such as 'opp115' and split "
+            f"a split's part such as 'plue:test', not {wide!r}, {scheme!r} and {split!r}"
         )
-    if (wide or scheme is not None) and name != SEGMENT_LABELS:
+    if (wide or scheme is not None or split is not None) and name != SEGMENT_LABELS:
         raise InvalidArgument(
-            f"load: wide= and scheme= give the segment_labels matrix, not {name}; "
-            f"load({SEGMENT_LABELS!r}, wide=True, scheme='opp115')"
+            f"load: wide=, scheme= and split= give the segment_labels matrix, not {name}; "
+            f"load({SEGMENT_LABELS!r}, wide=True, scheme='opp115', split='plue:test')"
         )
     frame, folder = _frame(name, path, version, url, sha256)
+    if split is not None:
+        splits, _ = _frame("splits", path, version, url, sha256)
+        chosen = selected(_long_splits(splits).to_dict("records"), split)
+        frame = frame[frame["policy_id"].isin(chosen)].reset_index(drop=True)
     if not wide or LABEL not in frame.columns:  # a release before 1.0.0 is wide already
         return frame
     segments, _ = _frame("segments", path, version, url, sha256)
@@ -141,6 +148,14 @@ def _frame(name, path, version, url, sha256) -> tuple[pd.DataFrame, Path]:
         folder = Path(path or package_data("labeled", "data/labeled"))
         return _read_folder(folder, name), folder
     return read_release_frame(file, name), file.parent
+
+
+def _long_splits(splits: pd.DataFrame) -> pd.DataFrame:
+    """The splits table as rows per split: a release up to 1.0.0 has one row per policy,
+    its `split` the part of the default split."""
+    if "split_name" in splits.columns:
+        return splits
+    return splits.assign(split_name=DEFAULT).rename(columns={"split": "part"})
 
 
 def _scheme_of(frame: pd.DataFrame, folder: Path, scheme: str | None):

@@ -21,14 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from privacy_labels.contract.columns import TYPES
+from privacy_labels.contract.columns import TYPES, pandas_dtype_of
 from privacy_labels.contract.scheme_set import SchemeSet, read_schemes
 from privacy_labels.contract.schemes import SchemeError
 from privacy_labels.contract.tables import (
     TABLES,
     arrow_schema,
-    pandas_dtype_of,
     pandas_dtypes,
+    table,
 )
 from privacy_labels.errors import PrivacyLabelsError
 
@@ -85,24 +85,34 @@ def schemes_of(folder: Path) -> SchemeSet:
 def dtypes_of(folder: Path, name: str) -> dict[str, object]:
     """The pandas dtypes of a table of the build or release in `folder`: the contract's, with
     the label lists of the folder's own schemes; for a release from before schemes/ (0.1.0,
-    0.2.0), those its datapackage.json gives, enums as ordered categoricals."""
+    0.2.0), or a table whose columns its release's datapackage.json describes otherwise
+    (the one-row-per-policy splits of 1.0.0), those the datapackage gives, enums as ordered
+    categoricals."""
     folder = Path(folder)
-    if not (folder / SCHEMES).is_dir() and (folder / DATAPACKAGE).is_file():
-        return _described_dtypes(folder / DATAPACKAGE, name)
+    if (folder / DATAPACKAGE).is_file():
+        fields = _described_fields(folder / DATAPACKAGE, name)
+        if (
+            not (folder / SCHEMES).is_dir()
+            or [f["name"] for f in fields] != table(name).column_names
+        ):
+            return _described_dtypes(fields)
     return pandas_dtypes(name, schemes_of(folder))
 
 
-def _described_dtypes(datapackage: Path, name: str) -> dict[str, object]:
+def _described_fields(datapackage: Path, name: str) -> list[dict]:
     package = json.loads(datapackage.read_text(encoding="utf-8"))
+    return next(r for r in package["resources"] if r["name"] == name)["schema"]["fields"]
+
+
+def _described_dtypes(fields: list[dict]) -> dict[str, object]:
     of_type = {t.frictionless: t.pandas for t in TYPES.values()}
-    resource = next(r for r in package["resources"] if r["name"] == name)
     return {
         f["name"]: (
             pd.CategoricalDtype(f["constraints"]["enum"], ordered=True)
             if "enum" in f.get("constraints", {})
             else of_type[f["type"]]
         )
-        for f in resource["schema"]["fields"]
+        for f in fields
     }
 
 

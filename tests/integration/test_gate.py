@@ -145,7 +145,7 @@ def _flipped_label(rows):
 
 
 def _moved_split(rows):
-    rows[0]["split"] = "test" if rows[0]["split"] != "test" else "train"
+    rows[0]["part"] = "test" if rows[0]["part"] != "test" else "train"
 
 
 def _answer(rows, question, answer):

@@ -204,4 +204,7 @@ def test_views_load_one_row_per_segment_and_policy(imported):
     _, labeled = imported
     assert len(pl.load("segment_labels", labeled, wide=True)) == len(pl.load("segments", labeled))
     assert len(pl.load("segments", labeled)) == 101
-    assert len(pl.load("splits", labeled)) == len(pl.load("policies", labeled)) == 5
+    splits = pl.load("splits", labeled)
+    assert (splits.split_name == "default").sum() == len(pl.load("policies", labeled)) == 5
+    # OPP-115's policies are in PLUE's and PolicyQA's splits too (tests/unit/contract/test_splits.py).
+    assert set(splits.split_name) == {"default", "plue", "policyqa"} and len(splits) == 15

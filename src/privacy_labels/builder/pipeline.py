@@ -19,25 +19,37 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from privacy_labels._files import MANIFEST, dump_json, owned_output
+from privacy_labels._files import MANIFEST, dump_json, owned_output, project_folder
 from privacy_labels._parallel import map_in_order
 from privacy_labels.builder.manifest import built_from, manifest_of, write_schemes
 from privacy_labels.builder.rows import build_part
 from privacy_labels.builder.writers import PARTITIONED_TABLES, TableWriter
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.errors import PrivacyLabelsError
-from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.corpus import DEFAULT_LABELED, RawCorpus
 from privacy_labels.raw.inputs import chunked, plain_policy_ids, repeats_any
 from privacy_labels.raw.problems import InvalidInputs, Problem
 from privacy_labels.raw.schemes import corpus_schemes
 from privacy_labels.raw.validate import Validator
 
-__all__ = ["MANIFEST", "BuildResult", "build", "write_tables"]
+__all__ = ["MANIFEST", "BuildResult", "BuildSettings", "build", "write_tables"]
 
 
 class InputsChanged(PrivacyLabelsError):
     """An input changed while build read it: the rules found a problem the second time
     they read the corpus, not the first."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How a build works (see `build`): `progress`, `workers`, `scheduler`; and what it
+    derives and how it lays out the files: `partitioned`, `layer`."""
+
+    progress: bool | None = None
+    workers: int = 1
+    scheduler: str | None = None
+    partitioned: bool = False
+    layer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ class BuildResult:
 
 def build(
     raw: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     progress: bool | None = None,
     workers: int = 1,
@@ -58,7 +70,8 @@ def build(
     force: bool = False,
     layer: str | None = None,
 ) -> BuildResult:
-    """Validate the raw corpus at `raw` and write the tables to `out`.
+    """Validate the raw corpus at `raw` and write the tables to `out` (default:
+    data/labeled in the project of `raw`, see _files.project_folder).
 
     The per-policy work runs in `workers` processes, or on the Dask cluster at
     `scheduler`; the output is the same bytes either way. `partitioned` writes
@@ -71,33 +84,18 @@ def build(
     `progress=None` shows a progress bar only on a terminal. When `out` was built from
     these very inputs (see `built_from`), nothing is written, unless `force`.
     """
+    out = project_folder(raw) / DEFAULT_LABELED if out is None else out
     if not force:
         n_rows = built_from(raw, out, partitioned=partitioned, layer=layer)
         if n_rows is not None:
             return BuildResult(out, n_rows, up_to_date=True)
+    settings = BuildSettings(progress, workers, scheduler, partitioned, layer)
     with owned_output(out, "build", {"raw corpus": raw}) as staging:
-        result = write_tables(
-            raw,
-            staging,
-            progress=progress,
-            workers=workers,
-            scheduler=scheduler,
-            partitioned=partitioned,
-            layer=layer,
-        )
+        result = write_tables(raw, staging, settings)
     return BuildResult(out, result.n_rows)
 
 
-def write_tables(
-    raw: Path,
-    folder: Path,
-    *,
-    progress: bool | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    partitioned: bool = False,
-    layer: str | None = None,
-) -> BuildResult:
+def write_tables(raw: Path, folder: Path, settings: BuildSettings = BuildSettings()) -> BuildResult:
     """Validate the raw corpus and write the tables into the empty `folder`.
 
     Each policy is read once and validated as it is turned into rows, by the
@@ -106,22 +104,13 @@ def write_tables(
     corpus laid out unusually (links, stray files) is validated whole first.
     """
     corpus = RawCorpus(Path(raw).resolve())  # workers elsewhere need the whole path
-    if layer is not None:
-        _require_layer(RawCorpus(raw), layer)
+    if settings.layer is not None:
+        _require_layer(RawCorpus(raw), settings.layer)
     policy_ids = plain_policy_ids(corpus)
     if policy_ids is None or corpus_schemes(corpus)[1]:
         _raise_problems(raw)
         policy_ids = corpus.policy_ids()
-    written = _write_parts(
-        corpus,
-        folder,
-        policy_ids,
-        progress=progress,
-        workers=workers,
-        scheduler=scheduler,
-        partitioned=partitioned,
-        layer=layer,
-    )
+    written = _write_parts(corpus, folder, policy_ids, settings)
     # Two practices of different policies may share an id (or only a digest).
     if isinstance(written, Problem) or repeats_any(written.practice_keys):
         _raise_problems(raw)
@@ -134,7 +123,9 @@ def write_tables(
     # hub (whose questions policy_labels answers) and every scheme they map onto.
     schemes = corpus_schemes(corpus)[0].closure(written.scheme_ids)
     write_schemes(folder, schemes)
-    manifest = manifest_of(corpus, folder, written.n_rows, written.input_sha256, schemes, layer)
+    manifest = manifest_of(
+        corpus, folder, written.n_rows, written.input_sha256, schemes, settings.layer
+    )
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
     return BuildResult(folder, written.n_rows)
 
@@ -171,15 +162,7 @@ class _Written:
 
 
 def _write_parts(
-    corpus: RawCorpus,
-    folder: Path,
-    policy_ids: list[str],
-    *,
-    progress: bool | None,
-    workers: int,
-    scheduler: str | None,
-    partitioned: bool,
-    layer: str | None,
+    corpus: RawCorpus, folder: Path, policy_ids: list[str], settings: BuildSettings
 ) -> _Written | Problem:
     """Every table of the policies into `folder`, or the first problem of a policy."""
     input_sha256: dict[str, str] = {}
@@ -187,12 +170,14 @@ def _write_parts(
     scheme_ids: set[str] = set()
     parts = chunked(policy_ids)
     # tqdm's disable=None means: show the bar only on a terminal.
-    quiet = None if progress is None else not progress
+    quiet = None if settings.progress is None else not settings.progress
     with contextlib.ExitStack() as stack:
         writers = {
             t.name: stack.enter_context(
                 TableWriter(
-                    folder, t.name, partitioned=partitioned and t.name in PARTITIONED_TABLES
+                    folder,
+                    t.name,
+                    partitioned=settings.partitioned and t.name in PARTITIONED_TABLES,
                 )
             )
             for t in TABLES
@@ -201,10 +186,10 @@ def _write_parts(
             tqdm(total=len(policy_ids), desc="build", unit="policy", disable=quiet)
         )
         for part in map_in_order(
-            functools.partial(build_part, str(corpus.root), layer=layer),
+            functools.partial(build_part, str(corpus.root), layer=settings.layer),
             parts,
-            workers=min(workers, len(parts)),
-            scheduler=scheduler,
+            workers=min(settings.workers, len(parts)),
+            scheduler=settings.scheduler,
         ):
             if part.problem is not None:
                 return part.problem

@@ -21,13 +21,13 @@ from privacy_labels.contract.layers import independent
 from privacy_labels.contract.policy_labels import Practice, policy_label_rows, stated
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.schemes import Scheme, values_of, written
+from privacy_labels.contract.splits import split_rows
 from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import (
     is_labelling,
     labelling_layer,
     mapped_value_rows,
     segment_label_rows,
-    split_of,
 )
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import PolicyInputs, practice_keys, read_policy
@@ -150,8 +150,7 @@ def policy_rows(
         rows["segment_labels"] = segment_label_rows(
             policy_id, rows["segments"], labelled, annotators, scheme, layer
         )
-    split = split_of(policy_id, sidecar.get("policy_group_id"))
-    rows["splits"].append({"policy_id": policy_id, "split": split})
+    rows["splits"] = split_rows({**sidecar, "policy_id": policy_id})
     in_layer = [p for p in labelled if is_labelling(p.annotator, layer)]
     hub = schemes.hub
     rows["policy_labels"] = policy_label_rows(

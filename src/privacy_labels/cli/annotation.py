@@ -1,29 +1,15 @@
-"""The annotation subcommands: `import` and `export` (other corpora and annotation tools),
-`add-policy` and `resegment` (policy texts), `adjudicate` and `agreement` (the layers).
+"""The handlers of the annotation subcommands (declared in `commands`): `import
+label-studio` and `export label-studio` (an annotation tool), `add-policy` and `resegment`
+(policy texts), `adjudicate` and `agreement` (the layers).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line, written
-from privacy_labels.cli.imports import cmd_import_app350, cmd_import_mapp, cmd_import_opp115
-from privacy_labels.cli.options import (
-    Parents,
-    annotator,
-    command,
-    labeled_argument,
-    layer_list,
-    out_option,
-    policy_ids_argument,
-    quiet_option,
-    redaction,
-    source_argument,
-    whole_number,
-)
-from privacy_labels.contract.schema import GUIDELINES_VERSION
+from privacy_labels.cli.options import keywords, require_input
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import RawCorpus
 
@@ -58,8 +44,7 @@ def cmd_export_label_studio(args: argparse.Namespace) -> Answer:
 def cmd_import_label_studio(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.label_studio import DEFAULT_METHOD, import_label_studio
 
-    if not args.export.is_file():
-        raise UsageError(f"{args.export}: no such file; give a Label Studio JSON export")
+    require_input(args.export, "a Label Studio JSON export", is_folder=False)
     if args.replace and args.out is not None:
         raise UsageError(
             "--replace applies to --into-raw: an import into --out replaces no one's document"
@@ -84,13 +69,10 @@ def cmd_import_label_studio(args: argparse.Namespace) -> Answer:
     result = import_label_studio(
         args.export,
         args.out,
-        raw=args.raw,
         replace_layers=args.replace,
-        annotator=args.annotator,
-        annotated_date=args.annotated_date,
         method=method,
-        guidelines_version=args.guidelines_version,
         provenance=provenance,
+        **keywords(args, "raw", "annotator", "annotated_date", "guidelines_version"),
     )
     what = f"{result.n_documents:,} annotation documents ({result.n_practices:,} practices)"
     if args.out is None:
@@ -182,14 +164,11 @@ def cmd_add_policy(args: argparse.Namespace) -> Answer:
         args.file,
         args.policy_id,
         args.organisation,
-        source=args.source,
-        url=args.url,
-        retrieved_date=args.retrieved_date,
-        effective_date=args.effective_date,
-        license=args.license,
-        legal_entity=args.legal_entity,
         service_names=args.service_name,
         redactions=dict(args.redaction),
+        **keywords(
+            args, "source", "url", "retrieved_date", "effective_date", "license", "legal_entity"
+        ),
     )
     corpus = RawCorpus(args.raw)
     path = corpus.sidecar_path(args.policy_id)
@@ -227,314 +206,3 @@ def cmd_resegment(args: argparse.Namespace) -> Answer:
             for s in summaries
         ],
     )
-
-
-# -- The subcommands' options -------------------------------------------------------------
-
-
-def add_import(sub, common: Parents) -> None:
-    from privacy_labels.importers.opp115 import CONSOLIDATION_THRESHOLDS
-
-    p = command(
-        sub,
-        "import",
-        None,
-        help="import an existing corpus into the raw layout",
-        description="Convert an existing annotated corpus into a raw corpus (policies, "
-        "sidecars, annotation documents) that validate, build and check take as is.",
-    )
-    sources = p.add_subparsers(dest="source", required=True, metavar="SOURCE")
-    p = command(
-        sources,
-        "opp115",
-        cmd_import_opp115,
-        help="the OPP-115 corpus v1.0 (Wilson et al., ACL 2016)",
-        description="Import every policy and practice of OPP-115 v1.0: text from "
-        "sanitized_policies/ with markup removed, segments kept, labels mapped to the "
-        "opp115 scheme's ids, spans re-anchored into the text (exact, relocated or unanchorable, "
-        "listed in import-report.json). OPP-115 is for research only: import it into a folder "
-        "of your own, never into data/.",
-        parents=[common.fmt, common.workers],
-        unchanged="{out} is unchanged",
-    )
-    source_argument(p)
-    out_option(p, "raw corpus to write")
-    p.add_argument(
-        "--consolidation",
-        choices=CONSOLIDATION_THRESHOLDS,
-        help="import the consolidated layer at this overlap threshold instead of the "
-        "annotators' practices",
-    )
-    quiet_option(p)
-    p = command(
-        sources,
-        "app350",
-        cmd_import_app350,
-        help="the APP-350 corpus v1.1 (Zimmeck et al., PETS 2019)",
-        description="Import every policy, segment and annotation of APP-350 v1.1: each "
-        "policy's text built from its segments (joined by a blank line), one practice per "
-        "annotated (segment, practice, modality) in the app350 scheme, the stating sentence "
-        "located as its evidence span (the reason recorded where it is not), the official "
-        "split, contains_synthetic and the original HTML's sha256 kept (import-report.json). "
-        "APP-350 is for research only: import it into a folder of your own, never into data/.",
-        parents=[common.fmt],
-        unchanged="{out} is unchanged",
-    )
-    source_argument(p)
-    out_option(p, "raw corpus to write")
-    p = command(
-        sources,
-        "mapp",
-        cmd_import_mapp,
-        help="the MAPP corpus v1.0 (Arora et al., LREC 2022), English and German",
-        description="Import every policy, segment and label of MAPP v1.0: a policy per "
-        "(language, file), its text and segments as MAPP cuts them, one mapp-consolidated "
-        "layer whose labels are value sets (one per labelled segment and category, no spans), "
-        "every source problem counted in import-report.json. MAPP is for research only: "
-        "import it into a folder of your own, never into data/.",
-        parents=[common.fmt],
-        unchanged="{out} is unchanged",
-    )
-    p.add_argument("src", type=Path, metavar="MAPP_ROOT", help="the corpus root folder")
-    out_option(p, "raw corpus to write")
-    p = command(
-        sources,
-        "label-studio",
-        cmd_import_label_studio,
-        help="a Label Studio JSON export of tasks made by `export label-studio`",
-        description="Convert the annotations of a Label Studio JSON export into annotation "
-        "documents, one per task and annotator, with offsets mapped back to the policy text "
-        "(Label Studio counts \\r\\n and emoji as two). Writes a raw corpus to --out: the "
-        "annotated policies, copied from --raw, and the documents, validated with the corpus "
-        "in --raw; or, with --into-raw, adds the documents to --raw as layers, never replacing "
-        "an annotator's document there unless given --replace. Nothing is written while a "
-        "problem remains.",
-        parents=[common.fmt, common.raw],
-        unchanged="nothing was written",
-    )
-    p.add_argument("export", type=Path, metavar="EXPORT.json", help="the JSON export")
-    where = p.add_mutually_exclusive_group(required=True)
-    out_option(where, "raw corpus to write", required=False)
-    where.add_argument(
-        "--into-raw",
-        action="store_true",
-        help="add the documents to the corpus in --raw as layers",
-    )
-    p.add_argument(
-        "--replace",
-        action="store_true",
-        help="with --into-raw: replace an annotator's existing document of a policy (without "
-        "it, the import is refused, naming the document)",
-    )
-    p.add_argument(
-        "--annotator",
-        type=annotator,
-        help="annotator id (a lowercase slug) for every annotation; without it, the local part "
-        "of the user's e-mail when the export carries one (Label Studio's JSON export names "
-        "users by number only)",
-    )
-    p.add_argument(
-        "--annotated-date",
-        metavar="YYYY-MM-DD",
-        help="date of the annotations (default: each annotation's last update)",
-    )
-    p.add_argument("--method", help="how the annotations were made, kept in each document")
-    p.add_argument(
-        "--guidelines-version",
-        default=GUIDELINES_VERSION,
-        help=f"the docs/guidelines.md version followed (default: {GUIDELINES_VERSION})",
-    )
-    p.add_argument(
-        "--annotator-kind",
-        choices=("person", "model", "adjudication", "import"),
-        default="person",
-        help="what made the annotations (default: person)",
-    )
-    p.add_argument(
-        "--model",
-        help="the model and version, with --annotator-kind model (required) or adjudication",
-    )
-    p.add_argument("--process", help="how the annotations were made (default: --method's text)")
-    p.add_argument(
-        "--blind",
-        action="store_true",
-        help="the annotator saw no other annotation of the policy (export with --no-predictions)",
-    )
-    p.add_argument(
-        "--reviewed", action="store_true", help="a person reviewed the annotations afterwards"
-    )
-
-
-def add_export(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "export",
-        None,
-        help="export the corpus to an annotation tool",
-        description="Write the corpus in an annotation tool's formats, with its annotations.",
-    )
-    targets = p.add_subparsers(dest="target", required=True, metavar="TOOL")
-    p = command(
-        targets,
-        "label-studio",
-        cmd_export_label_studio,
-        help="a Label Studio labeling configuration and tasks",
-        description="Write config.xml, a Label Studio labeling configuration generated from the "
-        "policies' label scheme (categories, and per category only its attributes and their "
-        "values, named in the policies' language), and tasks.json, one task per policy with "
-        "its annotation documents as predictions; a folder of both per scheme and language, "
-        "<scheme>-<language>/, when the corpus holds several.",
-        parents=[common.fmt, common.raw],
-        reads=("--raw",),
-        unchanged="{out} is unchanged",
-    )
-    out_option(p, "folder to write")
-    p.add_argument(
-        "--scheme",
-        metavar="ID",
-        help="the scheme a policy not annotated yet is offered in (default: the hub, opp115)",
-    )
-    p.add_argument(
-        "--no-predictions", action="store_true", help="tasks without the existing annotations"
-    )
-    p.add_argument(
-        "--predictions",
-        type=Path,
-        metavar="FILE",
-        help="a predictions file (`baseline predict`): its labels become pre-annotations, one "
-        "region per segment and label, attributes left to the annotator",
-    )
-
-
-def add_agreement(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "agreement",
-        cmd_agreement,
-        help="inter-annotator agreement per category, per policy and for the corpus",
-        description="Compare the annotation layers of the tables in DIR (the consolidated "
-        "layer excepted): segment-level Cohen's kappa (a fixed pair of layers) or Fleiss' "
-        "kappa per category, the number of segments labeled by at least one, a majority and "
-        "all annotators, pairwise segment-level F1 (micro and per category), and "
-        "attribute-value agreement on practices matched by attribute overlap; per policy and "
-        "for the corpus. Attribute values are compared as the tables publish them: an "
-        "attribute left out holds the scheme's default (does, unspecified) in every layer. "
-        "The formulas are in the module privacy_labels.outputs.agreement.",
-        parents=[common.fmt],
-        reads=("dir",),
-    )
-    labeled_argument(p)
-    p.add_argument(
-        "--annotators",
-        type=whole_number(2),
-        metavar="N",
-        help="use the policies with N annotators (default: the most common number)",
-    )
-    p.add_argument(
-        "--layers",
-        type=layer_list,
-        metavar="A,B[,...]",
-        help="compare these annotators' layers, over the policies that have all of them",
-    )
-    p.add_argument(
-        "--candidate",
-        type=annotator,
-        metavar="LAYER",
-        help="compare the layer LAYER with the layers made by people (annotator_kind person) "
-        "over the policies that have it, beside those people among themselves; figures pooled "
-        "over every (pair, policy)",
-    )
-    p.add_argument(
-        "--scheme",
-        metavar="ID",
-        help="compare the policies annotated in this scheme, over the labels of its first "
-        "label set (needed when the tables hold several schemes)",
-    )
-
-
-def add_adjudicate(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "adjudicate",
-        cmd_adjudicate,
-        help="resolve the disagreements of the layers into the consolidated layer",
-        description="For each policy with two or more annotation layers (or --layers), keep "
-        "what more than half of the layers give and list every other disagreement (a label, a "
-        "practice, an attribute value no majority gives). Without an adjudication log "
-        "(RAW/adjudication/<policy_id>.json) it writes one as a template to fill in; with a "
-        "complete log, one decision per disagreement, it writes the consolidated layer "
-        "RAW/annotations/<policy_id>/consolidated.json. Exit 1 while any disagreement is "
-        "undecided or the log has problems. The rule is in the module privacy_labels.raw.adjudicate.",
-        parents=[common.fmt, common.raw],
-        reads=("--raw",),
-    )
-    policy_ids_argument(p, "adjudicate")
-    p.add_argument(
-        "--layers",
-        type=layer_list,
-        metavar="BASE,OTHER[,...]",
-        help="the annotators to adjudicate, the base layer first (default: the policy's "
-        "annotators other than consolidated, in alphabetical order)",
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 if a log is missing or incomplete or a consolidated layer "
-        "is not what the layers and the log give now",
-    )
-
-
-def add_add_policy(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "add-policy",
-        cmd_add_policy,
-        help="add a policy text with its provenance sidecar",
-        description="Normalise line ends and surrounding whitespace, segment the text into "
-        "paragraphs, and write <policy_id>.txt and <policy_id>.json into the raw corpus.",
-        parents=[common.raw],
-        reads=("file",),
-    )
-    p.add_argument("file", type=Path, metavar="TEXT_FILE", help="the policy as plain UTF-8 text")
-    p.add_argument("--policy-id", required=True, help="lowercase slug naming the policy")
-    p.add_argument("--organisation", required=True, help="organisation named in the policy")
-    p.add_argument("--license", required=True, help="terms under which the text is shared")
-    p.add_argument("--source", help="where the text came from (default: the file name)")
-    p.add_argument("--url", help="the policy's web address")
-    p.add_argument("--retrieved-date", metavar="YYYY-MM-DD", help="when the text was collected")
-    p.add_argument("--effective-date", metavar="YYYY-MM-DD", help="effective date it states")
-    p.add_argument(
-        "--legal-entity", help="the legal entity the text names as responsible (default: none)"
-    )
-    p.add_argument(
-        "--service-name",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a service, product or brand name the text uses beside the organisation (repeatable)",
-    )
-    p.add_argument(
-        "--redaction",
-        action="append",
-        default=[],
-        type=redaction,
-        metavar="PLACEHOLDER=WHAT",
-        help="a placeholder the text has in place of removed content, and what it replaced "
-        "(repeatable), e.g. '[email protected]=an e-mail address'",
-    )
-
-
-def add_resegment(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "resegment",
-        cmd_resegment,
-        help="cut policies into segments again by the current rule, moving their annotations",
-        description="Segment each policy's text again by the current segmentation rule "
-        "(docs/guidelines.md, section 1), record the rule in its sidecar, and re-derive every "
-        "practice's segment_id from its spans; no span changes. A policy with a practice "
-        "whose spans would fall into two segments is refused, and nothing of it is written.",
-        parents=[common.fmt, common.raw],
-        reads=("--raw",),
-    )
-    policy_ids_argument(p, "resegment")

@@ -4,10 +4,11 @@ prints the one way. No handler prints or serialises by itself.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from privacy_labels._files import dump_json
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -35,8 +36,9 @@ class Answer:
 
 
 def json_text(data: dict | list) -> str:
-    """The one JSON style of the command's output, as its files are written (_files)."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """The command's output in the one JSON style of its files (_files.dump_json), without
+    the final newline that print adds."""
+    return dump_json(data).removesuffix("\n")
 
 
 def show(answer: Answer, fmt: str) -> int:

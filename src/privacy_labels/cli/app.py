@@ -1,8 +1,9 @@
 """The `privacy-labels` command: one subcommand per stage of the pipeline.
 
-The subcommands live by stage in `data`, `annotation`, `release` and `benchmark`; each
-returns an Answer (`answer`). This module assembles the parser, prints every answer as text
-or JSON, and answers every failure, in one place.
+The subcommands are declared in `commands`, their handlers live by stage in `data`,
+`annotation`, `imports`, `release` and `benchmark`; each returns an Answer (`answer`). This
+module assembles the parser, prints every answer as text or JSON, and answers every failure,
+in one place.
 
 Exit codes: 0 success, 1 invalid input, a failed check or a fault of the machine (a full
 disk, a missing extra, a worker killed), 2 usage error (including an output the command
@@ -20,9 +21,8 @@ import sys
 
 import privacy_labels
 from privacy_labels import __version__
-from privacy_labels.cli import annotation, benchmark, data, release
 from privacy_labels.cli.answer import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, json_text, show
-from privacy_labels.cli.options import parents, require_input_paths
+from privacy_labels.cli.options import add_commands, require_input_paths
 from privacy_labels.errors import PrivacyLabelsError
 
 
@@ -35,26 +35,10 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = parents()
-    # In the order of the pipeline, as `privacy-labels --help` lists them.
-    for add in (
-        data.add_validate,
-        data.add_migrate,
-        data.add_build,
-        data.add_check,
-        release.add_release,
-        release.add_verify,
-        annotation.add_import,
-        annotation.add_export,
-        annotation.add_agreement,
-        benchmark.add_commands,
-        annotation.add_adjudicate,
-        data.add_report,
-        annotation.add_add_policy,
-        annotation.add_resegment,
-        data.add_docs,
-    ):
-        add(sub, common)
+    # Here, not at the top: parsing imports the commands' modules (see main).
+    from privacy_labels.cli.commands import SUBCOMMANDS
+
+    add_commands(sub, SUBCOMMANDS)
     return top
 
 
@@ -108,16 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Parsing imports the commands' modules: an interrupt there is answered too.
         args = parser().parse_args(argv)
-        command = " ".join(
-            part
-            for part in (
-                args.command,
-                getattr(args, "source", None),
-                getattr(args, "target", None),
-                getattr(args, "step", None),
-            )
-            if part
-        )
+        command = args.command_name
         _quiet_libraries()
         require_input_paths(args)
         return show(args.run(args), getattr(args, "format", "text"))

@@ -1,4 +1,4 @@
-"""The benchmark's subcommands of `privacy-labels`: `score` and `baseline train|predict`."""
+"""The handlers of the benchmark's subcommands: `score` and `baseline train|predict`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from privacy_labels.cli.answer import Answer, written
-from privacy_labels.cli.options import Parents, command, out_option, path_option, whole_number
+from privacy_labels.cli.options import keywords
 from privacy_labels.errors import UsageError
-from privacy_labels.raw.corpus import DEFAULT_RAW, is_slug
+from privacy_labels.raw.corpus import is_slug
 
 
 def _layer(given: str, labeled: Path, role: str, scheme, *, with_details: bool = True):
@@ -37,12 +37,12 @@ def _layer(given: str, labeled: Path, role: str, scheme, *, with_details: bool =
 
 def cmd_score(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.score import (
-        read_splits,
         require_same_texts,
         score,
         scored_scheme,
         table,
     )
+    from privacy_labels.outputs.selection import chosen_policies
 
     tables = Path(args.reference) if Path(args.reference).is_dir() else args.labeled
     scheme = scored_scheme(tables, args.scheme)
@@ -54,9 +54,7 @@ def cmd_score(args: argparse.Namespace) -> Answer:
         args.reference, args.labeled, "REFERENCE", scheme, with_details=predictions is None
     )
     require_same_texts(reference, candidate, predictions)
-    splits = None
-    if args.split != "all":
-        splits = read_splits(folder or candidate_folder or args.labeled)
+    chosen = chosen_policies(folder or candidate_folder or args.labeled, args.split, args.language)
     result = score(
         reference,
         candidate,
@@ -64,7 +62,8 @@ def cmd_score(args: argparse.Namespace) -> Answer:
         label_set=args.labels,
         gold=args.gold,
         split=args.split,
-        splits=splits,
+        language=args.language,
+        chosen=chosen,
     )
     return Answer(result.to_dict(), [table(result)])
 
@@ -75,10 +74,8 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
     result = train(
         args.labeled,
         args.out,
-        scheme=args.scheme,
         label_set=args.labels,
-        gold=args.gold,
-        seed=args.seed,
+        **keywords(args, "scheme", "gold", "seed", "split", "language"),
     )
     constant = (
         ["one class only in the training segments (a constant score): "
@@ -90,7 +87,7 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
         written(result),
         [
             f"trained {result.out}: {result.label_set} labels on {result.n_segments:,} segments "
-            f"of {result.n_policies:,} policies (train split), {result.n_features:,} features",
+            f"of {result.n_policies:,} policies ({args.split}), {result.n_features:,} features",
             *constant,
             f"next: privacy-labels baseline predict --model {result.out} --raw DIR --out FILE",
         ],
@@ -100,105 +97,13 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
 def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
     from privacy_labels.outputs.baseline import predict
 
-    result = predict(args.model, args.raw, args.out)
+    result = predict(args.model, args.raw, args.out, split=args.split, language=args.language)
     return Answer(
         written(result),
         [
             f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments "
             f"of {result.n_policies:,} policies",
-            f"next: privacy-labels score LABELED {result.out} --split test",
+            f"next: privacy-labels score LABELED {result.out} --split "
+            + (args.split if args.split != "all" else "test"),
         ],
     )
-
-
-def add_commands(sub, common: Parents) -> None:
-    """Add `score` and `baseline` to the subcommands of `privacy-labels`."""
-    from privacy_labels.outputs.score import GOLD_RULES, SPLIT_CHOICES
-
-    labels = argparse.ArgumentParser(add_help=False)
-    labels.add_argument(
-        "--scheme",
-        metavar="ID",
-        help="the scheme whose labels are scored: needed when the tables hold several "
-        "(opp115, mapp, app350, or a corpus's own)",
-    )
-    labels.add_argument(
-        "--labels",
-        metavar="SET",
-        help="a label set of the scheme (its label_sets.json); default: its last, the finest. "
-        "For opp115, 10: the categories; 12 (the default): the nine categories other than "
-        "Other and Other's three types (introductory/generic, practice not covered, privacy "
-        "contact information), as Polisis and PrivacyGLUE use; app350's one set: 58",
-    )
-    labels.add_argument(
-        "--gold",
-        choices=GOLD_RULES,
-        default="majority",
-        help="a segment has a label when a majority (more than half) or any of the policy's "
-        "annotators gave it; default: majority",
-    )
-
-    p = command(
-        sub,
-        "score",
-        cmd_score,
-        help="score an annotation layer or a model's predictions against a reference layer",
-        description="Segment-level precision, recall and F1 per label, micro and macro, with "
-        "support; attribute-value P/R/F1 on the (segment, category) pairs both label, the "
-        "values as the tables publish them (an attribute left out holds the scheme's "
-        "default, does or unspecified, in every layer); "
-        "token-level F1 of the evidence spans. Over the segments both cover. A layer is a "
-        "folder of built tables (every annotator) or an annotator id in --labeled; the "
-        "candidate may be a predictions file (schema/predictions.schema.json). Exit 1 when "
-        "an input is invalid or no segment is covered by both.",
-        parents=[common.fmt, labels, common.labeled],
-    )
-    p.add_argument("reference", metavar="REFERENCE", help="folder of tables, or annotator id")
-    p.add_argument(
-        "candidate", metavar="CANDIDATE", help="folder of tables, annotator id, or predictions file"
-    )
-    p.add_argument(
-        "--split",
-        choices=SPLIT_CHOICES,
-        default="all",
-        help="score only the policies of this split (the splits table); default: all",
-    )
-
-    p = command(
-        sub,
-        "baseline",
-        None,
-        help="a CPU baseline: TF-IDF and logistic regression (needs the 'baseline' extra)",
-        description="Train a TF-IDF and one-vs-rest logistic regression segment classifier on "
-        "the train split, and predict labels for a raw corpus. Models are your files (stored "
-        "as NumPy arrays, no pickle); never ship one trained on OPP-115.",
-    )
-    steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
-    p = command(
-        steps,
-        "train",
-        cmd_baseline_train,
-        help="fit on the train split of built tables",
-        description="Fit on the segments of the train split of the tables in --labeled: their "
-        "text from segment_labels, their labels by the gold rule. Deterministic (seeded). "
-        "Writes --out where nothing is, or over a model it wrote.",
-        parents=[common.fmt, labels, common.labeled],
-        reads=("--labeled",),
-    )
-    out_option(p, "model file (.npz)", "MODEL")
-    p.add_argument("--seed", type=whole_number(0), default=0, help="random seed (default: 0)")
-    p = command(
-        steps,
-        "predict",
-        cmd_baseline_predict,
-        help="label every segment of a raw corpus",
-        description="Write a predictions file (schema/predictions.schema.json) with the labels "
-        "whose probability is at least 0.5, with their scores, for every segment of the raw "
-        "corpus. The same model and corpus give the same bytes.",
-        parents=[common.fmt],
-        reads=("--model", "--raw"),
-        unchanged="{out} is unchanged",
-    )
-    p.add_argument("--model", type=Path, required=True, metavar="MODEL", help="a trained model")
-    path_option(p, "--raw", DEFAULT_RAW, "raw corpus folder")
-    out_option(p, "predictions file", "FILE")

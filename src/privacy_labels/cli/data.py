@@ -1,4 +1,5 @@
-"""The data stages' subcommands: `validate`, `migrate`, `build`, `check`, `report` and `docs`.
+"""The handlers of the data stages' subcommands (declared in `commands`): `validate`,
+`migrate`, `build`, `check`, `report` and `docs`.
 
 A handler does the work and answers what it made (cli.answer), which app.main prints; a
 failure is raised as a PrivacyLabelsError and printed by app.main, with its problems.
@@ -7,19 +8,11 @@ failure is raised as a PrivacyLabelsError and printed by app.main, with its prob
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from privacy_labels.cli.answer import EXIT_INVALID, EXIT_OK, Answer, Line
 from privacy_labels.cli.options import (
-    Parents,
-    command,
-    labeled_argument,
-    layer_option,
-    path_option,
-    quiet_option,
-    resolve_in_project,
+    keywords,
 )
-from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_REPORT, DEFAULT_SITE
 
 
 def cmd_validate(args: argparse.Namespace) -> Answer:
@@ -85,16 +78,11 @@ def cmd_migrate(args: argparse.Namespace) -> Answer:
 def cmd_build(args: argparse.Namespace) -> Answer:
     from privacy_labels.builder.pipeline import build
 
-    resolve_in_project(args, "out")
     result = build(
         args.raw,
         args.out,
         progress=False if args.quiet else None,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        partitioned=args.partitioned,
-        force=args.force,
-        layer=args.layer,
+        **keywords(args, "workers", "scheduler", "partitioned", "force", "layer"),
     )
     rows = ", ".join(f"{name} {n:,}" for name, n in result.n_rows.items())
     return Answer(
@@ -116,13 +104,7 @@ def cmd_build(args: argparse.Namespace) -> Answer:
 def cmd_check(args: argparse.Namespace) -> Answer:
     from privacy_labels.quality.gate import check, summary
 
-    result = check(
-        args.dir,
-        report=args.report,
-        data_docs=args.data_docs,
-        force=args.force,
-        scheduler=args.scheduler,
-    )
+    result = check(args.dir, **keywords(args, "report", "data_docs", "force", "scheduler"))
     reused = (
         [
             f"reused the passing result in {args.report}: the table files, manifest, the "
@@ -172,156 +154,4 @@ def cmd_docs(args: argparse.Namespace) -> Answer:
     return Answer(
         {"out": str(args.out), "docs": list(docs), "changed": list(changed)},
         [f"wrote {', '.join(docs)} in {args.out} ({len(changed)} changed)"],
-    )
-
-
-# -- The subcommands' options -------------------------------------------------------------
-
-
-def add_validate(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "validate",
-        cmd_validate,
-        help="validate annotation documents and policy sidecars",
-        description="Check annotation documents, sidecars or whole raw corpora and report every "
-        "problem with file, JSON path and a hint. Files outside the data/raw layout are "
-        "validated against the corpus given by --raw.",
-        parents=[common.fmt, common.raw, common.workers],
-        reads=("paths",),
-    )
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-
-
-def add_migrate(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "migrate",
-        cmd_migrate,
-        help="upgrade annotation documents and sidecars to the current schema version",
-        description="Rewrite annotation documents and policy sidecars written at an earlier "
-        "schema version in place, at the current one (schema/versions.json says what each "
-        "version added): fill each added field that can be derived and name each one a "
-        "person must supply. Every file is judged before any is written; a file at an "
-        "unknown version stops the run with nothing changed.",
-        parents=[common.fmt],
-        reads=("paths",),
-    )
-    p.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="files, or folders such as data/raw"
-    )
-
-
-def add_build(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "build",
-        cmd_build,
-        help="build the tables from the raw corpus",
-        description="Validate the whole raw corpus, then write the tables (Parquet and CSV) "
-        "and manifest.json. Writes nothing if any input is invalid. Policies are validated and "
-        "turned into rows in parallel (--workers, or a Dask cluster with --scheduler); the "
-        "output is the same bytes however the work is spread.",
-        parents=[common.fmt, common.raw, common.workers],
-        reads=("--raw",),
-        unchanged="{out} is unchanged",
-    )
-    path_option(
-        p, "--out", DEFAULT_LABELED, "output folder, replaced when complete", in_project=True
-    )
-    quiet_option(p)
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the per-policy work on the Dask distributed cluster at ADDRESS "
-        "(e.g. tcp://10.0.0.5:8786; its workers must see --raw at the same path); "
-        "needs the 'distributed' extra",
-    )
-    p.add_argument(
-        "--partitioned",
-        action="store_true",
-        help="write practices and attribute_values as Parquet datasets partitioned by "
-        "category (<table>/category=<id>/part-0.parquet), for corpora too large to read whole",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="build even when OUT's manifest.json shows it was built from these very inputs "
-        "(by default that is verified by sha256 and nothing is written)",
-    )
-    layer_option(p, "derive segment_labels.has_* and policy_labels")
-
-
-def add_check(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "check",
-        cmd_check,
-        help="run the quality gate on built tables",
-        description="Run the great-expectations suites generated from the schema, and the "
-        "project checks, on the tables in DIR, and that every table file is the one in "
-        "manifest.json. Prints each failed check with examples, and writes result.json (and, "
-        "with --data-docs, GX Data Docs as HTML) to the report folder. A passing result in the "
-        "report folder for the same table files (by sha256), code, schema and versions is "
-        "reused, and said so. Exit 1 on any failure.",
-        parents=[common.fmt],
-        reads=("dir",),
-    )
-    labeled_argument(p)
-    path_option(p, "--report", DEFAULT_REPORT, "report folder, replaced when complete")
-    p.add_argument(
-        "--data-docs",
-        action="store_true",
-        help="also render GX Data Docs (HTML) into REPORT/data_docs; takes several seconds more",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="run the gate even when REPORT holds a passing result for the same table files, "
-        "code and versions (by default that result is reused, verified by sha256)",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="check each batch of whole policies on the Dask distributed cluster at ADDRESS "
-        "(its workers must see DIR at the same path), the rules over the whole corpus here "
-        "after them; same verdict as a local run (with --data-docs all run here); needs the "
-        "'distributed' extra",
-    )
-
-
-def add_report(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "report",
-        cmd_report,
-        help="write a static HTML report with a privacy label per policy",
-        description="Write index.html (counts per category, attribute and value, with bar "
-        "charts, and agreement when policies have several annotators) and "
-        "policies/<policy_id>.html (the policy's privacy label: a grid of information types "
-        "against uses and recipients whose cells link to the evidence, highlighted in the "
-        "policy text) from the tables in DIR.",
-        parents=[common.fmt],
-        reads=("dir",),
-        unchanged="{out} is unchanged",
-    )
-    labeled_argument(p)
-    path_option(p, "--out", DEFAULT_SITE, "output folder, replaced when complete")
-    layer_option(p, "show each policy's label")
-
-
-def add_docs(sub, common: Parents) -> None:
-    p = command(
-        sub,
-        "docs",
-        cmd_docs,
-        help="generate the taxonomy, table, crosswalk and scheme reference in docs/",
-        description="Write docs/taxonomy.md, docs/tables.md, docs/crosswalk.md and "
-        "docs/schemes/ from the schema and the schemes.",
-    )
-    path_option(p, "--out", Path("docs"), "folder to write")
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 if the files differ from the schema",
     )

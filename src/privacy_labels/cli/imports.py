@@ -1,34 +1,34 @@
-"""The `import` subcommands of whole corpora: OPP-115, APP-350 and MAPP into the raw layout."""
+"""The handlers of the `import` subcommands of whole corpora: OPP-115, APP-350 and MAPP
+into the raw layout."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from privacy_labels.cli.answer import Answer
-from privacy_labels.errors import UsageError
+from privacy_labels.cli.options import require_input
 
 
 def cmd_import_opp115(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.opp115 import import_opp115
 
-    if not args.src.is_dir():
-        raise UsageError(f"{args.src}: no such folder; give the OPP-115 corpus root")
     result = import_opp115(
-        args.src,
+        require_input(args.src, "the OPP-115 corpus root"),
         args.out,
         consolidation=args.consolidation,
         progress=False if args.quiet else None,
         workers=args.workers,
     )
-    summary = result.to_dict()
-    spans = summary["spans"]
+    spans = result.spans
     defaulted = (
         [f"{result.n_required_defaulted:,} required attributes absent, set to unspecified"]
         if result.n_required_defaulted
         else []
     )
-    return Answer(
-        summary,
+    return _imported(
+        result.to_dict(),
+        result.out,
         [
             f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
             f"{result.n_practices:,} practices, {result.n_values:,} values "
@@ -38,7 +38,6 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
             f"listed in {result.out / 'import-report.json'}",
             *defaulted,
             *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
-            f"next: privacy-labels build --raw {result.out} --out OUT",
         ],
     )
 
@@ -46,22 +45,20 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
 def cmd_import_app350(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.app350 import import_app350
 
-    if not args.src.is_dir():
-        raise UsageError(f"{args.src}: no such folder; give the APP-350 corpus root")
-    result = import_app350(args.src, args.out)
+    result = import_app350(require_input(args.src, "the APP-350 corpus root"), args.out)
     spans = result.spans
-    return Answer(
-        result.to_dict() | {"out": str(result.out)},
+    return _imported(
+        result.to_dict(),
+        result.out,
         [
             f"imported APP-350 into {result.out}: {result.n_policies:,} policies "
-            f"({', '.join(f'{n:,} {s}' for s, n in sorted(result.splits.items()))}; "
+            f"({_per_split(result.splits)}; "
             f"{len(result.synthetic):,} with synthetic text), {result.n_segments:,} segments, "
             f"{result.n_practices:,} practices ({result.n_does_not:,} not performed)",
             f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
             *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
-            f"next: privacy-labels build --raw {result.out} --out OUT",
         ],
     )
 
@@ -69,16 +66,15 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
 def cmd_import_mapp(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.mapp import import_mapp
 
-    if not args.src.is_dir():
-        raise UsageError(f"{args.src}: no such folder; give the MAPP corpus root (MAPP_Corpus/)")
-    report = import_mapp(args.src, args.out)
+    report = import_mapp(require_input(args.src, "the MAPP corpus root (MAPP_Corpus/)"), args.out)
     problems = report["problems"]
-    return Answer(
-        report | {"out": str(args.out)},
+    return _imported(
+        report,
+        args.out,
         [
             *(
                 f"imported MAPP {language} into {args.out}: {c['policies']:,} policies "
-                f"({', '.join(f'{n:,} {s}' for s, n in sorted(c['splits'].items()))}), "
+                f"({_per_split(c['splits'])}), "
                 f"{c['segments']:,} segments, {c['labelled_pairs']:,} labelled (segment, "
                 f"category) pairs as value sets, {c['legal_basis_values']:,} legal-basis values"
                 for language, c in report["counts"].items()
@@ -93,9 +89,21 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
                 len(problems["policies_without_segments"]),
                 args.out,
             ),
-            f"next: privacy-labels build --raw {args.out} --out OUT",
         ],
     )
+
+
+def _imported(report: dict, corpus: Path, lines: list[str]) -> Answer:
+    """An import's answer: its report, naming the corpus written, and what to do next."""
+    return Answer(
+        report | {"out": str(corpus)},
+        [*lines, f"next: privacy-labels build --raw {corpus} --out OUT"],
+    )
+
+
+def _per_split(counts: dict[str, int]) -> str:
+    """Policies per split, e.g. `75 test, 275 train`."""
+    return ", ".join(f"{n:,} {split}" for split, n in sorted(counts.items()))
 
 
 def _kept_out(n_segments: int, n_policies: int, out) -> list[str]:

@@ -1,97 +1,112 @@
-"""Options the subcommands share: the parent parsers (--format, --raw, --labeled, --workers), the
-option helpers, and the argument types that refuse a bad value with argparse's usage error.
+"""How a subcommand is declared (`Command`, `Group`, `Arg`) and made a parser
+(`add_commands`), the arguments several subcommands take, the checks of arguments before
+any work, and the argument types that refuse a bad value with argparse's usage error. The
+declarations themselves are in `cli/commands.py`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import project_folder
 from privacy_labels._parallel import default_workers
+from privacy_labels.cli.answer import Answer
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import DEFAULT_LABELED, DEFAULT_RAW, is_slug
 
 
 @dataclass(frozen=True)
-class Parents:
-    """Parent parsers a subcommand lists in `parents=` to take their options."""
+class Arg:
+    """An argument as `add_argument` takes it."""
 
-    fmt: argparse.ArgumentParser
-    raw: argparse.ArgumentParser
-    labeled: argparse.ArgumentParser  # --labeled, for commands whose arguments name other things
-    workers: argparse.ArgumentParser
+    names: tuple[str, ...]
+    settings: Mapping[str, object]
 
 
-def parents() -> Parents:
-    fmt = argparse.ArgumentParser(add_help=False)
-    fmt.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="report format (json for CI); default: text",
-    )
-    raw = argparse.ArgumentParser(add_help=False)
-    path_option(raw, "--raw", DEFAULT_RAW, "raw corpus folder")
-    labeled = argparse.ArgumentParser(add_help=False)
-    labeled.add_argument(
-        "--labeled",
-        type=Path,
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )
-    workers = argparse.ArgumentParser(add_help=False)
-    workers.add_argument(
-        "--workers",
-        type=positive_int,
-        default=default_workers(),
-        metavar="N",
-        help="processes that work on policies in parallel (the output is the same); default: "
-        "the cores here "
-        f"({default_workers()})",
-    )
-    return Parents(fmt, raw, labeled, workers)
+def arg(*names: str, **settings: object) -> Arg:
+    return Arg(names, settings)
 
 
-def command(
-    sub: argparse._SubParsersAction,
-    name: str,
-    run: Callable | None,
-    help: str,
-    description: str,
-    parents: Sequence[argparse.ArgumentParser] = (),
-    reads: Sequence[str] = (),
-    **defaults: object,
-) -> argparse.ArgumentParser:
-    """A subcommand's parser: `run` answers it (None for a group of subcommands), `reads` are
-    the paths it reads (see reads_paths), `defaults` further settings such as `unchanged`."""
-    parser = sub.add_parser(name, parents=list(parents), help=help, description=description)
-    if run is not None:
-        parser.set_defaults(run=run, **defaults)
-    if reads:
-        reads_paths(parser, *reads)
-    return parser
+def flag(name: str, help: str) -> Arg:
+    """An option that is off unless given."""
+    return arg(name, action="store_true", help=help)
 
 
-def out_option(
-    parser: argparse.ArgumentParser, help: str, metavar: str = "DIR", *, required: bool = True
+def path_arg(
+    flag: str, default: Path, help: str, metavar: str = "DIR", *, in_project: bool = False
+) -> Arg:
+    """A path option; `in_project`: its default lies in the project of --raw (see
+    _files.project_folder), where the command's function puts it when the option is not given.
+    """
+    if not in_project:
+        return arg(
+            flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
+        )
+    where = f"ROOT/{default} for --raw ROOT/data/raw, else ./{default}"
+    return arg(flag, type=Path, metavar=metavar, help=f"{help} (default: {where})")
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Arguments of which exactly one must be given."""
+
+    arguments: tuple[Arg, ...]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: `run` answers it; `reads`, the arguments naming paths it reads, as
+    written on the command line (`dir`, `--raw`), each of which must exist; `unchanged`,
+    what a failure leaves as it was (formatted with the arguments)."""
+
+    name: str
+    run: Callable[[argparse.Namespace], Answer]
+    help: str
+    description: str
+    arguments: tuple[Arg | OneOf, ...] = ()
+    reads: tuple[str, ...] = ()
+    unchanged: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A subcommand of subcommands; the one chosen is stored as `dest`."""
+
+    name: str
+    help: str
+    description: str
+    dest: str
+    metavar: str
+    commands: tuple[Command, ...]
+
+
+def add_commands(
+    sub: argparse._SubParsersAction, commands: tuple[Command | Group, ...], path: str = ""
 ) -> None:
-    parser.add_argument("--out", type=Path, required=required, metavar=metavar, help=help)
-
-
-def source_argument(parser: argparse.ArgumentParser) -> None:
-    """The root folder of a corpus to import."""
-    parser.add_argument("src", type=Path, metavar="SRC", help="the corpus root folder")
-
-
-def reads_paths(parser: argparse.ArgumentParser, *names: str) -> None:
-    """Declare the arguments that name paths a subcommand reads, as written on the command
-    line (`dir`, `--raw`): each must exist (see require_input_paths)."""
-    parser.set_defaults(input_paths=names)
+    """Add a parser for each of `commands`; each command's parser knows its full name
+    (`command_name`, e.g. `import opp115`), its handler and the paths it reads."""
+    for command in commands:
+        name = f"{path} {command.name}".strip()
+        parser = sub.add_parser(command.name, help=command.help, description=command.description)
+        if isinstance(command, Group):
+            inner = parser.add_subparsers(dest=command.dest, required=True, metavar=command.metavar)
+            add_commands(inner, command.commands, name)
+            continue
+        for argument in command.arguments:
+            if isinstance(argument, OneOf):
+                group = parser.add_mutually_exclusive_group(required=True)
+                for each in argument.arguments:
+                    group.add_argument(*each.names, **each.settings)
+            else:
+                parser.add_argument(*argument.names, **argument.settings)
+        parser.set_defaults(run=command.run, command_name=name)
+        if command.reads:
+            parser.set_defaults(input_paths=command.reads)
+        if command.unchanged is not None:
+            parser.set_defaults(unchanged=command.unchanged)
 
 
 def require_input_paths(args: argparse.Namespace) -> None:
@@ -103,6 +118,14 @@ def require_input_paths(args: argparse.Namespace) -> None:
             if path is not None and not os.path.lexists(path):
                 flag = f"{name} " if name.startswith("-") else ""
                 raise UsageError(f"{flag}{path}: no such file or folder; check the path")
+
+
+def require_input(path: Path, what: str, *, is_folder: bool = True) -> Path:
+    """`path` when it is a folder (with `is_folder` False, a file), else a usage error that
+    says what to give instead."""
+    if not (path.is_dir() if is_folder else path.is_file()):
+        raise UsageError(f"{path}: no such {'folder' if is_folder else 'file'}; give {what}")
+    return path
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:
@@ -145,8 +168,44 @@ def redaction(value: str) -> tuple[str, str]:
     return placeholder, what.strip()
 
 
-def layer_option(parser, what: str) -> None:
-    parser.add_argument(
+def keywords(args: argparse.Namespace, *names: str) -> dict[str, object]:
+    """The options `names` as keyword arguments: a stage's function takes each option of its
+    command under the option's own name, so a handler names each option once."""
+    return {name: getattr(args, name) for name in names}
+
+
+# -- Arguments several subcommands take --------------------------------------------------
+
+FORMAT = arg(
+    "--format",
+    choices=("text", "json"),
+    default="text",
+    help="report format (json for CI); default: text",
+)
+RAW = path_arg("--raw", DEFAULT_RAW, "raw corpus folder")
+_TABLES = {"type": Path, "default": DEFAULT_LABELED, "metavar": "DIR"}
+_TABLES_HELP = f"folder of built tables (default: {DEFAULT_LABELED})"
+# The tables as the argument DIR, or as --labeled where the arguments name other things.
+LABELED_DIR = arg("dir", nargs="?", **_TABLES, help=_TABLES_HELP)
+LABELED = arg("--labeled", **_TABLES, help=_TABLES_HELP)
+WORKERS = arg(
+    "--workers",
+    type=positive_int,
+    default=default_workers(),
+    metavar="N",
+    help="processes that work on policies in parallel (the output is the same); default: "
+    f"the cores here ({default_workers()})",
+)
+QUIET = flag("--quiet", "no progress bar")
+SOURCE = arg("src", type=Path, metavar="SRC", help="the corpus root folder")
+
+
+def out(help: str, metavar: str = "DIR", *, required: bool = True) -> Arg:
+    return arg("--out", type=Path, required=required, metavar=metavar, help=help)
+
+
+def layer(what: str) -> Arg:
+    return arg(
         "--layer",
         type=annotator,
         metavar="ANNOTATOR",
@@ -155,51 +214,12 @@ def layer_option(parser, what: str) -> None:
     )
 
 
-def path_option(
-    parser, flag: str, default: Path, help: str, metavar: str = "DIR", *, in_project=False
-) -> None:
-    """A path option; `in_project`: its default lies in the project of --raw (see
-    project_folder), filled in by `resolve_in_project` once the command runs.
-    """
-    if in_project:
-        parser.add_argument(
-            flag,
-            type=Path,
-            metavar=metavar,
-            help=f"{help} (default: ROOT/{default} for --raw ROOT/data/raw, else ./{default})",
-        )
-        parser.set_defaults(**{f"default_{flag.lstrip('-')}": default})
-        return
-    parser.add_argument(
-        flag, type=Path, default=default, metavar=metavar, help=f"{help} (default: {default})"
-    )
-
-
-def resolve_in_project(args: argparse.Namespace, *names: str) -> None:
-    """Fill in the options `names` not given with their defaults in the project of --raw."""
-    root = project_folder(args.raw)
-    for name in names:
-        if getattr(args, name) is None:
-            setattr(args, name, root / getattr(args, f"default_{name}"))
-
-
-def quiet_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def policy_ids_argument(parser: argparse.ArgumentParser, verb: str) -> None:
+def policy_ids(verb: str) -> Arg:
     """The policies a command works on, all of the corpus when none is given."""
-    parser.add_argument(
+    return arg(
         "policy_ids", nargs="*", metavar="POLICY_ID", help=f"policies to {verb} (default: all)"
     )
 
 
-def labeled_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "dir",
-        type=Path,
-        nargs="?",
-        default=DEFAULT_LABELED,
-        metavar="DIR",
-        help=f"folder of built tables (default: {DEFAULT_LABELED})",
-    )
+def scheduler(what: str) -> Arg:
+    return arg("--scheduler", metavar="ADDRESS", help=what)

@@ -40,6 +40,15 @@ TYPES = {
     "label": ColumnType(pa.string(), pd.StringDtype(), "string", "sc:Text"),
 }
 
+_PANDAS_OF_ARROW = {t.arrow: t.pandas for t in TYPES.values()}
+
+
+def pandas_dtype_of(arrow_type: pa.DataType):
+    """The nullable pandas dtype a column of this Arrow type is read as, or None for a
+    type the contract does not write: pandas' default then stays, so the gate's type
+    expectations see it."""
+    return _PANDAS_OF_ARROW.get(arrow_type)
+
 
 @dataclass(frozen=True)
 class Column:

@@ -44,11 +44,16 @@ def in_language(names: dict[str, str], language: str) -> str:
     return names.get(language) or names.get(language.split("-")[0]) or names[ENGLISH]
 
 
+@dataclass(frozen=True)
 class _Named:
-    """`name` and `description` in English, as `contract/schema.py`'s items have them."""
+    """What every category, attribute and value of a scheme has: its id, its names and
+    descriptions by language (`name` and `description` in English, as `contract/schema.py`'s
+    items have them) and the names a source corpus gives it."""
 
+    id: str
     names: dict[str, str]
     descriptions: dict[str, str]
+    source_names: tuple[str, ...]
 
     @property
     def name(self) -> str:
@@ -61,22 +66,15 @@ class _Named:
 
 @dataclass(frozen=True)
 class Value(_Named):
-    id: str
-    names: dict[str, str]
-    descriptions: dict[str, str]
-    source_names: tuple[str, ...]
+    """A value an attribute may take."""
 
 
 @dataclass(frozen=True)
 class Attribute(_Named):
     """An attribute as it appears in one category (a category–attribute slot)."""
 
-    id: str
-    names: dict[str, str]
-    descriptions: dict[str, str]
     is_required: bool
     default: str | None
-    source_names: tuple[str, ...]
     values: tuple[Value, ...]
 
     def value(self, value_id: str) -> Value | None:
@@ -89,10 +87,6 @@ class Attribute(_Named):
 
 @dataclass(frozen=True)
 class Category(_Named):
-    id: str
-    names: dict[str, str]
-    descriptions: dict[str, str]
-    source_names: tuple[str, ...]
     attributes: tuple[Attribute, ...]
     notes: str = ""
 
@@ -320,32 +314,30 @@ def _read(folder: Path, name: str, *, required: bool) -> dict | None:
         raise SchemeError(f"{path}: not readable JSON ({e}); restore the file") from None
 
 
+def _named(doc: dict) -> dict:
+    """The fields of `_Named` from a category's, attribute's or value's entry."""
+    return {
+        "id": doc["id"],
+        "names": doc["names"],
+        "descriptions": doc["descriptions"],
+        "source_names": tuple(doc["source_names"]),
+    }
+
+
 def _value(doc: dict) -> Value:
-    return Value(doc["id"], doc["names"], doc["descriptions"], tuple(doc["source_names"]))
+    return Value(**_named(doc))
 
 
 def _attribute(doc: dict) -> Attribute:
+    values = tuple(map(_value, doc["values"]))
     return Attribute(
-        doc["id"],
-        doc["names"],
-        doc["descriptions"],
-        doc["is_required"],
-        doc["default"],
-        tuple(doc["source_names"]),
-        tuple(map(_value, doc["values"])),
+        **_named(doc), is_required=doc["is_required"], default=doc["default"], values=values
     )
 
 
 def _category(doc: dict) -> Category:
     attributes = tuple(map(_attribute, doc["attributes"]))
-    return Category(
-        doc["id"],
-        doc["names"],
-        doc["descriptions"],
-        tuple(doc["source_names"]),
-        attributes,
-        doc.get("notes", ""),
-    )
+    return Category(**_named(doc), attributes=attributes, notes=doc.get("notes", ""))
 
 
 def _label(doc: dict) -> Label:

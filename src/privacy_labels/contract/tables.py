@@ -392,13 +392,16 @@ def _define_tables() -> tuple[Table, ...]:
         ),
         Table(
             "splits",
-            "One row per policy: its train/validation/test split (80/10/10 by a seeded hash of "
-            "policy_group_id, else policy_id; whole policies, stable as the corpus grows).",
+            "One row per policy and split that covers it, whole policies: `default`, every policy "
+            "(80/10/10 by a seeded hash of policy_group_id, else policy_id; stable as the corpus "
+            "grows), and the field's named splits (schema/splits/), each only the policies it "
+            "covers. No synthetic policy is in validation or test (contract/splits.py).",
             (
                 POLICY_ID,
-                Column("split", "label", "train, validation or test.", labels=SPLIT),
+                Column("split_name", "string", "default, or a named split (schema/splits/)."),
+                Column("part", "label", "train, validation or test.", labels=SPLIT),
             ),
-            primary_key=("policy_id",),
+            primary_key=("policy_id", "split_name"),
             foreign_keys=(POLICY_KEY,),
         ),
         Table(
@@ -508,16 +511,6 @@ def table(name: str) -> Table:
             return t
     known = ", ".join(t.name for t in TABLES)
     raise UnknownTable(f"unknown table {name!r}; the tables are: {known}")
-
-
-_PANDAS_OF_ARROW = {t.arrow: t.pandas for t in TYPES.values()}
-
-
-def pandas_dtype_of(arrow_type: pa.DataType):
-    """The nullable pandas dtype a column of this Arrow type is read as, or None for a
-    type the contract does not write: pandas' default then stays, so the gate's type
-    expectations see it."""
-    return _PANDAS_OF_ARROW.get(arrow_type)
 
 
 def arrow_schema(name: str) -> pa.Schema:

@@ -24,9 +24,10 @@ annotator's practices).
   mapping rows (as `Scheme.map_practice` reads them), one row per hub value it
   stands for, with the kind of the mapping (`exact` within the hub): the
   cross-corpus view, in OPP-115 terms.
-- `splits`: a policy-level train/validation/test assignment. Whole policies go
-  to one split, so no policy's wording leaks from training into evaluation.
-  A policy's split depends on its id only (a seeded hash), so it never moves
+- `splits`: policy-level train/validation/test assignments (`contract/splits.py`: this
+  `default` split and the field's named splits). Whole policies go to one part, so no
+  policy's wording leaks from training into evaluation.
+  A policy's default part depends on its id only (a seeded hash), so it never moves
   when the corpus grows: `u = int(sha256(SPLIT_SEED + ":" + policy_id)[:16], 16) / 16**16`,
   train if `u < 0.8`, validation if `u < 0.9`, else test. The language versions of one
   policy (one `policy_group_id`, e.g. MAPP's English and German policy of an app, some of

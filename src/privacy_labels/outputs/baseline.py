@@ -1,15 +1,19 @@
 """A CPU baseline for segment classification: TF-IDF and one logistic regression per label.
 
     privacy-labels baseline train --labeled DIR --out MODEL.npz [--labels 12] [--gold majority]
+        [--split plue:train] [--language de]
     privacy-labels baseline predict --model MODEL.npz --raw DIR --out PREDICTIONS.json
+        [--split plue:test] [--language de]
 
 `train` fits on the annotated segments of one scheme (`--scheme`, needed when the
-tables hold several) in the train split (the `splits` table) of the tables in DIR:
+tables hold several) in a train part (`--split`, by default `default:train`; the `splits`
+table), in one language or any (`--language`; see `outputs/selection.py`), of the tables in DIR:
 their text from `segments`, their labels, of a label set of the scheme (`--labels`,
 by default its last), by the gold rule of `score` (a majority of the policy's
 annotators, by default). The model records its scheme and label set, which its
 predictions files name. `predict` labels
-every segment of a raw corpus, a label where its probability is at least 0.5,
+every segment of a raw corpus (or of the policies of one part of a split and a language,
+by their sidecars), a label where its probability is at least 0.5,
 and writes a predictions file (`schema/predictions.schema.json`).
 
 The model is the user's file, never shipped: trained on OPP-115 it carries
@@ -36,6 +40,7 @@ import numpy as np
 
 from privacy_labels import __version__
 from privacy_labels._files import write_text_atomic
+from privacy_labels.contract.splits import ALL
 from privacy_labels.contract.versions import unnamed_scheme
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.predictions import (
@@ -47,10 +52,10 @@ from privacy_labels.outputs.score import (
     ScoreError,
     default_label_set,
     kept,
-    read_splits,
     scored_scheme,
     table_layer,
 )
+from privacy_labels.outputs.selection import chosen_in_raw, chosen_policies
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import read_policy_text_and_sidecar
 from privacy_labels.raw.problems import InvalidInputs, Problem
@@ -226,15 +231,18 @@ def train(
     label_set: str | None = None,
     gold: str = "majority",
     seed: int = SEED,
+    split: str = "train",
+    language: str | None = None,
 ) -> TrainSummary:
-    """Fit the baseline on the train split of the tables in `labeled`, on a label set of
-    `scheme` (see the module docstring); write it to `out`."""
+    """Fit the baseline on the part `split` (NAME:PART; a bare part is the default split's)
+    in `language` (None: any) of the tables in `labeled`, on a label set of `scheme` (see
+    the module docstring); write it to `out`."""
     _sklearn()
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     _claim_file(out, _is_model_file, "model")
-    splits = read_splits(labeled)
+    chosen = chosen_policies(labeled, split, language)
     s = scored_scheme(labeled, scheme)
     label_set = label_set or default_label_set(s)
     labels = labels_of(s, label_set)
@@ -242,10 +250,10 @@ def train(
     rows = [
         row
         for row in read_rows(labeled, "segments", ["policy_id", "segment_id", "text"])
-        if splits.get(row["policy_id"]) == "train" and row["policy_id"] in layer.n_annotators
+        if (chosen is None or row["policy_id"] in chosen) and row["policy_id"] in layer.n_annotators
     ]
     if not rows:
-        raise BaselineError(f"{labeled}: no annotated segment in the train split to learn from")
+        raise BaselineError(f"{labeled}: no annotated segment in {split} to learn from")
     targets = np.zeros((len(rows), len(labels)), dtype=np.int8)
     for i, row in enumerate(rows):
         segment = (row["policy_id"], row["segment_id"])
@@ -283,6 +291,8 @@ def train(
         "scheme": s.ref,
         "label_set": label_set,
         "gold": gold,
+        "split": split,
+        "language": language,
         "seed": seed,
         "threshold": THRESHOLD,
         "vectorizer": {**VECTORIZER, "min_df": vectorizer.min_df},
@@ -300,11 +310,14 @@ def train(
 
 def model_description(model: Model) -> str:
     s = model.settings
+    # A model from before named splits was trained on the default split's train part.
+    part = s.get("split", "train") + (f", language {s['language']}" if s.get("language") else "")
     return (
         f"privacy-labels baseline: TF-IDF (1-2-grams) and one-vs-rest logistic regression, "
-        f"{model_scheme(model)['id']}'s {s['label_set']} labels, trained on {s['n_segments']:,} segments of {s['n_policies']:,} "
-        f"policies (train split, gold {s['gold']}, training data sha256 "
-        f"{s['training_sha256'][:16]}), seed {s['seed']}, scikit-learn {s['scikit_learn']}"
+        f"{model_scheme(model)['id']}'s {s['label_set']} labels, trained on "
+        f"{s['n_segments']:,} segments of {s['n_policies']:,} policies ({part}, gold "
+        f"{s['gold']}, training data sha256 {s['training_sha256'][:16]}), seed {s['seed']}, "
+        f"scikit-learn {s['scikit_learn']}"
     )
 
 
@@ -325,9 +338,12 @@ class PredictSummary:
     n_labels: int
 
 
-def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
-    """Label every segment of the raw corpus `raw`; write a predictions file to `out`.
-    Needs NumPy only: the model's arrays give the TF-IDF vectors and the scores."""
+def predict(
+    model_path: Path, raw: Path, out: Path, *, split: str = ALL, language: str | None = None
+) -> PredictSummary:
+    """Label every segment of the raw corpus `raw` (of its policies in the part `split` and
+    in `language`, by their sidecars); write a predictions file to `out`. Needs NumPy only:
+    the model's arrays give the TF-IDF vectors and the scores."""
     from privacy_labels.raw.validate import Validator
 
     model = load_model(model_path)
@@ -335,7 +351,7 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
     corpus = RawCorpus(raw)
     if not corpus.policies_dir.is_dir():
         raise BaselineError(f"{raw}: no policies/ folder; give a raw corpus with --raw")
-    keys, texts, policies, refused = [], [], {}, []
+    keys, texts, sidecars, refused = [], [], {}, []
     validator = Validator(default_raw=raw)
     for policy_id in corpus.policy_ids():
         # Only texts and sidecars matter here, not annotations: read by the input rules to
@@ -346,12 +362,19 @@ def predict(model_path: Path, raw: Path, out: Path) -> PredictSummary:
             validator.validate_file(corpus.sidecar_path(policy_id))
             continue
         sidecar, text = policy
-        policies[policy_id] = sidecar["text_sha256"]
+        sidecars[policy_id] = sidecar
         for segment_id, segment in enumerate(sidecar["segments"]):
             keys.append((policy_id, segment_id))
             texts.append(text[segment["start"] : segment["end"]])
     if refused:
         raise InvalidInputs(validator.problems or refused)
+    chosen = chosen_in_raw(sidecars, split, language)
+    if not chosen:
+        language_of = f" (language {language})" if language else ""
+        raise BaselineError(f"{raw}: no policy in the {split} split{language_of} to label")
+    policies = {i: sidecars[i]["text_sha256"] for i in sorted(chosen)}
+    texts = [t for (policy_id, _), t in zip(keys, texts, strict=True) if policy_id in chosen]
+    keys = [key for key in keys if key[0] in chosen]
     probabilities = scores(model, texts) if texts else np.zeros((0, len(model.labels)))
     threshold = model.settings["threshold"]
     segments = []

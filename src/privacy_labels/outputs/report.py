@@ -34,7 +34,7 @@ from privacy_labels.contract.policy_labels import (
 )
 from privacy_labels.contract.scheme_set import SchemeSet, answers
 from privacy_labels.contract.schemes import ENGLISH, Question, Scheme, in_language
-from privacy_labels.contract.views import is_labelling
+from privacy_labels.contract.views import SPLITS, is_labelling
 from privacy_labels.outputs.agreement import Agreement, AgreementError, agreement
 from privacy_labels.outputs.metrics import figure
 from privacy_labels.outputs.report_html import (
@@ -111,6 +111,7 @@ class Tables:
     values: list[dict]
     labels: dict[str, Label]  # policy_id -> its privacy label
     schemes: SchemeSet  # the build's
+    splits: list[dict]
 
     @classmethod
     def read(cls, folder: Path) -> Tables:
@@ -130,6 +131,7 @@ class Tables:
             rows("attribute_values"),
             _labels(rows("policy_labels")),
             schemes_of(folder),
+            rows("splits"),
         )
         unlabeled = sorted({p["policy_id"] for p in tables.policies} - set(tables.labels))
         if unlabeled:
@@ -222,7 +224,7 @@ def indexpage(tables: Tables, folder: Path) -> str:
             f"<td>{escape(label.scheme or '')}</td><td>{per_policy[pid]:,}</td>"
             f"<td>{escape(_labelling_layer_name(label))}</td><td>{label.n_annotators}</td></tr>"
         )
-    parts.append("</tbody></table>")
+    parts += ["</tbody></table>", _splits_section(tables.splits)]
     held = [s for s in tables.schemes if any(p["scheme"] == s.id for p in counted)]
     for s in held or [tables.schemes.hub]:
         heading = f" ({escape(s.title)}, <code>{escape(s.id)}</code>)" if len(held) > 1 else ""
@@ -234,6 +236,27 @@ def indexpage(tables: Tables, folder: Path) -> str:
         )
     parts.append(_agreement_section(folder, tables))
     return page("privacy-labels: the corpus", "\n".join(parts))
+
+
+def _splits_section(splits: list[dict]) -> str:
+    """Policies per part of each split the tables hold."""
+    counts = Counter((row["split_name"], row["part"]) for row in splits)
+    rows = [
+        f"<tr><td>{escape(name)}</td>"
+        + "".join(f"<td>{counts[name, p]:,}</td>" for p in SPLITS)
+        + "</tr>"
+        for name in sorted({name for name, _ in counts})
+    ]
+    return (
+        "<h2>Splits</h2>\n<p>Policies per part: <code>default</code>, every policy by a seeded "
+        "hash of its id; the field's named splits, the policies each covers. No synthetic "
+        "policy is in validation or test. <code>score</code> and <code>baseline</code> choose "
+        "one with <code>--split NAME:PART</code>.</p>\n<table><thead><tr><th>split</th>"
+        + "".join(f"<th>{p}</th>" for p in SPLITS)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 def _agreement_section(folder: Path, tables: Tables) -> str:

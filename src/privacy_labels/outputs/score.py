@@ -1,6 +1,6 @@
 """Score one annotation layer against another, or a model's predictions against a layer.
 
-    privacy-labels score REFERENCE CANDIDATE [--labels 12] [--gold majority] [--split test]
+    privacy-labels score REFERENCE CANDIDATE [--labels 12] [--gold majority] [--split plue:test]
 
 A layer is a folder of built tables (per policy, its labelling layer, the
 consolidated one by default, as in `segment_labels`; else all its annotators but
@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from privacy_labels.contract.schemes import Scheme
+from privacy_labels.contract.splits import ALL
 from privacy_labels.contract.views import is_labelling, is_majority
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.metrics import Counts, compare, figure, macro, micro
@@ -58,7 +59,6 @@ from privacy_labels.raw.problems import Problem
 from privacy_labels.store import read_rows, schemes_of
 
 GOLD_RULES = ("majority", "any")
-SPLIT_CHOICES = ("train", "validation", "test", "all")
 TOKEN = re.compile(r"\w+")
 
 Segment = tuple[str, int]  # (policy_id, segment_id)
@@ -176,7 +176,9 @@ def table_layer(
         {a for labels in scheme.label_sets.values() for x in labels for a in x.attributes}
     )
     filters = None if with_details else [("attribute", "in", matched)]
-    for row in read_rows(folder, "attribute_values", columns, filters):
+    # Labels of categories alone (mapp's) match on no attribute: then none is read.
+    needed = with_details or matched
+    for row in read_rows(folder, "attribute_values", columns, filters) if needed else []:
         practice = practices.get(row["practice_id"])
         if practice is None:
             continue
@@ -296,7 +298,8 @@ class Score:
     candidate: str
     label_set: str
     gold: str
-    split: str
+    split: str  # NAME:PART, or all
+    language: str | None  # of the policies scored; None: any
     n_policies: int
     n_segments: int
     labels: dict[str, Counts]
@@ -322,6 +325,7 @@ class Score:
             "label_set": self.label_set,
             "gold": self.gold,
             "split": self.split,
+            "language": self.language,
             "n_policies": self.n_policies,
             "n_segments": self.n_segments,
             "labels": [{"label": k, **c.to_dict()} for k, c in self.labels.items()],
@@ -357,15 +361,17 @@ def score(
     scheme: Scheme,
     label_set: str | None = None,
     gold: str = "majority",
-    split: str = "all",
-    splits: dict[str, str] | None = None,
+    split: str = ALL,
+    language: str | None = None,
+    chosen: set[str] | None = None,
 ) -> Score:
-    """Score `candidate` against `reference` over the segments both cover (in `split`), on a
-    label set of `scheme` (by default its last)."""
+    """Score `candidate` against `reference` over the segments both cover of the policies
+    `chosen` (by default all; `split` and `language` say which, see `outputs/selection.py`),
+    on a label set of `scheme` (by default its last)."""
     label_set = label_set or default_label_set(scheme)
     wanted = labels_of(scheme, label_set)  # UnknownLabelSet names the scheme's sets
-    if gold not in GOLD_RULES or split not in SPLIT_CHOICES:
-        raise ValueError(f"unknown gold rule or split: {gold}, {split}")
+    if gold not in GOLD_RULES:
+        raise ValueError(f"unknown gold rule: {gold}")
     for layer in (reference, candidate):
         if layer.scheme is not None and layer.scheme != scheme:
             raise ScoreError(
@@ -380,20 +386,15 @@ def score(
                 f"labels of the {label_set}-label set; score them with --labels {given_set}"
             )
     segments = reference.segments & candidate.segments
-    if split != "all":
-        if splits is None:
-            raise ScoreError(f"--split {split} needs the splits table of a folder of tables")
-        segments = {s for s in segments if splits.get(s[0]) == split}
+    if chosen is not None:
+        segments = {s for s in segments if s[0] in chosen}
     if not segments:
-        in_split = "" if split == "all" else f" in the {split} split"
+        language_of = f" (language {language})" if language else ""
+        where = "" if chosen is None else f" in the {split} split{language_of}"
+        hint = " (with few policies a part may hold none of theirs: try --split all)"
         raise ScoreError(
-            f"no segment{in_split} is covered by both {reference.name} and {candidate.name}"
-            + (
-                " (a policy's split is fixed by its id; with few policies a split may be empty: "
-                "try --split all)"
-                if split != "all"
-                else ""
-            )
+            f"no segment{where} is covered by both {reference.name} and {candidate.name}"
+            + (hint if where else "")
         )
     per_label = dict.fromkeys(wanted, Counts())
     for segment in sorted(segments):
@@ -449,6 +450,7 @@ def score(
         label_set,
         gold,
         split,
+        language,
         len({p for p, _ in segments}),
         len(segments),
         per_label,
@@ -456,14 +458,6 @@ def score(
         n_matched,
         spans,
     )
-
-
-def read_splits(folder: Path) -> dict[str, str]:
-    """policy_id -> split, from a folder's `splits` table."""
-    return {
-        row["policy_id"]: row["split"]
-        for row in read_rows(folder, "splits", ["policy_id", "split"])
-    }
 
 
 def _row(name: str, c: Counts) -> str:
@@ -477,7 +471,9 @@ def table(result: Score) -> str:
     """The result as plain text, for the terminal."""
     lines = [
         f"{result.candidate} against {result.reference}",
-        f"{result.label_set} labels, gold: {result.gold}, split: {result.split}; "
+        f"{result.label_set} labels, gold: {result.gold}, split: {result.split}"
+        + (f", language: {result.language}" if result.language else "")
+        + "; "
         f"{result.n_segments:,} segments of {result.n_policies:,} "
         + ("policy" if result.n_policies == 1 else "policies"),
         "",

@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import warnings
 
+from privacy_labels.contract.columns import pandas_dtype_of
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.contract.tables import arrow_schema, pandas_dtype_of, table
+from privacy_labels.contract.tables import arrow_schema, table
 from privacy_labels.quality.frames import ancestors, place_column
 
 

@@ -60,25 +60,19 @@ def is_slug(value: object) -> bool:
     )
 
 
+def _folder(name: str) -> property:
+    """A folder of the corpus: `name` in its root."""
+    return property(lambda corpus: corpus.root / name, doc=f"ROOT/{name}")
+
+
 @dataclass(frozen=True)
 class RawCorpus:
     root: Path
 
-    @property
-    def policies_dir(self) -> Path:
-        return self.root / "policies"
-
-    @property
-    def annotations_dir(self) -> Path:
-        return self.root / "annotations"
-
-    @property
-    def schemes_dir(self) -> Path:
-        return self.root / "schemes"
-
-    @property
-    def adjudication_dir(self) -> Path:
-        return self.root / "adjudication"
+    policies_dir = _folder("policies")
+    annotations_dir = _folder("annotations")
+    schemes_dir = _folder("schemes")
+    adjudication_dir = _folder("adjudication")
 
     def adjudication_path(self, policy_id: str) -> Path:
         return self.adjudication_dir / f"{policy_id}.json"

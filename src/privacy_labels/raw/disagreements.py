@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from privacy_labels.contract.layers import LayerPractice, by_label, match
 from privacy_labels.contract.schemes import Scheme
+from privacy_labels.contract.views import is_majority
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Comparison:
     disagreements: list[Disagreement]
 
     def is_majority(self, n: int) -> bool:
-        return 2 * n > len(self.layers)
+        """Whether `n` layers are more than half of them: the tables' majority rule."""
+        return is_majority(n, len(self.layers))
 
 
 def _groups(by_layer: dict[str, list[LayerPractice]], n_layers: int) -> list[Group]:

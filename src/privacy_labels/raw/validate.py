@@ -46,9 +46,9 @@ class Validator:
     problems: list[Problem] = field(default_factory=list)
     n_files: int = 0
     n_practices: int = 0
-    _practice_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
-    # The scheme of each policy's first document met, and that document: its layers share one.
-    _policy_schemes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # What the rules across files compare, per corpus (by its root; None outside any): a
+    # corpus is judged by its own files, whatever else is validated with it.
+    _seen: dict[Path | None, _Seen] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what was read besides the paths given
     # Problems reported so far: two rules that find the same fault report it once.
     _reported: set[Problem] = field(default_factory=set)
@@ -74,7 +74,7 @@ class Validator:
                 )
             elif not path.exists():
                 self._add(str(path), "", "no such file or folder", "check the path")
-            elif (path / "policies").is_dir() and len(paths) == 1:
+            elif (path / "policies").is_dir():
                 self.validate_corpus(RawCorpus(path), workers=workers)
             elif len(paths) == 1 and self._valid_inside_corpus(paths, workers):
                 pass  # valid, and passed as fast as a whole corpus
@@ -118,6 +118,7 @@ class Validator:
         given = [path.resolve() for path in paths]
         corpora = {c.root.resolve(): c for c in map(_corpus_around, paths) if c is not None}
         for corpus in corpora.values():
+            seen = self._seen_in(corpus)
             for document in corpus.annotation_paths():
                 here = document.resolve()
                 if any(here == g or g in here.parents for g in given):
@@ -126,12 +127,12 @@ class Validator:
                 if problem or not is_sound(doc):
                     continue  # validating that file itself names its problem
                 if scheme_id_of(doc) is not None:
-                    self._policy_schemes.setdefault(
+                    seen.policy_schemes.setdefault(
                         doc["policy_id"], (scheme_id_of(doc), str(document))
                     )
                 for i, practice in enumerate(doc["practices"]):
                     if isinstance(practice, dict) and isinstance(practice.get("practice_id"), str):
-                        self._practice_ids.setdefault(practice["practice_id"], (str(document), i))
+                        seen.practice_ids.setdefault(practice["practice_id"], (str(document), i))
 
     def validate_corpus(self, corpus: RawCorpus, *, workers: int = 1) -> list[Problem]:
         """Every sidecar, text and annotation document of a raw corpus.
@@ -139,10 +140,11 @@ class Validator:
         A valid corpus passes the stop-at-first rules (in `workers` processes); only
         a corpus with a problem is read again, file by file, to explain each one.
         """
-        if not self.n_files:  # ids seen in earlier files must be compared with these
+        if corpus.root.resolve() not in self._seen:  # else its files met must be compared
             counts = counts_if_valid(corpus, workers=workers)
             if counts is not None:
-                self.n_files, self.n_practices = counts
+                self.n_files += counts[0]
+                self.n_practices += counts[1]
                 return self.problems
         return self.explain_corpus(corpus)
 
@@ -252,7 +254,7 @@ class Validator:
         if home is None and self.default_raw is not None:
             home = RawCorpus(self.default_raw)
         self._report_all(annotation_problems(file, doc, place, self._schemes(home)))
-        self._report_all(one_scheme_problem(file, doc, self._policy_schemes))
+        self._report_all(one_scheme_problem(file, doc, self._seen_in(home).policy_schemes))
         if not is_sound(doc):
             return
         policy_id = doc["policy_id"]
@@ -295,11 +297,14 @@ class Validator:
                 text,
                 text_sha256,
                 sidecar.get("segments", []),
-                self._practice_ids,
+                self._seen_in(corpus).practice_ids,
             )
         )
 
     # -- internals ---------------------------------------------------------
+    def _seen_in(self, corpus: RawCorpus | None) -> _Seen:
+        return self._seen.setdefault(None if corpus is None else corpus.root.resolve(), _Seen())
+
     def _add(self, file: str, path: str, message: str, hint: str = "") -> None:
         self._report(Problem(file, path, message, hint))
 
@@ -370,6 +375,16 @@ class Validator:
                     self._report(problem)
                 self._last_text = (path, policy_text)
         return self._last_text[1]
+
+
+@dataclass
+class _Seen:
+    """What the files of one corpus met so far hold for the rules across files: each
+    practice id's first place, and the scheme of each policy's first document and that
+    document (the policy's layers share one scheme)."""
+
+    practice_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
+    policy_schemes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _corpus_around(path: Path) -> RawCorpus | None:

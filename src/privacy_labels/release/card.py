@@ -152,8 +152,11 @@ The questions of Gebru et al., *Datasheets for Datasets* (2021), answered.
 - **Missing information**: {unknown_summary(release)}
 - **Relationships**: keys and foreign keys in `datapackage.json` link every table to
   `policies`.
-- **Splits**: `splits` assigns whole policies to train, validation or test (80/10/10
-  by a seeded hash of `policy_group_id`, else `policy_id`: language versions together).
+- **Splits**: `splits` assigns whole policies to train, validation or test: the `default`
+  split every policy (80/10/10 by a seeded hash of `policy_group_id`, else `policy_id`:
+  language versions together), and the field's named splits (`split_name`: plue, policyqa,
+  mapp, app350, app350-plue) the policies each covers; no synthetic policy in validation
+  or test.
 - **Errors and noise**: {d["biases"]}
 - **Self-contained**: yes; nothing links out but the policies' own addresses.
 - **Confidential or offensive data**: none known; the texts are public privacy policies.

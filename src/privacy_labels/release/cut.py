@@ -34,7 +34,7 @@ from privacy_labels._files import (
     replace_dir_when_done,
     write_text_atomic,
 )
-from privacy_labels.builder.pipeline import MANIFEST, write_tables
+from privacy_labels.builder.pipeline import MANIFEST, BuildSettings, write_tables
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.quality.gate import RESULT, GateResult, check, summary
@@ -150,6 +150,7 @@ class ReleaseResult:
     version: str
     date: str
     n_rows: dict[str, int]
+    citation: Path  # the repository's citation file it updated
     finished_interrupted: bool = False  # only CITATION.cff was left to write
 
 
@@ -195,7 +196,7 @@ def release(
         _refuse_foreign_zenodo(releases, previous, citation.parent / ZENODO_FILE)
         # The lock on the releases folder covers the new release's folder.
         with replace_dir_when_done(target, lock=False) as staging:
-            built = write_tables(raw, staging, progress=progress)
+            built = write_tables(raw, staging, BuildSettings(progress=progress))
             gate = check(staging)
             if not gate.success:
                 raise GateFailed(gate)
@@ -218,7 +219,7 @@ def release(
                         f"or corrected data), not a {given} one; release a higher version"
                     )
         _update_repository_citation(target, citation)
-    return ReleaseResult(target, version, date, built.n_rows)
+    return ReleaseResult(target, version, date, built.n_rows, citation)
 
 
 def _refuse_foreign_zenodo(releases: Path, versions: list[str], zenodo: Path) -> None:
@@ -267,4 +268,6 @@ def _finish_interrupted(
     _update_repository_citation(target, citation)
     manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     date, _ = changelog_entry(changelog, version)
-    return ReleaseResult(target, version, date, manifest["n_rows"], finished_interrupted=True)
+    return ReleaseResult(
+        target, version, date, manifest["n_rows"], citation, finished_interrupted=True
+    )

@@ -387,15 +387,17 @@ def calibration_summary(release: Release) -> str:
     calibration = release.facts.get("calibration")
     if not calibration:
         return ""
-    people = calibration["annotators"]
+
+    def row(who: str, figures: dict) -> str:
+        measured = (figures[key] for key in ("f1", "attribute_agreement", "identifiability"))
+        return f"| {who} | " + " | ".join(map(figure, measured)) + " |"
+
     rows = [
         "| layer (guidelines) | segment-category F1 | attribute values | identifiability |",
         "|---|---|---|---|",
-        f"| OPP-115's annotators among themselves | {people['f1']:.3f} "
-        f"| {people['attribute_agreement']:.3f} | {people['identifiability']:.3f} |",
+        row("OPP-115's annotators among themselves", calibration["annotators"]),
     ] + [
-        f"| `{layer['layer']}` ({layer['guidelines']}) vs the annotators | {layer['f1']:.3f} "
-        f"| {layer['attribute_agreement']:.3f} | {layer['identifiability']:.3f} |"
+        row(f"`{layer['layer']}` ({layer['guidelines']}) vs the annotators", layer)
         for layer in calibration["layers"]
     ]
     return (

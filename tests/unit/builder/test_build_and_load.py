@@ -65,6 +65,16 @@ def test_two_builds_give_identical_bytes(built, tmp_path, run):
     assert file_bytes(again) == file_bytes(built)
 
 
+def test_build_writes_into_the_project_of_the_corpus_by_default(built, tmp_path):
+    """As `privacy-labels build` and `release` do: ROOT/data/labeled for ROOT/data/raw."""
+    from privacy_labels.builder.pipeline import build
+
+    raw = shutil.copytree(FIXTURE_RAW, tmp_path / "project" / "data" / "raw")
+    result = build(raw, progress=False)
+    assert result.out == tmp_path / "project" / "data" / "labeled"
+    assert file_bytes(result.out) == file_bytes(built)
+
+
 def test_invalid_input_leaves_the_output_untouched(built, tmp_path, run):
     before = file_bytes(built)
     raw = tmp_path / "raw"

@@ -212,6 +212,37 @@ def test_release_as_json_prints_json_when_it_fails(run, tmp_path):
     }
 
 
+def test_a_failure_names_the_command_not_the_value_of_an_option(run, tmp_path):
+    """`add-policy --source S` failed as `add-policy S stopped`: the name was pieced together
+    from whatever options were called source, target or step."""
+    text = tmp_path / "policy.txt"
+    text.write_bytes(b"not UTF-8 \xff")
+    code, _, err = run("add-policy", text, "--raw", tmp_path / "raw", "--policy-id", "p",
+                       "--organisation", "O", "--license", "L", "--source", "a-website")  # fmt: skip
+    assert (code, err) == (1, f"add-policy stopped: {text}: byte 10 is not UTF-8; convert the "
+                              "file to UTF-8 first\n")  # fmt: skip
+
+
+# The commands that print nothing a CI job would parse; every other one takes --format json.
+WITHOUT_FORMAT = {("add-policy",), ("docs",)}
+
+
+def test_every_command_takes_format_but_those_that_never_did():
+    runnable = {path for path, p in COMMANDS.items() if "run" in p._defaults}
+    with_format = {
+        path
+        for path in runnable
+        if any("--format" in a.option_strings for a in COMMANDS[path]._actions)
+    }
+    assert runnable > WITHOUT_FORMAT and with_format == runnable - WITHOUT_FORMAT
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS), ids=lambda c: " ".join(c) or "top")
+def test_each_command_knows_its_own_full_name(path):
+    if "run" in COMMANDS[path]._defaults:
+        assert COMMANDS[path]._defaults["command_name"] == " ".join(path)
+
+
 def test_a_usage_error_is_the_message_alone_and_exit_2(run, tmp_path):
     missing = tmp_path / "nowhere"
     code, _, err = run("import", "opp115", missing, "--out", tmp_path / "out")

@@ -64,7 +64,7 @@ def test_training_uses_the_train_split_only(trained):
 
     _, summary = trained
     splits = pl.load("splits", SEED_LABELED)
-    train_ids = set(splits.policy_id[splits.split == "train"])
+    train_ids = set(splits.policy_id[(splits.split_name == "default") & (splits.part == "train")])
     segments = pl.load("segments", SEED_LABELED)
     assert summary.n_segments == segments.policy_id.isin(train_ids).sum()
     assert summary.n_policies == len(train_ids) < 5
@@ -96,10 +96,11 @@ def test_the_model_is_arrays_without_pickle(trained):
     # training segments, gives.
     import privacy_labels as pl
 
-    labels = pl.load("segments", SEED_LABELED).merge(pl.load("splits", SEED_LABELED))
+    splits = pl.load("splits", SEED_LABELED)
+    labels = pl.load("segments", SEED_LABELED).merge(splits[splits.split_name == "default"])
     fitted = TfidfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, min_df=model.settings["vectorizer"]["min_df"]
-    ).fit(list(labels.text[labels.split == "train"]))
+    ).fit(list(labels.text[labels.part == "train"]))
     assert fitted.get_feature_names_out().tolist() == model.terms
     texts = [*labels.text, "", "Ünïcode — and 42 numbers; a b"]
     ours = np.zeros((len(texts), len(model.terms)))

@@ -65,6 +65,15 @@ def test_agreement_is_reported_when_policies_have_several_annotators(run, tmp_pa
     assert "3 annotators each" in index
 
 
+def test_the_index_counts_the_policies_of_each_part_of_each_split(run, tmp_path):
+    assert run("report", REPO / "data" / "labeled", "--out", tmp_path / "site")[0] == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    splits = index[index.index("<h2>Splits</h2>") :]
+    # The seed's five policies: smartjac, smartos and smartsoft in train, one in each other part.
+    assert "<th>split</th><th>train</th><th>validation</th><th>test</th>" in splits
+    assert "<tr><td>default</td><td>3</td><td>1</td><td>1</td></tr></tbody>" in splits
+
+
 @pytest.mark.parametrize(
     "damage",
     ["no tables", "no segments", "a corrupt table", "a policy without its label"],

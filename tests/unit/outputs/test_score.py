@@ -122,8 +122,8 @@ def test_only_segments_both_cover_and_the_split_count():
     result = score(reference, candidate, label_set="10")
     assert result.n_segments == 1 and result.labels[fp] == Counts(tp=1)
     with pytest.raises(ScoreError, match="no segment in the test split"):
-        score(reference, candidate, label_set="10", split="test", splits={"p": "train"})
-    assert score(reference, candidate, split="train", splits={"p": "train"}).n_segments == 1
+        score(reference, candidate, label_set="10", split="test", chosen=set())
+    assert score(reference, candidate, split="train", chosen={"p"}).n_segments == 1
 
 
 def test_ten_label_predictions_cannot_be_scored_with_twelve_labels():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,24 @@ def test_a_raw_corpus_folder_is_checked_whole(run):
     report = json.loads(out)
     assert code == 0
     assert (report["n_files"], report["n_practices"]) == (2, 7)
+
+
+def test_corpora_validated_together_are_each_judged_by_their_own_files(run, tmp_path, monkeypatch):
+    """A copy of a corpus repeats its practice ids, which is no fault of either: each
+    corpus's ids are unique in it. Each valid corpus passes by the stop-at-first rules, not
+    file by file, however many paths were given before it."""
+    from privacy_labels.raw.validate import Validator
+
+    copy = shutil.copytree(FIXTURE_RAW, tmp_path / "copy")
+
+    def explained(self, corpus):
+        raise AssertionError(f"{corpus.root} was explained file by file")
+
+    monkeypatch.setattr(Validator, "explain_corpus", explained)
+    code, out, err = run("validate", "--format", "json", FIXTURE_RAW, copy)
+    report = json.loads(out)
+    assert (code, err, report["problems"]) == (0, "", [])
+    assert (report["n_files"], report["n_practices"]) == (4, 14)
 
 
 @pytest.mark.parametrize(

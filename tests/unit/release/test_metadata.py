@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from privacy_labels.builder.pipeline import write_tables
+from privacy_labels.builder.pipeline import BuildSettings, write_tables
 from privacy_labels.release.croissant import croissant, rai_fields
 from privacy_labels.release.datapackage import datapackage
 from privacy_labels.release.metadata import (
@@ -15,6 +15,7 @@ from privacy_labels.release.metadata import (
     MetadataError,
     Release,
     annotation_summary,
+    calibration_summary,
     load_facts,
 )
 from tests.conftest import FIXTURE_RAW, REPO
@@ -28,7 +29,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("metadata")
     raw = shutil.copytree(FIXTURE_RAW, root / "raw")
     (root / "labeled").mkdir()
-    result = write_tables(raw, root / "labeled", progress=False)
+    result = write_tables(raw, root / "labeled", BuildSettings(progress=False))
     return raw, root / "labeled", result.n_rows
 
 
@@ -100,7 +101,7 @@ def test_a_documents_own_provenance_wins(built, tmp_path):
     _document(raw).write_text(json.dumps(document), encoding="utf-8")
     # The tables carry the provenance of the documents they were built from.
     (tmp_path / "labeled").mkdir()
-    n_rows = write_tables(raw, tmp_path / "labeled", progress=False).n_rows
+    n_rows = write_tables(raw, tmp_path / "labeled", BuildSettings(progress=False)).n_rows
     facts = load_facts(FACTS_FILE)
     facts["annotators"] = {"alice": {"kind": "person"}}  # ignored: the document says
     release = _release((raw, tmp_path / "labeled", n_rows), facts)
@@ -150,3 +151,30 @@ def test_each_segment_is_counted_once_however_many_labels_it_has(built):
     n_segments = len(pl.load("segments", folder))
     assert sum(release.annotators_per_segment.values()) == n_segments
     assert len(pl.load("segment_labels", folder)) > n_segments
+
+
+def test_the_calibration_table_prints_its_figures_as_every_output_does(built):
+    """Three decimals by the one formatter (outputs.metrics.figure): a figure a hair below
+    zero reads 0.000, not -0.000."""
+    _, labeled, n_rows = built
+    how = "measured blind"
+    facts = {
+        "calibration": {
+            "how": how,
+            "annotators": {"f1": 0.657, "attribute_agreement": 0.731, "identifiability": -1e-9},
+            "layers": [
+                {
+                    "layer": "claude",
+                    "guidelines": "1.2",
+                    "f1": 0.715,
+                    "attribute_agreement": 0.751,
+                    "identifiability": 0.767,
+                }
+            ],
+        }
+    }
+    release = Release(labeled, "1.0.0", "2026-01-01", "", n_rows, facts)
+    assert calibration_summary(release).splitlines()[-2:] == [
+        "| OPP-115's annotators among themselves | 0.657 | 0.731 | 0.000 |",
+        "| `claude` (1.2) vs the annotators | 0.715 | 0.751 | 0.767 |",
+    ]

@@ -1,30 +1,44 @@
-"""Every policy has one split, the one its id hashes to (its group's id when it has one, so
-the language versions of one policy share a split)."""
+"""Every policy has the splits rows its facts give: in `default` the part its id hashes to
+(its group's id when it has one, so the language versions of one policy share it), in each
+named split of `schema/splits/` the part its list or rule gives, and none in validation or
+test when it contains synthetic text."""
 
-import pandas as pd
-
-from privacy_labels.contract.views import split_of
+from privacy_labels.contract.splits import split_rows
 from privacy_labels.quality.checks import PART, Check, Found
-from privacy_labels.quality.frames import as_list, is_missing
+from privacy_labels.quality.frames import as_list
+
+# The policies columns a policy's splits depend on.
+FACTS = ("policy_id", "policy_group_id", "source_split", "contains_synthetic")
 
 
 def _rows(frames, schemes) -> Found:
-    splits = frames["splits"].set_index("policy_id")["split"]
+    splits = frames["splits"]
+    found = {
+        (policy_id, name): part
+        for policy_id, name, part in zip(
+            *(as_list(splits[c]) for c in ("policy_id", "split_name", "part")), strict=True
+        )
+    }
     policies = frames["policies"]
-    policy_ids = pd.Index(policies["policy_id"])
-    group_of = dict(zip(policy_ids, as_list(policies["policy_group_id"]), strict=True))
     expected = {
-        p: split_of(p, None if is_missing(group_of.get(p)) else group_of[p]) for p in splits.index
+        (row["policy_id"], row["split_name"]): row["part"]
+        for facts in zip(*(as_list(policies[c]) for c in FACTS), strict=True)
+        for row in split_rows(dict(zip(FACTS, facts, strict=True)))
     }
     failed = [
-        f"{policy_id}: in only one of policies and splits"
-        for policy_id in policy_ids.symmetric_difference(splits.index)
-    ] + [
-        f"{policy_id}: split is {split}, expected {expected[policy_id]}"
-        for policy_id, split in splits.items()
-        if split != expected[policy_id]
+        f"{policy_id}: {name} split is {found.get((policy_id, name), 'absent')}, "
+        f"expected {expected.get((policy_id, name), 'absent')}"
+        for policy_id, name in sorted(found.keys() | expected.keys())
+        if found.get((policy_id, name)) != expected.get((policy_id, name))
     ]
     return len(splits), failed
 
 
-CHECK = Check("split_matches_seeded_hash", "splits", "split", ("splits", "policies"), PART, _rows)
+CHECK = Check(
+    "split_matches_seeded_hash",
+    "splits",
+    "split_name, part",
+    ("splits", "policies"),
+    PART,
+    _rows,
+)

@@ -1,32 +1,47 @@
-"""No text in two splits (by `text_sha256`)."""
+"""No text in two parts of one split (by `text_sha256`; within each language for a split
+read one language at a time, MAPP's)."""
 
+from privacy_labels.contract.splits import named_splits
 from privacy_labels.quality.checks import PART, Check, Found
 from privacy_labels.quality.frames import as_list
 
 
 def _rows(frames, schemes) -> Found:
-    """No text in two splits: splits are per policy id, so one text added under two ids
-    could be trained on and evaluated on."""
+    """No text in two parts of one split: splits are per policy id, so one text added under
+    two ids could be trained on and evaluated on."""
     policies = frames["policies"]
-    splits = frames["splits"].set_index("policy_id")["split"]
-    ids_of: dict[str, list[str]] = {}
-    for policy_id, text_sha256 in zip(
-        as_list(policies["policy_id"]), as_list(policies["text_sha256"]), strict=True
-    ):
-        ids_of.setdefault(text_sha256, []).append(policy_id)
+    splits = frames["splits"]
+    part_of = {
+        (policy_id, name): part
+        for policy_id, name, part in zip(
+            *(as_list(splits[c]) for c in ("policy_id", "split_name", "part")), strict=True
+        )
+    }
+    texts = list(
+        zip(*(as_list(policies[c]) for c in ("policy_id", "text_sha256", "language")), strict=True)
+    )
     failed = []
-    for text_sha256, policy_ids in ids_of.items():
-        in_split = {policy_id: splits.get(policy_id) for policy_id in sorted(policy_ids)}
-        if len(set(in_split.values())) > 1:
-            shown = ", ".join(f"{policy_id} ({split})" for policy_id, split in in_split.items())
-            failed.append(f"text_sha256 {text_sha256[:12]}: one text in {shown}")
+    for name in sorted(set(as_list(splits["split_name"]))):
+        # MAPP's byte-identical German and English files may be in two parts of its split,
+        # which is read one language at a time.
+        apart = name in named_splits() and named_splits()[name].languages_apart
+        ids_of: dict[tuple, list[str]] = {}
+        for policy_id, text_sha256, language in texts:
+            if (policy_id, name) in part_of:
+                key = (text_sha256, language if apart else None)
+                ids_of.setdefault(key, []).append(policy_id)
+        for (text_sha256, _), policy_ids in ids_of.items():
+            in_split = {p: part_of[p, name] for p in sorted(policy_ids)}
+            if len(set(in_split.values())) > 1:
+                shown = ", ".join(f"{p} ({name}:{part})" for p, part in in_split.items())
+                failed.append(f"text_sha256 {text_sha256[:12]}: one text in {shown}")
     return len(policies), failed
 
 
 CHECK = Check(
     "text_in_one_split",
     "policies+splits",
-    "text_sha256, split",
+    "text_sha256, split_name, part",
     ("policies", "splits"),
     PART,
     _rows,
