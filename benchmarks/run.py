@@ -875,8 +875,7 @@ def main() -> int:
         print()
         print(table(results))
         print()
-        print("APP-350 and MAPP at full size (copies of tests/fixtures), median of "
-              f"{REPEATS} after a warm-up:")  # fmt: skip
+        print(f"APP-350 and MAPP at full size, median of {REPEATS} after a warm-up:")
         print(corpus_imports.table(imports))
         print()
         for c in checks:

@@ -83,6 +83,7 @@ class MappPolicy:
 
     @functools.cached_property
     def kept_ids(self) -> frozenset[int]:
+        """`kept` as a set, for asking of each row whether its segment is kept."""
         return frozenset(self.kept)
 
 
