@@ -44,7 +44,8 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
 
-# The scale benchmark (docs/performance.md): 1x, 10x and 100x OPP-115; about 25 minutes.
+# The scale benchmark (docs/performance.md): 1x, 10x and 100x OPP-115, then import app350
+# and import mapp at the full corpora's size; about 25 minutes.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES))
 

@@ -9,7 +9,9 @@ corpus: a naive baseline (each document parsed and checked with `jsonschema`;
 pandas rows appended one by one, then written; OPP-115-style CSV with a column
 of JSON, parsed row by row) and a floor (pyarrow reads each JSON file and
 writes it to Parquet: no checks, no tables). Each time is printed with its
-ratio to both.
+ratio to both. Then `import app350` and `import mapp` are timed on corpora of the full
+corpora's size made from this project's fixtures (benchmarks/corpus_imports.py), with the
+YAML loader that read APP-350.
 
 Each measurement runs in a fresh process. Its time is taken inside it, around
 the work alone (interpreter start-up and imports excluded, for every stage
@@ -36,6 +38,8 @@ import time
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from benchmarks import corpus_imports
 
 REPO = Path(__file__).resolve().parents[1]
 OPP115_POLICIES = 115
@@ -190,6 +194,22 @@ def import_opp115(args) -> None:
     # OLD_IMPORT's commit has no workers: the same stage measures it (PYTHONPATH=its src).
     has_workers = "workers" in inspect.signature(run_import).parameters
     run_import(args.raw, args.out, progress=False, **({"workers": 2} if has_workers else {}))
+
+
+@stage
+def import_app350(args) -> None:
+    """`import app350` of the corpus in APP-350's layout at --raw."""
+    from privacy_labels.importers.app350 import import_app350 as run_import
+
+    run_import(args.raw, args.out)
+
+
+@stage
+def import_mapp(args) -> None:
+    """`import mapp` of the corpus in MAPP's layout at --raw."""
+    from privacy_labels.importers.mapp import import_mapp as run_import
+
+    run_import(args.raw, args.out)
 
 
 # The shape of an OPP-115 attribute cell: what a naive import checks each practice against.
@@ -837,12 +857,18 @@ def main() -> int:
         seed = seed_figures(Path(tmp), log)
         naive: dict[str, Measurement] = {}
         results = [m for scale in scales for m in run_scale(scale, Path(tmp), naive, log)]
+        imports = corpus_imports.figures(Path(tmp), log)
     results = with_sums(results)
-    checks = verdicts(results, seed)
+    checks = verdicts(results, seed) + corpus_imports.verdicts(imports)
     if args.format == "json":
         print(
             json.dumps(
-                {"seed": seed, "results": [asdict(m) for m in results], "targets": checks},
+                {
+                    "seed": seed,
+                    "results": [asdict(m) for m in results],
+                    "corpus_imports": imports,
+                    "targets": checks,
+                },
                 indent=2,
             )
         )
@@ -854,6 +880,9 @@ def main() -> int:
         )
         print()
         print(table(results))
+        print()
+        print(f"APP-350 and MAPP at full size, median of {REPEATS} after a warm-up:")
+        print(corpus_imports.table(imports))
         print()
         for c in checks:
             print(

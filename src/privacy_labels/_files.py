@@ -331,7 +331,8 @@ def _files_under(folder: Path) -> Iterator[str]:
             yield path.relative_to(folder).as_posix()
 
 
-def _read_json_object(path: Path) -> dict | None:
+def read_json_object(path: Path) -> dict | None:
+    """The JSON object in `path`, or None where it is missing, unreadable or no object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -342,7 +343,7 @@ def _read_json_object(path: Path) -> dict | None:
 def _written_by(folder: Path, command: str) -> set[str] | None:
     """The files `command` says it wrote in `folder`, or None if it left no sign there."""
     if command == "build":
-        manifest = _read_json_object(folder / MANIFEST)
+        manifest = read_json_object(folder / MANIFEST)
         if manifest is None or not isinstance(manifest.get("outputs"), dict):
             return None
         if not {"schema_version", "inputs", "n_rows"} <= manifest.keys():
@@ -350,7 +351,7 @@ def _written_by(folder: Path, command: str) -> set[str] | None:
         return {MANIFEST, *manifest["outputs"]}
     if command == "release":
         return _releases_written(folder)
-    marker = _read_json_object(folder / OUTPUT_MARKER)
+    marker = read_json_object(folder / OUTPUT_MARKER)
     if marker is None or marker.get("command") != command:
         return None
     files = marker.get("files")

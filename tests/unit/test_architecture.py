@@ -4,6 +4,7 @@ the pipeline, and no module grows into several jobs."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,20 @@ def test_imports_run_down_the_pipeline(path):
 def test_no_module_holds_several_jobs(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by job"
+
+
+def test_each_corpus_importer_is_a_folder_with_its_facts_as_data():
+    """An importer is a folder (`importers/<source>/`) with its source's facts in
+    `source.json`, over the shared writer; no corpus is a lone module any more."""
+    importers = PACKAGE / "importers"
+    folders = sorted(p.parent.name for p in importers.glob("*/__init__.py"))
+    assert folders == ["app350", "mapp", "opp115"]
+    for name in folders:
+        facts = json.loads((importers / name / "source.json").read_text(encoding="utf-8"))
+        assert {"corpus", "citation", "license", "scheme", "dated"} <= set(facts), name
+        modules = (importers / name).glob("*.py")
+        assert any("privacy_labels.importers.writer" in _imports(m) for m in modules), name
+    assert not list(importers.glob("opp115*.py"))
 
 
 def test_the_architecture_page_names_every_unit():

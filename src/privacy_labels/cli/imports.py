@@ -37,6 +37,7 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
             f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
             f"listed in {result.out / 'import-report.json'}",
             *defaulted,
+            *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
         ],
     )
 
@@ -57,6 +58,7 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
+            *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
         ],
     )
 
@@ -82,6 +84,11 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
             f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
             f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
             f"by language (all listed in {args.out / 'import-report.json'})",
+            *_kept_out(
+                len(problems["empty_segments"]),
+                len(problems["policies_without_segments"]),
+                args.out,
+            ),
         ],
     )
 
@@ -97,3 +104,13 @@ def _imported(report: dict, corpus: Path, lines: list[str]) -> Answer:
 def _per_split(counts: dict[str, int]) -> str:
     """Policies per split, e.g. `75 test, 275 train`."""
     return ", ".join(f"{n:,} {split}" for split, n in sorted(counts.items()))
+
+
+def _kept_out(n_segments: int, n_policies: int, out) -> list[str]:
+    """The line saying what held no text and was kept out, where anything was."""
+    if not n_segments and not n_policies:
+        return []
+    return [
+        f"kept out, holding no text: {n_segments:,} segments (their labels dropped with them) "
+        f"and {n_policies:,} policies; listed in {out / 'import-report.json'}"
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 from privacy_labels.contract import policy_labels
 from privacy_labels.contract.schemes import SchemeError, read_scheme, scheme
-from privacy_labels.importers.opp115_source import Labels
+from privacy_labels.importers.opp115.source import Labels
 from privacy_labels.outputs.predictions import labels_of
 from tests.conftest import REPO
 

@@ -13,7 +13,7 @@ import privacy_labels as pl
 from privacy_labels._files import package_data
 from privacy_labels.contract.splits import named_splits, split_rows
 from privacy_labels.contract.views import split_of
-from privacy_labels.importers.opp115_source import policy_id_of
+from privacy_labels.importers.opp115.source import policy_id_of
 from tests.conftest import FIXTURES, SHARED
 
 FIELD_SPLITS = SHARED / "fixtures" / "field-splits"

@@ -101,6 +101,8 @@ def test_the_fixture_reads_as_written():
         "identical_german_english": ["mapp-900"],
         "split_differs_by_language": ["mapp-900"],
         "debris_segments": rows((en, 1), (de, 1), (maps, 2)),
+        "empty_segments": [],
+        "policies_without_segments": [],
     }
 
 
@@ -233,6 +235,8 @@ def test_the_counts_per_language_are_the_fixtures():
             "segments": 3,
             "labelled_pairs": 3,
             "legal_basis_values": 0,
+            "empty_segments": 0,
+            "pairs_on_empty_segments": 0,
             "splits": {"TRAIN": 1},
         },
         "de": {
@@ -240,6 +244,8 @@ def test_the_counts_per_language_are_the_fixtures():
             "segments": 5,
             "labelled_pairs": 4,
             "legal_basis_values": 1,
+            "empty_segments": 0,
+            "pairs_on_empty_segments": 0,
             "splits": {"TEST": 1, "TRAIN": 1},
         },
     }
@@ -286,9 +292,25 @@ def test_a_not_selected_value_gives_no_value_and_is_listed(tmp_path):
     ]
 
 
-def test_an_empty_segment_is_refused_by_its_line(tmp_path):
+def test_an_empty_segment_is_read_as_the_file_has_it_and_listed(tmp_path):
+    """An empty line is a segment of the file (row k still labels segment k); the import
+    keeps it out and the report lists it with its labels (tests/fixtures/mapp-odd too)."""
     root = _copy(tmp_path)
     text = root / "German_sanitized_policies" / "902_org.example.maps.txt"
     text.write_text("\n\n" + text.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(SourceError, match=r"902_org\.example\.maps\.txt: line 1: an empty segment"):
-        read_mapp(root)
+    table = root / "German_consolidation" / "902_org.example.maps.csv"
+    header, *rows = table.read_text(encoding="utf-8").splitlines()
+    renumbered = [row.replace(f"902,{k},", f"902,{k + 1},", 1) for k, row in enumerate(rows, 1)]
+    empty_row = "902,1,[],[],[],TRAIN,https://example.org/maps/datenschutz,True"
+    table.write_text("\n".join([header, empty_row, *renumbered]) + "\n", encoding="utf-8")
+    maps = read_mapp(root).policies[-1]
+    assert maps.segments[0] == "" and maps.kept == [2, 3]
+    assert read_mapp(root).problems()["empty_segments"] == [
+        {
+            "policy_id": "mapp-de-902-org-example-maps",
+            "file": "German_sanitized_policies/902_org.example.maps.txt",
+            "segment_id": 1,
+            "labelled_pairs": 0,
+            "values": 0,
+        }
+    ]

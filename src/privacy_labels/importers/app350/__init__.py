@@ -9,6 +9,11 @@ What the import does, per `annotations/policy_<n>.yml`:
 
 - **Text.** The policy `app350-<n>` is its segments' texts, unchanged, joined by a blank
   line, with one final LF; each segment keeps its place (its offsets in the sidecar).
+  A segment whose `segment_text` is empty, whitespace only or null holds no text: it is
+  kept out (the others keep their order; the sidecar's notes say which of the file's
+  segments each is), and the report lists it with the annotations and sentences dropped
+  with it. A file with no segment holding text (`segments: []`) is listed, not written.
+  The report names segments by the file's `segment_id`.
 - **Practices.** One practice per annotated (segment, practice, modality), in the file's
   order, in one layer `app350` per policy: the category is the party (1stParty,
   3rdParty, or single sign-on), `data_type` the practice's data type and `modality`
@@ -27,7 +32,6 @@ What the import does, per `annotations/policy_<n>.yml`:
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -35,20 +39,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import privacy_labels
-from privacy_labels._files import dump_json, sha256_bytes
+from privacy_labels._files import sha256_bytes
 from privacy_labels.contract.schemes import Scheme, scheme
-from privacy_labels.errors import PrivacyLabelsError
-from privacy_labels.importers.writer import write_raw_corpus
-from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.documents import (
-    annotation_document,
-    make_practice,
-    make_provenance,
-    policy_sidecar,
-    practice_id,
+from privacy_labels.importers.writer import (
+    SourceError,
+    holds_text,
+    imported_document,
+    imported_sidecar,
+    join_segments,
+    kept_out,
+    kept_out_note,
+    numeric_order,
+    policy_files,
+    read_source,
+    write_raw_corpus,
 )
+from privacy_labels.raw.documents import make_practice, make_provenance, practice_id
 
-SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
+__all__ = ["ANNOTATOR", "SourceError", "import_app350", "locate"]
+
+SOURCE = read_source(__file__)
 ANNOTATOR = "app350"
 SPAN_OUTCOMES = ("exact", "whitespace", "not_in_segment", "no_sentence")
 NORMALISATION = (
@@ -65,17 +75,18 @@ SEGMENTATION = {
 }
 
 
-class SourceError(PrivacyLabelsError):
-    """The APP-350 folder cannot be imported; the message names the file, the place and
-    the fix."""
+def yaml_loader() -> type:
+    """The safe YAML loader the import reads with: libyaml's `CSafeLoader` where PyYAML was
+    built with it (about ten times faster), else the pure-Python `SafeLoader`; the same data
+    either way."""
+    import yaml  # here, not at the top: only an APP-350 import needs it
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_yaml(text: str) -> object:
-    """The YAML document in `text`, read by a safe loader: libyaml's where PyYAML was built
-    with it (about ten times faster), else the pure-Python one; the same data either way."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    """The YAML document in `text`, read by the safe loader (see yaml_loader)."""
+    loader = yaml_loader()(text)
     try:
         return loader.get_single_data()
     finally:
@@ -96,6 +107,9 @@ class App350Summary:
     sentences: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES[:3], 0)))
     spans: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES, 0)))
     n_sentence_labels_not_in_segment: int = 0
+    empty_segments: list[dict] = field(default_factory=list)
+    dropped: Counter = field(default_factory=lambda: Counter(annotations=0, sentences=0))
+    without_segments: list[dict] = field(default_factory=list)
     splits: Counter = field(default_factory=Counter)
     synthetic: list[str] = field(default_factory=list)
     policies: dict[str, dict] = field(default_factory=dict)
@@ -115,6 +129,9 @@ class App350Summary:
             "sentences": dict(self.sentences),
             "spans": dict(self.spans),
             "n_sentence_labels_not_in_segment": self.n_sentence_labels_not_in_segment,
+            "n_empty_segments": len(self.empty_segments),
+            "dropped_with_empty_segments": dict(self.dropped),
+            "n_policies_without_segments": len(self.without_segments),
             "splits": dict(sorted(self.splits.items())),
             "synthetic_policies": self.synthetic,
         }
@@ -129,7 +146,11 @@ def import_app350(root: Path, out: Path) -> App350Summary:
     def files() -> Iterator[tuple[str, str]]:
         yield from source.files(summary)
         report.update(
-            summary.to_dict(), policies=summary.policies, not_anchored=summary.not_anchored
+            summary.to_dict(),
+            policies=summary.policies,
+            not_anchored=summary.not_anchored,
+            empty_segments=summary.empty_segments,
+            policies_without_segments=summary.without_segments,
         )
 
     write_raw_corpus(out, "import app350", {"APP-350 folder": root}, files(), report)
@@ -144,7 +165,7 @@ class App350Source:
         self.root = root
         folder = root / layout["annotations"]
         self.annotation_files = sorted(
-            folder.glob(layout["annotation_file"].format(n="*")), key=_policy_number
+            folder.glob(layout["annotation_file"].format(n="*")), key=numeric_order
         )
         if not self.annotation_files:
             raise SourceError(
@@ -166,18 +187,17 @@ class App350Source:
     def files(self, summary: App350Summary) -> Iterator[tuple[str, str]]:
         import yaml  # here, not at the top: only an APP-350 import needs it
 
-        corpus = RawCorpus(Path())
         for path in self.annotation_files:
             try:
                 policy = _load_yaml(path.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as error:
                 raise SourceError(f"{path}: not readable YAML ({error}); restore it") from None
-            policy_id, text, sidecar, document = self._policy(path, policy, summary)
-            yield corpus.text_path(policy_id).as_posix(), text
-            yield corpus.sidecar_path(policy_id).as_posix(), dump_json(sidecar)
-            if document["practices"]:
-                path = corpus.annotations_dir / policy_id / f"{ANNOTATOR}.json"
-                yield path.as_posix(), dump_json(document)
+            imported = self._policy(path, policy, summary)
+            if imported is None:  # no segment holds text: listed in the report
+                continue
+            policy_id, text, sidecar, document = imported
+            layers = [(ANNOTATOR, document)] if document["practices"] else []
+            yield from policy_files(policy_id, text, sidecar, layers)
 
     def _policy(self, path: Path, policy: object, summary: App350Summary):
         if not isinstance(policy, dict):
@@ -194,24 +214,24 @@ class App350Source:
         is_synthetic = _field(path, policy, "contains_synthetic", bool)
         segments = _field(path, policy, "segments", list)
         policy_id = f"{SOURCE['policy_id_prefix']}{number}"
+        relative = path.relative_to(self.root).as_posix()
+        texts = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
+        kept = [k for k, t in enumerate(texts) if holds_text(t)]
+        summary.n_segments += len(segments)
+        for k in sorted(set(range(len(segments))) - set(kept)):
+            self._keep_out(policy_id, relative, k, segments[k], summary)
+        if not kept:
+            summary.without_segments.append(
+                {"policy_id": policy_id, "file": relative, "split": split}
+            )
+            return None
+        text, spans = join_segments([texts[k] for k in kept], SOURCE["segment_joiner"], "\n")
 
-        texts, offsets, position = [], [], 0
-        for k, segment in enumerate(segments):
-            where = f"{path}: segment {k}"
-            if not isinstance(segment, dict) or not isinstance(segment.get("segment_text"), str):
-                raise SourceError(f"{where}: no segment_text; restore the file")
-            if not segment["segment_text"].strip():
-                raise SourceError(f"{where}: segment_text is empty; segments must hold text")
-            texts.append(segment["segment_text"])
-            offsets.append(position)
-            position += len(texts[-1]) + len(SOURCE["segment_joiner"])
-        text = SOURCE["segment_joiner"].join(texts) + "\n"
-        text_sha256 = sha256_bytes(text.encode("utf-8"))
-
-        practices = []
-        for k, segment in enumerate(segments):
+        practices: list[dict] = []
+        for segment_id, k in enumerate(kept):
+            offset = spans[segment_id]["start"]
             practices += self._practices(
-                path, policy_id, k, segment, offsets[k], summary, len(practices)
+                path, policy_id, segment_id, k, segments[k], offset, summary, len(practices)
             )
 
         original = None
@@ -220,56 +240,43 @@ class App350Source:
             original = sha256_bytes(html.read_bytes()) if html.is_file() else None
         facts = {"split": split, "contains_synthetic": is_synthetic, "original_sha256": original}
         summary.n_policies += 1
-        summary.n_segments += len(segments)
         summary.splits[split] += 1
         if is_synthetic:
             summary.synthetic.append(policy_id)
         summary.policies[policy_id] = facts
-        sidecar = policy_sidecar(
+        sidecar = imported_sidecar(
+            SOURCE,
+            relative,
+            text,
             policy_id=policy_id,
             organisation=str(_field(path, policy, "policy_name", str)),
-            legal_entity=None,
-            service_names=[],
-            source=f"{SOURCE['corpus']}, {path.relative_to(self.root).as_posix()}",
-            url=None,
-            retrieved_date=None,
-            effective_date=None,
             language="en",
-            license=SOURCE["license"],
-            text_sha256=text_sha256,
             normalisation=NORMALISATION,
             notes=(
                 f"Imported from the {SOURCE['corpus']}, policy {number} "
                 f"({policy['policy_name']}), by privacy-labels {privacy_labels.__version__}. "
                 f"Official split: {policy['policy_type']}; contains_synthetic: "
                 f"{str(is_synthetic).lower()}; original HTML sha256: {original or 'absent'}. "
-                f"Cite: {SOURCE['citation']}"
+                + kept_out_note([_source_segment_id(segments[k], k) for k in kept], len(segments))
+                + f"Cite: {SOURCE['citation']}"
             ),
-            redactions=[],
             segmentation=SEGMENTATION,
-            segments=[
-                {"start": start, "end": start + len(t)}
-                for start, t in zip(offsets, texts, strict=True)
-            ],
+            segments=spans,
             source_split=policy["policy_type"],
             contains_synthetic=is_synthetic,
             original_sha256=original,
         )
-        document = annotation_document(
-            policy_id=policy_id,
-            annotator=ANNOTATOR,
-            scheme=self.scheme.ref,
-            text_sha256=text_sha256,
-            # The files carry no dates: the year of the corpus's publication stands for it.
-            annotated_date=SOURCE["dated"],
+        document = imported_document(
+            SOURCE,
+            sidecar,
+            ANNOTATOR,
             method=(
                 f"APP-350's annotators labelled each segment with practices and the sentences "
-                f"stating them; imported from {path.relative_to(self.root).as_posix()} of the "
-                f"{SOURCE['corpus']} ({SOURCE['citation']}) by privacy-labels "
-                f"{privacy_labels.__version__}. annotated_date is {SOURCE['dated']}, standing "
-                f"for the corpus's year ({SOURCE['year']}): the files give no dates."
+                f"stating them; imported from {relative} of the {SOURCE['corpus']} "
+                f"({SOURCE['citation']}) by privacy-labels {privacy_labels.__version__}. "
+                f"annotated_date is {SOURCE['dated']}, standing for the corpus's year "
+                f"({SOURCE['year']}): the files give no dates."
             ),
-            guidelines_version="app350-2019",
             provenance=make_provenance(
                 "person",
                 process=(
@@ -282,10 +289,33 @@ class App350Source:
         )
         return policy_id, text, sidecar, document
 
-    def _practices(self, path, policy_id, k, segment, offset, summary, before) -> list[dict]:
-        """The practices of segment `k`, numbered after the policy's `before` ones."""
+    def _keep_out(self, policy_id, relative, k, segment, summary) -> None:
+        """Count segment `k`, which holds no text, and the labels it drops (see holds_text)."""
+        n_annotations = len(segment.get("annotations") or [])
+        n_sentences = len(segment.get("sentences") or [])
+        summary.n_annotations += n_annotations
+        summary.n_annotated_segments += bool(n_annotations)
+        summary.n_sentences += n_sentences
+        summary.dropped["annotations"] += n_annotations
+        summary.dropped["sentences"] += n_sentences
+        summary.empty_segments.append(
+            kept_out(
+                policy_id,
+                relative,
+                _source_segment_id(segment, k),
+                annotations=n_annotations,
+                sentences=n_sentences,
+            )
+        )
+
+    def _practices(
+        self, path, policy_id, segment_id, k, segment, offset, summary, before
+    ) -> list[dict]:
+        """The practices of segment `k` of the file, `segment_id` here, numbered after the
+        policy's `before` ones."""
         text = segment["segment_text"]
         where = f"{path}: segment {k}"
+        source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
         summary.n_annotations += len(pairs)
         summary.n_annotated_segments += bool(pairs)
@@ -313,14 +343,17 @@ class App350Source:
                 )
             outcome, found = evidence.get((practice_name, modality_name), ("no_sentence", None))
             summary.spans[outcome] += 1
-            source_id = f"policy_{policy_id.rpartition('-')[2]}:{k}:{practice_name}:{modality_name}"
+            source_id = (
+                f"policy_{policy_id.rpartition('-')[2]}:{source_segment_id}:"
+                f"{practice_name}:{modality_name}"
+            )
             value: dict = {"value": data_type}
             if found is None:
                 source_id += f":{outcome}"
                 summary.not_anchored.append(
                     {
                         "policy_id": policy_id,
-                        "segment_id": k,
+                        "segment_id": source_segment_id,
                         "practice": practice_name,
                         "modality": modality_name,
                         "reason": outcome,
@@ -336,7 +369,7 @@ class App350Source:
             practices.append(
                 make_practice(
                     practice_id(policy_id, ANNOTATOR, before + len(practices) + 1),
-                    k,
+                    segment_id,
                     category,
                     {"data_type": value, "modality": {"value": modality}},
                     source_id=source_id,
@@ -390,15 +423,27 @@ def _pair(where: str, annotation: object) -> tuple[str, str]:
     return annotation["practice"], annotation["modality"]
 
 
+def _segment_text(where: str, segment: object) -> str:
+    """A segment's text; `segment_text:` with nothing after it is the empty text."""
+    if not isinstance(segment, dict) or "segment_text" not in segment:
+        raise SourceError(f"{where}: no segment_text; restore the file")
+    text = segment["segment_text"]
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise SourceError(f"{where}: segment_text is not text; restore the file")
+    return text
+
+
+def _source_segment_id(segment: dict, k: int) -> int:
+    """The segment's `segment_id` in the file (its place there where it has none)."""
+    given = segment.get("segment_id")
+    return given if isinstance(given, int) and not isinstance(given, bool) else k
+
+
 def _field(path: Path, policy: dict, name: str, kind: type):
     value = policy.get(name)
     # bool is an int in Python: a policy_id of `true` is no number.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise SourceError(f"{path}: {name} is missing or not a {kind.__name__}; restore the file")
     return value
-
-
-def _policy_number(path: Path) -> tuple[int, str]:
-    """policy_2 before policy_10: files in the corpus's numeric order."""
-    number = path.stem.rpartition("_")[2]
-    return (int(number) if number.isdigit() else -1, path.name)

@@ -9,6 +9,10 @@ source problem); what the import writes, per (language, file):
 
 - **Text.** The sanitized policy file, unchanged: its segments are its lines, each
   followed by a blank line, at their offsets in the sidecar (`segmentation` rule `mapp`).
+  A line empty or of whitespace only holds no text: it is kept out (the others keep
+  their order; the sidecar's notes say which of MAPP's segments each is), and the report
+  lists it with the labels of its row, dropped with it. A file with no segment holding
+  text is listed, not written.
 - **Policy.** `mapp-<language>-<number>-<app id>`, its language, the
   `privacy_policy_link` as URL, MAPP's TRAIN/TEST as `source_split`, and, for an app in
   both languages, `policy_group_id` `mapp-<number>` linking the two.
@@ -28,8 +32,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import privacy_labels
-from privacy_labels._files import dump_json, sha256_bytes
-from privacy_labels.contract.schemes import scheme
 from privacy_labels.importers.mapp.source import (
     SOURCE,
     MappCorpus,
@@ -37,15 +39,15 @@ from privacy_labels.importers.mapp.source import (
     SourceError,
     read_mapp,
 )
-from privacy_labels.importers.writer import write_raw_corpus
-from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.documents import (
-    annotation_document,
-    make_practice,
-    make_provenance,
-    policy_sidecar,
-    practice_id,
+from privacy_labels.importers.writer import (
+    imported_document,
+    imported_sidecar,
+    join_segments,
+    kept_out_note,
+    policy_files,
+    write_raw_corpus,
 )
+from privacy_labels.raw.documents import make_practice, make_provenance, practice_id
 
 __all__ = ["ANNOTATOR", "SourceError", "import_mapp"]
 
@@ -81,8 +83,10 @@ def import_mapp(root: Path, out: Path) -> dict:
     def files() -> Iterator[tuple[str, str]]:
         corpus = read_mapp(root)  # every file checked before the first is written
         report.update(_report(corpus))
-        groups = [p.group_id for p in corpus.policies]
-        for policy in corpus.policies:
+        # A policy none of whose segments holds text is listed in the report, not written.
+        written = [p for p in corpus.policies if p.kept]
+        groups = [p.group_id for p in written]
+        for policy in written:
             yield from _policy_files(root, policy, groups.count(policy.group_id) > 1)
 
     write_raw_corpus(out, "import mapp", {"MAPP folder": root}, files(), report)
@@ -93,7 +97,9 @@ def _report(corpus: MappCorpus) -> dict:
     return {
         "source": SOURCE["corpus"],
         "counts": corpus.counts(),
-        "n_value_sets": sum(len(r.categories) for p in corpus.policies for r in p.rows),
+        "n_value_sets": sum(
+            len(r.categories) for p in corpus.policies for r in p.rows if r.segment_id in p.kept_ids
+        ),
         "debris_rule": (
             f"a segment with no letter, or fewer than {SOURCE['debris_min_chars']} characters "
             "(kept as a segment, listed here)"
@@ -104,46 +110,41 @@ def _report(corpus: MappCorpus) -> dict:
 
 
 def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator[tuple[str, str]]:
-    corpus = RawCorpus(Path())
-    text = JOINER.join(policy.segments) + JOINER
-    offsets, position = [], 0
-    for segment in policy.segments:
-        offsets.append({"start": position, "end": position + len(segment)})
-        position += len(segment) + len(JOINER)
-    text_sha256 = sha256_bytes(text.encode("utf-8"))
+    kept = policy.kept
+    text, offsets = join_segments([policy.segments[k - 1] for k in kept], JOINER, JOINER)
     relative = policy.text_path.relative_to(root).as_posix()
     app = policy.text_path.stem.partition("_")[2]
-    sidecar = policy_sidecar(
+    sidecar = imported_sidecar(
+        SOURCE,
+        relative,
+        text,
         policy_id=policy.policy_id,
         organisation=app,
-        legal_entity=None,
         service_names=[app],
-        source=f"{SOURCE['corpus']}, {relative}",
         url=policy.url or None,
-        retrieved_date=None,
-        effective_date=None,
         language=policy.language,
-        license=SOURCE["license"],
-        text_sha256=text_sha256,
         normalisation=NORMALISATION,
         notes=(
             f"Imported from the {SOURCE['corpus']}, {relative} (the app {app}; MAPP names "
             f"apps, not organisations), by privacy-labels {privacy_labels.__version__}. "
-            f"MAPP split: {policy.split}. Cite: {SOURCE['citation']}"
+            f"MAPP split: {policy.split}. {kept_out_note(kept, len(policy.segments))}"
+            f"Cite: {SOURCE['citation']}"
         ),
-        redactions=[],
         segmentation=SEGMENTATION,
         segments=offsets,
         policy_group_id=policy.group_id if is_in_group else None,
         source_split=policy.split,
     )
+    segment_ids = {k: segment_id for segment_id, k in enumerate(kept)}
     practices = []
     for row in policy.rows:
+        if row.segment_id not in segment_ids:  # its segment holds no text: listed, dropped
+            continue
         for category in row.categories:
             practices.append(
                 make_practice(
                     practice_id(policy.policy_id, ANNOTATOR, len(practices) + 1),
-                    row.segment_id - 1,
+                    segment_ids[row.segment_id],
                     category,
                     {a: {"values": v} for a, v in row.labels[category].items()},
                     source_id=f"{policy.policy_id}:{row.segment_id}:{category}"
@@ -151,13 +152,10 @@ def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator
                     is_value_set=True,
                 )
             )
-    document = annotation_document(
-        policy_id=policy.policy_id,
-        annotator=ANNOTATOR,
-        scheme=scheme(SOURCE["scheme"]).ref,
-        text_sha256=text_sha256,
-        # The files carry no dates: the corpus's release date stands for it.
-        annotated_date=SOURCE["dated"],
+    document = imported_document(
+        SOURCE,
+        sidecar,
+        ANNOTATOR,
         method=(
             f"MAPP's consolidated labels from {SOURCE['corpus']} "
             f"({policy.csv_path.relative_to(root).as_posix()}), one value "
@@ -165,11 +163,7 @@ def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator
             f"{privacy_labels.__version__}. annotated_date is the corpus's release date: the "
             f"files give no dates. Cite: {SOURCE['citation']}"
         ),
-        guidelines_version=f"mapp-{SOURCE['year']}",
         provenance=make_provenance("person", process=PROCESS, is_blind=False),
         practices=practices,
     )
-    yield corpus.text_path(policy.policy_id).as_posix(), text
-    yield corpus.sidecar_path(policy.policy_id).as_posix(), dump_json(sidecar)
-    path = corpus.annotations_dir / policy.policy_id / f"{ANNOTATOR}.json"
-    yield path.as_posix(), dump_json(document)
+    yield from policy_files(policy.policy_id, text, sidecar, [(ANNOTATOR, document)])

@@ -8,7 +8,9 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
   e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
   id, kept as `group_id` (`mapp-101`).
 - **Segments.** The text's lines, each followed by a blank line; segment k is CSV row k
-  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused.
+  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused. A line
+  empty or of whitespace only is a segment of the file that holds no text: the import
+  keeps it out (`kept`) and lists it with the labels of its row.
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
@@ -24,21 +26,23 @@ from __future__ import annotations
 import ast
 import csv
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from privacy_labels.contract.schemes import Category, scheme
-from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.importers.writer import (
+    SourceError,
+    holds_text,
+    kept_out,
+    numeric_order,
+    read_source,
+    slug,
+)
 
-SOURCE = json.loads((Path(__file__).parent / "source.json").read_text(encoding="utf-8"))
+SOURCE = read_source(__file__)
 # The category whose legal basis MAPP requires and most rows leave out.
 FIRST_PARTY = "first_party_collection_use"
-
-
-class SourceError(PrivacyLabelsError):
-    """The MAPP folder cannot be read; the message names the file, the place and the fix."""
 
 
 @dataclass
@@ -64,8 +68,23 @@ class MappPolicy:
     url: str
     csv_path: Path
     text_path: Path
-    segments: list[str]
+    segments: list[str]  # as the file has them, those holding no text too
     rows: list[MappRow]
+
+    @property
+    def source_file(self) -> str:
+        """The text's path in the corpus: `German_sanitized_policies/902_x.txt`."""
+        return self.text_path.relative_to(self.text_path.parents[1]).as_posix()
+
+    @functools.cached_property
+    def kept(self) -> list[int]:
+        """MAPP's ids (1-based) of the segments that hold text: the policy's segments here."""
+        return [k for k, text in enumerate(self.segments, 1) if holds_text(text)]
+
+    @functools.cached_property
+    def kept_ids(self) -> frozenset[int]:
+        """`kept` as a set, for asking of each row whether its segment is kept."""
+        return frozenset(self.kept)
 
 
 @dataclass
@@ -74,21 +93,34 @@ class MappCorpus:
 
     def counts(self) -> dict:
         """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
-        values and policies per split, as the corpus's files give them."""
+        values and policies per split, as the corpus's files give them; and of those, the
+        segments that hold no text and the pairs on them, which the import keeps out."""
         counts: dict = {}
         for p in self.policies:
             c = counts.setdefault(
                 p.language,
-                {"policies": 0, "segments": 0, "labelled_pairs": 0, "legal_basis_values": 0},
+                {
+                    "policies": 0,
+                    "segments": 0,
+                    "labelled_pairs": 0,
+                    "legal_basis_values": 0,
+                    "empty_segments": 0,
+                    "pairs_on_empty_segments": 0,
+                },
             )
             c["policies"] += 1
             c["segments"] += len(p.segments)
             c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
+            c["empty_segments"] += len(p.segments) - len(p.kept)
+            c["pairs_on_empty_segments"] += sum(
+                len(r.categories) for r in p.rows if r.segment_id not in p.kept_ids
+            )
             c["legal_basis_values"] += sum(
                 len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
             )
-            c.setdefault("splits", {}).setdefault(p.split, 0)
-            c["splits"][p.split] += 1
+            splits = c.setdefault("splits", {})
+            if p.split:  # a file with no rows names no split
+                splits[p.split] = splits.get(p.split, 0) + 1
         return counts
 
     def problems(self) -> dict:
@@ -138,7 +170,24 @@ class MappCorpus:
                 {"policy_id": p.policy_id, "segment_id": k}
                 for p in self.policies
                 for k, text in enumerate(p.segments, 1)
-                if is_debris(text)
+                if holds_text(text) and is_debris(text)
+            ],
+            "empty_segments": [
+                kept_out(
+                    p.policy_id,
+                    p.source_file,
+                    r.segment_id,
+                    labelled_pairs=len(r.categories),
+                    values=sum(len(v) for c in r.labels.values() for v in c.values()),
+                )
+                for p in self.policies
+                for r in p.rows
+                if r.segment_id not in p.kept_ids
+            ],
+            "policies_without_segments": [
+                {"policy_id": p.policy_id, "file": p.source_file}
+                for p in self.policies
+                if not p.kept
             ],
         }
 
@@ -158,7 +207,7 @@ def read_mapp(root: Path) -> MappCorpus:
                 f"{root}: no {folders['labels']}/ and {folders['texts']}/; MAPP_ROOT must be "
                 "the MAPP corpus root folder (MAPP_Corpus/)"
             )
-        for csv_path in sorted(labels_dir.glob("*.csv"), key=_file_number):
+        for csv_path in sorted(labels_dir.glob("*.csv"), key=numeric_order):
             corpus.policies.append(_policy(language, csv_path, texts_dir / f"{csv_path.stem}.txt"))
     return corpus
 
@@ -180,13 +229,7 @@ def segments_of(path: Path) -> list[str]:
             f"{path}: not one segment per line, each followed by a blank line; restore the "
             "file as MAPP released it"
         )
-    segments = lines[0:-1:2]
-    if "" in segments:
-        raise SourceError(
-            f"{path}: line {2 * segments.index('') + 1}: an empty segment (a segment holds "
-            "text); restore the file as MAPP released it"
-        )
-    return segments
+    return lines[0:-1:2]
 
 
 def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
@@ -237,9 +280,8 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(
             f"{csv_path}: rows differ in policy_type or privacy_policy_link; restore it"
         )
-    slug = re.sub(r"[^a-z0-9]+", "-", app.lower()).strip("-")
     return MappPolicy(
-        policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug}",
+        policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug(app)}",
         group_id=f"{SOURCE['policy_id_prefix']}{number}",
         language=language,
         split=splits.pop() if splits else "",
@@ -317,16 +359,21 @@ def _scheme_index() -> tuple[dict[str, Category], dict[str, list[tuple]]]:
 
 def _string_list(where: str, literal: str) -> list[str]:
     """A column's Python list literal of strings, read by ast.literal_eval (never eval)."""
+    strings = _literal_strings(literal)
+    if strings is None:
+        raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
+    return list(strings)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _literal_strings(literal: str) -> tuple[str, ...] | None:
+    """The strings of a list literal, or None where it is none. Cached: a corpus writes a
+    few hundred distinct cells (`[]`, `['First Party']`) tens of thousands of times, and
+    parsing them was two thirds of reading MAPP."""
     try:
         value = ast.literal_eval(literal)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        value = None
+        return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
-    return value
-
-
-def _file_number(path: Path) -> tuple[int, str]:
-    """2_x before 10_y: files in the corpus's numeric order."""
-    number = path.stem.partition("_")[0]
-    return (int(number) if number.isdigit() else -1, path.name)
+        return None
+    return tuple(value)

@@ -1,9 +1,10 @@
 """Reading OPP-115 v1.0: its HTML segments as plain text, its labels, its CSVs.
 
 The conversion rules are the importer's (see privacy_labels.importers.opp115);
-this module holds what reads the source folder, and what turns an HTML segment
-into text while remembering where each character came from, so spans can be
-mapped. Everything here is pure: it reads and returns, it writes nothing.
+this module holds what reads the source folder (its layout and other facts are
+`source.json` beside it), and what turns an HTML segment into text while
+remembering where each character came from, so spans can be mapped. Everything
+here is pure: it reads and returns, it writes nothing.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from privacy_labels.contract.schemes import Attribute, Category, Scheme
-from privacy_labels.errors import PrivacyLabelsError
+from privacy_labels.importers.writer import SourceError, read_source, slug
 
+SOURCE = read_source(__file__)
+LAYOUT = SOURCE["layout"]
 # selectedText placeholders the annotation tool wrote for values without a span.
-NO_SPAN_TEXTS = frozenset({"", "null", "Not selected"})
+NO_SPAN_TEXTS = frozenset(SOURCE["no_span_texts"])
 
 # Words joined by single spaces are one token: they are copied as they are, character for
 # character, so taking them in one piece changes nothing but the number of steps.
@@ -35,10 +38,6 @@ _BREAK_TAGS = frozenset(
         r"\w+", "br p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table thead tbody blockquote hr"
     )
 )
-
-
-class SourceError(PrivacyLabelsError):
-    """The OPP-115 folder cannot be imported; the message names the file, the place and the fix."""
 
 
 # ---------------------------------------------------------------------------
@@ -244,7 +243,7 @@ def read_rows(path: Path) -> list[Row]:
 
 def read_policy_metadata(root: Path) -> dict[str, dict[str, str]]:
     """documentation/policies_opp115.csv by policy UID: URL, collection and last-updated dates."""
-    path = root / "documentation" / "policies_opp115.csv"
+    path = root / LAYOUT["policy_metadata"]
     if not path.is_file():
         raise SourceError(f"{path}: missing; SRC must be the OPP-115 corpus root folder")
     with open(path, encoding="utf-8", newline="") as f:
@@ -254,7 +253,7 @@ def read_policy_metadata(root: Path) -> dict[str, dict[str, str]]:
 def read_errata(root: Path) -> set[tuple[str, str]]:
     """(annotation id, attribute name) pairs the corpus lists as having wrong span offsets."""
     errata = set()
-    for path in sorted((root / "documentation" / "errant_span_indexes").glob("*.csv")):
+    for path in sorted((root / LAYOUT["errata"]).glob("*.csv")):
         with open(path, encoding="utf-8", newline="") as f:
             for record in csv.reader(f):
                 if len(record) >= 2:  # the attribute carries a numeric prefix: "3_Purpose"
@@ -264,8 +263,8 @@ def read_errata(root: Path) -> set[tuple[str, str]]:
 
 def layer_folder(root: Path, consolidation: str | None) -> Path:
     if consolidation is None:
-        return root / "annotations"
-    return root / "consolidation" / f"threshold-{consolidation}-overlap-similarity"
+        return root / LAYOUT["annotations"]
+    return root / LAYOUT["consolidation"].format(threshold=consolidation)
 
 
 def consolidated(threshold: str) -> str:
@@ -275,4 +274,4 @@ def consolidated(threshold: str) -> str:
 
 def policy_id_of(stem: str) -> str:
     """`105_amazon.com` → `opp115-105-amazon-com`: a slug, namespaced so corpora can be merged."""
-    return "opp115-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return SOURCE["policy_id_prefix"] + slug(stem)

@@ -9,7 +9,11 @@ The source is the corpus root (`annotations/`, `consolidation/`,
 - **Text.** Each segment of `sanitized_policies/<uid>_<site>.html` (segments are
   separated by `|||`) becomes plain text: tags removed, `<br>` and block tags
   made line breaks, entities decoded, runs of spaces collapsed. Segments are
-  joined by a blank line and keep their OPP-115 ids.
+  joined by a blank line and keep their OPP-115 ids. A segment with no text once
+  markup is removed cannot hold evidence: it is kept out (the others keep their order;
+  the sidecar's notes say which of OPP-115's segments each is), and the report lists it
+  with the number of practices dropped with it; a policy with no segment holding text
+  is listed, not written.
 - **Practices.** One annotation document per policy and OPP-115 annotator id
   (or one per policy for a consolidated layer, annotator `consolidated-<threshold>`);
   `practice_id` is `<policy_id>-<annotator>-<NNN>`, numbered in the CSV's order, and
@@ -41,18 +45,21 @@ import itertools
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 import privacy_labels
-from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._files import claim_output
 from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.contract.schemes import scheme
-from privacy_labels.importers.opp115_source import (
+from privacy_labels.importers.opp115.source import (
+    LAYOUT,
     NO_SPAN_TEXTS,
+    SOURCE,
     Labels,
     SourceError,
     anchor_span,
@@ -65,14 +72,17 @@ from privacy_labels.importers.opp115_source import (
     read_policy_metadata,
     read_rows,
 )
-from privacy_labels.raw.corpus import RawCorpus
-from privacy_labels.raw.documents import (
-    annotation_document,
-    make_practice,
-    make_provenance,
-    policy_sidecar,
-    practice_id,
+from privacy_labels.importers.writer import (
+    holds_text,
+    imported_document,
+    imported_sidecar,
+    join_segments,
+    kept_out,
+    kept_out_note,
+    policy_files,
+    write_raw_corpus,
 )
+from privacy_labels.raw.documents import make_practice, make_provenance, practice_id
 
 # Re-exported: what this module was, before its source reading moved out.
 __all__ = [
@@ -88,38 +98,22 @@ __all__ = [
     "upgrade_sidecar",
 ]
 
-CORPUS = "OPP-115 Corpus v1.0"
-RELEASE_DATE = "2016-07-10"
-CITATION = (
-    "Shomir Wilson et al. The Creation and Analysis of a Website Privacy Policy Corpus. "
-    "Proceedings of the 54th Annual Meeting of the Association for Computational "
-    "Linguistics (ACL 2016), Berlin, Germany."
-)
-LICENSE = (
-    "OPP-115: for research, teaching and scholarship only, in the spirit of CC BY-NC; "
-    "(C) 2016 Carnegie Mellon University, Usable Privacy Policy Project. Do not redistribute."
-)
-CONSOLIDATION_THRESHOLDS = ("0.5", "0.75", "1.0")
-SEGMENT_SEPARATOR = "|||"
-NOT_SELECTED = "not-selected"
+CORPUS = SOURCE["corpus"]
+CITATION = SOURCE["citation"]
+CONSOLIDATION_THRESHOLDS = tuple(SOURCE["consolidation_thresholds"])
 SPAN_OUTCOMES = ("exact", "relocated", "unanchorable")
-REPORT = "import-report.json"
 NORMALISATION = (
     "Plain text from OPP-115's sanitized HTML: tags removed, <br> and block tags made line "
     "breaks, HTML entities decoded, runs of spaces collapsed, each segment trimmed; segments "
     "joined by a blank line; one final LF. Wording unchanged."
 )
-# The guidelines OPP-115's annotators followed: its scheme and instructions of 2016.
-GUIDELINES = "opp115-2016"
-# The label scheme OPP-115's annotations are written in (schema/schemes/opp115/).
-SCHEME = "opp115"
 # OPP-115's own segments are kept: its annotations point into them.
 SEGMENTATION = {
     "rule": "opp115",
-    "version": RELEASE_DATE,
+    "version": SOURCE["dated"],
     "description": (
-        f"The {CORPUS}'s own segments: sanitized_policies split at '|||', as its annotators "
-        "saw them, one segment at a time."
+        f"The {CORPUS}'s own segments: sanitized_policies split at "
+        f"'{SOURCE['segment_separator']}', as its annotators saw them, one segment at a time."
     ),
 }
 
@@ -165,6 +159,10 @@ class ImportSummary:
     errata_spans: Counter = field(default_factory=lambda: Counter(dict.fromkeys(SPAN_OUTCOMES, 0)))
     categories: Counter = field(default_factory=Counter)
     listed: list[dict] = field(default_factory=list)  # relocated and unanchorable spans
+    # Segments that hold no text once markup is removed, and the practices on them.
+    empty_segments: list[dict] = field(default_factory=list)
+    n_dropped_practices: int = 0
+    without_segments: list[dict] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
         """Count `other` (one policy's summary) in this one, its listed spans after ours."""
@@ -175,6 +173,9 @@ class ImportSummary:
         self.errata_spans.update(other.errata_spans)
         self.categories.update(other.categories)
         self.listed += other.listed
+        self.empty_segments += other.empty_segments
+        self.n_dropped_practices += other.n_dropped_practices
+        self.without_segments += other.without_segments
 
     def to_dict(self) -> dict:
         return {
@@ -188,6 +189,9 @@ class ImportSummary:
             "spans": dict(self.spans),
             "errata_spans": dict(self.errata_spans),
             "categories": dict(sorted(self.categories.items())),
+            "n_empty_segments": len(self.empty_segments),
+            "n_practices_on_empty_segments": self.n_dropped_practices,
+            "n_policies_without_segments": len(self.without_segments),
         }
 
 
@@ -207,7 +211,8 @@ def import_opp115(
     in `workers` processes; this process writes their files in order, so the
     bytes are the same whatever the number of workers.
     """
-    claim_output(out, "import opp115", {"OPP-115 folder": root})
+    inputs = {"OPP-115 folder": root}
+    claim_output(out, "import opp115", inputs)  # refused before the source is read
     if consolidation is not None and consolidation not in CONSOLIDATION_THRESHOLDS:
         raise SourceError(
             f"no consolidation threshold {consolidation}; choose one of "
@@ -226,26 +231,30 @@ def import_opp115(
     read_policy_metadata(root)  # a missing file is named before any policy is read
     # Each process reads the source's tables once for this run (see _source_tables).
     convert = functools.partial(_convert_policy, root, consolidation, (os.getpid(), next(_RUNS)))
-    with owned_output(out, "import opp115", {"OPP-115 folder": root}) as staging:
+    report: dict = {}
+
+    def files() -> Iterator[tuple[str, str]]:
         quiet = None if progress is None else not progress
         policies = map_in_order(convert, sources, workers=min(workers, len(sources)))
-        # Closed here, not when collected: an interrupted run stops its pool before
-        # owned_output removes the staging folder.
+        # Closed here, not when collected: an interrupted run stops its pool before the
+        # writer removes the staging folder (the writer closes this generator).
         with (
             contextlib.closing(policies),
             tqdm(total=len(sources), desc="import opp115", unit="policy", disable=quiet) as bar,
         ):
-            for files, policy_summary in policies:
-                for relative, text in files:
-                    path = staging / relative
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    with open(path, "w", encoding="utf-8", newline="\n") as f:
-                        f.write(text)
+            for written, policy_summary in policies:
+                yield from written
                 summary.add(policy_summary)
                 bar.update()
-        report = {**summary.to_dict(), "spans_not_exact": summary.listed}
+        report.update(
+            summary.to_dict(),
+            spans_not_exact=summary.listed,
+            empty_segments=summary.empty_segments,
+            policies_without_segments=summary.without_segments,
+        )
         del report["out"]
-        (staging / REPORT).write_text(dump_json(report), encoding="utf-8")
+
+    write_raw_corpus(out, "import opp115", inputs, files(), report)
     return summary
 
 
@@ -257,7 +266,7 @@ def _source_tables(root: Path, run: tuple[int, int]) -> tuple[dict, set, Labels]
     """The policy metadata, errata and labels, read once per process and run (`run` is
     the importing process and its count of imports): shared by the policies of this
     run, read again by the next, which may see edited files."""
-    return read_policy_metadata(root), read_errata(root), Labels(scheme(SCHEME))
+    return read_policy_metadata(root), read_errata(root), Labels(scheme(SOURCE["scheme"]))
 
 
 def _convert_policy(
@@ -269,93 +278,85 @@ def _convert_policy(
     stem = source.stem
     uid = stem.partition("_")[0]
     policy_id = policy_id_of(stem)
-    html_path = root / "sanitized_policies" / f"{stem}.html"
+    html_path = root / LAYOUT["texts"] / LAYOUT["text_file"].format(stem=stem)
     if not html_path.is_file():
         raise SourceError(
             f"{source}: its policy {html_path} is missing; restore it from the corpus"
         )
     if uid not in metadata:
         raise SourceError(
-            f"{root / 'documentation' / 'policies_opp115.csv'}: no row for policy UID {uid} "
+            f"{root / LAYOUT['policy_metadata']}: no row for policy UID {uid} "
             f"({source.name}); restore the file from the corpus archive"
         )
     try:
         html_text = html_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise SourceError(f"{html_path}: byte {error.start} is not UTF-8; restore it") from None
-    segments = [html_to_text(s) for s in html_text.split(SEGMENT_SEPARATOR)]
-    offsets, position = [], 0
-    for i, segment in enumerate(segments):
-        if not segment.text:
-            raise SourceError(
-                f"{html_path}: segment {i} has no text once markup is removed; "
-                "segments must hold text"
-            )
-        offsets.append(position)
-        position += len(segment.text) + 2  # the blank line between segments
-    text = "\n\n".join(s.text for s in segments) + "\n"
-    text_sha256 = sha256_bytes(text.encode("utf-8"))
+    segments = [html_to_text(s) for s in html_text.split(SOURCE["segment_separator"])]
+    rows = read_rows(source)
+    relative = html_path.relative_to(root).as_posix()
+    kept = [i for i, segment in enumerate(segments) if holds_text(segment.text)]
+    for i in sorted(set(range(len(segments))) - set(kept)):
+        n_practices = sum(row.segment_id == i for row in rows)
+        summary.n_dropped_practices += n_practices
+        summary.empty_segments.append(kept_out(policy_id, relative, i, practices=n_practices))
+    if not kept:
+        summary.without_segments.append({"policy_id": policy_id, "file": relative})
+        return [], summary
+    text, spans = join_segments([segments[i].text for i in kept], SOURCE["segment_joiner"], "\n")
+    # Each source segment that holds text: its segment id here and its offset in the text.
+    placed = {i: (n, span["start"]) for n, (i, span) in enumerate(zip(kept, spans, strict=True))}
     meta = metadata[uid]
     url = meta["Policy URL"].strip()
-    sidecar = policy_sidecar(
+    # OPP-115 records a site's domain only, not who is responsible for its policy.
+    sidecar = imported_sidecar(
+        SOURCE,
+        relative,
+        text,
         policy_id=policy_id,
         organisation=stem.partition("_")[2],
-        # OPP-115 records a site's domain only, not who is responsible for its policy.
-        legal_entity=None,
-        service_names=[],
-        source=f"{CORPUS}, sanitized_policies/{html_path.name}",
         url=url if "://" in url or not url else f"http://{url}",
         retrieved_date=meta["Policy collection date"].strip() or None,
         effective_date=meta["Policy last updated date"].strip() or None,
         language="en",
-        license=LICENSE,
-        text_sha256=text_sha256,
         normalisation=NORMALISATION,
         notes=(
-            f"Imported from the {CORPUS} (released {RELEASE_DATE}), policy UID {uid}, by "
+            f"Imported from the {CORPUS} (released {SOURCE['dated']}), policy UID {uid}, by "
             f"privacy-labels {privacy_labels.__version__}. Organisation is the site's domain; "
             "the URL is policies_opp115.csv's, with http:// added where it has no scheme. "
-            f"Cite: {CITATION}"
+            f"{kept_out_note(kept, len(segments))}Cite: {CITATION}"
         ),
-        redactions=[],
         segmentation=SEGMENTATION,
-        segments=[
-            {"start": start, "end": start + len(s.text)}
-            for start, s in zip(offsets, segments, strict=True)
-        ],
+        segments=spans,
     )
-    corpus = RawCorpus(Path())
-    files = [
-        (corpus.text_path(policy_id).as_posix(), text),
-        (corpus.sidecar_path(policy_id).as_posix(), dump_json(sidecar)),
-    ]
     summary.n_policies += 1
 
     documents: dict[str, list[dict]] = defaultdict(list)
     batches: dict[str, set[str]] = defaultdict(set)
-    for row in read_rows(source):
+    for row in rows:
+        if 0 <= row.segment_id < len(segments) and row.segment_id not in placed:
+            continue  # on a segment that holds no text: counted above
         annotator = row.annotator_id if consolidation is None else consolidated(consolidation)
         # Numbered in the CSV's order within the document; OPP-115's id stays in source_id.
         own_id = practice_id(policy_id, annotator, len(documents[annotator]) + 1)
-        practice = _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary)
+        practice = _practice(row, own_id, policy_id, segments, placed, errata, labels, summary)
         documents[annotator].append(practice)
         batches[annotator].add(row.batch_id)
-    for annotator, practices in documents.items():
-        document = annotation_document(
-            policy_id=policy_id,
-            annotator=annotator,
-            scheme=scheme(SCHEME).ref,
-            text_sha256=text_sha256,
-            # The CSVs carry no annotation dates; the practices were final at the release.
-            annotated_date=RELEASE_DATE,
-            method=_method(annotator, consolidation, sorted(batches[annotator]), source, root),
-            guidelines_version=GUIDELINES,
-            provenance=_provenance(consolidation),
-            practices=practices,
+    layers = [
+        (
+            annotator,
+            imported_document(
+                SOURCE,
+                sidecar,
+                annotator,
+                method=_method(annotator, consolidation, sorted(batches[annotator]), source, root),
+                provenance=_provenance(consolidation),
+                practices=practices,
+            ),
         )
-        path = corpus.annotations_dir / policy_id / f"{annotator}.json"
-        files.append((path.as_posix(), dump_json(document)))
-    return files, summary
+        for annotator, practices in documents.items()
+    ]
+    return list(policy_files(policy_id, text, sidecar, layers)), summary
 
 
 def _provenance(consolidation: str | None) -> dict:
@@ -401,12 +402,12 @@ def _method(annotator, consolidation, batches, source, root) -> str:
     )
 
 
-def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary) -> dict:
+def _practice(row, own_id, policy_id, segments, placed, errata, labels, summary) -> dict:
     category = labels.category(row.category)
     if category is None:
         raise SourceError(
             f"{_where(row)}: unknown category {row.category!r}; OPP-115 v1.0 has: "
-            + ", ".join(c.name for c in scheme(SCHEME).categories)
+            + ", ".join(c.name for c in scheme(SOURCE["scheme"]).categories)
         )
     if not _ALPHANUMERIC.fullmatch(row.annotation_id):
         raise SourceError(f"{_where(row)}: annotation id {row.annotation_id!r} is not alphanumeric")
@@ -414,7 +415,8 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
         raise SourceError(
             f"{_where(row)}: segment {row.segment_id}, but the policy has {len(segments)} segments"
         )
-    segment, offset = segments[row.segment_id], offsets[row.segment_id]
+    segment = segments[row.segment_id]
+    segment_id, offset = placed[row.segment_id]
     attributes = {}
     # One loop over the practice's attribute values, the span placed inline: this is
     # the import's inner loop, run about 7 times per practice.
@@ -427,7 +429,7 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
                 + ", ".join(a.name for a in category.attributes)
             )
         given = chosen.get("value") if isinstance(chosen, dict) else None
-        if given == NOT_SELECTED and not attribute.is_required:
+        if given == SOURCE["not_selected"] and not attribute.is_required:
             summary.n_not_selected += 1
             continue
         value = labels.value(category, attribute, given) if isinstance(given, str) else None
@@ -480,7 +482,7 @@ def _practice(row, own_id, policy_id, segments, offsets, errata, labels, summary
     summary.categories[category.id] += 1
     return make_practice(
         own_id,
-        row.segment_id,
+        segment_id,
         category.id,
         {a: attributes[a] for a in category.attribute_ids if a in attributes},
         source_id=row.annotation_id,
