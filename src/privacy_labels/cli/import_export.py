@@ -87,6 +87,22 @@ IMPORT = Group(
             unchanged="{out} is unchanged",
         ),
         Command(
+            "raw",
+            imports.cmd_import_raw,
+            help="several raw corpora (imports' outputs, a corpus of your own) as one",
+            description="Copy the raw corpora given, file for file, into one raw corpus for "
+            "one build (e.g. OPP-115, MAPP and APP-350, each imported into a folder of its "
+            "own). A file two inputs hold is copied once where their bytes are equal and "
+            "refused where they differ, naming both; each input's import-report.json is kept "
+            "in the combined one. The inputs are never written.",
+            arguments=(
+                FORMAT,
+                arg("roots", type=Path, nargs="+", metavar="RAW", help="a raw corpus folder"),
+                out("raw corpus to write"),
+            ),
+            unchanged="{out} is unchanged",
+        ),
+        Command(
             "label-studio",
             annotation.cmd_import_label_studio,
             help="a Label Studio JSON export of tasks made by `export label-studio`",

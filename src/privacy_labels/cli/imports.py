@@ -93,6 +93,23 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
     )
 
 
+def cmd_import_raw(args: argparse.Namespace) -> Answer:
+    from privacy_labels.importers.combine import combine_raw_corpora
+
+    roots = [require_input(root, "a raw corpus to combine") for root in args.roots]
+    report = combine_raw_corpora(roots, args.out)
+    return _imported(
+        report,
+        args.out,
+        [
+            f"combined {report['n_inputs']:,} raw corpora into {args.out}: "
+            f"{report['n_policies']:,} policies, {report['n_annotation_documents']:,} "
+            f"annotation documents ({report['n_files_shared']:,} files held alike by two "
+            f"inputs, copied once); listed in {args.out / 'import-report.json'}"
+        ],
+    )
+
+
 def _imported(report: dict, corpus: Path, lines: list[str]) -> Answer:
     """An import's answer: its report, naming the corpus written, and what to do next."""
     return Answer(

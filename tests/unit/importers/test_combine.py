@@ -15,7 +15,7 @@ from privacy_labels.importers.opp115 import import_opp115
 from privacy_labels.importers.writer import SourceError
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
-from tests.conftest import FIXTURES, read_json
+from tests.conftest import FIXTURES, main, read_json
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -109,3 +109,24 @@ def test_a_second_import_into_one_out_is_refused_and_the_first_kept(imports, tmp
     with pytest.raises(OutputRefused, match=r"import opp115: the output .* holds files"):
         import_opp115(FIXTURES / "opp115", out, progress=False)
     assert _files(out) == before
+
+
+def test_the_import_raw_command_combines_and_refuses_a_folder_of_the_users(
+    imports, tmp_path, capsys
+):
+    out = tmp_path / "corpus"
+    code = main(
+        ["import", "raw", str(imports["opp115"]), str(imports["app350"]), "--out", str(out)]
+    )
+    assert code == 0
+    assert f"combined 2 raw corpora into {out}" in capsys.readouterr().out
+    assert len(RawCorpus(out).policy_ids()) == 4
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    code = main(["import", "raw", str(imports["app350"]), "--out", str(mine), "--format", "json"])
+    assert code == 2
+    assert _files(mine) == {"notes.txt": b"mine"}
+    code = main(["import", "raw", str(tmp_path / "absent"), "--out", str(tmp_path / "x")])
+    assert code == 2
+    assert "absent: no such folder; give a raw corpus to combine" in capsys.readouterr().err
