@@ -37,7 +37,6 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
             f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
             f"listed in {result.out / 'import-report.json'}",
             *defaulted,
-            *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
         ],
     )
 
@@ -58,7 +57,6 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
-            *_kept_out(len(result.empty_segments), len(result.without_segments), result.out),
         ],
     )
 
@@ -84,11 +82,6 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
             f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
             f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
             f"by language (all listed in {args.out / 'import-report.json'})",
-            *_kept_out(
-                len(problems["empty_segments"]),
-                len(problems["policies_without_segments"]),
-                args.out,
-            ),
         ],
     )
 
@@ -111,10 +104,15 @@ def cmd_import_raw(args: argparse.Namespace) -> Answer:
 
 
 def _imported(report: dict, corpus: Path, lines: list[str]) -> Answer:
-    """An import's answer: its report, naming the corpus written, and what to do next."""
+    """An import's answer: its report, naming the corpus written, what it kept out and what
+    to do next."""
     return Answer(
         report | {"out": str(corpus)},
-        [*lines, f"next: privacy-labels build --raw {corpus} --out OUT"],
+        [
+            *lines,
+            *_kept_out(report, corpus),
+            f"next: privacy-labels build --raw {corpus} --out OUT",
+        ],
     )
 
 
@@ -123,11 +121,17 @@ def _per_split(counts: dict[str, int]) -> str:
     return ", ".join(f"{n:,} {split}" for split, n in sorted(counts.items()))
 
 
-def _kept_out(n_segments: int, n_policies: int, out) -> list[str]:
-    """The line saying what held no text and was kept out, where anything was."""
+def _kept_out(report: dict, corpus: Path) -> list[str]:
+    """The line saying what held no text and was kept out, where anything was (MAPP lists
+    them among its source problems, the others count them)."""
+    listed = report.get("problems", {})
+    n_segments = report.get("n_empty_segments", len(listed.get("empty_segments", ())))
+    n_policies = report.get(
+        "n_policies_without_segments", len(listed.get("policies_without_segments", ()))
+    )
     if not n_segments and not n_policies:
         return []
     return [
         f"kept out, holding no text: {n_segments:,} segments (their labels dropped with them) "
-        f"and {n_policies:,} policies; listed in {out / 'import-report.json'}"
+        f"and {n_policies:,} policies; listed in {corpus / 'import-report.json'}"
     ]
