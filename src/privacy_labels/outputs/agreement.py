@@ -198,23 +198,16 @@ class PolicyAgreement:
 
 
 @dataclass(frozen=True)
-class Agreement:
+class Agreement(Figures):
+    """The figures over every policy compared, with what was compared and how, and the
+    figures of each pair of layers and of each policy."""
+
     scheme: str  # the scheme of the policies compared
     label_set: str  # its label set whose labels are compared
     statistic: str  # "cohen" or "fleiss"
     n_annotators: int
     layers: list[str] | None  # the fixed layers, when every policy has the same ones
-    n_policies: int
-    n_segments: int
     n_policies_left_out: int  # policies without the layers compared
-    f1: float | None
-    attribute_agreement: float | None
-    n_compared_slots: int
-    n_equal_slots: int
-    n_matched_practices: int
-    n_unmatched_practices: int
-    categories: list[CategoryAgreement]
-    attributes: dict[str, dict]
     pairs: list[PairAgreement]
     policies: list[PolicyAgreement]
 
@@ -307,7 +300,7 @@ def agreement_of(
         n_policies_left_out=n_all - len(chosen),
         pairs=[_pair(a, b, compared) for (a, b), compared in sorted(pairs.items())],
         policies=per_policy,
-        **{k: v for k, v in vars(corpus_figures).items()},
+        **vars(corpus_figures),
     )
 
 
