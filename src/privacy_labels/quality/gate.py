@@ -54,6 +54,7 @@ __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 # 150,000 peaked at 1.53 GB and of 120,000 at 1.35 GB; 10× stays two batches.
 PRACTICES_PER_BATCH = 120_000
 DATA_DOCS = "data_docs"
+PROJECT_CHECKS = "project_checks"  # named as not run when a table lacks the contract's shape
 
 
 def check(
@@ -116,8 +117,8 @@ def check(
                 key = (result.frame, result.check, result.target)
                 checks[key] = added(checks[key], result) if key in checks else result
         results = integrity_checks(folder) + list(checks.values())
-        if len(batches) > 1:
-            results += corpus_checks(folder)
+        if not any(c.check == PROJECT_CHECKS for c in results):  # the tables have their shape
+            results += corpus_checks(folder, schemes)
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
@@ -249,7 +250,7 @@ def frame_checks(
                     suite,
                 )
     if misshapen:
-        checks.append(_not_run("all", "project_checks", "", misshapen))
+        checks.append(_not_run("all", PROJECT_CHECKS, "", misshapen))
     else:
         checks += part_checks(frames, schemes)
     return checks

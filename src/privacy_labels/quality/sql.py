@@ -1,27 +1,53 @@
-"""SQL over the built tables' Parquet files, in an embedded DuckDB: the rules over the
-whole corpus read only the columns they name, streamed, whatever the corpus's size."""
+"""SQL over the built tables' Parquet files, in an embedded DuckDB: the set-based and
+cross-table rules read only the columns they name, streamed, whatever the corpus's size.
+
+    with tables(folder) as sql:          # every table of the contract is a view of its name
+        sql.execute("SELECT count(*) FROM practices").fetchone()
+"""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from privacy_labels.contract.tables import TABLES
 from privacy_labels.store import parquet_path
+
+# DuckDB's limits, set deliberately: by default it takes 80% of the machine's memory and a
+# thread per core. Above the limit its joins and aggregates spill to a temporary folder of
+# their own (never the current folder), so the gate's memory stays bounded at any size; at
+# 10× OPP-115 the rules ran in 1.9 s with 400 MB against 1.5 s with 2 GB.
+MEMORY_LIMIT = "400MB"
+THREADS = 2
 
 
 @contextlib.contextmanager
 def connection() -> Iterator:
-    """An in-memory DuckDB connection, closed after use (imported when first needed)."""
+    """An in-memory DuckDB connection within the gate's limits, closed after use (imported
+    when first needed)."""
     import duckdb
 
-    sql = duckdb.connect()
+    spill = tempfile.mkdtemp(prefix="privacy-labels-duckdb-")
+    sql = duckdb.connect(
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "threads": THREADS,
+            "temp_directory": spill,
+            # Rows come back in no promised order (each query that names rows sorts them),
+            # so DuckDB need not hold them to keep the files' order.
+            "preserve_insertion_order": False,
+        }
+    )
     try:
         yield sql
     finally:
         sql.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def source(folder: Path, name: str) -> str:
@@ -31,6 +57,29 @@ def source(folder: Path, name: str) -> str:
         pattern = (path / "**" / "*.parquet").as_posix().replace("'", "''")
         return f"read_parquet('{pattern}', hive_partitioning = true)"
     return f"read_parquet('{path.as_posix().replace(chr(39), chr(39) * 2)}')"
+
+
+@contextlib.contextmanager
+def tables(folder: Path) -> Iterator:
+    """A DuckDB connection in which each table of the contract is a view of its name over
+    its Parquet file(s) in `folder`, read when a query names it."""
+    with connection() as sql:
+        for spec in TABLES:
+            sql.execute(f"CREATE VIEW {spec.name} AS SELECT * FROM {source(folder, spec.name)}")
+        yield sql
+
+
+@contextlib.contextmanager
+def beside(sql, frames: dict[str, pd.DataFrame]) -> Iterator:
+    """A cursor of `sql` in which each frame (a check's own table, e.g. from the schemes) is
+    also a table of its name, for as long as the cursor is open."""
+    cursor = sql.cursor()
+    try:
+        for name, frame in frames.items():
+            cursor.register(name, frame)
+        yield cursor
+    finally:
+        cursor.close()
 
 
 @contextlib.contextmanager
