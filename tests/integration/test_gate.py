@@ -10,12 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from privacy_labels.contract.schemes import scheme
-from privacy_labels.contract.tables import TABLES, arrow_schema
+from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import split_of
 from privacy_labels.quality import gate
 from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
 from privacy_labels.quality.reuse import checked_key, reused_result
-from privacy_labels.quality.suites import parents_suite, table_suite
+from privacy_labels.quality.suites import table_suite
 from privacy_labels.store import schemes_of
 from tests.conftest import REPO, read_json
 
@@ -41,11 +41,7 @@ def test_the_suite_is_generated_from_the_schema_and_the_builds_schemes():
     assert {t.name: len(table_suite(t.name, schemes)) for t in TABLES} == expected
     # a label's attribute and value in its scheme's (category, attribute) slot: one set each
     hub = scheme("opp115")
-    keys = {
-        e.column: set(e.value_set)
-        for e in parents_suite("attribute_values", schemes)
-        if "/" in str(getattr(e, "column", ""))
-    }
+    keys = {"/".join(place): schemes.keys(place) for place in table("attribute_values").places}
     assert keys["scheme/category/attribute"] == {f"opp115/{c.id}/{a.id}" for c, a in hub.slots}
     assert keys["scheme/category/attribute/value"] == {
         f"opp115/{c.id}/{a.id}/{v.id}" for c, a in hub.slots for v in a.values
@@ -74,6 +70,17 @@ def test_the_built_tables_pass_with_a_report(run, tmp_path):
     assert result["n_checks"] == len(result["checks"]) > 100
     index = (report / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert "attribute_values+parents" in index
+    # Every frame of the report is in the docs, and every check GX did not run (its own it
+    # words as prose) by the report's name: the project's, integrity's, the joins'.
+    pages = "".join(
+        page.read_text(encoding="utf-8") for page in (report / "data_docs").rglob("*.html")
+    )
+    named = {c["check"] for c in result["checks"] if not c["check"].startswith("expect_")}
+    named.add("expect_column_pair_values_to_be_equal")  # a span's text, a join's rule
+    assert named - {"labels_match_practices", "files_match_manifest"} and not {
+        n for n in named if f"{n} [" not in pages
+    }
+    assert {c["frame"] for c in result["checks"] if c["frame"] not in index} == set()
 
 
 def _edit(folder, name, change):

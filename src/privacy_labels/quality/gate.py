@@ -37,12 +37,11 @@ from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.checks import corpus_checks, part_checks
-from privacy_labels.quality.frames import ancestors, with_parents
 from privacy_labels.quality.integrity import integrity_checks
 from privacy_labels.quality.result import CheckResult, GateResult, added, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
-from privacy_labels.quality.suites import STRUCTURAL, gx, parents_suite, table_suite
+from privacy_labels.quality.suites import STRUCTURAL, gx, table_suite
 from privacy_labels.store import read_as_written, read_parquet, require, schemes_of
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
@@ -122,6 +121,7 @@ def check(
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
+                runner.record(results)
                 context.build_data_docs()
             text = dump_json(result.to_dict())
             (report_staging / RESULT).write_text(text, encoding="utf-8")
@@ -217,38 +217,20 @@ def frame_checks(
     schemes: SchemeSet,
     schemas: dict | None = None,
 ) -> list[CheckResult]:
-    """Every suite on its frame, each table joined to its parents, and the project checks,
-    in the order of the tables; the labels those of `schemes`, the build's. The joins and
-    project checks run on the tables whose columns, types and non-null values are the
-    contract's; on others they are named as not run, since the suites already name what is
-    wrong with those tables.
+    """Every suite on its frame, then the project checks of `PART` scope, in the order of
+    the tables; the labels those of `schemes`, the build's. The project checks run when
+    every table has the contract's columns, types and non-null values; otherwise they are
+    named as not run, since the suites already name what is wrong with those tables.
     """
-    own: dict[str, list[CheckResult]] = {}
+    checks: list[CheckResult] = []
     misshapen: set[str] = set()
     for spec in TABLES:
         suite = table_suite(spec.name, schemes)
         key = list(spec.primary_key)
-        own[spec.name] = _validate(runner, spec.name, frames[spec.name], key, suite, schemas)
-        if any(
-            not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, own[spec.name], strict=True)
-        ):
+        results = _validate(runner, spec.name, frames[spec.name], key, suite, schemas)
+        if any(not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, results, strict=True)):
             misshapen.add(spec.name)
-    checks: list[CheckResult] = []
-    for spec in TABLES:
-        checks += own[spec.name]
-        if spec.foreign_keys:
-            name = f"{spec.name}+parents"
-            blocked = ({spec.name} | ancestors(spec.name)) & misshapen
-            if blocked:
-                checks.append(_not_run(name, "join_parents", "foreign keys", blocked))
-            else:
-                suite = parents_suite(spec.name, schemes)
-                checks += runner.validate(
-                    name,
-                    with_parents(spec.name, frames, _columns_read(suite)),
-                    list(spec.primary_key),
-                    suite,
-                )
+        checks += results
     if misshapen:
         checks.append(_not_run("all", PROJECT_CHECKS, "", misshapen))
     else:
@@ -286,16 +268,6 @@ def _resized(result: CheckResult, n_rows: int) -> CheckResult:
     """A schema expectation's result for a frame of `n_rows` (GX counts every row of a frame
     that fails one)."""
     return replace(result, n_rows=n_rows, n_failed=0 if result.success else n_rows)
-
-
-def _columns_read(suite: list) -> set[str]:
-    """The columns a suite's expectations read."""
-    return {
-        getattr(expectation, attribute)
-        for expectation in suite
-        for attribute in ("column", "column_A", "column_B")
-        if isinstance(getattr(expectation, attribute, None), str)
-    }
 
 
 def _not_run(frame: str, check: str, target: str, tables: set[str]) -> CheckResult:

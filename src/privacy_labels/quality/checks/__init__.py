@@ -30,8 +30,9 @@ from privacy_labels.quality.sql import tables
 PART: Literal["part"] = "part"
 CORPUS: Literal["corpus"] = "corpus"
 
-# What a check found: how many rows it checked, and a message for each row that fails.
-Found = tuple[int, list[str]]
+# What a check found: how many rows it checked and a message (or a row) for each row that
+# fails; or, where many may fail, the first few and how many fail in all.
+Found = tuple[int, list] | tuple[int, list, int]
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Check:
     rows: Callable[..., Found]
 
     def run(self, *inputs) -> CheckResult:
-        n_rows, failed = self.rows(*inputs)
-        return outcome(self.frame, self.name, self.target, n_rows, failed)
+        n_rows, failed, *n_failed = self.rows(*inputs)
+        return outcome(self.frame, self.name, self.target, n_rows, failed, *n_failed)
 
 
 @functools.cache

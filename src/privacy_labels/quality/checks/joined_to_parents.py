@@ -1,0 +1,163 @@
+"""Each table joined to the tables its foreign keys reach: its keys resolve, each row's
+labels name a place of the row's own scheme (its `scheme/category/attribute(/value)`,
+`scheme/label_set/label`, the hub's `question/answer`: `Table.places`), and its spans lie
+inside the policy text (and their segment) and equal the text at their offsets.
+
+Generated from the contract and the build's schemes, never listed; cross-table, so SQL
+over the Parquet files (DuckDB streams each join, reading only the columns a rule names),
+each rule returning how many rows fail and the first few by the table's key. The rules
+keep the names and targets of the expectations that stated them on joined frames in GX,
+and their examples GX's shape: the columns compared and the row's key.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+from privacy_labels.contract.scheme_set import SchemeSet
+from privacy_labels.contract.tables import TABLES, table
+from privacy_labels.quality.checks import CORPUS, Check, Found
+from privacy_labels.quality.frames import ancestors, place_column
+from privacy_labels.quality.result import N_EXAMPLES
+from privacy_labels.quality.sql import beside
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _joined(name: str) -> str:
+    """`name` left-joined to every table its foreign keys reach, directly or through others,
+    each under its own name, one row per referenced key."""
+    clause, joined = [name], set()
+    pending = [(fk, name) for fk in table(name).foreign_keys]
+    while pending:
+        fk, child = pending.pop(0)
+        if fk.table in joined:
+            continue
+        joined.add(fk.table)
+        on = " AND ".join(
+            f"{fk.table}.{r} = {child}.{c}" for c, r in zip(fk.columns, fk.references, strict=True)
+        )
+        one_each = f"SELECT DISTINCT ON ({', '.join(fk.references)}) * FROM {fk.table}"
+        clause.append(f"LEFT JOIN ({one_each}) AS {fk.table} ON {on}")
+        pending += [(parent_fk, fk.table) for parent_fk in table(fk.table).foreign_keys]
+    return "\n".join(clause)
+
+
+def _rows(name: str, shown: dict[str, str], failing: str, sql, schemes: SchemeSet) -> Found:
+    """The rows of `name` joined to its parents for which `failing` holds: their number, and
+    the first few by the table's key, each as GX shows a row: the first column compared, the
+    key, the other column compared (`shown`: name → SQL)."""
+    key = [f"{name}.{_quoted(k)}" for k in table(name).primary_key]
+    (first, *others) = shown.items()
+    columns = [first, *zip(table(name).primary_key, key, strict=True), *others]
+    example = "{" + ", ".join(f"'{k}': {v}" for k, v in columns) + "}"
+    failing = f"coalesce({failing}, false)"
+    places = pd.DataFrame(
+        [(place_column(p), k) for p in table(name).places for k in sorted(schemes.keys(p))],
+        columns=["place", "key"],
+    )
+    with beside(sql, {"places": places}) as cursor:
+        n_rows, n_failed, examples = cursor.execute(
+            f"""
+            SELECT count(*), count(*) FILTER ({failing}),
+                   min_by({example}, ({", ".join(key)},), {N_EXAMPLES}) FILTER ({failing})
+            FROM {_joined(name)}
+            """
+        ).fetchone()
+    return n_rows, examples or [], n_failed
+
+
+def _place(name: str, place: tuple[str, ...]) -> str:
+    """A row's place: its label columns' values joined by `/` (null when one is)."""
+    return " || '/' || ".join(f"{name}.{_quoted(c)}" for c in place)
+
+
+def _text_at(name: str, span) -> str:
+    """The policy text at a span's offsets, Python's `text[start:end]` (DuckDB's substr counts
+    code points as Python does); null where an offset is negative or the end before the
+    start, rows whose offsets the table's own expectations already fail."""
+    start, end = f"{name}.{span.start}", f"{name}.{span.end}"
+    return (
+        f"CASE WHEN {start} >= 0 AND {end} >= {start} "
+        f"THEN substr(policies.text, {start} + 1, {end} - {start}) END"
+    )
+
+
+def _checks(name: str) -> list[Check]:
+    """The rules of `name` joined to its parents, in the order GX's suite stated them."""
+    spec, frame = table(name), f"{name}+parents"
+    rules: list[tuple[str, str, dict[str, str], str]] = []
+    for fk in spec.foreign_keys:
+        found = f"{fk.table}.{fk.references[0]} IS NOT NULL"
+        rules.append(
+            (
+                "expect_column_values_to_be_in_set",
+                f"({', '.join(fk.columns)}) → {fk.table}",
+                {f"has_{fk.table}": found},
+                f"NOT {found}",
+            )
+        )
+    for place in spec.places:
+        own = "its scheme" if "scheme" in place else "the hub"
+        where = _place(name, place)
+        rules.append(
+            (
+                "expect_column_values_to_be_in_set",
+                f"{place_column(place)} is a place of {own}",
+                {place_column(place): where},
+                f"{where} NOT IN (SELECT key FROM places WHERE place = '{place_column(place)}')",
+            )
+        )
+    in_segment = name != "segments" and "segments" in ancestors(name)
+    for span in spec.spans:
+        end, start = f"{name}.{span.end}", f"{name}.{span.start}"
+        pairs = [
+            (
+                "policies.n_chars",
+                "policies.n_chars",
+                span.end,
+                end,
+                f"{span.end} <= policies.n_chars",
+            )
+        ]
+        if in_segment:
+            pairs += [
+                (
+                    span.start,
+                    start,
+                    "segments.start",
+                    "segments.start",
+                    f"{span.start} >= segments.start",
+                ),
+                ("segments.end", "segments.end", span.end, end, f"{span.end} <= segments.end"),
+            ]
+        for a, a_sql, b, b_sql, target in pairs:
+            rules.append(
+                (
+                    "expect_column_pair_values_a_to_be_greater_than_b",
+                    target,
+                    {a: a_sql, b: b_sql},
+                    f"{a_sql} < {b_sql}",
+                )
+            )
+        text = f"{name}.{_quoted(span.text)}"
+        rules.append(
+            (
+                "expect_column_pair_values_to_be_equal",
+                f"{span.text} == policies.text[{span.start}:{span.end}]",
+                {span.text: text, f"{span.text}@policy": _text_at(name, span)},
+                f"{text} <> {_text_at(name, span)}",
+            )
+        )
+    tables = (name, *sorted(ancestors(name)))
+    return [
+        Check(check, frame, target, tables, CORPUS, partial(_rows, name, shown, failing))
+        for check, target, shown, failing in rules
+    ]
+
+
+CHECKS = [check for spec in TABLES for check in _checks(spec.name)]
