@@ -217,21 +217,32 @@ def read_as_written(folder: Path, policy_ids: list[str] | None = None) -> dict[s
     plain strings, so an unknown label survives for the gate to name. With `policy_ids`,
     only the rows of those policies.
     """
+    return dict(tables_as_written(folder, policy_ids))
+
+
+def tables_as_written(
+    folder: Path, policy_ids: list[str] | None = None
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """`read_as_written`, one table at a time (name, frame), so that each may be dropped
+    before the next is read."""
     require(folder)
-    frames = {}
+    practice_ids: list[str] = []
     for t in TABLES:
         filters = None
         if policy_ids is not None and "policy_id" in t.column_names:
             filters = _among("policy_id", policy_ids)
         elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
-            filters = _among("practice_id", list(frames["practices"]["practice_id"].dropna()))
-        frames[t.name] = _readable(
+            filters = _among("practice_id", practice_ids)
+        frame = _readable(
             parquet_path(folder, t.name),
             lambda t=t, filters=filters: read_parquet(folder, t.name, filters=filters).to_pandas(
                 types_mapper=pandas_dtype_of
             ),
         )
-    return frames
+        if t.name == "practices":
+            practice_ids = list(frame["practice_id"].dropna())
+        yield t.name, frame
+        del frame  # not held while the next table is read
 
 
 def _among(column: str, ids: list[str]) -> list[tuple]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,13 +37,13 @@ from privacy_labels._files import claim_output, dump_json, owned_output, sha256_
 from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
-from privacy_labels.quality.checks import corpus_checks, part_checks
+from privacy_labels.quality.checks import PART, corpus_checks, discovered, part_checks
 from privacy_labels.quality.integrity import integrity_checks
 from privacy_labels.quality.result import CheckResult, GateResult, added, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
 from privacy_labels.quality.run import Runner, gx_context
 from privacy_labels.quality.suites import STRUCTURAL, gx, table_suite
-from privacy_labels.store import read_as_written, read_parquet, require, schemes_of
+from privacy_labels.store import read_parquet, require, schemes_of, tables_as_written
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 
@@ -137,11 +138,9 @@ def _part(
     folder: Path, policy_ids: list[str] | None, runner: Runner, schemes: SchemeSet, schemas: dict
 ) -> list[CheckResult]:
     """Every check of one batch of whole policies (or of whole tables)."""
-    frames = read_as_written(folder, policy_ids)
     try:
-        return frame_checks(runner, frames, schemes, schemas)
+        return frame_checks(runner, tables_as_written(folder, policy_ids), schemes, schemas)
     finally:
-        del frames
         release_memory()
 
 
@@ -213,28 +212,33 @@ def batches_of(
 
 def frame_checks(
     runner: Runner,
-    frames: dict[str, pd.DataFrame],
+    frames: Iterable[tuple[str, pd.DataFrame]],
     schemes: SchemeSet,
     schemas: dict | None = None,
 ) -> list[CheckResult]:
-    """Every suite on its frame, then the project checks of `PART` scope, in the order of
-    the tables; the labels those of `schemes`, the build's. The project checks run when
-    every table has the contract's columns, types and non-null values; otherwise they are
-    named as not run, since the suites already name what is wrong with those tables.
+    """Every suite on its frame (`frames`: each table's, in the order of the tables, each
+    dropped once checked unless a project check reads it), then the project checks of `PART`
+    scope; the labels those of `schemes`, the build's. The project checks run when every
+    table has the contract's columns, types and non-null values; otherwise they are named as
+    not run, since the suites already name what is wrong with those tables.
     """
+    read_by_checks = {name for c in discovered() if c.scope == PART for name in c.tables}
     checks: list[CheckResult] = []
+    kept: dict[str, pd.DataFrame] = {}
     misshapen: set[str] = set()
-    for spec in TABLES:
-        suite = table_suite(spec.name, schemes)
-        key = list(spec.primary_key)
-        results = _validate(runner, spec.name, frames[spec.name], key, suite, schemas)
+    for spec, (name, frame) in zip(TABLES, frames, strict=True):
+        suite = table_suite(name, schemes)
+        results = _validate(runner, name, frame, list(spec.primary_key), suite, schemas)
         if any(not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, results, strict=True)):
-            misshapen.add(spec.name)
+            misshapen.add(name)
         checks += results
+        if name in read_by_checks:
+            kept[name] = frame
+        del frame
     if misshapen:
         checks.append(_not_run("all", PROJECT_CHECKS, "", misshapen))
     else:
-        checks += part_checks(frames, schemes)
+        checks += part_checks(kept, schemes)
     return checks
 
 

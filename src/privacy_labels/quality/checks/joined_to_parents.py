@@ -80,7 +80,7 @@ def _text_at(name: str, span) -> str:
     """The policy text at a span's offsets, Python's `text[start:end]` (DuckDB's substr counts
     code points as Python does); null where an offset is negative or the end before the
     start, rows whose offsets the table's own expectations already fail."""
-    start, end = f"{name}.{span.start}", f"{name}.{span.end}"
+    start, end = f"{name}.{_quoted(span.start)}", f"{name}.{_quoted(span.end)}"
     return (
         f"CASE WHEN {start} >= 0 AND {end} >= {start} "
         f"THEN substr(policies.text, {start} + 1, {end} - {start}) END"
@@ -114,7 +114,7 @@ def _checks(name: str) -> list[Check]:
         )
     in_segment = name != "segments" and "segments" in ancestors(name)
     for span in spec.spans:
-        end, start = f"{name}.{span.end}", f"{name}.{span.start}"
+        end, start = f"{name}.{_quoted(span.end)}", f"{name}.{_quoted(span.start)}"
         pairs = [
             (
                 "policies.n_chars",
@@ -130,10 +130,10 @@ def _checks(name: str) -> list[Check]:
                     span.start,
                     start,
                     "segments.start",
-                    "segments.start",
+                    'segments."start"',
                     f"{span.start} >= segments.start",
                 ),
-                ("segments.end", "segments.end", span.end, end, f"{span.end} <= segments.end"),
+                ("segments.end", 'segments."end"', span.end, end, f"{span.end} <= segments.end"),
             ]
         for a, a_sql, b, b_sql, target in pairs:
             rules.append(
