@@ -283,8 +283,8 @@ def add_check(sub, common: Parents) -> None:
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="check each batch of whole policies on the Dask distributed cluster at ADDRESS "
-        "(its workers must see DIR at the same path), the rules over the whole corpus here "
+        help="check each table's suite on the Dask distributed cluster at ADDRESS "
+        "(its workers must see DIR at the same path), the rules across tables here "
         "after them; same verdict as a local run (with --data-docs all run here); needs the "
         "'distributed' extra",
     )

@@ -71,19 +71,6 @@ def outcome(
     return CheckResult(frame, check, target, not n_failed, n_rows, n_failed, examples)
 
 
-def added(a: CheckResult, b: CheckResult) -> CheckResult:
-    """One check's results over two batches."""
-    return CheckResult(
-        a.frame,
-        a.check,
-        a.target,
-        a.success and b.success,
-        a.n_rows + b.n_rows,
-        a.n_failed + b.n_failed,
-        (a.examples + b.examples)[:N_EXAMPLES],
-    )
-
-
 def summary(result: GateResult) -> str:
     """A short terminal report: the verdict, then each failed check with a few examples."""
     lines = [str(c) for c in result.failures]

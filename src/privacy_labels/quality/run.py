@@ -70,7 +70,7 @@ def _exception(validation) -> str | None:
 
 
 class Runner:
-    """Runs suites in one GX context, on each batch's frames."""
+    """Runs suites in one GX context, on frames."""
 
     SHARED = "frame"  # the one asset every frame is validated on without Data Docs
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from privacy_labels.contract.tables import TABLES
-from privacy_labels.store import parquet_path
+from privacy_labels.store import parquet_path, unreadable
 
 # DuckDB's limits, set deliberately: by default it takes 80% of the machine's memory and a
 # thread per core. Above the limit its joins and aggregates spill to a temporary folder of
@@ -63,9 +63,14 @@ def source(folder: Path, name: str) -> str:
 def tables(folder: Path) -> Iterator:
     """A DuckDB connection in which each table of the contract is a view of its name over
     its Parquet file(s) in `folder`, read when a query names it."""
+    import duckdb
+
     with connection() as sql:
         for spec in TABLES:
-            sql.execute(f"CREATE VIEW {spec.name} AS SELECT * FROM {source(folder, spec.name)}")
+            try:
+                sql.execute(f"CREATE VIEW {spec.name} AS SELECT * FROM {source(folder, spec.name)}")
+            except duckdb.Error as error:  # DuckDB reads a file's footer to make its view
+                raise unreadable(parquet_path(folder, spec.name), error) from None
         yield sql
 
 

@@ -4,11 +4,10 @@ Each module defines `CHECK` (or `CHECKS`, one rule stated once for several table
 `Check` naming the rule, the frame its result is reported on, the tables it reads, its
 scope, and a function returning what it checked and the rows that fail. A check of
 `CORPUS` scope runs once, as SQL in DuckDB over the Parquet files (each table a view of its
-name, streamed): every set-based or cross-table rule, and what no part can see alone. A
-check of `PART` scope sees the pandas frames of one part of the corpus (all of it, one
-batch of whole policies, or one partition on a cluster), for a rule of a row or a policy
-said best in Python; its results are added up over the parts. Adding a check is adding a
-module here (and its test beside the others in `tests/unit/quality/checks/`).
+name, streamed): every set-based or cross-table rule. A check of `PART` scope sees pandas
+frames of the tables it reads (the whole tables: keep those small, e.g. policies), for a
+rule of a row or a policy said best in Python. Adding a check is adding a module here (and
+its test beside the others in `tests/unit/quality/checks/`).
 """
 
 from __future__ import annotations
