@@ -79,12 +79,22 @@ def _place(name: str, place: tuple[str, ...]) -> str:
 def _text_at(name: str, span) -> str:
     """The policy text at a span's offsets, Python's `text[start:end]` (DuckDB's substr counts
     code points as Python does); null where an offset is negative or the end before the
-    start, rows whose offsets the table's own expectations already fail."""
+    start, rows whose offsets the table's own expectations already fail.
+
+    A span inside its segment is read from the segment's text, which its own rule finds
+    equal to the policy's at the segment's offsets: substr walks a text's code points from
+    its start, and at 10× OPP-115 walking each policy's ~15,000 characters for ~950,000
+    spans took 7 s, its segment's ~450 under one.
+    """
     start, end = f"{name}.{_quoted(span.start)}", f"{name}.{_quoted(span.end)}"
-    return (
-        f"CASE WHEN {start} >= 0 AND {end} >= {start} "
-        f"THEN substr(policies.text, {start} + 1, {end} - {start}) END"
-    )
+    text = f"substr(policies.text, {start} + 1, {end} - {start})"
+    if name != "segments" and "segments" in ancestors(name):
+        text = (
+            f'CASE WHEN segments."start" <= {start} AND {end} <= segments."end" '
+            f'THEN substr(segments.text, {start} - segments."start" + 1, {end} - {start}) '
+            f"ELSE {text} END"
+        )
+    return f"CASE WHEN {start} >= 0 AND {end} >= {start} THEN {text} END"
 
 
 def _checks(name: str) -> list[Check]:
