@@ -44,7 +44,7 @@ def _failing(expectation) -> str:
         return " OR ".join(bounds)
     if kind == "expect_column_values_to_be_in_set":
         values = ", ".join(map(_literal, expectation.value_set))
-        return f"NOT list_contains([{values}], {column})"
+        return f"{column} NOT IN ({values})"
     if kind == "expect_column_values_to_match_regex":
         return f"NOT regexp_full_match({column}, {_literal(expectation.regex)})"
     if kind == "expect_column_pair_values_a_to_be_greater_than_b":
@@ -88,17 +88,29 @@ def validate_rows(sql, name: str, suite: list, n_rows: int) -> list[CheckResult]
     """Each expectation of `suite` on the values of table `name` (a view of `sql`), in the
     suite's order: one scan for the expectations of single rows, one query per uniqueness."""
     single = [e for e in suite if e.expectation_type not in UNIQUE]
+    failing = [f"coalesce({_failing(e)}, false)" for e in single]
     found: dict[int, CheckResult] = {}
     if single:
-        columns = [
-            f"count(*) FILTER ({failing}), "
-            f"min_by({_example(name, e)}, {_key(name)}, {N_EXAMPLES}) FILTER ({failing})"
-            for e in single
-            for failing in [f"coalesce({_failing(e)}, false)"]
-        ]
-        row = sql.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchone()
-        for i, e in enumerate(single):
-            found[id(e)] = _result(name, e, n_rows, row[2 * i], row[2 * i + 1])
+        # Counted first, the examples gathered only for what fails: most often nothing.
+        counts = sql.execute(
+            f"SELECT {', '.join(f'count(*) FILTER ({f})' for f in failing)} FROM {name}"
+        ).fetchone()
+        failed = [(e, f) for e, f, n in zip(single, failing, counts, strict=True) if n]
+        examples = (
+            sql.execute(
+                "SELECT "
+                + ", ".join(
+                    f"min_by({_example(name, e)}, {_key(name)}, {N_EXAMPLES}) FILTER ({f})"
+                    for e, f in failed
+                )
+                + f" FROM {name}"
+            ).fetchone()
+            if failed
+            else ()
+        )
+        shown = {id(e): rows for (e, _), rows in zip(failed, examples, strict=True)}
+        for e, n in zip(single, counts, strict=True):
+            found[id(e)] = _result(name, e, n_rows, n, shown.get(id(e)))
     for e in suite:
         if e.expectation_type in UNIQUE:
             found[id(e)] = _result(name, e, n_rows, *_repeated(sql, name, e))
