@@ -85,12 +85,3 @@ def beside(sql, frames: dict[str, pd.DataFrame]) -> Iterator:
         yield cursor
     finally:
         cursor.close()
-
-
-@contextlib.contextmanager
-def over(frames: dict[str, pd.DataFrame]) -> Iterator:
-    """A DuckDB connection in which each frame is a table of its name (read in place)."""
-    with connection() as sql:
-        for name, frame in frames.items():
-            sql.register(name, frame)
-        yield sql

@@ -21,11 +21,8 @@ from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.quality.checks import CORPUS, Check, Found
 from privacy_labels.quality.frames import ancestors, place_column
 from privacy_labels.quality.result import N_EXAMPLES
+from privacy_labels.quality.rows import quoted
 from privacy_labels.quality.sql import beside
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _joined(name: str) -> str:
@@ -66,7 +63,7 @@ def _scan(name: str, sql, schemes: SchemeSet) -> list[Found]:
     table's key, each as GX shows a row: the first column compared, the key, the other
     column compared (`shown`: name → SQL)."""
     rules = _rules(name)
-    key = [f"{name}.{_quoted(k)}" for k in table(name).primary_key]
+    key = [f"{name}.{quoted(k)}" for k in table(name).primary_key]
     failing = [f"coalesce({failing}, false)" for _, _, _, failing in rules]
     places = pd.DataFrame(
         [(place_column(p), k) for p in table(name).places for k in sorted(schemes.keys(p))],
@@ -94,7 +91,7 @@ def _scan(name: str, sql, schemes: SchemeSet) -> list[Found]:
 
 def _place(name: str, place: tuple[str, ...]) -> str:
     """A row's place: its label columns' values joined by `/` (null when one is)."""
-    return " || '/' || ".join(f"{name}.{_quoted(c)}" for c in place)
+    return " || '/' || ".join(f"{name}.{quoted(c)}" for c in place)
 
 
 def _text_at(name: str, span) -> str:
@@ -107,7 +104,7 @@ def _text_at(name: str, span) -> str:
     its start, and at 10× OPP-115 walking each policy's ~15,000 characters for ~950,000
     spans took 7 s, its segment's ~450 under one.
     """
-    start, end = f"{name}.{_quoted(span.start)}", f"{name}.{_quoted(span.end)}"
+    start, end = f"{name}.{quoted(span.start)}", f"{name}.{quoted(span.end)}"
     text = f"substr(policies.text, {start} + 1, {end} - {start})"
     if name != "segments" and "segments" in ancestors(name):
         text = (
@@ -147,7 +144,7 @@ def _rules(name: str) -> list[tuple[str, str, dict[str, str], str]]:
         )
     in_segment = name != "segments" and "segments" in ancestors(name)
     for span in spec.spans:
-        end, start = f"{name}.{_quoted(span.end)}", f"{name}.{_quoted(span.start)}"
+        end, start = f"{name}.{quoted(span.end)}", f"{name}.{quoted(span.start)}"
         pairs = [
             (
                 "policies.n_chars",
@@ -177,7 +174,7 @@ def _rules(name: str) -> list[tuple[str, str, dict[str, str], str]]:
                     f"{a_sql} < {b_sql}",
                 )
             )
-        text = f"{name}.{_quoted(span.text)}"
+        text = f"{name}.{quoted(span.text)}"
         rules.append(
             (
                 "expect_column_pair_values_to_be_equal",
