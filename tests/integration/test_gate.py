@@ -606,3 +606,20 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     assert "reused" not in out
     assert "expect_column_values_to_be_unique" in err
     assert not (report / "checked.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("limit", "code", "message"),
+    [
+        ("1MB", 1, "needed more than its memory limit of 1MB; set PRIVACY_LABELS_GATE_MEMORY"),
+        ("lots", 2, "PRIVACY_LABELS_GATE_MEMORY=lots: not a memory size"),
+    ],
+    ids=["too-little", "not-a-size"],
+)
+def test_duckdb_out_of_its_memory_is_one_line_naming_the_setting(
+    run, tmp_path, monkeypatch, limit, code, message
+):
+    monkeypatch.setenv("PRIVACY_LABELS_GATE_MEMORY", limit)
+    exit_code, _, err = run("check", LABELED, "--report", tmp_path / "report", "--force")
+    assert exit_code == code and message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

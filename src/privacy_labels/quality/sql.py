@@ -8,6 +8,7 @@ cross-table rules read only the columns they name, streamed, whatever the corpus
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,14 +17,21 @@ from pathlib import Path
 import pandas as pd
 
 from privacy_labels.contract.tables import TABLES
+from privacy_labels.errors import PrivacyLabelsError, UsageError
 from privacy_labels.store import parquet_path, unreadable
 
 # DuckDB's limits, set deliberately: by default it takes 80% of the machine's memory and a
 # thread per core. Above the limit its joins and aggregates spill to a temporary folder of
 # their own (never the current folder), so the gate's memory stays bounded at any size; at
-# 10× OPP-115 the rules ran in 1.9 s with 400 MB against 1.5 s with 2 GB.
+# 10× OPP-115 the rules ran in 1.9 s with 400 MB against 1.5 s with 2 GB. A query that
+# cannot spill enough stops with GateOutOfMemory, which names the variable to raise it by.
 MEMORY_LIMIT = "400MB"
+MEMORY_VARIABLE = "PRIVACY_LABELS_GATE_MEMORY"
 THREADS = 2
+
+
+class GateOutOfMemory(PrivacyLabelsError):
+    """DuckDB needed more memory for one of the gate's queries than its limit allows."""
 
 
 @contextlib.contextmanager
@@ -32,19 +40,32 @@ def connection() -> Iterator:
     when first needed)."""
     import duckdb
 
+    limit = os.environ.get(MEMORY_VARIABLE) or MEMORY_LIMIT
     spill = tempfile.mkdtemp(prefix="privacy-labels-duckdb-")
-    sql = duckdb.connect(
-        config={
-            "memory_limit": MEMORY_LIMIT,
-            "threads": THREADS,
-            "temp_directory": spill,
-            # Rows come back in no promised order (each query that names rows sorts them),
-            # so DuckDB need not hold them to keep the files' order.
-            "preserve_insertion_order": False,
-        }
-    )
+    try:
+        sql = duckdb.connect(
+            config={
+                "memory_limit": limit,
+                "threads": THREADS,
+                "temp_directory": spill,
+                # Rows come back in no promised order (each query that names rows sorts them),
+                # so DuckDB need not hold them to keep the files' order.
+                "preserve_insertion_order": False,
+            }
+        )
+    except duckdb.Error as error:
+        shutil.rmtree(spill, ignore_errors=True)
+        raise UsageError(
+            f"{MEMORY_VARIABLE}={limit}: not a memory size DuckDB takes "
+            f"({str(error).splitlines()[0]}); give one such as 400MB or 2GB"
+        ) from None
     try:
         yield sql
+    except duckdb.OutOfMemoryException:
+        raise GateOutOfMemory(
+            f"the quality gate's DuckDB needed more than its memory limit of {limit}; "
+            f"set {MEMORY_VARIABLE} higher (e.g. {MEMORY_VARIABLE}=2GB) and run check again"
+        ) from None
     finally:
         sql.close()
         shutil.rmtree(spill, ignore_errors=True)

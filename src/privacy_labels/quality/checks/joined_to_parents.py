@@ -27,7 +27,7 @@ from privacy_labels.quality.sql import beside
 
 def _joined(name: str) -> str:
     """`name` left-joined to every table its foreign keys reach, directly or through others,
-    each under its own name, one row per referenced key."""
+    each under its own name."""
     clause, joined = [name], set()
     pending = [(fk, name) for fk in table(name).foreign_keys]
     while pending:
@@ -38,8 +38,9 @@ def _joined(name: str) -> str:
         on = " AND ".join(
             f"{fk.table}.{r} = {child}.{c}" for c, r in zip(fk.columns, fk.references, strict=True)
         )
-        one_each = f"SELECT DISTINCT ON ({', '.join(fk.references)}) * FROM {fk.table}"
-        clause.append(f"LEFT JOIN ({one_each}) AS {fk.table} ON {on}")
+        # A plain join, which DuckDB spills past its memory limit and reads only the columns
+        # named of: a parent's repeated key (which its own suite names) repeats the row.
+        clause.append(f"LEFT JOIN {fk.table} ON {on}")
         pending += [(parent_fk, fk.table) for parent_fk in table(fk.table).foreign_keys]
     return "\n".join(clause)
 
@@ -99,18 +100,19 @@ def _text_at(name: str, span) -> str:
     code points as Python does); null where an offset is negative or the end before the
     start, rows whose offsets the table's own expectations already fail.
 
-    A span inside its segment is read from the segment's text, which its own rule finds
-    equal to the policy's at the segment's offsets: substr walks a text's code points from
-    its start, and at 10× OPP-115 walking each policy's ~15,000 characters for ~950,000
-    spans took 7 s, its segment's ~450 under one.
+    A span of a row with a segment is read from the segment's text, which its own rule
+    finds equal to the policy's at the segment's offsets: substr walks a text's code points
+    from its start (at 10× OPP-115, each policy's ~15,000 characters for ~950,000 spans took
+    7 s, each segment's ~450 under one), and the join then holds no policy text (at 100×
+    their 170 MB exceeded DuckDB's memory limit). A span outside its segment is compared to
+    nothing here: the rules on the segment's offsets name it.
     """
     start, end = f"{name}.{quoted(span.start)}", f"{name}.{quoted(span.end)}"
     text = f"substr(policies.text, {start} + 1, {end} - {start})"
     if name != "segments" and "segments" in ancestors(name):
         text = (
             f'CASE WHEN segments."start" <= {start} AND {end} <= segments."end" '
-            f'THEN substr(segments.text, {start} - segments."start" + 1, {end} - {start}) '
-            f"ELSE {text} END"
+            f'THEN substr(segments.text, {start} - segments."start" + 1, {end} - {start}) END'
         )
     return f"CASE WHEN {start} >= 0 AND {end} >= {start} THEN {text} END"
 
