@@ -45,9 +45,11 @@ check: $(STAMP)
 	$(BIN)/privacy-labels check data/labeled
 
 # The scale benchmark (docs/performance.md): 1x, 10x and 100x OPP-115, then import app350
-# and import mapp at the full corpora's size; about 25 minutes.
+# and import mapp at the full corpora's size; about 25 minutes. Beside it, 5fc3e80's gate
+# (issue 31): OLD_GATE=DIR reuses a checkout of it with its own .venv, else the run makes a
+# git worktree of it (and its make build) and removes it after.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES))
+	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES)) $(if $(OLD_GATE),--old-gate $(OLD_GATE))
 
 test: $(VENV)/.test-stamp
 	CFFCONVERT=$(CFFCONVERT) LABEL_STUDIO=$(CURDIR)/$(LABEL_STUDIO) $(PYTEST)

@@ -160,15 +160,34 @@ def _read(path: Path, name: str, *, columns=None, **options) -> pa.Table:
         empty = arrow_schema(name).empty_table()
         return empty.select(columns) if columns is not None else empty
     data = pq.read_table(path, columns=columns, **options)
-    if columns is not None:
+    if columns is not None or not path.is_dir():
         return data
-    if path.is_dir():  # a Hive partition key comes back last and dictionary-encoded
-        data = data.select(arrow_schema(name).names)
-        encoded = set(options.get("read_dictionary") or ())
-        for i, field in enumerate(data.schema):
-            if pa.types.is_dictionary(field.type) and field.name not in encoded:
-                data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
+    return _partition_key_in_place(data, name, set(options.get("read_dictionary") or ()))
+
+
+def _partition_key_in_place(data: pa.Table, name: str, encoded: set[str]) -> pa.Table:
+    """A partitioned dataset's rows with its Hive partition key, which comes back last and
+    dictionary-encoded, in its place and type (unless `encoded` names it)."""
+    data = data.select(arrow_schema(name).names)
+    for i, field in enumerate(data.schema):
+        if pa.types.is_dictionary(field.type) and field.name not in encoded:
+            data = data.set_column(i, field.name, data[field.name].cast(field.type.value_type))
     return data
+
+
+def empty_as_written(folder: Path, name: str) -> pd.DataFrame:
+    """A table's columns and types as `read_as_written` gives them, without reading a row."""
+    require(folder, [name])
+    path = parquet_path(folder, name)
+
+    def empty() -> pa.Table:
+        if not path.is_dir():
+            return pq.read_schema(path).empty_table()
+        if not any(path.rglob("*.parquet")):
+            return arrow_schema(name).empty_table()
+        return _partition_key_in_place(pq.ParquetDataset(path).schema.empty_table(), name, set())
+
+    return _readable(path, lambda: empty().to_pandas(types_mapper=pandas_dtype_of))
 
 
 def require(folder: Path, names: list[str] | None = None) -> None:
@@ -190,10 +209,15 @@ def _readable(path: Path, read):
     try:
         return read()
     except (pa.ArrowException, OSError) as error:
-        raise UnreadableTables(
-            f"{path}: not a readable Parquet file ({str(error).splitlines()[0]}); "
-            "rebuild with `privacy-labels build`"
-        ) from None
+        raise unreadable(path, error) from None
+
+
+def unreadable(path: Path, error: Exception) -> UnreadableTables:
+    """The error naming a table file that a reader (pyarrow, DuckDB) could not read."""
+    return UnreadableTables(
+        f"{path}: not a readable Parquet file ({str(error).splitlines()[0]}); "
+        "rebuild with `privacy-labels build`"
+    )
 
 
 def read_frame(folder: Path, name: str) -> pd.DataFrame:
@@ -222,32 +246,15 @@ def read_rows(
     )
 
 
-def read_as_written(folder: Path, policy_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table as written, without imposing the contract's types on it: labels stay
-    plain strings, so an unknown label survives for the gate to name. With `policy_ids`,
-    only the rows of those policies.
-    """
-    require(folder)
-    frames = {}
-    for t in TABLES:
-        filters = None
-        if policy_ids is not None and "policy_id" in t.column_names:
-            filters = _among("policy_id", policy_ids)
-        elif policy_ids is not None:  # attribute_values: the rows of those policies' practices
-            filters = _among("practice_id", list(frames["practices"]["practice_id"].dropna()))
-        frames[t.name] = _readable(
-            parquet_path(folder, t.name),
-            lambda t=t, filters=filters: read_parquet(folder, t.name, filters=filters).to_pandas(
-                types_mapper=pandas_dtype_of
-            ),
+def read_as_written(folder: Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table (or those of `names`) as written, without imposing the contract's types
+    on it: labels stay plain strings, so an unknown label survives for the gate to name."""
+    names = names or [t.name for t in TABLES]
+    require(folder, names)
+    return {
+        name: _readable(
+            parquet_path(folder, name),
+            lambda name=name: read_parquet(folder, name).to_pandas(types_mapper=pandas_dtype_of),
         )
-    return frames
-
-
-def _among(column: str, ids: list[str]) -> list[tuple]:
-    """A filter for the rows whose `column` is one of `ids`. The range it implies lets
-    Parquet skip the row groups outside it, as rows are written in id order.
-    """
-    if not ids:
-        return [(column, "in", [])]
-    return [(column, ">=", min(ids)), (column, "<=", max(ids)), (column, "in", ids)]
+        for name in names
+    }

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from privacy_labels.contract.schemes import scheme
-from privacy_labels.contract.tables import TABLES, arrow_schema
+from privacy_labels.contract.tables import TABLES, arrow_schema, table
 from privacy_labels.contract.views import split_of
-from privacy_labels.quality import gate
-from privacy_labels.quality.gate import PRACTICES_PER_BATCH, batches_of, check
 from privacy_labels.quality.reuse import checked_key, reused_result
-from privacy_labels.quality.suites import parents_suite, table_suite
+from privacy_labels.quality.sql import MEMORY_LIMIT, THREADS, connection
+from privacy_labels.quality.suites import table_suite
 from privacy_labels.store import schemes_of
 from tests.conftest import REPO, read_json
 
@@ -41,11 +41,7 @@ def test_the_suite_is_generated_from_the_schema_and_the_builds_schemes():
     assert {t.name: len(table_suite(t.name, schemes)) for t in TABLES} == expected
     # a label's attribute and value in its scheme's (category, attribute) slot: one set each
     hub = scheme("opp115")
-    keys = {
-        e.column: set(e.value_set)
-        for e in parents_suite("attribute_values", schemes)
-        if "/" in str(getattr(e, "column", ""))
-    }
+    keys = {"/".join(place): schemes.keys(place) for place in table("attribute_values").places}
     assert keys["scheme/category/attribute"] == {f"opp115/{c.id}/{a.id}" for c, a in hub.slots}
     assert keys["scheme/category/attribute/value"] == {
         f"opp115/{c.id}/{a.id}/{v.id}" for c, a in hub.slots for v in a.values
@@ -74,6 +70,17 @@ def test_the_built_tables_pass_with_a_report(run, tmp_path):
     assert result["n_checks"] == len(result["checks"]) > 100
     index = (report / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert "attribute_values+parents" in index
+    # Every frame of the report is in the docs, and every check GX did not run (its own it
+    # words as prose) by the report's name: the project's, integrity's, the joins'.
+    pages = "".join(
+        page.read_text(encoding="utf-8") for page in (report / "data_docs").rglob("*.html")
+    )
+    named = {c["check"] for c in result["checks"] if not c["check"].startswith("expect_")}
+    named.add("expect_column_pair_values_to_be_equal")  # a span's text, a join's rule
+    assert named - {"labels_match_practices", "files_match_manifest"} and not {
+        n for n in named if f"{n} [" not in pages
+    }
+    assert {c["frame"] for c in result["checks"] if c["frame"] not in index} == set()
 
 
 def _edit(folder, name, change):
@@ -511,20 +518,22 @@ def test_a_missing_manifest_is_a_named_failed_check(run, tmp_path):
     assert "files_match_manifest" in err and "manifest.json: missing" in err
 
 
-def test_batches_hold_whole_policies_of_about_the_practices_asked(tmp_path):
-    counts = pq.read_table(LABELED / "practices.parquet", columns=["policy_id"]).to_pandas()
-    per_policy = counts["policy_id"].value_counts().to_dict()
-    limit = max(per_policy.values())  # at least one policy per batch, most hold one
-    batches = batches_of(LABELED, limit, None)
-    assert [p for batch in batches for p in batch] == sorted(per_policy)
-    assert len(batches) > 1
-    for batch in batches:
-        assert sum(per_policy[p] for p in batch) <= limit
-    assert batches_of(LABELED, sum(per_policy.values()), None) == [None]
-    assert [len(b) for b in batches_of(LABELED, 10**9, 2)] == [2, 2, 1]
-    result = check(LABELED, practices_per_batch=limit)
-    assert result.success, [str(c) for c in result.failures]
-    assert "rows_belong_to_the_corpus" in {c.check for c in result.checks}
+def test_duckdb_runs_within_the_gates_memory_limit_and_spills_into_its_own_folder(
+    tmp_path, monkeypatch
+):
+    """The gate's memory is bounded by DuckDB's limit, not by the corpus: beyond it, joins
+    spill to a folder of the gate's own, removed after, never the current folder."""
+    monkeypatch.chdir(tmp_path)
+    with connection() as sql:
+        limit, threads, spill = sql.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads'), "
+            "current_setting('temp_directory')"
+        ).fetchone()
+        assert threads == THREADS and Path(spill).is_dir()
+        value, unit = limit.split()  # e.g. 381.4 MiB for 400MB
+        megabytes = int(MEMORY_LIMIT.removesuffix("MB"))
+        assert unit == "MiB" and abs(float(value) * 2**20 - megabytes * 10**6) < 10**6
+    assert not Path(spill).exists() and not list(tmp_path.iterdir())
 
 
 def test_views_from_the_consolidated_layer_pass_and_a_view_that_ignores_it_fails(run, tmp_path):
@@ -573,7 +582,7 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     code, out, err = run("check", folder, "--report", report)
     assert code == 0, err
     assert "reused" not in out
-    key = checked_key(folder, PRACTICES_PER_BATCH, None)
+    key = checked_key(folder)
     assert reused_result(report, key) is not None
     # the same bytes again: said so, with the way to run the gate anyway
     code, out, err = run("check", folder, "--report", report)
@@ -583,8 +592,8 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     code, out, err = run("check", folder, "--report", report, "--force")
     assert code == 0, err
     assert "reused" not in out
-    # a result edited since it was written, or another batch size, is not reused
-    assert reused_result(report, {**key, "practices_per_batch": 1}) is None
+    # a result edited since it was written, or checked by another DuckDB, is not reused
+    assert reused_result(report, {**key, "versions": {**key["versions"], "duckdb": "0"}}) is None
     result = report / "result.json"
     original = result.read_text(encoding="utf-8")
     result.write_text(original.replace('"n_failed": 0', '"n_failed": 0 '), encoding="utf-8")
@@ -599,18 +608,18 @@ def test_a_passing_result_is_reused_only_for_the_same_files(run, tmp_path):
     assert not (report / "checked.json").exists()
 
 
-def _no_library(name):
-    raise OSError(f"{name}: cannot open shared object file")
-
-
 @pytest.mark.parametrize(
-    "library",
-    [_no_library, lambda name: object()],  # no C library to open; one without malloc_trim
-    ids=["no-library", "no-malloc-trim"],
+    ("limit", "code", "message"),
+    [
+        ("1MB", 1, "needed more than its memory limit of 1MB; set PRIVACY_LABELS_GATE_MEMORY"),
+        ("lots", 2, "PRIVACY_LABELS_GATE_MEMORY=lots: not a memory size"),
+    ],
+    ids=["too-little", "not-a-size"],
 )
-def test_the_gate_in_batches_runs_where_the_c_library_has_no_malloc_trim(library, monkeypatch):
-    """macOS, musl and Windows have no malloc_trim: memory is released through Arrow alone."""
-    monkeypatch.setattr(gate.ctypes, "CDLL", library)
-    assert gate._malloc_trim.__wrapped__() is None
-    monkeypatch.setattr(gate, "_malloc_trim", gate._malloc_trim.__wrapped__)
-    assert check(LABELED, policies_per_batch=2).success
+def test_duckdb_out_of_its_memory_is_one_line_naming_the_setting(
+    run, tmp_path, monkeypatch, limit, code, message
+):
+    monkeypatch.setenv("PRIVACY_LABELS_GATE_MEMORY", limit)
+    exit_code, _, err = run("check", LABELED, "--report", tmp_path / "report", "--force")
+    assert exit_code == code and message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -13,7 +13,7 @@ import pytest
 import privacy_labels as pl
 from privacy_labels.builder.pipeline import PARTITIONED_TABLES, build
 from privacy_labels.contract.scheme_set import package_schemes
-from privacy_labels.contract.tables import arrow_schema, pandas_dtypes, table
+from privacy_labels.contract.tables import TABLES, arrow_schema, pandas_dtypes, table
 from privacy_labels.quality.gate import check
 from privacy_labels.raw.inputs import POLICIES_PER_CHUNK
 from tests import synthetic
@@ -130,14 +130,6 @@ def test_the_quality_gate_passes_a_partitioned_build(partitioned):
     assert result.success, result.to_dict()
 
 
-def test_the_quality_gate_passes_a_partitioned_build_in_batches(partitioned):
-    result = check(partitioned, report=None, policies_per_batch=POLICIES_PER_CHUNK)
-    assert result.success, [str(c) for c in result.failures]
-    assert {"practice_id_unique_across_policies", "rows_belong_to_the_corpus"} <= {
-        c.check for c in result.checks
-    }
-
-
 def _tampered(serial: Path, folder: Path, name: str, change) -> Path:
     shutil.copytree(serial, folder)
     frame = pq.read_table(folder / f"{name}.parquet").to_pandas()
@@ -171,30 +163,23 @@ def _id_of_another_policy(frame):
 
 
 @pytest.mark.parametrize(
-    ("name", "change", "corpus_check"),
+    ("name", "change", "named_by"),
     [
-        ("practices", _unknown_category, None),
+        ("practices", _unknown_category, "expect_column_values_to_be_in_set"),
         ("attribute_values", _orphan_value, "rows_belong_to_the_corpus"),
         ("practices", _id_of_another_policy, "practice_id_unique_across_policies"),
     ],
-    ids=["label-in-last-batch", "orphan-row", "id-repeated-across-batches"],
+    ids=["label-in-last-policy", "orphan-row", "id-repeated-across-policies"],
 )
-def test_the_gate_in_batches_fails_what_the_whole_gate_fails(
-    serial, tmp_path, name, change, corpus_check
-):
+def test_a_fault_anywhere_in_the_corpus_is_named(serial, tmp_path, name, change, named_by):
+    """No batches: each rule sees the whole corpus, a fault in its last policy as in its first."""
     folder = _tampered(serial, tmp_path / "labeled", name, change)
-    whole = check(folder, report=None, policies_per_batch=N_POLICIES)
-    batched = check(folder, report=None, policies_per_batch=N_POLICIES // 2 + 1)
-    assert not whole.success and not batched.success
-    missed = {(c.frame, c.check, c.target) for c in whole.failures} - {
-        (c.frame, c.check, c.target) for c in batched.failures
-    }
-    # A fault across batches is named by the corpus-wide check instead.
-    assert not missed or corpus_check in {c.check for c in batched.failures}
+    result = check(folder, report=None)
+    assert named_by in {c.check for c in result.failures}, [str(c) for c in result.failures]
 
 
 def test_the_gate_on_a_dask_cluster_gives_the_local_verdict(serial, tmp_path):
-    """Each batch checked on one of two workers, the corpus-wide rules here after them."""
+    """Each table's suite checked on one of two workers, the rules across tables here after."""
     distributed = pytest.importorskip("distributed")
     folder = _tampered(serial, tmp_path / "labeled", "practices", _id_of_another_policy)
     _edit_attribute_values = pq.read_table(folder / "attribute_values.parquet").to_pandas()
@@ -206,18 +191,19 @@ def test_the_gate_on_a_dask_cluster_gives_the_local_verdict(serial, tmp_path):
         ),
         folder / "attribute_values.parquet",
     )
-    batches = {"policies_per_batch": POLICIES_PER_CHUNK}
-    local = check(folder, report=None, **batches)
+    local = check(folder, report=None)
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         client = distributed.Client(cluster)
         with distributed.get_task_stream(client=client) as stream:
-            remote = check(folder, report=None, scheduler=cluster.scheduler_address, **batches)
+            remote = check(folder, report=None, scheduler=cluster.scheduler_address)
         workers = set(client.scheduler_info()["workers"])
         client.close()
-    parts = {t["key"]: t["worker"] for t in stream.data if "_part_on_a_worker" in str(t["key"])}
-    assert len(parts) == -(-N_POLICIES // POLICIES_PER_CHUNK)
+    parts = {
+        t["key"]: t["worker"] for t in stream.data if "_table_checks_on_a_worker" in str(t["key"])
+    }
+    assert len(parts) == len(TABLES)
     assert set(parts.values()) <= workers
     assert remote.to_dict() == local.to_dict()
     failed = {c.check for c in remote.failures}

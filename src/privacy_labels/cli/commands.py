@@ -185,8 +185,8 @@ SUBCOMMANDS: tuple[Command | Group, ...] = (
                 "code and versions (by default that result is reused, verified by sha256)",
             ),
             scheduler(
-                "check each batch of whole policies on the Dask distributed cluster at ADDRESS "
-                "(its workers must see DIR at the same path), the rules over the whole corpus "
+                "check each table's suite on the Dask distributed cluster at ADDRESS "
+                "(its workers must see DIR at the same path), the rules across tables "
                 "here after them; same verdict as a local run (with --data-docs all run here); "
                 "needs the 'distributed' extra"
             ),

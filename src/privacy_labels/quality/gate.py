@@ -1,59 +1,51 @@
-"""The quality gate: expectation suites generated from the contract, run by GX, plus project
-checks and integrity checks, over the built tables.
+"""The quality gate: expectation suites generated from the contract, stated in GX, plus
+project checks and integrity checks, over the built tables.
 
     privacy-labels check [data/labeled] [--report reports/quality] [--format json]
 
-For every table the suites (`suites.py`) expect what the table contract and the
-build's own schemes (`schemes/`) say, never listed by hand; each table is then joined to the tables its
-foreign keys name (`frames.py`) and a second suite expects every key to resolve
-and every span to lie inside the policy text (and inside its segment) and equal
-the text at its offsets. What GX cannot express over one frame runs as project
-checks (one module each in `checks/`, found, not listed; those over the whole corpus
-as SQL in DuckDB, `sql.py`), and the files are checked against the manifest and each
-CSV against its Parquet (`integrity.py`); all are reported in one result
-(`result.py`). A passing result already in the report, for the same files, code
-and versions, is returned without importing GX (`reuse.py`).
+For every table the suites (`suites.py`) expect what the table contract and the build's own
+schemes (`schemes/`) say, never listed by hand: its columns and their types, which GX checks
+on the table's schema (a frame of no rows), and its values (`rows.py`: nulls, bounds, label
+lists, unique keys, ordered offsets), run as SQL in DuckDB over its Parquet files. What spans
+tables runs as project checks (one module each in `checks/`, found, not listed; most of them
+SQL over the Parquet files, `sql.py`), and the files are checked against the manifest and
+each CSV against its Parquet (`integrity.py`); all are reported in one result (`result.py`).
+DuckDB streams the files within a set memory limit, so no table is held whole and the
+gate's memory is bounded at any size. A passing result already in the report, for the same
+files, code and versions, is returned without importing GX (`reuse.py`).
 
-Stages: read the tables (one batch of whole policies at a time, in bounded
-memory), run the suites on each table (`run.py`), then the joins and project
-checks on the tables that have the contract's columns, types and non-null values
-(on other tables they would fail in ways that name nothing), and add up the batches.
+Stages: each table's suite (on a Dask cluster with `scheduler`, a table a task), then the
+project checks on tables that have the contract's columns, types and non-null values (on
+other tables they would fail in ways that name nothing).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 from dataclasses import replace
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
 from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.contract.tables import TABLES
-from privacy_labels.quality.checks import corpus_checks, part_checks
-from privacy_labels.quality.frames import ancestors, with_parents
+from privacy_labels.contract.tables import TABLES, table
+from privacy_labels.quality.checks import PART, corpus_checks, discovered, part_checks
 from privacy_labels.quality.integrity import integrity_checks
-from privacy_labels.quality.result import CheckResult, GateResult, added, summary
+from privacy_labels.quality.result import CheckResult, GateResult, summary
 from privacy_labels.quality.reuse import CHECKED, RESULT, checked_key, reused_result
+from privacy_labels.quality.rows import validate_rows
 from privacy_labels.quality.run import Runner, gx_context
-from privacy_labels.quality.suites import STRUCTURAL, gx, parents_suite, table_suite
-from privacy_labels.store import read_as_written, read_parquet, require, schemes_of
+from privacy_labels.quality.sql import tables
+from privacy_labels.quality.suites import STRUCTURAL, gx, table_suite
+from privacy_labels.store import empty_as_written, read_as_written, require, schemes_of
 
 __all__ = ["RESULT", "CheckResult", "GateResult", "check", "summary"]
 
-# Larger corpora are checked in batches of whole policies of about this many
-# practices, in bounded memory: at 10×, one batch of 231,865 practices peaked at
-# 1.7 GB and three of about 77,000 at 0.9 GB; GX's fixed cost is paid per batch. At
-# 100× (2.3 million practices), with memory released between batches, batches of
-# 150,000 peaked at 1.53 GB and of 120,000 at 1.35 GB; 10× stays two batches.
-PRACTICES_PER_BATCH = 120_000
 DATA_DOCS = "data_docs"
+PROJECT_CHECKS = "project_checks"  # named as not run when a table lacks the contract's shape
+# Expectations whose verdict depends on the table's columns and types alone: GX checks them
+# on a frame of no rows with the table's schema.
+_SCHEMA_ONLY = ("expect_table_columns_to_match_ordered_list", "expect_column_type_to_be")
 
 
 def check(
@@ -61,25 +53,19 @@ def check(
     *,
     report: Path | None = None,
     data_docs: bool = False,
-    practices_per_batch: int = PRACTICES_PER_BATCH,
-    policies_per_batch: int | None = None,
     force: bool = False,
     scheduler: str | None = None,
 ) -> GateResult:
     """Run the quality gate on the built tables in `folder`.
 
-    A corpus of more than `practices_per_batch` practices (or `policies_per_batch`
-    policies) is checked in batches of whole policies, so memory stays bounded; the
-    results of the batches are added up, and what spans batches (unique practice
-    ids, rows outside every policy) is checked over the whole corpus. With `report`,
-    write `result.json` there, and with `data_docs` also GX Data Docs
-    (`data_docs/index.html`), replacing the folder only when complete; only where
-    nothing is, in an empty folder or over an earlier report (OutputRefused
-    otherwise, before any work).
+    With `report`, write `result.json` there, and with `data_docs` also GX Data Docs
+    (`data_docs/index.html`), replacing the folder only when complete; only where nothing
+    is, in an empty folder or over an earlier report (OutputRefused otherwise, before any
+    work).
 
     With `scheduler` (a Dask cluster's address, whose workers see `folder` at the same
-    path), each batch is checked on the cluster and the checks over the whole corpus
-    here, after them: the verdict is that of a local run in the same batches.
+    path), each table's suite is checked on the cluster and the checks across tables here,
+    after them: the verdict is that of a local run.
 
     With `report` and without `data_docs` or `force`, a passing result already in
     `report` whose key (`reuse.checked_key`) equals this run's is returned as is, with
@@ -88,14 +74,15 @@ def check(
     inputs = {"tables folder": folder}
     if report:
         claim_output(report, "check", inputs)
-    checked = checked_key(folder, practices_per_batch, policies_per_batch) if report else {}
+    checked = checked_key(folder) if report else {}
     if report and not data_docs and not force:
         reused = reused_result(report, checked)
         if reused is not None:
             return reused
-    batches = batches_of(folder, practices_per_batch, policies_per_batch)
+    require(folder)  # names every missing table
     schemes = schemes_of(folder)
     great_expectations, _ = gx()
+    names = [spec.name for spec in TABLES]
     with contextlib.ExitStack() as stack:
         report_staging = (
             stack.enter_context(owned_output(report, "check", inputs)) if report else None
@@ -103,182 +90,74 @@ def check(
         docs = report_staging / DATA_DOCS if report_staging and data_docs else None
         context = stack.enter_context(gx_context(docs))
         runner = Runner(context, data_docs=docs is not None)
-        checks: dict[tuple[str, str, str], CheckResult] = {}
         if scheduler is None or docs is not None:  # Data Docs are rendered from this context
-            schemas: dict = {}  # the verdicts on each frame's columns and types, by batch
-            found = (_part(folder, ids, runner, schemes, schemas) for ids in batches)
+            suites = [table_checks(folder, name, runner, schemes) for name in names]
         else:
-            found = map_in_order(
-                _part_on_a_worker, [(folder, ids) for ids in batches], scheduler=scheduler
-            )
-        for part in found:
-            for result in part:
-                key = (result.frame, result.check, result.target)
-                checks[key] = added(checks[key], result) if key in checks else result
-        results = integrity_checks(folder) + list(checks.values())
-        if len(batches) > 1:
-            results += corpus_checks(folder)
+            jobs = [(folder, name) for name in names]
+            suites = map_in_order(_table_checks_on_a_worker, jobs, scheduler=scheduler)
+        results = integrity_checks(folder)
+        misshapen = set()
+        for name, (found, has_its_shape) in zip(names, suites, strict=True):
+            results += found
+            if not has_its_shape:
+                misshapen.add(name)
+        if misshapen:
+            results.append(_not_run("all", PROJECT_CHECKS, "", misshapen))
+        else:
+            read = sorted({name for c in discovered() if c.scope == PART for name in c.tables})
+            results += part_checks(read_as_written(folder, read), schemes)
+            results += corpus_checks(folder, schemes)
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
+                runner.record(results)
                 context.build_data_docs()
             text = dump_json(result.to_dict())
             (report_staging / RESULT).write_text(text, encoding="utf-8")
             # A table file rewritten while the gate ran: the key would not say what was checked.
-            is_unchanged = checked == checked_key(folder, practices_per_batch, policies_per_batch)
-            if result.success and is_unchanged:
+            if result.success and checked == checked_key(folder):
                 record = {**checked, "result_sha256": sha256_bytes(text.encode())}
                 (report_staging / CHECKED).write_text(dump_json(record), encoding="utf-8")
     return result
 
 
-def _part(
-    folder: Path, policy_ids: list[str] | None, runner: Runner, schemes: SchemeSet, schemas: dict
-) -> list[CheckResult]:
-    """Every check of one batch of whole policies (or of whole tables)."""
-    frames = read_as_written(folder, policy_ids)
-    try:
-        return frame_checks(runner, frames, schemes, schemas)
-    finally:
-        del frames
-        release_memory()
-
-
-def _part_on_a_worker(job: tuple[Path, list[str] | None]) -> list[CheckResult]:
-    """`_part` in a process of its own (a Dask worker), in a GX context of its own."""
-    folder, policy_ids = job
-    with gx_context(None) as context:
-        return _part(folder, policy_ids, Runner(context, data_docs=False), schemes_of(folder), {})
-
-
-def release_memory() -> None:
-    """Give the memory of the frames just dropped back to the system.
-
-    Arrow's pool and glibc's malloc keep freed memory for reuse: at 100× the memory the
-    gate held between batches grew to 1.3 GB that way, and each batch came on top of
-    it; released, it stays near 0.7 GB.
-    """
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's malloc_trim, or None where the C library has none (macOS, musl, Windows)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return None
-
-
-def batches_of(
-    folder: Path, practices_per_batch: int, policies_per_batch: int | None
-) -> list[list[str] | None]:
-    """The runs of whole policies checked together, in policy_id order, each of at most
-    `practices_per_batch` practices (but for a policy alone above it) and
-    `policies_per_batch` policies; [None] for one run of whole tables.
-    """
-    require(folder)  # names every missing table
-    try:
-        ids = read_parquet(folder, "policies", columns=["policy_id"])["policy_id"]
-        if ids.null_count:
-            return [None]
-        counts = pc.value_counts(
-            read_parquet(folder, "practices", columns=["policy_id"])["policy_id"]
-        )
-    except (pa.ArrowException, OSError, KeyError):
-        return [None]  # read_as_written names what is wrong with it
-    n_practices = dict(
-        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
-    )
-    policy_limit = policies_per_batch or len(ids) or 1
-    if sum(n_practices.values()) <= practices_per_batch and len(ids) <= policy_limit:
-        return [None]
-    batches: list[list[str] | None] = []
-    batch: list[str] = []
-    size = 0
-    for policy_id in sorted(set(ids.to_pylist())):
-        n = n_practices.get(policy_id, 0)
-        if batch and (size + n > practices_per_batch or len(batch) >= policy_limit):
-            batches.append(batch)
-            batch, size = [], 0
-        batch.append(policy_id)
-        size += n
-    batches.append(batch)
-    return batches
-
-
-def frame_checks(
-    runner: Runner,
-    frames: dict[str, pd.DataFrame],
-    schemes: SchemeSet,
-    schemas: dict | None = None,
-) -> list[CheckResult]:
-    """Every suite on its frame, each table joined to its parents, and the project checks,
-    in the order of the tables; the labels those of `schemes`, the build's. The joins and
-    project checks run on the tables whose columns, types and non-null values are the
-    contract's; on others they are named as not run, since the suites already name what is
-    wrong with those tables.
-    """
-    own: dict[str, list[CheckResult]] = {}
-    misshapen: set[str] = set()
-    for spec in TABLES:
-        suite = table_suite(spec.name, schemes)
-        key = list(spec.primary_key)
-        own[spec.name] = _validate(runner, spec.name, frames[spec.name], key, suite, schemas)
-        if any(
-            not r.success and e.meta[STRUCTURAL] for e, r in zip(suite, own[spec.name], strict=True)
-        ):
-            misshapen.add(spec.name)
-    checks: list[CheckResult] = []
-    for spec in TABLES:
-        checks += own[spec.name]
-        if spec.foreign_keys:
-            name = f"{spec.name}+parents"
-            blocked = ({spec.name} | ancestors(spec.name)) & misshapen
-            if blocked:
-                checks.append(_not_run(name, "join_parents", "foreign keys", blocked))
-            else:
-                suite = parents_suite(spec.name, schemes)
-                checks += runner.validate(
-                    name,
-                    with_parents(spec.name, frames, _columns_read(suite)),
-                    list(spec.primary_key),
-                    suite,
-                )
-    if misshapen:
-        checks.append(_not_run("all", "project_checks", "", misshapen))
-    else:
-        checks += part_checks(frames, schemes)
-    return checks
-
-
-# Expectations whose verdict depends on the frame's columns and dtypes alone.
-_SCHEMA_ONLY = ("expect_table_columns_to_match_ordered_list", "expect_column_type_to_be")
-
-
-def _validate(
-    runner: Runner, name: str, frame: pd.DataFrame, key: list[str], suite: list, schemas
-) -> list[CheckResult]:
-    """`runner.validate`, but for expectations on the columns and types alone, the verdict
-    of an earlier batch whose frame had the same columns and dtypes (`schemas` holds them):
-    every batch is read from the same files, and GX's fixed cost is per expectation.
-    """
-    if schemas is None:
-        return runner.validate(name, frame, key, suite)
-    signature = (name, tuple(frame.columns), tuple(map(str, frame.dtypes)))
+def table_checks(
+    folder: Path, name: str, runner: Runner, schemes: SchemeSet
+) -> tuple[list[CheckResult], bool]:
+    """The suite of table `name` (the labels those of `schemes`, the build's): its results
+    in the suite's order, and whether the table has the contract's columns, types and
+    non-null values. Its values are checked only where its columns and types are the
+    contract's (on others the suite's first expectations name what is wrong)."""
+    suite = table_suite(name, schemes)
     is_schema = [e.expectation_type in _SCHEMA_ONLY for e in suite]
-    known = schemas.get(signature)
-    rest = [e for e, only in zip(suite, is_schema, strict=True) if known is None or not only]
-    found = iter(runner.validate(name, frame, key, rest))
-    if known is None:
-        results = list(found)
-        schemas[signature] = [r for r, only in zip(results, is_schema, strict=True) if only]
-        return results
-    earlier = iter(known)
-    return [_resized(next(earlier), len(frame)) if only else next(found) for only in is_schema]
+    on_schema = [e for e, only in zip(suite, is_schema, strict=True) if only]
+    on_values = [e for e, only in zip(suite, is_schema, strict=True) if not only]
+    key = list(table(name).primary_key)
+    with tables(folder) as sql:
+        (n_rows,) = sql.execute(f"SELECT count(*) FROM {name}").fetchone()
+        schema = [
+            _resized(r, n_rows)
+            for r in runner.validate(name, empty_as_written(folder, name), key, on_schema)
+        ]
+        if all(r.success for r in schema):
+            values = iter(validate_rows(sql, name, on_values, n_rows))
+        else:
+            values = iter(
+                [_not_run(name, e.expectation_type, e.meta["target"], {name}) for e in on_values]
+            )
+    by_schema = iter(schema)
+    results = [next(by_schema) if only else next(values) for only in is_schema]
+    has_its_shape = all(
+        r.success for e, r in zip(suite, results, strict=True) if e.meta[STRUCTURAL]
+    )
+    return results, has_its_shape
+
+
+def _table_checks_on_a_worker(job: tuple[Path, str]) -> tuple[list[CheckResult], bool]:
+    """`table_checks` in a process of its own (a Dask worker), in a GX context of its own."""
+    folder, name = job
+    with gx_context(None) as context:
+        return table_checks(folder, name, Runner(context, data_docs=False), schemes_of(folder))
 
 
 def _resized(result: CheckResult, n_rows: int) -> CheckResult:
@@ -287,19 +166,9 @@ def _resized(result: CheckResult, n_rows: int) -> CheckResult:
     return replace(result, n_rows=n_rows, n_failed=0 if result.success else n_rows)
 
 
-def _columns_read(suite: list) -> set[str]:
-    """The columns a suite's expectations read."""
-    return {
-        getattr(expectation, attribute)
-        for expectation in suite
-        for attribute in ("column", "column_A", "column_B")
-        if isinstance(getattr(expectation, attribute, None), str)
-    }
-
-
-def _not_run(frame: str, check: str, target: str, tables: set[str]) -> CheckResult:
+def _not_run(frame: str, check: str, target: str, names: set[str]) -> CheckResult:
     reason = (
-        f"not run: {', '.join(sorted(tables))} lack(s) the contract's columns, types or "
+        f"not run: {', '.join(sorted(names))} lack(s) the contract's columns, types or "
         "non-null values (named above)"
     )
     return CheckResult(frame, check, target, False, 0, 1, [reason])

@@ -61,24 +61,14 @@ class GateResult:
         }
 
 
-def outcome(frame: str, check: str, target: str, n_rows: int, failed: list[str]) -> CheckResult:
-    """A project check's result from the messages of the rows that failed it."""
-    return CheckResult(
-        frame, check, target, not failed, n_rows, len(failed), sorted(failed)[:N_EXAMPLES]
-    )
-
-
-def added(a: CheckResult, b: CheckResult) -> CheckResult:
-    """One check's results over two batches."""
-    return CheckResult(
-        a.frame,
-        a.check,
-        a.target,
-        a.success and b.success,
-        a.n_rows + b.n_rows,
-        a.n_failed + b.n_failed,
-        (a.examples + b.examples)[:N_EXAMPLES],
-    )
+def outcome(
+    frame: str, check: str, target: str, n_rows: int, failed: list, n_failed: int | None = None
+) -> CheckResult:
+    """A project check's result from the messages (or rows) of the rows that failed it, or a
+    sample of them and `n_failed`, how many failed in all."""
+    n_failed = len(failed) if n_failed is None else n_failed
+    examples = sorted(failed, key=str)[:N_EXAMPLES]
+    return CheckResult(frame, check, target, not n_failed, n_rows, n_failed, examples)
 
 
 def summary(result: GateResult) -> str:

@@ -23,7 +23,7 @@ RESULT = "result.json"
 CHECKED = "checked.json"
 
 
-def checked_key(folder: Path, practices_per_batch: int, policies_per_batch: int | None) -> dict:
+def checked_key(folder: Path) -> dict:
     """What a result is the result of: every input the gate reads and everything that
     decides what it does with them, without importing GX (its version comes from its
     installed metadata). The suites are generated from the gate's code and the schema,
@@ -51,11 +51,16 @@ def checked_key(folder: Path, practices_per_batch: int, policies_per_batch: int 
         "gate_code_and_schema_sha256": code.hexdigest(),
         "versions": {
             name: installed(name)
-            for name in ("privacy-labels", "great_expectations", "pandas", "pyarrow", "numpy")
+            for name in (
+                "privacy-labels",
+                "great_expectations",
+                "duckdb",
+                "pandas",
+                "pyarrow",
+                "numpy",
+            )
         }
         | {"python": platform.python_version()},
-        "practices_per_batch": practices_per_batch,
-        "policies_per_batch": policies_per_batch,
     }
 
 

@@ -3,12 +3,9 @@
 For every table: the columns in order and their types, each column's constraints in the
 contract (`Column.constraints`: required, minimum/maximum, enum, pattern, unique), unique
 (compound) keys, and span offsets in order (`table_suite`); a label column's enum is its
-list over the schemes the build holds (its own `schemes/`). Joined to its parents, a
-table's keys resolve, each row's labels name a place of the row's own scheme (its
-`scheme/category/attribute(/value)`, `scheme/label_set/label`, the hub's
-`question/answer`: `Table.places`), so a label of another scheme is a named failure,
-and its spans lie inside the policy text (and their segment) and equal the text at
-their offsets (`parents_suite`).
+list over the schemes the build holds (its own `schemes/`). What spans tables (keys
+resolve, labels are places of the row's own scheme, spans equal the policy text at their
+offsets) is SQL over the Parquet files (`checks/joined_to_parents.py`).
 
 Each suite is built once per process and set of schemes: GX validates an expectation's
 pydantic model when it is made, which cost about a second per batch when rebuilt for
@@ -23,7 +20,6 @@ import warnings
 from privacy_labels.contract.columns import pandas_dtype_of
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import arrow_schema, table
-from privacy_labels.quality.frames import ancestors, place_column
 
 
 def gx():
@@ -57,16 +53,9 @@ def table_suite(name: str, schemes: SchemeSet) -> list:
     """Expectations on one table as written: columns, types, nulls, keys, labels, offsets.
 
     Each label column is expected in its list over `schemes`; which labels a row's scheme
-    has is one set of places, expected by `parents_suite`.
+    has is one set of places, checked by `checks/joined_to_parents.py`.
     """
     return list(_table_suite(name, schemes))
-
-
-def parents_suite(name: str, schemes: SchemeSet) -> list:
-    """Expectations on a table joined to its parents: keys resolve, spans lie in their text,
-    and labels are places of the row's scheme.
-    """
-    return list(_parents_suite(name, schemes))
 
 
 @functools.cache
@@ -146,58 +135,3 @@ def _value_expectations(gxe, column, key: list[str], schemes: SchemeSet) -> list
 def _dtypes(name: str) -> dict[str, str]:
     """Each column's pandas dtype as the gate reads the table (`store.read_as_written`)."""
     return {field.name: str(pandas_dtype_of(field.type)) for field in arrow_schema(name)}
-
-
-@functools.cache
-def _parents_suite(name: str, schemes: SchemeSet) -> tuple:
-    _, gxe = gx()
-    spec = table(name)
-    suite = []
-    for fk in spec.foreign_keys:
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(column=f"has_{fk.table}", value_set=[True]),
-                f"({', '.join(fk.columns)}) → {fk.table}",
-            )
-        )
-    for place in spec.places:
-        own = "its scheme" if "scheme" in place else "the hub"
-        suite.append(
-            _described(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=place_column(place), value_set=sorted(schemes.keys(place))
-                ),
-                f"{place_column(place)} is a place of {own}",
-            )
-        )
-    in_segment = name != "segments" and "segments" in ancestors(name)
-    for span in spec.spans:
-        pairs = [(("policies.n_chars", span.end), f"{span.end} <= policies.n_chars")]
-        if in_segment:
-            pairs += [
-                ((span.start, "segments.start"), f"{span.start} >= segments.start"),
-                (("segments.end", span.end), f"{span.end} <= segments.end"),
-            ]
-        for (a, b), target in pairs:
-            suite.append(
-                _described(
-                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                        column_A=a,
-                        column_B=b,
-                        or_equal=True,
-                        ignore_row_if="either_value_is_missing",
-                    ),
-                    target,
-                )
-            )
-        suite.append(
-            _described(
-                gxe.ExpectColumnPairValuesToBeEqual(
-                    column_A=span.text,
-                    column_B=f"{span.text}@policy",
-                    ignore_row_if="either_value_is_missing",
-                ),
-                f"{span.text} == policies.text[{span.start}:{span.end}]",
-            )
-        )
-    return _ordered(suite)

@@ -3,11 +3,11 @@
 Each module defines `CHECK` (or `CHECKS`, one rule stated once for several tables): a
 `Check` naming the rule, the frame its result is reported on, the tables it reads, its
 scope, and a function returning what it checked and the rows that fail. A check of
-`PART` scope sees the frames of one part of the corpus (all of it, one batch of whole
-policies, or one partition on a cluster) and its results are added up over the parts; a
-check of `CORPUS` scope runs once, after the parts, as SQL over the Parquet files in
-DuckDB, for what no part can see alone. Adding a check is adding a module here (and its
-test beside the others in `tests/unit/quality/checks/`).
+`CORPUS` scope runs once, as SQL in DuckDB over the Parquet files (each table a view of its
+name, streamed): every set-based or cross-table rule. A check of `PART` scope sees pandas
+frames of the tables it reads (the whole tables: keep those small, e.g. policies), for a
+rule of a row or a policy said best in Python. Adding a check is adding a module here (and
+its test beside the others in `tests/unit/quality/checks/`).
 """
 
 from __future__ import annotations
@@ -24,18 +24,21 @@ import pandas as pd
 
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.result import CheckResult, outcome
+from privacy_labels.quality.sql import tables
 
 PART: Literal["part"] = "part"
 CORPUS: Literal["corpus"] = "corpus"
 
-# What a check found: how many rows it checked, and a message for each row that fails.
-Found = tuple[int, list[str]]
+# What a check found: how many rows it checked and a message (or a row) for each row that
+# fails; or, where many may fail, the first few and how many fail in all.
+Found = tuple[int, list] | tuple[int, list, int]
 
 
 @dataclass(frozen=True)
 class Check:
     """One rule: `rows(frames, schemes)` for a `PART` check (frames: the tables it reads,
-    as pandas), `rows(folder)` for a `CORPUS` check (reading the Parquet files itself)."""
+    as pandas), `rows(sql, schemes)` for a `CORPUS` check (`sql`: a DuckDB connection in
+    which each table is a view of its name over its Parquet files: `sql.tables`)."""
 
     name: str
     frame: str  # the table, or tables joined by "+", the result is reported on
@@ -45,8 +48,8 @@ class Check:
     rows: Callable[..., Found]
 
     def run(self, *inputs) -> CheckResult:
-        n_rows, failed = self.rows(*inputs)
-        return outcome(self.frame, self.name, self.target, n_rows, failed)
+        n_rows, failed, *n_failed = self.rows(*inputs)
+        return outcome(self.frame, self.name, self.target, n_rows, failed, *n_failed)
 
 
 @functools.cache
@@ -64,6 +67,7 @@ def part_checks(frames: dict[str, pd.DataFrame], schemes: SchemeSet) -> list[Che
     return [c.run(frames, schemes) for c in discovered() if c.scope == PART]
 
 
-def corpus_checks(folder: Path) -> list[CheckResult]:
-    """Every `CORPUS` check over the tables in `folder`."""
-    return [c.run(folder) for c in discovered() if c.scope == CORPUS]
+def corpus_checks(folder: Path, schemes: SchemeSet) -> list[CheckResult]:
+    """Every `CORPUS` check over the tables in `folder`, in one DuckDB connection."""
+    with tables(folder) as sql:
+        return [c.run(sql, schemes) for c in discovered() if c.scope == CORPUS]

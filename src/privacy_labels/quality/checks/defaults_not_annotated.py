@@ -1,9 +1,9 @@
 """Every optional attribute of a practice has a row; one the build filled in holds the default."""
 
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.quality.checks import PART, Check, Found
+from privacy_labels.quality.checks import CORPUS, Check, Found
 from privacy_labels.quality.derived import missing_attributes, slots_of
-from privacy_labels.quality.sql import over
+from privacy_labels.quality.sql import beside
 
 # Each row the build filled in (is_annotated false) that is not its slot's default alone.
 _NOT_DEFAULTS = """
@@ -20,15 +20,14 @@ _NOT_DEFAULTS = """
 """
 
 
-def _rows(frames, schemes: SchemeSet) -> Found:
+def _rows(sql, schemes: SchemeSet) -> Found:
     """One meaning per value: every optional attribute of a practice's category has a row,
     and a row its annotator did not write (is_annotated false) holds the scheme's default,
     without a span, so a default reads the same whichever layer or corpus it came from."""
-    practices, values = frames["practices"], frames["attribute_values"]
-    slots = slots_of(schemes)
-    failed = missing_attributes(practices, values, slots[slots["default"].notna()])
-    with over({"attribute_values": values, "slots": slots}) as sql:
-        not_defaults = sql.execute(_NOT_DEFAULTS).fetchall()
+    with beside(sql, {"slots": slots_of(schemes)}) as cursor:
+        failed = missing_attributes(cursor, "s.default IS NOT NULL")
+        not_defaults = cursor.execute(_NOT_DEFAULTS).fetchall()
+        (n_rows,) = cursor.execute("SELECT count(*) FROM attribute_values").fetchone()
     for practice_id, attribute, value, default, has_span in not_defaults:
         where = f"{practice_id} {attribute}: not annotated"
         if default is None:
@@ -37,7 +36,7 @@ def _rows(frames, schemes: SchemeSet) -> Found:
             failed.append(f"{where}, {value}, expected the default {default}")
         elif has_span:
             failed.append(f"{where}, but has a span")
-    return len(values), failed
+    return n_rows, failed
 
 
 CHECK = Check(
@@ -45,6 +44,6 @@ CHECK = Check(
     "practices+attribute_values",
     "practice_id, scheme, category → attribute; is_annotated false → default value, no span",
     ("practices", "attribute_values"),
-    PART,
+    CORPUS,
     _rows,
 )

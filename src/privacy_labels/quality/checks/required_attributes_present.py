@@ -2,15 +2,17 @@
 holds what its source gives (MAPP often gives no legal basis), so none is invented for it."""
 
 from privacy_labels.contract.scheme_set import SchemeSet
-from privacy_labels.quality.checks import PART, Check, Found
+from privacy_labels.quality.checks import CORPUS, Check, Found
 from privacy_labels.quality.derived import missing_attributes, slots_of
+from privacy_labels.quality.sql import beside
 
 
-def _rows(frames, schemes: SchemeSet) -> Found:
-    practices, slots = frames["practices"], slots_of(schemes)
-    practices = practices[~practices["is_value_set"].astype(bool)]
-    required = slots[slots["is_required"]]
-    return len(practices), missing_attributes(practices, frames["attribute_values"], required)
+def _rows(sql, schemes: SchemeSet) -> Found:
+    with beside(sql, {"slots": slots_of(schemes)}) as cursor:
+        (n_rows,) = cursor.execute(
+            "SELECT count(*) FROM practices WHERE NOT is_value_set"
+        ).fetchone()
+        return n_rows, missing_attributes(cursor, "s.is_required AND NOT p.is_value_set")
 
 
 CHECK = Check(
@@ -18,6 +20,6 @@ CHECK = Check(
     "practices+attribute_values",
     "practice_id, scheme, category → attribute (value sets excepted)",
     ("practices", "attribute_values"),
-    PART,
+    CORPUS,
     _rows,
 )

@@ -2,27 +2,24 @@
 policies, so a row of none would be read by no part."""
 
 from functools import partial
-from pathlib import Path
 
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality.checks import CORPUS, Check, Found
-from privacy_labels.quality.sql import connection, source
 
 
-def _rows(name: str, owner: str, folder: Path) -> Found:
+def _rows(name: str, owner: str, sql, schemes: SchemeSet) -> Found:
     owners = (
-        f"SELECT policy_id FROM {source(folder, 'policies')}"
+        "SELECT policy_id FROM policies"
         if owner == "policy_id"
-        else f"SELECT practice_id FROM {source(folder, 'practices')} "
-        f"WHERE policy_id IN (SELECT policy_id FROM {source(folder, 'policies')})"
+        else "SELECT practice_id FROM practices WHERE policy_id IN (SELECT policy_id FROM policies)"
     )
-    with connection() as sql:
-        (n_rows,) = sql.execute(f"SELECT count(*) FROM {source(folder, name)}").fetchone()
-        outside = sql.execute(
-            f"SELECT {owner}, count(*) FROM {source(folder, name)} "
-            f"WHERE {owner} IS NULL OR {owner} NOT IN ({owners}) "
-            f"GROUP BY {owner} ORDER BY {owner} NULLS FIRST"
-        ).fetchall()
+    (n_rows,) = sql.execute(f"SELECT count(*) FROM {name}").fetchone()
+    outside = sql.execute(
+        f"SELECT {owner}, count(*) FROM {name} "
+        f"WHERE {owner} IS NULL OR {owner} NOT IN ({owners}) "
+        f"GROUP BY {owner} ORDER BY {owner} NULLS FIRST"
+    ).fetchall()
     return n_rows, [
         f"{n:,} row(s) of {owner} {key}, which is no {owner.removesuffix('_id')} of the corpus"
         for key, n in outside

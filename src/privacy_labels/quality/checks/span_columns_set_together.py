@@ -2,17 +2,27 @@
 
 from functools import partial
 
+from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES
-from privacy_labels.quality.checks import PART, Check
+from privacy_labels.quality.checks import CORPUS, Check, Found
+from privacy_labels.quality.result import N_EXAMPLES
 
 
-def _rows(spec, span, frames, schemes):
-    frame = frames[spec.name]
-    n_set = frame[[span.start, span.end, span.text]].notna().sum(axis=1)
-    partial_rows = frame[(n_set > 0) & (n_set < 3)]
-    return len(frame), [
-        ", ".join(f"{k}={row[k]}" for k in spec.primary_key) for _, row in partial_rows.iterrows()
+def _rows(spec, span, sql, schemes: SchemeSet) -> Found:
+    n_set = " + ".join(f'("{c}" IS NOT NULL)::INT' for c in (span.start, span.end, span.text))
+    key = ", ".join(f'"{k}"' for k in spec.primary_key)
+    n_rows, n_failed, examples = sql.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (n_set BETWEEN 1 AND 2),
+               min_by(({key},), ({key},), {N_EXAMPLES}) FILTER (n_set BETWEEN 1 AND 2)
+        FROM (SELECT *, {n_set} AS n_set FROM {spec.name})
+        """
+    ).fetchone()
+    failed = [
+        ", ".join(f"{k}={v}" for k, v in zip(spec.primary_key, row, strict=True))
+        for row in examples or []
     ]
+    return n_rows, failed, n_failed
 
 
 CHECKS = [
@@ -21,7 +31,7 @@ CHECKS = [
         spec.name,
         f"{span.start}, {span.end}, {span.text}",
         (spec.name,),
-        PART,
+        CORPUS,
         partial(_rows, spec, span),
     )
     for spec in TABLES

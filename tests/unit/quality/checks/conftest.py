@@ -9,6 +9,7 @@ import pytest
 
 from privacy_labels.quality.checks import PART, discovered
 from privacy_labels.quality.result import CheckResult
+from privacy_labels.quality.sql import tables
 from privacy_labels.store import read_as_written, schemes_of
 from tests.integration.test_gate import LABELED, _edit
 
@@ -18,7 +19,8 @@ def verdict(folder, name: str, frame: str) -> CheckResult:
     (check,) = [c for c in discovered() if (c.name, c.frame) == (name, frame)]
     if check.scope == PART:
         return check.run(read_as_written(folder), schemes_of(folder))
-    return check.run(folder)
+    with tables(folder) as sql:
+        return check.run(sql, schemes_of(folder))
 
 
 def assert_fails_named(folder, name: str, frame: str, example: str) -> None:

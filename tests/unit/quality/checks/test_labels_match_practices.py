@@ -1,24 +1,37 @@
-"""The check `labels_match_practices` on `policy_labels` (`quality/checks/policy_labels_match_practices.py`)."""
+"""The check `labels_match_practices` on `segment_labels` and `policy_labels`
+(`quality/checks/labels_match_practices.py`)."""
 
 import pytest
 
 from tests.integration.test_gate import (
     LABELED,
+    _flipped_label,
     _invented_evidence,
     _label_from_a_missing_layer,
     _miscounted_label_annotators,
+    _miscounted_segment_label,
     _silenced_policy_label,
+    _wrong_share,
 )
 from tests.unit.quality.checks.conftest import assert_fails_named, verdict
 
 
-def test_the_seed_tables_pass():
-    assert verdict(LABELED, "labels_match_practices", "policy_labels").success
+@pytest.mark.parametrize("view", ["segment_labels", "policy_labels"])
+def test_the_seed_tables_pass(view):
+    assert verdict(LABELED, "labels_match_practices", view).success
 
 
 @pytest.mark.parametrize(
-    ("table", "change", "example"),
+    ("view", "change", "example"),
     [
+        pytest.param(
+            "segment_labels", _miscounted_segment_label, "other expected", id="miscounted"
+        ),
+        pytest.param("segment_labels", _wrong_share, "other expected", id="wrong_share"),
+        pytest.param(
+            "segment_labels", _label_from_a_missing_layer, "layer 'nobody'", id="missing_layer"
+        ),
+        pytest.param("segment_labels", _flipped_label, "other expected", id="flipped"),
         pytest.param(
             "policy_labels",
             _silenced_policy_label,
@@ -42,5 +55,5 @@ def test_the_seed_tables_pass():
         ),
     ],
 )
-def test_a_fault_fails_named(damaged, table, change, example):
-    assert_fails_named(damaged((table, change)), "labels_match_practices", "policy_labels", example)
+def test_a_fault_fails_named(damaged, view, change, example):
+    assert_fails_named(damaged((view, change)), "labels_match_practices", view, example)

@@ -1,0 +1,89 @@
+"""The checks of each table joined to its parents (`quality/checks/joined_to_parents.py`):
+keys resolve, labels are places of the row's scheme, spans equal the policy text."""
+
+import pyarrow.parquet as pq
+import pytest
+
+from privacy_labels.quality.checks import discovered
+from privacy_labels.quality.sql import tables
+from privacy_labels.store import schemes_of
+from tests.integration.test_gate import LABELED, _label_of_another_scheme, _orphan_practice
+
+EQUAL = "expect_column_pair_values_to_be_equal"
+IN_SET = "expect_column_values_to_be_in_set"
+
+
+def _one(folder, frame: str, check: str, target: str):
+    """The check of that frame, name and target, run alone on the tables in `folder`."""
+    (found,) = [c for c in discovered() if (c.frame, c.name, c.target) == (frame, check, target)]
+    with tables(folder) as sql:
+        return found.run(sql, schemes_of(folder))
+
+
+@pytest.mark.parametrize(
+    ("frame", "check", "target"),
+    sorted({(c.frame, c.name, c.target) for c in discovered() if c.frame.endswith("+parents")}),
+)
+def test_the_seed_tables_pass(frame, check, target):
+    result = _one(LABELED, frame, check, target)
+    assert result.success and result.n_rows > 0, result
+
+
+def _text_of_each_practice() -> dict[str, str]:
+    texts = {r["policy_id"]: r["text"] for r in _rows("policies")}
+    return {r["practice_id"]: texts[r["policy_id"]] for r in _rows("practices")}
+
+
+def _rows(name: str) -> list[dict]:
+    return pq.read_table(LABELED / f"{name}.parquet").to_pylist()
+
+
+def test_spans_after_text_outside_ascii_are_counted_in_code_points_as_python(damaged):
+    """DuckDB's substr counts code points, as Python's slices do; a span one code point off
+    fails, named with the text at its offsets."""
+    text_of = _text_of_each_practice()
+    span = next(  # the seed has curly quotes before some spans
+        r
+        for r in _rows("attribute_values")
+        if r["span_start"] is not None
+        and not text_of[r["practice_id"]][: r["span_start"]].isascii()
+    )
+    target = "span_text == policies.text[span_start:span_end]"
+    assert _one(LABELED, "attribute_values+parents", EQUAL, target).success
+
+    def shifted(rows):
+        (row,) = [
+            r
+            for r in rows
+            if (r["practice_id"], r["attribute"], r["value"])
+            == (span["practice_id"], span["attribute"], span["value"])
+        ]
+        row["span_text"] = text_of[row["practice_id"]][row["span_start"] + 1 : row["span_end"] + 1]
+
+    result = _one(damaged(("attribute_values", shifted)), "attribute_values+parents", EQUAL, target)
+    assert not result.success and result.n_failed == 1
+    (example,) = result.examples
+    assert example["span_text@policy"] == span["span_text"]
+
+
+def test_a_practice_of_no_policy_fails_named_by_its_key(damaged):
+    result = _one(
+        damaged(("practices", _orphan_practice)),
+        "practices+parents",
+        IN_SET,
+        "(policy_id) → policies",
+    )
+    assert not result.success and result.examples == [
+        {"has_policies": False, "practice_id": result.examples[0]["practice_id"]}
+    ]
+
+
+def test_a_label_of_another_scheme_fails_named(damaged):
+    result = _one(
+        damaged(("attribute_values", _label_of_another_scheme)),
+        "attribute_values+parents",
+        IN_SET,
+        "scheme/category/attribute is a place of its scheme",
+    )
+    assert not result.success
+    assert "legal_basis" in result.examples[0]["scheme/category/attribute"]
