@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import privacy_labels
 from privacy_labels._files import sha256_bytes
@@ -61,6 +62,8 @@ __all__ = ["ANNOTATOR", "SourceError", "import_app350", "locate"]
 SOURCE = read_source(__file__)
 ANNOTATOR = "app350"
 SPAN_OUTCOMES = ("exact", "whitespace", "not_in_segment", "no_sentence")
+# YAML 1.1's booleans, as the file's text has them (see yaml_loader).
+BOOLEANS = dict.fromkeys(("true", "yes", "on"), True) | dict.fromkeys(("false", "no", "off"), False)
 NORMALISATION = (
     "The segment_text of each segment of the APP-350 annotation file, unchanged, segments "
     "joined by a blank line; one final LF."
@@ -75,13 +78,23 @@ SEGMENTATION = {
 }
 
 
+@functools.cache
 def yaml_loader() -> type:
     """The safe YAML loader the import reads with: libyaml's `CSafeLoader` where PyYAML was
     built with it (about ten times faster), else the pure-Python `SafeLoader`; the same data
-    either way."""
+    either way. Every plain scalar but `null`, `~` and nothing is read as the text it is:
+    YAML 1.1 would read a policy_name `1234`, a segment `Yes` or `2018-05-25` or `10:30` as
+    a number, a boolean or a date; the file's numbers and booleans are read from their text
+    (`_number`, `_boolean`)."""
     import yaml  # here, not at the top: only an APP-350 import needs it
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    class TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        yaml_implicit_resolvers: ClassVar[dict] = {}
+
+    TextLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    return TextLoader
 
 
 def _load_yaml(text: str) -> object:
@@ -112,6 +125,8 @@ class App350Summary:
     without_segments: list[dict] = field(default_factory=list)
     splits: Counter = field(default_factory=Counter)
     synthetic: list[str] = field(default_factory=list)
+    synthetic_unsaid: list[str] = field(default_factory=list)  # no contains_synthetic
+    n_original_documents: int = 0
     policies: dict[str, dict] = field(default_factory=dict)
     not_anchored: list[dict] = field(default_factory=list)
 
@@ -127,13 +142,17 @@ class App350Summary:
             "n_repeated_annotations": self.n_repeated_annotations,
             "n_sentences": self.n_sentences,
             "sentences": dict(self.sentences),
+            "n_anchored_sentences": self.sentences["exact"] + self.sentences["whitespace"],
             "spans": dict(self.spans),
             "n_sentence_labels_not_in_segment": self.n_sentence_labels_not_in_segment,
             "n_empty_segments": len(self.empty_segments),
             "dropped_with_empty_segments": dict(self.dropped),
             "n_policies_without_segments": len(self.without_segments),
             "splits": dict(sorted(self.splits.items())),
+            "n_synthetic_policies": len(self.synthetic),
             "synthetic_policies": self.synthetic,
+            "contains_synthetic_missing": self.synthetic_unsaid,
+            "n_original_documents": self.n_original_documents,
         }
 
 
@@ -202,7 +221,7 @@ class App350Source:
     def _policy(self, path: Path, policy: object, summary: App350Summary):
         if not isinstance(policy, dict):
             raise SourceError(f"{path}: not an APP-350 annotation file (a mapping); restore it")
-        number = _field(path, policy, "policy_id", int)
+        number = _number(f"{path}: policy_id", policy.get("policy_id"))
         if f"policy_{number}" != path.stem:
             raise SourceError(f"{path}: policy_id {number} is not the file's number; restore it")
         split = SOURCE["policy_types"].get(_field(path, policy, "policy_type", str))
@@ -211,9 +230,13 @@ class App350Source:
                 f"{path}: policy_type {policy['policy_type']!r}; APP-350 has "
                 + ", ".join(SOURCE["policy_types"])
             )
-        is_synthetic = _field(path, policy, "contains_synthetic", bool)
+        is_synthetic = _boolean(path, policy.get("contains_synthetic"))
         segments = _field(path, policy, "segments", list)
         policy_id = f"{SOURCE['policy_id_prefix']}{number}"
+        # Split sizes and synthetic policies as the files give them, written or not.
+        summary.splits[split] += 1
+        summary.synthetic += [policy_id] if is_synthetic else []
+        summary.synthetic_unsaid += [policy_id] if is_synthetic is None else []
         relative = path.relative_to(self.root).as_posix()
         texts = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
         kept = [k for k, t in enumerate(texts) if holds_text(t)]
@@ -240,9 +263,7 @@ class App350Source:
             original = sha256_bytes(html.read_bytes()) if html.is_file() else None
         facts = {"split": split, "contains_synthetic": is_synthetic, "original_sha256": original}
         summary.n_policies += 1
-        summary.splits[split] += 1
-        if is_synthetic:
-            summary.synthetic.append(policy_id)
+        summary.n_original_documents += original is not None
         summary.policies[policy_id] = facts
         sidecar = imported_sidecar(
             SOURCE,
@@ -256,7 +277,8 @@ class App350Source:
                 f"Imported from the {SOURCE['corpus']}, policy {number} "
                 f"({policy['policy_name']}), by privacy-labels {privacy_labels.__version__}. "
                 f"Official split: {policy['policy_type']}; contains_synthetic: "
-                f"{str(is_synthetic).lower()}; original HTML sha256: {original or 'absent'}. "
+                f"{'absent' if is_synthetic is None else str(is_synthetic).lower()}; "
+                f"original HTML sha256: {original or 'absent'}. "
                 + kept_out_note([_source_segment_id(segments[k], k) for k in kept], len(segments))
                 + f"Cite: {SOURCE['citation']}"
             ),
@@ -322,15 +344,17 @@ class App350Source:
         # Each sentence located once; its (practice, modality) pairs point at it.
         evidence: dict[tuple[str, str], tuple[str, tuple[int, int] | None]] = {}
         for sentence in segment.get("sentences") or []:
-            sentence_text = sentence.get("sentence_text") if isinstance(sentence, dict) else None
-            if not isinstance(sentence_text, str):
+            if not isinstance(sentence, dict) or "sentence_text" not in sentence:
                 raise SourceError(f"{where}: a sentence has no sentence_text; restore the file")
-            outcome, found = locate(text, sentence_text)
+            # `sentence_text: null` is a sentence of no text: located nowhere.
+            outcome, found = locate(text, sentence["sentence_text"] or "")
             summary.n_sentences += 1
             summary.sentences[outcome] += 1
             for annotation in sentence.get("annotations") or []:
                 pair = _pair(where, annotation)
-                evidence.setdefault(pair, (outcome, found))
+                # The first sentence found in the segment is the evidence, if any is.
+                if evidence.get(pair, ("", None))[1] is None:
+                    evidence[pair] = (outcome, found)
                 summary.n_sentence_labels_not_in_segment += pair not in pairs
         practices = []
         for practice_name, modality_name in dict.fromkeys(pairs):
@@ -438,12 +462,28 @@ def _segment_text(where: str, segment: object) -> str:
 def _source_segment_id(segment: dict, k: int) -> int:
     """The segment's `segment_id` in the file (its place there where it has none)."""
     given = segment.get("segment_id")
-    return given if isinstance(given, int) and not isinstance(given, bool) else k
+    return int(given) if isinstance(given, str) and given.isdecimal() else k
+
+
+def _number(where: str, text: object) -> int:
+    """A whole number written in the file (read as text, see yaml_loader)."""
+    if not isinstance(text, str) or not text.isdecimal():
+        raise SourceError(f"{where}: {text!r} is missing or not a whole number; restore the file")
+    return int(text)
+
+
+def _boolean(path: Path, text: object) -> bool | None:
+    """`contains_synthetic` as written; None where the file leaves it out, as the corpus
+    README's example of the format does (the report lists those policies)."""
+    if text is None:
+        return None
+    if not isinstance(text, str) or text.lower() not in BOOLEANS:
+        raise SourceError(f"{path}: contains_synthetic {text!r} is not true or false; restore it")
+    return BOOLEANS[text.lower()]
 
 
 def _field(path: Path, policy: dict, name: str, kind: type):
     value = policy.get(name)
-    # bool is an int in Python: a policy_id of `true` is no number.
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    if not isinstance(value, kind):
         raise SourceError(f"{path}: {name} is missing or not a {kind.__name__}; restore the file")
     return value

@@ -7,14 +7,16 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
 - **Policies.** One per (language, file): `mapp-<language>-<number>-<app id slugged>`,
   e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
   id, kept as `group_id` (`mapp-101`).
-- **Segments.** The text's lines, each followed by a blank line; segment k is CSV row k
-  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused. A line
+- **Segments.** The text's lines, each followed by a blank line; segment k is the CSV row
+  with `segment_id` k (1..N, no gaps, in any order: a copy sorted as text is read alike). Never re-cut: a text not in this layout is refused. A line
   empty or of whitespace only is a segment of the file that holds no text: the import
   keeps it out (`kept`) and lists it with the labels of its row.
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
   the row is listed as ambiguous; where none has it, the row is listed.
+- **Files.** A text with no CSV of labels is listed, not imported; names starting with `.`
+  (a copy's system files, such as macOS's `._` twins) are not MAPP's.
 - **Not selected.** A value `<attribute>_not-selected` (the manual's mark of an optional
   attribute left unselected) gives no value; each row with one is listed.
 - **Debris.** A segment with no letter, or fewer than `debris_min_chars` characters
@@ -43,6 +45,7 @@ from privacy_labels.importers.writer import (
 SOURCE = read_source(__file__)
 # The category whose legal basis MAPP requires and most rows leave out.
 FIRST_PARTY = "first_party_collection_use"
+LEGAL_BASIS = "legal_basis"
 
 
 @dataclass
@@ -57,6 +60,8 @@ class MappRow:
     not_selected: list[str]  # `<attribute>_not-selected`: the manual's mark of no value
     attributes_without_value: list[str]
     values_without_attribute: list[str]
+    repeated_categories: list[str]  # a category listed again in its row: one pair
+    n_legal_basis_values: int  # as the row lists them, placed or not
 
 
 @dataclass
@@ -70,6 +75,7 @@ class MappPolicy:
     text_path: Path
     segments: list[str]  # as the file has them, those holding no text too
     rows: list[MappRow]
+    is_mapp_59: bool  # the MAPP_59 column: one of the 59 apps in both languages
 
     @property
     def source_file(self) -> str:
@@ -90,17 +96,20 @@ class MappPolicy:
 @dataclass
 class MappCorpus:
     policies: list[MappPolicy] = field(default_factory=list)
+    texts_without_labels: list[str] = field(default_factory=list)  # corpus-relative paths
 
     def counts(self) -> dict:
-        """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
-        values and policies per split, as the corpus's files give them; and of those, the
-        segments that hold no text and the pairs on them, which the import keeps out."""
+        """Per language, as the corpus's files give them: policies, those marked MAPP_59,
+        segments, labelled (segment, category) pairs (a category listed twice in a row is
+        one pair), legal-basis values as the rows list them and policies per split; and of
+        those, the segments that hold no text and the pairs on them, kept out."""
         counts: dict = {}
         for p in self.policies:
             c = counts.setdefault(
                 p.language,
                 {
                     "policies": 0,
+                    "mapp_59_policies": 0,
                     "segments": 0,
                     "labelled_pairs": 0,
                     "legal_basis_values": 0,
@@ -109,15 +118,14 @@ class MappCorpus:
                 },
             )
             c["policies"] += 1
+            c["mapp_59_policies"] += p.is_mapp_59
             c["segments"] += len(p.segments)
             c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
             c["empty_segments"] += len(p.segments) - len(p.kept)
             c["pairs_on_empty_segments"] += sum(
                 len(r.categories) for r in p.rows if r.segment_id not in p.kept_ids
             )
-            c["legal_basis_values"] += sum(
-                len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
-            )
+            c["legal_basis_values"] += sum(r.n_legal_basis_values for r in p.rows)
             splits = c.setdefault("splits", {})
             if p.split:  # a file with no rows names no split
                 splits[p.split] = splits.get(p.split, 0) + 1
@@ -146,6 +154,7 @@ class MappCorpus:
         pairs = [g for g in by_group.values() if len(g) == 2]
         return {
             "two_category_rows": listed(lambda r: len(r.categories) > 1),
+            "repeated_category_rows": listed_with("repeated_categories"),
             "ambiguous_category_rows": listed_with("ambiguous_values"),
             "unplaced_value_rows": listed_with("unplaced_values"),
             "attribute_without_value_rows": listed_with("attributes_without_value"),
@@ -153,9 +162,7 @@ class MappCorpus:
             "not_selected_rows": listed_with("not_selected"),
             "first_party_rows": sum(FIRST_PARTY in r.categories for _, r in rows),
             "first_party_rows_without_legal_basis": listed(
-                lambda r: (
-                    FIRST_PARTY in r.categories and not r.labels[FIRST_PARTY].get("legal_basis")
-                )
+                lambda r: FIRST_PARTY in r.categories and not r.labels[FIRST_PARTY].get(LEGAL_BASIS)
             ),
             "apps_in_both_languages": len(pairs),
             "identical_german_english": sorted(
@@ -184,6 +191,13 @@ class MappCorpus:
                 for r in p.rows
                 if r.segment_id not in p.kept_ids
             ],
+            "texts_without_labels": self.texts_without_labels,
+            "mapp_59_differs_from_languages": sorted(
+                p.policy_id
+                for g in by_group.values()
+                for p in g.values()
+                if p.is_mapp_59 != (len(g) == 2) and p.rows
+            ),
             "policies_without_segments": [
                 {"policy_id": p.policy_id, "file": p.source_file}
                 for p in self.policies
@@ -207,9 +221,22 @@ def read_mapp(root: Path) -> MappCorpus:
                 f"{root}: no {folders['labels']}/ and {folders['texts']}/; MAPP_ROOT must be "
                 "the MAPP corpus root folder (MAPP_Corpus/)"
             )
-        for csv_path in sorted(labels_dir.glob("*.csv"), key=numeric_order):
+        csv_paths = sorted(_mapp_files(labels_dir, ".csv"), key=numeric_order)
+        for csv_path in csv_paths:
             corpus.policies.append(_policy(language, csv_path, texts_dir / f"{csv_path.stem}.txt"))
+        labelled = {p.stem for p in csv_paths}
+        corpus.texts_without_labels += [
+            text.relative_to(root).as_posix()
+            for text in sorted(_mapp_files(texts_dir, ".txt"), key=numeric_order)
+            if text.stem not in labelled
+        ]
     return corpus
+
+
+def _mapp_files(folder: Path, suffix: str) -> list[Path]:
+    """The folder's files of MAPP's: a copy's system files (`.DS_Store`, macOS's `._` twins
+    of every file) start with a dot."""
+    return [p for p in folder.glob(f"*{suffix}") if not p.name.startswith(".")]
 
 
 def segments_of(path: Path) -> list[str]:
@@ -248,37 +275,30 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(
             f"{csv_path}: line 1: the header is not MAPP's ({', '.join(SOURCE['columns'])})"
         )
-    records = records[1:]
-    if len(records) != len(segments):
+    by_segment = _rows_by_segment(csv_path, number, records[1:])
+    if sorted(by_segment) != list(range(1, len(segments) + 1)):
         raise SourceError(
-            f"{csv_path}: {len(records)} rows for the {len(segments)} segments of "
-            f"{text_path.name}; row k must label segment k"
+            f"{csv_path}: {len(by_segment)} rows for the {len(segments)} segments of "
+            f"{text_path.name}; the row with segment_id k must label segment k (1..N)"
         )
-    rows, splits, urls = [], set(), set()
-    for k, record in enumerate(records, 1):
-        where = f"{csv_path}: line {k + 1}"
-        if len(record) != len(SOURCE["columns"]):
-            raise SourceError(
-                f"{where}: {len(record)} fields, not {len(SOURCE['columns'])}; restore it"
-            )
-        policy_number, segment_id, categories, attributes, values, split, url, _ = record
-        if policy_number != number or segment_id != str(k):
-            raise SourceError(
-                f"{where}: policy id {policy_number}, segment_id {segment_id}; expected "
-                f"{number}, {k} (row k labels segment k)"
-            )
+    rows, splits, urls, mapp_59 = [], set(), set(), set()
+    for k in range(1, len(segments) + 1):
+        line, record = by_segment[k]
+        where = f"{csv_path}: line {line}"
+        _, _, categories, attributes, values, split, url, in_mapp_59 = record
         if split not in SOURCE["splits"]:
             raise SourceError(
                 f"{where}: policy_type {split!r}; MAPP has {', '.join(SOURCE['splits'])}"
             )
         splits.add(split)
         urls.add(url)
+        mapp_59.add(in_mapp_59.strip().lower() == "true")
         rows.append(
             _row(where, k, *(_string_list(where, c) for c in (categories, attributes, values)))
         )
-    if len(splits) > 1 or len(urls) > 1:
+    if len(splits) > 1 or len(urls) > 1 or len(mapp_59) > 1:
         raise SourceError(
-            f"{csv_path}: rows differ in policy_type or privacy_policy_link; restore it"
+            f"{csv_path}: rows differ in policy_type, privacy_policy_link or MAPP_59; restore it"
         )
     return MappPolicy(
         policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug(app)}",
@@ -290,7 +310,34 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         text_path=text_path,
         segments=segments,
         rows=rows,
+        is_mapp_59=mapp_59.pop() if mapp_59 else False,
     )
+
+
+def _rows_by_segment(
+    csv_path: Path, number: str, records: list[list[str]]
+) -> dict[int, tuple[int, list[str]]]:
+    """Each row by its segment_id, with its line in the file: rows may come in any order."""
+    by_segment: dict[int, tuple[int, list[str]]] = {}
+    for line, record in enumerate(records, 2):
+        where = f"{csv_path}: line {line}"
+        if len(record) != len(SOURCE["columns"]):
+            raise SourceError(
+                f"{where}: {len(record)} fields, not {len(SOURCE['columns'])}; restore it"
+            )
+        policy_number, segment_id = (field.strip() for field in record[:2])
+        if not (policy_number.isdecimal() and int(policy_number) == int(number)):
+            raise SourceError(
+                f"{where}: policy id {policy_number!r}; expected {number}, the number of the "
+                "file's name"
+            )
+        if not segment_id.isdecimal() or int(segment_id) in by_segment:
+            raise SourceError(
+                f"{where}: segment_id {segment_id!r} is not a new whole number; each segment "
+                "has one row"
+            )
+        by_segment[int(segment_id)] = (line, record)
+    return by_segment
 
 
 def _row(
@@ -303,8 +350,9 @@ def _row(
             f"{where}: unknown category {unknown[0]!r}; MAPP has {', '.join(categories_by_name)}"
         )
     categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
+    repeated = [name for k, name in enumerate(category_names) if name in category_names[:k]]
     labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
-    ambiguous, unplaced = [], []
+    ambiguous, unplaced, n_legal_basis_values = [], [], 0
     not_selected = [v for v in values if v.endswith(SOURCE["not_selected"])]
     for value_name in values:
         if value_name in not_selected:
@@ -313,6 +361,7 @@ def _row(
             raise SourceError(
                 f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
             )
+        n_legal_basis_values += any(a.id == LEGAL_BASIS for _, a, _ in slots_by_name[value_name])
         slots = [(c, a, v) for c, a, v in slots_by_name[value_name] if c in categories]
         if not slots:
             unplaced.append(value_name)
@@ -340,6 +389,8 @@ def _row(
         values_without_attribute=[
             v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
         ],
+        repeated_categories=repeated,
+        n_legal_basis_values=n_legal_basis_values,
     )
 
 
@@ -359,7 +410,8 @@ def _scheme_index() -> tuple[dict[str, Category], dict[str, list[tuple]]]:
 
 def _string_list(where: str, literal: str) -> list[str]:
     """A column's Python list literal of strings, read by ast.literal_eval (never eval)."""
-    strings = _literal_strings(literal)
+    # An empty cell lists nothing, like `[]`.
+    strings = _literal_strings(literal) if literal.strip() else ()
     if strings is None:
         raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
     return list(strings)
