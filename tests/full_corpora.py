@@ -170,6 +170,7 @@ def write_mapp(root: Path, seed: int = 28) -> None:
                 "w", encoding="utf-8-sig" if other_tool else "utf-8", newline=""
             ) as f:
                 csv.writer(f).writerows([_mapp_header(), *rows])
+                f.write("\r\n" if rng.random() < 0.05 else "")  # a blank last line
     lone = root / "German_sanitized_policies" / "999_org.example.lone.txt"
     lone.write_text("A policy nobody labelled.\n\n", encoding="utf-8")
     for folder in ("English_consolidation", "German_sanitized_policies"):

@@ -100,6 +100,14 @@ def test_mapp_an_empty_cell_lists_nothing(tmp_path):
     assert read_mapp(root).policies[-1].rows[1].categories == ()
 
 
+def test_mapp_a_blank_line_in_the_csv_is_no_row(tmp_path):
+    root = _mapp_copy(tmp_path)
+    before = read_mapp(root).policies[-1].rows
+    header, first, second = _records(root / MAPS)
+    _write(root / MAPS, [header, first, [], second, []])
+    assert read_mapp(root).policies[-1].rows == before
+
+
 def test_mapp_a_text_without_labels_is_listed_and_system_files_are_not_mapps(tmp_path):
     root = _mapp_copy(tmp_path)
     texts = root / "English_sanitized_policies"

@@ -320,6 +320,8 @@ def _rows_by_segment(
     """Each row by its segment_id, with its line in the file: rows may come in any order."""
     by_segment: dict[int, tuple[int, list[str]]] = {}
     for line, record in enumerate(records, 2):
+        if not record:  # a blank line, as a spreadsheet may end the file with
+            continue
         where = f"{csv_path}: line {line}"
         if len(record) != len(SOURCE["columns"]):
             raise SourceError(
