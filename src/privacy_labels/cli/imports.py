@@ -78,7 +78,9 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
                 for language, c in report["counts"].items()
             ),
             f"source problems: {len(problems['ambiguous_category_rows']):,} two-category rows "
-            f"with values given to both, {len(problems['first_party_rows_without_legal_basis']):,}"
+            f"with values given to both, {len(problems['unknown_value_rows']):,} rows with "
+            f"values the mapp scheme does not know (not imported), "
+            f"{len(problems['first_party_rows_without_legal_basis']):,}"
             f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
             f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
             f"by language (all listed in {args.out / 'import-report.json'})",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from privacy_labels.cli.app import main
 from privacy_labels.importers.app350 import import_app350
 from privacy_labels.importers.mapp.source import SourceError, read_mapp
 
@@ -90,6 +91,33 @@ def test_mapp_legal_basis_values_are_counted_as_the_rows_list_them(tmp_path):
     assert corpus.problems()["unplaced_value_rows"][-1]["unplaced_values"] == [
         "Legal Basis for Collection_Consent"
     ]
+
+
+def test_mapp_a_value_the_scheme_does_not_know_is_listed_not_fatal(tmp_path, capsys):
+    root = _mapp_copy(tmp_path)
+    header, first, second = _records(root / MAPS)
+    first[4] = (
+        "['Information Type_Contact information', 'Information Type_Contact Information ', "
+        "'Legal Basis for Collection_Consent (Art. 6)']"
+    )
+    _write(root / MAPS, [header, first, second])
+    corpus = read_mapp(root)
+    assert corpus.policies[-1].rows[0].labels == {
+        "first_party_collection_use": {"personal_information_type": ["contact"]}
+    }
+    assert corpus.counts()["de"]["legal_basis_values"] == 1
+    assert corpus.problems()["unknown_value_rows"] == [
+        {
+            "policy_id": "mapp-de-902-org-example-maps",
+            "segment_id": 1,
+            "unknown_values": [
+                "Information Type_Contact Information ",
+                "Legal Basis for Collection_Consent (Art. 6)",
+            ],
+        }
+    ]
+    assert main(["import", "mapp", str(root), "--out", str(tmp_path / "raw")]) == 0
+    assert "1 rows with values the mapp scheme does not know" in capsys.readouterr().out
 
 
 def test_mapp_an_empty_cell_lists_nothing(tmp_path):

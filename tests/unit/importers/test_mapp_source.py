@@ -93,6 +93,7 @@ def test_the_fixture_reads_as_written():
         "repeated_category_rows": [],
         "ambiguous_category_rows": with_(third, "ambiguous_values", en, de),
         "unplaced_value_rows": [],
+        "unknown_value_rows": [],
         "attribute_without_value_rows": with_(second, "attributes_without_value", en, de),
         "value_without_attribute_rows": with_(third, "values_without_attribute", en, de),
         "not_selected_rows": [],

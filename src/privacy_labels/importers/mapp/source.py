@@ -14,7 +14,9 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
-  the row is listed as ambiguous; where none has it, the row is listed.
+  the row is listed as ambiguous; where none has it, the row is listed. A value the
+  scheme does not know (a spelling the samples do not show) is listed, not guessed at:
+  one odd string does not stop the import of a whole corpus.
 - **Files.** A text with no CSV of labels is listed, not imported; names starting with `.`
   (a copy's system files, such as macOS's `._` twins) are not MAPP's.
 - **Not selected.** A value `<attribute>_not-selected` (the manual's mark of an optional
@@ -57,6 +59,7 @@ class MappRow:
     labels: dict[str, dict[str, list[str]]]
     ambiguous_values: list[str]  # given to both categories of a two-category row
     unplaced_values: list[str]  # in no slot of the row's categories
+    unknown_values: list[str]  # in no slot of the scheme
     not_selected: list[str]  # `<attribute>_not-selected`: the manual's mark of no value
     attributes_without_value: list[str]
     values_without_attribute: list[str]
@@ -157,6 +160,7 @@ class MappCorpus:
             "repeated_category_rows": listed_with("repeated_categories"),
             "ambiguous_category_rows": listed_with("ambiguous_values"),
             "unplaced_value_rows": listed_with("unplaced_values"),
+            "unknown_value_rows": listed_with("unknown_values"),
             "attribute_without_value_rows": listed_with("attributes_without_value"),
             "value_without_attribute_rows": listed_with("values_without_attribute"),
             "not_selected_rows": listed_with("not_selected"),
@@ -354,16 +358,15 @@ def _row(
     categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
     repeated = [name for k, name in enumerate(category_names) if name in category_names[:k]]
     labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
-    ambiguous, unplaced, n_legal_basis_values = [], [], 0
+    ambiguous, unplaced, unknown = [], [], []
     not_selected = [v for v in values if v.endswith(SOURCE["not_selected"])]
+    value_attributes = [v.partition(SOURCE["value_separator"])[0] for v in values]
     for value_name in values:
         if value_name in not_selected:
             continue
         if value_name not in slots_by_name:
-            raise SourceError(
-                f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
-            )
-        n_legal_basis_values += any(a.id == LEGAL_BASIS for _, a, _ in slots_by_name[value_name])
+            unknown.append(value_name)
+            continue
         slots = [(c, a, v) for c, a, v in slots_by_name[value_name] if c in categories]
         if not slots:
             unplaced.append(value_name)
@@ -379,20 +382,35 @@ def _row(
             if a.id in labels[c.id]:
                 order = [v.id for v in a.values]
                 labels[c.id][a.id].sort(key=order.index)
-    value_attributes = [v.partition(SOURCE["value_separator"])[0] for v in values]
     return MappRow(
         segment_id=k,
         categories=tuple(c.id for c in categories),
         labels=labels,
         ambiguous_values=ambiguous,
         unplaced_values=unplaced,
+        unknown_values=unknown,
         not_selected=not_selected,
         attributes_without_value=[a for a in attributes if a not in value_attributes],
         values_without_attribute=[
             v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
         ],
         repeated_categories=repeated,
-        n_legal_basis_values=n_legal_basis_values,
+        n_legal_basis_values=sum(
+            a in _legal_basis_names() and v not in not_selected
+            for v, a in zip(values, value_attributes, strict=True)
+        ),
+    )
+
+
+@functools.cache
+def _legal_basis_names() -> frozenset[str]:
+    """The names MAPP writes the legal-basis attribute by (`Legal Basis for Collection`)."""
+    return frozenset(
+        name
+        for c in scheme(SOURCE["scheme"]).categories
+        for a in c.attributes
+        if a.id == LEGAL_BASIS
+        for name in a.source_names
     )
 
 
