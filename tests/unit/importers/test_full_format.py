@@ -13,6 +13,7 @@ import pytest
 
 from privacy_labels.cli.app import main
 from privacy_labels.importers.app350 import import_app350
+from privacy_labels.importers.mapp import import_mapp
 from privacy_labels.importers.mapp.source import SourceError, read_mapp
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -165,6 +166,22 @@ def test_mapp_59_is_counted_and_listed_where_the_languages_say_otherwise(tmp_pat
     _write(root / MAPS, [header, *rows])
     with pytest.raises(SourceError, match="rows differ in policy_type, privacy_policy_link or"):
         read_mapp(root)
+
+
+def test_mapp_a_number_two_files_of_one_language_start_with_links_none(tmp_path):
+    """MAPP matches an app's two languages by the number its files start with."""
+    root = _mapp_copy(tmp_path)
+    for kind, suffix in (("consolidation", ".csv"), ("sanitized_policies", ".txt")):
+        english = root / f"English_{kind}" / f"900_org.example.notes{suffix}"
+        shutil.copy(english, english.with_name(f"900_org.example.other{suffix}"))
+    corpus = read_mapp(root)
+    assert corpus.linked_groups() == []
+    problems = corpus.problems()
+    assert problems["number_repeated_in_language"] == ["mapp-900"]
+    assert problems["apps_in_both_languages"] == 0
+    import_mapp(root, tmp_path / "raw")
+    sidecars = [json.loads(p.read_text()) for p in (tmp_path / "raw" / "policies").glob("*.json")]
+    assert [s.get("policy_group_id") for s in sidecars] == [None] * 4
 
 
 def _app350_copy(tmp_path: Path) -> Path:

@@ -106,6 +106,7 @@ def test_the_fixture_reads_as_written():
         "empty_segments": [],
         "texts_without_labels": [],
         "mapp_59_differs_from_languages": [],
+        "number_repeated_in_language": [],
         "policies_without_segments": [],
     }
 

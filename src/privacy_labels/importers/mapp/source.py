@@ -134,6 +134,14 @@ class MappCorpus:
                 splits[p.split] = splits.get(p.split, 0) + 1
         return counts
 
+    def linked_groups(self) -> list[str]:
+        """The apps in both languages: a number one file of each language starts with (a
+        number two files of one language start with links none, and is listed)."""
+        files: dict[str, list[str]] = {}
+        for policy in self.policies:
+            files.setdefault(policy.group_id, []).append(policy.language)
+        return [group for group, languages in files.items() if sorted(languages) == ["de", "en"]]
+
     def problems(self) -> dict:
         """Each known source problem, counted and listed: the import report's part."""
         rows = [(p, r) for p in self.policies for r in p.rows]
@@ -151,10 +159,11 @@ class MappCorpus:
                 if getattr(r, name)
             ]
 
-        by_group: dict[str, dict[str, MappPolicy]] = {}
+        by_group: dict[str, dict[str, list[MappPolicy]]] = {}
         for policy in self.policies:
-            by_group.setdefault(policy.group_id, {})[policy.language] = policy
-        pairs = [g for g in by_group.values() if len(g) == 2]
+            by_group.setdefault(policy.group_id, {}).setdefault(policy.language, []).append(policy)
+        linked = self.linked_groups()
+        pairs = [{k: v[0] for k, v in by_group[group].items()} for group in linked]
         return {
             "two_category_rows": listed(lambda r: len(r.categories) > 1),
             "repeated_category_rows": listed_with("repeated_categories"),
@@ -198,9 +207,11 @@ class MappCorpus:
             "texts_without_labels": self.texts_without_labels,
             "mapp_59_differs_from_languages": sorted(
                 p.policy_id
-                for g in by_group.values()
-                for p in g.values()
-                if p.is_mapp_59 != (len(g) == 2) and p.rows
+                for p in self.policies
+                if p.is_mapp_59 != (p.group_id in linked) and p.rows
+            ),
+            "number_repeated_in_language": sorted(
+                group for group, g in by_group.items() if any(len(v) > 1 for v in g.values())
             ),
             "policies_without_segments": [
                 {"policy_id": p.policy_id, "file": p.source_file}
