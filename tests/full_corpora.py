@@ -109,6 +109,8 @@ def _mapp_text(rng: Random, language: str, n: int) -> list[str]:
             if draw < 0.06
             else " ".join(_sentence(rng, language) for _ in range(rng.randint(1, 4)))
         )
+        if draw > 0.99:  # what a policy text may not hold: a CR, a zero-width mark
+            segments[-1] = segments[-1].replace(" ", rng.choice(["\r", " \ufeff"]), 1)
     return segments
 
 
@@ -211,6 +213,8 @@ def _app350_segment(rng: Random, practices: list[str], segment_id: int) -> dict:
         text = rng.choice(["Yes", "2018-05-25", "10:30", "No", "1234"])  # YAML 1.1 types them
     elif draw < 0.1:
         text = text.replace(". ", ".\n\n", 1) + " Café & Co: #1 – 50 % off – 'quoted' €"
+    elif draw < 0.11:  # what a policy text may not hold; YAML writes them as escapes
+        text = text.replace(" ", rng.choice(["\r\n", "\r", "\ufeff ", " \x00"]), 1)
     segment = {"segment_id": segment_id, "segment_text": text, "annotations": [], "sentences": []}
     if rng.random() > (0.3 if text and text.strip() else 0.5):
         return segment

@@ -18,6 +18,8 @@ import yaml
 
 from privacy_labels.importers.app350 import import_app350
 from privacy_labels.importers.mapp import import_mapp
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Validator
 from tests.full_corpora import (
     APP350_SPLITS,
     MAPP_BOTH,
@@ -66,8 +68,13 @@ def _mapp_rows(path: Path) -> list[dict]:
 
 
 def _mapp_segments(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     return text.split("\n\n")[:-1]
+
+
+def _replaced(segment: str) -> bool:
+    """Whether the segment holds what a policy text may not (raw/rules.py)."""
+    return any(bad in segment for bad in ("\r", "\ufeff", "\x00"))
 
 
 def _mapp_counts(root: Path) -> tuple[dict, Counter]:
@@ -98,6 +105,7 @@ def _mapp_counts(root: Path) -> tuple[dict, Counter]:
                     c["pairs_on_empty_segments"] += len(set(categories))
                 elif not re.search(r"[^\W\d_]", segment) or len(segment.strip()) < 20:
                     problems["debris_segments"] += 1
+                problems["segments_with_characters_replaced"] += _replaced(segment)
                 problems["two_category_rows"] += len(set(categories)) > 1
                 problems["repeated_category_rows"] += len(categories) > len(set(categories))
                 problems["not_selected_rows"] += any(v.endswith("_not-selected") for v in values)
@@ -125,6 +133,7 @@ def test_mapp_every_count_of_the_report_is_the_files(mapp):
         c["labelled_pairs"] - c["pairs_on_empty_segments"] for c in counts.values()
     )
     assert (counts["en"]["policies"], counts["de"]["policies"]) == (64, 91)
+    assert all(problems.values())  # the generator wrote every problem
 
 
 def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
@@ -163,6 +172,10 @@ def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
     assert problems["mapp_59_differs_from_languages"] == []
 
 
+def _written(text: str) -> str:
+    return text.replace("\r", "\n").replace("\ufeff", "").replace("\x00", "")
+
+
 def _app350_counts(root: Path) -> dict:
     """The report's counts, from the files read by YAML's base loader (every scalar text)."""
     c: Counter = Counter(splits=Counter())
@@ -175,6 +188,9 @@ def _app350_counts(root: Path) -> dict:
         missing += [policy_id] if "contains_synthetic" not in policy else []
         kept = [s for s in policy["segments"] if s["segment_text"].strip() not in NULLS]
         c["n_segments"] += len(policy["segments"])
+        c["n_segments_with_characters_replaced"] += sum(
+            _replaced(s["segment_text"]) for s in policy["segments"]
+        )
         c["n_empty_segments"] += len(policy["segments"]) - len(kept)
         c["n_annotations"] += sum(len(s["annotations"]) for s in policy["segments"])
         c["n_sentences"] += sum(len(s["sentences"]) for s in policy["segments"])
@@ -189,9 +205,11 @@ def _app350_counts(root: Path) -> dict:
             pairs = {(a["practice"], a["modality"]) for a in segment["annotations"]}
             c["n_practices"] += len(pairs)
             c["n_does_not"] += sum(modality == "NOT_PERFORMED" for _, modality in pairs)
-            loose = " ".join(segment["segment_text"].split())
+            # Compared as written into the policy text: the CR a line end, U+FEFF and NUL none.
+            loose = " ".join(_written(segment["segment_text"]).split())
             c["n_anchored_sentences"] += sum(
-                " ".join(s["sentence_text"].split()) in loose for s in segment["sentences"]
+                " ".join(_written(s["sentence_text"]).split()) in loose
+                for s in segment["sentences"]
             )
     c["n_synthetic_policies"] = len(synthetic)
     return {
@@ -212,6 +230,7 @@ def test_app350_every_count_of_the_report_is_the_files(app350):
         k.lower().replace("training", "train"): n for k, n in APP350_SPLITS.items()
     }
     assert counts["contains_synthetic_missing"] and counts["n_empty_segments"]
+    assert counts["n_segments_with_characters_replaced"]
 
 
 def test_app350_each_policy_keeps_its_split_synthetic_flag_and_original(app350):
@@ -227,3 +246,10 @@ def test_app350_each_policy_keeps_its_split_synthetic_flag_and_original(app350):
         assert facts["split"] == policy["policy_type"].lower().replace("training", "train")
         has_original = (root / "original_documents" / f"{number}.html").is_file()
         assert (facts["original_sha256"] is not None) == has_original
+
+
+@pytest.mark.parametrize("corpus", ["mapp", "app350"])
+def test_what_the_import_writes_is_a_valid_raw_corpus(corpus, request):
+    root, _ = request.getfixturevalue(corpus)
+    raw = root.parent / "raw"
+    assert not Validator(default_raw=raw).validate_corpus(RawCorpus(raw))

@@ -15,6 +15,8 @@ from privacy_labels.cli.app import main
 from privacy_labels.importers.app350 import import_app350
 from privacy_labels.importers.mapp import import_mapp
 from privacy_labels.importers.mapp.source import SourceError, read_mapp
+from privacy_labels.raw.corpus import RawCorpus
+from privacy_labels.raw.validate import Validator
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 MAPP = FIXTURES / "mapp" / "MAPP_Corpus"
@@ -184,6 +186,23 @@ def test_mapp_a_number_two_files_of_one_language_start_with_links_none(tmp_path)
     assert [s.get("policy_group_id") for s in sidecars] == [None] * 4
 
 
+def test_mapp_a_cr_or_zero_width_mark_in_a_line_is_replaced_and_the_output_valid(tmp_path):
+    root = _mapp_copy(tmp_path)
+    text = root / "German_sanitized_policies" / "902_org.example.maps.txt"
+    first, rest = text.read_text(encoding="utf-8").split("\n", 1)
+    text.write_text(f"\ufeff{first}\rzweite Zeile\ufeff\x00\n{rest}", encoding="utf-8")
+    corpus = read_mapp(root)
+    assert corpus.policies[-1].segments[0] == f"{first}\nzweite Zeile"
+    assert corpus.problems()["segments_with_characters_replaced"] == [
+        {"policy_id": "mapp-de-902-org-example-maps", "segment_id": 1}
+    ]
+    import_mapp(root, tmp_path / "raw")
+    assert not Validator(default_raw=tmp_path / "raw").validate_corpus(RawCorpus(tmp_path / "raw"))
+    # A file of old Mac line ends (CR only) reads as its lines.
+    text.write_bytes(f"{first}\n{rest}".replace("\n", "\r").encode("utf-8"))
+    assert read_mapp(root).policies[-1].segments[0] == first
+
+
 def _app350_copy(tmp_path: Path) -> Path:
     root = tmp_path / "APP_350_v1_1"
     shutil.copytree(APP350, root)
@@ -269,3 +288,30 @@ def test_app350_the_first_sentence_found_is_the_evidence(tmp_path):
     assert report["sentences"]["not_in_segment"] == 1 + 1 + 1  # policy_2's, two here
     assert report["n_anchored_sentences"] == report["n_sentences"] - 3
     assert report["n_original_documents"] == 1
+
+
+def test_app350_a_cr_or_zero_width_mark_in_a_segment_is_replaced_and_anchors(tmp_path):
+    """YAML writes them as escapes; the raw layout refuses them in a policy text."""
+    root = _app350_copy(tmp_path)
+    (root / "annotations" / "policy_11.yml").write_text(
+        "policy_id: 11\npolicy_name: org.example.cr\npolicy_type: TEST\n"
+        "contains_synthetic: false\nsegments:\n- segment_id: 0\n"
+        '  segment_text: "Intro\\r\\nWe\\uFEFF collect your\\rlocation.\\0"\n'
+        "  annotations:\n  - {practice: Location_1stParty, modality: PERFORMED}\n"
+        '  sentences:\n  - sentence_text: "We\\uFEFF collect your\\rlocation."\n'
+        "    annotations:\n    - {practice: Location_1stParty, modality: PERFORMED}\n",
+        encoding="utf-8",
+    )
+    report, out = _import_app350(root, tmp_path)
+    assert not Validator(default_raw=out).validate_corpus(RawCorpus(out))
+    text = (out / "policies" / "app350-11.txt").read_text(encoding="utf-8")
+    assert text == "Intro\nWe collect your\nlocation.\n"
+    assert report["segments_with_characters_replaced"] == [
+        {"policy_id": "app350-11", "segment_id": 0}
+    ]
+    document = json.loads(
+        (out / "annotations" / "app350-11" / "app350.json").read_text(encoding="utf-8")
+    )
+    assert document["practices"][0]["attributes"]["data_type"]["span_text"] == (
+        "We collect your\nlocation."
+    )

@@ -105,6 +105,7 @@ def test_the_fixture_reads_as_written():
         "debris_segments": rows((en, 1), (de, 1), (maps, 2)),
         "empty_segments": [],
         "texts_without_labels": [],
+        "segments_with_characters_replaced": [],
         "mapp_59_differs_from_languages": [],
         "number_repeated_in_language": [],
         "policies_without_segments": [],

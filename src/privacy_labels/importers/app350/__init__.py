@@ -53,6 +53,7 @@ from privacy_labels.importers.writer import (
     numeric_order,
     policy_files,
     read_source,
+    writable,
     write_raw_corpus,
 )
 from privacy_labels.raw.documents import make_practice, make_provenance, practice_id
@@ -129,6 +130,7 @@ class App350Summary:
     n_original_documents: int = 0
     policies: dict[str, dict] = field(default_factory=dict)
     not_anchored: list[dict] = field(default_factory=list)
+    replaced: list[dict] = field(default_factory=list)  # segments `writable` changed
 
     def to_dict(self) -> dict:
         return {
@@ -153,6 +155,7 @@ class App350Summary:
             "synthetic_policies": self.synthetic,
             "contains_synthetic_missing": self.synthetic_unsaid,
             "n_original_documents": self.n_original_documents,
+            "n_segments_with_characters_replaced": len(self.replaced),
         }
 
 
@@ -169,6 +172,7 @@ def import_app350(root: Path, out: Path) -> App350Summary:
             policies=summary.policies,
             not_anchored=summary.not_anchored,
             empty_segments=summary.empty_segments,
+            segments_with_characters_replaced=summary.replaced,
             policies_without_segments=summary.without_segments,
         )
 
@@ -238,7 +242,13 @@ class App350Source:
         summary.synthetic += [policy_id] if is_synthetic else []
         summary.synthetic_unsaid += [policy_id] if is_synthetic is None else []
         relative = path.relative_to(self.root).as_posix()
-        texts = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
+        as_written = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
+        texts = [writable(text) for text in as_written]
+        summary.replaced += [
+            {"policy_id": policy_id, "segment_id": _source_segment_id(segments[k], k)}
+            for k, text in enumerate(texts)
+            if text != as_written[k]
+        ]
         kept = [k for k, t in enumerate(texts) if holds_text(t)]
         summary.n_segments += len(segments)
         for k in sorted(set(range(len(segments))) - set(kept)):
@@ -335,7 +345,7 @@ class App350Source:
     ) -> list[dict]:
         """The practices of segment `k` of the file, `segment_id` here, numbered after the
         policy's `before` ones."""
-        text = segment["segment_text"]
+        text = writable(segment["segment_text"])  # as written into the policy's text
         where = f"{path}: segment {k}"
         source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
@@ -347,7 +357,7 @@ class App350Source:
             if not isinstance(sentence, dict) or "sentence_text" not in sentence:
                 raise SourceError(f"{where}: a sentence has no sentence_text; restore the file")
             # `sentence_text: null` is a sentence of no text: located nowhere.
-            outcome, found = locate(text, sentence["sentence_text"] or "")
+            outcome, found = locate(text, writable(sentence["sentence_text"] or ""))
             summary.n_sentences += 1
             summary.sentences[outcome] += 1
             for annotation in sentence.get("annotations") or []:

@@ -42,6 +42,7 @@ from privacy_labels.importers.writer import (
     numeric_order,
     read_source,
     slug,
+    writable,
 )
 
 SOURCE = read_source(__file__)
@@ -76,7 +77,8 @@ class MappPolicy:
     url: str
     csv_path: Path
     text_path: Path
-    segments: list[str]  # as the file has them, those holding no text too
+    segments: list[str]  # as the file has them (but see `writable`), empty ones too
+    replaced: list[int]  # the segments (1-based) `writable` changed
     rows: list[MappRow]
     is_mapp_59: bool  # the MAPP_59 column: one of the 59 apps in both languages
 
@@ -205,6 +207,11 @@ class MappCorpus:
                 if r.segment_id not in p.kept_ids
             ],
             "texts_without_labels": self.texts_without_labels,
+            "segments_with_characters_replaced": [
+                {"policy_id": p.policy_id, "segment_id": k}
+                for p in self.policies
+                for k in p.replaced
+            ],
             "mapp_59_differs_from_languages": sorted(
                 p.policy_id
                 for p in self.policies
@@ -258,11 +265,14 @@ def segments_of(path: Path) -> list[str]:
     """The text's segments: each line followed by a blank line, as MAPP writes them. A copy
     that went through another tool reads the same: a byte-order mark, Windows line ends and
     a last segment without its blank line are not text (the policy text is rebuilt from the
-    segments)."""
+    segments). A CR alone ends no line but in a file of old Mac line ends (CR only): inside
+    a line it is the line's text (see `writable`)."""
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as error:
         raise SourceError(f"{path}: not readable UTF-8 text ({error}); restore it") from None
+    if "\n" not in text:
+        text = text.replace("\r", "\n")
     if text and not text.endswith("\n\n"):
         text = text.rstrip("\n") + "\n\n"
     lines = text.split("\n")
@@ -280,7 +290,8 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(f"{csv_path}: not named <number>_<app id>.csv; restore its name")
     if not text_path.is_file():
         raise SourceError(f"{text_path}: missing, though {csv_path.name} labels it; restore it")
-    segments = segments_of(text_path)
+    as_written = segments_of(text_path)
+    segments = [writable(segment) for segment in as_written]
     try:
         with csv_path.open(encoding="utf-8-sig", newline="") as f:
             records = list(csv.reader(f))
@@ -324,6 +335,7 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         csv_path=csv_path,
         text_path=text_path,
         segments=segments,
+        replaced=[k for k, s in enumerate(as_written, 1) if s != segments[k - 1]],
         rows=rows,
         is_mapp_59=mapp_59.pop() if mapp_59 else False,
     )
