@@ -57,6 +57,14 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
+            *(
+                [
+                    f"not imported: {len(result.unknown):,} practices with a name APP-350 v1.1 "
+                    f"does not have (listed in {result.out / 'import-report.json'})"
+                ]
+                if result.unknown
+                else []
+            ),
         ],
     )
 
