@@ -67,6 +67,16 @@ def test_mapp_a_segment_id_repeated_or_not_a_number_is_refused(tmp_path, segment
         read_mapp(root)
 
 
+def test_mapp_a_policy_id_is_compared_as_a_number(tmp_path):
+    root = _mapp_copy(tmp_path)
+    header, *rows = _records(root / MAPS)
+    _write(root / MAPS, [header, *(["0902", *r[1:]] for r in rows)])
+    assert read_mapp(root).policies[-1].policy_id == "mapp-de-902-org-example-maps"
+    _write(root / MAPS, [header, *(["903", *r[1:]] for r in rows)])
+    with pytest.raises(SourceError, match=r"line 2: policy id '903'; expected 902"):
+        read_mapp(root)
+
+
 def test_mapp_a_category_listed_twice_is_one_pair_and_listed(tmp_path):
     root = _mapp_copy(tmp_path)
     header, first, second = _records(root / MAPS)
