@@ -193,7 +193,7 @@ def _mapp_header() -> list[str]:
     ]
 
 
-def _app350_practices() -> list[str]:
+def app350_practices() -> list[str]:
     """The 58 practice strings APP-350 writes, from the app350 scheme's source names."""
     return [
         name
@@ -224,6 +224,8 @@ def _app350_segment(rng: Random, practices: list[str], segment_id: int) -> dict:
     ]
     if rng.random() < 0.02:
         pairs.append(pairs[0])  # a pair listed twice in one segment
+    if rng.random() < 0.002:  # a name the annotator instructions use, the README does not
+        pairs.append(("Location_Wi-Fi_1stParty", "PERFORMED"))
     segment["annotations"] = [{"practice": p, "modality": m} for p, m in pairs]
     for pair in dict.fromkeys(pairs):
         draw = rng.random()
@@ -248,7 +250,7 @@ def write_app350(root: Path, seed: int = 350) -> None:
     with YAML's quirks (multi-line, special characters, null, plain `Yes` and dates);
     most originals in `original_documents/`."""
     rng = Random(seed)
-    practices = _app350_practices()
+    practices = app350_practices()
     (root / "annotations").mkdir(parents=True)
     (root / "original_documents").mkdir()
     types = [t for t, n in APP350_SPLITS.items() for _ in range(n)]

@@ -24,6 +24,7 @@ from tests.full_corpora import (
     APP350_SPLITS,
     MAPP_BOTH,
     MAPP_SPLIT_DIFFERS,
+    app350_practices,
     write_app350,
     write_mapp,
 )
@@ -31,6 +32,22 @@ from tests.full_corpora import (
 pytestmark = pytest.mark.slow
 
 FOLDERS = {"en": "English", "de": "German"}
+# APP-350's README: 28 data types as first- and third-party practices, SSO and
+# Facebook_SSO as practices; PERFORMED or NOT_PERFORMED.
+DATA_TYPES = {  # "-" is the broad type itself (Contact_1stParty)
+    "Contact": "- Address_Book City E_Mail_Address Password Phone_Number Postal_Address ZIP",
+    "Demographic": "- Age Gender",
+    "Identifier": "- Ad_ID Cookie_or_similar_Tech Device_ID IMEI IMSI IP_Address MAC "
+    "Mobile_Carrier SIM_Serial SSID_BSSID",
+    "Location": "- Bluetooth Cell_Tower GPS IP_Address WiFi",
+}
+PRACTICES = {
+    "_".join(part for part in (kind, data_type, party) if part != "-")
+    for kind, data_types in DATA_TYPES.items()
+    for data_type in data_types.split()
+    for party in ("1stParty", "3rdParty")
+} | {"SSO", "Facebook_SSO"}
+MODALITIES = {"PERFORMED", "NOT_PERFORMED"}
 NULLS = ("", "null", "Null", "NULL", "~")  # YAML's plain null, read as text by the base loader
 
 
@@ -202,7 +219,9 @@ def _app350_counts(root: Path) -> dict:
             root / "original_documents" / f"{policy['policy_id']}.html"
         ).is_file()
         for segment in kept:
-            pairs = {(a["practice"], a["modality"]) for a in segment["annotations"]}
+            listed = {(a["practice"], a["modality"]) for a in segment["annotations"]}
+            pairs = {(p, m) for p, m in listed if p in PRACTICES and m in MODALITIES}
+            c["n_unknown_practices"] += len(listed - pairs)
             c["n_practices"] += len(pairs)
             c["n_does_not"] += sum(modality == "NOT_PERFORMED" for _, modality in pairs)
             # Compared as written into the policy text: the CR a line end, U+FEFF and NUL none.
@@ -230,7 +249,12 @@ def test_app350_every_count_of_the_report_is_the_files(app350):
         k.lower().replace("training", "train"): n for k, n in APP350_SPLITS.items()
     }
     assert counts["contains_synthetic_missing"] and counts["n_empty_segments"]
-    assert counts["n_segments_with_characters_replaced"]
+    assert counts["n_segments_with_characters_replaced"] and counts["n_unknown_practices"]
+
+
+def test_app350_the_practices_are_the_58_the_readme_names():
+    assert len(PRACTICES) == 58
+    assert set(app350_practices()) == PRACTICES
 
 
 def test_app350_each_policy_keeps_its_split_synthetic_flag_and_original(app350):
