@@ -13,20 +13,24 @@ What the import does, per `annotations/policy_<n>.yml`:
   kept out (the others keep their order; the sidecar's notes say which of the file's
   segments each is), and the report lists it with the annotations and sentences dropped
   with it. A file with no segment holding text (`segments: []`) is listed, not written.
-  The report names segments by the file's `segment_id`.
+  The report names segments by the file's `segment_id`. What a policy text may not
+  hold (a CR, U+FEFF, NUL) is replaced (`writable`) and the segment listed.
 - **Practices.** One practice per annotated (segment, practice, modality), in the file's
   order, in one layer `app350` per policy: the category is the party (1stParty,
   3rdParty, or single sign-on), `data_type` the practice's data type and `modality`
   performed or not_performed (mapped onto OPP-115 as does / does not). A pair repeated
-  within a segment is one practice, counted in the report.
+  within a segment is one practice, counted in the report. A practice or modality
+  APP-350 does not have is listed, not imported.
 - **Evidence.** The first sentence of the segment that carries the (practice, modality)
-  is located in the segment (`str.find`, then with runs of whitespace compared
+  and is in it is located in the segment (`str.find`, then with runs of whitespace compared
   loosely) and becomes the data type's span. Where none is found the practice has no
   span, its `source_id` ends with the reason, and the report lists it.
 - **Policies.** `contains_synthetic`, the official split (`policy_type`, as written, in
   `source_split`) and the original HTML's sha256 (`original_documents/` or
   `original_documents.tmp/`, in `original_sha256`) are sidecar fields, and in the import
-  report per policy.
+  report per policy; a file without `contains_synthetic` leaves it out and is listed.
+  Split sizes and synthetic policies are counted over every file, written or not.
+- **YAML.** Plain scalars are read as the text they are (see yaml_loader).
 """
 
 from __future__ import annotations

@@ -8,9 +8,13 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
   e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
   id, kept as `group_id` (`mapp-101`).
 - **Segments.** The text's lines, each followed by a blank line; segment k is the CSV row
-  with `segment_id` k (1..N, no gaps, in any order: a copy sorted as text is read alike). Never re-cut: a text not in this layout is refused. A line
-  empty or of whitespace only is a segment of the file that holds no text: the import
-  keeps it out (`kept`) and lists it with the labels of its row.
+  with `segment_id` k (1..N, no gaps, in any order: a copy sorted as text reads alike).
+  Never re-cut: a text not in this layout is refused. A line empty or of whitespace only
+  is a segment of the file that holds no text: the import keeps it out (`kept`) and
+  lists it with the labels of its row. What a policy text may not hold (a CR inside a
+  line, U+FEFF, NUL) is replaced (`writable`) and the segment listed.
+- **Apps.** The two languages of an app are linked where one file of each starts with
+  its number; `MAPP_59` (True for those apps) is counted and listed where it differs.
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
