@@ -110,10 +110,10 @@ def replicate_mapp(target: Path) -> tuple[int, int]:
 
 def yaml_loader() -> str:
     """The YAML loader `import app350` reads with here: libyaml's CSafeLoader where PyYAML
-    was built with it."""
+    was built with it (the import's loader is PyYAML's, reading plain scalars as text)."""
     from privacy_labels.importers.app350 import yaml_loader as loader
 
-    return loader().__name__
+    return next(c.__name__ for c in loader().__mro__ if c.__module__.startswith("yaml"))
 
 
 def figures(work: Path, log) -> list[dict]:

@@ -57,6 +57,14 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
             f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
             f"(listed in {result.out / 'import-report.json'})",
+            *(
+                [
+                    f"not imported: {len(result.unknown):,} practices with a name APP-350 v1.1 "
+                    f"does not have (listed in {result.out / 'import-report.json'})"
+                ]
+                if result.unknown
+                else []
+            ),
         ],
     )
 
@@ -78,7 +86,9 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
                 for language, c in report["counts"].items()
             ),
             f"source problems: {len(problems['ambiguous_category_rows']):,} two-category rows "
-            f"with values given to both, {len(problems['first_party_rows_without_legal_basis']):,}"
+            f"with values given to both, {len(problems['unknown_value_rows']):,} rows with "
+            f"values the mapp scheme does not know (not imported), "
+            f"{len(problems['first_party_rows_without_legal_basis']):,}"
             f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
             f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
             f"by language (all listed in {args.out / 'import-report.json'})",

@@ -50,6 +50,20 @@ def numeric_order(path: Path) -> tuple[int, str]:
     return (int(number.group()) if number else -1, path.name)
 
 
+# What a policy text may not hold (raw/rules.py) and a source's segment may: a CR (of a
+# Windows or old Mac line end) is a line end; a byte-order mark inside the text (U+FEFF,
+# the web's zero-width no-break space) and NUL are no text. Replaced in each segment
+# before the policy's text is built, so every offset is of the text written.
+NOT_WRITABLE = (("\r\n", "\n"), ("\r", "\n"), ("\ufeff", ""), ("\x00", ""))
+
+
+def writable(segment: str) -> str:
+    """`segment` with what a policy text may not hold replaced (see NOT_WRITABLE)."""
+    for bad, replacement in NOT_WRITABLE:
+        segment = segment.replace(bad, replacement)
+    return segment
+
+
 def holds_text(segment: str) -> bool:
     """Whether a source's segment can be one here: a segment empty or of whitespace only
     cannot hold evidence, so an importer keeps it out of the policy's segments (the others

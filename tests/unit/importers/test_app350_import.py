@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from privacy_labels.importers.app350 import SourceError, import_app350, locate
+from privacy_labels.importers.app350 import import_app350, locate
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
 from tests.conftest import SHARED
@@ -118,16 +118,29 @@ def test_fixture_spans_splits_and_synthetic_are_reported(tmp_path):
     assert sso["attributes"]["data_type"]["value"] == "facebook_sso"
 
 
-def test_an_unknown_practice_is_named_with_its_file_and_segment(tmp_path):
+def test_an_unknown_practice_is_listed_with_its_file_and_segment_not_imported(tmp_path, capsys):
+    from privacy_labels.cli.app import main
+
     root = tmp_path / "src"
     shutil.copytree(FIXTURE, root)
     path = root / "annotations" / "policy_10.yml"
     path.write_text(path.read_text().replace("Facebook_SSO", "Twitter_SSO"))
-    with pytest.raises(
-        SourceError, match=r"policy_10\.yml: segment 2: unknown practice 'Twitter_SSO'"
-    ):
-        import_app350(root, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+    assert main(["import", "app350", str(root), "--out", str(tmp_path / "out")]) == 0
+    assert "not imported: 1 practices with a name APP-350 v1.1" in capsys.readouterr().out
+    report, _, documents = _imported(tmp_path / "out")
+    assert report["unknown_practices"] == [
+        {
+            "policy_id": "app350-10",
+            "segment_id": 2,
+            "practice": "Twitter_SSO",
+            "modality": "PERFORMED",
+        }
+    ]
+    assert (
+        report["n_annotations"] - report["n_repeated_annotations"]
+        == report["n_practices"] + report["n_unknown_practices"]
+    )
+    assert not [p for d in documents for p in d["practices"] if p["category"] == "single_sign_on"]
 
 
 def test_locate_compares_whitespace_loosely_only_after_exact():

@@ -90,8 +90,10 @@ def test_the_fixture_reads_as_written():
     en, de, maps = (p.policy_id for p in corpus.policies)
     assert corpus.problems() == {
         "two_category_rows": rows((en, 3), (de, 3)),
+        "repeated_category_rows": [],
         "ambiguous_category_rows": with_(third, "ambiguous_values", en, de),
         "unplaced_value_rows": [],
+        "unknown_value_rows": [],
         "attribute_without_value_rows": with_(second, "attributes_without_value", en, de),
         "value_without_attribute_rows": with_(third, "values_without_attribute", en, de),
         "not_selected_rows": [],
@@ -102,6 +104,10 @@ def test_the_fixture_reads_as_written():
         "split_differs_by_language": ["mapp-900"],
         "debris_segments": rows((en, 1), (de, 1), (maps, 2)),
         "empty_segments": [],
+        "texts_without_labels": [],
+        "segments_with_characters_replaced": [],
+        "mapp_59_differs_from_languages": [],
+        "number_repeated_in_language": [],
         "policies_without_segments": [],
     }
 
@@ -232,6 +238,7 @@ def test_the_counts_per_language_are_the_fixtures():
     assert read_mapp(FIXTURE).counts() == {
         "en": {
             "policies": 1,
+            "mapp_59_policies": 1,
             "segments": 3,
             "labelled_pairs": 3,
             "legal_basis_values": 0,
@@ -241,6 +248,7 @@ def test_the_counts_per_language_are_the_fixtures():
         },
         "de": {
             "policies": 2,
+            "mapp_59_policies": 1,
             "segments": 5,
             "labelled_pairs": 4,
             "legal_basis_values": 1,
@@ -301,7 +309,7 @@ def test_an_empty_segment_is_read_as_the_file_has_it_and_listed(tmp_path):
     table = root / "German_consolidation" / "902_org.example.maps.csv"
     header, *rows = table.read_text(encoding="utf-8").splitlines()
     renumbered = [row.replace(f"902,{k},", f"902,{k + 1},", 1) for k, row in enumerate(rows, 1)]
-    empty_row = "902,1,[],[],[],TRAIN,https://example.org/maps/datenschutz,True"
+    empty_row = "902,1,[],[],[],TRAIN,https://example.org/maps/datenschutz,False"
     table.write_text("\n".join([header, empty_row, *renumbered]) + "\n", encoding="utf-8")
     maps = read_mapp(root).policies[-1]
     assert maps.segments[0] == "" and maps.kept == [2, 3]

@@ -13,20 +13,24 @@ What the import does, per `annotations/policy_<n>.yml`:
   kept out (the others keep their order; the sidecar's notes say which of the file's
   segments each is), and the report lists it with the annotations and sentences dropped
   with it. A file with no segment holding text (`segments: []`) is listed, not written.
-  The report names segments by the file's `segment_id`.
+  The report names segments by the file's `segment_id`. What a policy text may not
+  hold (a CR, U+FEFF, NUL) is replaced (`writable`) and the segment listed.
 - **Practices.** One practice per annotated (segment, practice, modality), in the file's
   order, in one layer `app350` per policy: the category is the party (1stParty,
   3rdParty, or single sign-on), `data_type` the practice's data type and `modality`
   performed or not_performed (mapped onto OPP-115 as does / does not). A pair repeated
-  within a segment is one practice, counted in the report.
+  within a segment is one practice, counted in the report. A practice or modality
+  APP-350 does not have is listed, not imported.
 - **Evidence.** The first sentence of the segment that carries the (practice, modality)
-  is located in the segment (`str.find`, then with runs of whitespace compared
+  and is in it is located in the segment (`str.find`, then with runs of whitespace compared
   loosely) and becomes the data type's span. Where none is found the practice has no
   span, its `source_id` ends with the reason, and the report lists it.
 - **Policies.** `contains_synthetic`, the official split (`policy_type`, as written, in
   `source_split`) and the original HTML's sha256 (`original_documents/` or
   `original_documents.tmp/`, in `original_sha256`) are sidecar fields, and in the import
-  report per policy.
+  report per policy; a file without `contains_synthetic` leaves it out and is listed.
+  Split sizes and synthetic policies are counted over every file, written or not.
+- **YAML.** Plain scalars are read as the text they are (see yaml_loader).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import privacy_labels
 from privacy_labels._files import sha256_bytes
@@ -52,6 +57,7 @@ from privacy_labels.importers.writer import (
     numeric_order,
     policy_files,
     read_source,
+    writable,
     write_raw_corpus,
 )
 from privacy_labels.raw.documents import make_practice, make_provenance, practice_id
@@ -61,6 +67,8 @@ __all__ = ["ANNOTATOR", "SourceError", "import_app350", "locate"]
 SOURCE = read_source(__file__)
 ANNOTATOR = "app350"
 SPAN_OUTCOMES = ("exact", "whitespace", "not_in_segment", "no_sentence")
+# YAML 1.1's booleans, as the file's text has them (see yaml_loader).
+BOOLEANS = dict.fromkeys(("true", "yes", "on"), True) | dict.fromkeys(("false", "no", "off"), False)
 NORMALISATION = (
     "The segment_text of each segment of the APP-350 annotation file, unchanged, segments "
     "joined by a blank line; one final LF."
@@ -75,13 +83,23 @@ SEGMENTATION = {
 }
 
 
+@functools.cache
 def yaml_loader() -> type:
     """The safe YAML loader the import reads with: libyaml's `CSafeLoader` where PyYAML was
     built with it (about ten times faster), else the pure-Python `SafeLoader`; the same data
-    either way."""
+    either way. Every plain scalar but `null`, `~` and nothing is read as the text it is:
+    YAML 1.1 would read a policy_name `1234`, a segment `Yes` or `2018-05-25` or `10:30` as
+    a number, a boolean or a date; the file's numbers and booleans are read from their text
+    (`_number`, `_boolean`)."""
     import yaml  # here, not at the top: only an APP-350 import needs it
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    class TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        yaml_implicit_resolvers: ClassVar[dict] = {}
+
+    TextLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    return TextLoader
 
 
 def _load_yaml(text: str) -> object:
@@ -112,8 +130,12 @@ class App350Summary:
     without_segments: list[dict] = field(default_factory=list)
     splits: Counter = field(default_factory=Counter)
     synthetic: list[str] = field(default_factory=list)
+    synthetic_unsaid: list[str] = field(default_factory=list)  # no contains_synthetic
+    n_original_documents: int = 0
     policies: dict[str, dict] = field(default_factory=dict)
     not_anchored: list[dict] = field(default_factory=list)
+    replaced: list[dict] = field(default_factory=list)  # segments `writable` changed
+    unknown: list[dict] = field(default_factory=list)  # a practice or modality not APP-350's
 
     def to_dict(self) -> dict:
         return {
@@ -127,13 +149,19 @@ class App350Summary:
             "n_repeated_annotations": self.n_repeated_annotations,
             "n_sentences": self.n_sentences,
             "sentences": dict(self.sentences),
+            "n_anchored_sentences": self.sentences["exact"] + self.sentences["whitespace"],
             "spans": dict(self.spans),
             "n_sentence_labels_not_in_segment": self.n_sentence_labels_not_in_segment,
             "n_empty_segments": len(self.empty_segments),
             "dropped_with_empty_segments": dict(self.dropped),
             "n_policies_without_segments": len(self.without_segments),
             "splits": dict(sorted(self.splits.items())),
+            "n_synthetic_policies": len(self.synthetic),
             "synthetic_policies": self.synthetic,
+            "contains_synthetic_missing": self.synthetic_unsaid,
+            "n_original_documents": self.n_original_documents,
+            "n_segments_with_characters_replaced": len(self.replaced),
+            "n_unknown_practices": len(self.unknown),
         }
 
 
@@ -150,6 +178,8 @@ def import_app350(root: Path, out: Path) -> App350Summary:
             policies=summary.policies,
             not_anchored=summary.not_anchored,
             empty_segments=summary.empty_segments,
+            segments_with_characters_replaced=summary.replaced,
+            unknown_practices=summary.unknown,
             policies_without_segments=summary.without_segments,
         )
 
@@ -202,7 +232,7 @@ class App350Source:
     def _policy(self, path: Path, policy: object, summary: App350Summary):
         if not isinstance(policy, dict):
             raise SourceError(f"{path}: not an APP-350 annotation file (a mapping); restore it")
-        number = _field(path, policy, "policy_id", int)
+        number = _number(f"{path}: policy_id", policy.get("policy_id"))
         if f"policy_{number}" != path.stem:
             raise SourceError(f"{path}: policy_id {number} is not the file's number; restore it")
         split = SOURCE["policy_types"].get(_field(path, policy, "policy_type", str))
@@ -211,11 +241,21 @@ class App350Source:
                 f"{path}: policy_type {policy['policy_type']!r}; APP-350 has "
                 + ", ".join(SOURCE["policy_types"])
             )
-        is_synthetic = _field(path, policy, "contains_synthetic", bool)
+        is_synthetic = _boolean(path, policy.get("contains_synthetic"))
         segments = _field(path, policy, "segments", list)
         policy_id = f"{SOURCE['policy_id_prefix']}{number}"
+        # Split sizes and synthetic policies as the files give them, written or not.
+        summary.splits[split] += 1
+        summary.synthetic += [policy_id] if is_synthetic else []
+        summary.synthetic_unsaid += [policy_id] if is_synthetic is None else []
         relative = path.relative_to(self.root).as_posix()
-        texts = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
+        as_written = [_segment_text(f"{path}: segment {k}", s) for k, s in enumerate(segments)]
+        texts = [writable(text) for text in as_written]
+        summary.replaced += [
+            {"policy_id": policy_id, "segment_id": _source_segment_id(segments[k], k)}
+            for k, text in enumerate(texts)
+            if text != as_written[k]
+        ]
         kept = [k for k, t in enumerate(texts) if holds_text(t)]
         summary.n_segments += len(segments)
         for k in sorted(set(range(len(segments))) - set(kept)):
@@ -240,9 +280,7 @@ class App350Source:
             original = sha256_bytes(html.read_bytes()) if html.is_file() else None
         facts = {"split": split, "contains_synthetic": is_synthetic, "original_sha256": original}
         summary.n_policies += 1
-        summary.splits[split] += 1
-        if is_synthetic:
-            summary.synthetic.append(policy_id)
+        summary.n_original_documents += original is not None
         summary.policies[policy_id] = facts
         sidecar = imported_sidecar(
             SOURCE,
@@ -256,7 +294,8 @@ class App350Source:
                 f"Imported from the {SOURCE['corpus']}, policy {number} "
                 f"({policy['policy_name']}), by privacy-labels {privacy_labels.__version__}. "
                 f"Official split: {policy['policy_type']}; contains_synthetic: "
-                f"{str(is_synthetic).lower()}; original HTML sha256: {original or 'absent'}. "
+                f"{'absent' if is_synthetic is None else str(is_synthetic).lower()}; "
+                f"original HTML sha256: {original or 'absent'}. "
                 + kept_out_note([_source_segment_id(segments[k], k) for k in kept], len(segments))
                 + f"Cite: {SOURCE['citation']}"
             ),
@@ -313,7 +352,7 @@ class App350Source:
     ) -> list[dict]:
         """The practices of segment `k` of the file, `segment_id` here, numbered after the
         policy's `before` ones."""
-        text = segment["segment_text"]
+        text = writable(segment["segment_text"])  # as written into the policy's text
         where = f"{path}: segment {k}"
         source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
@@ -322,25 +361,35 @@ class App350Source:
         # Each sentence located once; its (practice, modality) pairs point at it.
         evidence: dict[tuple[str, str], tuple[str, tuple[int, int] | None]] = {}
         for sentence in segment.get("sentences") or []:
-            sentence_text = sentence.get("sentence_text") if isinstance(sentence, dict) else None
-            if not isinstance(sentence_text, str):
+            if not isinstance(sentence, dict) or "sentence_text" not in sentence:
                 raise SourceError(f"{where}: a sentence has no sentence_text; restore the file")
-            outcome, found = locate(text, sentence_text)
+            # `sentence_text: null` is a sentence of no text: located nowhere.
+            outcome, found = locate(text, writable(sentence["sentence_text"] or ""))
             summary.n_sentences += 1
             summary.sentences[outcome] += 1
             for annotation in sentence.get("annotations") or []:
                 pair = _pair(where, annotation)
-                evidence.setdefault(pair, (outcome, found))
+                # The first sentence found in the segment is the evidence, if any is.
+                if evidence.get(pair, ("", None))[1] is None:
+                    evidence[pair] = (outcome, found)
                 summary.n_sentence_labels_not_in_segment += pair not in pairs
         practices = []
         for practice_name, modality_name in dict.fromkeys(pairs):
-            category, data_type = self._category(where, practice_name)
-            modality = self.modalities.get(modality_name)
-            if modality is None:
-                raise SourceError(
-                    f"{where}: modality {modality_name!r}; APP-350 has "
-                    + ", ".join(self.modalities)
+            if practice_name not in self.practices or modality_name not in self.modalities:
+                # A name the README's 58 practices and two modalities do not have (e.g. the
+                # instructions' `Location_Wi-Fi_1stParty`): listed, not guessed at, and not
+                # a reason to stop the import of the other 349 policies.
+                summary.unknown.append(
+                    {
+                        "policy_id": policy_id,
+                        "segment_id": source_segment_id,
+                        "practice": practice_name,
+                        "modality": modality_name,
+                    }
                 )
+                continue
+            category, data_type = self.practices[practice_name]
+            modality = self.modalities[modality_name]
             outcome, found = evidence.get((practice_name, modality_name), ("no_sentence", None))
             summary.spans[outcome] += 1
             source_id = (
@@ -379,15 +428,6 @@ class App350Source:
             summary.n_does_not += modality == "not_performed"
         summary.n_repeated_annotations += len(pairs) - len(dict.fromkeys(pairs))
         return practices
-
-    def _category(self, where: str, practice_name: str) -> tuple[str, str]:
-        try:
-            return self.practices[practice_name]
-        except KeyError:
-            raise SourceError(
-                f"{where}: unknown practice {practice_name!r}; APP-350 v1.1 has "
-                f"{len(self.practices)} practices, e.g. Contact_E_Mail_Address_1stParty, SSO"
-            ) from None
 
 
 def locate(segment: str, sentence: str) -> tuple[str, tuple[int, int] | None]:
@@ -438,12 +478,28 @@ def _segment_text(where: str, segment: object) -> str:
 def _source_segment_id(segment: dict, k: int) -> int:
     """The segment's `segment_id` in the file (its place there where it has none)."""
     given = segment.get("segment_id")
-    return given if isinstance(given, int) and not isinstance(given, bool) else k
+    return int(given) if isinstance(given, str) and given.isdecimal() else k
+
+
+def _number(where: str, text: object) -> int:
+    """A whole number written in the file (read as text, see yaml_loader)."""
+    if not isinstance(text, str) or not text.isdecimal():
+        raise SourceError(f"{where}: {text!r} is missing or not a whole number; restore the file")
+    return int(text)
+
+
+def _boolean(path: Path, text: object) -> bool | None:
+    """`contains_synthetic` as written; None where the file leaves it out, as the corpus
+    README's example of the format does (the report lists those policies)."""
+    if text is None:
+        return None
+    if not isinstance(text, str) or text.lower() not in BOOLEANS:
+        raise SourceError(f"{path}: contains_synthetic {text!r} is not true or false; restore it")
+    return BOOLEANS[text.lower()]
 
 
 def _field(path: Path, policy: dict, name: str, kind: type):
     value = policy.get(name)
-    # bool is an int in Python: a policy_id of `true` is no number.
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    if not isinstance(value, kind):
         raise SourceError(f"{path}: {name} is missing or not a {kind.__name__}; restore the file")
     return value

@@ -85,9 +85,10 @@ def import_mapp(root: Path, out: Path) -> dict:
         report.update(_report(corpus))
         # A policy none of whose segments holds text is listed in the report, not written.
         written = [p for p in corpus.policies if p.kept]
-        groups = [p.group_id for p in written]
+        linked = set(corpus.linked_groups())
+        groups = [p.group_id for p in written if p.group_id in linked]
         for policy in written:
-            yield from _policy_files(root, policy, groups.count(policy.group_id) > 1)
+            yield from _policy_files(root, policy, groups.count(policy.group_id) == 2)
 
     write_raw_corpus(out, "import mapp", {"MAPP folder": root}, files(), report)
     return report

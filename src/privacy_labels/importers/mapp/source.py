@@ -7,14 +7,22 @@ The source's facts (folders, columns, splits, citation) are data beside this mod
 - **Policies.** One per (language, file): `mapp-<language>-<number>-<app id slugged>`,
   e.g. `mapp-en-101-com-mewe`; the two language versions of an app share the numeric
   id, kept as `group_id` (`mapp-101`).
-- **Segments.** The text's lines, each followed by a blank line; segment k is CSV row k
-  (`segment_id` k, no gaps). Never re-cut: a text not in this layout is refused. A line
-  empty or of whitespace only is a segment of the file that holds no text: the import
-  keeps it out (`kept`) and lists it with the labels of its row.
+- **Segments.** The text's lines, each followed by a blank line; segment k is the CSV row
+  with `segment_id` k (1..N, no gaps, in any order: a copy sorted as text reads alike).
+  Never re-cut: a text not in this layout is refused. A line empty or of whitespace only
+  is a segment of the file that holds no text: the import keeps it out (`kept`) and
+  lists it with the labels of its row. What a policy text may not hold (a CR inside a
+  line, U+FEFF, NUL) is replaced (`writable`) and the segment listed.
+- **Apps.** The two languages of an app are linked where one file of each starts with
+  its number; `MAPP_59` (True for those apps) is counted and listed where it differs.
 - **Labels.** The three label columns are Python list literals, read by
   `ast.literal_eval` (never eval). Each value goes to the row's category whose scheme
   slot has it; where both categories of a two-category row have it, it goes to both and
-  the row is listed as ambiguous; where none has it, the row is listed.
+  the row is listed as ambiguous; where none has it, the row is listed. A value the
+  scheme does not know (a spelling the samples do not show) is listed, not guessed at:
+  one odd string does not stop the import of a whole corpus.
+- **Files.** A text with no CSV of labels is listed, not imported; names starting with `.`
+  (a copy's system files, such as macOS's `._` twins) are not MAPP's.
 - **Not selected.** A value `<attribute>_not-selected` (the manual's mark of an optional
   attribute left unselected) gives no value; each row with one is listed.
 - **Debris.** A segment with no letter, or fewer than `debris_min_chars` characters
@@ -38,11 +46,13 @@ from privacy_labels.importers.writer import (
     numeric_order,
     read_source,
     slug,
+    writable,
 )
 
 SOURCE = read_source(__file__)
 # The category whose legal basis MAPP requires and most rows leave out.
 FIRST_PARTY = "first_party_collection_use"
+LEGAL_BASIS = "legal_basis"
 
 
 @dataclass
@@ -54,9 +64,12 @@ class MappRow:
     labels: dict[str, dict[str, list[str]]]
     ambiguous_values: list[str]  # given to both categories of a two-category row
     unplaced_values: list[str]  # in no slot of the row's categories
+    unknown_values: list[str]  # in no slot of the scheme
     not_selected: list[str]  # `<attribute>_not-selected`: the manual's mark of no value
     attributes_without_value: list[str]
     values_without_attribute: list[str]
+    repeated_categories: list[str]  # a category listed again in its row: one pair
+    n_legal_basis_values: int  # as the row lists them, placed or not
 
 
 @dataclass
@@ -68,8 +81,10 @@ class MappPolicy:
     url: str
     csv_path: Path
     text_path: Path
-    segments: list[str]  # as the file has them, those holding no text too
+    segments: list[str]  # as the file has them (but see `writable`), empty ones too
+    replaced: list[int]  # the segments (1-based) `writable` changed
     rows: list[MappRow]
+    is_mapp_59: bool  # the MAPP_59 column: one of the 59 apps in both languages
 
     @property
     def source_file(self) -> str:
@@ -90,17 +105,20 @@ class MappPolicy:
 @dataclass
 class MappCorpus:
     policies: list[MappPolicy] = field(default_factory=list)
+    texts_without_labels: list[str] = field(default_factory=list)  # corpus-relative paths
 
     def counts(self) -> dict:
-        """Per language: policies, segments, labelled (segment, category) pairs, legal-basis
-        values and policies per split, as the corpus's files give them; and of those, the
-        segments that hold no text and the pairs on them, which the import keeps out."""
+        """Per language, as the corpus's files give them: policies, those marked MAPP_59,
+        segments, labelled (segment, category) pairs (a category listed twice in a row is
+        one pair), legal-basis values as the rows list them and policies per split; and of
+        those, the segments that hold no text and the pairs on them, kept out."""
         counts: dict = {}
         for p in self.policies:
             c = counts.setdefault(
                 p.language,
                 {
                     "policies": 0,
+                    "mapp_59_policies": 0,
                     "segments": 0,
                     "labelled_pairs": 0,
                     "legal_basis_values": 0,
@@ -109,19 +127,26 @@ class MappCorpus:
                 },
             )
             c["policies"] += 1
+            c["mapp_59_policies"] += p.is_mapp_59
             c["segments"] += len(p.segments)
             c["labelled_pairs"] += sum(len(r.categories) for r in p.rows)
             c["empty_segments"] += len(p.segments) - len(p.kept)
             c["pairs_on_empty_segments"] += sum(
                 len(r.categories) for r in p.rows if r.segment_id not in p.kept_ids
             )
-            c["legal_basis_values"] += sum(
-                len(r.labels.get(FIRST_PARTY, {}).get("legal_basis", [])) for r in p.rows
-            )
+            c["legal_basis_values"] += sum(r.n_legal_basis_values for r in p.rows)
             splits = c.setdefault("splits", {})
             if p.split:  # a file with no rows names no split
                 splits[p.split] = splits.get(p.split, 0) + 1
         return counts
+
+    def linked_groups(self) -> list[str]:
+        """The apps in both languages: a number one file of each language starts with (a
+        number two files of one language start with links none, and is listed)."""
+        files: dict[str, list[str]] = {}
+        for policy in self.policies:
+            files.setdefault(policy.group_id, []).append(policy.language)
+        return [group for group, languages in files.items() if sorted(languages) == ["de", "en"]]
 
     def problems(self) -> dict:
         """Each known source problem, counted and listed: the import report's part."""
@@ -140,22 +165,23 @@ class MappCorpus:
                 if getattr(r, name)
             ]
 
-        by_group: dict[str, dict[str, MappPolicy]] = {}
+        by_group: dict[str, dict[str, list[MappPolicy]]] = {}
         for policy in self.policies:
-            by_group.setdefault(policy.group_id, {})[policy.language] = policy
-        pairs = [g for g in by_group.values() if len(g) == 2]
+            by_group.setdefault(policy.group_id, {}).setdefault(policy.language, []).append(policy)
+        linked = self.linked_groups()
+        pairs = [{k: v[0] for k, v in by_group[group].items()} for group in linked]
         return {
             "two_category_rows": listed(lambda r: len(r.categories) > 1),
+            "repeated_category_rows": listed_with("repeated_categories"),
             "ambiguous_category_rows": listed_with("ambiguous_values"),
             "unplaced_value_rows": listed_with("unplaced_values"),
+            "unknown_value_rows": listed_with("unknown_values"),
             "attribute_without_value_rows": listed_with("attributes_without_value"),
             "value_without_attribute_rows": listed_with("values_without_attribute"),
             "not_selected_rows": listed_with("not_selected"),
             "first_party_rows": sum(FIRST_PARTY in r.categories for _, r in rows),
             "first_party_rows_without_legal_basis": listed(
-                lambda r: (
-                    FIRST_PARTY in r.categories and not r.labels[FIRST_PARTY].get("legal_basis")
-                )
+                lambda r: FIRST_PARTY in r.categories and not r.labels[FIRST_PARTY].get(LEGAL_BASIS)
             ),
             "apps_in_both_languages": len(pairs),
             "identical_german_english": sorted(
@@ -184,6 +210,20 @@ class MappCorpus:
                 for r in p.rows
                 if r.segment_id not in p.kept_ids
             ],
+            "texts_without_labels": self.texts_without_labels,
+            "segments_with_characters_replaced": [
+                {"policy_id": p.policy_id, "segment_id": k}
+                for p in self.policies
+                for k in p.replaced
+            ],
+            "mapp_59_differs_from_languages": sorted(
+                p.policy_id
+                for p in self.policies
+                if p.is_mapp_59 != (p.group_id in linked) and p.rows
+            ),
+            "number_repeated_in_language": sorted(
+                group for group, g in by_group.items() if any(len(v) > 1 for v in g.values())
+            ),
             "policies_without_segments": [
                 {"policy_id": p.policy_id, "file": p.source_file}
                 for p in self.policies
@@ -207,20 +247,36 @@ def read_mapp(root: Path) -> MappCorpus:
                 f"{root}: no {folders['labels']}/ and {folders['texts']}/; MAPP_ROOT must be "
                 "the MAPP corpus root folder (MAPP_Corpus/)"
             )
-        for csv_path in sorted(labels_dir.glob("*.csv"), key=numeric_order):
+        csv_paths = sorted(_mapp_files(labels_dir, ".csv"), key=numeric_order)
+        for csv_path in csv_paths:
             corpus.policies.append(_policy(language, csv_path, texts_dir / f"{csv_path.stem}.txt"))
+        labelled = {p.stem for p in csv_paths}
+        corpus.texts_without_labels += [
+            text.relative_to(root).as_posix()
+            for text in sorted(_mapp_files(texts_dir, ".txt"), key=numeric_order)
+            if text.stem not in labelled
+        ]
     return corpus
+
+
+def _mapp_files(folder: Path, suffix: str) -> list[Path]:
+    """The folder's files of MAPP's: a copy's system files (`.DS_Store`, macOS's `._` twins
+    of every file) start with a dot."""
+    return [p for p in folder.glob(f"*{suffix}") if not p.name.startswith(".")]
 
 
 def segments_of(path: Path) -> list[str]:
     """The text's segments: each line followed by a blank line, as MAPP writes them. A copy
     that went through another tool reads the same: a byte-order mark, Windows line ends and
     a last segment without its blank line are not text (the policy text is rebuilt from the
-    segments)."""
+    segments). A CR alone ends no line but in a file of old Mac line ends (CR only): inside
+    a line it is the line's text (see `writable`)."""
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as error:
         raise SourceError(f"{path}: not readable UTF-8 text ({error}); restore it") from None
+    if "\n" not in text:
+        text = text.replace("\r", "\n")
     if text and not text.endswith("\n\n"):
         text = text.rstrip("\n") + "\n\n"
     lines = text.split("\n")
@@ -238,7 +294,8 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(f"{csv_path}: not named <number>_<app id>.csv; restore its name")
     if not text_path.is_file():
         raise SourceError(f"{text_path}: missing, though {csv_path.name} labels it; restore it")
-    segments = segments_of(text_path)
+    as_written = segments_of(text_path)
+    segments = [writable(segment) for segment in as_written]
     try:
         with csv_path.open(encoding="utf-8-sig", newline="") as f:
             records = list(csv.reader(f))
@@ -248,37 +305,30 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         raise SourceError(
             f"{csv_path}: line 1: the header is not MAPP's ({', '.join(SOURCE['columns'])})"
         )
-    records = records[1:]
-    if len(records) != len(segments):
+    by_segment = _rows_by_segment(csv_path, number, records[1:])
+    if sorted(by_segment) != list(range(1, len(segments) + 1)):
         raise SourceError(
-            f"{csv_path}: {len(records)} rows for the {len(segments)} segments of "
-            f"{text_path.name}; row k must label segment k"
+            f"{csv_path}: {len(by_segment)} rows for the {len(segments)} segments of "
+            f"{text_path.name}; the row with segment_id k must label segment k (1..N)"
         )
-    rows, splits, urls = [], set(), set()
-    for k, record in enumerate(records, 1):
-        where = f"{csv_path}: line {k + 1}"
-        if len(record) != len(SOURCE["columns"]):
-            raise SourceError(
-                f"{where}: {len(record)} fields, not {len(SOURCE['columns'])}; restore it"
-            )
-        policy_number, segment_id, categories, attributes, values, split, url, _ = record
-        if policy_number != number or segment_id != str(k):
-            raise SourceError(
-                f"{where}: policy id {policy_number}, segment_id {segment_id}; expected "
-                f"{number}, {k} (row k labels segment k)"
-            )
+    rows, splits, urls, mapp_59 = [], set(), set(), set()
+    for k in range(1, len(segments) + 1):
+        line, record = by_segment[k]
+        where = f"{csv_path}: line {line}"
+        _, _, categories, attributes, values, split, url, in_mapp_59 = record
         if split not in SOURCE["splits"]:
             raise SourceError(
                 f"{where}: policy_type {split!r}; MAPP has {', '.join(SOURCE['splits'])}"
             )
         splits.add(split)
         urls.add(url)
+        mapp_59.add(in_mapp_59.strip().lower() == "true")
         rows.append(
             _row(where, k, *(_string_list(where, c) for c in (categories, attributes, values)))
         )
-    if len(splits) > 1 or len(urls) > 1:
+    if len(splits) > 1 or len(urls) > 1 or len(mapp_59) > 1:
         raise SourceError(
-            f"{csv_path}: rows differ in policy_type or privacy_policy_link; restore it"
+            f"{csv_path}: rows differ in policy_type, privacy_policy_link or MAPP_59; restore it"
         )
     return MappPolicy(
         policy_id=f"{SOURCE['policy_id_prefix']}{language}-{number}-{slug(app)}",
@@ -289,8 +339,38 @@ def _policy(language: str, csv_path: Path, text_path: Path) -> MappPolicy:
         csv_path=csv_path,
         text_path=text_path,
         segments=segments,
+        replaced=[k for k, s in enumerate(as_written, 1) if s != segments[k - 1]],
         rows=rows,
+        is_mapp_59=mapp_59.pop() if mapp_59 else False,
     )
+
+
+def _rows_by_segment(
+    csv_path: Path, number: str, records: list[list[str]]
+) -> dict[int, tuple[int, list[str]]]:
+    """Each row by its segment_id, with its line in the file: rows may come in any order."""
+    by_segment: dict[int, tuple[int, list[str]]] = {}
+    for line, record in enumerate(records, 2):
+        if not record:  # a blank line, as a spreadsheet may end the file with
+            continue
+        where = f"{csv_path}: line {line}"
+        if len(record) != len(SOURCE["columns"]):
+            raise SourceError(
+                f"{where}: {len(record)} fields, not {len(SOURCE['columns'])}; restore it"
+            )
+        policy_number, segment_id = (field.strip() for field in record[:2])
+        if not (policy_number.isdecimal() and int(policy_number) == int(number)):
+            raise SourceError(
+                f"{where}: policy id {policy_number!r}; expected {number}, the number of the "
+                "file's name"
+            )
+        if not segment_id.isdecimal() or int(segment_id) in by_segment:
+            raise SourceError(
+                f"{where}: segment_id {segment_id!r} is not a new whole number; each segment "
+                "has one row"
+            )
+        by_segment[int(segment_id)] = (line, record)
+    return by_segment
 
 
 def _row(
@@ -303,16 +383,17 @@ def _row(
             f"{where}: unknown category {unknown[0]!r}; MAPP has {', '.join(categories_by_name)}"
         )
     categories = [categories_by_name[name] for name in dict.fromkeys(category_names)]
+    repeated = [name for k, name in enumerate(category_names) if name in category_names[:k]]
     labels: dict[str, dict[str, list[str]]] = {c.id: {} for c in categories}
-    ambiguous, unplaced = [], []
+    ambiguous, unplaced, unknown = [], [], []
     not_selected = [v for v in values if v.endswith(SOURCE["not_selected"])]
+    value_attributes = [v.partition(SOURCE["value_separator"])[0] for v in values]
     for value_name in values:
         if value_name in not_selected:
             continue
         if value_name not in slots_by_name:
-            raise SourceError(
-                f"{where}: unknown value {value_name!r}; the mapp scheme has no such value"
-            )
+            unknown.append(value_name)
+            continue
         slots = [(c, a, v) for c, a, v in slots_by_name[value_name] if c in categories]
         if not slots:
             unplaced.append(value_name)
@@ -328,18 +409,35 @@ def _row(
             if a.id in labels[c.id]:
                 order = [v.id for v in a.values]
                 labels[c.id][a.id].sort(key=order.index)
-    value_attributes = [v.partition(SOURCE["value_separator"])[0] for v in values]
     return MappRow(
         segment_id=k,
         categories=tuple(c.id for c in categories),
         labels=labels,
         ambiguous_values=ambiguous,
         unplaced_values=unplaced,
+        unknown_values=unknown,
         not_selected=not_selected,
         attributes_without_value=[a for a in attributes if a not in value_attributes],
         values_without_attribute=[
             v for v, a in zip(values, value_attributes, strict=True) if a not in attributes
         ],
+        repeated_categories=repeated,
+        n_legal_basis_values=sum(
+            a in _legal_basis_names() and v not in not_selected
+            for v, a in zip(values, value_attributes, strict=True)
+        ),
+    )
+
+
+@functools.cache
+def _legal_basis_names() -> frozenset[str]:
+    """The names MAPP writes the legal-basis attribute by (`Legal Basis for Collection`)."""
+    return frozenset(
+        name
+        for c in scheme(SOURCE["scheme"]).categories
+        for a in c.attributes
+        if a.id == LEGAL_BASIS
+        for name in a.source_names
     )
 
 
@@ -359,7 +457,8 @@ def _scheme_index() -> tuple[dict[str, Category], dict[str, list[tuple]]]:
 
 def _string_list(where: str, literal: str) -> list[str]:
     """A column's Python list literal of strings, read by ast.literal_eval (never eval)."""
-    strings = _literal_strings(literal)
+    # An empty cell lists nothing, like `[]`.
+    strings = _literal_strings(literal) if literal.strip() else ()
     if strings is None:
         raise SourceError(f"{where}: {literal[:60]!r} is not a Python list of strings; restore it")
     return list(strings)
