@@ -20,7 +20,6 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
         progress=False if args.quiet else None,
         workers=args.workers,
     )
-    spans = result.spans
     defaulted = (
         [f"{result.n_required_defaulted:,} required attributes absent, set to unspecified"]
         if result.n_required_defaulted
@@ -33,9 +32,7 @@ def cmd_import_opp115(args: argparse.Namespace) -> Answer:
             f"imported OPP-115 {result.layer} into {result.out}: {result.n_policies:,} policies, "
             f"{result.n_practices:,} practices, {result.n_values:,} values "
             f"({result.n_not_selected:,} optional attributes not selected, so no value)",
-            f"spans: {sum(spans.values()):,}: {spans['exact']:,} exact, {spans['relocated']:,} "
-            f"relocated, {spans['unanchorable']:,} unanchorable (value kept, no span); "
-            f"listed in {result.out / 'import-report.json'}",
+            _spans(result.spans, result.out),
             *defaulted,
         ],
     )
@@ -45,7 +42,6 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
     from privacy_labels.importers.app350 import import_app350
 
     result = import_app350(require_input(args.src, "the APP-350 corpus root"), args.out)
-    spans = result.spans
     return _imported(
         result.to_dict(),
         result.out,
@@ -54,9 +50,7 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             f"({_per_split(result.splits)}; "
             f"{len(result.synthetic):,} with synthetic text), {result.n_segments:,} segments, "
             f"{result.n_practices:,} practices ({result.n_does_not:,} not performed)",
-            f"evidence spans: {spans['exact']:,} exact, {spans['whitespace']:,} with whitespace "
-            f"compared loosely, {spans['not_in_segment'] + spans['no_sentence']:,} without "
-            f"(listed in {result.out / 'import-report.json'})",
+            _spans(result.spans, result.out),
             *(
                 [
                     f"not imported: {len(result.unknown):,} practices with a name APP-350 v1.1 "
@@ -124,6 +118,13 @@ def _imported(report: dict, corpus: Path, lines: list[str]) -> Answer:
             f"next: privacy-labels build --raw {corpus} --out OUT",
         ],
     )
+
+
+def _spans(spans: dict[str, int], corpus: Path) -> str:
+    """How the evidence spans were found, by kind (an import's `spans` counts: exact,
+    relocated, unanchorable; or exact, whitespace, not_in_segment, no_sentence)."""
+    kinds = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in spans.items())
+    return f"evidence spans: {kinds}; listed in {corpus / 'import-report.json'}"
 
 
 def _per_split(counts: dict[str, int]) -> str:
