@@ -523,6 +523,14 @@ def _previous(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
 
+def clear_interrupted_runs(target: Path) -> None:
+    """Clear what a killed run left beside `target` when a command finds it up to date
+    and writes nothing (a run killed after its swap leaves the previous output staged);
+    left to the run that holds `target` when another does."""
+    with contextlib.suppress(Busy), exclusive(target):
+        _clear_interrupted_runs(target)
+
+
 def _clear_interrupted_runs(target: Path) -> None:
     """Remove what a killed run left beside `target`: staging folders and a half-done swap."""
     previous = _previous(target)

@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from privacy_labels._files import MANIFEST, dump_json, owned_output, project_folder
+from privacy_labels._files import (
+    MANIFEST,
+    clear_interrupted_runs,
+    dump_json,
+    owned_output,
+    project_folder,
+)
 from privacy_labels._parallel import map_in_order
 from privacy_labels.builder.manifest import built_from, manifest_of, write_schemes
 from privacy_labels.builder.rows import build_part
@@ -88,6 +94,7 @@ def build(
     if not force:
         n_rows = built_from(raw, out, partitioned=partitioned, layer=layer)
         if n_rows is not None:
+            clear_interrupted_runs(out)
             return BuildResult(out, n_rows, up_to_date=True)
     settings = BuildSettings(progress, workers, scheduler, partitioned, layer)
     with owned_output(out, "build", {"raw corpus": raw}) as staging:

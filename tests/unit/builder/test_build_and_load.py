@@ -190,6 +190,20 @@ def test_a_policy_not_yet_annotated_has_no_labels_that_read_as_negatives(tmp_pat
     assert "new segment 0: labeled, but the policy has no annotations" in err
 
 
+def test_an_up_to_date_build_clears_what_a_killed_run_left_beside_its_output(tmp_path, run):
+    """A build killed after its swap leaves the previous output staged beside the new one;
+    the next build finds the output up to date and clears it, touching nothing else."""
+    out = tmp_path / "out"
+    assert run("build", "--raw", FIXTURE_RAW, "--out", out)[0] == 0
+    staged = tmp_path / ".out.k1lled00.tmp"
+    shutil.copytree(out, staged)
+    mine = tmp_path / ".out.notes.tmp"  # not a staging folder's name: kept
+    mine.write_text("mine")
+    code, stdout, _ = run("build", "--raw", FIXTURE_RAW, "--out", out)
+    assert code == 0 and stdout.startswith("up to date")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.notes.tmp", "out"]
+
+
 def test_tables_of_another_contract_are_not_up_to_date(built, monkeypatch):
     """A build whose inputs are unchanged but whose table contract changed (a column added,
     renamed or redescribed) is rebuilt, not reported up to date."""
