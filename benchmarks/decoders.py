@@ -56,7 +56,7 @@ def _decoders() -> list[tuple[str, object, bool]]:
     """(name, parse, takes bytes) of each decoder installed; the last is build's."""
     import orjson
 
-    from privacy_labels._files import parse_json
+    from privacy_labels._json import parse_json
     from privacy_labels.raw.jsonio import parse_strict
 
     found = [

@@ -22,7 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from privacy_labels._files import parse_json
+from privacy_labels._json import parse_json
 from privacy_labels.contract.schemes import scheme
 
 # Text characters and the HTML that stands for them in the sanitized policies.

@@ -35,7 +35,8 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from random import Random
 
-from privacy_labels._files import dump_json, replace_dir_when_done, sha256_bytes
+from privacy_labels._files import replace_dir_when_done, sha256_bytes
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schema import GUIDELINES_VERSION, schema_version
 from privacy_labels.contract.schemes import scheme
 from privacy_labels.raw.documents import annotation_document, make_practice, make_provenance

@@ -11,7 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from privacy_labels._files import dump_json, sha256_bytes
+from privacy_labels._files import sha256_bytes
+from privacy_labels._json import dump_json
 from privacy_labels.raw.documents import (
     annotation_document,
     make_practice,

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 from privacy_labels.builder.pipeline import build
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.contract.schemes import scheme

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schema import schema_version
 from privacy_labels.contract.schemes import scheme
 from privacy_labels.raw.documents import annotation_document, make_provenance

@@ -16,7 +16,12 @@ ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
 
 # Lowest first: a unit may import its own modules and those of the units before it.
 LAYERS = [
-    {"errors", "_files", "_parallel"},  # shared ground: the error type, safe files, workers
+    {
+        "errors",
+        "_files",
+        "_json",
+        "_parallel",
+    },  # shared ground: the error type, safe files, workers
     {"contract"},
     {"store"},
     {"raw"},

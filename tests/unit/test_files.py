@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy_labels import _files
+from privacy_labels import _files, _json
 from privacy_labels._files import Busy, exclusive, replace_dir_when_done
 
 
@@ -146,20 +146,20 @@ _JSON_VALUES = st.recursive(
 
 @given(_JSON_VALUES)
 def test_dump_json_writes_the_standard_encoders_bytes(data):
-    assert _files.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert _json.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def test_dump_json_leaves_what_it_does_not_write_to_the_standard_encoder():
     from collections import OrderedDict
 
     for data in (OrderedDict(a=[1]), {"a": {1: 2.5}}, [float("nan")], {"b": 1e16}, (True,)):
-        assert _files.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        assert _json.dump_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     cycle: list = []
     cycle.append(cycle)
     with pytest.raises(ValueError, match="Circular reference"):
-        _files.dump_json(cycle)
+        _json.dump_json(cycle)
     with pytest.raises(TypeError, match="not JSON serializable"):
-        _files.dump_json({"a": {1, 2}})
+        _json.dump_json({"a": {1, 2}})
 
 
 @pytest.fixture(params=[0o022, 0o077], ids=["umask022", "umask077"])

@@ -19,13 +19,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from privacy_labels._files import (
-    MANIFEST,
-    clear_interrupted_runs,
-    dump_json,
-    owned_output,
-    project_folder,
-)
+from privacy_labels._files import MANIFEST, clear_interrupted_runs, owned_output, project_folder
+from privacy_labels._json import dump_json
 from privacy_labels._parallel import map_in_order
 from privacy_labels.builder.manifest import built_from, manifest_of, write_schemes
 from privacy_labels.builder.rows import build_part

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -36,7 +36,7 @@ class Answer:
 
 
 def json_text(data: dict | list) -> str:
-    """The command's output in the one JSON style of its files (_files.dump_json), without
+    """The command's output in the one JSON style of its files (_json.dump_json), without
     the final newline that print adds."""
     return dump_json(data).removesuffix("\n")
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from privacy_labels._files import package_data, parse_json
+from privacy_labels._files import package_data
+from privacy_labels._json import parse_json
 from privacy_labels.contract.scheme_set import package_schemes
 from privacy_labels.contract.schemes import Scheme
 

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from privacy_labels._files import claim_output, dump_json, owned_output
+from privacy_labels._files import claim_output, owned_output
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schemes import ENGLISH, Given, Scheme, in_language, values_of, written
 from privacy_labels.exporters.label_studio_interface import (
     CATEGORY,

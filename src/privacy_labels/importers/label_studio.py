@@ -19,13 +19,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from privacy_labels._files import (
-    claim_output,
-    dump_json,
-    owned_output,
-    sha256_bytes,
-    write_text_atomic,
-)
+from privacy_labels._files import claim_output, owned_output, sha256_bytes, write_text_atomic
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schema import GUIDELINES_VERSION
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.schemes import Scheme

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 from privacy_labels.contract.layers import CONSOLIDATED
 from privacy_labels.errors import UsageError
 from privacy_labels.raw.corpus import RawCorpus

@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._files import claim_output, owned_output, sha256_bytes
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schemes import scheme
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.raw.corpus import RawCorpus

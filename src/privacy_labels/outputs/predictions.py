@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schema import PREDICTIONS, load_schema, schema_path
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.schemes import Label, Scheme

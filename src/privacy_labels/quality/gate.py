@@ -22,10 +22,12 @@ other tables they would fail in ways that name nothing).
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from privacy_labels._files import claim_output, dump_json, owned_output, sha256_bytes
+from privacy_labels._files import claim_output, owned_output, sha256_bytes
+from privacy_labels._json import dump_json
 from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.contract.tables import TABLES, table
@@ -81,6 +83,11 @@ def check(
             return reused
     require(folder)  # names every missing table
     schemes = schemes_of(folder)
+    # The files' checks hash and render in C (the GIL released) while GX is imported, a
+    # second or two of Python on one core; the modules they need are imported already.
+    files = ThreadPoolExecutor(1, thread_name_prefix="integrity")
+    integrity = files.submit(integrity_checks, folder, checked.get("table_files_sha256"))
+    files.shutdown(wait=False)
     great_expectations, _ = gx()
     names = [spec.name for spec in TABLES]
     with contextlib.ExitStack() as stack:
@@ -95,7 +102,7 @@ def check(
         else:
             jobs = [(folder, name) for name in names]
             suites = map_in_order(_table_checks_on_a_worker, jobs, scheduler=scheduler)
-        results = integrity_checks(folder)
+        results = integrity.result()
         misshapen = set()
         for name, (found, has_its_shape) in zip(names, suites, strict=True):
             results += found

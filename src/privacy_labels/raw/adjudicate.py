@@ -60,7 +60,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
+from privacy_labels._files import sha256_bytes, write_text_atomic
+from privacy_labels._json import dump_json
 from privacy_labels.contract.layers import (
     CONSOLIDATED,
     LayerPractice,

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from privacy_labels._files import parse_json
+from privacy_labels._json import parse_json
 from privacy_labels.raw.problems import Problem
 
 # Limits on what a document may be, so that a hostile or broken file costs bounded memory

@@ -17,7 +17,8 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from privacy_labels._files import dump_json, exclusive, write_text_atomic
+from privacy_labels._files import exclusive, write_text_atomic
+from privacy_labels._json import dump_json
 from privacy_labels.contract.schema import load_schema
 from privacy_labels.contract.versions import (
     AddedField,

@@ -13,7 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from privacy_labels._files import dump_json, sha256_bytes, write_text_atomic
+from privacy_labels._files import sha256_bytes, write_text_atomic
+from privacy_labels._json import dump_json
 from privacy_labels.errors import PrivacyLabelsError, UsageError
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import policy_sidecar

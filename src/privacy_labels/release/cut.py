@@ -28,12 +28,12 @@ from pathlib import Path
 
 from privacy_labels._files import (
     claim_output,
-    dump_json,
     exclusive,
     project_folder,
     replace_dir_when_done,
     write_text_atomic,
 )
+from privacy_labels._json import dump_json
 from privacy_labels.builder.pipeline import MANIFEST, BuildSettings, write_tables
 from privacy_labels.contract.schema import SCHEMA_NAMES, schema_path
 from privacy_labels.errors import PrivacyLabelsError

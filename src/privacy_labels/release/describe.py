@@ -20,7 +20,7 @@ rebuilt release has the same bytes.
 
 from __future__ import annotations
 
-from privacy_labels._files import dump_json
+from privacy_labels._json import dump_json
 from privacy_labels.release.card import dataset_card
 from privacy_labels.release.croissant import croissant
 from privacy_labels.release.datacite import citation_cff, datacite, zenodo

@@ -182,7 +182,7 @@ def write_corpus(root, documents: dict[str, list[dict]]):
     """A raw corpus of the one policy `p`, with one annotation document per annotator."""
     import hashlib
 
-    from privacy_labels._files import dump_json
+    from privacy_labels._json import dump_json
 
     assert [POLICY_TEXT[s:e] for s, e in SEGMENTS][1].startswith("We collect")
     sha256 = hashlib.sha256(POLICY_TEXT.encode()).hexdigest()

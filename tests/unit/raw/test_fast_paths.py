@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from privacy_labels._files import parse_json
+from privacy_labels._json import parse_json
 from privacy_labels.contract.scheme_set import package_schemes
 from privacy_labels.raw import labels
 from privacy_labels.raw.jsonio import parse_document, parse_strict
