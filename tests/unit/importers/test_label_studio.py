@@ -167,11 +167,9 @@ def _crlf(task: dict) -> dict:
 def test_offsets_of_a_text_with_windows_line_ends_map_back(run, tmp_path):
     tasks = [_crlf(task) for task in exported(run, FIXTURE_RAW, tmp_path / "ls")]
     assert "\r\n" in tasks[0]["data"]["text"]
-    export = tmp_path / "export.json"
-    export.write_text(json.dumps(as_export(tasks)), encoding="utf-8")
     original = read_json(FIXTURE_RAW / "annotations" / "example" / "alice.json")
-    code, _, err = run(
-        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back",
+    code, _, err = _import(
+        run, tmp_path, as_export(tasks),
         "--annotated-date", original["annotated_date"], "--method", original["method"],
         *provenance_args(original),
     )  # fmt: skip
@@ -192,12 +190,10 @@ def test_offsets_count_as_javascript_does():
     assert offsets.ours(len(task_text.encode("utf-16-le")) // 2 + 1) is None
 
 
-def _import(run, tmp_path, export, *args):
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(export), encoding="utf-8")
-    return run(
-        "import", "label-studio", path, "--raw", FIXTURE_RAW, "--out", tmp_path / "back", *args
-    )
+def _import(run, tmp_path, export, *args, raw=FIXTURE_RAW):
+    """`import label-studio` of `export` (written to a file) into tmp_path/back."""
+    path = _export_file(tmp_path, export)
+    return run("import", "label-studio", path, "--raw", raw, "--out", tmp_path / "back", *args)
 
 
 def test_regions_without_practice_ids_group_by_relations(run, tmp_path):
@@ -569,11 +565,9 @@ def test_each_scheme_and_language_is_a_project_that_comes_back_in_its_scheme(run
     ]
     [task] = read_json(tmp_path / "ls" / "mapp-de" / "tasks.json")
     assert task["data"]["scheme"] == scheme("mapp").ref and task["data"]["language"] == "de"
-    export = tmp_path / "export.json"
-    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
-    code, _, err = run(
-        "import", "label-studio", export, "--raw", corpus, "--out", tmp_path / "back",
-        "--annotator", "eve", "--annotated-date", "2026-12-11",
+    code, _, err = _import(
+        run, tmp_path, as_export([task]), "--annotator", "eve", "--annotated-date", "2026-12-11",
+        raw=corpus,
     )  # fmt: skip
     assert code == 0, err
     document = read_json(tmp_path / "back" / "annotations" / "kiosk-de" / "eve.json")
@@ -587,11 +581,7 @@ def test_each_scheme_and_language_is_a_project_that_comes_back_in_its_scheme(run
 def test_a_task_of_a_scheme_the_corpus_lacks_is_named(run, tmp_path):
     [task] = exported(run, FIXTURE_RAW, tmp_path / "ls")
     task["data"]["scheme"] = {"id": "opp116", "version": "1.0.0"}
-    export = tmp_path / "export.json"
-    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
-    code, _, err = run(
-        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back"
-    )
+    code, _, err = _import(run, tmp_path, as_export([task]))
     assert code == 1
     assert "$[0].data.scheme: the task's scheme" in err and "opp116" in err
 
@@ -599,12 +589,9 @@ def test_a_task_of_a_scheme_the_corpus_lacks_is_named(run, tmp_path):
 def test_a_task_exported_before_tasks_named_their_scheme_is_opp115s(run, tmp_path):
     [task] = exported(run, FIXTURE_RAW, tmp_path / "ls")
     del task["data"]["scheme"]
-    export = tmp_path / "export.json"
-    export.write_text(json.dumps(as_export([task])), encoding="utf-8")
-    code, _, err = run(
-        "import", "label-studio", export, "--raw", FIXTURE_RAW, "--out", tmp_path / "back",
-        "--annotator", "eve", "--annotated-date", "2026-12-11",
-    )  # fmt: skip
+    code, _, err = _import(
+        run, tmp_path, as_export([task]), "--annotator", "eve", "--annotated-date", "2026-12-11"
+    )
     assert code == 0, err
     document = read_json(tmp_path / "back" / "annotations" / "example" / "eve.json")
     assert document["scheme"] == {"id": "opp115", "version": "1.0.0"}
