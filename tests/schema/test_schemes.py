@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 
 from privacy_labels.contract.schemes import Place, read_scheme, scheme, schemes, schemes_folder
 from tests.conftest import REPO, SHARED
+from tests.tiny_scheme import write_tiny_scheme
 
 METASCHEMA = json.loads((REPO / "schema/scheme.schema.json").read_text(encoding="utf-8"))
 MAPP_SAMPLE = SHARED / "fixtures" / "mapp-sample"
@@ -294,83 +295,18 @@ def test_app350_maps_party_data_type_and_modality_onto_opp115_keeping_the_fine_t
 
 
 def test_a_fourth_scheme_is_a_folder_read_through_the_same_api(tmp_path):
-    for name in ("opp115",):
-        shutil.copytree(schemes_folder() / name, tmp_path / name)
-    tiny = tmp_path / "tiny"
-    tiny.mkdir()
-    names = {"en": "Retention", "de": "Speicherung"}
-
-    def value(i):
-        return {
-            "id": i,
-            "names": {"en": i, "de": i},
-            "descriptions": {"en": i},
-            "source_names": [i],
-        }
-
-    doc = {
-        "id": "tiny",
-        "version": "0.1.0",
-        "title": "Tiny",
-        "description": "A test scheme.",
-        "citation": "None.",
-        "languages": ["en", "de"],
-        "relation": {"kind": "maps_onto", "scheme": "opp115", "version": "1.0.0"},
-        "categories": [
-            {
-                "id": "keeps",
-                "names": names,
-                "descriptions": {"en": "Keeps data."},
-                "source_names": ["KEEPS"],
-                "attributes": [
-                    {
-                        "id": "how_long",
-                        "names": {"en": "How long", "de": "Wie lange"},
-                        "descriptions": {"en": "How long."},
-                        "is_required": True,
-                        "default": None,
-                        "source_names": [],
-                        "values": [value("forever"), value("a_while")],
-                    }
-                ],
-            }
-        ],
-    }
-    mapping = {
-        "scheme": "opp115",
-        "version": "1.0.0",
-        "rows": [
-            {
-                "from": {"category": "keeps"},
-                "to": [{"category": "data_retention"}],
-                "kind": "exact",
-                "note": "",
-            },
-            {
-                "from": {"category": "keeps", "attribute": "how_long", "value": "forever"},
-                "to": [
-                    {
-                        "category": "data_retention",
-                        "attribute": "retention_period",
-                        "value": "indefinitely",
-                    }
-                ],
-                "kind": "exact",
-                "note": "",
-            },
-        ],
-    }
-    (tiny / "scheme.json").write_text(json.dumps(doc), encoding="utf-8")
-    (tiny / "mapping.json").write_text(json.dumps(mapping), encoding="utf-8")
-    assert problems(tiny / "scheme.json") == problems(tiny / "mapping.json") == []
+    shutil.copytree(schemes_folder() / "opp115", tmp_path / "opp115")
+    tiny = write_tiny_scheme(tmp_path / "tiny")
+    for name in ("scheme.json", "label_sets.json", "mapping.json"):
+        assert problems(tiny / name) == [], name
 
     assert schemes(tmp_path) == ["opp115", "tiny"]
     s = read_scheme(tiny)
-    assert s.category_ids == ["keeps"] and s.value_ids == ["forever", "a_while"]
-    assert s.display_name("category", "keeps", "de") == "Speicherung"
-    assert s.display_name("category", "keeps", "fr") == "Retention"
+    assert s.category_ids == ["keeps"] and s.value_ids == ["forever", "a_while", "yes", "no"]
+    assert s.display_name("category", "keeps", "de") == "Speichert Daten"
+    assert s.display_name("category", "keeps", "fr") == "Keeps data"
     assert s.map_practice("keeps", {"how_long": "forever"}) == (
         "data_retention",
         {"retention_period": ("indefinitely",)},
     )
-    assert s.label_sets == {} and s.questions is None
+    assert list(s.label_sets) == ["2"] and s.questions is None
