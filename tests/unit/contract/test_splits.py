@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 import privacy_labels as pl
@@ -323,3 +324,11 @@ def test_a_release_with_one_split_row_per_policy_loads_as_released():
     assert list(splits["split"].cat.categories) == ["train", "validation", "test"]
     wide = pl.load("segment_labels", version="1.0.0", wide=True, split="default:test")
     assert set(wide.policy_id) == set(splits.policy_id[splits.split == "test"])
+
+
+def test_split_all_loads_every_row():
+    """`all` is every policy, as `--split all` is for score and baseline."""
+    every = pl.load("segment_labels", version="1.0.0", wide=True)
+    chosen = pl.load("segment_labels", version="1.0.0", wide=True, split="all")
+    assert len(every) > 0
+    pd.testing.assert_frame_equal(chosen, every)
