@@ -178,13 +178,9 @@ def policy_tables(
     }
 
 
-# A table's Arrow schema, made once per process rather than once per policy and table.
-_schema = functools.cache(arrow_schema)
-
-
 def _tuples_table(name: str, rows: list[tuple]) -> pa.Table:
     """Rows as tuples in the contract's column order, as an Arrow table."""
-    schema = _schema(name)
+    schema = arrow_schema(name)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
         [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=True)],
@@ -236,6 +232,6 @@ def _arrow_table(name: str, rows: list[Row]) -> pa.Table:
     Arrow reads the dicts as structs in C++, a third of the time of a Python list
     per column.
     """
-    schema = _schema(name)
+    schema = arrow_schema(name)
     structs = pa.array(rows, type=pa.struct(schema))
     return pa.Table.from_arrays(structs.flatten(), schema=schema)
