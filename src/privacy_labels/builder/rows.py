@@ -113,7 +113,9 @@ def policy_tables(
     # table with a row per practice or value its order, values in the scheme's order.
     written_practices.sort(key=lambda entry: entry[0]["practice_id"])
     # Rows as tuples in the contract's column order, one per row: most rows are these, and
-    # a tuple is the least a row can cost (tests/unit/builder/test_rows.py checks the order).
+    # a tuple is the least a row can cost. The order is checked by tests/unit/builder/
+    # test_rows.py for the columns a document gives, and by tests/data/test_labeled.py's
+    # fresh build against the committed tables for every column.
     practices, values, mapped = [], [], []
     for practice, annotator, scheme in written_practices:
         practice_id, category = practice["practice_id"], practice["category"]
