@@ -120,7 +120,8 @@ def load(
     if split is not None:
         splits, _ = _frame("splits", path, version, url, sha256)
         chosen = selected(_long_splits(splits).to_dict("records"), split)
-        frame = frame[frame["policy_id"].isin(chosen)].reset_index(drop=True)
+        if chosen is not None:  # None: `all`, every policy
+            frame = frame[frame["policy_id"].isin(chosen)].reset_index(drop=True)
     if not wide or LABEL not in frame.columns:  # a release before 1.0.0 is wide already
         return frame
     segments, _ = _frame("segments", path, version, url, sha256)

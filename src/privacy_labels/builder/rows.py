@@ -113,7 +113,9 @@ def policy_tables(
     # table with a row per practice or value its order, values in the scheme's order.
     written_practices.sort(key=lambda entry: entry[0]["practice_id"])
     # Rows as tuples in the contract's column order, one per row: most rows are these, and
-    # a tuple is the least a row can cost (tests/unit/builder/test_rows.py checks the order).
+    # a tuple is the least a row can cost. The order is checked by tests/unit/builder/
+    # test_rows.py for the columns a document gives, and by tests/data/test_labeled.py's
+    # fresh build against the committed tables for every column.
     practices, values, mapped = [], [], []
     for practice, annotator, scheme in written_practices:
         practice_id, category = practice["practice_id"], practice["category"]
@@ -178,13 +180,9 @@ def policy_tables(
     }
 
 
-# A table's Arrow schema, made once per process rather than once per policy and table.
-_schema = functools.cache(arrow_schema)
-
-
 def _tuples_table(name: str, rows: list[tuple]) -> pa.Table:
     """Rows as tuples in the contract's column order, as an Arrow table."""
-    schema = _schema(name)
+    schema = arrow_schema(name)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
         [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=True)],
@@ -236,6 +234,6 @@ def _arrow_table(name: str, rows: list[Row]) -> pa.Table:
     Arrow reads the dicts as structs in C++, a third of the time of a Python list
     per column.
     """
-    schema = _schema(name)
+    schema = arrow_schema(name)
     structs = pa.array(rows, type=pa.struct(schema))
     return pa.Table.from_arrays(structs.flatten(), schema=schema)

@@ -95,6 +95,7 @@ def cmd_baseline_train(args: argparse.Namespace) -> Answer:
 
 
 def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
+    from privacy_labels.contract.splits import ALL
     from privacy_labels.outputs.baseline import predict
 
     result = predict(args.model, args.raw, args.out, split=args.split, language=args.language)
@@ -104,6 +105,6 @@ def cmd_baseline_predict(args: argparse.Namespace) -> Answer:
             f"wrote {result.out}: {result.n_labels:,} labels for {result.n_segments:,} segments "
             f"of {result.n_policies:,} policies",
             f"next: privacy-labels score LABELED {result.out} --split "
-            + (args.split if args.split != "all" else "test"),
+            + (args.split if args.split != ALL else "test"),
         ],
     )

@@ -31,6 +31,7 @@ from privacy_labels.cli.options import (
     scheduler,
     whole_number,
 )
+from privacy_labels.contract.splits import ALL
 from privacy_labels.outputs.score import GOLD_RULES
 from privacy_labels.raw.corpus import (
     DEFAULT_CHANGELOG,
@@ -318,7 +319,7 @@ SUBCOMMANDS: tuple[Command | Group, ...] = (
                 metavar="CANDIDATE",
                 help="folder of tables, annotator id, or predictions file",
             ),
-            *selection("score only the policies of", "all"),
+            *selection("score only the policies of", ALL),
         ),
     ),
     Group(
@@ -361,7 +362,7 @@ SUBCOMMANDS: tuple[Command | Group, ...] = (
                     ),
                     RAW,
                     out("predictions file", "FILE"),
-                    *selection("label only the policies of", "all"),
+                    *selection("label only the policies of", ALL),
                 ),
                 reads=("--model", "--raw"),
                 unchanged="{out} is unchanged",

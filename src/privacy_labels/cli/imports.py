@@ -8,6 +8,7 @@ from pathlib import Path
 
 from privacy_labels.cli.answer import Answer
 from privacy_labels.cli.options import require_input
+from privacy_labels.importers.writer import REPORT
 
 
 def cmd_import_opp115(args: argparse.Namespace) -> Answer:
@@ -54,7 +55,7 @@ def cmd_import_app350(args: argparse.Namespace) -> Answer:
             *(
                 [
                     f"not imported: {len(result.unknown):,} practices with a name APP-350 v1.1 "
-                    f"does not have (listed in {result.out / 'import-report.json'})"
+                    f"does not have (listed in {result.out / REPORT})"
                 ]
                 if result.unknown
                 else []
@@ -85,7 +86,7 @@ def cmd_import_mapp(args: argparse.Namespace) -> Answer:
             f"{len(problems['first_party_rows_without_legal_basis']):,}"
             f" first-party rows without legal basis, {len(problems['debris_segments']):,} debris "
             f"segments, {len(problems['split_differs_by_language']):,} apps split differently "
-            f"by language (all listed in {args.out / 'import-report.json'})",
+            f"by language (all listed in {args.out / REPORT})",
         ],
     )
 
@@ -102,7 +103,7 @@ def cmd_import_raw(args: argparse.Namespace) -> Answer:
             f"combined {report['n_inputs']:,} raw corpora into {args.out}: "
             f"{report['n_policies']:,} policies, {report['n_annotation_documents']:,} "
             f"annotation documents ({report['n_files_shared']:,} files held alike by two "
-            f"inputs, copied once); listed in {args.out / 'import-report.json'}"
+            f"inputs, copied once); listed in {args.out / REPORT}"
         ],
     )
 
@@ -124,7 +125,7 @@ def _spans(spans: dict[str, int], corpus: Path) -> str:
     """How the evidence spans were found, by kind (an import's `spans` counts: exact,
     relocated, unanchorable; or exact, whitespace, not_in_segment, no_sentence)."""
     kinds = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in spans.items())
-    return f"evidence spans: {kinds}; listed in {corpus / 'import-report.json'}"
+    return f"evidence spans: {kinds}; listed in {corpus / REPORT}"
 
 
 def _per_split(counts: dict[str, int]) -> str:
@@ -144,5 +145,5 @@ def _kept_out(report: dict, corpus: Path) -> list[str]:
         return []
     return [
         f"kept out, holding no text: {n_segments:,} segments (their labels dropped with them) "
-        f"and {n_policies:,} policies; listed in {corpus / 'import-report.json'}"
+        f"and {n_policies:,} policies; listed in {corpus / REPORT}"
     ]

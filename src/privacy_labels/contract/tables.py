@@ -513,6 +513,7 @@ def table(name: str) -> Table:
     raise UnknownTable(f"unknown table {name!r}; the tables are: {known}")
 
 
+@functools.cache  # a build asks for it once per policy and table
 def arrow_schema(name: str) -> pa.Schema:
     """The Parquet schema: labels are stored as plain strings so every reader gets text."""
     return pa.schema(

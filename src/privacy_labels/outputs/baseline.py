@@ -55,7 +55,7 @@ from privacy_labels.outputs.score import (
     scored_scheme,
     table_layer,
 )
-from privacy_labels.outputs.selection import chosen_in_raw, chosen_policies
+from privacy_labels.outputs.selection import chosen_in_raw, chosen_policies, described
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.inputs import read_policy_text_and_sidecar
 from privacy_labels.raw.problems import InvalidInputs, Problem
@@ -370,8 +370,7 @@ def predict(
         raise InvalidInputs(validator.problems or refused)
     chosen = chosen_in_raw(sidecars, split, language)
     if not chosen:
-        language_of = f" (language {language})" if language else ""
-        raise BaselineError(f"{raw}: no policy in the {split} split{language_of} to label")
+        raise BaselineError(f"{raw}: no policy in {described(split, language)} to label")
     policies = {i: sidecars[i]["text_sha256"] for i in sorted(chosen)}
     texts = [t for (policy_id, _), t in zip(keys, texts, strict=True) if policy_id in chosen]
     keys = [key for key in keys if key[0] in chosen]

@@ -55,6 +55,7 @@ from privacy_labels.contract.views import is_labelling, is_majority
 from privacy_labels.errors import PrivacyLabelsError
 from privacy_labels.outputs.metrics import Counts, compare, figure, macro, micro
 from privacy_labels.outputs.predictions import Predictions, implied, label_set_of, labels_of
+from privacy_labels.outputs.selection import described
 from privacy_labels.raw.problems import Problem
 from privacy_labels.store import read_rows, schemes_of
 
@@ -389,8 +390,7 @@ def score(
     if chosen is not None:
         segments = {s for s in segments if s[0] in chosen}
     if not segments:
-        language_of = f" (language {language})" if language else ""
-        where = "" if chosen is None else f" in the {split} split{language_of}"
+        where = "" if chosen is None else f" in {described(split, language)}"
         hint = " (with few policies a part may hold none of theirs: try --split all)"
         raise ScoreError(
             f"no segment{where} is covered by both {reference.name} and {candidate.name}"

@@ -42,6 +42,11 @@ def chosen_in_raw(sidecars: Mapping[str, Mapping], split: str, language: str | N
     return set(sidecars) if chosen is None else chosen
 
 
+def described(split: str, language: str | None) -> str:
+    """The policies chosen as a message names them: `the plue:test split (language de)`."""
+    return f"the {split} split" + (f" (language {language})" if language else "")
+
+
 def _in_language(rows: Iterable[Mapping], language: str, chosen: set[str] | None) -> set[str]:
     rows = list(rows)
     held = sorted({r["language"] for r in rows if r["language"]})

@@ -55,6 +55,8 @@ def _commands(
 
 
 COMMANDS = dict(_commands(parser()))
+# The commands that run something (a group such as `import` only names its subcommands).
+RUNNABLE = sorted(path for path, p in COMMANDS.items() if "run" in p._defaults)
 
 
 def test_every_listed_subcommand_is_found_in_the_parser():
@@ -228,7 +230,7 @@ WITHOUT_FORMAT = {("add-policy",), ("docs",)}
 
 
 def test_every_command_takes_format_but_those_that_never_did():
-    runnable = {path for path, p in COMMANDS.items() if "run" in p._defaults}
+    runnable = set(RUNNABLE)
     with_format = {
         path
         for path in runnable
@@ -237,10 +239,9 @@ def test_every_command_takes_format_but_those_that_never_did():
     assert runnable > WITHOUT_FORMAT and with_format == runnable - WITHOUT_FORMAT
 
 
-@pytest.mark.parametrize("path", sorted(COMMANDS), ids=lambda c: " ".join(c) or "top")
+@pytest.mark.parametrize("path", RUNNABLE, ids=" ".join)
 def test_each_command_knows_its_own_full_name(path):
-    if "run" in COMMANDS[path]._defaults:
-        assert COMMANDS[path]._defaults["command_name"] == " ".join(path)
+    assert COMMANDS[path]._defaults["command_name"] == " ".join(path)
 
 
 def test_a_usage_error_is_the_message_alone_and_exit_2(run, tmp_path):

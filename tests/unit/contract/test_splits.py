@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 import privacy_labels as pl
@@ -120,6 +121,7 @@ def test_plue_takes_app350s_file_names_in_string_order():
 
 
 def _imported_app350(source, tmp_path):
+    """APP-350 at `source` imported into tmp_path/raw and built; the tables' folder."""
     from privacy_labels.builder.pipeline import build
     from privacy_labels.importers.app350 import import_app350
 
@@ -197,16 +199,12 @@ def test_synthetic_policies_are_in_no_validation_or_test_part():
 
 
 def test_an_imported_synthetic_validation_policy_is_left_out_of_evaluation(tmp_path):
-    from privacy_labels.builder.pipeline import build
-    from privacy_labels.importers.app350 import import_app350
-
     source = shutil.copytree(FIXTURES / "app350", tmp_path / "app350")
     path = source / "annotations" / "policy_10.yml"  # contains_synthetic, TRAINING
     path.write_text(path.read_text().replace("TRAINING", "VALIDATION"), encoding="utf-8")
-    import_app350(source, tmp_path / "raw")
-    build(tmp_path / "raw", tmp_path / "labeled", progress=False)
-    splits = pl.load("splits", tmp_path / "labeled")
-    synthetic = pl.load("policies", tmp_path / "labeled").query("contains_synthetic").policy_id
+    labeled = _imported_app350(source, tmp_path)
+    splits = pl.load("splits", labeled)
+    synthetic = pl.load("policies", labeled).query("contains_synthetic").policy_id
     assert list(synthetic) == ["app350-10"]
     rows = splits[splits.policy_id == "app350-10"]
     assert "app350" not in set(rows.split_name)  # its official part, validation, is dropped
@@ -323,3 +321,11 @@ def test_a_release_with_one_split_row_per_policy_loads_as_released():
     assert list(splits["split"].cat.categories) == ["train", "validation", "test"]
     wide = pl.load("segment_labels", version="1.0.0", wide=True, split="default:test")
     assert set(wide.policy_id) == set(splits.policy_id[splits.split == "test"])
+
+
+def test_split_all_loads_every_row():
+    """`all` is every policy, as `--split all` is for score and baseline."""
+    every = pl.load("segment_labels", version="1.0.0", wide=True)
+    chosen = pl.load("segment_labels", version="1.0.0", wide=True, split="all")
+    assert len(every) > 0
+    pd.testing.assert_frame_equal(chosen, every)

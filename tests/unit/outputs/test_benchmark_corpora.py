@@ -14,12 +14,18 @@ from tests.conftest import FIXTURES
 pytest.importorskip("sklearn")
 
 
-def _chain(run, tmp_path, corpus, source, split: str, language: list, scheme: list) -> dict:
-    """Import, build, train on `split`:train, predict and score its test part (in `language`,
-    on the labels of `scheme`: options); the score."""
+def _imported_and_built(run, tmp_path, corpus, source) -> tuple:
+    """`corpus` imported from `source` into tmp_path/raw and built into tmp_path/labeled."""
     raw, labeled = tmp_path / "raw", tmp_path / "labeled"
     assert run("import", corpus, source, "--out", raw)[0] == 0
     assert run("build", "--quiet", "--raw", raw, "--out", labeled)[0] == 0
+    return raw, labeled
+
+
+def _chain(run, tmp_path, corpus, source, split: str, language: list, scheme: list) -> dict:
+    """Import, build, train on `split`:train, predict and score its test part (in `language`,
+    on the labels of `scheme`: options); the score."""
+    raw, labeled = _imported_and_built(run, tmp_path, corpus, source)
     model, predictions = tmp_path / "m.npz", tmp_path / "p.json"
     steps = [
         ["baseline", "train", "--labeled", labeled, "--out", model, "--split", f"{split}:train",
@@ -31,7 +37,6 @@ def _chain(run, tmp_path, corpus, source, split: str, language: list, scheme: li
     for step in steps:
         code, out, err = run(*step, *language)
         assert code == 0, err
-    assert code == 0, err
     return json.loads(out)
 
 
@@ -50,11 +55,9 @@ def test_mapp_german_apart_on_mapps_own_split(run, tmp_path):
 
 
 def test_mapp_english_has_no_test_policy_in_the_fixture_and_says_so(run, tmp_path):
-    raw = tmp_path / "raw"
-    assert run("import", "mapp", FIXTURES / "mapp" / "MAPP_Corpus", "--out", raw)[0] == 0
-    assert run("build", "--quiet", "--raw", raw, "--out", tmp_path / "labeled")[0] == 0
+    raw, labeled = _imported_and_built(run, tmp_path, "mapp", FIXTURES / "mapp" / "MAPP_Corpus")
     code, _, err = run(
-        "baseline", "train", "--labeled", tmp_path / "labeled", "--out", tmp_path / "m.npz",
+        "baseline", "train", "--labeled", labeled, "--out", tmp_path / "m.npz",
         "--scheme", "mapp", "--split", "mapp:train", "--language", "en",
     )  # fmt: skip
     assert code == 0, err
