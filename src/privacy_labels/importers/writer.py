@@ -143,8 +143,7 @@ def policy_files(
     yield corpus.text_path(policy_id).as_posix(), text
     yield corpus.sidecar_path(policy_id).as_posix(), dump_json(sidecar)
     for annotator, document in documents:
-        path = corpus.annotations_dir / policy_id / f"{annotator}.json"
-        yield path.as_posix(), dump_json(document)
+        yield corpus.annotation_path(policy_id, annotator).as_posix(), dump_json(document)
 
 
 def write_raw_corpus(
