@@ -22,6 +22,7 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.importers.opp115 import anchor_span, html_to_text
+from privacy_labels.importers.opp115.source import read_policy_metadata
 from tests.conftest import FIXTURES, read_json
 
 OPP115_FIXTURE = FIXTURES / "opp115"
@@ -235,6 +236,20 @@ def test_every_missing_or_malformed_source_file_is_named(run, tmp_path, breakage
     code, _, err = run("import", "opp115", source, "--out", tmp_path / "raw", "--quiet")
     assert code == 1 and message in err and "Traceback" not in err
     assert not (tmp_path / "raw").exists()
+
+
+def test_an_import_in_one_process_reads_the_policy_metadata_once(tmp_path, monkeypatch):
+    from privacy_labels.importers import opp115
+
+    reads = []
+
+    def counted(root):
+        reads.append(root)
+        return read_policy_metadata(root)
+
+    monkeypatch.setattr(opp115, "read_policy_metadata", counted)
+    opp115.import_opp115(OPP115_FIXTURE, tmp_path / "raw", progress=False)
+    assert reads == [OPP115_FIXTURE]
 
 
 def _copies(source, target, n):

@@ -228,9 +228,12 @@ def import_opp115(
     summary = ImportSummary(
         out, "annotations" if consolidation is None else consolidated(consolidation)
     )
-    read_policy_metadata(root)  # a missing file is named before any policy is read
-    # Each process reads the source's tables once for this run (see _source_tables).
-    convert = functools.partial(_convert_policy, root, consolidation, (os.getpid(), next(_RUNS)))
+    # Each process reads the source's tables once for this run (see _source_tables); this
+    # one before any policy, so a missing file is named first and a run in this process
+    # does not read them again.
+    run = (os.getpid(), next(_RUNS))
+    _source_tables(root, run)
+    convert = functools.partial(_convert_policy, root, consolidation, run)
     report: dict = {}
 
     def files() -> Iterator[tuple[str, str]]:
