@@ -269,9 +269,9 @@ class App350Source:
 
         practices: list[dict] = []
         for segment_id, k in enumerate(kept):
-            offset = spans[segment_id]["start"]
+            offset, before = spans[segment_id]["start"], len(practices)
             practices += self._practices(
-                path, policy_id, segment_id, k, segments[k], offset, summary, len(practices)
+                path, policy_id, segment_id, k, segments[k], texts[k], offset, summary, before
             )
 
         original = None
@@ -348,11 +348,11 @@ class App350Source:
         )
 
     def _practices(
-        self, path, policy_id, segment_id, k, segment, offset, summary, before
+        self, path, policy_id, segment_id, k, segment, text, offset, summary, before
     ) -> list[dict]:
-        """The practices of segment `k` of the file, `segment_id` here, numbered after the
-        policy's `before` ones."""
-        text = writable(segment["segment_text"])  # as written into the policy's text
+        """The practices of segment `k` of the file, `segment_id` here, whose `text` (as
+        written into the policy's text) starts at `offset`, numbered after the policy's
+        `before` ones."""
         where = f"{path}: segment {k}"
         source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
