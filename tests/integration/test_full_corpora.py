@@ -55,20 +55,23 @@ def _report(out: Path) -> dict:
     return json.loads((out / "import-report.json").read_text(encoding="utf-8"))
 
 
+def _made_and_imported(tmp_path_factory, folder: str, write, import_corpus) -> tuple[Path, dict]:
+    """A made-up corpus written into `folder` of a fresh folder and imported beside it, into
+    `raw/`: its root and the import report."""
+    root = tmp_path_factory.mktemp(folder) / folder
+    write(root)
+    import_corpus(root, root.parent / "raw")
+    return root, _report(root.parent / "raw")
+
+
 @pytest.fixture(scope="module")
 def mapp(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("mapp") / "MAPP_Corpus"
-    write_mapp(root)
-    import_mapp(root, root.parent / "raw")
-    return root, _report(root.parent / "raw")
+    return _made_and_imported(tmp_path_factory, "MAPP_Corpus", write_mapp, import_mapp)
 
 
 @pytest.fixture(scope="module")
 def app350(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("app350") / "APP_350_v1_1"
-    write_app350(root)
-    import_app350(root, root.parent / "raw")
-    return root, _report(root.parent / "raw")
+    return _made_and_imported(tmp_path_factory, "APP_350_v1_1", write_app350, import_app350)
 
 
 def _mapp_files(folder: Path, suffix: str) -> list[Path]:
