@@ -23,6 +23,7 @@ from privacy_labels.raw.validate import Validator
 from tests.full_corpora import (
     APP350_SPLITS,
     MAPP_BOTH,
+    MAPP_FOLDERS,
     MAPP_SPLIT_DIFFERS,
     app350_practices,
     write_app350,
@@ -31,7 +32,6 @@ from tests.full_corpora import (
 
 pytestmark = pytest.mark.slow
 
-FOLDERS = {"en": "English", "de": "German"}
 # APP-350's README: 28 data types as first- and third-party practices, SSO and
 # Facebook_SSO as practices; PERFORMED or NOT_PERFORMED.
 DATA_TYPES = {  # "-" is the broad type itself (Contact_1stParty)
@@ -100,7 +100,7 @@ def _replaced(segment: str) -> bool:
 def _mapp_counts(root: Path) -> tuple[dict, Counter]:
     """Per language the report's counts, and the number of rows of each source problem."""
     counts, problems = {}, Counter()
-    for language, name in FOLDERS.items():
+    for language, name in MAPP_FOLDERS.items():
         c = Counter(splits=Counter())
         for path in _mapp_files(root / f"{name}_consolidation", ".csv"):
             rows = _mapp_rows(path)
@@ -160,7 +160,7 @@ def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
     root, report = mapp
     splits = {
         (language, path.name): _mapp_rows(path)[0]["policy_type"]
-        for language, name in FOLDERS.items()
+        for language, name in MAPP_FOLDERS.items()
         for path in _mapp_files(root / f"{name}_consolidation", ".csv")
     }
     both = sorted(name for language, name in splits if language == "de" and ("en", name) in splits)
@@ -182,10 +182,10 @@ def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
         )
     )
     assert problems["identical_german_english"]  # the generator wrote some
-    labelled = {(FOLDERS[lang], name.removesuffix(".csv")) for lang, name in splits}
+    labelled = {(MAPP_FOLDERS[lang], name.removesuffix(".csv")) for lang, name in splits}
     assert problems["texts_without_labels"] == [
         f"{name}_sanitized_policies/{path.name}"
-        for name in FOLDERS.values()
+        for name in MAPP_FOLDERS.values()
         for path in _mapp_files(root / f"{name}_sanitized_policies", ".txt")
         if (name, path.stem) not in labelled
     ]
