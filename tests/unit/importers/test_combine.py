@@ -53,6 +53,13 @@ def test_every_file_of_each_corpus_is_in_the_one_and_it_validates(imports, tmp_p
     documents = [r for files in before.values() for r in files if r.startswith("annotations/")]
     assert report["n_annotation_documents"] == len(RawCorpus(out).annotation_paths())
     assert len(RawCorpus(out).annotation_paths()) == len(documents) == 9  # 5 + 2 + 2
+    assert [
+        (i["n_policies"], i["n_annotation_documents"], i["n_files"]) for i in report["inputs"]
+    ] == [
+        (2, 5, len(before["opp115"]) - 2),  # all but its import report and output marker
+        (2, 2, len(before["opp115-c05"]) - 2),
+        (2, 2, len(before["app350"]) - 2),
+    ]
     assert [i["written_by"] for i in report["inputs"]] == ["import opp115"] * 2 + ["import app350"]
     assert report["inputs"][2]["import_report"] == read_json(
         imports["app350"] / "import-report.json"
