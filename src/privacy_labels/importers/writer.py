@@ -1,8 +1,8 @@
 """What every corpus importer shares: its facts (`source.json` beside it), its error, the
-text of a policy built from its segments, its sidecar and annotation documents with what
-every imported corpus fills alike, a policy's files in the raw layout, and the one writer
-of the raw corpus, which writes them in order into a staging folder moved into place only
-when complete.
+text of a policy built from its segments (and a text found in it loosely), its sidecar
+and annotation documents with what every imported corpus fills alike, a policy's files in
+the raw layout, and the one writer of the raw corpus, which writes them in order into a
+staging folder moved into place only when complete.
 
     SOURCE = read_source(__file__)
     text, segments = join_segments(texts, "\\n\\n", "\\n")
@@ -87,6 +87,13 @@ def kept_out_note(kept: list, n_segments: int) -> str:
         "Segments that hold no text are kept out (listed in import-report.json); the "
         f"segments here are the source's segments {', '.join(map(str, kept))}, in order. "
     )
+
+
+def loose_pattern(text: str) -> re.Pattern | None:
+    """A pattern for `text` that lets any whitespace stand for any whitespace; None where
+    `text` has no words."""
+    words = text.split()
+    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
 
 
 def join_segments(texts: list[str], joiner: str, end: str) -> tuple[str, list[dict]]:

@@ -54,6 +54,7 @@ from privacy_labels.importers.writer import (
     join_segments,
     kept_out,
     kept_out_note,
+    loose_pattern,
     numeric_order,
     policy_files,
     read_source,
@@ -436,11 +437,10 @@ def locate(segment: str, sentence: str) -> tuple[str, tuple[int, int] | None]:
     start = segment.find(sentence)
     if start >= 0 and sentence:
         return "exact", (start, start + len(sentence))
-    words = sentence.split()
-    if words:
-        found = re.search(r"\s+".join(map(re.escape, words)), segment)
-        if found:
-            return "whitespace", found.span()
+    pattern = loose_pattern(sentence)
+    found = pattern.search(segment) if pattern else None
+    if found:
+        return "whitespace", found.span()
     return "not_in_segment", None
 
 
