@@ -168,10 +168,9 @@ def write_raw_corpus(
     files = iter(files)
     # A generator is closed before the staging folder is removed, so one that runs a pool
     # of workers stops it first, whatever stopped the writing.
-    closing = getattr(files, "close", None)
     with (
         owned_output(out, command, inputs) as staging,
-        contextlib.closing(files) if closing else contextlib.nullcontext(),
+        contextlib.closing(files) if hasattr(files, "close") else contextlib.nullcontext(),
     ):
         for relative, text in files:
             path = staging / relative
