@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import csv
 import filecmp
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,6 +19,7 @@ from privacy_labels.importers.app350 import import_app350
 from privacy_labels.importers.mapp import import_mapp
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
+from tests.conftest import read_json
 from tests.full_corpora import (
     APP350_SPLITS,
     MAPP_BOTH,
@@ -51,17 +51,13 @@ MODALITIES = {"PERFORMED", "NOT_PERFORMED"}
 NULLS = ("", "null", "Null", "NULL", "~")  # YAML's plain null, read as text by the base loader
 
 
-def _report(out: Path) -> dict:
-    return json.loads((out / "import-report.json").read_text(encoding="utf-8"))
-
-
 def _made_and_imported(tmp_path_factory, folder: str, write, import_corpus) -> tuple[Path, dict]:
     """A made-up corpus written into `folder` of a fresh folder and imported beside it, into
     `raw/`: its root and the import report."""
     root = tmp_path_factory.mktemp(folder) / folder
     write(root)
     import_corpus(root, root.parent / "raw")
-    return root, _report(root.parent / "raw")
+    return root, read_json(root.parent / "raw" / "import-report.json")
 
 
 @pytest.fixture(scope="module")

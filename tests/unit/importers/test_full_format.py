@@ -5,7 +5,6 @@ read without miscounting, dropping silently or stopping the import."""
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from privacy_labels.importers.mapp import import_mapp
 from privacy_labels.importers.mapp.source import SourceError, read_mapp
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
+from tests.conftest import read_json
 
 MAPS = "German_consolidation/902_org.example.maps.csv"
 
@@ -173,7 +173,7 @@ def test_mapp_a_number_two_files_of_one_language_start_with_links_none(tmp_path,
     assert problems["number_repeated_in_language"] == ["mapp-900"]
     assert problems["apps_in_both_languages"] == 0
     import_mapp(mapp_root, tmp_path / "raw")
-    sidecars = [json.loads(p.read_text()) for p in (tmp_path / "raw" / "policies").glob("*.json")]
+    sidecars = [read_json(p) for p in (tmp_path / "raw" / "policies").glob("*.json")]
     assert [s.get("policy_group_id") for s in sidecars] == [None] * 4
 
 
@@ -198,7 +198,7 @@ def test_mapp_a_cr_or_zero_width_mark_in_a_line_is_replaced_and_the_output_valid
 def _import_app350(root: Path, tmp_path: Path) -> tuple[dict, Path]:
     out = tmp_path / "raw"
     import_app350(root, out)
-    return json.loads((out / "import-report.json").read_text(encoding="utf-8")), out
+    return read_json(out / "import-report.json"), out
 
 
 def test_app350_plain_scalars_yaml_would_type_are_read_as_the_text_they_are(tmp_path, app350_root):
@@ -218,7 +218,7 @@ def test_app350_plain_scalars_yaml_would_type_are_read_as_the_text_they_are(tmp_
     assert policy.read_text(encoding="utf-8").startswith(
         "Yes\n\n2018-05-25\n\n10:30\n\n0x1F\n\n1_000\n\n.inf\n\n"
     )
-    sidecar = json.loads(policy.with_suffix(".json").read_text(encoding="utf-8"))
+    sidecar = read_json(policy.with_suffix(".json"))
     assert sidecar["organisation"] == "1234"
 
 
@@ -230,7 +230,7 @@ def test_app350_a_policy_without_contains_synthetic_is_imported_and_listed(tmp_p
     report, out = _import_app350(app350_root, tmp_path)
     assert report["contains_synthetic_missing"] == ["app350-2"]
     assert report["synthetic_policies"] == ["app350-10"]
-    sidecar = json.loads((out / "policies" / "app350-2.json").read_text(encoding="utf-8"))
+    sidecar = read_json(out / "policies" / "app350-2.json")
     assert "contains_synthetic" not in sidecar  # absent: the source does not say
 
 
@@ -262,9 +262,7 @@ def test_app350_the_first_sentence_found_is_the_evidence(tmp_path, app350_root):
         encoding="utf-8",
     )
     report, out = _import_app350(app350_root, tmp_path)
-    document = json.loads(
-        (out / "annotations" / "app350-11" / "app350.json").read_text(encoding="utf-8")
-    )
+    document = read_json(out / "annotations" / "app350-11" / "app350.json")
     value = document["practices"][0]["attributes"]["data_type"]
     assert (value["span_start"], value["span_text"]) == (0, "We collect your location.")
     assert report["sentences"]["not_in_segment"] == 1 + 1 + 1  # policy_2's, two here
@@ -290,9 +288,7 @@ def test_app350_a_cr_or_zero_width_mark_in_a_segment_is_replaced_and_anchors(tmp
     assert report["segments_with_characters_replaced"] == [
         {"policy_id": "app350-11", "segment_id": 0}
     ]
-    document = json.loads(
-        (out / "annotations" / "app350-11" / "app350.json").read_text(encoding="utf-8")
-    )
+    document = read_json(out / "annotations" / "app350-11" / "app350.json")
     assert document["practices"][0]["attributes"]["data_type"]["span_text"] == (
         "We collect your\nlocation."
     )
