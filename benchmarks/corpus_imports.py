@@ -22,11 +22,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-APP350_SPLITS = {"TRAINING": 188, "VALIDATION": 62, "TEST": 100}
-APP350_SEGMENTS = 15_507
-MAPP_POLICIES = {"English": 64, "German": 91}
-MAPP_SEGMENTS = {"English": 3_976, "German": 6_871}
-MAPP_APPS_IN_BOTH = 59
 # What counts as "seconds" for a whole corpus (issue 28: "within seconds on this machine").
 IMPORT_SECONDS_TARGET = 10.0
 
@@ -35,6 +30,7 @@ def replicate_app350(target: Path) -> tuple[int, int]:
     """APP-350's size from tests/fixtures/app350: each policy a fixture's, its segments
     repeated (new segment ids) up to the corpus's mean; returns (policies, segments)."""
     import yaml
+    from tests.full_corpora import APP350_SEGMENTS, APP350_SPLITS  # the corpus's size
 
     sources = [
         yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -76,22 +72,24 @@ def replicate_mapp(target: Path) -> tuple[int, int]:
     """MAPP's size from tests/fixtures/mapp: per language, each text a fixture's, its
     segments and rows repeated (new ids) up to the corpus's mean; the first 59 numbers in
     both languages. Returns (policies, segments)."""
+    from tests.full_corpora import MAPP_BOTH, MAPP_FOLDERS, MAPP_SIZES  # the corpus's size
+
     fixture = FIXTURES / "mapp" / "MAPP_Corpus"
     n_policies = n_segments = 0
-    for language, count in MAPP_POLICIES.items():
-        labels, texts = f"{language}_consolidation", f"{language}_sanitized_policies"
+    for language, folder in MAPP_FOLDERS.items():
+        count, total = MAPP_SIZES[language]
+        labels, texts = f"{folder}_consolidation", f"{folder}_sanitized_policies"
         (target / labels).mkdir(parents=True)
         (target / texts).mkdir()
         sources = sorted((fixture / labels).glob("*.csv"))
-        numbers = [*range(1, MAPP_APPS_IN_BOTH + 1)]
-        numbers += [n + (0 if language == "English" else 1000) for n in range(100, 100 + count)]
+        numbers = [*range(1, MAPP_BOTH + 1)]
+        numbers += [n + (0 if language == "en" else 1000) for n in range(100, 100 + count)]
         for i, number in enumerate(numbers[:count]):
             source = sources[i % len(sources)]
             with source.open(encoding="utf-8", newline="") as f:
                 header, *rows = list(csv.reader(f))
             lines = (fixture / texts / f"{source.stem}.txt").read_text(encoding="utf-8")
             segments = lines.split("\n")[0:-1:2]
-            total = MAPP_SEGMENTS[language]
             wanted = total * (i + 1) // count - total * i // count
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\n")

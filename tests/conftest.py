@@ -42,6 +42,13 @@ def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path there, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 # What Python, pytest and the environment write into the repository themselves; everything
 # else a test run leaves behind is a test writing into the repository.
 NOT_OURS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}

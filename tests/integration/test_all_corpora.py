@@ -10,6 +10,7 @@ import ast
 import csv
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,63 +117,69 @@ def _stated_in_sources(sources: dict[str, Path], names: tuple) -> dict:
     """(corpus, language) -> (policies, policies stating, segments, segments stating), read
     from the source files with csv, yaml and ast alone."""
     opp_category, mapp_category, app_pattern, opp_value, mapp_value = names
-    found = {}
-    # OPP-115: a practice of the category with the type, not "Does Not"; any annotator.
-    root = sources["opp115"]
-    policies = sorted((root / "sanitized_policies").glob("*.html"))
-    segments = stating = 0
-    stating_policies = set()
-    for html in policies:
-        segments += html.read_text(encoding="utf-8").count("|||") + 1
+    found = {
+        ("OPP-115 Corpus v1.0", "en"): _tally(
+            _opp115_policies(sources["opp115"], opp_category, opp_value)
+        ),
+        ("APP-350 Corpus v1.1", "en"): _tally(_app350_policies(sources["app350"], app_pattern)),
+    }
+    for language, folder in (("de", "German"), ("en", "English")):
+        labels = sources["mapp"] / f"{folder}_consolidation"
+        found["MAPP Corpus v1.0", language] = _tally(
+            _mapp_policies(labels, mapp_category, mapp_value)
+        )
+    return found
+
+
+def _tally(policies: Iterator[tuple[int, set]]) -> tuple[int, int, int, int]:
+    """(policies, policies stating, segments, segments stating) of each policy's number of
+    segments and the places of its segments that state it."""
+    policies = list(policies)
+    return (
+        len(policies),
+        sum(bool(places) for _, places in policies),
+        sum(n_segments for n_segments, _ in policies),
+        sum(len(places) for _, places in policies),
+    )
+
+
+def _opp115_policies(root: Path, category: str, value: str) -> Iterator[tuple[int, set]]:
+    """OPP-115: a practice of the category with the type, not "Does Not"; any annotator."""
+    for html in sorted((root / "sanitized_policies").glob("*.html")):
         with open(root / "annotations" / f"{html.stem}.csv", encoding="utf-8") as f:
             places = {
                 int(r[4])
                 for r in csv.reader(f)
-                if r[5] == opp_category
-                and json.loads(r[6]).get("Personal Information Type", {}).get("value") == opp_value
+                if r[5] == category
+                and json.loads(r[6]).get("Personal Information Type", {}).get("value") == value
                 and json.loads(r[6]).get("Does/Does Not", {}).get("value") != "Does Not"
             }
-        stating += len(places)
-        stating_policies |= {html.stem} if places else set()
-    found["OPP-115 Corpus v1.0", "en"] = (len(policies), len(stating_policies), segments, stating)
-    # MAPP: a row naming the category with the value, and not "Does Not"; per language.
-    for language, folder in (("de", "German"), ("en", "English")):
-        n_policies = n_segments = stating = 0
-        stating_policies = set()
-        for path in (sources["mapp"] / f"{folder}_consolidation").glob("*.csv"):
-            with path.open(encoding="utf-8-sig", newline="") as f:
-                rows = list(csv.DictReader(f))
-            places = {
-                r["segment_id"]
-                for r in rows
-                if mapp_category in ast.literal_eval(r["category name"])
-                and mapp_value in ast.literal_eval(r["value name"])
-                and "Does/Does Not (opt)_Does Not" not in ast.literal_eval(r["value name"])
-            }
-            n_policies += 1
-            n_segments += len(rows)
-            stating += len(places)
-            stating_policies |= {path.stem} if places else set()
-        found["MAPP Corpus v1.0", language] = (
-            n_policies,
-            len(stating_policies),
-            n_segments,
-            stating,
-        )
-    # APP-350: an annotation of a matching practice, PERFORMED.
-    n_policies = n_segments = stating = 0
-    stating_policies = set()
-    for path in (sources["app350"] / "annotations").glob("policy_*.yml"):
+        yield html.read_text(encoding="utf-8").count("|||") + 1, places
+
+
+def _mapp_policies(labels: Path, category: str, value: str) -> Iterator[tuple[int, set]]:
+    """MAPP: a row naming the category with the value, and not "Does Not"."""
+    for path in labels.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        places = {
+            r["segment_id"]
+            for r in rows
+            if category in ast.literal_eval(r["category name"])
+            and value in ast.literal_eval(r["value name"])
+            and "Does/Does Not (opt)_Does Not" not in ast.literal_eval(r["value name"])
+        }
+        yield len(rows), places
+
+
+def _app350_policies(root: Path, pattern: str) -> Iterator[tuple[int, set]]:
+    """APP-350: an annotation of a matching practice, PERFORMED."""
+    for path in (root / "annotations").glob("policy_*.yml"):
         policy = yaml.safe_load(path.read_text(encoding="utf-8"))
         places = {
             k
             for k, segment in enumerate(policy["segments"])
             for a in segment["annotations"]
-            if re.fullmatch(app_pattern, a["practice"]) and a["modality"] == "PERFORMED"
+            if re.fullmatch(pattern, a["practice"]) and a["modality"] == "PERFORMED"
         }
-        n_policies += 1
-        n_segments += len(policy["segments"])
-        stating += len(places)
-        stating_policies |= {path.stem} if places else set()
-    found["APP-350 Corpus v1.1", "en"] = (n_policies, len(stating_policies), n_segments, stating)
-    return found
+        yield len(policy["segments"]), places

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import csv
 import filecmp
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,9 +19,11 @@ from privacy_labels.importers.app350 import import_app350
 from privacy_labels.importers.mapp import import_mapp
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
+from tests.conftest import read_json
 from tests.full_corpora import (
     APP350_SPLITS,
     MAPP_BOTH,
+    MAPP_FOLDERS,
     MAPP_SPLIT_DIFFERS,
     app350_practices,
     write_app350,
@@ -31,7 +32,6 @@ from tests.full_corpora import (
 
 pytestmark = pytest.mark.slow
 
-FOLDERS = {"en": "English", "de": "German"}
 # APP-350's README: 28 data types as first- and third-party practices, SSO and
 # Facebook_SSO as practices; PERFORMED or NOT_PERFORMED.
 DATA_TYPES = {  # "-" is the broad type itself (Contact_1stParty)
@@ -51,24 +51,23 @@ MODALITIES = {"PERFORMED", "NOT_PERFORMED"}
 NULLS = ("", "null", "Null", "NULL", "~")  # YAML's plain null, read as text by the base loader
 
 
-def _report(out: Path) -> dict:
-    return json.loads((out / "import-report.json").read_text(encoding="utf-8"))
+def _made_and_imported(tmp_path_factory, folder: str, write, import_corpus) -> tuple[Path, dict]:
+    """A made-up corpus written into `folder` of a fresh folder and imported beside it, into
+    `raw/`: its root and the import report."""
+    root = tmp_path_factory.mktemp(folder) / folder
+    write(root)
+    import_corpus(root, root.parent / "raw")
+    return root, read_json(root.parent / "raw" / "import-report.json")
 
 
 @pytest.fixture(scope="module")
 def mapp(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("mapp") / "MAPP_Corpus"
-    write_mapp(root)
-    import_mapp(root, root.parent / "raw")
-    return root, _report(root.parent / "raw")
+    return _made_and_imported(tmp_path_factory, "MAPP_Corpus", write_mapp, import_mapp)
 
 
 @pytest.fixture(scope="module")
 def app350(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("app350") / "APP_350_v1_1"
-    write_app350(root)
-    import_app350(root, root.parent / "raw")
-    return root, _report(root.parent / "raw")
+    return _made_and_imported(tmp_path_factory, "APP_350_v1_1", write_app350, import_app350)
 
 
 def _mapp_files(folder: Path, suffix: str) -> list[Path]:
@@ -97,7 +96,7 @@ def _replaced(segment: str) -> bool:
 def _mapp_counts(root: Path) -> tuple[dict, Counter]:
     """Per language the report's counts, and the number of rows of each source problem."""
     counts, problems = {}, Counter()
-    for language, name in FOLDERS.items():
+    for language, name in MAPP_FOLDERS.items():
         c = Counter(splits=Counter())
         for path in _mapp_files(root / f"{name}_consolidation", ".csv"):
             rows = _mapp_rows(path)
@@ -157,7 +156,7 @@ def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
     root, report = mapp
     splits = {
         (language, path.name): _mapp_rows(path)[0]["policy_type"]
-        for language, name in FOLDERS.items()
+        for language, name in MAPP_FOLDERS.items()
         for path in _mapp_files(root / f"{name}_consolidation", ".csv")
     }
     both = sorted(name for language, name in splits if language == "de" and ("en", name) in splits)
@@ -179,10 +178,10 @@ def test_mapp_the_two_languages_compare_as_the_files_do(mapp):
         )
     )
     assert problems["identical_german_english"]  # the generator wrote some
-    labelled = {(FOLDERS[lang], name.removesuffix(".csv")) for lang, name in splits}
+    labelled = {(MAPP_FOLDERS[lang], name.removesuffix(".csv")) for lang, name in splits}
     assert problems["texts_without_labels"] == [
         f"{name}_sanitized_policies/{path.name}"
-        for name in FOLDERS.values()
+        for name in MAPP_FOLDERS.values()
         for path in _mapp_files(root / f"{name}_sanitized_policies", ".txt")
         if (name, path.stem) not in labelled
     ]

@@ -45,8 +45,8 @@ def combine_raw_corpora(roots: list[str | Path], out: str | Path) -> dict:
     inputs = []
     for root in roots:
         paths = sorted(p for name in LAYOUT for p in (root / name).rglob("*") if p.is_file())
-        for path in paths:
-            relative = path.relative_to(root).as_posix()
+        relatives = [path.relative_to(root).as_posix() for path in paths]
+        for relative, path in zip(relatives, paths, strict=True):
             first = origin.setdefault(relative, path)
             if first != path and first.read_bytes() != path.read_bytes():
                 raise SourceError(
@@ -54,12 +54,10 @@ def combine_raw_corpora(roots: list[str | Path], out: str | Path) -> dict:
                     "two corpora may share a policy only as the same files (rename one's "
                     "policy ids, or leave one of them out)"
                 )
-        inputs.append(_input_report(root, paths))
+        inputs.append(_input_report(root, relatives))
     report = {
         "n_inputs": len(roots),
-        "n_policies": sum(1 for r in origin if _is_sidecar(r)),
-        "n_annotation_documents": sum(1 for r in origin if r.startswith("annotations/")),
-        "n_files": len(origin),
+        **_counts(list(origin)),
         "n_files_shared": sum(i["n_files"] for i in inputs) - len(origin),
         "inputs": inputs,
     }
@@ -72,9 +70,10 @@ def combine_raw_corpora(roots: list[str | Path], out: str | Path) -> dict:
     return report
 
 
-def _input_report(root: Path, paths: list[Path]) -> dict:
-    """One input as the combined report lists it: its counts, the command that wrote it,
-    its own import report and the files beside the layout, which are not copied."""
+def _input_report(root: Path, relatives: list[str]) -> dict:
+    """One input as the combined report lists it: its counts (of its files of the layout,
+    `relatives`), the command that wrote it, its own import report and the files beside the
+    layout, which are not copied."""
     marker = read_json_object(root / OUTPUT_MARKER)
     beside = sorted(
         p.relative_to(root).as_posix()
@@ -84,19 +83,20 @@ def _input_report(root: Path, paths: list[Path]) -> dict:
     return {
         "folder": str(root),
         "written_by": marker.get("command") if marker else None,
-        "n_policies": sum(1 for p in paths if _is_sidecar(p.relative_to(root).as_posix())),
-        "n_annotation_documents": sum(
-            1 for p in paths if p.relative_to(root).parts[0] == "annotations"
-        ),
-        "n_files": len(paths),
+        **_counts(relatives),
         "not_copied": beside,
         "import_report": read_json_object(root / REPORT),
     }
 
 
-def _is_sidecar(relative: str) -> bool:
-    """`policies/<policy_id>.json`: one per policy."""
-    return relative.startswith("policies/") and relative.endswith(".json")
+def _counts(relatives: list[str]) -> dict:
+    """The policies (a sidecar, `policies/<policy_id>.json`, each), annotation documents and
+    files among the files of the layout at `relatives`."""
+    return {
+        "n_policies": sum(r.startswith("policies/") and r.endswith(".json") for r in relatives),
+        "n_annotation_documents": sum(r.startswith("annotations/") for r in relatives),
+        "n_files": len(relatives),
+    }
 
 
 def _text(path: Path) -> str:

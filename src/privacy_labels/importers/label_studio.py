@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from privacy_labels.importers.label_studio_regions import (
     read_regions,
 )
 from privacy_labels.importers.layers import refuse_replacing, write_validated
+from privacy_labels.importers.writer import slug
 from privacy_labels.raw.corpus import RawCorpus, is_date, is_slug
 from privacy_labels.raw.documents import (
     annotation_document,
@@ -77,7 +77,7 @@ def _annotator(annotation: dict, given: str | None) -> str | None:
     user = annotation.get("completed_by")
     email = user.get("email") if isinstance(user, dict) else None
     if isinstance(email, str) and "@" in email:
-        return re.sub(r"[^a-z0-9]+", "-", email.split("@")[0].lower()).strip("-") or None
+        return slug(email.split("@")[0]) or None
     return None
 
 

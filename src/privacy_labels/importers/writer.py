@@ -1,8 +1,8 @@
 """What every corpus importer shares: its facts (`source.json` beside it), its error, the
-text of a policy built from its segments, its sidecar and annotation documents with what
-every imported corpus fills alike, a policy's files in the raw layout, and the one writer
-of the raw corpus, which writes them in order into a staging folder moved into place only
-when complete.
+text of a policy built from its segments (and a text found in it loosely), its sidecar
+and annotation documents with what every imported corpus fills alike, a policy's files in
+the raw layout, and the one writer of the raw corpus, which writes them in order into a
+staging folder moved into place only when complete.
 
     SOURCE = read_source(__file__)
     text, segments = join_segments(texts, "\\n\\n", "\\n")
@@ -89,6 +89,13 @@ def kept_out_note(kept: list, n_segments: int) -> str:
     )
 
 
+def loose_pattern(text: str) -> re.Pattern | None:
+    """A pattern for `text` that lets any whitespace stand for any whitespace; None where
+    `text` has no words."""
+    words = text.split()
+    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
+
+
 def join_segments(texts: list[str], joiner: str, end: str) -> tuple[str, list[dict]]:
     """A policy's text from its segments' texts, each followed by `joiner` but the last,
     which is followed by `end`; and each segment's {"start", "end"} offsets in it."""
@@ -143,8 +150,7 @@ def policy_files(
     yield corpus.text_path(policy_id).as_posix(), text
     yield corpus.sidecar_path(policy_id).as_posix(), dump_json(sidecar)
     for annotator, document in documents:
-        path = corpus.annotations_dir / policy_id / f"{annotator}.json"
-        yield path.as_posix(), dump_json(document)
+        yield corpus.annotation_path(policy_id, annotator).as_posix(), dump_json(document)
 
 
 def write_raw_corpus(
@@ -162,10 +168,9 @@ def write_raw_corpus(
     files = iter(files)
     # A generator is closed before the staging folder is removed, so one that runs a pool
     # of workers stops it first, whatever stopped the writing.
-    closing = getattr(files, "close", None)
     with (
         owned_output(out, command, inputs) as staging,
-        contextlib.closing(files) if closing else contextlib.nullcontext(),
+        contextlib.closing(files) if hasattr(files, "close") else contextlib.nullcontext(),
     ):
         for relative, text in files:
             path = staging / relative

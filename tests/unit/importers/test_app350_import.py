@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -118,14 +117,14 @@ def test_fixture_spans_splits_and_synthetic_are_reported(tmp_path):
     assert sso["attributes"]["data_type"]["value"] == "facebook_sso"
 
 
-def test_an_unknown_practice_is_listed_with_its_file_and_segment_not_imported(tmp_path, capsys):
+def test_an_unknown_practice_is_listed_with_its_file_and_segment_not_imported(
+    tmp_path, app350_root, capsys
+):
     from privacy_labels.cli.app import main
 
-    root = tmp_path / "src"
-    shutil.copytree(FIXTURE, root)
-    path = root / "annotations" / "policy_10.yml"
+    path = app350_root / "annotations" / "policy_10.yml"
     path.write_text(path.read_text().replace("Facebook_SSO", "Twitter_SSO"))
-    assert main(["import", "app350", str(root), "--out", str(tmp_path / "out")]) == 0
+    assert main(["import", "app350", str(app350_root), "--out", str(tmp_path / "out")]) == 0
     assert "not imported: 1 practices with a name APP-350 v1.1" in capsys.readouterr().out
     report, _, documents = _imported(tmp_path / "out")
     assert report["unknown_practices"] == [

@@ -15,13 +15,7 @@ from privacy_labels.importers.opp115 import import_opp115
 from privacy_labels.importers.writer import SourceError
 from privacy_labels.raw.corpus import RawCorpus
 from privacy_labels.raw.validate import Validator
-from tests.conftest import FIXTURES, main, read_json
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+from tests.conftest import FIXTURES, main, read_json, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +30,15 @@ def imports(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_every_file_of_each_corpus_is_in_the_one_and_it_validates(imports, tmp_path):
-    before = {name: _files(folder) for name, folder in imports.items()}
+    before = {name: snapshot(folder) for name, folder in imports.items()}
     out = tmp_path / "corpus" / "raw"
     report = combine_raw_corpora(list(imports.values()), out)
-    combined = _files(out)
+    combined = snapshot(out)
     for name, files in before.items():
         for relative, content in files.items():
             if relative.split("/")[0] in ("policies", "annotations"):
                 assert combined[relative] == content, (name, relative)
-    assert {name: _files(folder) for name, folder in imports.items()} == before  # untouched
+    assert {name: snapshot(folder) for name, folder in imports.items()} == before  # untouched
     assert not Validator(default_raw=out).validate_corpus(RawCorpus(out))
     # The OPP-115 policies both imports wrote are one copy each: same bytes, copied once.
     opp115_policies = [r for r in before["opp115"] if r.startswith("policies/")]
@@ -53,6 +47,13 @@ def test_every_file_of_each_corpus_is_in_the_one_and_it_validates(imports, tmp_p
     documents = [r for files in before.values() for r in files if r.startswith("annotations/")]
     assert report["n_annotation_documents"] == len(RawCorpus(out).annotation_paths())
     assert len(RawCorpus(out).annotation_paths()) == len(documents) == 9  # 5 + 2 + 2
+    assert [
+        (i["n_policies"], i["n_annotation_documents"], i["n_files"]) for i in report["inputs"]
+    ] == [
+        (2, 5, len(before["opp115"]) - 2),  # all but its import report and output marker
+        (2, 2, len(before["opp115-c05"]) - 2),
+        (2, 2, len(before["app350"]) - 2),
+    ]
     assert [i["written_by"] for i in report["inputs"]] == ["import opp115"] * 2 + ["import app350"]
     assert report["inputs"][2]["import_report"] == read_json(
         imports["app350"] / "import-report.json"
@@ -84,7 +85,7 @@ def test_a_users_files_are_never_overwritten_and_its_own_output_is(imports, tmp_
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(OutputRefused, match=r"holds files .* did not write \(notes\.txt\)"):
         combine_raw_corpora([imports["app350"]], out)
-    assert _files(out) == {"notes.txt": b"mine"}
+    assert snapshot(out) == {"notes.txt": b"mine"}
     (out / "notes.txt").unlink()
     combine_raw_corpora([imports["app350"]], out)
     combine_raw_corpora([imports["app350"], imports["opp115"]], out)  # over its own output
@@ -105,10 +106,10 @@ def test_a_second_import_into_one_out_is_refused_and_the_first_kept(imports, tmp
     another import's output (docs/importing.md)."""
     out = tmp_path / "app350"
     shutil.copytree(imports["app350"], out)
-    before = _files(out)
+    before = snapshot(out)
     with pytest.raises(OutputRefused, match=r"import opp115: the output .* holds files"):
         import_opp115(FIXTURES / "opp115", out, progress=False)
-    assert _files(out) == before
+    assert snapshot(out) == before
 
 
 def test_the_import_raw_command_combines_and_refuses_a_folder_of_the_users(
@@ -126,7 +127,7 @@ def test_the_import_raw_command_combines_and_refuses_a_folder_of_the_users(
     (mine / "notes.txt").write_text("mine")
     code = main(["import", "raw", str(imports["app350"]), "--out", str(mine), "--format", "json"])
     assert code == 2
-    assert _files(mine) == {"notes.txt": b"mine"}
+    assert snapshot(mine) == {"notes.txt": b"mine"}
     code = main(["import", "raw", str(tmp_path / "absent"), "--out", str(tmp_path / "x")])
     assert code == 2
     assert "absent: no such folder; give a raw corpus to combine" in capsys.readouterr().err

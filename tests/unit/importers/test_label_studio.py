@@ -338,6 +338,16 @@ def test_any_damage_to_an_export_is_reported_never_raised(data):
     assert all(isinstance(d["practices"], list) for d in documents.values())
 
 
+def test_the_annotator_is_the_slug_of_the_email_address_before_its_at():
+    export = as_export(
+        [task(RawCorpus(FIXTURE_RAW), "example", scheme("opp115"))],
+        email_of=lambda _: "Jane.Doe+LS@Example.org",
+    )
+    documents, problems = convert_export(export, "export.json", RawCorpus(FIXTURE_RAW))
+    assert not problems
+    assert list(documents) == [("example", "jane-doe-ls")]
+
+
 def test_accepted_predictions_of_another_annotator_get_new_practice_ids(run, tmp_path):
     # Bob accepted Alice's predictions: the ids stay unique in the corpus.
     task = exported(run, FIXTURE_RAW, tmp_path / "ls")[0]

@@ -36,7 +36,12 @@ def _source(root: Path) -> dict[str, dict]:
             text = (root / f"{name}_sanitized_policies" / f"{path.stem}.txt").read_text("utf-8")
             number, _, app = path.stem.partition("_")
             policy_id = f"mapp-{language}-{number}-{app.replace('.', '-').replace('_', '-')}"
-            policies[policy_id] = {"text": text, "rows": rows, "language": language}
+            policies[policy_id] = {
+                "text": text,
+                "rows": rows,
+                "language": language,
+                "file": f"{name}_sanitized_policies/{path.stem}.txt",
+            }
     return policies
 
 
@@ -59,6 +64,8 @@ def test_every_policy_segment_and_label_is_imported_and_valid(root, tmp_path):
         assert sidecar["language"] == given["language"]
         assert sidecar["source_split"] == given["rows"][0]["policy_type"]
         assert sidecar["url"] == given["rows"][0]["privacy_policy_link"]
+        assert sidecar["source"] == f"MAPP Corpus v1.0, {given['file']}"
+        assert f"MAPP Corpus v1.0, {given['file']} (the app" in sidecar["notes"]
         document = json.loads((out / "annotations" / policy_id / f"{ANNOTATOR}.json").read_text())
         assert document["provenance"]["annotator_kind"] == "person"
         practices = document["practices"]

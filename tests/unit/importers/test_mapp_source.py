@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import csv
 import filecmp
-import shutil
 from pathlib import Path
 
 import pytest
@@ -171,42 +170,33 @@ def test_the_shared_sample_matches_its_files_counted_independently():
         assert "".join(s + "\n\n" for s in policy.segments) == text, name
 
 
-def _copy(tmp_path: Path) -> Path:
-    root = tmp_path / "MAPP_Corpus"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def test_a_text_not_in_mapps_layout_is_refused_not_recut(tmp_path):
-    root = _copy(tmp_path)
-    text = root / "English_sanitized_policies" / "900_org.example.notes.txt"
+def test_a_text_not_in_mapps_layout_is_refused_not_recut(mapp_root):
+    text = mapp_root / "English_sanitized_policies" / "900_org.example.notes.txt"
     text.write_text(text.read_text(encoding="utf-8").replace("\n\n", "\n", 1), encoding="utf-8")
     with pytest.raises(
         SourceError, match=r"900_org\.example\.notes\.txt: not one segment per line"
     ):
-        read_mapp(root)
+        read_mapp(mapp_root)
 
 
-def test_a_copy_through_another_tool_reads_the_same(tmp_path):
+def test_a_copy_through_another_tool_reads_the_same(mapp_root):
     """A byte-order mark, Windows line ends and a last segment without its blank line are
     not text: the copy gives the same segments as the file MAPP released."""
     released = read_mapp(FIXTURE)
-    root = _copy(tmp_path)
-    for text in root.glob("*_sanitized_policies/*.txt"):
+    for text in mapp_root.glob("*_sanitized_policies/*.txt"):
         written = text.read_text(encoding="utf-8").rstrip("\n").replace("\n", "\r\n")
         text.write_bytes(b"\xef\xbb\xbf" + written.encode("utf-8"))
-    copied = read_mapp(root)
+    copied = read_mapp(mapp_root)
     assert [p.segments for p in copied.policies] == [p.segments for p in released.policies]
 
 
-def test_rows_that_do_not_match_the_segments_are_refused(tmp_path):
-    root = _copy(tmp_path)
-    text = root / "German_sanitized_policies" / "902_org.example.maps.txt"
+def test_rows_that_do_not_match_the_segments_are_refused(mapp_root):
+    text = mapp_root / "German_sanitized_policies" / "902_org.example.maps.txt"
     text.write_text(
         text.read_text(encoding="utf-8") + "One more segment here.\n\n", encoding="utf-8"
     )
     with pytest.raises(SourceError, match=r"902_org.example.maps.csv: 2 rows for the 3 segments"):
-        read_mapp(root)
+        read_mapp(mapp_root)
 
 
 @pytest.mark.parametrize(
@@ -217,16 +207,15 @@ def test_rows_that_do_not_match_the_segments_are_refused(tmp_path):
         ("['Fourth Party']", "unknown category 'Fourth Party'"),
     ],
 )
-def test_a_label_column_that_is_no_list_of_known_names_is_refused(tmp_path, literal, message):
-    root = _copy(tmp_path)
-    path = root / "German_consolidation" / "902_org.example.maps.csv"
+def test_a_label_column_that_is_no_list_of_known_names_is_refused(mapp_root, literal, message):
+    path = mapp_root / "German_consolidation" / "902_org.example.maps.csv"
     with path.open(encoding="utf-8", newline="") as f:
         records = list(csv.reader(f))
     records[1][2] = literal
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(records)
     with pytest.raises(SourceError, match=f"902_org.example.maps.csv: line 2: .*{message}"):
-        read_mapp(root)
+        read_mapp(mapp_root)
 
 
 def test_a_folder_that_is_not_mapp_is_refused(tmp_path):
@@ -279,16 +268,15 @@ def test_the_samples_labelled_pairs_and_legal_bases_are_its_files():
     } == expected
 
 
-def test_a_not_selected_value_gives_no_value_and_is_listed(tmp_path):
-    root = _copy(tmp_path)
-    path = root / "German_consolidation" / "902_org.example.maps.csv"
+def test_a_not_selected_value_gives_no_value_and_is_listed(mapp_root):
+    path = mapp_root / "German_consolidation" / "902_org.example.maps.csv"
     with path.open(encoding="utf-8", newline="") as f:
         records = list(csv.reader(f))
     records[1][3] = "['Information Type', 'User Type (opt)']"
     records[1][4] = "['Information Type_Contact information', 'User Type (opt)_not-selected']"
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(records)
-    corpus = read_mapp(root)
+    corpus = read_mapp(mapp_root)
     row = corpus.policies[-1].rows[0]
     assert row.labels == {"first_party_collection_use": {"personal_information_type": ["contact"]}}
     assert corpus.problems()["not_selected_rows"] == [
@@ -300,20 +288,19 @@ def test_a_not_selected_value_gives_no_value_and_is_listed(tmp_path):
     ]
 
 
-def test_an_empty_segment_is_read_as_the_file_has_it_and_listed(tmp_path):
+def test_an_empty_segment_is_read_as_the_file_has_it_and_listed(mapp_root):
     """An empty line is a segment of the file (row k still labels segment k); the import
     keeps it out and the report lists it with its labels (tests/fixtures/mapp-odd too)."""
-    root = _copy(tmp_path)
-    text = root / "German_sanitized_policies" / "902_org.example.maps.txt"
+    text = mapp_root / "German_sanitized_policies" / "902_org.example.maps.txt"
     text.write_text("\n\n" + text.read_text(encoding="utf-8"), encoding="utf-8")
-    table = root / "German_consolidation" / "902_org.example.maps.csv"
+    table = mapp_root / "German_consolidation" / "902_org.example.maps.csv"
     header, *rows = table.read_text(encoding="utf-8").splitlines()
     renumbered = [row.replace(f"902,{k},", f"902,{k + 1},", 1) for k, row in enumerate(rows, 1)]
     empty_row = "902,1,[],[],[],TRAIN,https://example.org/maps/datenschutz,False"
     table.write_text("\n".join([header, empty_row, *renumbered]) + "\n", encoding="utf-8")
-    maps = read_mapp(root).policies[-1]
+    maps = read_mapp(mapp_root).policies[-1]
     assert maps.segments[0] == "" and maps.kept == [2, 3]
-    assert read_mapp(root).problems()["empty_segments"] == [
+    assert read_mapp(mapp_root).problems()["empty_segments"] == [
         {
             "policy_id": "mapp-de-902-org-example-maps",
             "file": "German_sanitized_policies/902_org.example.maps.txt",

@@ -22,7 +22,8 @@ import pytest
 
 import privacy_labels as pl
 from privacy_labels.importers.opp115 import anchor_span, html_to_text
-from tests.conftest import FIXTURES, read_json
+from privacy_labels.importers.opp115.source import read_policy_metadata
+from tests.conftest import FIXTURES, read_json, snapshot
 
 OPP115_FIXTURE = FIXTURES / "opp115"
 POLICY = "opp115-7-example-org"
@@ -199,14 +200,14 @@ def test_a_broken_source_is_a_clear_error_and_leaves_the_output_alone(run, tmp_p
     shutil.copytree(OPP115_FIXTURE, source)
     out = tmp_path / "raw"
     assert run("import", "opp115", source, "--out", out, "--quiet")[0] == 0
-    previous = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    previous = snapshot(out)
     csv_file = source / "annotations" / "12_sample.net.csv"
     csv_file.write_text(csv_file.read_text().replace("Data Security", "Data Securty", 1))
     code, _, err = run("import", "opp115", source, "--out", out, "--quiet")
     assert code == 1
     assert f"{csv_file}: line 1 (annotation 5011): unknown category 'Data Securty'" in err
     assert "Traceback" not in err
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == previous
+    assert snapshot(out) == previous
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -237,6 +238,20 @@ def test_every_missing_or_malformed_source_file_is_named(run, tmp_path, breakage
     assert not (tmp_path / "raw").exists()
 
 
+def test_an_import_in_one_process_reads_the_policy_metadata_once(tmp_path, monkeypatch):
+    from privacy_labels.importers import opp115
+
+    reads = []
+
+    def counted(root):
+        reads.append(root)
+        return read_policy_metadata(root)
+
+    monkeypatch.setattr(opp115, "read_policy_metadata", counted)
+    opp115.import_opp115(OPP115_FIXTURE, tmp_path / "raw", progress=False)
+    assert reads == [OPP115_FIXTURE]
+
+
 def _copies(source, target, n):
     """The fixture's policies copied `n` times under fresh UIDs and annotation ids."""
     shutil.copytree(source, target)
@@ -258,10 +273,6 @@ def _copies(source, target, n):
     return target
 
 
-def _tree(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def test_any_number_of_workers_writes_the_same_bytes(run, tmp_path):
     source = _copies(OPP115_FIXTURE, tmp_path / "opp115", 6)
     trees = []
@@ -271,7 +282,7 @@ def test_any_number_of_workers_writes_the_same_bytes(run, tmp_path):
             "import", "opp115", source, "--out", out, "--quiet", "--workers", workers
         )
         assert code == 0, err
-        trees.append(_tree(out))
+        trees.append(snapshot(out))
     # 12 policies: text and sidecar each, 3 + 2 documents a pair; the report and the marker
     assert len(trees[0]) == 12 * 2 + 6 * 5 + 2
     assert trees[0] == trees[1] == trees[2]
@@ -304,7 +315,7 @@ def test_ctrl_c_during_a_parallel_import_exits_130_and_leaves_nothing(tmp_path):
     started = time.monotonic()
     subprocess.run(command, check=True, capture_output=True)
     duration = time.monotonic() - started  # start-up and the work, as this machine runs now
-    previous = _tree(out)
+    previous = snapshot(out)
     # At moments after the staging folder appears, once the workers run: amid the work.
     # (A signal while the pool forks its workers can reach one before it ignores SIGINT;
     # that race is the process pool's, build's as well, and not what this test shows.)
@@ -326,6 +337,6 @@ def test_ctrl_c_during_a_parallel_import_exits_130_and_leaves_nothing(tmp_path):
         if process.returncode == 130:
             assert err.strip() == "interrupted; outputs are unchanged"
             stopped.append(trial)
-        assert _tree(out) == previous
+        assert snapshot(out) == previous
         assert sorted(p.name for p in tmp_path.iterdir()) == ["opp115", "raw"]
     assert stopped  # at least one run was stopped amid its work

@@ -54,6 +54,7 @@ from privacy_labels.importers.writer import (
     join_segments,
     kept_out,
     kept_out_note,
+    loose_pattern,
     numeric_order,
     policy_files,
     read_source,
@@ -269,9 +270,9 @@ class App350Source:
 
         practices: list[dict] = []
         for segment_id, k in enumerate(kept):
-            offset = spans[segment_id]["start"]
+            offset, before = spans[segment_id]["start"], len(practices)
             practices += self._practices(
-                path, policy_id, segment_id, k, segments[k], offset, summary, len(practices)
+                path, policy_id, segment_id, k, segments[k], texts[k], offset, summary, before
             )
 
         original = None
@@ -348,11 +349,11 @@ class App350Source:
         )
 
     def _practices(
-        self, path, policy_id, segment_id, k, segment, offset, summary, before
+        self, path, policy_id, segment_id, k, segment, text, offset, summary, before
     ) -> list[dict]:
-        """The practices of segment `k` of the file, `segment_id` here, numbered after the
-        policy's `before` ones."""
-        text = writable(segment["segment_text"])  # as written into the policy's text
+        """The practices of segment `k` of the file, `segment_id` here, whose `text` (as
+        written into the policy's text) starts at `offset`, numbered after the policy's
+        `before` ones."""
         where = f"{path}: segment {k}"
         source_segment_id = _source_segment_id(segment, k)
         pairs = [_pair(where, a) for a in segment.get("annotations") or []]
@@ -436,11 +437,10 @@ def locate(segment: str, sentence: str) -> tuple[str, tuple[int, int] | None]:
     start = segment.find(sentence)
     if start >= 0 and sentence:
         return "exact", (start, start + len(sentence))
-    words = sentence.split()
-    if words:
-        found = re.search(r"\s+".join(map(re.escape, words)), segment)
-        if found:
-            return "whitespace", found.span()
+    pattern = loose_pattern(sentence)
+    found = pattern.search(segment) if pattern else None
+    if found:
+        return "whitespace", found.span()
     return "not_in_segment", None
 
 

@@ -113,7 +113,7 @@ def _report(corpus: MappCorpus) -> dict:
 def _policy_files(root: Path, policy: MappPolicy, is_in_group: bool) -> Iterator[tuple[str, str]]:
     kept = policy.kept
     text, offsets = join_segments([policy.segments[k - 1] for k in kept], JOINER, JOINER)
-    relative = policy.text_path.relative_to(root).as_posix()
+    relative = policy.source_file
     app = policy.text_path.stem.partition("_")[2]
     sidecar = imported_sidecar(
         SOURCE,

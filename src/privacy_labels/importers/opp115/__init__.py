@@ -46,7 +46,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from tqdm import tqdm
@@ -165,17 +165,16 @@ class ImportSummary:
     without_segments: list[dict] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
-        """Count `other` (one policy's summary) in this one, its listed spans after ours."""
-        for name in ("n_policies", "n_practices", "n_values", "n_not_selected"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.n_required_defaulted += other.n_required_defaulted
-        self.spans.update(other.spans)
-        self.errata_spans.update(other.errata_spans)
-        self.categories.update(other.categories)
-        self.listed += other.listed
-        self.empty_segments += other.empty_segments
-        self.n_dropped_practices += other.n_dropped_practices
-        self.without_segments += other.without_segments
+        """Count `other` (one policy's summary) in this one: every count added, every list
+        after ours; `out` and `layer` stay this run's."""
+        for name in (f.name for f in fields(self)):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            elif isinstance(mine, list):
+                mine += theirs
+            elif isinstance(mine, int):
+                setattr(self, name, mine + theirs)
 
     def to_dict(self) -> dict:
         return {
@@ -228,9 +227,12 @@ def import_opp115(
     summary = ImportSummary(
         out, "annotations" if consolidation is None else consolidated(consolidation)
     )
-    read_policy_metadata(root)  # a missing file is named before any policy is read
-    # Each process reads the source's tables once for this run (see _source_tables).
-    convert = functools.partial(_convert_policy, root, consolidation, (os.getpid(), next(_RUNS)))
+    # Each process reads the source's tables once for this run (see _source_tables); this
+    # one before any policy, so a missing file is named first and a run in this process
+    # does not read them again.
+    run = (os.getpid(), next(_RUNS))
+    _source_tables(root, run)
+    convert = functools.partial(_convert_policy, root, consolidation, run)
     report: dict = {}
 
     def files() -> Iterator[tuple[str, str]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from privacy_labels.contract.schemes import Attribute, Category, Scheme
-from privacy_labels.importers.writer import SourceError, read_source, slug
+from privacy_labels.importers.writer import SourceError, loose_pattern, read_source, slug
 
 SOURCE = read_source(__file__)
 LAYOUT = SOURCE["layout"]
@@ -92,12 +92,6 @@ def html_to_text(segment: str) -> SegmentText:
         # An entity's characters all come from its first offset; text maps one to one.
         sources += [at] * len(decoded) if is_entity else range(at, at + len(piece))
     return SegmentText("".join(pieces), sources)
-
-
-def loose_pattern(text: str) -> re.Pattern | None:
-    """A pattern for `text` that lets any whitespace stand for any whitespace."""
-    words = text.split()
-    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
 
 
 class Anchor(NamedTuple):
