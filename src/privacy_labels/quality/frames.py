@@ -15,10 +15,6 @@ def place_column(place: tuple[str, ...]) -> str:
     return "/".join(place)
 
 
-def is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def as_list(column: pd.Series) -> list:
     """A column as a plain list, nulls as None: iterating an Arrow-backed column in Python
     costs microseconds per element; converting it whole costs nanoseconds."""
