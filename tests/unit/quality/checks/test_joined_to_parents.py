@@ -11,6 +11,7 @@ from tests.integration.test_gate import LABELED, _label_of_another_scheme, _orph
 
 EQUAL = "expect_column_pair_values_to_be_equal"
 IN_SET = "expect_column_values_to_be_in_set"
+GREATER = "expect_column_pair_values_a_to_be_greater_than_b"
 
 
 def _one(folder, frame: str, check: str, target: str):
@@ -64,6 +65,40 @@ def test_spans_after_text_outside_ascii_are_counted_in_code_points_as_python(dam
     assert not result.success and result.n_failed == 1
     (example,) = result.examples
     assert example["span_text@policy"] == span["span_text"]
+
+
+def _spilled_over_its_segment(edge: str):
+    """A change moving a span's `edge` ("start" or "end") one character past its segment's,
+    still inside the policy text."""
+    segment_of = {r["practice_id"]: (r["policy_id"], r["segment_id"]) for r in _rows("practices")}
+    segments = {(r["policy_id"], r["segment_id"]): r for r in _rows("segments")}
+    n_chars = {r["policy_id"]: r["n_chars"] for r in _rows("policies")}
+
+    def spilled(rows):
+        for row in rows:
+            segment = segments.get(segment_of[row["practice_id"]])
+            if row["span_start"] is None or segment is None:
+                continue
+            if edge == "start" and segment["start"] > 0:
+                row["span_start"] = segment["start"] - 1
+                return
+            if edge == "end" and segment["end"] < n_chars[segment["policy_id"]]:
+                row["span_end"] = segment["end"] + 1
+                return
+        raise AssertionError(f"no span whose segment's {edge} can be crossed")
+
+    return spilled
+
+
+@pytest.mark.parametrize(
+    ("edge", "target"),
+    [("start", "span_start >= segments.start"), ("end", "span_end <= segments.end")],
+)
+def test_a_span_past_its_segment_fails_named(damaged, edge, target):
+    folder = damaged(("attribute_values", _spilled_over_its_segment(edge)))
+    result = _one(folder, "attribute_values+parents", GREATER, target)
+    assert not result.success and result.n_failed == 1, result
+    assert _one(folder, "attribute_values+parents", GREATER, "span_end <= policies.n_chars").success
 
 
 def test_a_practice_of_no_policy_fails_named_by_its_key(damaged):
