@@ -5,20 +5,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from privacy_labels.quality.checks import discovered
-from privacy_labels.quality.sql import tables
-from privacy_labels.store import schemes_of
 from tests.integration.test_gate import LABELED, _label_of_another_scheme, _orphan_practice
+from tests.unit.quality.checks.conftest import verdict
 
 EQUAL = "expect_column_pair_values_to_be_equal"
 IN_SET = "expect_column_values_to_be_in_set"
 GREATER = "expect_column_pair_values_a_to_be_greater_than_b"
-
-
-def _one(folder, frame: str, check: str, target: str):
-    """The check of that frame, name and target, run alone on the tables in `folder`."""
-    (found,) = [c for c in discovered() if (c.frame, c.name, c.target) == (frame, check, target)]
-    with tables(folder) as sql:
-        return found.run(sql, schemes_of(folder))
 
 
 @pytest.mark.parametrize(
@@ -26,7 +18,7 @@ def _one(folder, frame: str, check: str, target: str):
     sorted({(c.frame, c.name, c.target) for c in discovered() if c.frame.endswith("+parents")}),
 )
 def test_the_seed_tables_pass(frame, check, target):
-    result = _one(LABELED, frame, check, target)
+    result = verdict(LABELED, check, frame, target)
     assert result.success and result.n_rows > 0, result
 
 
@@ -50,7 +42,7 @@ def test_spans_after_text_outside_ascii_are_counted_in_code_points_as_python(dam
         and not text_of[r["practice_id"]][: r["span_start"]].isascii()
     )
     target = "span_text == policies.text[span_start:span_end]"
-    assert _one(LABELED, "attribute_values+parents", EQUAL, target).success
+    assert verdict(LABELED, EQUAL, "attribute_values+parents", target).success
 
     def shifted(rows):
         (row,) = [
@@ -61,7 +53,9 @@ def test_spans_after_text_outside_ascii_are_counted_in_code_points_as_python(dam
         ]
         row["span_text"] = text_of[row["practice_id"]][row["span_start"] + 1 : row["span_end"] + 1]
 
-    result = _one(damaged(("attribute_values", shifted)), "attribute_values+parents", EQUAL, target)
+    result = verdict(
+        damaged(("attribute_values", shifted)), EQUAL, "attribute_values+parents", target
+    )
     assert not result.success and result.n_failed == 1
     (example,) = result.examples
     assert example["span_text@policy"] == span["span_text"]
@@ -96,16 +90,18 @@ def _spilled_over_its_segment(edge: str):
 )
 def test_a_span_past_its_segment_fails_named(damaged, edge, target):
     folder = damaged(("attribute_values", _spilled_over_its_segment(edge)))
-    result = _one(folder, "attribute_values+parents", GREATER, target)
+    result = verdict(folder, GREATER, "attribute_values+parents", target)
     assert not result.success and result.n_failed == 1, result
-    assert _one(folder, "attribute_values+parents", GREATER, "span_end <= policies.n_chars").success
+    assert verdict(
+        folder, GREATER, "attribute_values+parents", "span_end <= policies.n_chars"
+    ).success
 
 
 def test_a_practice_of_no_policy_fails_named_by_its_key(damaged):
-    result = _one(
+    result = verdict(
         damaged(("practices", _orphan_practice)),
-        "practices+parents",
         IN_SET,
+        "practices+parents",
         "(policy_id) → policies",
     )
     assert not result.success and result.examples == [
@@ -114,10 +110,10 @@ def test_a_practice_of_no_policy_fails_named_by_its_key(damaged):
 
 
 def test_a_label_of_another_scheme_fails_named(damaged):
-    result = _one(
+    result = verdict(
         damaged(("attribute_values", _label_of_another_scheme)),
-        "attribute_values+parents",
         IN_SET,
+        "attribute_values+parents",
         "scheme/category/attribute is a place of its scheme",
     )
     assert not result.success
