@@ -4,22 +4,12 @@ keys resolve, labels are places of the row's scheme, spans equal the policy text
 import pyarrow.parquet as pq
 import pytest
 
-from privacy_labels.quality.checks import discovered
 from tests.integration.test_gate import LABELED, _label_of_another_scheme, _orphan_practice
 from tests.unit.quality.checks.conftest import verdict
 
 EQUAL = "expect_column_pair_values_to_be_equal"
 IN_SET = "expect_column_values_to_be_in_set"
 GREATER = "expect_column_pair_values_a_to_be_greater_than_b"
-
-
-@pytest.mark.parametrize(
-    ("frame", "check", "target"),
-    sorted({(c.frame, c.name, c.target) for c in discovered() if c.frame.endswith("+parents")}),
-)
-def test_the_seed_tables_pass(frame, check, target):
-    result = verdict(LABELED, check, frame, target)
-    assert result.success and result.n_rows > 0, result
 
 
 def _text_of_each_practice() -> dict[str, str]:
