@@ -21,8 +21,7 @@ from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.quality.checks import CORPUS, Check, Found
 from privacy_labels.quality.frames import ancestors, place_column
 from privacy_labels.quality.result import N_EXAMPLES
-from privacy_labels.quality.rows import quoted
-from privacy_labels.quality.sql import beside
+from privacy_labels.quality.sql import beside, quoted
 
 
 def _joined(name: str) -> str:
