@@ -77,3 +77,16 @@ def test_the_build_at_10x_is_set_against_100000_practices_a_second():
     verdicts = _verdicts(_results(import_10x=1.5, naive_10x=4.0))  # the build: 20 s at 10×
     assert verdicts["build at 10×, practices/s >= 100,000"] == (10_000.0, False)
     assert not any(target.startswith("build at 1×") for target in verdicts)
+
+
+def test_the_gate_at_100x_is_set_against_its_own_bounds():
+    results = _results(import_10x=1.5, naive_10x=4.0)
+    results += [
+        run.Measurement(100, m.stage, m.seconds * 10, m.peak_rss_mb * 9, m.n_practices * 10, 1)
+        for m in results
+        if m.scale == 10
+    ]  # the gate: 1,000 s and 900 MB at 100×
+    verdicts = _verdicts(results)
+    assert verdicts["quality gate at 100×, practices/s >= 100,000"] == (2000.0, False)
+    assert verdicts["quality gate peak RSS at 100×, MB <= 1,000"] == (900.0, True)
+    assert verdicts["quality gate peak RSS at 10×, MB <= 700"] == (100.0, True)

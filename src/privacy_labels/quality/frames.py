@@ -1,9 +1,10 @@
 """What the checks share about frames and tables: a place's column name, the tables a
-table's foreign keys reach, a column as a list, and the policies whose facts differ."""
+table's foreign keys reach, a column as a list (and rows as tuples, a split's parts), and
+the policies whose facts differ."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 import pandas as pd
 
@@ -15,14 +16,23 @@ def place_column(place: tuple[str, ...]) -> str:
     return "/".join(place)
 
 
-def is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def as_list(column: pd.Series) -> list:
     """A column as a plain list, nulls as None: iterating an Arrow-backed column in Python
     costs microseconds per element; converting it whole costs nanoseconds."""
     return column.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def rows_of(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple]:
+    """The frame's rows as tuples of `columns`, read as lists (`as_list`)."""
+    return zip(*(as_list(frame[c]) for c in columns), strict=True)
+
+
+def parts_of(splits: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The part of each (policy_id, split_name) of a splits table."""
+    return {
+        (policy_id, name): part
+        for policy_id, name, part in rows_of(splits, ("policy_id", "split_name", "part"))
+    }
 
 
 def ancestors(name: str) -> set[str]:

@@ -97,8 +97,9 @@ def check(
         docs = report_staging / DATA_DOCS if report_staging and data_docs else None
         context = stack.enter_context(gx_context(docs))
         runner = Runner(context, data_docs=docs is not None)
+        sql = stack.enter_context(tables(folder))  # one connection for every rule run here
         if scheduler is None or docs is not None:  # Data Docs are rendered from this context
-            suites = [table_checks(folder, name, runner, schemes) for name in names]
+            suites = [table_checks(sql, folder, name, runner, schemes) for name in names]
         else:
             jobs = [(folder, name) for name in names]
             suites = map_in_order(_table_checks_on_a_worker, jobs, scheduler=scheduler)
@@ -113,7 +114,7 @@ def check(
         else:
             read = sorted({name for c in discovered() if c.scope == PART for name in c.tables})
             results += part_checks(read_as_written(folder, read), schemes)
-            results += corpus_checks(folder, schemes)
+            results += corpus_checks(sql, schemes)
         result = GateResult(results, great_expectations.__version__)
         if report_staging is not None:
             if docs is not None:
@@ -129,9 +130,10 @@ def check(
 
 
 def table_checks(
-    folder: Path, name: str, runner: Runner, schemes: SchemeSet
+    sql, folder: Path, name: str, runner: Runner, schemes: SchemeSet
 ) -> tuple[list[CheckResult], bool]:
-    """The suite of table `name` (the labels those of `schemes`, the build's): its results
+    """The suite of table `name` in `folder` (`sql`: its tables' connection, `sql.tables`;
+    the labels those of `schemes`, the build's): its results
     in the suite's order, and whether the table has the contract's columns, types and
     non-null values. Its values are checked only where its columns and types are the
     contract's (on others the suite's first expectations name what is wrong)."""
@@ -140,18 +142,17 @@ def table_checks(
     on_schema = [e for e, only in zip(suite, is_schema, strict=True) if only]
     on_values = [e for e, only in zip(suite, is_schema, strict=True) if not only]
     key = list(table(name).primary_key)
-    with tables(folder) as sql:
-        (n_rows,) = sql.execute(f"SELECT count(*) FROM {name}").fetchone()
-        schema = [
-            _resized(r, n_rows)
-            for r in runner.validate(name, empty_as_written(folder, name), key, on_schema)
-        ]
-        if all(r.success for r in schema):
-            values = iter(validate_rows(sql, name, on_values, n_rows))
-        else:
-            values = iter(
-                [_not_run(name, e.expectation_type, e.meta["target"], {name}) for e in on_values]
-            )
+    (n_rows,) = sql.execute(f"SELECT count(*) FROM {name}").fetchone()
+    schema = [
+        _resized(r, n_rows)
+        for r in runner.validate(name, empty_as_written(folder, name), key, on_schema)
+    ]
+    if all(r.success for r in schema):
+        values = iter(validate_rows(sql, name, on_values, n_rows))
+    else:
+        values = iter(
+            [_not_run(name, e.expectation_type, e.meta["target"], {name}) for e in on_values]
+        )
     by_schema = iter(schema)
     results = [next(by_schema) if only else next(values) for only in is_schema]
     has_its_shape = all(
@@ -163,8 +164,9 @@ def table_checks(
 def _table_checks_on_a_worker(job: tuple[Path, str]) -> tuple[list[CheckResult], bool]:
     """`table_checks` in a process of its own (a Dask worker), in a GX context of its own."""
     folder, name = job
-    with gx_context(None) as context:
-        return table_checks(folder, name, Runner(context, data_docs=False), schemes_of(folder))
+    with gx_context(None) as context, tables(folder) as sql:
+        runner = Runner(context, data_docs=False)
+        return table_checks(sql, folder, name, runner, schemes_of(folder))
 
 
 def _resized(result: CheckResult, n_rows: int) -> CheckResult:

@@ -13,19 +13,10 @@ from __future__ import annotations
 
 from privacy_labels.contract.tables import table
 from privacy_labels.quality.result import N_EXAMPLES, CheckResult
+from privacy_labels.quality.sql import literal, quoted
 
 NOT_NULL = "expect_column_values_to_not_be_null"
 UNIQUE = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: object) -> str:
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return repr(value)
 
 
 def _failing(expectation) -> str:
@@ -37,16 +28,16 @@ def _failing(expectation) -> str:
         return f"{column} IS NULL"
     if kind == "expect_column_values_to_be_between":
         bounds = [
-            f"{column} {op} {_literal(bound)}"
+            f"{column} {op} {literal(bound)}"
             for op, bound in (("<", expectation.min_value), (">", expectation.max_value))
             if bound is not None
         ]
         return " OR ".join(bounds)
     if kind == "expect_column_values_to_be_in_set":
-        values = ", ".join(map(_literal, expectation.value_set))
+        values = ", ".join(map(literal, expectation.value_set))
         return f"{column} NOT IN ({values})"
     if kind == "expect_column_values_to_match_regex":
-        return f"NOT regexp_full_match({column}, {_literal(expectation.regex)})"
+        return f"NOT regexp_full_match({column}, {literal(expectation.regex)})"
     if kind == "expect_column_pair_values_a_to_be_greater_than_b":
         op = "<" if expectation.or_equal else "<="
         return f"{quoted(expectation.column_A)} {op} {quoted(expectation.column_B)}"
@@ -77,7 +68,7 @@ def _result(name: str, expectation, n_rows: int, n_failed: int, examples) -> Che
 def _example(name: str, expectation) -> str:
     before, after = _shown(expectation)
     shown = dict.fromkeys([*before, *table(name).primary_key, *after])
-    return "{" + ", ".join(f"{_literal(c)}: {quoted(c)}" for c in shown) + "}"
+    return "{" + ", ".join(f"{literal(c)}: {quoted(c)}" for c in shown) + "}"
 
 
 def _key(name: str) -> str:

@@ -71,13 +71,25 @@ def connection() -> Iterator:
         shutil.rmtree(spill, ignore_errors=True)
 
 
+def quoted(name: str) -> str:
+    """A column's name as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """A string or number as an SQL literal."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
 def source(folder: Path, name: str) -> str:
     """A table's Parquet file, or partitioned dataset, as a DuckDB table expression."""
     path = parquet_path(folder, name)
     if path.is_dir():
-        pattern = (path / "**" / "*.parquet").as_posix().replace("'", "''")
-        return f"read_parquet('{pattern}', hive_partitioning = true)"
-    return f"read_parquet('{path.as_posix().replace(chr(39), chr(39) * 2)}')"
+        pattern = literal((path / "**" / "*.parquet").as_posix())
+        return f"read_parquet({pattern}, hive_partitioning = true)"
+    return f"read_parquet({literal(path.as_posix())})"
 
 
 @contextlib.contextmanager

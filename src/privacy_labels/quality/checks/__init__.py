@@ -17,14 +17,12 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from privacy_labels.contract.scheme_set import SchemeSet
 from privacy_labels.quality.result import CheckResult, outcome
-from privacy_labels.quality.sql import tables
 
 PART: Literal["part"] = "part"
 CORPUS: Literal["corpus"] = "corpus"
@@ -67,7 +65,6 @@ def part_checks(frames: dict[str, pd.DataFrame], schemes: SchemeSet) -> list[Che
     return [c.run(frames, schemes) for c in discovered() if c.scope == PART]
 
 
-def corpus_checks(folder: Path, schemes: SchemeSet) -> list[CheckResult]:
-    """Every `CORPUS` check over the tables in `folder`, in one DuckDB connection."""
-    with tables(folder) as sql:
-        return [c.run(sql, schemes) for c in discovered() if c.scope == CORPUS]
+def corpus_checks(sql, schemes: SchemeSet) -> list[CheckResult]:
+    """Every `CORPUS` check over the tables of `sql` (a connection of `sql.tables`)."""
+    return [c.run(sql, schemes) for c in discovered() if c.scope == CORPUS]

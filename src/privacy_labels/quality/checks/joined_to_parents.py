@@ -21,8 +21,7 @@ from privacy_labels.contract.tables import TABLES, table
 from privacy_labels.quality.checks import CORPUS, Check, Found
 from privacy_labels.quality.frames import ancestors, place_column
 from privacy_labels.quality.result import N_EXAMPLES
-from privacy_labels.quality.rows import quoted
-from privacy_labels.quality.sql import beside
+from privacy_labels.quality.sql import beside, quoted
 
 
 def _joined(name: str) -> str:
@@ -95,6 +94,11 @@ def _place(name: str, place: tuple[str, ...]) -> str:
     return " || '/' || ".join(f"{name}.{quoted(c)}" for c in place)
 
 
+def _in_segment(name: str) -> bool:
+    """Whether each row of `name` lies in a segment (a table whose keys reach segments)."""
+    return name != "segments" and "segments" in ancestors(name)
+
+
 def _text_at(name: str, span) -> str:
     """The policy text at a span's offsets, Python's `text[start:end]` (DuckDB's substr counts
     code points as Python does); null where an offset is negative or the end before the
@@ -109,7 +113,7 @@ def _text_at(name: str, span) -> str:
     """
     start, end = f"{name}.{quoted(span.start)}", f"{name}.{quoted(span.end)}"
     text = f"substr(policies.text, {start} + 1, {end} - {start})"
-    if name != "segments" and "segments" in ancestors(name):
+    if _in_segment(name):
         text = (
             f'CASE WHEN segments."start" <= {start} AND {end} <= segments."end" '
             f'THEN substr(segments.text, {start} - segments."start" + 1, {end} - {start}) END'
@@ -144,7 +148,6 @@ def _rules(name: str) -> list[tuple[str, str, dict[str, str], str]]:
                 f"{where} NOT IN (SELECT key FROM places WHERE place = '{place_column(place)}')",
             )
         )
-    in_segment = name != "segments" and "segments" in ancestors(name)
     for span in spec.spans:
         end, start = f"{name}.{quoted(span.end)}", f"{name}.{quoted(span.start)}"
         pairs = [
@@ -156,7 +159,7 @@ def _rules(name: str) -> list[tuple[str, str, dict[str, str], str]]:
                 f"{span.end} <= policies.n_chars",
             )
         ]
-        if in_segment:
+        if _in_segment(name):
             pairs += [
                 (
                     span.start,

@@ -5,24 +5,17 @@ test when it contains synthetic text."""
 
 from privacy_labels.contract.splits import split_rows
 from privacy_labels.quality.checks import PART, Check, Found
-from privacy_labels.quality.frames import as_list
+from privacy_labels.quality.frames import parts_of, rows_of
 
 # The policies columns a policy's splits depend on.
 FACTS = ("policy_id", "policy_group_id", "source_split", "contains_synthetic")
 
 
 def _rows(frames, schemes) -> Found:
-    splits = frames["splits"]
-    found = {
-        (policy_id, name): part
-        for policy_id, name, part in zip(
-            *(as_list(splits[c]) for c in ("policy_id", "split_name", "part")), strict=True
-        )
-    }
-    policies = frames["policies"]
+    found = parts_of(frames["splits"])
     expected = {
         (row["policy_id"], row["split_name"]): row["part"]
-        for facts in zip(*(as_list(policies[c]) for c in FACTS), strict=True)
+        for facts in rows_of(frames["policies"], FACTS)
         for row in split_rows(dict(zip(FACTS, facts, strict=True)))
     }
     failed = [
@@ -31,7 +24,7 @@ def _rows(frames, schemes) -> Found:
         for policy_id, name in sorted(found.keys() | expected.keys())
         if found.get((policy_id, name)) != expected.get((policy_id, name))
     ]
-    return len(splits), failed
+    return len(frames["splits"]), failed
 
 
 CHECK = Check(

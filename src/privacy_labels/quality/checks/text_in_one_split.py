@@ -3,7 +3,7 @@ read one language at a time, MAPP's)."""
 
 from privacy_labels.contract.splits import named_splits
 from privacy_labels.quality.checks import PART, Check, Found
-from privacy_labels.quality.frames import as_list
+from privacy_labels.quality.frames import parts_of, rows_of
 
 
 def _rows(frames, schemes) -> Found:
@@ -11,17 +11,10 @@ def _rows(frames, schemes) -> Found:
     two ids could be trained on and evaluated on."""
     policies = frames["policies"]
     splits = frames["splits"]
-    part_of = {
-        (policy_id, name): part
-        for policy_id, name, part in zip(
-            *(as_list(splits[c]) for c in ("policy_id", "split_name", "part")), strict=True
-        )
-    }
-    texts = list(
-        zip(*(as_list(policies[c]) for c in ("policy_id", "text_sha256", "language")), strict=True)
-    )
+    part_of = parts_of(splits)
+    texts = list(rows_of(policies, ("policy_id", "text_sha256", "language")))
     failed = []
-    for name in sorted(set(as_list(splits["split_name"]))):
+    for name in sorted({name for _, name in part_of}):
         # MAPP's byte-identical German and English files may be in two parts of its split,
         # which is read one language at a time.
         apart = name in named_splits() and named_splits()[name].languages_apart

@@ -14,9 +14,12 @@ from privacy_labels.store import read_as_written, schemes_of
 from tests.integration.test_gate import LABELED, _edit
 
 
-def verdict(folder, name: str, frame: str) -> CheckResult:
-    """The check `name` reported on `frame`, run on the tables in `folder`."""
-    (check,) = [c for c in discovered() if (c.name, c.frame) == (name, frame)]
+def verdict(folder, name: str, frame: str, target: str | None = None) -> CheckResult:
+    """The check `name` reported on `frame` (on `target`, where it has several), run on the
+    tables in `folder`."""
+    (check,) = [
+        c for c in discovered() if (c.name, c.frame) == (name, frame) and target in (None, c.target)
+    ]
     if check.scope == PART:
         return check.run(read_as_written(folder), schemes_of(folder))
     with tables(folder) as sql:

@@ -2,12 +2,8 @@
 
 import pytest
 
-from tests.integration.test_gate import LABELED, _left_out_optional_attribute, _wrong_default
-from tests.unit.quality.checks.conftest import assert_fails_named, verdict
-
-
-def test_the_seed_tables_pass():
-    assert verdict(LABELED, "defaults_not_annotated", "practices+attribute_values").success
+from tests.integration.test_gate import _left_out_optional_attribute, _wrong_default
+from tests.unit.quality.checks.conftest import assert_fails_named
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,13 @@ import pkgutil
 import sys
 
 import pandas as pd
+import pytest
 
 from privacy_labels.contract.tables import TABLES
 from privacy_labels.quality import checks
 from privacy_labels.quality.checks import CORPUS, PART, Check, discovered
+from tests.integration.test_gate import LABELED
+from tests.unit.quality.checks.conftest import verdict
 
 
 def test_every_module_is_a_check_of_known_tables_and_scope():
@@ -40,3 +43,9 @@ def test_a_new_module_is_run_without_being_listed(tmp_path, monkeypatch):
     policies = pd.DataFrame({"policy_id": ["a", "b"], "text": ["words", ""]})
     result = check.run({"policies": policies}, None)
     assert not result.success and result.examples == ["b"] and result.n_rows == 2
+
+
+@pytest.mark.parametrize("check", discovered(), ids=lambda c: f"{c.frame}:{c.name}:{c.target}")
+def test_every_check_passes_on_the_seed_tables(check):
+    result = verdict(LABELED, check.name, check.frame, check.target)
+    assert result.success and result.n_rows > 0, result

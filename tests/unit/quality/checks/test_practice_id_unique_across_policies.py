@@ -2,12 +2,8 @@
 
 import pytest
 
-from tests.integration.test_gate import LABELED, _duplicate_practice_id
-from tests.unit.quality.checks.conftest import assert_fails_named, verdict
-
-
-def test_the_seed_tables_pass():
-    assert verdict(LABELED, "practice_id_unique_across_policies", "practices").success
+from tests.integration.test_gate import _duplicate_practice_id
+from tests.unit.quality.checks.conftest import assert_fails_named
 
 
 @pytest.mark.parametrize(

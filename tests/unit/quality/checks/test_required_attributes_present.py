@@ -2,12 +2,8 @@
 
 import pytest
 
-from tests.integration.test_gate import LABELED, _missing_required_attribute
-from tests.unit.quality.checks.conftest import assert_fails_named, verdict
-
-
-def test_the_seed_tables_pass():
-    assert verdict(LABELED, "required_attributes_present", "practices+attribute_values").success
+from tests.integration.test_gate import _missing_required_attribute
+from tests.unit.quality.checks.conftest import assert_fails_named
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,12 @@ SQL over the Parquet files."""
 
 import pytest
 
-from tests.integration.test_gate import LABELED, _orphan_practice
+from tests.integration.test_gate import _orphan_practice
 from tests.unit.quality.checks.conftest import verdict
 
 
 def _orphan_value(rows):
     rows[0]["practice_id"] = "nobody-knows-this-practice"
-
-
-@pytest.mark.parametrize("frame", ["practices", "attribute_values", "segments"])
-def test_the_seed_tables_pass(frame):
-    assert verdict(LABELED, "rows_belong_to_the_corpus", frame).success
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,11 @@
 """The check `span_columns_set_together` (`quality/checks/span_columns_set_together.py`)."""
 
-from tests.integration.test_gate import LABELED
 from tests.unit.quality.checks.conftest import verdict
 
 
 def _text_without_offsets(rows):
     row = next(r for r in rows if r["span_start"] is not None)
     row["span_start"] = row["span_end"] = None
-
-
-def test_the_seed_tables_pass():
-    assert verdict(LABELED, "span_columns_set_together", "attribute_values").success
 
 
 def test_a_span_text_without_offsets_fails_named_by_its_key(damaged):
