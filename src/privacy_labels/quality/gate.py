@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from privacy_labels._files import claim_output, owned_output, sha256_bytes
+from privacy_labels._files import claim_output, clear_interrupted_runs, owned_output, sha256_bytes
 from privacy_labels._json import dump_json
 from privacy_labels._parallel import map_in_order
 from privacy_labels.contract.scheme_set import SchemeSet
@@ -80,6 +80,7 @@ def check(
     if report and not data_docs and not force:
         reused = reused_result(report, checked)
         if reused is not None:
+            clear_interrupted_runs(report)
             return reused
     require(folder)  # names every missing table
     schemes = schemes_of(folder)
